@@ -1,0 +1,754 @@
+//! The parser builds the syntax tree of an expression from the lexer's tokens, by recursive
+//! descent for operands and precedence climbing for infix operators.
+//!
+//! Precedence, lowest first: `or`; `and`; prefix `not`; the comparisons `== != < <= > >=`, `in` and
+//! `not in` (which do not chain); `+ -`; `* / %`; unary `-`; calls, names, literals and parentheses.
+//! Chains of `or`, `and`, `+ -` and `* / %` are kept flat in one node, so a long sum does not make a
+//! deep tree. Everything that does nest (parentheses, call arguments, `in` lists and prefix
+//! operators) counts against [`MAX_NESTING`], which bounds the recursion of the parser, the evaluator
+//! and the destructor of the tree; aggregates that loop over rosters may nest at most
+//! [`MAX_AGGREGATE_NESTING`] deep, which bounds evaluation time.
+
+use super::lexer::{self, Tok, Token};
+use super::{ParseError, RefKind, Reference, Val};
+
+/// The deepest nesting of parentheses, call arguments, `in` lists and prefix operators accepted.
+pub const MAX_NESTING: usize = 64;
+
+/// The deepest nesting of the looping aggregates `count`, `sum`, `any`, `all`, `min_of` and `max_of`.
+pub const MAX_AGGREGATE_NESTING: usize = 3;
+
+/// A node of the syntax tree.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Node {
+    /// A literal number, text, truth value or `null`.
+    Lit(Val),
+    /// A name read from the context, including `.` and `choice`.
+    Name(String),
+    /// Unary minus.
+    Neg(Box<Node>),
+    /// Prefix `not`.
+    Not(Box<Node>),
+    /// Two or more operands joined by `and`.
+    And(Vec<Node>),
+    /// Two or more operands joined by `or`.
+    Or(Vec<Node>),
+    /// A left-associative chain of `+ -` or of `* / %`: the first operand, then each operator with
+    /// its right operand.
+    Arith(Box<Node>, Vec<(ArithOp, Node)>),
+    /// A comparison of two operands.
+    Cmp(CmpOp, Box<Node>, Box<Node>),
+    /// `value in (items)`, or `value not in (items)` when `negated`.
+    In {
+        negated: bool,
+        value: Box<Node>,
+        items: Vec<Node>,
+    },
+    /// A call of a function that does not loop over a roster.
+    Call(Func, Vec<Node>),
+    /// An aggregate over the rows of `roster`; `args` are the arguments after the roster.
+    Aggregate {
+        agg: Agg,
+        roster: String,
+        args: Vec<Node>,
+    },
+}
+
+/// The arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+/// The comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// The functions evaluated in the current context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Func {
+    Selected,
+    CountSelected,
+    Answered,
+    Dk,
+    Refused,
+    Missing,
+    If,
+    Coalesce,
+    Min,
+    Max,
+    Abs,
+    Round,
+    Floor,
+    Len,
+    Position,
+}
+
+/// The aggregates, whose first argument names a roster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Agg {
+    Count,
+    Sum,
+    Any,
+    All,
+    MinOf,
+    MaxOf,
+    At,
+}
+
+impl Agg {
+    /// Tells whether the aggregate evaluates its inner expression in every row (all but `at`).
+    fn loops(self) -> bool {
+        self != Agg::At
+    }
+}
+
+/// What a function name stands for.
+#[derive(Debug, Clone, Copy)]
+enum FnKind {
+    Scalar(Func),
+    Aggregate(Agg),
+}
+
+/// The signature of a function: its name, how many arguments it takes and how it is used.
+struct FnSpec {
+    name: &'static str,
+    kind: FnKind,
+    min_args: usize,
+    /// `None` when the function takes any number of arguments from `min_args` on.
+    max_args: Option<usize>,
+    usage: &'static str,
+}
+
+/// Every function of the language.
+const FUNCTIONS: &[FnSpec] = &[
+    FnSpec { name: "selected", kind: FnKind::Scalar(Func::Selected), min_args: 2, max_args: Some(2), usage: "selected(Q512, 3)" },
+    FnSpec { name: "count_selected", kind: FnKind::Scalar(Func::CountSelected), min_args: 1, max_args: Some(1), usage: "count_selected(Q512)" },
+    FnSpec { name: "answered", kind: FnKind::Scalar(Func::Answered), min_args: 1, max_args: Some(1), usage: "answered(Q312)" },
+    FnSpec { name: "dk", kind: FnKind::Scalar(Func::Dk), min_args: 1, max_args: Some(1), usage: "dk(Q312)" },
+    FnSpec { name: "refused", kind: FnKind::Scalar(Func::Refused), min_args: 1, max_args: Some(1), usage: "refused(Q312)" },
+    FnSpec { name: "missing", kind: FnKind::Scalar(Func::Missing), min_args: 1, max_args: Some(1), usage: "missing(Q312)" },
+    FnSpec { name: "if", kind: FnKind::Scalar(Func::If), min_args: 3, max_args: Some(3), usage: "if(condition, value if true, value otherwise)" },
+    FnSpec { name: "coalesce", kind: FnKind::Scalar(Func::Coalesce), min_args: 2, max_args: None, usage: "coalesce(Q312, Q313, 0)" },
+    FnSpec { name: "min", kind: FnKind::Scalar(Func::Min), min_args: 2, max_args: None, usage: "min(a, b, ...); over the rows of a roster use min_of(members, AGE)" },
+    FnSpec { name: "max", kind: FnKind::Scalar(Func::Max), min_args: 2, max_args: None, usage: "max(a, b, ...); over the rows of a roster use max_of(members, AGE)" },
+    FnSpec { name: "abs", kind: FnKind::Scalar(Func::Abs), min_args: 1, max_args: Some(1), usage: "abs(x)" },
+    FnSpec { name: "round", kind: FnKind::Scalar(Func::Round), min_args: 1, max_args: Some(1), usage: "round(x)" },
+    FnSpec { name: "floor", kind: FnKind::Scalar(Func::Floor), min_args: 1, max_args: Some(1), usage: "floor(x)" },
+    FnSpec { name: "len", kind: FnKind::Scalar(Func::Len), min_args: 1, max_args: Some(1), usage: "len(Q102)" },
+    FnSpec { name: "position", kind: FnKind::Scalar(Func::Position), min_args: 0, max_args: Some(0), usage: "position()" },
+    FnSpec { name: "count", kind: FnKind::Aggregate(Agg::Count), min_args: 1, max_args: Some(2), usage: "count(members) or count(members, Q103 == 1)" },
+    FnSpec { name: "sum", kind: FnKind::Aggregate(Agg::Sum), min_args: 2, max_args: Some(2), usage: "sum(members, Q312)" },
+    FnSpec { name: "any", kind: FnKind::Aggregate(Agg::Any), min_args: 2, max_args: Some(2), usage: "any(members, AGE < 16)" },
+    FnSpec { name: "all", kind: FnKind::Aggregate(Agg::All), min_args: 2, max_args: Some(2), usage: "all(members, AGE >= 16)" },
+    FnSpec { name: "min_of", kind: FnKind::Aggregate(Agg::MinOf), min_args: 2, max_args: Some(2), usage: "min_of(members, AGE)" },
+    FnSpec { name: "max_of", kind: FnKind::Aggregate(Agg::MaxOf), min_args: 2, max_args: Some(2), usage: "max_of(members, AGE)" },
+    FnSpec { name: "at", kind: FnKind::Aggregate(Agg::At), min_args: 3, max_args: Some(3), usage: "at(members, Q113, Q502)" },
+];
+
+fn function(name: &str) -> Option<&'static FnSpec> {
+    FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+/// Parses the text of an expression into its syntax tree.
+pub(super) fn parse(src: &str) -> Result<Node, ParseError> {
+    let mut tokens = lexer::lex(src)?;
+    // The lexer always ends the tokens with `End`; keep it apart so that peeking never fails.
+    let end = tokens.pop().unwrap_or(Token {
+        tok: Tok::End,
+        col: src.chars().count() + 1,
+    });
+    if tokens.is_empty() {
+        return Err(ParseError::new(1, "the expression is empty")
+            .with_hint("write a condition such as AGE >= 16, or remove the field"));
+    }
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        end,
+        depth: 0,
+        aggregate_depth: 0,
+    };
+    let root = parser.sub_expression(1)?;
+    match parser.peek() {
+        Token { tok: Tok::End, .. } => Ok(root),
+        next => Err(trailing(next)),
+    }
+}
+
+/// The binding power of prefix `not`: its operand is a comparison, and it may itself be the
+/// operand of `and` and `or` (and of another `not`).
+const NOT_POWER: u8 = 4;
+
+/// The binding power of unary minus, above every infix operator.
+const NEG_POWER: u8 = 7;
+
+/// An infix operator, as recognised at the current token.
+#[derive(Clone, Copy, PartialEq)]
+enum Infix {
+    Or,
+    And,
+    Cmp(CmpOp),
+    In { negated: bool },
+    Arith(ArithOp),
+}
+
+impl Infix {
+    /// How tightly the operator binds: higher binds tighter.
+    fn power(self) -> u8 {
+        match self {
+            Infix::Or => 1,
+            Infix::And => 2,
+            Infix::Cmp(_) | Infix::In { .. } => NOT_POWER,
+            Infix::Arith(ArithOp::Add | ArithOp::Sub) => 5,
+            Infix::Arith(ArithOp::Mul | ArithOp::Div | ArithOp::Rem) => 6,
+        }
+    }
+}
+
+/// The state of the parser.
+///
+/// Nesting is tracked explicitly rather than through closures, and every error is built in a
+/// separate cold function, which keeps the frames of the recursive functions small: the parser
+/// of an unoptimised build must fit the deepest accepted expression in a small thread stack.
+struct Parser {
+    tokens: Vec<Token>,
+    pos: usize,
+    /// The `End` token, returned by `peek` once the tokens are used up.
+    end: Token,
+    /// The current nesting, bounded by `MAX_NESTING`.
+    depth: usize,
+    /// The current nesting of looping aggregates, bounded by `MAX_AGGREGATE_NESTING`.
+    aggregate_depth: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> &Token {
+        self.tokens.get(self.pos).unwrap_or(&self.end)
+    }
+
+    fn peek_at(&self, ahead: usize) -> &Token {
+        self.tokens.get(self.pos + ahead).unwrap_or(&self.end)
+    }
+
+    /// Returns the column of the current token and moves past it.
+    fn bump(&mut self) -> usize {
+        let col = self.peek().col;
+        if self.pos < self.tokens.len() {
+            self.pos += 1;
+        }
+        col
+    }
+
+    /// Enters one nesting level, failing at column `col` past `MAX_NESTING`. Every successful
+    /// call is matched by a call of `leave`.
+    fn enter(&mut self, col: usize) -> Result<(), ParseError> {
+        if self.depth >= MAX_NESTING {
+            return Err(too_deep(col));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Parses a whole expression (inside parentheses, as an argument or an item of an `in` list)
+    /// one nesting level deeper; `col` is where the nesting starts.
+    fn sub_expression(&mut self, col: usize) -> Result<Node, ParseError> {
+        self.enter(col)?;
+        let result = self.binary(0);
+        self.leave();
+        result
+    }
+
+    /// Recognises the infix operator at the current token, if any.
+    fn infix(&self) -> Option<Infix> {
+        Some(match self.peek().tok {
+            Tok::Or => Infix::Or,
+            Tok::And => Infix::And,
+            Tok::EqEq => Infix::Cmp(CmpOp::Eq),
+            Tok::NotEq => Infix::Cmp(CmpOp::Ne),
+            Tok::Lt => Infix::Cmp(CmpOp::Lt),
+            Tok::Le => Infix::Cmp(CmpOp::Le),
+            Tok::Gt => Infix::Cmp(CmpOp::Gt),
+            Tok::Ge => Infix::Cmp(CmpOp::Ge),
+            Tok::In => Infix::In { negated: false },
+            Tok::Not if self.peek_at(1).tok == Tok::In => Infix::In { negated: true },
+            Tok::Plus => Infix::Arith(ArithOp::Add),
+            Tok::Minus => Infix::Arith(ArithOp::Sub),
+            Tok::Star => Infix::Arith(ArithOp::Mul),
+            Tok::Slash => Infix::Arith(ArithOp::Div),
+            Tok::Percent => Infix::Arith(ArithOp::Rem),
+            _ => return None,
+        })
+    }
+
+    /// Parses an operand followed by infix operators that bind at least as tightly as `min`
+    /// (precedence climbing). Chains of one operator level become one flat node.
+    fn binary(&mut self, min: u8) -> Result<Node, ParseError> {
+        let mut left = self.prefix(min)?;
+        loop {
+            let Some(op) = self.infix() else {
+                // After an operand, `not` can only begin `not in`.
+                if self.peek().tok == Tok::Not {
+                    return Err(stray_not(self.peek()));
+                }
+                return Ok(left);
+            };
+            let power = op.power();
+            if power < min {
+                return Ok(left);
+            }
+            left = match op {
+                Infix::Or | Infix::And => {
+                    let mut operands = vec![left];
+                    while self.infix() == Some(op) {
+                        self.bump();
+                        operands.push(self.binary(power + 1)?);
+                    }
+                    if op == Infix::Or {
+                        Node::Or(operands)
+                    } else {
+                        Node::And(operands)
+                    }
+                }
+                Infix::Arith(_) => {
+                    let mut rest = Vec::new();
+                    while let Some(Infix::Arith(next)) = self.infix().filter(|o| o.power() == power) {
+                        self.bump();
+                        rest.push((next, self.binary(power + 1)?));
+                    }
+                    Node::Arith(Box::new(left), rest)
+                }
+                Infix::Cmp(cmp) => {
+                    self.bump();
+                    let right = self.binary(power + 1)?;
+                    Node::Cmp(cmp, Box::new(left), Box::new(right))
+                }
+                Infix::In { negated } => {
+                    let col = self.bump();
+                    if negated {
+                        self.bump();
+                    }
+                    self.enter(col)?;
+                    let items = self.in_list();
+                    self.leave();
+                    Node::In {
+                        negated,
+                        value: Box::new(left),
+                        items: items?,
+                    }
+                }
+            };
+            if matches!(op, Infix::Cmp(_) | Infix::In { .. })
+                && matches!(self.infix(), Some(Infix::Cmp(_) | Infix::In { .. }))
+            {
+                return Err(chained(self.peek()));
+            }
+        }
+    }
+
+    /// Parses an operand: a prefix operator with its operand, or a primary. `min` is the binding
+    /// power the caller requires; `not` is accepted only where a comparison may stand.
+    fn prefix(&mut self, min: u8) -> Result<Node, ParseError> {
+        match self.peek().tok {
+            Tok::Not if min <= NOT_POWER => {
+                let col = self.bump();
+                self.enter(col)?;
+                let operand = self.binary(NOT_POWER);
+                self.leave();
+                Ok(Node::Not(Box::new(operand?)))
+            }
+            Tok::Minus => {
+                let col = self.bump();
+                self.enter(col)?;
+                let operand = self.prefix(NEG_POWER);
+                self.leave();
+                // Fold negative literals so that `-98` is a plain number.
+                Ok(match operand? {
+                    Node::Lit(Val::Num(n)) => Node::Lit(Val::Num(-n)),
+                    other => Node::Neg(Box::new(other)),
+                })
+            }
+            _ => self.primary(),
+        }
+    }
+
+    fn primary(&mut self) -> Result<Node, ParseError> {
+        let token = self.peek().clone();
+        self.bump();
+        match token.tok {
+            Tok::Num(n) => Ok(Node::Lit(Val::Num(n))),
+            Tok::Str(s) => Ok(Node::Lit(Val::Text(s))),
+            Tok::True => Ok(Node::Lit(Val::Bool(true))),
+            Tok::False => Ok(Node::Lit(Val::Bool(false))),
+            Tok::Null => Ok(Node::Lit(Val::Null)),
+            Tok::Dot => Ok(Node::Name(".".to_owned())),
+            Tok::Ident(name) if self.peek().tok == Tok::LParen => self.call(name, token.col),
+            Tok::Ident(name) => match function(&name) {
+                Some(spec) => Err(function_without_call(spec, token.col)),
+                None => Ok(Node::Name(name)),
+            },
+            Tok::LParen => {
+                let inner = self.sub_expression(token.col)?;
+                if self.peek().tok != Tok::RParen {
+                    return Err(unclosed(token.col, self.peek()));
+                }
+                self.bump();
+                Ok(inner)
+            }
+            _ => Err(expected_value(&token)),
+        }
+    }
+
+    /// Parses the parenthesised list after `in`, which must hold at least one expression.
+    fn in_list(&mut self) -> Result<Vec<Node>, ParseError> {
+        if self.peek().tok != Tok::LParen {
+            return Err(in_without_list(self.peek()));
+        }
+        let open = self.bump();
+        if self.peek().tok == Tok::RParen {
+            return Err(empty_in_list(self.peek()));
+        }
+        let mut items = Vec::new();
+        loop {
+            items.push(self.binary(0)?);
+            match self.peek().tok {
+                Tok::Comma => self.bump(),
+                Tok::RParen => {
+                    self.bump();
+                    return Ok(items);
+                }
+                _ => return Err(unclosed_list(open, self.peek())),
+            };
+        }
+    }
+
+    /// Parses a call of `name` at column `col`; the current token is the opening parenthesis.
+    fn call(&mut self, name: String, col: usize) -> Result<Node, ParseError> {
+        let Some(spec) = function(&name) else {
+            return Err(unknown_function(&name, col));
+        };
+        let looping = matches!(spec.kind, FnKind::Aggregate(agg) if agg.loops());
+        if looping && self.aggregate_depth >= MAX_AGGREGATE_NESTING {
+            return Err(aggregates_too_deep(col));
+        }
+        let open = self.bump();
+        self.enter(open)?;
+        self.aggregate_depth += usize::from(looping);
+        let arguments = self.arguments(spec, open);
+        self.aggregate_depth -= usize::from(looping);
+        self.leave();
+        let (roster, args) = arguments?;
+        let given = args.len() + usize::from(roster.is_some());
+        if given < spec.min_args || spec.max_args.is_some_and(|max| given > max) {
+            return Err(wrong_arity(spec, col, given));
+        }
+        match (spec.kind, roster) {
+            (FnKind::Scalar(func), _) => Ok(Node::Call(func, args)),
+            (FnKind::Aggregate(agg), Some(roster)) => Ok(Node::Aggregate { agg, roster, args }),
+            // An aggregate without any argument was rejected by the arity check above.
+            (FnKind::Aggregate(_), None) => Err(wrong_arity(spec, col, 0)),
+        }
+    }
+
+    /// Parses the arguments of a call up to and including the closing parenthesis opened at column
+    /// `open`. Returns the roster of an aggregate apart from the other arguments.
+    fn arguments(&mut self, spec: &FnSpec, open: usize) -> Result<(Option<String>, Vec<Node>), ParseError> {
+        let mut roster = None;
+        let mut args = Vec::new();
+        if self.peek().tok == Tok::RParen {
+            self.bump();
+            return Ok((roster, args));
+        }
+        loop {
+            if matches!(spec.kind, FnKind::Aggregate(_)) && roster.is_none() {
+                roster = Some(self.roster_argument(spec)?);
+            } else {
+                args.push(self.binary(0)?);
+            }
+            match self.peek().tok {
+                Tok::Comma => self.bump(),
+                Tok::RParen => {
+                    self.bump();
+                    return Ok((roster, args));
+                }
+                _ => return Err(unclosed_call(spec, open, self.peek())),
+            };
+        }
+    }
+
+    /// Parses the first argument of an aggregate, which must be a bare roster id.
+    fn roster_argument(&mut self, spec: &FnSpec) -> Result<String, ParseError> {
+        if let Tok::Ident(roster) = &self.peek().tok {
+            if matches!(self.peek_at(1).tok, Tok::Comma | Tok::RParen) {
+                let roster = roster.clone();
+                self.bump();
+                return Ok(roster);
+            }
+        }
+        Err(not_a_roster(spec, self.peek()))
+    }
+}
+
+// The error builders below are kept out of the recursive functions above so that their formatting
+// machinery does not enlarge the frames of the recursion.
+
+#[cold]
+#[inline(never)]
+fn too_deep(col: usize) -> ParseError {
+    ParseError::new(col, "the expression nests too deeply").with_hint(format!(
+        "at most {MAX_NESTING} levels of parentheses, calls and prefix operators are allowed; \
+         split it into calculations"
+    ))
+}
+
+#[cold]
+#[inline(never)]
+fn aggregates_too_deep(col: usize) -> ParseError {
+    ParseError::new(col, format!("aggregates over rosters can be nested at most {MAX_AGGREGATE_NESTING} deep"))
+        .with_hint("compute the inner aggregate in a calculation of the roster")
+}
+
+#[cold]
+#[inline(never)]
+fn chained(token: &Token) -> ParseError {
+    ParseError::new(
+        token.col,
+        format!("comparisons cannot be chained: {} follows another comparison", token.tok.describe()),
+    )
+    .with_hint("join two comparisons with 'and', as in AGE >= 15 and AGE <= 49")
+}
+
+#[cold]
+#[inline(never)]
+fn stray_not(token: &Token) -> ParseError {
+    ParseError::new(token.col, "'not' after a value must be followed by 'in'")
+        .with_hint("write Q312 not in (-98, -99), or put 'not' before the condition: not (Q103 == 1)")
+}
+
+#[cold]
+#[inline(never)]
+fn in_without_list(found: &Token) -> ParseError {
+    ParseError::new(found.col, format!("expected '(' after 'in', found {}", found.tok.describe()))
+        .with_hint("list the values in parentheses, as in Q312 in (-98, -99)")
+}
+
+#[cold]
+#[inline(never)]
+fn empty_in_list(found: &Token) -> ParseError {
+    ParseError::new(found.col, "the list after 'in' is empty")
+        .with_hint("list at least one value, as in Q312 in (-98, -99)")
+}
+
+#[cold]
+#[inline(never)]
+fn unclosed_list(open: usize, found: &Token) -> ParseError {
+    ParseError::new(
+        found.col,
+        format!("expected ',' or ')' to close the list opened at column {open}, found {}", found.tok.describe()),
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn unclosed(open: usize, found: &Token) -> ParseError {
+    ParseError::new(
+        found.col,
+        format!("expected ')' to close '(' opened at column {open}, found {}", found.tok.describe()),
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn unclosed_call(spec: &FnSpec, open: usize, found: &Token) -> ParseError {
+    ParseError::new(
+        found.col,
+        format!(
+            "expected ',' or ')' in the call of '{}' opened at column {open}, found {}",
+            spec.name,
+            found.tok.describe()
+        ),
+    )
+    .with_hint(format!("usage: {}", spec.usage))
+}
+
+#[cold]
+#[inline(never)]
+fn expected_value(found: &Token) -> ParseError {
+    match found.tok {
+        Tok::End => ParseError::new(found.col, "the expression ends where a value was expected")
+            .with_hint("complete the expression after the last operator"),
+        Tok::Not => ParseError::new(found.col, "'not' cannot stand here")
+            .with_hint("'not' negates a whole condition; put it in parentheses, as in Q1 == (not Q2)"),
+        ref other => ParseError::new(
+            found.col,
+            format!("expected a value (a number, text, name, function or '('), found {}", other.describe()),
+        ),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn function_without_call(spec: &FnSpec, col: usize) -> ParseError {
+    ParseError::new(col, format!("'{}' is a function and needs its arguments in parentheses", spec.name))
+        .with_hint(format!("usage: {}", spec.usage))
+}
+
+#[cold]
+#[inline(never)]
+fn not_a_roster(spec: &FnSpec, found: &Token) -> ParseError {
+    ParseError::new(
+        found.col,
+        format!("the first argument of '{}' must be the id of a roster, found {}", spec.name, found.tok.describe()),
+    )
+    .with_hint(format!("usage: {}", spec.usage))
+}
+
+#[cold]
+#[inline(never)]
+fn wrong_arity(spec: &FnSpec, col: usize, given: usize) -> ParseError {
+    let expected = match spec.max_args {
+        Some(max) if max == spec.min_args => format!("{max}"),
+        Some(max) => format!("{} or {max}", spec.min_args),
+        None => format!("at least {}", spec.min_args),
+    };
+    let plural = if expected == "1" { "argument" } else { "arguments" };
+    ParseError::new(col, format!("'{}' takes {expected} {plural}, but {given} were given", spec.name))
+        .with_hint(format!("usage: {}", spec.usage))
+}
+
+/// Reports a token left over after a complete expression.
+#[cold]
+#[inline(never)]
+fn trailing(token: &Token) -> ParseError {
+    match &token.tok {
+        Tok::RParen => ParseError::new(token.col, "this ')' closes no '('"),
+        Tok::Ident(name) if KEYWORD_TYPOS.contains(&name.to_ascii_lowercase().as_str()) => {
+            ParseError::new(token.col, format!("unexpected {} after a complete expression", token.tok.describe()))
+                .with_hint(format!("keywords are lowercase: write '{}'", name.to_ascii_lowercase()))
+        }
+        other => ParseError::new(token.col, format!("unexpected {} after a complete expression", other.describe()))
+            .with_hint("join conditions with 'and' or 'or', and values with an operator such as '+'"),
+    }
+}
+
+/// Keywords that authors may type in the wrong case (`AND`, `Or`).
+const KEYWORD_TYPOS: [&str; 4] = ["and", "or", "not", "in"];
+
+/// Reports an unknown function, suggesting the known ones with a similar name.
+#[cold]
+#[inline(never)]
+fn unknown_function(name: &str, col: usize) -> ParseError {
+    let lower = name.to_ascii_lowercase();
+    // Short names are close only to names one edit away; longer ones may be two edits away. A name
+    // that abbreviates a function (`cnt`) or contains one (`sumof`) is close too.
+    let threshold = if lower.len() <= 3 { 1 } else { 2 };
+    let mut close: Vec<(usize, &str)> = FUNCTIONS
+        .iter()
+        .filter_map(|f| {
+            let distance = edit_distance(&lower, f.name);
+            let related = (lower.len() >= 2 && is_subsequence(&lower, f.name))
+                || (f.name.len() >= 3 && lower.contains(f.name));
+            (distance <= threshold || related).then_some((distance, f.name))
+        })
+        .collect();
+    close.sort();
+    let hint = if close.is_empty() {
+        let all: Vec<&str> = FUNCTIONS.iter().map(|f| f.name).collect();
+        format!("the functions are {}", all.join(", "))
+    } else {
+        let names: Vec<&str> = close.iter().map(|(_, n)| *n).collect();
+        format!("did you mean {}?", names.join(", "))
+    };
+    ParseError::new(col, format!("unknown function '{name}'")).with_hint(hint)
+}
+
+/// Tells whether the characters of `short` appear in `long` in order, as in an abbreviation.
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|l| l == c))
+}
+
+/// The Levenshtein distance between two names, in characters. Names longer than 40 characters are
+/// never close to a function name, so the distance is not computed for them.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() > 40 || b.len() > 40 {
+        return usize::MAX;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Appends the references of `node` to `out`, skipping ones already there. `through` is the roster
+/// of the innermost aggregate whose inner expression `node` belongs to.
+pub(super) fn collect_references(node: &Node, through: Option<&str>, out: &mut Vec<Reference>) {
+    let push = |name: &str, kind: RefKind, out: &mut Vec<Reference>| {
+        let reference = Reference {
+            name: name.to_owned(),
+            through_roster: through.map(str::to_owned),
+            kind,
+        };
+        if !out.contains(&reference) {
+            out.push(reference);
+        }
+    };
+    match node {
+        Node::Lit(_) => {}
+        Node::Name(name) => push(name, RefKind::Name, out),
+        Node::Neg(inner) | Node::Not(inner) => collect_references(inner, through, out),
+        Node::And(items) | Node::Or(items) | Node::Call(_, items) => {
+            for item in items {
+                collect_references(item, through, out);
+            }
+        }
+        Node::Arith(first, rest) => {
+            collect_references(first, through, out);
+            for (_, operand) in rest {
+                collect_references(operand, through, out);
+            }
+        }
+        Node::Cmp(_, left, right) => {
+            collect_references(left, through, out);
+            collect_references(right, through, out);
+        }
+        Node::In { value, items, .. } => {
+            collect_references(value, through, out);
+            for item in items {
+                collect_references(item, through, out);
+            }
+        }
+        Node::Aggregate { agg, roster, args } => {
+            push(roster, RefKind::Roster, out);
+            for (i, arg) in args.iter().enumerate() {
+                // The row number of `at` is evaluated in the outer context; everything else inside
+                // an aggregate is read in the rows of its roster.
+                let inner = if *agg == Agg::At && i == 0 { through } else { Some(roster.as_str()) };
+                collect_references(arg, inner, out);
+            }
+        }
+    }
+}

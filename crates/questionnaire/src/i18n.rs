@@ -1,0 +1,123 @@
+//! Messages the engine itself produces, in Russian, Kazakh and English.
+//!
+//! Study texts (questions, options, rule messages) come from the study files; these are the
+//! engine's own words: why an answer was refused, what an open issue is. The shell and the CLI
+//! show them as they are, so the interviewer reads them in the interview language.
+
+use crate::answer::AnswerError;
+use crate::model::{Lang, QuestionType};
+
+fn pick(lang: Lang, ru: String, kk: String, en: String) -> String {
+    match lang {
+        Lang::Ru => ru,
+        Lang::Kk => kk,
+        Lang::En => en,
+    }
+}
+
+fn num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        let s = format!("{}", n as i64);
+        // Thousands separated by a thin space as typed on forms: 150 000.
+        let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() > 4 {
+                out.push('\u{00A0}');
+            }
+            out.push(c);
+        }
+        format!("{sign}{out}")
+    } else {
+        format!("{n}")
+    }
+}
+
+fn type_words(t: QuestionType, lang: Lang) -> &'static str {
+    use QuestionType::*;
+    match (lang, t) {
+        (Lang::Ru, Single) => "один вариант ответа",
+        (Lang::Ru, Multiple) => "список вариантов",
+        (Lang::Ru, Integer) => "целое число",
+        (Lang::Ru, Decimal) => "число",
+        (Lang::Ru, Money) => "сумму денег",
+        (Lang::Ru, Year) => "год (4 цифры)",
+        (Lang::Ru, Date) => "дату ГГГГ-ММ-ДД",
+        (Lang::Ru, Text) => "текст",
+        (Lang::Ru, List) => "список имён",
+        (Lang::Ru, Scale) => "балл шкалы",
+        (Lang::Ru, Grid) => "ответ по каждой строке таблицы",
+        (Lang::Kk, Single) => "бір жауап нұсқасын",
+        (Lang::Kk, Multiple) => "нұсқалар тізімін",
+        (Lang::Kk, Integer) => "бүтін санды",
+        (Lang::Kk, Decimal) => "санды",
+        (Lang::Kk, Money) => "ақша сомасын",
+        (Lang::Kk, Year) => "жылды (4 цифр)",
+        (Lang::Kk, Date) => "ЖЖЖЖ-АА-КК күнін",
+        (Lang::Kk, Text) => "мәтінді",
+        (Lang::Kk, List) => "есімдер тізімін",
+        (Lang::Kk, Scale) => "шкала ұпайын",
+        (Lang::Kk, Grid) => "кестенің әр жолына жауапты",
+        (Lang::En, Single) => "one option",
+        (Lang::En, Multiple) => "a list of options",
+        (Lang::En, Integer) => "a whole number",
+        (Lang::En, Decimal) => "a number",
+        (Lang::En, Money) => "an amount of money",
+        (Lang::En, Year) => "a year (4 digits)",
+        (Lang::En, Date) => "a date YYYY-MM-DD",
+        (Lang::En, Text) => "a text",
+        (Lang::En, List) => "a list of names",
+        (Lang::En, Scale) => "a point on the scale",
+        (Lang::En, Grid) => "an answer in every row",
+    }
+}
+
+/// The message for a refused answer.
+pub fn answer_error(e: &AnswerError, lang: Lang) -> String {
+    use AnswerError::*;
+    match e {
+        UnknownQuestion { question } => pick(lang, format!("Вопроса {question} нет в анкете."), format!("Сауалнамада {question} сұрағы жоқ."), format!("There is no question {question} in the questionnaire.")),
+        NoSuchRow { question, roster } => {
+            let r = roster.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ");
+            pick(lang, format!("У вопроса {question} нет строки [{r}] в списке: проверьте число членов."), format!("{question} сұрағында [{r}] жолы жоқ: мүшелер санын тексеріңіз."), format!("{question} has no roster row [{r}]: check the number of members."))
+        }
+        NotRelevant { question } => pick(lang, format!("Вопрос {question} в этом интервью не задаётся (по переходам анкеты)."), format!("{question} сұрағы бұл сұхбатта қойылмайды (сауалнама өтпелері бойынша)."), format!("Question {question} is not asked in this interview (skip logic).")),
+        WrongType { question, expected } => pick(lang, format!("{question}: введите {}.", type_words(*expected, lang)), format!("{question}: {} енгізіңіз.", type_words(*expected, lang)), format!("{question}: enter {}.", type_words(*expected, lang))),
+        OutOfRange { question, min, max } => match (min, max) {
+            (Some(a), Some(b)) => pick(lang, format!("{question}: значение должно быть от {} до {}.", num(*a), num(*b)), format!("{question}: мән {} мен {} аралығында болуы керек.", num(*a), num(*b)), format!("{question}: the value must be between {} and {}.", num(*a), num(*b))),
+            (Some(a), None) => pick(lang, format!("{question}: значение должно быть не меньше {}.", num(*a)), format!("{question}: мән {} кем болмауы керек.", num(*a)), format!("{question}: the value must be at least {}.", num(*a))),
+            (None, Some(b)) => pick(lang, format!("{question}: значение должно быть не больше {}.", num(*b)), format!("{question}: мән {} артық болмауы керек.", num(*b)), format!("{question}: the value must be at most {}.", num(*b))),
+            (None, None) => pick(lang, format!("{question}: недопустимое значение."), format!("{question}: рұқсат етілмеген мән."), format!("{question}: value not allowed.")),
+        },
+        UnknownOption { question, code } => pick(lang, format!("{question}: нет варианта ответа с кодом {code}."), format!("{question}: {code} кодты жауап нұсқасы жоқ."), format!("{question}: there is no option with code {code}.")),
+        FilteredOption { question, code } => pick(lang, format!("{question}: вариант {code} здесь не предлагается (он не выбран в предыдущем вопросе)."), format!("{question}: {code} нұсқасы мұнда ұсынылмайды (алдыңғы сұрақта таңдалмаған)."), format!("{question}: option {code} is not offered here (it was not chosen in the earlier question).")),
+        MissingNotAllowed { question, code } => {
+            let what = match (*code, lang) {
+                (-98, Lang::Ru) => "«Затрудняюсь ответить»",
+                (-98, Lang::Kk) => "«Жауап беруге қиналамын»",
+                (-98, Lang::En) => "\"Don't know\"",
+                (_, Lang::Ru) => "«Отказ от ответа»",
+                (_, Lang::Kk) => "«Жауап беруден бас тарту»",
+                (_, Lang::En) => "\"Refused\"",
+            };
+            pick(lang, format!("{question}: ответ {what} для этого вопроса не предусмотрен."), format!("{question}: бұл сұраққа {what} жауабы қарастырылмаған."), format!("{question}: {what} is not allowed for this question."))
+        }
+        NotApplicableEntered { question } => pick(lang, format!("{question}: код −97 («неприменимо») ставится только переходами анкеты."), format!("{question}: −97 коды («қолданылмайды») тек сауалнама өтпелерімен қойылады."), format!("{question}: −97 (not applicable) is set by the skip logic only.")),
+        ExclusiveCombined { question, code } => pick(lang, format!("{question}: вариант {code} нельзя сочетать с другими."), format!("{question}: {code} нұсқасын басқалармен біріктіруге болмайды."), format!("{question}: option {code} cannot be combined with others.")),
+        TooManyChoices { question, max } => pick(lang, format!("{question}: можно выбрать не больше {max} вариантов."), format!("{question}: {max} нұсқадан артық таңдауға болмайды."), format!("{question}: choose at most {max} options.")),
+        UnknownCurrency { question, currency } => pick(lang, format!("{question}: валюта {currency} здесь не допускается."), format!("{question}: мұнда {currency} валютасына рұқсат жоқ."), format!("{question}: currency {currency} is not allowed here.")),
+        UnknownRow { question, row } => pick(lang, format!("{question}: в таблице нет строки «{row}»."), format!("{question}: кестеде «{row}» жолы жоқ."), format!("{question}: the grid has no row \"{row}\".")),
+        BadDate { question, text } => pick(lang, format!("{question}: «{text}» не является датой ГГГГ-ММ-ДД."), format!("{question}: «{text}» ЖЖЖЖ-АА-КК күні емес."), format!("{question}: \"{text}\" is not a date YYYY-MM-DD.")),
+        Empty { question } => pick(lang, format!("{question}: ответ пустой."), format!("{question}: жауап бос."), format!("{question}: the answer is empty.")),
+        Rule { question, message, .. } => format!("{question}: {}", message.get(lang)),
+    }
+}
+
+/// The words for a kind of open issue on the completion list.
+pub fn unanswered(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ru => "Нет ответа",
+        Lang::Kk => "Жауап жоқ",
+        Lang::En => "Not answered",
+    }
+}

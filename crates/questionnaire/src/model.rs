@@ -1,0 +1,356 @@
+//! The immutable definition of a study: blocks, questions, code lists, rosters, calculations.
+//!
+//! A [`Questionnaire`] is produced by [`crate::load`] and never changes afterwards; everything
+//! that varies during an interview lives in [`crate::engine::Interview`]. Questions, rosters and
+//! calculations are addressed by index (`usize`) internally and by id (`"Q101"`) at the edges.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::expr::{Expr, Missing};
+
+/// A language an interview can be held in and the interface shown in.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Lang {
+    Ru,
+    Kk,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::Ru, Lang::Kk, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::Kk => "kk",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "ru" => Some(Lang::Ru),
+            "kk" | "kz" => Some(Lang::Kk),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A translated text: one entry per language. Lookups fall back to English, then to any language,
+/// so a missing translation shows the source text rather than nothing (the loader warns about it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ru: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kk: Option<String>,
+}
+
+impl Text {
+    pub fn get_exact(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::Ru => self.ru.as_deref(),
+            Lang::Kk => self.kk.as_deref(),
+            Lang::En => self.en.as_deref(),
+        }
+        .filter(|s| !s.trim().is_empty())
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        self.get_exact(lang)
+            .or_else(|| self.get_exact(Lang::En))
+            .or_else(|| self.get_exact(Lang::Ru))
+            .or_else(|| self.get_exact(Lang::Kk))
+            .unwrap_or("")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        Lang::ALL.iter().all(|l| self.get_exact(*l).is_none())
+    }
+
+    pub fn of(en: &str, ru: &str, kk: &str) -> Text {
+        Text { en: Some(en.into()), ru: Some(ru.into()), kk: Some(kk.into()) }
+    }
+}
+
+/// The kind of a question, which fixes the shape of its answer.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum QuestionType {
+    Single,
+    Multiple,
+    Integer,
+    Decimal,
+    Money,
+    Year,
+    Date,
+    Text,
+    List,
+    Scale,
+    Grid,
+}
+
+impl QuestionType {
+    pub fn has_options(self) -> bool {
+        matches!(self, QuestionType::Single | QuestionType::Multiple | QuestionType::Grid)
+    }
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            QuestionType::Integer | QuestionType::Decimal | QuestionType::Money | QuestionType::Year | QuestionType::Scale
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    pub code: i64,
+    pub label: Text,
+    /// Cannot be combined with other options in a multiple choice ("None").
+    pub exclusive: bool,
+    /// "Other (specify)": the interface asks for a text.
+    pub specify: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridRow {
+    pub id: String,
+    pub label: Text,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum RuleSeverity {
+    /// A hard check: the interview cannot be completed while it fails.
+    Error,
+    /// A soft check: the interviewer confirms it with one tap and the confirmation is stored.
+    Warning,
+}
+
+#[derive(Clone, Debug)]
+pub struct Validation {
+    pub rule: Expr,
+    pub severity: RuleSeverity,
+    pub message: Text,
+}
+
+#[derive(Clone, Debug)]
+pub struct Question {
+    pub id: String,
+    pub block: usize,
+    pub kind: QuestionType,
+    pub text: Text,
+    pub instruction: Option<Text>,
+    pub roster: Option<usize>,
+    pub show_card: Option<u32>,
+    pub read_out: bool,
+    pub identifying: bool,
+    pub required: bool,
+    pub options: Vec<Choice>,
+    pub max_choices: Option<u32>,
+    pub special: Vec<Missing>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub min_label: Option<Text>,
+    pub max_label: Option<Text>,
+    pub currencies: Vec<String>,
+    pub rows: Vec<GridRow>,
+    pub relevant: Option<Expr>,
+    pub prefill: Option<Expr>,
+    pub choice_filter: Option<Expr>,
+    pub validations: Vec<Validation>,
+}
+
+impl Question {
+    pub fn option(&self, code: i64) -> Option<&Choice> {
+        self.options.iter().find(|c| c.code == code)
+    }
+}
+
+/// How many rows a roster has.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RosterSize {
+    /// One row per unit of an integer question's answer (the household roster sized by Q101).
+    Count(usize),
+    /// One row per item of a `list` question's answer (members living away, named one by one).
+    List(usize),
+}
+
+impl RosterSize {
+    pub fn question(self) -> usize {
+        match self {
+            RosterSize::Count(q) | RosterSize::List(q) => q,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Roster {
+    pub id: String,
+    pub title: Text,
+    pub size: RosterSize,
+    /// The question whose answer names a row (the member's name).
+    pub label: Option<usize>,
+    pub parent: Option<usize>,
+    /// 1 for a top-level roster, 2 for a roster nested in another.
+    pub depth: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Calculation {
+    pub id: String,
+    pub roster: Option<usize>,
+    pub expr: Expr,
+    pub label: Text,
+}
+
+/// The layout of a block: household-level questions and roster groups, in questionnaire order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Section {
+    Question(usize),
+    Roster { roster: usize, children: Vec<Section> },
+}
+
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub id: String,
+    /// 0 for the cover sheet, 1.. for the numbered content blocks.
+    pub number: u32,
+    pub title: Text,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CodeList {
+    pub id: String,
+    pub options: Vec<Choice>,
+}
+
+/// What a name used in an expression stands for.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum Symbol {
+    Question(usize),
+    Calculation(usize),
+    Constant(f64),
+    Roster(usize),
+}
+
+/// Something whose value other things read: an answer (seen through its relevance) or a calculation.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    Question(usize),
+    Calculation(usize),
+}
+
+/// Something evaluated from expressions: a question's relevance, prefill, filter and checks, or a calculation.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    Question(usize),
+    Calculation(usize),
+}
+
+/// How a target reads a source.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ReadScope {
+    /// Directly, in the target's own row (or from an enclosing level): a change affects the
+    /// target instances at and below the changed row.
+    Direct,
+    /// Inside an aggregate or `at()` over a roster: a change affects every instance of the target.
+    Aggregate,
+}
+
+/// The reverse dependency graph: for each source, the targets that read it.
+#[derive(Clone, Debug, Default)]
+pub struct Dependencies {
+    pub readers: HashMap<Source, Vec<(Target, ReadScope)>>,
+    /// Targets that read the row count of a roster (aggregates over it).
+    pub roster_readers: HashMap<usize, Vec<Target>>,
+    /// Calculations in an order where each comes after those it reads.
+    pub calc_order: Vec<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Questionnaire {
+    pub id: String,
+    pub version: String,
+    pub title: Text,
+    pub languages: Vec<Lang>,
+    pub source_language: Lang,
+    pub default_language: Lang,
+    pub constants: BTreeMap<String, f64>,
+    pub blocks: Vec<Block>,
+    pub questions: Vec<Question>,
+    pub rosters: Vec<Roster>,
+    pub calculations: Vec<Calculation>,
+    pub codelists: BTreeMap<String, CodeList>,
+    pub symbols: HashMap<String, Symbol>,
+    pub deps: Dependencies,
+    /// For each roster, the rosters nested directly in it.
+    pub roster_children: Vec<Vec<usize>>,
+}
+
+impl Questionnaire {
+    pub fn question_index(&self, id: &str) -> Option<usize> {
+        match self.symbols.get(id) {
+            Some(Symbol::Question(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.question_index(id).map(|i| &self.questions[i])
+    }
+
+    pub fn roster_index(&self, id: &str) -> Option<usize> {
+        match self.symbols.get(id) {
+            Some(Symbol::Roster(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The chain of rosters from the outermost to `roster` itself.
+    pub fn roster_chain(&self, roster: Option<usize>) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut cur = roster;
+        while let Some(r) = cur {
+            chain.push(r);
+            cur = self.rosters[r].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    pub fn depth(&self, roster: Option<usize>) -> usize {
+        roster.map_or(0, |r| self.rosters[r].depth)
+    }
+
+    /// True when `outer` is `inner` or encloses it (`None` is the household level, enclosing everything).
+    pub fn encloses(&self, outer: Option<usize>, inner: Option<usize>) -> bool {
+        match outer {
+            None => true,
+            Some(o) => self.roster_chain(inner).contains(&o),
+        }
+    }
+
+    /// The numbered content blocks (the cover sheet, number 0, excluded).
+    pub fn content_blocks(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(|b| b.number > 0)
+    }
+}

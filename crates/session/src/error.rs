@@ -1,0 +1,133 @@
+//! Session errors, each with a stable kind the UI can switch on and a message in ru/kk/en.
+
+use dala_questionnaire::load::Diagnostic;
+use dala_questionnaire::{AnswerError, Lang};
+use dala_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The study folder has no study.toml.
+    #[error("no study found in {0}")]
+    StudyNotFound(String),
+    /// The study definition has errors (all of them listed).
+    #[error("the study has {} error(s)", .0.len())]
+    Study(Vec<Diagnostic>),
+    /// A file or folder cannot be created or read.
+    #[error("file error: {0}")]
+    Io(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The engine refused an answer.
+    #[error(transparent)]
+    Answer(#[from] AnswerError),
+    /// No interview with this id in the database.
+    #[error("no interview {0}")]
+    NoInterview(String),
+    /// The interview belongs to another study than the one loaded.
+    #[error("interview of study {interview}, but {loaded} is loaded")]
+    OtherStudy { interview: String, loaded: String },
+    /// A language the study does not offer.
+    #[error("language {0} is not offered by this study")]
+    Language(String),
+    /// The interview is completed and read-only.
+    #[error("the interview is completed")]
+    Completed,
+    /// Completion refused: open issues remain.
+    #[error("{0} open issue(s) remain")]
+    NotComplete(usize),
+    /// A jump to a question not reached yet.
+    #[error("question {0} has not been reached yet")]
+    NotReached(String),
+    /// A confirmation of something that is not a failing soft warning.
+    #[error("there is no warning to confirm")]
+    NotAWarning,
+}
+
+impl SessionError {
+    /// A stable identifier for the UI and scripts.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SessionError::StudyNotFound(_) => "study_not_found",
+            SessionError::Study(_) => "study_invalid",
+            SessionError::Io(_) => "io",
+            SessionError::Store(StoreError::TooNew { .. }) => "database_too_new",
+            SessionError::Store(_) => "database",
+            SessionError::Answer(_) => "answer_refused",
+            SessionError::NoInterview(_) => "no_interview",
+            SessionError::OtherStudy { .. } => "other_study",
+            SessionError::Language(_) => "language",
+            SessionError::Completed => "completed",
+            SessionError::NotComplete(_) => "not_complete",
+            SessionError::NotReached(_) => "not_reached",
+            SessionError::NotAWarning => "not_a_warning",
+        }
+    }
+
+    /// The message for the interviewer, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let (ru, kk, en) = match self {
+            SessionError::Answer(e) => return e.message(lang),
+            SessionError::StudyNotFound(p) => (
+                format!("В папке {p} нет анкеты исследования (study.toml)."),
+                format!("{p} қалтасында зерттеу сауалнамасы (study.toml) жоқ."),
+                format!("There is no study definition (study.toml) in {p}."),
+            ),
+            SessionError::Study(d) => {
+                let first = d.first().map(|d| d.to_string()).unwrap_or_default();
+                (
+                    format!("В описании исследования ошибок: {}. Первая: {first}", d.len()),
+                    format!("Зерттеу сипаттамасында {} қате бар. Біріншісі: {first}", d.len()),
+                    format!("The study definition has {} error(s). First: {first}", d.len()),
+                )
+            }
+            SessionError::Io(e) => (format!("Ошибка файла: {e}"), format!("Файл қатесі: {e}"), format!("File error: {e}")),
+            SessionError::Store(StoreError::TooNew { found, supported }) => (
+                format!("База данных создана более новой версией Dala (схема {found}, эта версия понимает {supported}). Обновите программу; данные не изменены."),
+                format!("Дерекқор Dala-ның жаңарақ нұсқасымен жасалған (схема {found}, бұл нұсқа {supported} дейін түсінеді). Бағдарламаны жаңартыңыз; деректер өзгертілмеді."),
+                format!("The database was written by a newer Dala (schema {found}; this version reads up to {supported}). Update the program; the data was not changed."),
+            ),
+            SessionError::Store(e) => (
+                format!("Ошибка базы данных, ответ не сохранён: {e}"),
+                format!("Дерекқор қатесі, жауап сақталмады: {e}"),
+                format!("Database error, the answer was not saved: {e}"),
+            ),
+            SessionError::NoInterview(id) => (format!("Интервью {id} не найдено."), format!("{id} сұхбаты табылмады."), format!("Interview {id} was not found.")),
+            SessionError::OtherStudy { interview, loaded } => (
+                format!("Это интервью относится к исследованию {interview}, а открыто {loaded}."),
+                format!("Бұл сұхбат {interview} зерттеуіне жатады, ал {loaded} ашылған."),
+                format!("This interview belongs to study {interview}, but {loaded} is open."),
+            ),
+            SessionError::Language(l) => (
+                format!("Язык «{l}» в этом исследовании не предусмотрен (ru, kk, en)."),
+                format!("Бұл зерттеуде «{l}» тілі қарастырылмаған (ru, kk, en)."),
+                format!("Language \"{l}\" is not offered by this study (ru, kk, en)."),
+            ),
+            SessionError::Completed => (
+                "Интервью завершено, ответы больше не меняются.".to_string(),
+                "Сұхбат аяқталды, жауаптар енді өзгертілмейді.".to_string(),
+                "The interview is completed; its answers can no longer change.".to_string(),
+            ),
+            SessionError::NotComplete(n) => (
+                format!("Нельзя завершить: осталось открытых вопросов и ошибок: {n}."),
+                format!("Аяқтауға болмайды: ашық сұрақтар мен қателер саны: {n}."),
+                format!("Cannot complete: {n} open question(s) or error(s) remain."),
+            ),
+            SessionError::NotReached(q) => (
+                format!("До вопроса {q} ещё не дошли: сначала ответьте на предыдущие."),
+                format!("{q} сұрағына әлі жеткен жоқсыз: алдымен алдыңғыларына жауап беріңіз."),
+                format!("Question {q} has not been reached yet: answer the earlier ones first."),
+            ),
+            SessionError::NotAWarning => (
+                "Здесь нечего подтверждать.".to_string(),
+                "Мұнда растайтын ештеңе жоқ.".to_string(),
+                "There is nothing to confirm here.".to_string(),
+            ),
+        };
+        match lang {
+            Lang::Ru => ru,
+            Lang::Kk => kk,
+            Lang::En => en,
+        }
+    }
+}

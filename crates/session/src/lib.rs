@@ -1,0 +1,453 @@
+//! An interviewing session: one study, the interview engine and the local store behind one API.
+//!
+//! The desktop shell and the `dala` CLI both drive interviews through [`Session`], so a scripted
+//! interview and a tapped one take exactly the same path. The session owns the ordering that makes
+//! answers durable: the engine checks and applies an answer, the store commits it (with its journal
+//! entry) and only then does the call return; if the commit fails, the engine change is undone.
+//!
+//! Times are passed in (`now`), so tests replay exactly.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use ts_rs::TS;
+
+use dala_questionnaire::client::{self, BlockView, IssueView, QuestionView, RosterView};
+use dala_questionnaire::engine::{slot_of, Interview, Slot};
+use dala_questionnaire::load::{self, Diagnostic, Loaded, Severity, StudySource};
+use dala_questionnaire::{Answer, AnswerError, AnswerKey, Lang, Questionnaire};
+use dala_store::{InterviewStatus, Store, StoreError};
+
+mod error;
+pub use error::SessionError;
+
+/// Reads a study from a folder on disk.
+pub struct DirSource(pub PathBuf);
+
+impl StudySource for DirSource {
+    fn read(&self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(self.0.join(path)).map_err(|e| e.to_string())
+    }
+}
+
+/// Loads and checks a study folder, returning every diagnostic.
+pub fn check_study(dir: &Path) -> Loaded {
+    load::load_with_coverage(&DirSource(dir.to_path_buf()))
+}
+
+/// Loads a study folder, failing with all its errors if it has any.
+pub fn load_study(dir: &Path) -> Result<Questionnaire, SessionError> {
+    if !dir.join("study.toml").is_file() {
+        return Err(SessionError::StudyNotFound(dir.display().to_string()));
+    }
+    let loaded = check_study(dir);
+    match loaded.questionnaire {
+        Some(q) => Ok(q),
+        None => Err(SessionError::Study(loaded.diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect::<Vec<Diagnostic>>())),
+    }
+}
+
+/// Where the interviewer asks to go.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "key", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Nav {
+    Next,
+    Previous,
+    To(AnswerKey),
+    /// The completion view: every open issue.
+    Issues,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct StudyInfo {
+    pub id: String,
+    pub version: String,
+    pub titles: BTreeMap<Lang, String>,
+    pub languages: Vec<Lang>,
+    pub default_language: Lang,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct InterviewSummary {
+    pub id: String,
+    pub status: InterviewStatus,
+    pub language: Lang,
+    pub created_at: String,
+    pub updated_at: String,
+    pub answered: u32,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct InterviewHeader {
+    pub id: String,
+    pub status: InterviewStatus,
+    pub language: Lang,
+    pub study_title: String,
+}
+
+/// Everything the interview screen shows, in the interview language.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Screen {
+    pub interview: InterviewHeader,
+    /// `None`: past the last question, on the completion view.
+    pub current: Option<QuestionView>,
+    pub blocks: Vec<BlockView>,
+    pub issues: Vec<IssueView>,
+    pub roster: Option<RosterView>,
+    pub can_previous: bool,
+    pub can_next: bool,
+    pub can_complete: bool,
+}
+
+/// The position marker stored for "on the completion view".
+const END: &str = "$end";
+
+struct Open {
+    engine: Interview,
+    language: Lang,
+    status: InterviewStatus,
+    /// `None` = on the completion view.
+    position: Option<Slot>,
+}
+
+pub struct Session {
+    study: Questionnaire,
+    store: Store,
+    open: HashMap<String, Open>,
+}
+
+impl Session {
+    /// Loads the study and opens (creating or upgrading) the database.
+    pub fn open(study_dir: &Path, db_path: &Path) -> Result<Session, SessionError> {
+        let study = load_study(study_dir)?;
+        if let Some(parent) = db_path.parent() {
+            if !parent.as_os_str().is_empty() && !parent.exists() {
+                std::fs::create_dir_all(parent).map_err(|e| SessionError::Io(format!("{}: {e}", parent.display())))?;
+            }
+        }
+        let store = Store::open(db_path, Utc::now())?;
+        Ok(Session { study, store, open: HashMap::new() })
+    }
+
+    pub fn with_parts(study: Questionnaire, store: Store) -> Session {
+        Session { study, store, open: HashMap::new() }
+    }
+
+    pub fn study(&self) -> &Questionnaire {
+        &self.study
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn study_info(&self) -> StudyInfo {
+        StudyInfo {
+            id: self.study.id.clone(),
+            version: self.study.version.clone(),
+            titles: Lang::ALL.iter().map(|l| (*l, self.study.title.get(*l).to_string())).collect(),
+            languages: self.study.languages.clone(),
+            default_language: self.study.default_language,
+        }
+    }
+
+    pub fn list_interviews(&self) -> Result<Vec<InterviewSummary>, SessionError> {
+        Ok(self
+            .store
+            .interviews()?
+            .into_iter()
+            .filter(|r| r.study_id == self.study.id)
+            .map(|r| InterviewSummary {
+                language: Lang::parse(&r.language).unwrap_or(self.study.default_language),
+                id: r.id,
+                status: r.status,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                answered: r.answers,
+            })
+            .collect())
+    }
+
+    pub fn create_interview(&mut self, lang: Lang, now: DateTime<Utc>) -> Result<Screen, SessionError> {
+        let id = self.create(lang, now)?;
+        self.screen(&id)
+    }
+
+    /// Creates an interview and returns its id (no screen: for scripts).
+    pub fn create(&mut self, lang: Lang, now: DateTime<Utc>) -> Result<String, SessionError> {
+        self.check_language(lang)?;
+        let id = self.store.create_interview(&self.study.id, &self.study.version, lang.code(), now)?;
+        let engine = Interview::new(&self.study);
+        let position = engine.next(&self.study, None);
+        self.open.insert(id.clone(), Open { engine, language: lang, status: InterviewStatus::InProgress, position });
+        Ok(id)
+    }
+
+    fn check_language(&self, lang: Lang) -> Result<(), SessionError> {
+        if self.study.languages.contains(&lang) {
+            Ok(())
+        } else {
+            Err(SessionError::Language(lang.code().to_string()))
+        }
+    }
+
+    /// Opens an interview from the store (after a restart it resumes at the last answer).
+    pub fn open_interview(&mut self, id: &str, now: DateTime<Utc>) -> Result<Screen, SessionError> {
+        self.load(id)?;
+        self.store.record_opened(id, now)?;
+        self.screen(id)
+    }
+
+    fn load(&mut self, id: &str) -> Result<(), SessionError> {
+        if self.open.contains_key(id) {
+            return Ok(());
+        }
+        let row = self.store.interview(id).map_err(|e| match e {
+            StoreError::NoInterview(i) => SessionError::NoInterview(i),
+            other => other.into(),
+        })?;
+        if row.study_id != self.study.id {
+            return Err(SessionError::OtherStudy { interview: row.study_id, loaded: self.study.id.clone() });
+        }
+        let q = &self.study;
+        let mut answers = Vec::new();
+        for a in self.store.answers(id)? {
+            // An answer the current study version cannot read stays in the database untouched.
+            if let Ok(slot) = slot_of(q, &a.key) {
+                if let Ok(ans) = Answer::from_json(&q.questions[slot.question], &a.value) {
+                    answers.push((slot, ans));
+                }
+            }
+        }
+        let confirmed: Vec<(Slot, usize)> = self.store.confirmations(id)?.into_iter().filter_map(|(k, r)| slot_of(q, &k).ok().map(|s| (s, r))).collect();
+        let engine = Interview::restore(q, answers, confirmed);
+        let position = match &row.position {
+            Some(k) if k.question == END => None,
+            Some(k) => slot_of(q, k).ok().or_else(|| engine.first_unanswered(q)),
+            None => engine.next(q, None),
+        };
+        let language = Lang::parse(&row.language).unwrap_or(q.default_language);
+        self.open.insert(id.to_string(), Open { engine, language, status: row.status, position });
+        Ok(())
+    }
+
+    fn get(&mut self, id: &str) -> Result<&mut Open, SessionError> {
+        self.load(id)?;
+        self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))
+    }
+
+    /// Records an answer durably without building a screen (for scripts and benchmarks).
+    pub fn record(&mut self, id: &str, key: &AnswerKey, value: &Json, now: DateTime<Utc>) -> Result<(), SessionError> {
+        self.load(id)?;
+        let q = &self.study;
+        let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        if open.status == InterviewStatus::Completed {
+            return Err(SessionError::Completed);
+        }
+        let slot = slot_of(q, key)?;
+        let answer = Answer::from_json(&q.questions[slot.question], value)?;
+        let json = answer.to_json();
+        let applied = open.engine.apply(q, slot, answer)?;
+        let previous = applied.previous.as_ref().map(Answer::to_json);
+        if previous.as_ref() == Some(&json) {
+            open.position = Some(slot);
+            return Ok(());
+        }
+        if let Err(e) = self.store.save_answer(id, key, &json, previous.as_ref(), now) {
+            // Undo the engine change: the screen must never show an answer the disk does not have.
+            match applied.previous {
+                Some(p) => {
+                    let _ = open.engine.apply(q, slot, p);
+                }
+                None => {
+                    open.engine.clear(q, slot);
+                }
+            }
+            return Err(e.into());
+        }
+        open.position = Some(slot);
+        Ok(())
+    }
+
+    pub fn answer(&mut self, id: &str, key: AnswerKey, value: Json, now: DateTime<Utc>) -> Result<Screen, SessionError> {
+        self.record(id, &key, &value, now)?;
+        self.screen(id)
+    }
+
+    pub fn clear(&mut self, id: &str, key: AnswerKey, now: DateTime<Utc>) -> Result<Screen, SessionError> {
+        self.load(id)?;
+        let q = &self.study;
+        let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        if open.status == InterviewStatus::Completed {
+            return Err(SessionError::Completed);
+        }
+        let slot = slot_of(q, &key)?;
+        if let Some(previous) = open.engine.answer(&slot).cloned() {
+            self.store.clear_answer(id, &key, &previous.to_json(), now)?;
+            open.engine.clear(q, slot);
+        }
+        self.screen(id)
+    }
+
+    pub fn confirm(&mut self, id: &str, key: AnswerKey, rule: usize, now: DateTime<Utc>) -> Result<Screen, SessionError> {
+        self.confirm_only(id, &key, rule, now)?;
+        self.screen(id)
+    }
+
+    pub fn confirm_only(&mut self, id: &str, key: &AnswerKey, rule: usize, now: DateTime<Utc>) -> Result<(), SessionError> {
+        self.load(id)?;
+        let q = &self.study;
+        let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        let slot = slot_of(q, key)?;
+        if !open.engine.failing(&slot).contains(&rule) || open.engine.is_confirmed(&slot, rule) {
+            return Ok(());
+        }
+        if !open.engine.confirm(q, slot, rule) {
+            return Err(SessionError::NotAWarning);
+        }
+        self.store.confirm_warning(id, key, rule, now)?;
+        Ok(())
+    }
+
+    /// Failing, unconfirmed soft warnings of one answer (for scripts that confirm them).
+    pub fn open_warnings(&mut self, id: &str, key: &AnswerKey) -> Result<Vec<usize>, SessionError> {
+        self.load(id)?;
+        let q = &self.study;
+        let open = self.open.get(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        let slot = slot_of(q, key)?;
+        Ok(open
+            .engine
+            .failing(&slot)
+            .iter()
+            .copied()
+            .filter(|&r| q.questions[slot.question].validations[r].severity == dala_questionnaire::model::RuleSeverity::Warning && !open.engine.is_confirmed(&slot, r))
+            .collect())
+    }
+
+    pub fn go(&mut self, id: &str, nav: Nav, _now: DateTime<Utc>) -> Result<Screen, SessionError> {
+        self.load(id)?;
+        let q = &self.study;
+        let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        let current = current_slot(q, open);
+        let target = match nav {
+            Nav::Next => match current {
+                Some(s) => open.engine.next(q, Some(s)),
+                None => None,
+            },
+            Nav::Previous => match current {
+                Some(s) => open.engine.previous(q, s).or(Some(s)),
+                None => open.engine.instances(q).into_iter().rev().find(|s| open.engine.is_relevant(s)),
+            },
+            Nav::To(key) => {
+                let slot = slot_of(q, &key)?;
+                if !open.engine.is_reached(q, &slot) {
+                    return Err(SessionError::NotReached(key.to_string()));
+                }
+                Some(slot)
+            }
+            Nav::Issues => None,
+        };
+        open.position = target;
+        let key = match target {
+            Some(s) => s.key(q),
+            None => AnswerKey { question: END.into(), roster: vec![] },
+        };
+        self.store.set_position(id, Some(&key))?;
+        self.screen(id)
+    }
+
+    pub fn set_language(&mut self, id: &str, lang: Lang, now: DateTime<Utc>) -> Result<Screen, SessionError> {
+        self.switch_language(id, lang, now)?;
+        self.screen(id)
+    }
+
+    pub fn switch_language(&mut self, id: &str, lang: Lang, now: DateTime<Utc>) -> Result<(), SessionError> {
+        self.check_language(lang)?;
+        self.load(id)?;
+        self.store.set_language(id, lang.code(), now)?;
+        self.get(id)?.language = lang;
+        Ok(())
+    }
+
+    pub fn is_complete(&mut self, id: &str) -> Result<bool, SessionError> {
+        self.load(id)?;
+        let q = &self.study;
+        Ok(self.open.get(id).is_some_and(|o| o.engine.is_complete(q)))
+    }
+
+    pub fn complete(&mut self, id: &str, now: DateTime<Utc>) -> Result<Screen, SessionError> {
+        self.complete_only(id, now)?;
+        self.screen(id)
+    }
+
+    pub fn complete_only(&mut self, id: &str, now: DateTime<Utc>) -> Result<(), SessionError> {
+        self.load(id)?;
+        let q = &self.study;
+        let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        if open.status == InterviewStatus::Completed {
+            return Ok(());
+        }
+        let issues = open.engine.issues(q);
+        if !issues.is_empty() {
+            return Err(SessionError::NotComplete(issues.len()));
+        }
+        self.store.complete(id, now)?;
+        open.status = InterviewStatus::Completed;
+        Ok(())
+    }
+
+    pub fn status(&mut self, id: &str) -> Result<(InterviewStatus, Lang, usize), SessionError> {
+        let open = self.get(id)?;
+        let n = open.engine.answers().count();
+        Ok((open.status, open.language, n))
+    }
+
+    pub fn engine(&mut self, id: &str) -> Result<&Interview, SessionError> {
+        Ok(&self.get(id)?.engine)
+    }
+
+    pub fn screen(&mut self, id: &str) -> Result<Screen, SessionError> {
+        self.load(id)?;
+        let q = &self.study;
+        let open = self.open.get(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        let lang = open.language;
+        let iv = &open.engine;
+        let current = current_slot(q, open);
+        let issues = client::issues_view(q, iv, lang);
+        Ok(Screen {
+            interview: InterviewHeader { id: id.to_string(), status: open.status, language: lang, study_title: q.title.get(lang).to_string() },
+            current: current.map(|s| client::question_view(q, iv, s, lang)),
+            blocks: client::blocks_view(q, iv, lang),
+            roster: current.and_then(|s| client::roster_view(q, iv, s, lang)),
+            can_previous: current.is_none_or(|s| iv.previous(q, s).is_some()),
+            can_next: current.is_some(),
+            can_complete: issues.is_empty() && open.status == InterviewStatus::InProgress,
+            issues,
+        })
+    }
+}
+
+/// The instance on screen: the stored position if it is still asked, else the next one that is.
+fn current_slot(q: &Questionnaire, open: &Open) -> Option<Slot> {
+    let pos = open.position?;
+    if open.engine.is_relevant(&pos) {
+        return Some(pos);
+    }
+    open.engine.next(q, Some(pos)).or_else(|| open.engine.first_unanswered(q))
+}
+
+/// An [`AnswerError`] message in `lang` (re-exported for the CLI).
+pub fn answer_message(e: &AnswerError, lang: Lang) -> String {
+    e.message(lang)
+}
+
+#[cfg(test)]
+mod tests;

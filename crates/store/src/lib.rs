@@ -1,0 +1,430 @@
+//! Local storage of interviews in SQLite: migrations, interviews, answers and the change journal.
+//!
+//! **Invariant:** every change is one transaction that writes the new state *and* its journal
+//! entry, committed with `synchronous = FULL` in WAL mode before the call returns. An answer the
+//! caller has been told is saved survives a crash or power cut; a half-written change does not exist.
+//!
+//! **Invariant:** the journal is append-only. Each entry has its own UUID, the device id and the
+//! time the caller passed in, so journals of many devices can later be merged without duplicates.
+//!
+//! The schema version lives in `PRAGMA user_version` (via `rusqlite_migration`); a database written
+//! by a newer Dala is refused with [`StoreError::TooNew`] instead of being damaged.
+
+use std::path::Path;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+use serde_json::Value as Json;
+
+pub use dala_questionnaire::AnswerKey;
+
+mod migrations;
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file cannot be opened or read (permissions, disk, not a database).
+    #[error("cannot open the database {path}: {source}")]
+    Open { path: String, source: rusqlite::Error },
+    /// The database was written by a newer version of Dala.
+    #[error("the database has schema version {found}, newer than this program's {supported}")]
+    TooNew { found: i64, supported: i64 },
+    /// A migration failed; the database is left at its previous version.
+    #[error("cannot upgrade the database: {0}")]
+    Migration(String),
+    /// No interview with this id.
+    #[error("no interview {0}")]
+    NoInterview(String),
+    /// A stored value cannot be read back (the file was edited by hand or is damaged).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// Any other SQLite error (disk full, I/O error).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The lifecycle of an interview.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum InterviewStatus {
+    InProgress,
+    Completed,
+}
+
+impl InterviewStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InterviewStatus::InProgress => "in_progress",
+            InterviewStatus::Completed => "completed",
+        }
+    }
+    fn parse(s: &str) -> Result<Self> {
+        match s {
+            "in_progress" => Ok(InterviewStatus::InProgress),
+            "completed" => Ok(InterviewStatus::Completed),
+            other => Err(StoreError::Corrupt(format!("interview status `{other}`"))),
+        }
+    }
+}
+
+/// The kinds of journal entries.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    InterviewCreated,
+    InterviewOpened,
+    AnswerSet,
+    AnswerChanged,
+    AnswerCleared,
+    WarningConfirmed,
+    LanguageSwitched,
+    InterviewCompleted,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::InterviewCreated => "interview_created",
+            EventKind::InterviewOpened => "interview_opened",
+            EventKind::AnswerSet => "answer_set",
+            EventKind::AnswerChanged => "answer_changed",
+            EventKind::AnswerCleared => "answer_cleared",
+            EventKind::WarningConfirmed => "warning_confirmed",
+            EventKind::LanguageSwitched => "language_switched",
+            EventKind::InterviewCompleted => "interview_completed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InterviewRow {
+    pub id: String,
+    pub study_id: String,
+    pub study_version: String,
+    pub status: InterviewStatus,
+    pub language: String,
+    pub device_id: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub completed_at: Option<String>,
+    /// The question the interviewer last had on screen: where a reopened interview resumes.
+    pub position: Option<AnswerKey>,
+    pub answers: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredAnswer {
+    pub key: AnswerKey,
+    pub value: Json,
+    pub answered_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct JournalEntry {
+    pub seq: i64,
+    pub id: String,
+    pub interview_id: String,
+    pub device_id: String,
+    pub at: String,
+    pub kind: String,
+    pub question: Option<String>,
+    pub roster: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+pub struct Store {
+    conn: Connection,
+    device_id: String,
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn roster_text(key: &AnswerKey) -> String {
+    key.roster.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(".")
+}
+
+fn parse_roster(s: &str) -> Result<Vec<u32>> {
+    if s.is_empty() {
+        return Ok(Vec::new());
+    }
+    s.split('.').map(|p| p.parse().map_err(|_| StoreError::Corrupt(format!("roster path `{s}`")))).collect()
+}
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(migrations::ALL.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    migrations::ALL.len() as i64
+}
+
+impl Store {
+    /// Opens (creating if needed) and upgrades a database file. `now` stamps a new device id.
+    pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Store> {
+        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        Store::from_connection(conn, now).map_err(|e| match e {
+            StoreError::Sqlite(source) => StoreError::Open { path: path.display().to_string(), source },
+            other => other,
+        })
+    }
+
+    /// An in-memory database, for tests and benchmarks.
+    pub fn open_in_memory(now: DateTime<Utc>) -> Result<Store> {
+        Store::from_connection(Connection::open_in_memory()?, now)
+    }
+
+    fn from_connection(mut conn: Connection, now: DateTime<Utc>) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // WAL + FULL: a commit is on disk when it returns, and readers never block the writer.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > schema_version() {
+            return Err(StoreError::TooNew { found, supported: schema_version() });
+        }
+        migrations().to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        let device_id: Option<String> = conn.query_row("SELECT id FROM device LIMIT 1", [], |r| r.get(0)).optional()?;
+        let device_id = match device_id {
+            Some(d) => d,
+            None => {
+                let d = uuid::Uuid::new_v4().to_string();
+                conn.execute("INSERT INTO device (id, created_at) VALUES (?1, ?2)", params![d, ts(now)])?;
+                d
+            }
+        };
+        Ok(Store { conn, device_id })
+    }
+
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// Direct access for reports and tests (read-only use expected).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn journal(tx: &rusqlite::Transaction, device: &str, interview: &str, at: &str, kind: EventKind, key: Option<&AnswerKey>, old: Option<&str>, new: Option<&str>) -> Result<()> {
+        tx.execute(
+            "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![uuid::Uuid::new_v4().to_string(), interview, device, at, kind.as_str(), key.map(|k| k.question.clone()), key.map(roster_text), old, new],
+        )?;
+        Ok(())
+    }
+
+    fn touch(tx: &rusqlite::Transaction, interview: &str, at: &str) -> Result<()> {
+        let n = tx.execute("UPDATE interviews SET updated_at = ?2 WHERE id = ?1", params![interview, at])?;
+        if n == 0 {
+            return Err(StoreError::NoInterview(interview.to_string()));
+        }
+        Ok(())
+    }
+
+    pub fn create_interview(&mut self, study_id: &str, study_version: &str, language: &str, now: DateTime<Utc>) -> Result<String> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let at = ts(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES (?1, ?2, ?3, 'in_progress', ?4, ?5, ?6, ?6)",
+            params![id, study_id, study_version, language, self.device_id, at],
+        )?;
+        Store::journal(&tx, &self.device_id, &id, &at, EventKind::InterviewCreated, None, None, Some(language))?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn interviews(&self) -> Result<Vec<InterviewRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT i.id, i.study_id, i.study_version, i.status, i.language, i.device_id, i.created_at, i.updated_at, i.completed_at, i.position_question, i.position_roster,
+                    (SELECT count(*) FROM answers a WHERE a.interview_id = i.id)
+             FROM interviews i ORDER BY i.updated_at DESC",
+        )?;
+        let rows = stmt.query_map([], row_to_interview)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().collect()
+    }
+
+    pub fn interview(&self, id: &str) -> Result<InterviewRow> {
+        self.conn
+            .query_row(
+                "SELECT i.id, i.study_id, i.study_version, i.status, i.language, i.device_id, i.created_at, i.updated_at, i.completed_at, i.position_question, i.position_roster,
+                        (SELECT count(*) FROM answers a WHERE a.interview_id = i.id)
+                 FROM interviews i WHERE i.id = ?1",
+                [id],
+                row_to_interview,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NoInterview(id.to_string()))?
+    }
+
+    pub fn answers(&self, interview: &str) -> Result<Vec<StoredAnswer>> {
+        let mut stmt = self.conn.prepare("SELECT question, roster, value, answered_at FROM answers WHERE interview_id = ?1")?;
+        let rows = stmt.query_map([interview], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (question, roster, value, answered_at) = row?;
+            let value = serde_json::from_str(&value).map_err(|e| StoreError::Corrupt(format!("answer {question}: {e}")))?;
+            out.push(StoredAnswer { key: AnswerKey { question, roster: parse_roster(&roster)? }, value, answered_at });
+        }
+        Ok(out)
+    }
+
+    pub fn confirmations(&self, interview: &str) -> Result<Vec<(AnswerKey, usize)>> {
+        let mut stmt = self.conn.prepare("SELECT question, roster, rule FROM confirmations WHERE interview_id = ?1")?;
+        let rows = stmt.query_map([interview], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (question, roster, rule) = row?;
+            out.push((AnswerKey { question, roster: parse_roster(&roster)? }, rule as usize));
+        }
+        Ok(out)
+    }
+
+    /// Stores an answer, its journal entry and the new position in one durable transaction.
+    pub fn save_answer(&mut self, interview: &str, key: &AnswerKey, value: &Json, previous: Option<&Json>, now: DateTime<Utc>) -> Result<()> {
+        let at = ts(now);
+        let new = value.to_string();
+        let old = previous.map(|p| p.to_string());
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Store::touch(&tx, interview, &at)?;
+        tx.execute(
+            "INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (interview_id, question, roster) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
+            params![interview, key.question, roster_text(key), new, at],
+        )?;
+        // A changed answer needs its soft warnings confirmed again.
+        tx.execute("DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
+        tx.execute("UPDATE interviews SET position_question = ?2, position_roster = ?3 WHERE id = ?1", params![interview, key.question, roster_text(key)])?;
+        let kind = if previous.is_some() { EventKind::AnswerChanged } else { EventKind::AnswerSet };
+        Store::journal(&tx, &self.device_id, interview, &at, kind, Some(key), old.as_deref(), Some(&new))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn clear_answer(&mut self, interview: &str, key: &AnswerKey, previous: &Json, now: DateTime<Utc>) -> Result<()> {
+        let at = ts(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Store::touch(&tx, interview, &at)?;
+        tx.execute("DELETE FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
+        tx.execute("DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
+        Store::journal(&tx, &self.device_id, interview, &at, EventKind::AnswerCleared, Some(key), Some(&previous.to_string()), None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn confirm_warning(&mut self, interview: &str, key: &AnswerKey, rule: usize, now: DateTime<Utc>) -> Result<()> {
+        let at = ts(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Store::touch(&tx, interview, &at)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO confirmations (interview_id, question, roster, rule, confirmed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![interview, key.question, roster_text(key), rule as i64, at],
+        )?;
+        Store::journal(&tx, &self.device_id, interview, &at, EventKind::WarningConfirmed, Some(key), None, Some(&rule.to_string()))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn set_language(&mut self, interview: &str, language: &str, now: DateTime<Utc>) -> Result<()> {
+        let at = ts(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let old: String = tx
+            .query_row("SELECT language FROM interviews WHERE id = ?1", [interview], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NoInterview(interview.to_string()))?;
+        if old != language {
+            tx.execute("UPDATE interviews SET language = ?2, updated_at = ?3 WHERE id = ?1", params![interview, language, at])?;
+            Store::journal(&tx, &self.device_id, interview, &at, EventKind::LanguageSwitched, None, Some(&old), Some(language))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Remembers the question on screen (no journal entry: navigation is not a change of data).
+    pub fn set_position(&mut self, interview: &str, key: Option<&AnswerKey>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE interviews SET position_question = ?2, position_roster = ?3 WHERE id = ?1",
+            params![interview, key.map(|k| k.question.clone()), key.map(roster_text)],
+        )?;
+        Ok(())
+    }
+
+    pub fn record_opened(&mut self, interview: &str, now: DateTime<Utc>) -> Result<()> {
+        let at = ts(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Store::touch(&tx, interview, &at)?;
+        Store::journal(&tx, &self.device_id, interview, &at, EventKind::InterviewOpened, None, None, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn complete(&mut self, interview: &str, now: DateTime<Utc>) -> Result<()> {
+        let at = ts(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Store::touch(&tx, interview, &at)?;
+        tx.execute("UPDATE interviews SET status = 'completed', completed_at = ?2 WHERE id = ?1", params![interview, at])?;
+        Store::journal(&tx, &self.device_id, interview, &at, EventKind::InterviewCompleted, None, None, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn journal_of(&self, interview: &str) -> Result<Vec<JournalEntry>> {
+        let mut stmt = self.conn.prepare("SELECT seq, id, interview_id, device_id, at, kind, question, roster, old_value, new_value FROM journal WHERE interview_id = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([interview], |r| {
+            Ok(JournalEntry {
+                seq: r.get(0)?,
+                id: r.get(1)?,
+                interview_id: r.get(2)?,
+                device_id: r.get(3)?,
+                at: r.get(4)?,
+                kind: r.get(5)?,
+                question: r.get(6)?,
+                roster: r.get(7)?,
+                old_value: r.get(8)?,
+                new_value: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound file.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+fn row_to_interview(r: &rusqlite::Row) -> rusqlite::Result<Result<InterviewRow>> {
+    let status: String = r.get(3)?;
+    let pq: Option<String> = r.get(9)?;
+    let pr: Option<String> = r.get(10)?;
+    let answers: i64 = r.get(11)?;
+    let row = (|| -> Result<InterviewRow> {
+        Ok(InterviewRow {
+            id: r.get(0)?,
+            study_id: r.get(1)?,
+            study_version: r.get(2)?,
+            status: InterviewStatus::parse(&status)?,
+            language: r.get(4)?,
+            device_id: r.get(5)?,
+            created_at: r.get(6)?,
+            updated_at: r.get(7)?,
+            completed_at: r.get(8)?,
+            position: match pq {
+                Some(q) => Some(AnswerKey { question: q, roster: parse_roster(pr.as_deref().unwrap_or(""))? }),
+                None => None,
+            },
+            answers: answers as u32,
+        })
+    })();
+    Ok(row)
+}
+
+#[cfg(test)]
+mod tests;

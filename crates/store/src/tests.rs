@@ -1,0 +1,111 @@
+//! Contract tests of the store on real files.
+
+use super::*;
+use chrono::TimeZone;
+use serde_json::json;
+
+fn t(sec: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_288_000_000 + sec, 0).unwrap()
+}
+
+fn key(q: &str, roster: &[u32]) -> AnswerKey {
+    AnswerKey { question: q.into(), roster: roster.to_vec() }
+}
+
+#[test]
+fn answers_and_journal_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite");
+    let id;
+    let device;
+    {
+        let mut s = Store::open(&path, t(0)).unwrap();
+        device = s.device_id().to_string();
+        id = s.create_interview("kmrs-2010", "1.0.0", "ru", t(1)).unwrap();
+        s.save_answer(&id, &key("Q101", &[]), &json!(3), None, t(2)).unwrap();
+        s.save_answer(&id, &key("Q102", &[2]), &json!("Айгуль"), None, t(3)).unwrap();
+        s.save_answer(&id, &key("Q101", &[]), &json!(4), Some(&json!(3)), t(4)).unwrap();
+        s.set_language(&id, "kk", t(5)).unwrap();
+        s.set_language(&id, "kk", t(6)).unwrap(); // no change, no entry
+        s.clear_answer(&id, &key("Q102", &[2]), &json!("Айгуль"), t(7)).unwrap();
+    }
+    let s = Store::open(&path, t(100)).unwrap();
+    assert_eq!(s.device_id(), device, "the device id is kept");
+    let answers = s.answers(&id).unwrap();
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0].value, json!(4));
+    let iv = s.interview(&id).unwrap();
+    assert_eq!(iv.language, "kk");
+    assert_eq!(iv.status, InterviewStatus::InProgress);
+    let kinds: Vec<String> = s.journal_of(&id).unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["interview_created", "answer_set", "answer_set", "answer_changed", "language_switched", "answer_cleared"]);
+    let j = s.journal_of(&id).unwrap();
+    assert_eq!(j[3].old_value.as_deref(), Some("3"));
+    assert_eq!(j[3].new_value.as_deref(), Some("4"));
+    assert_eq!(j[2].roster.as_deref(), Some("2"));
+    assert!(j.iter().all(|e| e.device_id == device));
+    assert_eq!(s.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_database_newer_than_the_code_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.sqlite");
+    {
+        let s = Store::open(&path, t(0)).unwrap();
+        s.connection().pragma_update(None, "user_version", schema_version() + 5).unwrap();
+    }
+    match Store::open(&path, t(1)) {
+        Err(StoreError::TooNew { found, supported }) => {
+            assert_eq!(found, schema_version() + 5);
+            assert_eq!(supported, schema_version());
+        }
+        other => panic!("expected TooNew, got {:?}", other.err()),
+    }
+    let conn = Connection::open(&path).unwrap();
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(v, schema_version() + 5, "the file is not modified");
+}
+
+#[test]
+fn unknown_interview_is_an_error_and_writes_nothing() {
+    let mut s = Store::open_in_memory(t(0)).unwrap();
+    let err = s.save_answer("nope", &key("Q101", &[]), &json!(1), None, t(1)).unwrap_err();
+    assert!(matches!(err, StoreError::NoInterview(_)));
+    let n: i64 = s.connection().query_row("SELECT count(*) FROM answers", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 0);
+    let n: i64 = s.connection().query_row("SELECT count(*) FROM journal", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn confirmations_are_dropped_when_the_answer_changes() {
+    let mut s = Store::open_in_memory(t(0)).unwrap();
+    let id = s.create_interview("x", "1", "en", t(1)).unwrap();
+    s.save_answer(&id, &key("Q312", &[]), &json!(5_000_000), None, t(2)).unwrap();
+    s.confirm_warning(&id, &key("Q312", &[]), 0, t(3)).unwrap();
+    assert_eq!(s.confirmations(&id).unwrap(), vec![(key("Q312", &[]), 0)]);
+    s.save_answer(&id, &key("Q312", &[]), &json!(6_000_000), Some(&json!(5_000_000)), t(4)).unwrap();
+    assert!(s.confirmations(&id).unwrap().is_empty());
+}
+
+#[test]
+fn wal_and_full_sync_are_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("w.sqlite"), t(0)).unwrap();
+    let mode: String = s.connection().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    let sync: i64 = s.connection().pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(sync, 2, "synchronous = FULL");
+}
+
+#[test]
+fn completion_sets_status_and_journal() {
+    let mut s = Store::open_in_memory(t(0)).unwrap();
+    let id = s.create_interview("x", "1", "ru", t(1)).unwrap();
+    s.complete(&id, t(9)).unwrap();
+    let iv = s.interview(&id).unwrap();
+    assert_eq!(iv.status, InterviewStatus::Completed);
+    assert!(iv.completed_at.is_some());
+    assert_eq!(s.journal_of(&id).unwrap().last().unwrap().kind, "interview_completed");
+}
