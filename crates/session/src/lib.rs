@@ -414,6 +414,11 @@ impl Session {
         Ok(&self.get(id)?.engine)
     }
 
+    /// The study and the engine state of an interview already open in this session.
+    pub fn peek(&self, id: &str) -> Option<(&Questionnaire, &Interview)> {
+        self.open.get(id).map(|o| (&self.study, &o.engine))
+    }
+
     pub fn screen(&mut self, id: &str) -> Result<Screen, SessionError> {
         self.load(id)?;
         let q = &self.study;

@@ -1,0 +1,199 @@
+//! `dala interview`: a scripted interview through the session (the same engine and store as the app).
+//!
+//! A script is `{"language": "ru", "steps": [...]}` with steps
+//! `{"q": "Q104", "roster": [2], "value": 1}` (optionally `"confirm": true` to confirm the soft
+//! warnings the answer raises), `{"q": "Q104", "roster": [2], "clear": true}`, `{"language": "kk"}`
+//! and `{"complete": true}`. The run stops at the first step the engine refuses, with exit code 2
+//! and a message in the script's current language; the steps before it stay stored. At the end an
+//! interview with no open issues is marked completed.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use dala_questionnaire::{AnswerKey, Lang};
+use dala_session::{Session, SessionError};
+use serde_json::{json, Value as Json};
+
+enum Step {
+    Answer { key: AnswerKey, value: Json, confirm: bool },
+    Clear { key: AnswerKey },
+    Language(String),
+    Complete,
+}
+
+/// Words of the runner itself in three languages.
+fn say(lang: Lang, ru: String, kk: String, en: String) -> String {
+    match lang {
+        Lang::Ru => ru,
+        Lang::Kk => kk,
+        Lang::En => en,
+    }
+}
+
+fn parse_step(i: usize, v: &Json, lang: Lang) -> Result<Step, String> {
+    let bad = |why_ru: &str, why_kk: &str, why_en: &str| say(lang, format!("Шаг {i}: {why_ru}"), format!("{i}-қадам: {why_kk}"), format!("Step {i}: {why_en}"));
+    let obj = v.as_object().ok_or_else(|| bad("ожидается объект JSON", "JSON нысаны күтіледі", "expected a JSON object"))?;
+    if let Some(l) = obj.get("language") {
+        return l.as_str().map(|s| Step::Language(s.to_string())).ok_or_else(|| bad("язык должен быть строкой", "тіл жол болуы керек", "language must be a string"));
+    }
+    if obj.get("complete").and_then(Json::as_bool) == Some(true) {
+        return Ok(Step::Complete);
+    }
+    let q = obj.get("q").and_then(Json::as_str).ok_or_else(|| bad("нет поля \"q\" (код вопроса)", "\"q\" өрісі (сұрақ коды) жоқ", "missing \"q\" (question id)"))?;
+    let roster = match obj.get("roster") {
+        None | Some(Json::Null) => Vec::new(),
+        Some(Json::Array(a)) => a
+            .iter()
+            .map(|x| x.as_u64().filter(|n| *n >= 1 && *n <= u32::MAX as u64).map(|n| n as u32))
+            .collect::<Option<Vec<u32>>>()
+            .ok_or_else(|| bad("\"roster\" — список номеров строк от 1", "\"roster\" — 1-ден басталатын жол нөмірлерінің тізімі", "\"roster\" must be a list of row numbers from 1"))?,
+        Some(_) => return Err(bad("\"roster\" — список номеров строк от 1", "\"roster\" — 1-ден басталатын жол нөмірлерінің тізімі", "\"roster\" must be a list of row numbers from 1")),
+    };
+    let key = AnswerKey { question: q.to_string(), roster };
+    if obj.get("clear").and_then(Json::as_bool) == Some(true) {
+        return Ok(Step::Clear { key });
+    }
+    let value = obj.get("value").cloned().ok_or_else(|| bad("нет поля \"value\"", "\"value\" өрісі жоқ", "missing \"value\""))?;
+    Ok(Step::Answer { key, value, confirm: obj.get("confirm").and_then(Json::as_bool).unwrap_or(false) })
+}
+
+pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, resume: Option<&str>, msg_lang: Lang) -> ExitCode {
+    let text = match std::fs::read_to_string(script) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}", say(msg_lang, format!("Не удалось прочитать сценарий {}: {e}", script.display()), format!("{} сценарийін оқу мүмкін болмады: {e}", script.display()), format!("Cannot read the script {}: {e}", script.display())));
+            return ExitCode::from(64);
+        }
+    };
+    let doc: Json = match serde_json::from_str(&text) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{}", say(msg_lang, format!("Сценарий не является корректным JSON: {e}"), format!("Сценарий дұрыс JSON емес: {e}"), format!("The script is not valid JSON: {e}")));
+            return ExitCode::from(64);
+        }
+    };
+    let mut lang = match doc.get("language").and_then(Json::as_str) {
+        None => None,
+        Some(l) => match Lang::parse(l) {
+            Some(l) => Some(l),
+            None => {
+                eprintln!("{}", SessionError::Language(l.to_string()).message(msg_lang));
+                return ExitCode::from(64);
+            }
+        },
+    };
+    let steps_json = doc.get("steps").and_then(Json::as_array).cloned().unwrap_or_default();
+    let mut steps = Vec::new();
+    for (i, s) in steps_json.iter().enumerate() {
+        match parse_step(i + 1, s, lang.unwrap_or(msg_lang)) {
+            Ok(st) => steps.push(st),
+            Err(m) => {
+                eprintln!("{m}");
+                return ExitCode::from(64);
+            }
+        }
+    }
+    let mut session = match Session::open(study, db) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}", e.message(lang.unwrap_or(msg_lang)));
+            if let SessionError::Study(diags) = &e {
+                for d in diags {
+                    eprintln!("{d}");
+                }
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let lang_now = lang.unwrap_or(session.study().default_language);
+    lang = Some(lang_now);
+    let id = match resume {
+        Some(id) => match session.open_interview(id, Utc::now()) {
+            Ok(_) => id.to_string(),
+            Err(e) => {
+                eprintln!("{}", e.message(lang_now));
+                return ExitCode::from(1);
+            }
+        },
+        None => match session.create(lang_now, Utc::now()) {
+            Ok(id) => id,
+            Err(e) => {
+                eprintln!("{}", e.message(lang_now));
+                return ExitCode::from(1);
+            }
+        },
+    };
+    if resume.is_some() {
+        if let Err(e) = session.switch_language(&id, lang_now, Utc::now()) {
+            eprintln!("{}", e.message(lang_now));
+            return ExitCode::from(1);
+        }
+    }
+    let mut failure: Option<(usize, String, String, String)> = None;
+    let stdout = std::io::stdout();
+    for (i, step) in steps.iter().enumerate() {
+        let n = i + 1;
+        let cur = lang.unwrap_or(lang_now);
+        let result: Result<(), SessionError> = match step {
+            Step::Language(l) => match Lang::parse(l) {
+                Some(l2) => session.switch_language(&id, l2, Utc::now()).map(|_| lang = Some(l2)),
+                None => Err(SessionError::Language(l.clone())),
+            },
+            Step::Answer { key, value, confirm } => session.record(&id, key, value, Utc::now()).and_then(|_| {
+                if *confirm {
+                    for rule in session.open_warnings(&id, key)? {
+                        session.confirm_only(&id, key, rule, Utc::now())?;
+                    }
+                }
+                Ok(())
+            }),
+            Step::Clear { key } => session.clear(&id, key.clone(), Utc::now()).map(|_| ()),
+            Step::Complete => session.complete_only(&id, Utc::now()),
+        };
+        if let Err(e) = result {
+            let what = match step {
+                Step::Answer { key, .. } | Step::Clear { key } => key.to_string(),
+                Step::Language(l) => format!("language {l}"),
+                Step::Complete => "complete".to_string(),
+            };
+            let msg = e.message(cur);
+            failure = Some((n, what, e.kind().to_string(), msg));
+            break;
+        }
+        if ack {
+            let mut out = stdout.lock();
+            let _ = writeln!(out, "ack {n}");
+            let _ = out.flush();
+        }
+    }
+    if failure.is_none() && session.is_complete(&id).unwrap_or(false) {
+        if let Err(e) = session.complete_only(&id, Utc::now()) {
+            failure = Some((steps.len() + 1, "complete".into(), e.kind().into(), e.message(lang.unwrap_or(lang_now))));
+        }
+    }
+    let (status, last_lang, answers) = match session.status(&id) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}", e.message(lang.unwrap_or(lang_now)));
+            return ExitCode::from(1);
+        }
+    };
+    let mut out = json!({ "interview": id, "status": status, "answers": answers, "language": last_lang });
+    if let Some((n, what, kind, msg)) = &failure {
+        let cur = lang.unwrap_or(lang_now);
+        eprintln!("{}", say(cur, format!("Шаг {n} ({what}) отклонён: {msg}"), format!("{n}-қадам ({what}) қабылданбады: {msg}"), format!("Step {n} ({what}) was refused: {msg}")));
+        out["error"] = json!({ "step": n, "target": what, "kind": kind, "message": msg });
+    }
+    if as_json {
+        println!("{out}");
+    } else {
+        println!("{} {} {} {}", out["interview"].as_str().unwrap_or(""), status.as_str(), answers, last_lang);
+    }
+    if failure.is_some() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
