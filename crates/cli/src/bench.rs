@@ -19,6 +19,7 @@ use serde_json::{json, Value as Json};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Figures {
+    pub sync: String,
     pub members: usize,
     pub answers: usize,
     pub median_us: f64,
@@ -104,6 +105,9 @@ pub fn fill(session: &mut Session, id: &str, members: usize) -> anyhow::Result<(
             let r = session.record(id, &key, &value, Utc::now());
             let us = t0.elapsed().as_secs_f64() * 1e6;
             if r.is_ok() {
+                if std::env::var_os("DALA_BENCH_TRACE").is_some() && us > 2000.0 {
+                    eprintln!("slow answer {key}: {us:.0} µs");
+                }
                 times.push(us);
                 if is_size {
                     roster_build = us;
@@ -130,7 +134,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[idx.min(sorted.len() - 1)]
 }
 
-pub fn measure(study: &Questionnaire, members: usize, dir: &Path) -> anyhow::Result<Figures> {
+/// `durability` None = an in-memory database: the engine and SQLite without any disk.
+pub fn measure(study: &Questionnaire, members: usize, dir: &Path, durability: Option<dala_store::Durability>) -> anyhow::Result<Figures> {
     let mut q = study.clone();
     for r in &q.rosters.clone() {
         if let RosterSize::Count(sq) = r.size {
@@ -142,7 +147,10 @@ pub fn measure(study: &Questionnaire, members: usize, dir: &Path) -> anyhow::Res
     }
     let db = dir.join(format!("bench-{members}.sqlite"));
     let _ = std::fs::remove_file(&db);
-    let store = dala_store::Store::open(&db, Utc::now())?;
+    let store = match durability {
+        Some(d) => dala_store::Store::open_with(&db, d, Utc::now())?,
+        None => dala_store::Store::open_in_memory(Utc::now())?,
+    };
     let mut session = Session::with_parts(q, store);
     let id = session.create(Lang::Ru, Utc::now())?;
     let t0 = Instant::now();
@@ -150,6 +158,7 @@ pub fn measure(study: &Questionnaire, members: usize, dir: &Path) -> anyhow::Res
     let total_ms = t0.elapsed().as_secs_f64() * 1e3;
     times.sort_by(|a, b| a.total_cmp(b));
     Ok(Figures {
+        sync: durability.map_or("memory".to_string(), |d| format!("{d:?}").to_lowercase()),
         members,
         answers: times.len(),
         median_us: percentile(&times, 0.5),
@@ -180,12 +189,15 @@ pub fn run(study_dir: &Path, members: &[usize], dir: Option<&Path>, as_json: boo
         }
     };
     let mut all = Vec::new();
+    // Both durability modes, interleaved per size, so the two are measured side by side.
     for &m in members {
-        match measure(&study, m, &dir) {
-            Ok(f) => all.push(f),
-            Err(e) => {
-                eprintln!("bench failed at {m} members: {e}");
-                return ExitCode::from(1);
+        for d in [Some(dala_store::Durability::Full), Some(dala_store::Durability::Normal), None] {
+            match measure(&study, m, &dir, d) {
+                Ok(f) => all.push(f),
+                Err(e) => {
+                    eprintln!("bench failed at {m} members: {e}");
+                    return ExitCode::from(1);
+                }
             }
         }
     }
@@ -193,9 +205,9 @@ pub fn run(study_dir: &Path, members: &[usize], dir: Option<&Path>, as_json: boo
         println!("{}", json!({ "load_and_validate_ms": load_ms, "households": all }));
     } else {
         println!("load and validate the study: {load_ms:.1} ms");
-        println!("{:>8} {:>8} {:>10} {:>10} {:>10} {:>14} {:>10}", "members", "answers", "median µs", "p99 µs", "max µs", "roster µs", "total ms");
+        println!("{:>7} {:>8} {:>8} {:>10} {:>10} {:>10} {:>14} {:>10}", "sync", "members", "answers", "median µs", "p99 µs", "max µs", "roster µs", "total ms");
         for f in &all {
-            println!("{:>8} {:>8} {:>10.0} {:>10.0} {:>10.0} {:>14.0} {:>10.0}", f.members, f.answers, f.median_us, f.p99_us, f.max_us, f.roster_build_us, f.total_ms);
+            println!("{:>7} {:>8} {:>8} {:>10.0} {:>10.0} {:>10.0} {:>14.0} {:>10.0}", f.sync, f.members, f.answers, f.median_us, f.p99_us, f.max_us, f.roster_build_us, f.total_ms);
         }
     }
     ExitCode::SUCCESS

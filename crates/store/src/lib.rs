@@ -136,6 +136,17 @@ pub struct JournalEntry {
     pub new_value: Option<String>,
 }
 
+/// How hard a commit pushes data to the disk.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `synchronous = FULL`: a commit survives a power cut (an fsync per answer). The default.
+    #[default]
+    Full,
+    /// `synchronous = NORMAL`: a commit survives the app being killed; a power cut may lose the
+    /// last few answers (never corrupts the file). Offered for very slow storage.
+    Normal,
+}
+
 pub struct Store {
     conn: Connection,
     device_id: String,
@@ -168,8 +179,12 @@ pub fn schema_version() -> i64 {
 impl Store {
     /// Opens (creating if needed) and upgrades a database file. `now` stamps a new device id.
     pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Store> {
+        Store::open_with(path, Durability::Full, now)
+    }
+
+    pub fn open_with(path: &Path, durability: Durability, now: DateTime<Utc>) -> Result<Store> {
         let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        Store::from_connection(conn, now).map_err(|e| match e {
+        Store::from_connection(conn, durability, now).map_err(|e| match e {
             StoreError::Sqlite(source) => StoreError::Open { path: path.display().to_string(), source },
             other => other,
         })
@@ -177,14 +192,17 @@ impl Store {
 
     /// An in-memory database, for tests and benchmarks.
     pub fn open_in_memory(now: DateTime<Utc>) -> Result<Store> {
-        Store::from_connection(Connection::open_in_memory()?, now)
+        Store::from_connection(Connection::open_in_memory()?, Durability::Full, now)
     }
 
-    fn from_connection(mut conn: Connection, now: DateTime<Utc>) -> Result<Store> {
+    fn from_connection(mut conn: Connection, durability: Durability, now: DateTime<Utc>) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL + FULL: a commit is on disk when it returns, and readers never block the writer.
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "synchronous", match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        })?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > schema_version() {
