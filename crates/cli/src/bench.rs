@@ -11,11 +11,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use chrono::Utc;
-use dala_questionnaire::engine::Slot;
-use dala_questionnaire::model::{QuestionType, RosterSize};
+use dala_questionnaire::model::RosterSize;
 use dala_questionnaire::{Lang, Questionnaire};
 use dala_session::Session;
-use serde_json::{json, Value as Json};
+use serde_json::json;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Figures {
@@ -27,103 +26,6 @@ pub struct Figures {
     pub max_us: f64,
     pub roster_build_us: f64,
     pub total_ms: f64,
-}
-
-/// A plausible value for a question instance, trying alternatives in order.
-pub fn candidates(q: &Questionnaire, slot: Slot, members: usize) -> Vec<Json> {
-    let question = &q.questions[slot.question];
-    let row = slot.path.as_slice().first().copied().unwrap_or(1);
-    let is_size = q.rosters.iter().any(|r| matches!(r.size, RosterSize::Count(s) if s == slot.question));
-    let mut out = Vec::new();
-    match question.kind {
-        QuestionType::Integer if is_size => out.push(json!(members)),
-        QuestionType::Single => {
-            // Relationship-style lists: the first row is the head (code 1), others a later code.
-            let mut codes: Vec<i64> = question.options.iter().map(|o| o.code).collect();
-            if row > 1 && codes.first() == Some(&1) && question.id == "Q103" {
-                codes.rotate_left(2);
-            }
-            out.extend(codes.into_iter().map(Json::from));
-        }
-        QuestionType::Multiple => {
-            for o in &question.options {
-                out.push(json!([o.code]));
-            }
-        }
-        QuestionType::Integer | QuestionType::Scale | QuestionType::Decimal => {
-            let lo = question.min.unwrap_or(0.0);
-            let hi = question.max.unwrap_or(lo + 100.0);
-            for v in [1.0f64, lo, (lo + hi) / 2.0, hi] {
-                if v >= lo && v <= hi {
-                    out.push(json!(v.round() as i64));
-                }
-            }
-        }
-        QuestionType::Year => {
-            for y in [1975i64, 1990, 2000, 2005, 2009, 1960, 1950] {
-                if question.min.is_none_or(|m| y as f64 >= m) && question.max.is_none_or(|m| y as f64 <= m) {
-                    out.push(json!(y));
-                }
-            }
-        }
-        QuestionType::Money => {
-            for a in [50_000i64, 0, 1000] {
-                out.push(json!({"amount": a, "currency": question.currencies.first().cloned().unwrap_or_else(|| "KZT".into())}));
-            }
-        }
-        QuestionType::Date => out.push(json!("2010-10-15")),
-        QuestionType::Text => out.push(json!(format!("Член {row}"))),
-        QuestionType::List => out.push(json!(["Айгуль", "Ерлан"])),
-        QuestionType::Grid => {
-            if let Some(first) = question.options.first() {
-                out.push(Json::Object(question.rows.iter().map(|r| (r.id.clone(), json!(first.code))).collect()));
-            }
-        }
-    }
-    for m in &question.special {
-        out.push(json!(m.code()));
-    }
-    out
-}
-
-/// Answers every reachable question; returns per-answer durations in microseconds.
-pub fn fill(session: &mut Session, id: &str, members: usize) -> anyhow::Result<(Vec<f64>, f64)> {
-    let mut times = Vec::new();
-    let mut roster_build = 0.0;
-    let mut skipped: std::collections::HashSet<Slot> = Default::default();
-    loop {
-        session.engine(id)?;
-        let (q, engine) = session.peek(id).ok_or_else(|| anyhow::anyhow!("interview not open"))?;
-        let next = engine.instances(q).into_iter().find(|s| engine.is_relevant(s) && !engine.is_answered(q, s) && !skipped.contains(s));
-        let Some(slot) = next else { break };
-        let key = slot.key(q);
-        let is_size = q.rosters.iter().any(|r| matches!(r.size, RosterSize::Count(s) if s == slot.question));
-        let values = candidates(q, slot, members);
-        let mut done = false;
-        for value in values {
-            let t0 = Instant::now();
-            let r = session.record(id, &key, &value, Utc::now());
-            let us = t0.elapsed().as_secs_f64() * 1e6;
-            if r.is_ok() {
-                if std::env::var_os("DALA_BENCH_TRACE").is_some() && us > 2000.0 {
-                    eprintln!("slow answer {key}: {us:.0} µs");
-                }
-                times.push(us);
-                if is_size {
-                    roster_build = us;
-                }
-                for rule in session.open_warnings(id, &key)? {
-                    session.confirm_only(id, &key, rule, Utc::now())?;
-                }
-                done = true;
-                break;
-            }
-        }
-        if !done {
-            skipped.insert(slot);
-        }
-    }
-    Ok((times, roster_build))
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -154,7 +56,14 @@ pub fn measure(study: &Questionnaire, members: usize, dir: &Path, durability: Op
     let mut session = Session::with_parts(q, store);
     let id = session.create(Lang::Ru, Utc::now())?;
     let t0 = Instant::now();
-    let (mut times, roster_build) = fill(&mut session, &id, members)?;
+    let report = dala_session::autofill::fill(&mut session, &id, members, &|_| None)?;
+    if std::env::var_os("DALA_BENCH_TRACE").is_some() {
+        for (k, us) in report.answered.iter().filter(|(_, us)| *us > 1000.0) {
+            eprintln!("slow answer {k}: {us:.0} µs");
+        }
+    }
+    let roster_build = report.roster_build_us;
+    let mut times: Vec<f64> = report.answered.iter().map(|(_, us)| *us).collect();
     let total_ms = t0.elapsed().as_secs_f64() * 1e3;
     times.sort_by(|a, b| a.total_cmp(b));
     Ok(Figures {

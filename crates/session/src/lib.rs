@@ -21,6 +21,7 @@ use dala_questionnaire::load::{self, Diagnostic, Loaded, Severity, StudySource};
 use dala_questionnaire::{Answer, AnswerError, AnswerKey, Lang, Questionnaire};
 use dala_store::{InterviewStatus, Store, StoreError};
 
+pub mod autofill;
 mod error;
 pub use error::SessionError;
 
