@@ -187,15 +187,8 @@ pub(super) fn parse(src: &str) -> Result<Node, ParseError> {
     }
 }
 
-/// The binding power of prefix `not`: its operand is a comparison, and it may itself be the
-/// operand of `and` and `or` (and of another `not`).
-const NOT_POWER: u8 = 4;
-
-/// The binding power of unary minus, above every infix operator.
-const NEG_POWER: u8 = 7;
-
 /// An infix operator, as recognised at the current token.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Infix {
     Or,
     And,
@@ -205,23 +198,42 @@ enum Infix {
 }
 
 impl Infix {
-    /// How tightly the operator binds: higher binds tighter.
+    /// How tightly the operator binds: higher binds tighter. Prefix `not` sits between `and` and
+    /// the comparisons, and unary minus above everything.
     fn power(self) -> u8 {
         match self {
             Infix::Or => 1,
             Infix::And => 2,
-            Infix::Cmp(_) | Infix::In { .. } => NOT_POWER,
+            Infix::Cmp(_) | Infix::In { .. } => 4,
             Infix::Arith(ArithOp::Add | ArithOp::Sub) => 5,
             Infix::Arith(ArithOp::Mul | ArithOp::Div | ArithOp::Rem) => 6,
         }
     }
 }
 
+/// An operator on the operator stack of `Parser::expression_body`.
+#[derive(Debug, Clone, Copy)]
+enum Pending {
+    /// A binary operator waiting for its right operand.
+    Infix(Infix),
+    /// A prefix `not` waiting for its operand; it holds one level of nesting until it is applied.
+    Not,
+}
+
+impl Pending {
+    fn power(self) -> u8 {
+        match self {
+            Pending::Infix(op) => op.power(),
+            Pending::Not => 3,
+        }
+    }
+}
+
 /// The state of the parser.
 ///
-/// Nesting is tracked explicitly rather than through closures, and every error is built in a
-/// separate cold function, which keeps the frames of the recursive functions small: the parser
-/// of an unoptimised build must fit the deepest accepted expression in a small thread stack.
+/// Operators are parsed with an explicit operator stack (the shunting-yard method), so only
+/// parentheses, calls and `in` lists recurse, and every error is built in a separate cold function:
+/// both keep the stack an unoptimised build needs for the deepest accepted expression small.
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
@@ -262,14 +274,14 @@ impl Parser {
     }
 
     fn leave(&mut self) {
-        self.depth -= 1;
+        self.depth = self.depth.saturating_sub(1);
     }
 
-    /// Parses a whole expression (inside parentheses, as an argument or an item of an `in` list)
-    /// one nesting level deeper; `col` is where the nesting starts.
+    /// Parses a whole expression inside parentheses one nesting level deeper; `col` is where the
+    /// nesting starts.
     fn sub_expression(&mut self, col: usize) -> Result<Node, ParseError> {
         self.enter(col)?;
-        let result = self.binary(0);
+        let result = self.expression_body();
         self.leave();
         result
     }
@@ -296,95 +308,130 @@ impl Parser {
         })
     }
 
-    /// Parses an operand followed by infix operators that bind at least as tightly as `min`
-    /// (precedence climbing). Chains of one operator level become one flat node.
-    fn binary(&mut self, min: u8) -> Result<Node, ParseError> {
-        let mut left = self.prefix(min)?;
-        loop {
-            let Some(op) = self.infix() else {
-                // After an operand, `not` can only begin `not in`.
-                if self.peek().tok == Tok::Not {
-                    return Err(stray_not(self.peek()));
+    /// Parses an expression with every operator, at the current nesting level.
+    ///
+    /// Operands go to one stack and operators to another; an operator is pushed once every
+    /// operator on the stack that binds at least as tightly has been applied, which makes the
+    /// binary operators left-associative. Comparisons do not chain: `seen_comparison` records
+    /// whether the current operand of `and`, `or` or `not` already holds one.
+    fn expression_body(&mut self) -> Result<Node, ParseError> {
+        let depth = self.depth;
+        let result = self.shunting_yard();
+        // The `not`s of a failed parse are never applied; restore the nesting they held.
+        self.depth = depth;
+        result
+    }
+
+    fn shunting_yard(&mut self) -> Result<Node, ParseError> {
+        let mut operands: Vec<Node> = Vec::new();
+        let mut operators: Vec<Pending> = Vec::new();
+        let mut seen_comparison = false;
+        'operand: loop {
+            // A `not` may start an operand only where a whole condition may stand.
+            while self.peek().tok == Tok::Not {
+                if matches!(operators.last(), Some(Pending::Infix(op)) if op.power() > Pending::Not.power()) {
+                    return Err(expected_value(self.peek()));
                 }
-                return Ok(left);
-            };
-            let power = op.power();
-            if power < min {
-                return Ok(left);
+                let col = self.bump();
+                self.enter(col)?;
+                operators.push(Pending::Not);
+                seen_comparison = false;
             }
-            left = match op {
-                Infix::Or | Infix::And => {
-                    let mut operands = vec![left];
-                    while self.infix() == Some(op) {
-                        self.bump();
-                        operands.push(self.binary(power + 1)?);
+            operands.push(self.operand()?);
+            loop {
+                let Some(op) = self.infix() else {
+                    // After an operand, `not` can only begin `not in`.
+                    if self.peek().tok == Tok::Not {
+                        return Err(stray_not(self.peek()));
                     }
-                    if op == Infix::Or {
-                        Node::Or(operands)
-                    } else {
-                        Node::And(operands)
-                    }
+                    break 'operand;
+                };
+                match op {
+                    Infix::Cmp(_) | Infix::In { .. } if seen_comparison => return Err(chained(self.peek())),
+                    Infix::Cmp(_) | Infix::In { .. } => seen_comparison = true,
+                    Infix::Or | Infix::And => seen_comparison = false,
+                    Infix::Arith(_) => {}
                 }
-                Infix::Arith(_) => {
-                    let mut rest = Vec::new();
-                    while let Some(Infix::Arith(next)) = self.infix().filter(|o| o.power() == power) {
-                        self.bump();
-                        rest.push((next, self.binary(power + 1)?));
-                    }
-                    Node::Arith(Box::new(left), rest)
-                }
-                Infix::Cmp(cmp) => {
-                    self.bump();
-                    let right = self.binary(power + 1)?;
-                    Node::Cmp(cmp, Box::new(left), Box::new(right))
-                }
-                Infix::In { negated } => {
-                    let col = self.bump();
-                    if negated {
-                        self.bump();
-                    }
-                    self.enter(col)?;
-                    let items = self.in_list();
-                    self.leave();
-                    Node::In {
-                        negated,
-                        value: Box::new(left),
-                        items: items?,
-                    }
-                }
-            };
-            if matches!(op, Infix::Cmp(_) | Infix::In { .. })
-                && matches!(self.infix(), Some(Infix::Cmp(_) | Infix::In { .. }))
-            {
-                return Err(chained(self.peek()));
+                self.reduce(&mut operands, &mut operators, op.power())?;
+                let col = self.bump();
+                let Infix::In { negated } = op else {
+                    operators.push(Pending::Infix(op));
+                    continue 'operand;
+                };
+                // `in` takes its parenthesised list at once and stays in operator position.
+                self.membership(&mut operands, negated, col)?;
             }
+        }
+        self.reduce(&mut operands, &mut operators, 0)?;
+        let col = self.peek().col;
+        let result = pop(&mut operands, col)?;
+        if operands.is_empty() {
+            Ok(result)
+        } else {
+            Err(ParseError::new(col, "internal error: operands left over"))
         }
     }
 
-    /// Parses an operand: a prefix operator with its operand, or a primary. `min` is the binding
-    /// power the caller requires; `not` is accepted only where a comparison may stand.
-    fn prefix(&mut self, min: u8) -> Result<Node, ParseError> {
-        match self.peek().tok {
-            Tok::Not if min <= NOT_POWER => {
-                let col = self.bump();
-                self.enter(col)?;
-                let operand = self.binary(NOT_POWER);
-                self.leave();
-                Ok(Node::Not(Box::new(operand?)))
-            }
-            Tok::Minus => {
-                let col = self.bump();
-                self.enter(col)?;
-                let operand = self.prefix(NEG_POWER);
-                self.leave();
-                // Fold negative literals so that `-98` is a plain number.
-                Ok(match operand? {
-                    Node::Lit(Val::Num(n)) => Node::Lit(Val::Num(-n)),
-                    other => Node::Neg(Box::new(other)),
-                })
-            }
-            _ => self.primary(),
+    /// Applies `in` (at column `col`, after `not` when `negated`) to the last operand, reading its
+    /// list; the keyword `in` is the current token.
+    #[inline(never)]
+    fn membership(&mut self, operands: &mut Vec<Node>, negated: bool, col: usize) -> Result<(), ParseError> {
+        if negated {
+            self.bump();
         }
+        let value = pop(operands, col)?;
+        self.enter(col)?;
+        let items = self.in_list();
+        self.leave();
+        operands.push(Node::In {
+            negated,
+            value: Box::new(value),
+            items: items?,
+        });
+        Ok(())
+    }
+
+    /// Applies the operators on the stack that bind at least as tightly as `power`.
+    fn reduce(&mut self, operands: &mut Vec<Node>, operators: &mut Vec<Pending>, power: u8) -> Result<(), ParseError> {
+        let col = self.peek().col;
+        while let Some(&top) = operators.last() {
+            if top.power() < power {
+                break;
+            }
+            operators.pop();
+            let right = pop(operands, col)?;
+            let node = match top {
+                Pending::Not => {
+                    self.leave();
+                    Node::Not(Box::new(right))
+                }
+                Pending::Infix(op) => combine(op, pop(operands, col)?, right),
+            };
+            operands.push(node);
+        }
+        Ok(())
+    }
+
+    /// Parses an operand: unary minuses followed by a primary.
+    fn operand(&mut self) -> Result<Node, ParseError> {
+        let depth = self.depth;
+        let mut minuses = 0;
+        while self.peek().tok == Tok::Minus {
+            let col = self.bump();
+            self.enter(col)?;
+            minuses += 1;
+        }
+        let primary = self.primary();
+        self.depth = depth;
+        let mut node = primary?;
+        for _ in 0..minuses {
+            // Fold negative literals so that `-98` is a plain number.
+            node = match node {
+                Node::Lit(Val::Num(n)) => Node::Lit(Val::Num(-n)),
+                other => Node::Neg(Box::new(other)),
+            };
+        }
+        Ok(node)
     }
 
     fn primary(&mut self) -> Result<Node, ParseError> {
@@ -425,7 +472,7 @@ impl Parser {
         }
         let mut items = Vec::new();
         loop {
-            items.push(self.binary(0)?);
+            items.push(self.expression_body()?);
             match self.peek().tok {
                 Tok::Comma => self.bump(),
                 Tok::RParen => {
@@ -478,7 +525,7 @@ impl Parser {
             if matches!(spec.kind, FnKind::Aggregate(_)) && roster.is_none() {
                 roster = Some(self.roster_argument(spec)?);
             } else {
-                args.push(self.binary(0)?);
+                args.push(self.expression_body()?);
             }
             match self.peek().tok {
                 Tok::Comma => self.bump(),
@@ -648,6 +695,43 @@ fn trailing(token: &Token) -> ParseError {
 
 /// Keywords that authors may type in the wrong case (`AND`, `Or`).
 const KEYWORD_TYPOS: [&str; 4] = ["and", "or", "not", "in"];
+
+/// Pops an operand; the shunting yard always has one, but a parse error is safer than a panic.
+fn pop(operands: &mut Vec<Node>, col: usize) -> Result<Node, ParseError> {
+    operands
+        .pop()
+        .ok_or_else(|| ParseError::new(col, "internal error: an operator lacks an operand"))
+}
+
+/// Applies a binary operator, extending a flat chain of the same level when the left operand is one.
+fn combine(op: Infix, left: Node, right: Node) -> Node {
+    match (op, left) {
+        (Infix::Or, Node::Or(mut items)) => {
+            items.push(right);
+            Node::Or(items)
+        }
+        (Infix::Or, left) => Node::Or(vec![left, right]),
+        (Infix::And, Node::And(mut items)) => {
+            items.push(right);
+            Node::And(items)
+        }
+        (Infix::And, left) => Node::And(vec![left, right]),
+        (Infix::Arith(arith), Node::Arith(first, mut rest))
+            if rest.first().is_some_and(|(o, _)| Infix::Arith(*o).power() == op.power()) =>
+        {
+            rest.push((arith, right));
+            Node::Arith(first, rest)
+        }
+        (Infix::Arith(arith), left) => Node::Arith(Box::new(left), vec![(arith, right)]),
+        (Infix::Cmp(cmp), left) => Node::Cmp(cmp, Box::new(left), Box::new(right)),
+        // `in` never reaches the operator stack; it is applied as soon as its list is read.
+        (Infix::In { negated }, left) => Node::In {
+            negated,
+            value: Box::new(left),
+            items: vec![right],
+        },
+    }
+}
 
 /// Reports an unknown function, suggesting the known ones with a similar name.
 #[cold]
