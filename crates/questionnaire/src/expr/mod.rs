@@ -75,8 +75,12 @@ impl FromStr for Expr {
 
 /// Parses the text of an expression.
 ///
-/// On failure the error names the 1-based character column of the offending token, so that the
-/// loader can point the study author at it.
+/// # Errors
+///
+/// Returns a [`ParseError`] naming the 1-based character column of the offending token when the
+/// text is not a valid expression: a syntax error, an unknown function, a call with the wrong
+/// number of arguments, or nesting deeper than [`MAX_NESTING`] (or [`MAX_AGGREGATE_NESTING`] for
+/// aggregates).
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
     let root = parser::parse(src)?;
     Ok(Expr {

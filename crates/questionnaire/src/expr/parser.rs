@@ -523,7 +523,7 @@ impl Parser {
         }
         loop {
             if matches!(spec.kind, FnKind::Aggregate(_)) && roster.is_none() {
-                roster = Some(self.roster_argument(spec)?);
+                roster = Some(self.roster_argument(spec, open)?);
             } else {
                 args.push(self.expression_body()?);
             }
@@ -538,13 +538,18 @@ impl Parser {
         }
     }
 
-    /// Parses the first argument of an aggregate, which must be a bare roster id.
-    fn roster_argument(&mut self, spec: &FnSpec) -> Result<String, ParseError> {
+    /// Parses the first argument of an aggregate whose parenthesis opened at column `open`; it
+    /// must be a bare roster id.
+    fn roster_argument(&mut self, spec: &FnSpec, open: usize) -> Result<String, ParseError> {
         if let Tok::Ident(roster) = &self.peek().tok {
-            if matches!(self.peek_at(1).tok, Tok::Comma | Tok::RParen) {
-                let roster = roster.clone();
-                self.bump();
-                return Ok(roster);
+            match self.peek_at(1).tok {
+                Tok::Comma | Tok::RParen => {
+                    let roster = roster.clone();
+                    self.bump();
+                    return Ok(roster);
+                }
+                Tok::End => return Err(unclosed_call(spec, open, self.peek_at(1))),
+                _ => {}
             }
         }
         Err(not_a_roster(spec, self.peek()))
@@ -658,11 +663,15 @@ fn function_without_call(spec: &FnSpec, col: usize) -> ParseError {
 #[cold]
 #[inline(never)]
 fn not_a_roster(spec: &FnSpec, found: &Token) -> ParseError {
-    ParseError::new(
-        found.col,
-        format!("the first argument of '{}' must be the id of a roster, found {}", spec.name, found.tok.describe()),
-    )
-    .with_hint(format!("usage: {}", spec.usage))
+    let message = match found.tok {
+        Tok::Ident(_) => format!("the first argument of '{}' must be the id of a roster alone", spec.name),
+        ref other => format!(
+            "the first argument of '{}' must be the id of a roster, found {}",
+            spec.name,
+            other.describe()
+        ),
+    };
+    ParseError::new(found.col, message).with_hint(format!("usage: {}", spec.usage))
 }
 
 #[cold]

@@ -1,0 +1,95 @@
+//! Durability: a scripted KMRS interview is killed with SIGKILL at many random points; every
+//! answer acknowledged before the kill must be in the database, and the file must be sound.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use chrono::Utc;
+use dala_questionnaire::Lang;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value as Json};
+
+fn kmrs() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schema/kmrs-2010")
+}
+
+/// The steps of a complete 3-member interview, taken from the journal of an autofilled one.
+fn script_steps() -> Vec<Json> {
+    let study = dala_session::load_study(&kmrs()).unwrap();
+    let mut s = dala_session::Session::with_parts(study, dala_store::Store::open_in_memory(Utc::now()).unwrap());
+    let id = s.create(Lang::Ru, Utc::now()).unwrap();
+    dala_session::autofill::fill(&mut s, &id, 3, &|_| None).unwrap();
+    s.store()
+        .journal_of(&id)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "answer_set" || e.kind == "answer_changed")
+        .map(|e| {
+            let roster: Vec<u32> = e.roster.as_deref().filter(|r| !r.is_empty()).map(|r| r.split('.').map(|x| x.parse().unwrap()).collect()).unwrap_or_default();
+            let value: Json = serde_json::from_str(e.new_value.as_deref().unwrap()).unwrap();
+            json!({"q": e.question, "roster": roster, "value": value, "confirm": true})
+        })
+        .collect()
+}
+
+#[test]
+fn answers_acknowledged_before_sigkill_survive() {
+    let steps = script_steps();
+    assert!(steps.len() > 100, "a full interview has many steps: {}", steps.len());
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("script.json");
+    std::fs::write(&script, json!({"language": "ru", "steps": steps}).to_string()).unwrap();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2010);
+    let runs = 16;
+    let mut killed_mid_run = 0;
+    for run in 0..runs {
+        let db = dir.path().join(format!("kill-{run}.sqlite"));
+        let kill_after = rng.random_range(1..steps.len());
+        let delay_us = rng.random_range(0..3000u64);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dala"))
+            .args(["interview", "--ack", "--study"])
+            .arg(kmrs())
+            .arg("--db")
+            .arg(&db)
+            .arg("--script")
+            .arg(&script)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut acked = 0usize;
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            if let Some(n) = line.strip_prefix("ack ") {
+                acked = n.parse().unwrap();
+                if acked >= kill_after {
+                    break;
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_micros(delay_us));
+        // Child::kill sends SIGKILL on Unix: no destructor, no flush, no goodbye.
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
+        if !status.success() {
+            killed_mid_run += 1;
+        }
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(check, "ok", "run {run}");
+        for (i, step) in steps.iter().take(acked).enumerate() {
+            let roster = step["roster"].as_array().unwrap().iter().map(|r| r.to_string()).collect::<Vec<_>>().join(".");
+            let stored: Option<String> = conn
+                .query_row("SELECT value FROM answers WHERE question = ?1 AND roster = ?2", [step["q"].as_str().unwrap(), roster.as_str()], |r| r.get(0))
+                .ok();
+            let stored: Json = serde_json::from_str(stored.as_deref().unwrap_or_else(|| panic!("run {run}: acknowledged step {} ({}) lost", i + 1, step["q"]))).unwrap();
+            assert_eq!(stored, step["value"], "run {run}, step {}", i + 1);
+        }
+        let journal: i64 = conn.query_row("SELECT count(*) FROM journal WHERE kind IN ('answer_set', 'answer_changed')", [], |r| r.get(0)).unwrap();
+        assert!(journal as usize >= acked, "run {run}: every acknowledged answer has its journal entry");
+    }
+    assert!(killed_mid_run >= runs / 2, "most runs were really killed mid-interview ({killed_mid_run}/{runs})");
+}
