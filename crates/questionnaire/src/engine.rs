@@ -14,6 +14,7 @@
 //! its stored answer but reads as −97 (not applicable) in expressions; if it becomes relevant again,
 //! the answer is back. Rows removed by a smaller roster size keep their answers the same way.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::answer::{Answer, AnswerError, AnswerKey, RowPath};
@@ -104,6 +105,11 @@ pub struct Interview {
     failing: HashMap<Slot, Vec<usize>>,
     confirmed: HashSet<(Slot, usize)>,
     rows: HashMap<(usize, RowPath), usize>,
+    /// Values of whole-roster aggregates, keyed by (syntax node, roster, parent row). Valid only
+    /// while nothing an expression reads changes: cleared on every change of an answer, relevance,
+    /// calculation or roster size. It makes an aggregate read by every member's rule cost O(n) once
+    /// instead of O(n) per member.
+    memo: RefCell<HashMap<(usize, usize, RowPath), Val>>,
 }
 
 impl Interview {
@@ -122,7 +128,13 @@ impl Interview {
         iv
     }
 
+    /// Drops cached aggregate values: something they may read has changed.
+    fn forget(&self) {
+        self.memo.borrow_mut().clear();
+    }
+
     fn recompute_all(&mut self, q: &Questionnaire) {
+        self.forget();
         self.relevant.clear();
         self.calcs.clear();
         self.failing.clear();
@@ -240,6 +252,7 @@ impl Interview {
         let this = answer.to_val();
         let is_missing = matches!(answer, Answer::Missing(_));
         let previous = self.answers.insert(slot, answer);
+        self.forget();
         if !is_missing {
             let ctx = self.context(q, &slot).with_this(this);
             let broken = question.validations.iter().find(|v| v.severity == RuleSeverity::Error && v.rule.eval(&ctx).truth() == Some(false));
@@ -249,6 +262,7 @@ impl Interview {
                     Some(p) => self.answers.insert(slot, p),
                     None => self.answers.remove(&slot),
                 };
+                self.forget();
                 return Err(err);
             }
         }
@@ -259,6 +273,7 @@ impl Interview {
     pub fn clear(&mut self, q: &Questionnaire, slot: Slot) -> Option<Answer> {
         let previous = self.answers.remove(&slot);
         if previous.is_some() {
+            self.forget();
             self.after_change(q, slot);
         }
         previous
@@ -308,7 +323,9 @@ impl Interview {
         let question = &q.questions[qi];
         let slot = Slot { question: qi, path };
         if !self.row_exists(q, question.roster, path) {
-            self.relevant.remove(&slot);
+            if self.relevant.remove(&slot).is_some() {
+                self.forget();
+            }
             self.failing.remove(&slot);
             return;
         }
@@ -328,6 +345,7 @@ impl Interview {
         }
         let before = self.relevant.insert(slot, relevant);
         if before != Some(relevant) {
+            self.forget();
             // The value others read changed (answer ↔ not applicable), or the instance is new.
             if before.is_some() || !relevant || self.answers.contains_key(&slot) {
                 self.enqueue_readers(q, Source::Question(qi), path, work);
@@ -339,12 +357,15 @@ impl Interview {
     fn eval_calc(&mut self, q: &Questionnaire, ci: usize, path: RowPath, work: &mut WorkList) {
         let calc = &q.calculations[ci];
         if !self.row_exists(q, calc.roster, path) {
-            self.calcs.remove(&(ci, path));
+            if self.calcs.remove(&(ci, path)).is_some() {
+                self.forget();
+            }
             return;
         }
         let ctx = Context { q, iv: self, roster: calc.roster, path, choice: None };
         let value = calc.expr.eval(&ctx);
         if self.calcs.get(&(ci, path)) != Some(&value) {
+            self.forget();
             self.calcs.insert((ci, path), value);
             self.enqueue_readers(q, Source::Calculation(ci), path, work);
         }
@@ -368,6 +389,7 @@ impl Interview {
         if n == old {
             return;
         }
+        self.forget();
         if n == 0 {
             self.rows.remove(&(ri, parent));
         } else {
@@ -649,6 +671,22 @@ fn roster_len_in(ctx: &Context, roster: &str) -> Option<usize> {
     Some(ctx.iv.row_count(ri, ctx.path.truncate(ctx.q.depth(parent))))
 }
 
+fn memo_in(ctx: &Context, key: usize, roster: &str, compute: &mut dyn FnMut() -> Val) -> Val {
+    let Some(ri) = ctx.q.roster_index(roster) else { return compute() };
+    let parent = ctx.q.rosters[ri].parent;
+    if !ctx.q.encloses(parent, ctx.roster) {
+        return compute();
+    }
+    let k = (key, ri, ctx.path.truncate(ctx.q.depth(parent)));
+    if let Some(v) = ctx.iv.memo.borrow().get(&k) {
+        return v.clone();
+    }
+    // The borrow is released before computing: nested aggregates use the cache too.
+    let v = compute();
+    ctx.iv.memo.borrow_mut().insert(k, v.clone());
+    v
+}
+
 fn row_in<'a>(ctx: &Context<'a>, roster: &str, position: usize) -> Option<Context<'a>> {
     let n = roster_len_in(ctx, roster)?;
     if position == 0 || position > n {
@@ -675,6 +713,9 @@ impl Env for Context<'_> {
     fn position(&self) -> Option<usize> {
         self.path.as_slice().last().map(|r| *r as usize)
     }
+    fn memo_aggregate(&self, key: usize, roster: &str, compute: &mut dyn FnMut() -> Val) -> Val {
+        memo_in(self, key, roster, compute)
+    }
 }
 
 impl Env for ThisContext<'_> {
@@ -692,5 +733,8 @@ impl Env for ThisContext<'_> {
     }
     fn position(&self) -> Option<usize> {
         self.base.path.as_slice().last().map(|r| *r as usize)
+    }
+    fn memo_aggregate(&self, key: usize, roster: &str, compute: &mut dyn FnMut() -> Val) -> Val {
+        memo_in(&self.base, key, roster, compute)
     }
 }

@@ -185,6 +185,7 @@ impl Session {
     /// Creates an interview and returns its id (no screen: for scripts).
     pub fn create(&mut self, lang: Lang, now: DateTime<Utc>) -> Result<String, SessionError> {
         self.check_language(lang)?;
+        self.store.checkpoint()?;
         let id = self.store.create_interview(&self.study.id, &self.study.version, lang.code(), now)?;
         let engine = Interview::new(&self.study);
         let position = engine.next(&self.study, None);
@@ -202,6 +203,7 @@ impl Session {
 
     /// Opens an interview from the store (after a restart it resumes at the last answer).
     pub fn open_interview(&mut self, id: &str, now: DateTime<Utc>) -> Result<Screen, SessionError> {
+        self.store.checkpoint()?;
         self.load(id)?;
         self.store.record_opened(id, now)?;
         self.screen(id)
@@ -401,6 +403,7 @@ impl Session {
             return Err(SessionError::NotComplete(issues.len()));
         }
         self.store.complete(id, now)?;
+        self.store.checkpoint()?;
         open.status = InterviewStatus::Completed;
         Ok(())
     }

@@ -204,6 +204,10 @@ impl Store {
             Durability::Normal => "NORMAL",
         })?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Checkpoints copy the WAL into the main file. Left to SQLite they fall on whichever commit
+        // crosses the threshold, i.e. on an interviewer's tap; Dala runs them itself between
+        // interviews (`checkpoint`), and the high threshold is only a safety net.
+        conn.pragma_update(None, "wal_autocheckpoint", 20_000)?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > schema_version() {
             return Err(StoreError::TooNew { found, supported: schema_version() });
@@ -410,6 +414,12 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Copies the WAL into the main database file (called between interviews, not per answer).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check`: "ok" for a sound file.

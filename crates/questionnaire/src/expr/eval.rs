@@ -241,6 +241,31 @@ fn aggregate<E: Env>(agg: Agg, roster: &str, args: &[Node], env: &E) -> Val {
             _ => Val::Null,
         };
     }
+    if reads_outer(first) {
+        return fold_rows(agg, roster, first, env);
+    }
+    // The inner expression sees only the rows, so a cache keyed by this node may answer.
+    let key = args.as_ptr() as usize;
+    env.memo_aggregate(key, roster, &mut || fold_rows(agg, roster, first, env))
+}
+
+/// Whether an inner expression reads the answer being validated or the option being filtered,
+/// which differ between the places the same aggregate is evaluated from.
+fn reads_outer(node: &Node) -> bool {
+    match node {
+        Node::Lit(_) => false,
+        Node::Name(name) => name == "." || name == "choice",
+        Node::Neg(inner) | Node::Not(inner) => reads_outer(inner),
+        Node::And(items) | Node::Or(items) | Node::Call(_, items) => items.iter().any(reads_outer),
+        Node::Aggregate { args, .. } => args.iter().any(reads_outer),
+        Node::Arith(first, rest) => reads_outer(first) || rest.iter().any(|(_, n)| reads_outer(n)),
+        Node::Cmp(_, left, right) => reads_outer(left) || reads_outer(right),
+        Node::In { value, items, .. } => reads_outer(value) || items.iter().any(reads_outer),
+    }
+}
+
+/// Folds the inner expression over every row of `roster` for the aggregate `agg`.
+fn fold_rows<E: Env>(agg: Agg, roster: &str, first: &Node, env: &E) -> Val {
     let Some(values) = over_rows(roster, first, env) else {
         return Val::Null;
     };

@@ -128,7 +128,7 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 .unwrap_or(Tok::Ident(word));
             if let Some(&after) = chars.get(i + len) {
                 if !after.is_ascii() && after.is_alphabetic() {
-                    return Err(foreign_letter(after, i + len + 1));
+                    return Err(foreign_letter(&chars, i + len));
                 }
             }
             (tok, len)
@@ -175,7 +175,7 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 ('*', _) => (Tok::Star, 1),
                 ('/', _) => (Tok::Slash, 1),
                 ('%', _) => (Tok::Percent, 1),
-                (c, _) if c.is_alphabetic() => return Err(foreign_letter(c, col)),
+                (c, _) if c.is_alphabetic() => return Err(foreign_letter(&chars, i)),
                 (c, _) => {
                     return Err(ParseError::new(col, format!("unexpected character {}", show_char(c))))
                 }
@@ -265,15 +265,23 @@ fn show_char(c: char) -> String {
     }
 }
 
-/// Reports a non-Latin letter outside quotes, which is either text that lacks its quotes or an id
-/// typed in the wrong keyboard layout.
-fn foreign_letter(c: char, col: usize) -> ParseError {
-    let error = ParseError::new(col, format!("the letter {} cannot appear outside quotes", show_char(c)));
-    if CYRILLIC_LOOKALIKES.contains(c) {
+/// Reports the non-Latin letter at index `at` outside quotes. In a word that also holds Latin
+/// letters or digits it is most likely an id typed partly in the wrong keyboard layout; otherwise
+/// it is text that lacks its quotes.
+fn foreign_letter(chars: &[char], at: usize) -> ParseError {
+    let c = chars.get(at).copied().unwrap_or(' ');
+    let in_word = |ch: &&char| ch.is_alphanumeric() || **ch == '_';
+    let before = chars[..at.min(chars.len())].iter().rev().take_while(in_word);
+    let after = chars[at.min(chars.len())..].iter().take_while(in_word);
+    let mixed = before.chain(after).any(char::is_ascii_alphanumeric);
+    let error = ParseError::new(at + 1, format!("the letter {} cannot appear outside quotes", show_char(c)));
+    if mixed && CYRILLIC_LOOKALIKES.contains(c) {
         error.with_hint(format!(
             "'{c}' is a Cyrillic letter that looks like a Latin one; ids such as Q105A use Latin letters only"
         ))
+    } else if mixed {
+        error.with_hint("ids such as Q105A use Latin letters, digits and '_' only")
     } else {
-        error.with_hint("names use Latin letters, digits and '_'; put text in quotes, as in Q102 == 'Айгуль'")
+        error.with_hint("put text in quotes, as in Q102 == 'Айгуль'")
     }
 }

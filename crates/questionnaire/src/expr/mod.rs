@@ -286,4 +286,13 @@ pub trait Env: Sized {
 
     /// Returns the 1-based row of the innermost roster of this context, or `None` outside rosters.
     fn position(&self) -> Option<usize>;
+
+    /// Evaluates a whole-roster aggregate (`count`, `sum`, `any`, `all`, `min_of`, `max_of`; never
+    /// `at`) whose inner expression does not read `.` or `choice`, so that its value depends only on
+    /// the rows of `roster` seen from this context. `key` identifies the aggregate in the syntax tree.
+    /// An engine may answer from a cache it keeps valid; the default computes every time.
+    fn memo_aggregate(&self, key: usize, roster: &str, compute: &mut dyn FnMut() -> Val) -> Val {
+        let _ = (key, roster);
+        compute()
+    }
 }

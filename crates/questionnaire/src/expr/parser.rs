@@ -149,7 +149,7 @@ const FUNCTIONS: &[FnSpec] = &[
     FnSpec { name: "len", kind: FnKind::Scalar(Func::Len), min_args: 1, max_args: Some(1), usage: "len(Q102)" },
     FnSpec { name: "position", kind: FnKind::Scalar(Func::Position), min_args: 0, max_args: Some(0), usage: "position()" },
     FnSpec { name: "count", kind: FnKind::Aggregate(Agg::Count), min_args: 1, max_args: Some(2), usage: "count(members) or count(members, Q103 == 1)" },
-    FnSpec { name: "sum", kind: FnKind::Aggregate(Agg::Sum), min_args: 2, max_args: Some(2), usage: "sum(members, Q312)" },
+    FnSpec { name: "sum", kind: FnKind::Aggregate(Agg::Sum), min_args: 2, max_args: Some(2), usage: "sum(members, Q505)" },
     FnSpec { name: "any", kind: FnKind::Aggregate(Agg::Any), min_args: 2, max_args: Some(2), usage: "any(members, AGE < 16)" },
     FnSpec { name: "all", kind: FnKind::Aggregate(Agg::All), min_args: 2, max_args: Some(2), usage: "all(members, AGE >= 16)" },
     FnSpec { name: "min_of", kind: FnKind::Aggregate(Agg::MinOf), min_args: 2, max_args: Some(2), usage: "min_of(members, AGE)" },
@@ -308,12 +308,8 @@ impl Parser {
         })
     }
 
-    /// Parses an expression with every operator, at the current nesting level.
-    ///
-    /// Operands go to one stack and operators to another; an operator is pushed once every
-    /// operator on the stack that binds at least as tightly has been applied, which makes the
-    /// binary operators left-associative. Comparisons do not chain: `seen_comparison` records
-    /// whether the current operand of `and`, `or` or `not` already holds one.
+    /// Parses an expression with every operator at the current nesting level, up to the first
+    /// token that cannot continue it (a closing parenthesis, a comma or the end).
     fn expression_body(&mut self) -> Result<Node, ParseError> {
         let depth = self.depth;
         let result = self.shunting_yard();
@@ -322,6 +318,11 @@ impl Parser {
         result
     }
 
+    /// The body of `expression_body`. Operands go to one stack and operators to another; an
+    /// operator is pushed once every operator on the stack that binds at least as tightly has
+    /// been applied, which makes the binary operators left-associative. Comparisons do not chain:
+    /// `seen_comparison` records whether the current operand of `and`, `or` or `not` already
+    /// holds one.
     fn shunting_yard(&mut self) -> Result<Node, ParseError> {
         let mut operands: Vec<Node> = Vec::new();
         let mut operators: Vec<Pending> = Vec::new();

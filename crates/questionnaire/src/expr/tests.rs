@@ -473,6 +473,9 @@ fn parse_error_hints_and_display() {
     assert!(hint("Q1 && Q2").contains("and"));
     assert!(hint("Q1 AND Q2").contains("'and'"));
     assert!(hint("Q1\u{41E}5 == 1").contains("Cyrillic"));
+    assert!(hint("\u{410}GE >= 16").contains("Cyrillic"), "a Cyrillic A in AGE");
+    assert!(hint("Q102 == Айгуль").contains("quotes"));
+    assert!(hint("Q1Ж == 1").contains("Latin letters"));
     assert!(hint(&"(".repeat(200)).contains("split it into calculations"));
 
     let error = parse("(1").expect_err("unclosed");
@@ -699,9 +702,8 @@ fn exercise(src: &str) -> Result<(), super::ParseError> {
     Ok(())
 }
 
+// Each property runs proptest's default number of cases; set PROPTEST_CASES for a longer run.
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
-
     #[test]
     fn arbitrary_text_never_panics(src in any::<String>()) {
         if let Err(error) = exercise(&src) {

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test of Dala: installs what is missing (scripts/setup-system.sh), builds the interface,
+# runs the Rust tests of the whole workspace (unit, scenario, CLI, durability, shell), checks that the
+# generated TypeScript bindings are up to date, runs the interface's own tests, and finally the
+# end-to-end test that drives the real window under Xvfb.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "system packages, tauri-driver, npm packages"
+"$root/scripts/setup-system.sh"
+
+step "interface build"
+(cd ui && npm run --silent build)
+
+step "Rust tests (workspace)"
+cargo test --workspace --locked
+
+step "generated TypeScript bindings are committed and current"
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  if ! git -C "$root" diff --exit-code --stat -- ui/src/bindings; then
+    echo "ui/src/bindings changed when the tests regenerated them: commit the new bindings." >&2
+    exit 1
+  fi
+  untracked=$(git -C "$root" ls-files --others --exclude-standard -- ui/src/bindings)
+  if [ -n "$untracked" ]; then
+    echo "new generated bindings are not committed: $untracked" >&2
+    exit 1
+  fi
+fi
+
+if [ -f ui/package.json ] && grep -q '"test"' ui/package.json; then
+  step "interface tests"
+  (cd ui && npm test --silent)
+fi
+
+step "end-to-end: the real window"
+"$root/tests/e2e/run.sh"
