@@ -397,3 +397,37 @@ message = { en = "m", ru = "м", kk = "м" }
     let missing_kk = diags.iter().find(|d| d.code == "S005").unwrap();
     assert_eq!(missing_kk.severity, Severity::Warning);
 }
+
+#[test]
+fn shared_aggregates_stay_correct_as_rows_change() {
+    let extra = format!(
+        r#"
+[[question]]
+id = "Q103"
+type = "single"
+roster = "members"
+options = [{{ code = 1, en = "head", ru = "глава", kk = "басшы" }}, {{ code = 3, en = "child", ru = "ребёнок", kk = "баласы" }}]
+text = {t}
+[[question.validation]]
+rule = "count(members, Q103 == 1) <= 1"
+severity = "warning"
+message = {t}
+[[question.validation]]
+rule = "count(members, Q103 == .) >= 1"
+message = {t}
+"#,
+        t = t3("x")
+    );
+    let mut s = Scenario::new(&household(&extra));
+    s.answer("Q101", json!(3)).unwrap();
+    s.answer("Q103[1]", json!(1)).unwrap();
+    s.answer("Q103[2]", json!(1)).unwrap();
+    assert_eq!(s.iv.failing(&s.slot("Q103[1]")), &[0], "two heads: member 1 warned");
+    assert_eq!(s.iv.failing(&s.slot("Q103[2]")), &[0], "two heads: member 2 warned");
+    s.answer("Q103[2]", json!(3)).unwrap();
+    assert!(s.iv.failing(&s.slot("Q103[1]")).is_empty(), "one head again");
+    s.answer("Q103[3]", json!(1)).unwrap();
+    assert_eq!(s.iv.failing(&s.slot("Q103[3]")), &[0]);
+    s.answer("Q101", json!(2)).unwrap();
+    assert!(s.iv.failing(&s.slot("Q103[1]")).is_empty(), "row 3 removed: one head");
+}
