@@ -314,19 +314,35 @@ pub enum AnswerError {
     OutOfRange { question: String, min: Option<f64>, max: Option<f64> },
     /// A code that is not one of the options.
     #[error("{question} has no option {code}")]
-    UnknownOption { question: String, code: i64 },
+    UnknownOption {
+        question: String,
+        #[ts(type = "number")]
+        code: i64,
+    },
     /// An option hidden by the choice filter.
     #[error("{question}: option {code} is not offered here")]
-    FilteredOption { question: String, code: i64 },
+    FilteredOption {
+        question: String,
+        #[ts(type = "number")]
+        code: i64,
+    },
     /// Don't know / refused where the study does not allow it.
     #[error("{question} does not accept {code}")]
-    MissingNotAllowed { question: String, code: i64 },
+    MissingNotAllowed {
+        question: String,
+        #[ts(type = "number")]
+        code: i64,
+    },
     /// −97 is set by routing only.
     #[error("{question}: -97 (not applicable) is set by routing only")]
     NotApplicableEntered { question: String },
     /// An exclusive option (None, DK) combined with others.
     #[error("{question}: option {code} cannot be combined with others")]
-    ExclusiveCombined { question: String, code: i64 },
+    ExclusiveCombined {
+        question: String,
+        #[ts(type = "number")]
+        code: i64,
+    },
     /// More options than `max_choices`.
     #[error("{question}: at most {max} options")]
     TooManyChoices { question: String, max: u32 },

@@ -17,6 +17,7 @@ use crate::model::*;
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
 pub struct OptionView {
+    #[ts(type = "number")]
     pub code: i64,
     pub label: String,
     pub exclusive: bool,
@@ -65,6 +66,7 @@ pub struct QuestionView {
     pub options: Vec<OptionView>,
     pub rows: Vec<GridRowView>,
     /// The missing codes the interviewer may record here (−98, −99).
+    #[ts(type = "Array<number>")]
     pub special: Vec<i64>,
     pub min: Option<f64>,
     pub max: Option<f64>,

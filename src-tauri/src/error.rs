@@ -1,0 +1,37 @@
+//! The one error type that crosses the Rust–UI boundary.
+//!
+//! The UI switches on `kind` (a stable identifier from [`SessionError::kind`]) and shows
+//! `message`, which is already worded in the language the UI asked for. The UI never matches on
+//! message text.
+
+use dala_questionnaire::Lang;
+use dala_session::SessionError;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A refused command: `{ "kind": "answer_refused", "message": "Год рождения …" }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CommandError {
+    /// Stable identifier: the session's kinds (`answer_refused`, `not_complete`, `database`, …)
+    /// plus `internal` for a failure of the shell itself.
+    pub kind: String,
+    /// For the interviewer, in the language the UI passed with the command.
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn from_session(error: &SessionError, lang: Lang) -> CommandError {
+        CommandError { kind: error.kind().to_string(), message: error.message(lang) }
+    }
+
+    /// The session lock was poisoned by a panic in an earlier command.
+    pub fn internal(lang: Lang) -> CommandError {
+        let message = match lang {
+            Lang::Ru => "Внутренняя ошибка программы. Ответы сохранены; перезапустите Dala.",
+            Lang::Kk => "Бағдарламаның ішкі қатесі. Жауаптар сақталды; Dala-ны қайта іске қосыңыз.",
+            Lang::En => "Internal error in the program. Answers are saved; restart Dala.",
+        };
+        CommandError { kind: "internal".to_string(), message: message.to_string() }
+    }
+}

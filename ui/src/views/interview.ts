@@ -1,0 +1,156 @@
+// The interview screen: where am I (block n of 9, member k of m), the question, how to move.
+//
+// Layout: a header (back to the list, study title, block, language switch), a strip of the cover
+// and the 9 blocks coloured by state, the question (or the completion view at the end), the roster
+// table beside it in landscape or under it in portrait, and large Previous / Next buttons.
+
+import { html, nothing, type TemplateResult } from "lit-html";
+import { keyed } from "lit-html/directives/keyed.js";
+
+import type { AnswerKey } from "../bindings/AnswerKey";
+import type { BlockView } from "../bindings/BlockView";
+import type { IssueView } from "../bindings/IssueView";
+import type { Lang } from "../bindings/Lang";
+import type { Nav } from "../bindings/Nav";
+import type { RosterView } from "../bindings/RosterView";
+import type { Screen } from "../bindings/Screen";
+import type { BlockState } from "../i18n";
+import { languageSwitch } from "./common";
+import { questionCard, type QuestionCtx } from "./question";
+
+export interface InterviewCtx extends QuestionCtx {
+  lang: Lang;
+  go(nav: Nav): void;
+  next(): void;
+  previous(): void;
+  complete(): void;
+  home(): void;
+  setLanguage(lang: Lang): void;
+}
+
+export function keyId(key: AnswerKey): string {
+  return key.roster.length ? `${key.question}[${key.roster.join(",")}]` : key.question;
+}
+
+export function blockState(b: BlockView): BlockState {
+  if (b.errors > 0) return "has_errors";
+  if (b.answered === 0 && b.total > 0) return "not_started";
+  if (b.answered >= b.total) return "complete";
+  return "in_progress";
+}
+
+
+export function interviewScreen(screen: Screen, ctx: InterviewCtx): TemplateResult {
+  const { s } = ctx;
+  const current = screen.current;
+  const numbered = screen.blocks.filter((b) => b.number > 0).length;
+  const block = current ? screen.blocks.find((b) => b.number === current.block) : undefined;
+  const where = !current ? s.endTitle : current.block === 0 ? s.coverSheet : s.blockOf(current.block, numbered);
+  return html`
+    <div class="screen interview ${screen.roster ? "with-roster" : ""}" data-testid="interview-screen" lang=${ctx.lang}>
+      <header class="topbar">
+        <button class="secondary back" data-testid="home" @click=${ctx.home}>‹ ${s.backToList}</button>
+        <div class="where">
+          <div class="study-title" data-testid="study-title">${screen.interview.study_title}</div>
+          <div class="block-of" data-testid="block-of"><strong>${where}</strong>${block ? html` · ${block.title}` : nothing}</div>
+        </div>
+        ${languageSwitch(ctx.lang, s, ctx.setLanguage)}
+      </header>
+      ${blockStrip(screen, ctx)}
+      ${screen.interview.status === "completed" ? html`<div class="banner done" data-testid="completed-banner"><span class="tick"></span>${s.completedReadOnly}</div>` : nothing}
+      <main class="interview-body">
+        <section class="question-pane">
+          ${current ? keyed(keyId(current.key), questionCard(current, ctx)) : completionView(screen, ctx)}
+        </section>
+        ${screen.roster ? rosterTable(screen.roster, current?.roster.at(-1)?.row ?? null, ctx) : nothing}
+      </main>
+      <footer class="navbar">
+        <button class="nav-button previous" data-testid="previous" ?disabled=${!screen.can_previous} @click=${ctx.previous}>‹ ${s.previous}</button>
+        ${current
+          ? html`<button class="secondary finish" data-testid="to-completion" @click=${() => ctx.go({ kind: "issues" })}>${s.toCompletion}</button>`
+          : nothing}
+        <button class="nav-button next primary" data-testid="next" ?disabled=${!screen.can_next} @click=${ctx.next}>${s.next} ›</button>
+      </footer>
+    </div>
+  `;
+}
+
+function blockStrip(screen: Screen, ctx: InterviewCtx): TemplateResult {
+  const { s } = ctx;
+  const currentBlock = screen.current?.block ?? null;
+  return html`<nav class="blocks" data-testid="blocks">
+    ${screen.blocks.map((b) => {
+      const state = blockState(b);
+      const label = b.number === 0 ? s.coverShort : String(b.number);
+      return html`<button class="block-chip state-${state} ${b.number === currentBlock ? "current" : ""}" data-testid="block-${b.number}"
+        data-state=${state} aria-label="${b.title}: ${s.blockStates[state]}" ?disabled=${!b.target}
+        @click=${() => b.target && ctx.go({ kind: "to", key: b.target })}>
+        <span class="chip-number">${label}</span>
+        <span class="chip-state"><span class="mark"></span>${b.answered}/${b.total}</span>
+      </button>`;
+    })}
+  </nav>`;
+}
+
+function rosterTable(roster: RosterView, currentRow: number | null, ctx: InterviewCtx): TemplateResult {
+  const { s } = ctx;
+  return html`<aside class="roster" data-testid="roster">
+    <h2>${roster.title}</h2>
+    <ol class="roster-rows">
+      ${roster.rows.map(
+        (r) => html`<li>
+          <button class="roster-row ${r.row === currentRow ? "current" : ""} ${r.errors ? "has-errors" : ""}" data-testid="roster-row-${r.row}"
+            ?disabled=${!r.target} @click=${() => r.target && ctx.go({ kind: "to", key: r.target })}>
+            <span class="row-number">${r.row}</span>
+            <span class="row-name">${r.label ?? s.unnamedRow(r.row)}</span>
+            <span class="row-progress">
+              <span class="bar"><span style="width:${r.total ? Math.round((100 * r.answered) / r.total) : 0}%"></span></span>
+              ${s.answeredOf(r.answered, r.total)}${r.errors ? html` · <strong class="err">${s.errors(r.errors)}</strong>` : nothing}
+            </span>
+          </button>
+        </li>`,
+      )}
+    </ol>
+  </aside>`;
+}
+
+function completionView(screen: Screen, ctx: InterviewCtx): TemplateResult {
+  const { s } = ctx;
+  const groups: Array<[IssueView["kind"], IssueView[]]> = (["error", "warning", "unanswered"] as const).map((k) => [
+    k,
+    screen.issues.filter((i) => i.kind === k),
+  ]);
+  const completed = screen.interview.status === "completed";
+  return html`<article class="completion" data-testid="completion">
+    <h1>${s.endTitle}</h1>
+    ${completed ? html`<div class="banner done"><span class="tick"></span>${s.completedBanner}</div>` : nothing}
+    ${ctx.error ? html`<div class="message error" role="alert" data-testid="command-error">${ctx.error.message}</div>` : nothing}
+    ${completed
+      ? nothing
+      : html`<div class="complete-row">
+          <button class="primary big" data-testid="complete" ?disabled=${!screen.can_complete} @click=${ctx.complete}><span class="tick"></span>${s.complete}</button>
+          ${screen.can_complete ? nothing : html`<p class="hint">${s.cannotComplete}</p>`}
+        </div>`}
+    ${screen.issues.length === 0
+      ? html`<p class="all-good"><span class="tick"></span>${s.noIssues}</p>`
+      : html`<h2>${s.issuesTitle}</h2>
+          ${groups.map(([kind, issues]) =>
+            issues.length
+              ? html`<section class="issue-group ${kind}">
+                  <h3>${s.issueKinds[kind]} (${issues.length})</h3>
+                  <ul>
+                    ${issues.map(
+                      (i) => html`<li><button class="issue-link ${kind}" data-testid="issue" @click=${() => ctx.go({ kind: "to", key: i.key })}>
+                        <span class="issue-where">${i.block === 0 ? s.coverSheet : s.block(i.block)} · ${i.key.question}${i.key.roster.length
+                            ? ` · № ${i.key.roster.join(".")}`
+                            : ""}</span>
+                        <span class="issue-question">${i.question}</span>
+                        <span class="issue-message">${i.message}</span>
+                      </button></li>`,
+                    )}
+                  </ul>
+                </section>`
+              : nothing,
+          )}`}
+  </article>`;
+}
