@@ -1,0 +1,283 @@
+//! Gender quotas: city targets allocated exactly to per-route cells, and each route's quota state.
+//!
+//! A city's female target is `round(planned × female share)` (see
+//! [`crate::settings::CitySettings::female_target`]); the male target is the rest. The planned
+//! households are spread over the routes as evenly as whole numbers allow, and so is the female
+//! target: every route gets `floor(F × n_i / N)` women, and the remaining `r` women go one each to the
+//! routes `i` where `floor((i+1)·r/R)` steps up, which spaces them evenly along the route list. The
+//! cells therefore sum exactly to the targets, and two routes of the same size never differ by more
+//! than one woman.
+//! For KMRS this reproduces the protocol's table (Almaty 550 = 25 routes of 6F/4M + 30 of 5F/5M).
+//! A cell is keyed by its route id (`almaty-R07`), so a device knows its cells without any network.
+
+use serde::{Deserialize, Serialize};
+
+use crate::draw::route_id;
+use crate::error::FieldworkError;
+use crate::settings::{CitySettings, FieldworkSettings};
+use crate::Sex;
+
+/// A route's quota: how many women and men it must interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CellShape {
+    pub female: u32,
+    pub male: u32,
+}
+
+/// The quota settings: the only cell shapes the allocation may produce, if listed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct QuotaSettings {
+    pub shapes: Option<Vec<CellShape>>,
+}
+
+/// One route's cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaCell {
+    pub route: String,
+    pub female: u32,
+    pub male: u32,
+}
+
+/// How many routes share one shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShapeCount {
+    pub female: u32,
+    pub male: u32,
+    pub routes: u32,
+}
+
+/// A city's allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CityQuota {
+    pub city: String,
+    pub planned: u32,
+    pub female: u32,
+    pub male: u32,
+    pub routes: u32,
+    /// The shapes used, the most female first, with how many routes have each.
+    pub shapes: Vec<ShapeCount>,
+    pub cells: Vec<QuotaCell>,
+}
+
+/// The allocation of every city of the study: what `dala quota plan --json` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaPlan {
+    pub cities: Vec<CityQuota>,
+}
+
+impl QuotaPlan {
+    /// The cell of a route, wherever it is in the plan.
+    pub fn cell(&self, route: &str) -> Option<&QuotaCell> {
+        self.cities.iter().flat_map(|c| &c.cells).find(|c| c.route == route)
+    }
+}
+
+/// `floor((i+1)·total/parts) − floor(i·total/parts)`: 0 or 1 (or more when total > parts) for each i,
+/// summing to `total` over `0..parts` and spread evenly.
+fn spread(total: u64, parts: u64, i: u64) -> u64 {
+    (i + 1) * total / parts - i * total / parts
+}
+
+/// Allocates one city's targets to its routes.
+pub fn allocate_city(city: &CitySettings, settings: &QuotaSettings) -> Result<CityQuota, FieldworkError> {
+    let planned = u64::from(city.planned_households);
+    let routes = u64::from(city.routes);
+    if routes == 0 || routes > planned {
+        return Err(FieldworkError::ImpossibleAllocation { city: city.id.clone(), planned: city.planned_households, routes: city.routes });
+    }
+    let female = u64::from(city.female_target());
+    let sizes: Vec<u64> = (0..routes).map(|i| spread(planned, routes, i)).collect();
+    let mut females: Vec<u64> = sizes.iter().map(|n| female * n / planned).collect();
+    let rest = female - females.iter().sum::<u64>();
+    // The remainder is below the number of routes (each floor loses less than one), and a route with
+    // n interviews has at most n − 1 women before this step unless every interview is female, so one
+    // more woman always fits.
+    for (i, f) in females.iter_mut().enumerate() {
+        *f += spread(rest, routes, i as u64);
+    }
+    let mut cells = Vec::with_capacity(routes as usize);
+    let mut shapes: Vec<ShapeCount> = Vec::new();
+    for (i, (n, f)) in sizes.iter().zip(&females).enumerate() {
+        let shape = CellShape { female: *f as u32, male: (n - f) as u32 };
+        if let Some(allowed) = &settings.shapes {
+            if !allowed.contains(&shape) {
+                return Err(FieldworkError::ShapeNotAllowed { city: city.id.clone(), female: shape.female, male: shape.male });
+            }
+        }
+        match shapes.iter_mut().find(|s| s.female == shape.female && s.male == shape.male) {
+            Some(s) => s.routes += 1,
+            None => shapes.push(ShapeCount { female: shape.female, male: shape.male, routes: 1 }),
+        }
+        cells.push(QuotaCell { route: route_id(&city.id, i), female: shape.female, male: shape.male });
+    }
+    shapes.sort_by(|a, b| b.female.cmp(&a.female).then(a.male.cmp(&b.male)));
+    Ok(CityQuota {
+        city: city.id.clone(),
+        planned: city.planned_households,
+        female: female as u32,
+        male: city.planned_households - female as u32,
+        routes: city.routes,
+        shapes,
+        cells,
+    })
+}
+
+/// Allocates every city of the study.
+pub fn plan_quotas(settings: &FieldworkSettings) -> Result<QuotaPlan, FieldworkError> {
+    let cities = settings.cities.iter().map(|c| allocate_city(c, &settings.quota)).collect::<Result<Vec<_>, _>>()?;
+    Ok(QuotaPlan { cities })
+}
+
+/// A route's quota state on the device: targets and achieved completes by sex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteQuota {
+    pub route: String,
+    pub target_female: u32,
+    pub target_male: u32,
+    pub female: u32,
+    pub male: u32,
+    /// Completes recorded beyond a full cell through a supervisor-flagged override.
+    pub overrides: u32,
+}
+
+impl RouteQuota {
+    /// A fresh state for a cell.
+    pub fn new(cell: &QuotaCell) -> RouteQuota {
+        RouteQuota { route: cell.route.clone(), target_female: cell.female, target_male: cell.male, female: 0, male: 0, overrides: 0 }
+    }
+
+    /// The target for a sex.
+    pub fn target(&self, sex: Sex) -> u32 {
+        match sex {
+            Sex::Female => self.target_female,
+            Sex::Male => self.target_male,
+        }
+    }
+
+    /// The completes achieved for a sex.
+    pub fn achieved(&self, sex: Sex) -> u32 {
+        match sex {
+            Sex::Female => self.female,
+            Sex::Male => self.male,
+        }
+    }
+
+    /// The completes still needed for a sex.
+    pub fn remaining(&self, sex: Sex) -> u32 {
+        self.target(sex).saturating_sub(self.achieved(sex))
+    }
+
+    /// The sexes still needed, female first.
+    pub fn open_sexes(&self) -> Vec<Sex> {
+        Sex::ALL.into_iter().filter(|s| self.remaining(*s) > 0).collect()
+    }
+
+    /// Whether the route has reached its target in both sexes.
+    pub fn is_complete(&self) -> bool {
+        self.open_sexes().is_empty()
+    }
+
+    /// Counts a complete interview. A full cell takes no more unless the selection was an override,
+    /// which is counted and shown to the supervisor.
+    pub fn record_complete(&mut self, sex: Sex, overridden: bool) -> Result<(), FieldworkError> {
+        if self.remaining(sex) == 0 {
+            if !overridden {
+                return Err(FieldworkError::QuotaFull { route: self.route.clone(), sex });
+            }
+            self.overrides += 1;
+        }
+        match sex {
+            Sex::Female => self.female += 1,
+            Sex::Male => self.male += 1,
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::FieldworkSettings;
+
+    fn kmrs() -> FieldworkSettings {
+        FieldworkSettings::from_toml(crate::settings::tests::KMRS).unwrap()
+    }
+
+    #[test]
+    fn kmrs_allocation_matches_the_protocol_table() {
+        let plan = plan_quotas(&kmrs()).unwrap();
+        // City, planned, female, male, routes of 6F/4M, routes of 5F/5M (Part 3.2).
+        let table = [("almaty", 550, 300, 250, 25, 30), ("astana", 550, 279, 271, 4, 51), ("karaganda", 450, 246, 204, 21, 24), ("pavlodar", 450, 245, 205, 20, 25)];
+        for (city, (id, planned, female, male, six, five)) in plan.cities.iter().zip(table) {
+            assert_eq!((city.city.as_str(), city.planned, city.female, city.male), (id, planned, female, male));
+            assert_eq!(city.routes, six + five);
+            assert_eq!(city.shapes, [ShapeCount { female: 6, male: 4, routes: six }, ShapeCount { female: 5, male: 5, routes: five }]);
+            // The cells sum exactly to the targets.
+            assert_eq!(city.cells.iter().map(|c| c.female).sum::<u32>(), female);
+            assert_eq!(city.cells.iter().map(|c| c.male).sum::<u32>(), male);
+            assert!(city.cells.iter().all(|c| c.female + c.male == 10));
+            assert_eq!(city.cells[0].route, format!("{id}-R01"));
+        }
+    }
+
+    #[test]
+    fn the_heavier_cells_are_spread_along_the_routes() {
+        let plan = plan_quotas(&kmrs()).unwrap();
+        let astana = &plan.cities[1];
+        let six: Vec<&str> = astana.cells.iter().filter(|c| c.female == 6).map(|c| c.route.as_str()).collect();
+        // r = 4 extra women over 55 routes: i where floor((i+1)·4/55) steps up: i = 13, 27, 41, 54.
+        assert_eq!(six, ["astana-R14", "astana-R28", "astana-R42", "astana-R55"]);
+        assert_eq!(plan.cell("astana-R14"), Some(&QuotaCell { route: "astana-R14".into(), female: 6, male: 4 }));
+    }
+
+    #[test]
+    fn the_plan_json_has_the_documented_shape() {
+        let plan = plan_quotas(&kmrs()).unwrap();
+        let v: serde_json::Value = serde_json::to_value(&plan).unwrap();
+        let almaty = &v["cities"][0];
+        assert_eq!(almaty["city"], "almaty");
+        assert_eq!((almaty["planned"].as_u64(), almaty["female"].as_u64(), almaty["male"].as_u64(), almaty["routes"].as_u64()), (Some(550), Some(300), Some(250), Some(55)));
+        assert_eq!(almaty["cells"][0], serde_json::json!({"route": "almaty-R01", "female": 5, "male": 5}));
+    }
+
+    #[test]
+    fn uneven_route_sizes_still_sum_exactly() {
+        // 550 households over 50 routes (the report's number) gives 11 per route; 503 over 50 gives
+        // 3 routes of 11 and 47 of 10.
+        let mut s = kmrs();
+        for (planned, routes) in [(550, 50), (503, 50), (7, 3), (1, 1)] {
+            let city = CitySettings { planned_households: planned, routes, ..s.cities[0].clone() };
+            let q = allocate_city(&city, &QuotaSettings { shapes: None }).unwrap();
+            assert_eq!(q.cells.len() as u32, routes);
+            assert_eq!(q.cells.iter().map(|c| c.female + c.male).sum::<u32>(), planned);
+            assert_eq!(q.cells.iter().map(|c| c.female).sum::<u32>(), city.female_target());
+            for size in [planned / routes, planned / routes + 1] {
+                let same: Vec<u32> = q.cells.iter().filter(|c| c.female + c.male == size).map(|c| c.female).collect();
+                if let (Some(max), Some(min)) = (same.iter().max(), same.iter().min()) {
+                    assert!(max - min <= 1, "{planned}/{routes}: routes of {size} differ by more than one woman");
+                }
+            }
+        }
+        // With the KMRS shapes only, 11-interview routes are refused.
+        s.cities[0].routes = 50;
+        assert!(matches!(plan_quotas(&s), Err(FieldworkError::ShapeNotAllowed { female: 6, male: 5, .. })));
+    }
+
+    #[test]
+    fn a_route_quota_tracks_open_genders_and_refuses_a_full_cell() {
+        let mut q = RouteQuota::new(&QuotaCell { route: "pavlodar-R01".into(), female: 6, male: 4 });
+        assert_eq!(q.open_sexes(), [Sex::Female, Sex::Male]);
+        for _ in 0..4 {
+            q.record_complete(Sex::Male, false).unwrap();
+        }
+        assert_eq!(q.open_sexes(), [Sex::Female]);
+        assert!(matches!(q.record_complete(Sex::Male, false), Err(FieldworkError::QuotaFull { sex: Sex::Male, .. })));
+        q.record_complete(Sex::Male, true).unwrap();
+        assert_eq!((q.male, q.overrides), (5, 1));
+        for _ in 0..6 {
+            q.record_complete(Sex::Female, false).unwrap();
+        }
+        assert!(q.is_complete());
+        assert_eq!(q.remaining(Sex::Female), 0);
+    }
+}

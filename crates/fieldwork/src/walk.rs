@@ -1,0 +1,1016 @@
+//! Walk guidance: the next address to approach on a route, step by step, offline.
+//!
+//! The interviewer stands at the route's start house, which is not interviewed, and walks the start
+//! side in the route's direction. Single houses are counted and every `house_interval`-th one is
+//! selected (KMRS: every 2nd). Each apartment block met on the way is entered: its flats are counted
+//! from flat 1 of entrance 1 through the entrances, every `flat_interval`-th flat is selected (KMRS:
+//! every 5th), and the count carries over from one block to the next. A selection that would exceed a
+//! clustering cap (KMRS: 3 per building, 1 per entrance) is dropped and counting simply goes on, so the
+//! systematic interval is kept. Non-residential buildings, blocks the interviewer cannot enter and
+//! numbers that do not exist are skipped without counting and are tallied. At the end of the side
+//! (or at a dead end, river or railway reported by the interviewer) the walk crosses the street and
+//! comes back on the other side; when that side ends too the route needs a continuation start point
+//! from the supervisor, which is a typed outcome ([`Guidance::NeedsContinuation`]).
+//! A microdistrict without sides is walked in ascending building numbers and then from its first
+//! building up to the start.
+//!
+//! The walk knows the street only from the frame: it assumes house numbers step by 2 on a side (by 1
+//! in a microdistrict) and that every building on a `houses` street is a single house. The interviewer
+//! corrects what is really there with [`WalkState::describe_building`] before moving on; on `flats`
+//! and `mixed` streets the walk stops at every building and asks ([`Guidance::DescribeBuilding`]).
+//!
+//! The state is a plain serializable value. [`WalkState::current`] is a pure function of it, so the
+//! UI can show the guidance at any time, and [`WalkState::next_address`] commits the current target
+//! (the interviewer has dealt with it) and moves on.
+
+use serde::{Deserialize, Serialize};
+
+use crate::draw::{Direction, Parity, Route};
+use crate::error::FieldworkError;
+use crate::frame::{BuildingType, Hand};
+
+/// The intervals and caps the walk follows (from [`crate::settings::FieldworkSettings::walk_rules`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkRules {
+    pub house_interval: u32,
+    pub flat_interval: u32,
+    pub max_per_building: u32,
+    pub max_per_entrance: u32,
+}
+
+/// One stretch of street walked from a start point: the route's own street, or a supervisor's
+/// continuation start point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub street_ru: String,
+    pub street_kk: String,
+    pub from_number: u32,
+    pub to_number: u32,
+    /// The hand of the odd numbers when walking in ascending order; `None` for a microdistrict.
+    pub odd_side: Option<Hand>,
+    pub building_type: BuildingType,
+    /// The start house: not interviewed; its parity gives the start side.
+    pub start_house: u32,
+    pub direction: Direction,
+}
+
+impl Segment {
+    /// The segment a drawn route starts with.
+    pub fn of_route(route: &Route) -> Segment {
+        Segment {
+            street_ru: route.street.clone(),
+            street_kk: route.street_kk.clone(),
+            from_number: route.from_number,
+            to_number: route.to_number,
+            odd_side: route.odd_side,
+            building_type: route.building_type,
+            start_house: route.start_house,
+            direction: route.direction,
+        }
+    }
+}
+
+/// How the flats of an apartment block are numbered, as the interviewer enters them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "layout", rename_all = "snake_case")]
+pub enum BuildingLayout {
+    /// Entrances in order with their numbers of flats, numbered on from `first_flat` (usually 1).
+    Entrances { flats_per_entrance: Vec<u32>, first_flat: u32 },
+    /// Only the range of flat numbers is known; the per-entrance cap cannot be applied.
+    FlatRange { first: u32, last: u32 },
+}
+
+/// What a building on the route turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BuildingKind {
+    /// A single-family house: counted with the house interval.
+    SingleHouse,
+    /// An apartment block: its flats are counted with the flat interval.
+    ApartmentBlock(BuildingLayout),
+    /// A shop, office, school or other building without dwellings: skipped, not counted.
+    NonResidential,
+    /// An apartment block the interviewer cannot enter (locked, guarded): skipped, not counted.
+    RefusedAccess,
+    /// The house number does not exist on the street: skipped, not counted.
+    NoSuchNumber,
+}
+
+/// Why a building was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    NonResidential,
+    RefusedAccess,
+    NoSuchNumber,
+}
+
+/// The kind of dwelling an address is, which the design weights need (the intervals differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DwellingType {
+    SingleHouse,
+    Flat,
+}
+
+/// An address to approach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    /// A stable key within the study: `almaty-R07/s0/h19` or `almaty-R07/s0/h17/f25` (route, segment,
+    /// house, flat). Storage keys the contact log by it.
+    pub key: String,
+    pub route: String,
+    pub segment: usize,
+    pub street_ru: String,
+    pub street_kk: String,
+    pub house: u32,
+    pub entrance: Option<u32>,
+    pub flat: Option<u32>,
+    pub dwelling: DwellingType,
+}
+
+/// Where the interviewer walks: the side, the hand it is on, the direction, and what was passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkNote {
+    /// Buildings walked past since the last target (counted houses, skipped buildings, blocks with
+    /// no selected flat), in walking order.
+    pub passed: Vec<u32>,
+    /// True when the walk crossed the street since the last target.
+    pub crossed: bool,
+    /// The side being walked; `None` in a microdistrict.
+    pub side: Option<Parity>,
+    /// The hand that side is on in the walking direction.
+    pub hand: Option<Hand>,
+    pub direction: Direction,
+}
+
+/// Why the route cannot go on without the supervisor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContinuationReason {
+    /// Both sides of the street (or the whole microdistrict) have been walked.
+    StreetExhausted,
+    /// A dead end was reported on the way back.
+    DeadEnd,
+}
+
+/// What the interviewer should do now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Guidance {
+    /// Go to this address and contact the household (log the visit in [`crate::contact`]).
+    Approach { address: Address, walk: WalkNote },
+    /// Go to this building and tell the app what it is ([`WalkState::describe_building`]).
+    DescribeBuilding { segment: usize, street_ru: String, street_kk: String, house: u32, walk: WalkNote },
+    /// The route has run out: the supervisor must issue a continuation start point
+    /// ([`WalkState::continue_from`]).
+    NeedsContinuation { reason: ContinuationReason },
+}
+
+/// A selected or dropped flat of a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlatPick {
+    /// The entrance (1-based); `None` when only the flat range was given.
+    pub entrance: Option<u32>,
+    pub flat: u32,
+}
+
+/// One thing that happened on the walk, kept as paradata and for the design weights.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum WalkStep {
+    /// A single house counted but not selected.
+    PassedHouse { segment: usize, house: u32 },
+    /// A single house selected.
+    SelectedHouse { segment: usize, house: u32 },
+    /// An apartment block counted through: its flats, the selected flats and those dropped by a cap.
+    Block { segment: usize, house: u32, flats: u32, selected: Vec<FlatPick>, dropped_by_cap: Vec<FlatPick> },
+    /// A selected flat approached.
+    SelectedFlat { segment: usize, house: u32, pick: FlatPick },
+    /// A building skipped without counting.
+    Skipped { segment: usize, house: u32, reason: SkipReason },
+    /// The walk crossed to the other side (or wrapped round a microdistrict).
+    Crossed { segment: usize, dead_end: bool },
+    /// The supervisor's continuation start point began a new segment.
+    Continued { segment: usize },
+}
+
+/// Counts over the walk so far, for the route sheet and the supervisor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkTally {
+    pub houses_counted: u32,
+    pub houses_selected: u32,
+    pub blocks: u32,
+    pub flats_counted: u32,
+    pub flats_selected: u32,
+    pub flats_dropped_by_cap: u32,
+    pub non_residential: u32,
+    pub refused_access: u32,
+    pub no_such_number: u32,
+}
+
+/// A building the interviewer has described ahead of the walk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Described {
+    segment: usize,
+    house: u32,
+    kind: BuildingKind,
+}
+
+/// Where the walk stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Cursor {
+    segment: usize,
+    /// 0: the start side in the route's direction; 1: the way back on the other side (or the wrap
+    /// round a microdistrict); 2: done.
+    leg: u8,
+    /// The last building processed on the current leg; `None` at the start of the leg.
+    last: Option<u32>,
+    /// Where the way back starts after a dead end, instead of the far end of the other side.
+    back_from: Option<u32>,
+    /// Whether leg 2 was reached through a dead end.
+    dead_end: bool,
+    block: Option<BlockCursor>,
+    house_count: u32,
+    flat_count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct BlockCursor {
+    house: u32,
+    picks: Vec<FlatPick>,
+    /// How many of the picks have been approached.
+    next: usize,
+}
+
+/// A leg's building numbers: `lo..=hi` by `step`, walked downwards when `descending`.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    lo: u32,
+    hi: u32,
+    step: u32,
+    descending: bool,
+    side: Option<Parity>,
+}
+
+impl Span {
+    fn next_after(&self, last: Option<u32>) -> Option<u32> {
+        if self.lo > self.hi {
+            return None;
+        }
+        let n = match (last, self.descending) {
+            (None, false) => self.lo,
+            (None, true) => self.hi,
+            (Some(l), false) => l.checked_add(self.step)?,
+            (Some(l), true) => l.checked_sub(self.step)?,
+        };
+        (self.lo..=self.hi).contains(&n).then_some(n)
+    }
+
+    fn direction(&self) -> Direction {
+        if self.descending {
+            Direction::Descending
+        } else {
+            Direction::Ascending
+        }
+    }
+}
+
+/// The smallest number `>= at_least` with the parity, or `None` if above `max`.
+fn first_with(parity: Parity, at_least: u32, max: u32) -> Option<u32> {
+    let n = if Parity::of(at_least) == parity { at_least } else { at_least + 1 };
+    (n <= max).then_some(n)
+}
+
+/// The largest number `<= at_most` with the parity, or `None` if below `min`.
+fn last_with(parity: Parity, at_most: u32, min: u32) -> Option<u32> {
+    let n = if Parity::of(at_most) == parity { at_most } else { at_most.checked_sub(1)? };
+    (n >= min && n >= 1).then_some(n)
+}
+
+const EMPTY: Span = Span { lo: 1, hi: 0, step: 1, descending: false, side: None };
+
+fn span(seg: &Segment, leg: u8, back_from: Option<u32>) -> Span {
+    let (from, to, start) = (seg.from_number.max(1), seg.to_number, seg.start_house);
+    let descending = seg.direction == Direction::Descending;
+    match seg.odd_side {
+        None => {
+            // A microdistrict: leg 0 from the start to the end in the walking direction, leg 1 the
+            // wrap from the other end up to the start.
+            let ahead = (start.saturating_add(1), to);
+            let behind = (from, start.saturating_sub(1));
+            let (lo, hi) = match (leg, descending) {
+                (0, false) | (1, true) => ahead,
+                (0, true) | (1, false) => behind,
+                _ => return EMPTY,
+            };
+            Span { lo, hi, step: 1, descending, side: None }
+        }
+        Some(_) => {
+            let own = Parity::of(start);
+            match leg {
+                0 => {
+                    let (lo, hi) = if descending {
+                        (first_with(own, from, to), start.checked_sub(2))
+                    } else {
+                        (start.checked_add(2), last_with(own, to, from))
+                    };
+                    match (lo, hi) {
+                        (Some(lo), Some(hi)) => Span { lo, hi, step: 2, descending, side: Some(own) },
+                        _ => EMPTY,
+                    }
+                }
+                1 => {
+                    let other = own.other();
+                    // The way back runs against the route's direction, from the far end of the
+                    // other side or from the point opposite a dead end.
+                    let (lo, hi) = if descending {
+                        (first_with(other, back_from.unwrap_or(from).max(from), to), last_with(other, to, from))
+                    } else {
+                        (first_with(other, from, to), last_with(other, back_from.unwrap_or(to).min(to), from))
+                    };
+                    match (lo, hi) {
+                        (Some(lo), Some(hi)) => Span { lo, hi, step: 2, descending: !descending, side: Some(other) },
+                        _ => EMPTY,
+                    }
+                }
+                _ => EMPTY,
+            }
+        }
+    }
+}
+
+fn hand(seg: &Segment, side: Option<Parity>, direction: Direction) -> Option<Hand> {
+    let odd = seg.odd_side?;
+    let ascending_hand = if side? == Parity::Odd { odd } else { odd.other() };
+    Some(if direction == Direction::Ascending { ascending_hand } else { ascending_hand.other() })
+}
+
+/// The selected and dropped flats of a block, counting on from `flat_count`.
+fn count_block(layout: &BuildingLayout, rules: &WalkRules, flat_count: &mut u32) -> (u32, Vec<FlatPick>, Vec<FlatPick>) {
+    let mut selected = Vec::new();
+    let mut dropped = Vec::new();
+    let mut flats = 0;
+    let mut per_entrance: Vec<u32> = Vec::new();
+    let mut visit = |entrance: Option<u32>, flat: u32, selected: &mut Vec<FlatPick>, dropped: &mut Vec<FlatPick>| {
+        flats += 1;
+        *flat_count += 1;
+        if *flat_count < rules.flat_interval {
+            return;
+        }
+        *flat_count = 0;
+        let pick = FlatPick { entrance, flat };
+        let in_entrance = entrance.map_or(0, |e| {
+            let i = e as usize - 1;
+            if per_entrance.len() <= i {
+                per_entrance.resize(i + 1, 0);
+            }
+            per_entrance[i]
+        });
+        let entrance_full = entrance.is_some() && in_entrance >= rules.max_per_entrance;
+        if selected.len() as u32 >= rules.max_per_building || entrance_full {
+            dropped.push(pick);
+        } else {
+            if let Some(e) = entrance {
+                per_entrance[e as usize - 1] += 1;
+            }
+            selected.push(pick);
+        }
+    };
+    match layout {
+        BuildingLayout::Entrances { flats_per_entrance, first_flat } => {
+            let mut flat = *first_flat;
+            for (i, n) in flats_per_entrance.iter().enumerate() {
+                for _ in 0..*n {
+                    visit(Some(i as u32 + 1), flat, &mut selected, &mut dropped);
+                    flat += 1;
+                }
+            }
+        }
+        BuildingLayout::FlatRange { first, last } => {
+            for flat in *first..=*last {
+                visit(None, flat, &mut selected, &mut dropped);
+            }
+        }
+    }
+    (flats, selected, dropped)
+}
+
+fn check_layout(house: u32, layout: &BuildingLayout) -> Result<(), FieldworkError> {
+    let total: u64 = match layout {
+        BuildingLayout::Entrances { flats_per_entrance, first_flat } => {
+            if flats_per_entrance.is_empty() || flats_per_entrance.contains(&0) || *first_flat == 0 {
+                return Err(FieldworkError::InvalidLayout { house });
+            }
+            flats_per_entrance.iter().map(|n| u64::from(*n)).sum()
+        }
+        BuildingLayout::FlatRange { first, last } => {
+            if first > last || *first == 0 {
+                return Err(FieldworkError::InvalidLayout { house });
+            }
+            u64::from(last - first) + 1
+        }
+    };
+    // No real building has more; the bound keeps a typing slip from stalling the device.
+    if total > 10_000 {
+        return Err(FieldworkError::InvalidLayout { house });
+    }
+    Ok(())
+}
+
+/// The walk along one route: serializable, so storage can keep it between app sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkState {
+    route: String,
+    rules: WalkRules,
+    segments: Vec<Segment>,
+    described: Vec<Described>,
+    cursor: Cursor,
+    log: Vec<WalkStep>,
+}
+
+/// The result of walking from a cursor to the next stop.
+struct Run {
+    guidance: Guidance,
+    after: Cursor,
+    steps: Vec<WalkStep>,
+}
+
+impl WalkState {
+    /// Starts the walk of a drawn route at its start house.
+    pub fn new(route: &Route, rules: WalkRules) -> WalkState {
+        WalkState::from_segment(&route.id, Segment::of_route(route), rules)
+    }
+
+    /// Starts a walk from any segment (a route rebuilt by storage, or a test).
+    pub fn from_segment(route: &str, segment: Segment, rules: WalkRules) -> WalkState {
+        WalkState {
+            route: route.to_string(),
+            rules,
+            segments: vec![segment],
+            described: Vec::new(),
+            cursor: Cursor { segment: 0, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count: 0 },
+            log: Vec::new(),
+        }
+    }
+
+    /// The route id.
+    pub fn route(&self) -> &str {
+        &self.route
+    }
+
+    /// The segments walked so far: the route's street, then any continuation start points.
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// What to do now. A pure function of the state: showing it twice changes nothing.
+    pub fn current(&self) -> Guidance {
+        self.run().guidance
+    }
+
+    /// The current target has been dealt with (visited, whatever the outcome): commit it and return the
+    /// next thing to do. Fails while a building waits to be described or the route has run out.
+    pub fn next_address(&mut self) -> Result<Guidance, FieldworkError> {
+        let run = self.run();
+        match run.guidance {
+            Guidance::Approach { .. } => {
+                self.cursor = run.after;
+                self.log.extend(run.steps);
+                Ok(self.current())
+            }
+            Guidance::DescribeBuilding { house, .. } => Err(FieldworkError::BuildingNotDescribed { house }),
+            Guidance::NeedsContinuation { .. } => Err(FieldworkError::RouteExhausted { route: self.route.clone() }),
+        }
+    }
+
+    /// Says what a building ahead on the current segment is: the answer to
+    /// [`Guidance::DescribeBuilding`], or a correction of an assumed single house before moving on.
+    /// A building already walked past (committed) cannot be changed.
+    pub fn describe_building(&mut self, house: u32, kind: BuildingKind) -> Result<Guidance, FieldworkError> {
+        if let BuildingKind::ApartmentBlock(layout) = &kind {
+            check_layout(house, layout)?;
+        }
+        if !self.is_ahead(house) {
+            return Err(FieldworkError::BuildingNotAhead { house });
+        }
+        let segment = self.cursor.segment;
+        self.described.retain(|d| !(d.segment == segment && d.house == house));
+        self.described.push(Described { segment, house, kind });
+        Ok(self.current())
+    }
+
+    /// The street ends here (dead end, river, railway) before the frame's last number: cross and come
+    /// back on the other side from the point opposite the last building dealt with; on the way back,
+    /// the route needs a continuation start point.
+    pub fn report_dead_end(&mut self) -> Result<Guidance, FieldworkError> {
+        if self.cursor.block.as_ref().is_some_and(|b| b.next < b.picks.len()) {
+            return Err(FieldworkError::BlockInProgress);
+        }
+        let seg = &self.segments[self.cursor.segment];
+        match self.cursor.leg {
+            0 => {
+                let here = self.cursor.last.unwrap_or(seg.start_house);
+                let opposite = match (seg.odd_side, seg.direction) {
+                    (None, _) => None,
+                    (Some(_), Direction::Ascending) => Some(here + 1),
+                    (Some(_), Direction::Descending) => Some(here.saturating_sub(1)),
+                };
+                self.cursor = Cursor { leg: 1, last: None, back_from: opposite, block: None, ..self.cursor.clone() };
+                self.log.push(WalkStep::Crossed { segment: self.cursor.segment, dead_end: true });
+            }
+            _ => {
+                self.cursor = Cursor { leg: 2, last: None, dead_end: true, block: None, ..self.cursor.clone() };
+            }
+        }
+        Ok(self.current())
+    }
+
+    /// Continues the route from the supervisor's start point: a new segment whose start house is not
+    /// interviewed and from which both counts start afresh.
+    pub fn continue_from(&mut self, segment: Segment) -> Result<Guidance, FieldworkError> {
+        if segment.from_number > segment.to_number || !(segment.from_number..=segment.to_number).contains(&segment.start_house) {
+            return Err(FieldworkError::InvalidContinuation {
+                start_house: segment.start_house,
+                from_number: segment.from_number,
+                to_number: segment.to_number,
+            });
+        }
+        self.segments.push(segment);
+        let index = self.segments.len() - 1;
+        self.cursor = Cursor { segment: index, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count: 0 };
+        self.log.push(WalkStep::Continued { segment: index });
+        Ok(self.current())
+    }
+
+    /// Everything committed so far, in order.
+    pub fn log(&self) -> &[WalkStep] {
+        &self.log
+    }
+
+    /// Counts over the committed walk.
+    pub fn tally(&self) -> WalkTally {
+        let mut t = WalkTally::default();
+        for step in &self.log {
+            match step {
+                WalkStep::PassedHouse { .. } => t.houses_counted += 1,
+                WalkStep::SelectedHouse { .. } => {
+                    t.houses_counted += 1;
+                    t.houses_selected += 1;
+                }
+                WalkStep::Block { flats, selected, dropped_by_cap, .. } => {
+                    t.blocks += 1;
+                    t.flats_counted += flats;
+                    t.flats_selected += selected.len() as u32;
+                    t.flats_dropped_by_cap += dropped_by_cap.len() as u32;
+                }
+                WalkStep::Skipped { reason, .. } => match reason {
+                    SkipReason::NonResidential => t.non_residential += 1,
+                    SkipReason::RefusedAccess => t.refused_access += 1,
+                    SkipReason::NoSuchNumber => t.no_such_number += 1,
+                },
+                WalkStep::SelectedFlat { .. } | WalkStep::Crossed { .. } | WalkStep::Continued { .. } => {}
+            }
+        }
+        t
+    }
+
+    /// Whether the house is a building not yet walked past on the current segment.
+    fn is_ahead(&self, house: u32) -> bool {
+        let c = &self.cursor;
+        let seg = &self.segments[c.segment];
+        if c.block.as_ref().is_some_and(|b| b.house == house) {
+            return false;
+        }
+        for leg in c.leg..2 {
+            let s = span(seg, leg, c.back_from);
+            let last = if leg == c.leg { c.last } else { None };
+            // A sided leg steps by 2, so only numbers of the leg's parity are on it.
+            let inside = (s.lo..=s.hi).contains(&house) && (s.step == 1 || Parity::of(house) == Parity::of(s.lo));
+            let not_passed = match (last, s.descending) {
+                (None, _) => true,
+                (Some(l), false) => house > l,
+                (Some(l), true) => house < l,
+            };
+            if inside && not_passed {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn kind_of(&self, segment: usize, house: u32) -> Option<BuildingKind> {
+        if let Some(d) = self.described.iter().find(|d| d.segment == segment && d.house == house) {
+            return Some(d.kind.clone());
+        }
+        match self.segments[segment].building_type {
+            BuildingType::Houses => Some(BuildingKind::SingleHouse),
+            BuildingType::Flats | BuildingType::Mixed => None,
+        }
+    }
+
+    fn address(&self, segment: usize, house: u32, pick: Option<FlatPick>) -> Address {
+        let seg = &self.segments[segment];
+        let mut key = format!("{}/s{segment}/h{house}", self.route);
+        if let Some(p) = pick {
+            key.push_str(&format!("/f{}", p.flat));
+        }
+        Address {
+            key,
+            route: self.route.clone(),
+            segment,
+            street_ru: seg.street_ru.clone(),
+            street_kk: seg.street_kk.clone(),
+            house,
+            entrance: pick.and_then(|p| p.entrance),
+            flat: pick.map(|p| p.flat),
+            dwelling: if pick.is_some() { DwellingType::Flat } else { DwellingType::SingleHouse },
+        }
+    }
+
+    /// Walks from the committed cursor to the next stop without changing the state.
+    fn run(&self) -> Run {
+        let mut c = self.cursor.clone();
+        let mut steps = Vec::new();
+        let mut passed = Vec::new();
+        let mut crossed = false;
+        loop {
+            let seg = &self.segments[c.segment];
+            let s = span(seg, c.leg, c.back_from);
+            let note = |passed: &Vec<u32>, crossed: bool| WalkNote {
+                passed: passed.clone(),
+                crossed,
+                side: s.side,
+                hand: hand(seg, s.side, s.direction()),
+                direction: s.direction(),
+            };
+            if let Some(block) = &mut c.block {
+                if block.next < block.picks.len() {
+                    let pick = block.picks[block.next];
+                    let house = block.house;
+                    block.next += 1;
+                    steps.push(WalkStep::SelectedFlat { segment: c.segment, house, pick });
+                    let guidance = Guidance::Approach { address: self.address(c.segment, house, Some(pick)), walk: note(&passed, crossed) };
+                    return Run { guidance, after: c, steps };
+                }
+                c.block = None;
+            }
+            if c.leg >= 2 {
+                let reason = if c.dead_end { ContinuationReason::DeadEnd } else { ContinuationReason::StreetExhausted };
+                return Run { guidance: Guidance::NeedsContinuation { reason }, after: c, steps };
+            }
+            let Some(house) = s.next_after(c.last) else {
+                c.leg += 1;
+                c.last = None;
+                if c.leg < 2 {
+                    crossed = true;
+                    steps.push(WalkStep::Crossed { segment: c.segment, dead_end: false });
+                }
+                continue;
+            };
+            let Some(kind) = self.kind_of(c.segment, house) else {
+                let guidance = Guidance::DescribeBuilding {
+                    segment: c.segment,
+                    street_ru: seg.street_ru.clone(),
+                    street_kk: seg.street_kk.clone(),
+                    house,
+                    walk: note(&passed, crossed),
+                };
+                return Run { guidance, after: c, steps };
+            };
+            c.last = Some(house);
+            match kind {
+                BuildingKind::SingleHouse => {
+                    c.house_count += 1;
+                    if c.house_count >= self.rules.house_interval {
+                        c.house_count = 0;
+                        steps.push(WalkStep::SelectedHouse { segment: c.segment, house });
+                        let guidance = Guidance::Approach { address: self.address(c.segment, house, None), walk: note(&passed, crossed) };
+                        return Run { guidance, after: c, steps };
+                    }
+                    steps.push(WalkStep::PassedHouse { segment: c.segment, house });
+                    passed.push(house);
+                }
+                BuildingKind::ApartmentBlock(layout) => {
+                    let (flats, selected, dropped_by_cap) = count_block(&layout, &self.rules, &mut c.flat_count);
+                    steps.push(WalkStep::Block { segment: c.segment, house, flats, selected: selected.clone(), dropped_by_cap });
+                    if selected.is_empty() {
+                        passed.push(house);
+                    } else {
+                        c.block = Some(BlockCursor { house, picks: selected, next: 0 });
+                    }
+                }
+                BuildingKind::NonResidential | BuildingKind::RefusedAccess | BuildingKind::NoSuchNumber => {
+                    let reason = match kind {
+                        BuildingKind::NonResidential => SkipReason::NonResidential,
+                        BuildingKind::RefusedAccess => SkipReason::RefusedAccess,
+                        _ => SkipReason::NoSuchNumber,
+                    };
+                    steps.push(WalkStep::Skipped { segment: c.segment, house, reason });
+                    passed.push(house);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KMRS_RULES: WalkRules = WalkRules { house_interval: 2, flat_interval: 5, max_per_building: 3, max_per_entrance: 1 };
+
+    fn street(kind: BuildingType, from: u32, to: u32, odd: Option<Hand>, start: u32, direction: Direction) -> Segment {
+        Segment {
+            street_ru: "улица Розыбакиева".into(),
+            street_kk: "Розыбакиев көшесі".into(),
+            from_number: from,
+            to_number: to,
+            odd_side: odd,
+            building_type: kind,
+            start_house: start,
+            direction,
+        }
+    }
+
+    /// Commits targets until the route runs out and returns the houses (and flats) approached.
+    fn walk_all(w: &mut WalkState) -> Vec<(u32, Option<u32>)> {
+        let mut out = Vec::new();
+        loop {
+            match w.current() {
+                Guidance::Approach { address, .. } => {
+                    out.push((address.house, address.flat));
+                    w.next_address().unwrap();
+                }
+                _ => return out,
+            }
+        }
+    }
+
+    fn houses(v: &[(u32, Option<u32>)]) -> Vec<u32> {
+        v.iter().map(|(h, _)| *h).collect()
+    }
+
+    #[test]
+    fn single_houses_every_second_then_back_on_the_other_side() {
+        // Houses 1–41, start 15 ascending on the odd side. The start is not interviewed: 17 is the 1st
+        // house, 19 the 2nd (selected), 21, 23 (selected) … 39 (selected), 41 (1st). The side ends at
+        // 41: cross and walk back on the even side from 40, the count carrying over: 40 is the 2nd
+        // (selected), 38, 36 (selected) … 4 (selected), 2 (1st). Then the street is exhausted.
+        let mut w = WalkState::from_segment("almaty-R01", street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        let first = w.current();
+        let Guidance::Approach { address, walk } = &first else { panic!("{first:?}") };
+        assert_eq!((address.house, address.dwelling, address.key.as_str()), (19, DwellingType::SingleHouse, "almaty-R01/s0/h19"));
+        assert_eq!(walk.passed, [17]);
+        assert_eq!((walk.side, walk.hand, walk.direction, walk.crossed), (Some(Parity::Odd), Some(Hand::Left), Direction::Ascending, false));
+        assert_eq!(w.current(), first, "looking at the guidance changes nothing");
+
+        let all = walk_all(&mut w);
+        assert_eq!(houses(&all), [19, 23, 27, 31, 35, 39, 40, 36, 32, 28, 24, 20, 16, 12, 8, 4]);
+        assert_eq!(w.current(), Guidance::NeedsContinuation { reason: ContinuationReason::StreetExhausted });
+        assert!(matches!(w.next_address(), Err(FieldworkError::RouteExhausted { .. })));
+        let t = w.tally();
+        // Counted: the 13 odd houses 17–41 and the 19 even houses 40–4; house 2 is walked past only in
+        // the look-ahead that finds the street exhausted, which is never committed.
+        assert_eq!((t.houses_selected, t.houses_counted), (16, 13 + 19));
+        assert!(w.log().contains(&WalkStep::Crossed { segment: 0, dead_end: false }));
+    }
+
+    #[test]
+    fn crossing_is_announced_with_the_new_side_and_hand() {
+        let mut w = WalkState::from_segment("r", street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        for _ in 0..6 {
+            w.next_address().unwrap();
+        }
+        let Guidance::Approach { address, walk } = w.current() else { panic!() };
+        assert_eq!(address.house, 40);
+        assert_eq!(walk.passed, [41]);
+        assert!(walk.crossed);
+        // Even numbers are on the right walking up; walking back down they are on the left.
+        assert_eq!((walk.side, walk.hand, walk.direction), (Some(Parity::Even), Some(Hand::Left), Direction::Descending));
+    }
+
+    #[test]
+    fn descending_walk_on_the_even_side() {
+        // Houses 2–30 (and odd 1–29), start 20 descending: 18 (1st), 16 (sel), 14, 12 (sel), 10, 8 (sel),
+        // 6, 4 (sel), 2 (1st); cross, odd side ascending from 1: 1 (sel), 3, 5 (sel) … 29 (sel).
+        let mut w = WalkState::from_segment("r", street(BuildingType::Houses, 1, 30, Some(Hand::Right), 20, Direction::Descending), KMRS_RULES);
+        assert_eq!(houses(&walk_all(&mut w)), [16, 12, 8, 4, 1, 5, 9, 13, 17, 21, 25, 29]);
+    }
+
+    #[test]
+    fn a_corrected_house_is_not_counted() {
+        // Start 15 ascending; 17 turns out to be a shop and 21 does not exist. Counted houses: 19 (1st),
+        // 23 (2nd, selected), 25, 27 (selected).
+        let mut w = WalkState::from_segment("r", street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        w.describe_building(17, BuildingKind::NonResidential).unwrap();
+        let g = w.describe_building(21, BuildingKind::NoSuchNumber).unwrap();
+        let Guidance::Approach { address, walk } = g else { panic!() };
+        assert_eq!((address.house, walk.passed), (23, vec![17, 19, 21]));
+        assert_eq!(houses(&walk_all(&mut w))[..2], [23, 27]);
+        let t = w.tally();
+        assert_eq!((t.non_residential, t.no_such_number), (1, 1));
+        // A building already walked past cannot be changed.
+        assert!(matches!(w.describe_building(19, BuildingKind::NonResidential), Err(FieldworkError::BuildingNotAhead { house: 19 })));
+        assert!(matches!(w.describe_building(18, BuildingKind::NonResidential), Err(FieldworkError::BuildingNotAhead { .. })));
+    }
+
+    #[test]
+    fn a_dead_end_sends_the_walk_back_from_the_opposite_point() {
+        // Start 15 ascending; after 19 the interviewer finds a dead end (the frame said up to 41). Walk
+        // back on the even side from 20: 20 (1st), 18 (sel), 16, 14 (sel), 12, 10 (sel), 8, 6 (sel), 4, 2
+        // (sel). A dead end on the way back ends the route.
+        let mut w = WalkState::from_segment("r", street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        w.next_address().unwrap();
+        let Guidance::Approach { address, walk } = w.report_dead_end().unwrap() else { panic!() };
+        assert_eq!((address.house, walk.passed), (18, vec![20]));
+        w.next_address().unwrap();
+        assert_eq!(w.report_dead_end().unwrap(), Guidance::NeedsContinuation { reason: ContinuationReason::DeadEnd });
+    }
+
+    #[test]
+    fn flats_every_fifth_with_the_count_carrying_over_and_caps() {
+        // A flats street: the walk asks for each building. House 5 has 3 entrances of 12 flats (1–36),
+        // house 7 has 2 entrances of 8 flats (1–16). Counting from flat 1 of entrance 1, every 5th flat:
+        //   house 5: 5 (entrance 1, selected), 10 (entrance 1 already has one: dropped), 15 (entrance 2,
+        //   selected), 20 (dropped), 25 (entrance 3, selected: 3 in the building), 30, 35 (building cap:
+        //   dropped); flat 36 is the 1st of the next count;
+        //   house 7: flats 1–4 are the 2nd–5th: 4 (entrance 1, selected), 9 (entrance 2, selected),
+        //   14 (entrance 2 has one: dropped); flats 15, 16 carry 2 into the next building.
+        let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
+        let mut w = WalkState::from_segment("astana-R02", seg, KMRS_RULES);
+        let Guidance::DescribeBuilding { house, .. } = w.current() else { panic!() };
+        assert_eq!(house, 5);
+        assert!(matches!(w.next_address(), Err(FieldworkError::BuildingNotDescribed { house: 5 })));
+        let block = |n: Vec<u32>| BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: n, first_flat: 1 });
+        let g = w.describe_building(5, block(vec![12, 12, 12])).unwrap();
+        let Guidance::Approach { address, .. } = g else { panic!("{g:?}") };
+        assert_eq!((address.key.as_str(), address.entrance, address.flat, address.dwelling), ("astana-R02/s0/h5/f5", Some(1), Some(5), DwellingType::Flat));
+        w.next_address().unwrap();
+        w.next_address().unwrap();
+        let Guidance::DescribeBuilding { house, .. } = w.next_address().unwrap() else { panic!() };
+        assert_eq!(house, 7);
+        w.describe_building(7, block(vec![8, 8])).unwrap();
+        let mut approached = vec![(5, Some(5)), (5, Some(15)), (5, Some(25))];
+        while let Guidance::Approach { address, .. } = w.current() {
+            approached.push((address.house, address.flat));
+            w.next_address().unwrap();
+        }
+        assert_eq!(approached, [(5, Some(5)), (5, Some(15)), (5, Some(25)), (7, Some(4)), (7, Some(9))]);
+        // House 9 is a flat range without entrances (flats 1–12): the count stands at 2, so flat 3 is
+        // the 5th, then 8 (the entrance cap does not apply); 9 is the last building of the side, and the
+        // walk crosses to the even side.
+        let Guidance::DescribeBuilding { house: 9, .. } = w.current() else { panic!() };
+        w.describe_building(9, BuildingKind::ApartmentBlock(BuildingLayout::FlatRange { first: 1, last: 12 })).unwrap();
+        let rest = walk_all(&mut w);
+        assert_eq!(rest, [(9, Some(3)), (9, Some(8))]);
+        let Guidance::DescribeBuilding { house, walk, .. } = w.current() else { panic!() };
+        assert_eq!((house, walk.crossed, walk.side), (8, true, Some(Parity::Even)));
+
+        let t = w.tally();
+        assert_eq!((t.blocks, t.flats_counted, t.flats_selected, t.flats_dropped_by_cap), (3, 64, 7, 5));
+        let dropped: Vec<u32> = w
+            .log()
+            .iter()
+            .filter_map(|s| match s {
+                WalkStep::Block { dropped_by_cap, .. } => Some(dropped_by_cap.iter().map(|p| p.flat).collect::<Vec<_>>()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        assert_eq!(dropped, [10, 20, 30, 35, 14]);
+    }
+
+    #[test]
+    fn without_caps_every_fifth_flat_is_selected() {
+        let rules = WalkRules { max_per_building: 100, max_per_entrance: 100, ..KMRS_RULES };
+        let mut count = 0;
+        let layout = BuildingLayout::Entrances { flats_per_entrance: vec![12, 12, 12], first_flat: 1 };
+        let (flats, selected, dropped) = count_block(&layout, &rules, &mut count);
+        assert_eq!(flats, 36);
+        assert_eq!(selected.iter().map(|p| p.flat).collect::<Vec<_>>(), [5, 10, 15, 20, 25, 30, 35]);
+        assert!(dropped.is_empty());
+        assert_eq!(count, 1, "flat 36 starts the next count");
+        let layout = BuildingLayout::Entrances { flats_per_entrance: vec![8, 8], first_flat: 1 };
+        let (_, selected, _) = count_block(&layout, &rules, &mut count);
+        assert_eq!(selected.iter().map(|p| (p.entrance, p.flat)).collect::<Vec<_>>(), [(Some(1), 4), (Some(2), 9), (Some(2), 14)]);
+    }
+
+    #[test]
+    fn mixed_street_counts_houses_and_flats_separately() {
+        // Start 2 ascending on the even side of a mixed street. 4: house (1st); 6: block of 10 flats
+        // (flats 5 and 10 are the 5th and 10th, but one entrance holds only one: 5 selected, 10
+        // dropped); 8: house (2nd, selected); 10: shop; 12: house (1st); 14: house (selected).
+        let mut w = WalkState::from_segment("pavlodar-R03", street(BuildingType::Mixed, 1, 14, Some(Hand::Right), 2, Direction::Ascending), KMRS_RULES);
+        w.describe_building(4, BuildingKind::SingleHouse).unwrap();
+        w.describe_building(6, BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: vec![10], first_flat: 1 })).unwrap();
+        w.describe_building(8, BuildingKind::SingleHouse).unwrap();
+        w.describe_building(10, BuildingKind::NonResidential).unwrap();
+        w.describe_building(12, BuildingKind::SingleHouse).unwrap();
+        w.describe_building(14, BuildingKind::SingleHouse).unwrap();
+        let got = walk_all(&mut w);
+        assert_eq!(got, [(6, Some(5)), (8, None), (14, None)]);
+        let Guidance::DescribeBuilding { house: 13, walk, .. } = w.current() else { panic!("{:?}", w.current()) };
+        assert!(walk.crossed);
+    }
+
+    #[test]
+    fn a_microdistrict_is_walked_in_ascending_numbers_then_from_its_first_building() {
+        // Buildings 1–9 without sides, start 6: 7 (1st), 8 (sel), 9 (1st); wrap: 1 (sel), 2, 3 (sel),
+        // 4, 5 (sel); then the start is reached.
+        let mut w = WalkState::from_segment("r", street(BuildingType::Houses, 1, 9, None, 6, Direction::Ascending), KMRS_RULES);
+        assert_eq!(houses(&walk_all(&mut w)), [8, 1, 3, 5]);
+        assert_eq!(w.current(), Guidance::NeedsContinuation { reason: ContinuationReason::StreetExhausted });
+    }
+
+    #[test]
+    fn the_supervisor_continues_the_route_on_a_new_street() {
+        let mut w = WalkState::from_segment("karaganda-R05", street(BuildingType::Houses, 1, 6, Some(Hand::Left), 1, Direction::Ascending), KMRS_RULES);
+        // 3 (1st), 5 (sel); cross: 6 (1st), 4 (sel), 2 (1st).
+        assert_eq!(houses(&walk_all(&mut w)), [5, 4]);
+        let bad = Segment { start_house: 99, ..street(BuildingType::Houses, 1, 20, Some(Hand::Left), 1, Direction::Ascending) };
+        assert!(matches!(w.continue_from(bad), Err(FieldworkError::InvalidContinuation { start_house: 99, .. })));
+        let next = Segment { street_ru: "улица Гоголя".into(), street_kk: "Гоголь көшесі".into(), ..street(BuildingType::Houses, 1, 20, Some(Hand::Right), 10, Direction::Descending) };
+        let Guidance::Approach { address, walk } = w.continue_from(next).unwrap() else { panic!() };
+        // A fresh count from the new start house 10: 8 (1st), 6 (sel).
+        assert_eq!((address.house, address.segment, address.key.as_str()), (6, 1, "karaganda-R05/s1/h6"));
+        assert_eq!(walk.passed, [8]);
+        assert_eq!(address.street_ru, "улица Гоголя");
+    }
+
+    #[test]
+    fn invalid_layouts_are_refused() {
+        let mut w = WalkState::from_segment("r", street(BuildingType::Flats, 1, 9, Some(Hand::Left), 1, Direction::Ascending), KMRS_RULES);
+        for layout in [
+            BuildingLayout::Entrances { flats_per_entrance: vec![], first_flat: 1 },
+            BuildingLayout::Entrances { flats_per_entrance: vec![4, 0], first_flat: 1 },
+            BuildingLayout::FlatRange { first: 10, last: 1 },
+            BuildingLayout::FlatRange { first: 1, last: 50_000 },
+        ] {
+            assert!(matches!(w.describe_building(3, BuildingKind::ApartmentBlock(layout)), Err(FieldworkError::InvalidLayout { house: 3 })));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_walk_ends_and_never_repeats_an_address(
+            from in 1u32..40,
+            len in 0u32..80,
+            start_offset in 0u32..80,
+            sides in 0u8..3,
+            kind in 0u8..3,
+            descending in proptest::bool::ANY,
+            house_interval in 1u32..4,
+            flat_interval in 1u32..8,
+            max_per_building in 1u32..4,
+            max_per_entrance in 1u32..3,
+            buildings in proptest::collection::vec((0u8..5, 1u32..5, 1u32..30), 1..40),
+        ) {
+            let to = from + len;
+            let start = from + start_offset % (len + 1);
+            let odd_side = [Some(Hand::Left), Some(Hand::Right), None][sides as usize];
+            let building_type = [BuildingType::Houses, BuildingType::Flats, BuildingType::Mixed][kind as usize];
+            let direction = if descending { Direction::Descending } else { Direction::Ascending };
+            let rules = WalkRules { house_interval, flat_interval, max_per_building, max_per_entrance };
+            let mut w = WalkState::from_segment("p", street(building_type, from, to, odd_side, start, direction), rules);
+            let mut seen = std::collections::BTreeSet::new();
+            let mut ended = false;
+            for _ in 0..20_000 {
+                match w.current() {
+                    Guidance::Approach { address, .. } => {
+                        proptest::prop_assert!(seen.insert(address.key.clone()), "{} approached twice", address.key);
+                        proptest::prop_assert!((from..=to).contains(&address.house) && address.house != start);
+                        w.next_address().unwrap();
+                    }
+                    Guidance::DescribeBuilding { house, .. } => {
+                        let (k, entrances, flats) = buildings[house as usize % buildings.len()];
+                        let kind = match k {
+                            0 => BuildingKind::SingleHouse,
+                            1 => BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: vec![flats; entrances as usize], first_flat: 1 }),
+                            2 => BuildingKind::ApartmentBlock(BuildingLayout::FlatRange { first: 1, last: flats }),
+                            3 => BuildingKind::NonResidential,
+                            _ => BuildingKind::NoSuchNumber,
+                        };
+                        w.describe_building(house, kind).unwrap();
+                    }
+                    Guidance::NeedsContinuation { .. } => {
+                        ended = true;
+                        break;
+                    }
+                }
+            }
+            proptest::prop_assert!(ended, "the walk did not end");
+        }
+    }
+
+    #[test]
+    fn the_state_survives_a_json_round_trip() {
+        let mut w = WalkState::from_segment("r", street(BuildingType::Mixed, 1, 30, Some(Hand::Left), 1, Direction::Ascending), KMRS_RULES);
+        w.describe_building(3, BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: vec![20, 20], first_flat: 1 })).unwrap();
+        w.next_address().unwrap();
+        let json = serde_json::to_string(&w).unwrap();
+        let back: WalkState = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, w);
+        assert_eq!(back.current(), w.current());
+    }
+}
