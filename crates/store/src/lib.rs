@@ -19,7 +19,10 @@ use serde_json::Value as Json;
 
 pub use dala_questionnaire::AnswerKey;
 
+mod field;
 mod migrations;
+
+pub use field::{AddressRow, NewRoute, RouteRow, VisitRow};
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +42,12 @@ pub enum StoreError {
     /// A stored value cannot be read back (the file was edited by hand or is damaged).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// No route with this id.
+    #[error("no route {0}")]
+    NoRoute(String),
+    /// A city's routes already have visited addresses and cannot be drawn again.
+    #[error("the routes of {0} are in use")]
+    RoutesInUse(String),
     /// Any other SQLite error (disk full, I/O error).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -148,11 +157,11 @@ pub enum Durability {
 }
 
 pub struct Store {
-    conn: Connection,
-    device_id: String,
+    pub(crate) conn: Connection,
+    pub(crate) device_id: String,
 }
 
-fn ts(t: DateTime<Utc>) -> String {
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 

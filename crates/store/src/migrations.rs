@@ -52,4 +52,55 @@ CREATE TABLE journal (
 );
 CREATE INDEX journal_by_interview ON journal (interview_id, seq);
 "#,
+    // 2: random-route fieldwork: route draws, routes (with quota cell and walk state), addresses with
+    // their contact log, one row per visit (for SQL reporting), and the fieldwork journal.
+    r#"
+CREATE TABLE route_draws (
+    city        TEXT PRIMARY KEY NOT NULL,
+    seed        INTEGER NOT NULL,
+    weighted    INTEGER NOT NULL,
+    draw        TEXT NOT NULL CHECK (json_valid(draw)),
+    drawn_at    TEXT NOT NULL
+);
+CREATE TABLE routes (
+    id           TEXT PRIMARY KEY NOT NULL,
+    city         TEXT NOT NULL REFERENCES route_draws (city),
+    street       TEXT NOT NULL,
+    route        TEXT NOT NULL CHECK (json_valid(route)),
+    quota        TEXT NOT NULL CHECK (json_valid(quota)),
+    walk         TEXT NOT NULL CHECK (json_valid(walk)),
+    assigned_to  TEXT,
+    updated_at   TEXT NOT NULL
+);
+CREATE TABLE addresses (
+    key             TEXT PRIMARY KEY NOT NULL,
+    route_id        TEXT NOT NULL REFERENCES routes (id),
+    address         TEXT NOT NULL CHECK (json_valid(address)),
+    log             TEXT NOT NULL CHECK (json_valid(log)),
+    visits          INTEGER NOT NULL DEFAULT 0,
+    disposition     TEXT,
+    screening       TEXT CHECK (screening IS NULL OR json_valid(screening)),
+    interview_id    TEXT REFERENCES interviews (id),
+    respondent_sex  TEXT CHECK (respondent_sex IS NULL OR respondent_sex IN ('female', 'male')),
+    updated_at      TEXT NOT NULL
+);
+CREATE INDEX addresses_by_route ON addresses (route_id);
+CREATE TABLE visits (
+    address_key  TEXT NOT NULL REFERENCES addresses (key),
+    n            INTEGER NOT NULL,
+    at           TEXT NOT NULL,
+    outcome      INTEGER NOT NULL,
+    visit        TEXT NOT NULL CHECK (json_valid(visit)),
+    PRIMARY KEY (address_key, n)
+) WITHOUT ROWID;
+CREATE TABLE field_journal (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT NOT NULL UNIQUE,
+    device_id  TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    detail     TEXT CHECK (detail IS NULL OR json_valid(detail))
+);
+"#,
 ];

@@ -109,3 +109,29 @@ fn completion_sets_status_and_journal() {
     assert!(iv.completed_at.is_some());
     assert_eq!(s.journal_of(&id).unwrap().last().unwrap().kind, "interview_completed");
 }
+
+#[test]
+fn a_version_1_file_with_data_upgrades_to_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite");
+    {
+        // A database as the first release wrote it: migration 1 only, with an interview in it.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(migrations::ALL[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute("INSERT INTO device (id, created_at) VALUES ('dev-1', 't')", []).unwrap();
+        conn.execute("INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES ('i1', 'kmrs-2010', '1', 'in_progress', 'kk', 'dev-1', 't', 't')", []).unwrap();
+        conn.execute("INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES ('i1', 'Q101', '', '3', 't')", []).unwrap();
+    }
+    let s = Store::open(&path, t(0)).unwrap();
+    assert_eq!(s.device_id(), "dev-1");
+    assert_eq!(s.answers("i1").unwrap()[0].value, json!(3));
+    let v: i64 = s.connection().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(v, schema_version());
+    let schema = |c: &Connection| -> Vec<String> {
+        let mut st = c.prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(|x| x.unwrap()).collect()
+    };
+    let fresh = Store::open_in_memory(t(0)).unwrap();
+    assert_eq!(schema(s.connection()), schema(fresh.connection()), "an upgraded file has the same schema as a new one");
+}

@@ -1,0 +1,198 @@
+//! Storage of random-route fieldwork: route draws, routes, addresses, visits and their journal.
+//!
+//! The store keeps the fieldwork domain objects (`dala-fieldwork`) as JSON documents next to the
+//! relational columns supervisors query (city, route, outcome, disposition, respondent sex). It does
+//! not depend on the domain crate: the session layer serialises. **Invariant:** an address row, its
+//! new visit row and the journal entry are written in one transaction, so the `visits` table always
+//! agrees with the contact log in `addresses.log`.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+
+use crate::{ts, Result, Store, StoreError};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteRow {
+    pub id: String,
+    pub city: String,
+    pub street: String,
+    pub route: String,
+    pub quota: String,
+    pub walk: String,
+    pub assigned_to: Option<String>,
+    pub seed: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddressRow {
+    pub key: String,
+    pub route_id: String,
+    pub address: String,
+    pub log: String,
+    pub visits: u32,
+    pub disposition: Option<String>,
+    pub screening: Option<String>,
+    pub interview_id: Option<String>,
+    pub respondent_sex: Option<String>,
+}
+
+/// A visit to add with an address update.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VisitRow {
+    pub n: u32,
+    pub at: String,
+    pub outcome: u16,
+    pub visit: String,
+}
+
+/// A route of a new draw: id, street, and the route, quota and walk documents.
+pub struct NewRoute<'a> {
+    pub id: &'a str,
+    pub street: &'a str,
+    pub route: String,
+    pub quota: String,
+    pub walk: String,
+}
+
+fn route_row(r: &rusqlite::Row) -> rusqlite::Result<RouteRow> {
+    Ok(RouteRow { id: r.get(0)?, city: r.get(1)?, street: r.get(2)?, route: r.get(3)?, quota: r.get(4)?, walk: r.get(5)?, assigned_to: r.get(6)?, seed: r.get(7)? })
+}
+
+fn address_row(r: &rusqlite::Row) -> rusqlite::Result<AddressRow> {
+    Ok(AddressRow {
+        key: r.get(0)?,
+        route_id: r.get(1)?,
+        address: r.get(2)?,
+        log: r.get(3)?,
+        visits: r.get::<_, i64>(4)? as u32,
+        disposition: r.get(5)?,
+        screening: r.get(6)?,
+        interview_id: r.get(7)?,
+        respondent_sex: r.get(8)?,
+    })
+}
+
+const ROUTE_COLS: &str = "r.id, r.city, r.street, r.route, r.quota, r.walk, r.assigned_to, d.seed FROM routes r JOIN route_draws d ON d.city = r.city";
+const ADDRESS_COLS: &str = "key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex FROM addresses";
+
+impl Store {
+    fn field_journal(tx: &rusqlite::Transaction, device: &str, at: &str, kind: &str, subject: &str, detail: Option<&str>) -> Result<()> {
+        tx.execute(
+            "INSERT INTO field_journal (id, device_id, at, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![uuid::Uuid::new_v4().to_string(), device, at, kind, subject, detail],
+        )?;
+        Ok(())
+    }
+
+    /// Stores a city's route draw and its routes. A city whose routes already have addresses keeps
+    /// its draw: redrawing it would orphan fieldwork ([`StoreError::RoutesInUse`]).
+    pub fn save_route_draw(&mut self, city: &str, seed: u64, weighted: bool, draw: &str, routes: &[NewRoute], now: DateTime<Utc>) -> Result<()> {
+        let at = ts(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let used: i64 = tx.query_row("SELECT count(*) FROM addresses a JOIN routes r ON r.id = a.route_id WHERE r.city = ?1", [city], |r| r.get(0))?;
+        if used > 0 {
+            return Err(StoreError::RoutesInUse(city.to_string()));
+        }
+        tx.execute("DELETE FROM routes WHERE city = ?1", [city])?;
+        tx.execute(
+            "INSERT INTO route_draws (city, seed, weighted, draw, drawn_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (city) DO UPDATE SET seed = excluded.seed, weighted = excluded.weighted, draw = excluded.draw, drawn_at = excluded.drawn_at",
+            params![city, seed as i64, weighted, draw, at],
+        )?;
+        for r in routes {
+            tx.execute(
+                "INSERT INTO routes (id, city, street, route, quota, walk, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![r.id, city, r.street, r.route, r.quota, r.walk, at],
+            )?;
+        }
+        Store::field_journal(&tx, &self.device_id, &at, "routes_drawn", city, Some(&serde_json::json!({"seed": seed, "weighted": weighted, "routes": routes.len()}).to_string()))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn routes(&self) -> Result<Vec<RouteRow>> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {ROUTE_COLS} ORDER BY r.city, r.id"))?;
+        let rows = stmt.query_map([], route_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn route(&self, id: &str) -> Result<RouteRow> {
+        self.conn
+            .query_row(&format!("SELECT {ROUTE_COLS} WHERE r.id = ?1"), [id], route_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NoRoute(id.to_string()))
+    }
+
+    /// Assigns routes to an interviewer or device (`None` unassigns).
+    pub fn assign_routes(&mut self, ids: &[String], to: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+        let at = ts(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for id in ids {
+            let n = tx.execute("UPDATE routes SET assigned_to = ?2, updated_at = ?3 WHERE id = ?1", params![id, to, at])?;
+            if n == 0 {
+                return Err(StoreError::NoRoute(id.clone()));
+            }
+            Store::field_journal(&tx, &self.device_id, &at, "route_assigned", id, Some(&serde_json::json!({"to": to}).to_string()))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Updates a route's quota and/or walk documents with a journal entry describing why.
+    pub fn update_route(&mut self, id: &str, quota: Option<&str>, walk: Option<&str>, kind: &str, detail: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+        let at = ts(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "UPDATE routes SET quota = coalesce(?2, quota), walk = coalesce(?3, walk), updated_at = ?4 WHERE id = ?1",
+            params![id, quota, walk, at],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NoRoute(id.to_string()));
+        }
+        Store::field_journal(&tx, &self.device_id, &at, kind, id, detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn address(&self, key: &str) -> Result<Option<AddressRow>> {
+        Ok(self.conn.query_row(&format!("SELECT {ADDRESS_COLS} WHERE key = ?1"), [key], address_row).optional()?)
+    }
+
+    pub fn addresses(&self, route: Option<&str>) -> Result<Vec<AddressRow>> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {ADDRESS_COLS} WHERE ?1 IS NULL OR route_id = ?1 ORDER BY rowid"))?;
+        let rows = stmt.query_map([route], address_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Inserts or updates an address (and its new visit, if any) with a journal entry, atomically.
+    /// A route document may be updated in the same transaction (quota after a complete).
+    pub fn save_address(&mut self, row: &AddressRow, visit: Option<&VisitRow>, route_quota: Option<&str>, kind: &str, detail: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+        let at = ts(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO addresses (key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (key) DO UPDATE SET log = excluded.log, visits = excluded.visits, disposition = excluded.disposition,
+                screening = excluded.screening, interview_id = excluded.interview_id, respondent_sex = excluded.respondent_sex, updated_at = excluded.updated_at",
+            params![row.key, row.route_id, row.address, row.log, row.visits as i64, row.disposition, row.screening, row.interview_id, row.respondent_sex, at],
+        )?;
+        if let Some(v) = visit {
+            tx.execute("INSERT INTO visits (address_key, n, at, outcome, visit) VALUES (?1, ?2, ?3, ?4, ?5)", params![row.key, v.n as i64, v.at, v.outcome as i64, v.visit])?;
+        }
+        if let Some(q) = route_quota {
+            tx.execute("UPDATE routes SET quota = ?2, updated_at = ?3 WHERE id = ?1", params![row.route_id, q, at])?;
+        }
+        Store::field_journal(&tx, &self.device_id, &at, kind, &row.key, detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The address an interview was started from, if any.
+    pub fn address_of_interview(&self, interview: &str) -> Result<Option<AddressRow>> {
+        Ok(self.conn.query_row(&format!("SELECT {ADDRESS_COLS} WHERE interview_id = ?1"), [interview], address_row).optional()?)
+    }
+
+    pub fn visit_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM visits", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+}
