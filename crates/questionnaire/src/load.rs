@@ -98,6 +98,8 @@ struct RawStudy {
     #[serde(default)]
     #[allow(dead_code)]
     fieldwork: Option<String>,
+    #[serde(default)]
+    fieldwork_links: FieldLinks,
 }
 
 #[derive(Deserialize)]
@@ -728,7 +730,13 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
         symbols,
         deps: Dependencies::default(),
         roster_children,
+        field_links: raw_study.fieldwork_links.clone(),
     };
+    for (link, qid) in q.field_links.named() {
+        if q.question_index(qid).is_none() {
+            ctx.sink.err("S007", study_file, format!("fieldwork_links.{link}"), format!("unknown question `{qid}`"), Some("name a question of the study".into()));
+        }
+    }
     let file_of = |id: &str| symbol_file.get(id).cloned().unwrap_or_default();
     build_dependencies(&mut q, &mut ctx.sink, &file_of);
 

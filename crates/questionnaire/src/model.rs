@@ -286,6 +286,51 @@ pub struct Dependencies {
     pub calc_order: Vec<usize>,
 }
 
+/// Which questions the fieldwork fills in when an interview starts from a selected household
+/// (`[fieldwork_links]` in study.toml). Every entry is optional; the study decides.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldLinks {
+    /// The respondent's roster line (KMRS: Q113), from the respondent selection.
+    pub respondent_line: Option<String>,
+    pub city: Option<String>,
+    /// City id → the code of the city question (`almaty = 1`).
+    #[serde(default)]
+    pub city_codes: BTreeMap<String, i64>,
+    pub route: Option<String>,
+    pub interviewer: Option<String>,
+    pub street: Option<String>,
+    pub house: Option<String>,
+    pub entrance: Option<String>,
+    pub flat: Option<String>,
+    pub dwelling: Option<String>,
+    /// Dwelling type (`single_house`, `flat`) → the code of the dwelling question.
+    #[serde(default)]
+    pub dwelling_codes: BTreeMap<String, i64>,
+    pub households: Option<String>,
+}
+
+impl FieldLinks {
+    /// Every linked question id with the name of its link, for checking.
+    pub fn named(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("respondent_line", &self.respondent_line),
+            ("city", &self.city),
+            ("route", &self.route),
+            ("interviewer", &self.interviewer),
+            ("street", &self.street),
+            ("house", &self.house),
+            ("entrance", &self.entrance),
+            ("flat", &self.flat),
+            ("dwelling", &self.dwelling),
+            ("households", &self.households),
+        ]
+        .into_iter()
+        .filter_map(|(n, q)| q.as_deref().map(|q| (n, q)))
+        .collect()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Questionnaire {
     pub id: String,
@@ -304,6 +349,7 @@ pub struct Questionnaire {
     pub deps: Dependencies,
     /// For each roster, the rosters nested directly in it.
     pub roster_children: Vec<Vec<usize>>,
+    pub field_links: FieldLinks,
 }
 
 impl Questionnaire {

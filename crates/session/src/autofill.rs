@@ -95,7 +95,7 @@ pub fn fill(session: &mut Session, id: &str, members: usize, overrides: &dyn Fn(
         let Some(slot) = next else { break };
         let key = slot.key(q);
         let is_size = q.rosters.iter().any(|r| matches!(r.size, RosterSize::Count(s) if s == slot.question));
-        let values = match overrides(&key) {
+        let values = match overrides(&key).or_else(|| session.preset(id, &key)) {
             Some(v) => vec![v],
             None => {
                 // A prefilled value is what an interviewer confirms first.

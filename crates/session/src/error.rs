@@ -42,6 +42,24 @@ pub enum SessionError {
     /// A confirmation of something that is not a failing soft warning.
     #[error("there is no warning to confirm")]
     NotAWarning,
+    /// A fieldwork rule refused the action (the message is the domain's own, in three languages).
+    #[error(transparent)]
+    Field(#[from] dala_fieldwork::FieldworkError),
+    /// The study has no fieldwork settings.
+    #[error("the study has no fieldwork settings")]
+    NoFieldwork,
+    /// A value from the interface or a command line that cannot be read.
+    #[error("cannot read {0}")]
+    BadInput(String),
+    /// An address that is neither stored nor the walk's current target.
+    #[error("unknown address {0}")]
+    NoAddress(String),
+    /// An interview was asked for before the household was screened.
+    #[error("the household has not been screened")]
+    NotScreened,
+    /// Screening proposed nobody (quota filled or no eligible person).
+    #[error("screening proposed no respondent")]
+    NoRespondent,
 }
 
 impl SessionError {
@@ -61,6 +79,12 @@ impl SessionError {
             SessionError::NotComplete(_) => "not_complete",
             SessionError::NotReached(_) => "not_reached",
             SessionError::NotAWarning => "not_a_warning",
+            SessionError::Field(_) => "fieldwork_rule",
+            SessionError::NoFieldwork => "no_fieldwork",
+            SessionError::BadInput(_) => "bad_input",
+            SessionError::NoAddress(_) => "no_address",
+            SessionError::NotScreened => "not_screened",
+            SessionError::NoRespondent => "no_respondent",
         }
     }
 
@@ -68,6 +92,28 @@ impl SessionError {
     pub fn message(&self, lang: Lang) -> String {
         let (ru, kk, en) = match self {
             SessionError::Answer(e) => return e.message(lang),
+            SessionError::Field(e) => return e.localized().get(lang.code()).to_string(),
+            SessionError::NoFieldwork => (
+                "В этом исследовании нет настроек полевого этапа (маршрутов и квот).".to_string(),
+                "Бұл зерттеуде далалық кезең баптаулары (маршруттар мен квоталар) жоқ.".to_string(),
+                "This study has no fieldwork settings (routes and quotas).".to_string(),
+            ),
+            SessionError::BadInput(what) => (format!("Не удалось прочитать значение: {what}."), format!("Мәнді оқу мүмкін болмады: {what}."), format!("Cannot read the value: {what}.")),
+            SessionError::NoAddress(k) => (
+                format!("Адрес {k} не найден: это не текущий адрес маршрута и не посещённый ранее."),
+                format!("{k} мекенжайы табылмады: бұл маршруттың ағымдағы мекенжайы емес және бұрын барылмаған."),
+                format!("Address {k} is neither the route's current address nor one visited before."),
+            ),
+            SessionError::NotScreened => (
+                "Сначала составьте список взрослых членов домохозяйства (отбор респондента).".to_string(),
+                "Алдымен үй шаруашылығының ересек мүшелерінің тізімін жасаңыз (респондентті іріктеу).".to_string(),
+                "First list the household's adults (respondent selection).".to_string(),
+            ),
+            SessionError::NoRespondent => (
+                "Отбор не предложил респондента (квота выполнена или нет подходящих). Выберите другого с указанием причины.".to_string(),
+                "Іріктеу респондент ұсынбады (квота толды немесе лайықты адам жоқ). Себебін көрсетіп, басқасын таңдаңыз.".to_string(),
+                "Selection proposed no respondent (quota filled or nobody eligible). Choose someone with a reason.".to_string(),
+            ),
             SessionError::StudyNotFound(p) => (
                 format!("В папке {p} нет анкеты исследования (study.toml)."),
                 format!("{p} қалтасында зерттеу сауалнамасы (study.toml) жоқ."),

@@ -23,6 +23,7 @@ use dala_store::{InterviewStatus, Store, StoreError};
 
 pub mod autofill;
 mod error;
+pub mod field;
 pub use error::SessionError;
 
 /// Reads a study from a folder on disk.
@@ -117,12 +118,17 @@ struct Open {
     status: InterviewStatus,
     /// `None` = on the completion view.
     position: Option<Slot>,
+    /// Values fieldwork knows for questions not yet askable (Q113 before the roster exists):
+    /// shown as the suggested answer when the question comes up.
+    presets: HashMap<AnswerKey, Json>,
 }
 
 pub struct Session {
     study: Questionnaire,
     store: Store,
     open: HashMap<String, Open>,
+    /// The study's random-route fieldwork, when it has one.
+    field: Option<field::Fieldwork>,
 }
 
 impl Session {
@@ -134,12 +140,19 @@ impl Session {
                 std::fs::create_dir_all(parent).map_err(|e| SessionError::Io(format!("{}: {e}", parent.display())))?;
             }
         }
+        let field = field::load_fieldwork(study_dir)?;
         let store = Store::open(db_path, Utc::now())?;
-        Ok(Session { study, store, open: HashMap::new() })
+        Ok(Session { study, store, open: HashMap::new(), field })
     }
 
     pub fn with_parts(study: Questionnaire, store: Store) -> Session {
-        Session { study, store, open: HashMap::new() }
+        Session { study, store, open: HashMap::new(), field: None }
+    }
+
+    /// Adds the study's fieldwork (see [`field::load_fieldwork`]).
+    pub fn with_fieldwork(mut self, field: Option<field::Fieldwork>) -> Session {
+        self.field = field;
+        self
     }
 
     pub fn study(&self) -> &Questionnaire {
@@ -189,7 +202,7 @@ impl Session {
         let id = self.store.create_interview(&self.study.id, &self.study.version, lang.code(), now)?;
         let engine = Interview::new(&self.study);
         let position = engine.next(&self.study, None);
-        self.open.insert(id.clone(), Open { engine, language: lang, status: InterviewStatus::InProgress, position });
+        self.open.insert(id.clone(), Open { engine, language: lang, status: InterviewStatus::InProgress, position, presets: HashMap::new() });
         Ok(id)
     }
 
@@ -238,7 +251,8 @@ impl Session {
             None => engine.next(q, None),
         };
         let language = Lang::parse(&row.language).unwrap_or(q.default_language);
-        self.open.insert(id.to_string(), Open { engine, language, status: row.status, position });
+        let presets = self.presets_of_interview(id)?.into_iter().collect();
+        self.open.insert(id.to_string(), Open { engine, language, status: row.status, position, presets });
         Ok(())
     }
 
@@ -403,8 +417,9 @@ impl Session {
             return Err(SessionError::NotComplete(issues.len()));
         }
         self.store.complete(id, now)?;
-        self.store.checkpoint()?;
         open.status = InterviewStatus::Completed;
+        self.complete_fieldwork(id, now)?;
+        self.store.checkpoint()?;
         Ok(())
     }
 
@@ -416,6 +431,17 @@ impl Session {
 
     pub fn engine(&mut self, id: &str) -> Result<&Interview, SessionError> {
         Ok(&self.get(id)?.engine)
+    }
+
+    /// The value fieldwork suggests for a question of an interview (see `Open::presets`).
+    pub fn preset(&self, id: &str, key: &AnswerKey) -> Option<Json> {
+        self.open.get(id).and_then(|o| o.presets.get(key).cloned())
+    }
+
+    pub(crate) fn set_presets(&mut self, id: &str, presets: Vec<(AnswerKey, Json)>) {
+        if let Some(o) = self.open.get_mut(id) {
+            o.presets = presets.into_iter().collect();
+        }
     }
 
     /// The study and the engine state of an interview already open in this session.
@@ -431,9 +457,18 @@ impl Session {
         let iv = &open.engine;
         let current = current_slot(q, open);
         let issues = client::issues_view(q, iv, lang);
+        let current_view = current.map(|s| {
+            let mut v = client::question_view(q, iv, s, lang);
+            if v.value.is_none() {
+                if let Some(p) = open.presets.get(&v.key) {
+                    v.prefill = Some(p.clone());
+                }
+            }
+            v
+        });
         Ok(Screen {
             interview: InterviewHeader { id: id.to_string(), status: open.status, language: lang, study_title: q.title.get(lang).to_string() },
-            current: current.map(|s| client::question_view(q, iv, s, lang)),
+            current: current_view,
             blocks: client::blocks_view(q, iv, lang),
             roster: current.and_then(|s| client::roster_view(q, iv, s, lang)),
             can_previous: current.is_none_or(|s| iv.previous(q, s).is_some()),

@@ -10,7 +10,7 @@ export type QuestionView = { key: AnswerKey, id: string, kind: QuestionType, tex
 /**
  * The missing codes the interviewer may record here (−98, −99).
  */
-special: Array<bigint>, min: number | null, max: number | null, min_label: string | null, max_label: string | null, currencies: Array<string>, max_choices: number | null, value: unknown, 
+special: Array<number>, min: number | null, max: number | null, min_label: string | null, max_label: string | null, currencies: Array<string>, max_choices: number | null, value: unknown, 
 /**
  * A suggested value (Q510 from Q502) when the question has no answer yet.
  */

@@ -1,0 +1,871 @@
+//! Random-route fieldwork in a session: routes, walk guidance, visits, screening and selection, quotas.
+//!
+//! This is the application layer over the pure `dala-fieldwork` crate and the store's fieldwork
+//! tables. Each call loads the documents it needs (route, walk state, quota cell, contact log),
+//! applies one domain operation, and writes the result back in one transaction with a journal entry.
+//! Views are built in the interviewer's language for the UI and the CLI.
+//!
+//! An interview started from a selected household is linked to its address; completing it records
+//! the complete visit (interim 11), closes the address (AAPOR 1.1) and counts the respondent in the
+//! route's quota cell, all in one transaction.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use dala_fieldwork::contact::{ContactLog, InterimCode, Mode, Refuser, Visit};
+use dala_fieldwork::draw::{draw_routes, Direction, RouteDraw};
+use dala_fieldwork::frame::{parse_frame, Frame};
+use dala_fieldwork::quota::{plan_quotas, QuotaPlan, RouteQuota};
+use dala_fieldwork::report::{build_report, AddressSummary, FieldReport};
+use dala_fieldwork::selection::{draw_household, override_respondent, propose_respondent, Adult, HouseholdDraw, Proposal, Selection};
+use dala_fieldwork::settings::FieldworkSettings;
+use dala_fieldwork::walk::{Address, BuildingKind, BuildingLayout, DwellingType, Guidance, Segment, WalkState};
+use dala_fieldwork::{FieldworkError, Sex};
+use dala_questionnaire::{AnswerKey, Lang, Questionnaire};
+use dala_store::{AddressRow, NewRoute, VisitRow};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value as Json};
+use ts_rs::TS;
+
+use crate::{Screen, Session, SessionError};
+
+/// The moment of an action: UTC for the journal, local wall-clock time for the visit rules
+/// (an evening visit is one after 18:00 where the interviewer stands).
+#[derive(Copy, Clone, Debug)]
+pub struct When {
+    pub utc: DateTime<Utc>,
+    pub local: NaiveDateTime,
+}
+
+impl When {
+    /// The device clock (the shell and the CLI call this; domain code never does).
+    pub fn now() -> When {
+        When { utc: Utc::now(), local: chrono::Local::now().naive_local() }
+    }
+}
+
+/// A study's fieldwork: settings, the sampling frames and the quota plan.
+#[derive(Clone, Debug)]
+pub struct Fieldwork {
+    pub settings: FieldworkSettings,
+    pub frame: Frame,
+    pub plan: QuotaPlan,
+}
+
+/// Loads `fieldwork = "..."` of a study folder, with every frame it names; `None` when the study has none.
+pub fn load_fieldwork(study_dir: &Path) -> Result<Option<Fieldwork>, SessionError> {
+    let read = |rel: &str| std::fs::read_to_string(study_dir.join(rel)).map_err(|e| SessionError::Io(format!("{}: {e}", study_dir.join(rel).display())));
+    let study: toml::Value = toml::from_str(&read("study.toml")?).map_err(|e| SessionError::Io(format!("study.toml: {e}")))?;
+    let Some(file) = study.get("fieldwork").and_then(|v| v.as_str()) else { return Ok(None) };
+    let settings = FieldworkSettings::from_toml(&read(file)?).map_err(|errors| SessionError::Field(FieldworkError::Settings(errors)))?;
+    let mut frame = Frame { streets: Vec::new() };
+    for city in &settings.cities {
+        if let Some(path) = &city.frame {
+            let f = parse_frame(&read(path)?).map_err(|rows| SessionError::Field(FieldworkError::Frame(rows)))?;
+            frame.streets.extend(f.streets);
+        }
+    }
+    let plan = plan_quotas(&settings)?;
+    Ok(Some(Fieldwork { settings, frame, plan }))
+}
+
+// ---- views -------------------------------------------------------------------------------------
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct QuotaView {
+    pub target_female: u32,
+    pub target_male: u32,
+    pub female: u32,
+    pub male: u32,
+    /// The sexes the route still needs: "female", "male".
+    pub open: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct RouteSummaryView {
+    pub id: String,
+    pub city: String,
+    pub city_name: String,
+    pub street: String,
+    pub start_house: u32,
+    /// "ascending" or "descending" house numbers.
+    pub direction: String,
+    pub assigned_to: Option<String>,
+    pub quota: QuotaView,
+    pub addresses: u32,
+    pub visits: u32,
+    pub completes: u32,
+    pub appointments: u32,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct VisitView {
+    pub n: u32,
+    pub at: String,
+    pub outcome: u16,
+    pub outcome_label: String,
+    pub appointment: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct AddressView {
+    pub key: String,
+    pub route: String,
+    pub label: String,
+    /// "single_house" or "flat".
+    pub dwelling: String,
+    /// "not_visited", "open" or "closed".
+    pub status: String,
+    pub visits: Vec<VisitView>,
+    /// The AAPOR code when closed ("2.111"), or the provisional one while open.
+    pub disposition: Option<String>,
+    pub disposition_label: Option<String>,
+    /// What closing it as a non-response still needs, in words; `None` when it may close.
+    pub shortfall: Option<String>,
+    pub can_close: bool,
+    pub interview_id: Option<String>,
+    pub proposal: Option<ProposalView>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct GuidanceView {
+    /// "approach", "describe_building" or "needs_continuation".
+    pub kind: String,
+    pub text: String,
+    pub address: Option<AddressView>,
+    pub house: Option<u32>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct RouteView {
+    pub route: RouteSummaryView,
+    pub guidance: GuidanceView,
+    pub addresses: Vec<AddressView>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct OutcomeOption {
+    pub code: u16,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProposalView {
+    /// "respondent", "quota_filled" or "no_eligible".
+    pub outcome: String,
+    pub line: Option<u32>,
+    pub name: Option<String>,
+    pub sex: Option<String>,
+    /// "interview" or "appointment".
+    pub action: Option<String>,
+    pub flagged: bool,
+    pub text: String,
+    pub households: u32,
+    pub chosen_household: u32,
+}
+
+// ---- inputs ------------------------------------------------------------------------------------
+
+/// What the interviewer reports on the walk.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(tag = "action", rename_all = "snake_case")]
+#[ts(export)]
+pub enum WalkAction {
+    /// The current address is dealt with: go on.
+    NextAddress,
+    /// What the building at `house` is.
+    DescribeBuilding { house: u32, building: BuildingInput },
+    /// The street ends in a dead end here.
+    DeadEnd,
+    /// The supervisor's continuation start point.
+    ContinueFrom { street_ru: String, street_kk: String, from_number: u32, to_number: u32, start_house: u32, ascending: bool },
+}
+
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum BuildingInput {
+    SingleHouse,
+    /// Flats per entrance, in entrance order (e.g. [20, 20, 20]), numbered from `first_flat`.
+    ApartmentBlock { flats_per_entrance: Vec<u32>, first_flat: Option<u32> },
+    /// Only the range of flat numbers is known.
+    FlatRange { first: u32, last: u32 },
+    NonResidential,
+    RefusedAccess,
+    NoSuchNumber,
+}
+
+#[derive(Clone, Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct VisitInput {
+    /// The interim outcome code (11 complete … 99 other).
+    pub outcome: u16,
+    #[serde(default)]
+    pub evidence_of_occupancy: bool,
+    pub households: Option<u32>,
+    /// Local date-time of the appointment, "2010-10-21T18:30".
+    pub appointment: Option<String>,
+    /// "female" / "male".
+    pub refuser_sex: Option<String>,
+    pub refuser_age: Option<u32>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    /// "door", "intercom" or "phone".
+    pub mode: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AdultInput {
+    pub line: u32,
+    pub name: String,
+    /// "female" / "male".
+    pub sex: String,
+    pub age: u32,
+    pub permanent: bool,
+    pub head: bool,
+    pub co_decision_maker: bool,
+    pub present: bool,
+}
+
+/// What is stored per screened household.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ScreeningDoc {
+    adults: Vec<Adult>,
+    household_draw: HouseholdDraw,
+    proposal: Proposal,
+    selection: Option<Selection>,
+}
+
+fn parse_sex(s: &str) -> Result<Sex, SessionError> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "female" | "f" | "2" => Ok(Sex::Female),
+        "male" | "m" | "1" => Ok(Sex::Male),
+        other => Err(SessionError::BadInput(format!("sex `{other}`"))),
+    }
+}
+
+fn sex_word(s: Sex) -> &'static str {
+    match s {
+        Sex::Female => "female",
+        Sex::Male => "male",
+    }
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> SessionError {
+    SessionError::Store(dala_store::StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+fn from_doc<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, SessionError> {
+    serde_json::from_str(text).map_err(|e| corrupt(what, e))
+}
+
+fn to_doc<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("fieldwork documents serialise")
+}
+
+fn pick<'a>(lang: Lang, ru: &'a str, kk: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Ru => ru,
+        Lang::Kk => kk,
+        Lang::En => en,
+    }
+}
+
+/// "ул. Жандосова, 19, кв. 25" in the interviewer's language.
+fn address_label(a: &Address, lang: Lang) -> String {
+    let street = if lang == Lang::Kk { &a.street_kk } else { &a.street_ru };
+    let mut s = match lang {
+        Lang::Ru => format!("{street}, дом {}", a.house),
+        Lang::Kk => format!("{street}, {}-үй", a.house),
+        Lang::En => format!("{street}, house {}", a.house),
+    };
+    if let Some(e) = a.entrance {
+        s += &match lang {
+            Lang::Ru => format!(", подъезд {e}"),
+            Lang::Kk => format!(", {e}-кіреберіс"),
+            Lang::En => format!(", entrance {e}"),
+        };
+    }
+    if let Some(f) = a.flat {
+        s += &match lang {
+            Lang::Ru => format!(", кв. {f}"),
+            Lang::Kk => format!(", {f}-пәтер"),
+            Lang::En => format!(", flat {f}"),
+        };
+    }
+    s
+}
+
+impl Session {
+    pub fn fieldwork(&self) -> Option<&Fieldwork> {
+        self.field.as_ref()
+    }
+
+    fn fw(&self) -> Result<&Fieldwork, SessionError> {
+        self.field.as_ref().ok_or(SessionError::NoFieldwork)
+    }
+
+    /// Draws a city's routes (seeded, reproducible), stores them with the seed and their quota cells.
+    pub fn draw_city_routes(&mut self, city: &str, seed: u64, routes: Option<u32>, weighted: bool, when: When) -> Result<RouteDraw, SessionError> {
+        let fw = self.fw()?;
+        let settings = fw.settings.city(city).ok_or_else(|| SessionError::Field(FieldworkError::UnknownCity { city: city.to_string() }))?;
+        let k = routes.unwrap_or(settings.routes);
+        let draw = draw_routes(&fw.frame, city, seed, k, weighted)?;
+        let rules = fw.settings.walk_rules();
+        let mut rows = Vec::new();
+        for r in &draw.routes {
+            // Routes beyond the plan (a larger k) get no cell until the supervisor plans them.
+            let quota = fw.plan.cell(&r.id).map(RouteQuota::new).unwrap_or(RouteQuota { route: r.id.clone(), target_female: 0, target_male: 0, female: 0, male: 0, overrides: 0 });
+            rows.push((r.id.clone(), r.street.clone(), to_doc(r), to_doc(&quota), to_doc(&WalkState::new(r, rules))));
+        }
+        let new: Vec<NewRoute> = rows.iter().map(|(id, street, route, quota, walk)| NewRoute { id, street, route: route.clone(), quota: quota.clone(), walk: walk.clone() }).collect();
+        self.store.save_route_draw(city, seed, weighted, &draw.to_json(), &new, when.utc)?;
+        Ok(draw)
+    }
+
+    pub fn assign_routes(&mut self, ids: &[String], to: Option<&str>, when: When) -> Result<(), SessionError> {
+        Ok(self.store.assign_routes(ids, to, when.utc)?)
+    }
+
+    /// The routes on this device (all, or those assigned to `to`), with their quota state.
+    pub fn routes_view(&self, assigned_to: Option<&str>, lang: Lang) -> Result<Vec<RouteSummaryView>, SessionError> {
+        let addresses = self.store.addresses(None)?;
+        let mut out = Vec::new();
+        for row in self.store.routes()? {
+            if assigned_to.is_some() && row.assigned_to.as_deref() != assigned_to {
+                continue;
+            }
+            let mine: Vec<&AddressRow> = addresses.iter().filter(|a| a.route_id == row.id).collect();
+            out.push(self.route_summary(&row, &mine, lang)?);
+        }
+        Ok(out)
+    }
+
+    fn route_summary(&self, row: &dala_store::RouteRow, addresses: &[&AddressRow], lang: Lang) -> Result<RouteSummaryView, SessionError> {
+        let route: dala_fieldwork::draw::Route = from_doc("route", &row.route)?;
+        let quota: RouteQuota = from_doc("quota", &row.quota)?;
+        let city_name = self.fw().ok().and_then(|f| f.settings.city(&row.city)).map(|c| c.name.get(lang.code()).to_string()).unwrap_or_else(|| row.city.clone());
+        let mut appointments = 0;
+        for a in addresses {
+            let log: ContactLog = from_doc("contact log", &a.log)?;
+            if log.closed.is_none() && log.visits.last().is_some_and(|v| v.outcome == InterimCode::Appointment) {
+                appointments += 1;
+            }
+        }
+        Ok(RouteSummaryView {
+            id: row.id.clone(),
+            city: row.city.clone(),
+            city_name,
+            street: if lang == Lang::Kk { route.street_kk.clone() } else { route.street.clone() },
+            start_house: route.start_house,
+            direction: match route.direction {
+                Direction::Ascending => "ascending".into(),
+                Direction::Descending => "descending".into(),
+            },
+            assigned_to: row.assigned_to.clone(),
+            quota: quota_view(&quota),
+            addresses: addresses.len() as u32,
+            visits: addresses.iter().map(|a| a.visits).sum(),
+            completes: addresses.iter().filter(|a| a.disposition.as_deref() == Some("1.1")).count() as u32,
+            appointments,
+        })
+    }
+
+    /// One route: its quota, what to do next, and every address approached so far.
+    pub fn route_view(&self, route_id: &str, lang: Lang) -> Result<RouteView, SessionError> {
+        let row = self.store.route(route_id)?;
+        let addresses = self.store.addresses(Some(route_id))?;
+        let refs: Vec<&AddressRow> = addresses.iter().collect();
+        let walk: WalkState = from_doc("walk", &row.walk)?;
+        let guidance = self.guidance_view(&walk.current(), lang)?;
+        let mut views = Vec::new();
+        for a in &addresses {
+            views.push(self.address_view(a, lang)?);
+        }
+        Ok(RouteView { route: self.route_summary(&row, &refs, lang)?, guidance, addresses: views })
+    }
+
+    fn guidance_view(&self, g: &Guidance, lang: Lang) -> Result<GuidanceView, SessionError> {
+        Ok(match g {
+            Guidance::Approach { address, walk } => {
+                let label = address_label(address, lang);
+                let mut text = match lang {
+                    Lang::Ru => format!("Следующий адрес: {label}."),
+                    Lang::Kk => format!("Келесі мекенжай: {label}."),
+                    Lang::En => format!("Next address: {label}."),
+                };
+                if walk.crossed {
+                    text.push(' ');
+                    text.push_str(pick(lang, "Перейдите на другую сторону улицы.", "Көшенің арғы бетіне өтіңіз.", "Cross to the other side of the street."));
+                }
+                let view = match self.store.address(&address.key)? {
+                    Some(row) => self.address_view(&row, lang)?,
+                    None => self.new_address_view(address, lang),
+                };
+                GuidanceView { kind: "approach".into(), text, address: Some(view), house: Some(address.house) }
+            }
+            Guidance::DescribeBuilding { street_ru, street_kk, house, .. } => {
+                let street = if lang == Lang::Kk { street_kk } else { street_ru };
+                let text = match lang {
+                    Lang::Ru => format!("Дойдите до здания {street}, {house} и укажите, что это: частный дом, многоквартирный дом (подъезды и квартиры) или нежилое здание."),
+                    Lang::Kk => format!("{street}, {house} ғимаратына барып, оның не екенін көрсетіңіз: жеке үй, көппәтерлі үй (кіреберістер мен пәтерлер) немесе тұрғын емес ғимарат."),
+                    Lang::En => format!("Walk to {street} {house} and say what it is: a single house, an apartment block (entrances and flats) or a non-residential building."),
+                };
+                GuidanceView { kind: "describe_building".into(), text, address: None, house: Some(*house) }
+            }
+            Guidance::NeedsContinuation { .. } => GuidanceView {
+                kind: "needs_continuation".into(),
+                text: pick(
+                    lang,
+                    "Маршрут пройден до конца. Попросите у супервайзера точку продолжения маршрута.",
+                    "Маршрут соңына дейін жүріп өтілді. Супервайзерден маршрутты жалғастыру нүктесін сұраңыз.",
+                    "The route has run out. Ask your supervisor for a continuation start point.",
+                )
+                .into(),
+                address: None,
+                house: None,
+            },
+        })
+    }
+
+    fn new_address_view(&self, a: &Address, lang: Lang) -> AddressView {
+        AddressView {
+            key: a.key.clone(),
+            route: a.route.clone(),
+            label: address_label(a, lang),
+            dwelling: dwelling_word(a.dwelling).into(),
+            status: "not_visited".into(),
+            visits: Vec::new(),
+            disposition: None,
+            disposition_label: None,
+            shortfall: None,
+            can_close: false,
+            interview_id: None,
+            proposal: None,
+        }
+    }
+
+    fn address_view(&self, row: &AddressRow, lang: Lang) -> Result<AddressView, SessionError> {
+        let fw = self.fw()?;
+        let address: Address = from_doc("address", &row.address)?;
+        let log: ContactLog = from_doc("contact log", &row.log)?;
+        let mut view = self.new_address_view(&address, lang);
+        view.visits = log
+            .visits
+            .iter()
+            .enumerate()
+            .map(|(i, v)| VisitView {
+                n: i as u32 + 1,
+                at: v.at.format("%Y-%m-%d %H:%M").to_string(),
+                outcome: v.outcome.code(),
+                outcome_label: v.outcome.label().get(lang.code()).to_string(),
+                appointment: v.appointment.map(|a| a.format("%Y-%m-%d %H:%M").to_string()),
+                note: v.note.clone(),
+            })
+            .collect();
+        let (disp, can_close, shortfall) = match (&log.closed, log.can_close(&fw.settings.visits)) {
+            (Some(c), _) => (Some(c.disposition), false, None),
+            (None, Ok(d)) => (Some(d), true, None),
+            (None, Err(e)) => (log.provisional(), false, if log.visits.is_empty() { None } else { Some(e.localized().get(lang.code()).to_string()) }),
+        };
+        view.status = if log.closed.is_some() { "closed" } else if log.visits.is_empty() { "not_visited" } else { "open" }.into();
+        view.disposition = disp.map(|d| d.code().to_string());
+        view.disposition_label = disp.map(|d| d.label().get(lang.code()).to_string());
+        view.can_close = can_close;
+        view.shortfall = shortfall;
+        view.interview_id = row.interview_id.clone();
+        view.proposal = match &row.screening {
+            Some(s) => {
+                let doc: ScreeningDoc = from_doc("screening", s)?;
+                Some(proposal_view(&doc, lang))
+            }
+            None => None,
+        };
+        Ok(view)
+    }
+
+    /// The interim outcome codes a visit can end with, labelled.
+    pub fn outcome_options(&self, lang: Lang) -> Vec<OutcomeOption> {
+        InterimCode::ALL.iter().map(|c| OutcomeOption { code: c.code(), label: c.label().get(lang.code()).to_string() }).collect()
+    }
+
+    /// Reports progress on the walk and returns the route with its new guidance.
+    pub fn walk(&mut self, route_id: &str, action: WalkAction, when: When, lang: Lang) -> Result<RouteView, SessionError> {
+        let row = self.store.route(route_id)?;
+        let mut walk: WalkState = from_doc("walk", &row.walk)?;
+        let (kind, detail) = match &action {
+            WalkAction::NextAddress => {
+                walk.next_address()?;
+                ("walk_next", json!({}))
+            }
+            WalkAction::DescribeBuilding { house, building } => {
+                let kind = building_kind(building);
+                walk.describe_building(*house, kind.clone())?;
+                ("walk_building", json!({"house": house, "building": kind}))
+            }
+            WalkAction::DeadEnd => {
+                walk.report_dead_end()?;
+                ("walk_dead_end", json!({}))
+            }
+            WalkAction::ContinueFrom { street_ru, street_kk, from_number, to_number, start_house, ascending } => {
+                let current = walk.segments().last().cloned().ok_or_else(|| corrupt("walk", "no segment"))?;
+                let segment = Segment {
+                    street_ru: street_ru.clone(),
+                    street_kk: street_kk.clone(),
+                    from_number: *from_number,
+                    to_number: *to_number,
+                    start_house: *start_house,
+                    direction: if *ascending { Direction::Ascending } else { Direction::Descending },
+                    ..current
+                };
+                walk.continue_from(segment.clone())?;
+                ("walk_continued", serde_json::to_value(&segment).unwrap_or(Json::Null))
+            }
+        };
+        self.store.update_route(route_id, None, Some(&to_doc(&walk)), kind, Some(&detail.to_string()), when.utc)?;
+        self.route_view(route_id, lang)
+    }
+
+    fn address_row_for(&self, key: &str) -> Result<(AddressRow, Address, ContactLog), SessionError> {
+        if let Some(row) = self.store.address(key)? {
+            let address: Address = from_doc("address", &row.address)?;
+            let log: ContactLog = from_doc("contact log", &row.log)?;
+            return Ok((row, address, log));
+        }
+        // A new address must be the one the walk is pointing at on its route.
+        for route in self.store.routes()? {
+            let walk: WalkState = from_doc("walk", &route.walk)?;
+            if let Guidance::Approach { address, .. } = walk.current() {
+                if address.key == key {
+                    let log = ContactLog::new(&address.key, &address.route, address.dwelling);
+                    let row = AddressRow {
+                        key: address.key.clone(),
+                        route_id: address.route.clone(),
+                        address: to_doc(&address),
+                        log: to_doc(&log),
+                        visits: 0,
+                        disposition: None,
+                        screening: None,
+                        interview_id: None,
+                        respondent_sex: None,
+                    };
+                    return Ok((row, address, log));
+                }
+            }
+        }
+        Err(SessionError::NoAddress(key.to_string()))
+    }
+
+    /// Logs a visit to an address (the walk's current target, or one visited before).
+    pub fn log_visit(&mut self, key: &str, input: &VisitInput, when: When, lang: Lang) -> Result<AddressView, SessionError> {
+        let (mut row, _address, mut log) = self.address_row_for(key)?;
+        let visit = visit_from_input(input, when)?;
+        self.save_visit(&mut row, &mut log, visit, when)?;
+        self.address_view(&row, lang)
+    }
+
+    fn save_visit(&mut self, row: &mut AddressRow, log: &mut ContactLog, visit: Visit, when: When) -> Result<(), SessionError> {
+        let n = log.record_visit(visit.clone())?;
+        row.visits = log.visits.len() as u32;
+        row.log = to_doc(log);
+        let vr = VisitRow { n, at: visit.at.format("%Y-%m-%dT%H:%M:%S").to_string(), outcome: visit.outcome.code(), visit: to_doc(&visit) };
+        self.store.save_address(row, Some(&vr), None, "visit_logged", Some(&json!({"n": n, "outcome": visit.outcome.code()}).to_string()), when.utc)?;
+        Ok(())
+    }
+
+    /// Gives an address its final disposition (refused before the minimum visits for a non-response).
+    pub fn close_address(&mut self, key: &str, when: When, lang: Lang) -> Result<AddressView, SessionError> {
+        let visits_rules = self.fw()?.settings.visits.clone();
+        let (mut row, _a, mut log) = self.address_row_for(key)?;
+        let d = log.close(&visits_rules)?;
+        row.log = to_doc(&log);
+        row.disposition = Some(d.code().to_string());
+        self.store.save_address(&row, None, None, "address_closed", Some(&json!({"disposition": d.code()}).to_string()), when.utc)?;
+        self.address_view(&row, lang)
+    }
+
+    /// Screens a household: draws one of several households, then proposes the respondent under the
+    /// route's quota. "Quota filled" and "no eligible person" end the visit with their interim code,
+    /// an absent respondent with an appointment.
+    pub fn screen_household(&mut self, key: &str, adults: &[AdultInput], households: u32, when: When, lang: Lang) -> Result<AddressView, SessionError> {
+        let (mut row, _a, mut log) = self.address_row_for(key)?;
+        let route = self.store.route(&row.route_id)?;
+        let quota: RouteQuota = from_doc("quota", &route.quota)?;
+        let adults: Vec<Adult> = adults
+            .iter()
+            .map(|a| Ok(Adult { line: a.line, name: a.name.trim().to_string(), sex: parse_sex(&a.sex)?, age: a.age, permanent: a.permanent, head: a.head, co_decision_maker: a.co_decision_maker, present: a.present }))
+            .collect::<Result<_, SessionError>>()?;
+        let seed = dala_fieldwork::rng::derive_seed(route.seed as u64, key);
+        let household_draw = draw_household(households.max(1), dala_fieldwork::rng::derive_seed(seed, "household"))?;
+        let proposal = propose_respondent(&adults, &self.fw()?.settings.eligibility, &quota, seed)?;
+        let selection = match &proposal {
+            Proposal::Respondent(s) => Some(s.clone()),
+            _ => None,
+        };
+        let doc = ScreeningDoc { adults, household_draw, proposal: proposal.clone(), selection };
+        row.screening = Some(to_doc(&doc));
+        self.store.save_address(&row, None, None, "household_screened", Some(&to_doc(&doc.proposal)), when.utc)?;
+        if let Some(code) = proposal.interim_code() {
+            let visit = Visit { households: Some(households), ..Visit::new(when.local, code) };
+            self.save_visit(&mut row, &mut log, visit, when)?;
+        }
+        self.address_view(&row, lang)
+    }
+
+    /// Starts the interview with the selected respondent (or, with a reason, another eligible adult:
+    /// flagged for the supervisor). The cover sheet and the respondent line are filled from fieldwork.
+    pub fn start_interview(&mut self, key: &str, override_line: Option<u32>, override_reason: Option<&str>, lang: Lang, when: When) -> Result<Screen, SessionError> {
+        let (mut row, address, _log) = self.address_row_for(key)?;
+        if let Some(existing) = &row.interview_id {
+            return self.open_interview(&existing.clone(), when.utc);
+        }
+        let text = row.screening.clone().ok_or(SessionError::NotScreened)?;
+        let mut doc: ScreeningDoc = from_doc("screening", &text)?;
+        let route = self.store.route(&row.route_id)?;
+        let quota: RouteQuota = from_doc("quota", &route.quota)?;
+        let selection = match (override_line, &doc.proposal) {
+            (Some(line), _) => override_respondent(&doc.adults, &self.fw()?.settings.eligibility, &quota, line, override_reason.unwrap_or(""))?,
+            (None, Proposal::Respondent(s)) => s.clone(),
+            (None, _) => return Err(SessionError::NoRespondent),
+        };
+        doc.selection = Some(selection.clone());
+        let id = self.create(lang, when.utc)?;
+        row.interview_id = Some(id.clone());
+        row.screening = Some(to_doc(&doc));
+        row.respondent_sex = Some(sex_word(selection.sex).into());
+        self.store.save_address(&row, None, None, "interview_started", Some(&json!({"interview": id, "line": selection.line, "flagged": selection.flagged}).to_string()), when.utc)?;
+        // Fill in what fieldwork knows. A question not askable yet (Q113 before the roster) keeps the
+        // value as a suggestion, shown when the question comes up.
+        let city = route.city.clone();
+        let all = prefills(&self.study, &city, &route.id, route.assigned_to.as_deref(), &address, &doc, &selection);
+        for (key, value) in &all {
+            let _ = self.record(&id, key, value, when.utc);
+        }
+        self.set_presets(&id, all);
+        // The interviewer goes on with whatever the cover sheet still needs.
+        let study = &self.study;
+        if let Some(open) = self.open.get_mut(&id) {
+            open.position = open.engine.first_unanswered(study).or(open.position);
+        }
+        self.screen(&id)
+    }
+
+    /// The fieldwork values of an interview started from a household (empty otherwise).
+    pub(crate) fn presets_of_interview(&self, interview: &str) -> Result<Vec<(AnswerKey, Json)>, SessionError> {
+        let Some(row) = self.store.address_of_interview(interview)? else { return Ok(Vec::new()) };
+        let Some(text) = &row.screening else { return Ok(Vec::new()) };
+        let doc: ScreeningDoc = from_doc("screening", text)?;
+        let Some(selection) = doc.selection.clone() else { return Ok(Vec::new()) };
+        let address: Address = from_doc("address", &row.address)?;
+        let route = self.store.route(&row.route_id)?;
+        Ok(prefills(&self.study, &route.city, &route.id, route.assigned_to.as_deref(), &address, &doc, &selection))
+    }
+
+    /// Called when an interview completes: a linked address gets its complete visit (11), its
+    /// disposition 1.1 and the respondent counts in the route's quota cell, in one transaction.
+    pub(crate) fn complete_fieldwork(&mut self, interview: &str, when: DateTime<Utc>) -> Result<(), SessionError> {
+        let Some(mut row) = self.store.address_of_interview(interview)? else { return Ok(()) };
+        let mut log: ContactLog = from_doc("contact log", &row.log)?;
+        if log.closed.is_some() {
+            return Ok(());
+        }
+        let route = self.store.route(&row.route_id)?;
+        let mut quota: RouteQuota = from_doc("quota", &route.quota)?;
+        let doc: Option<ScreeningDoc> = row.screening.as_deref().map(|s| from_doc("screening", s)).transpose()?;
+        let selection = doc.and_then(|d| d.selection);
+        // The visit rules read local wall-clock time; the device's time zone converts it.
+        let local = when.with_timezone(&chrono::Local).naive_local();
+        let visit = Visit::new(local.max(log.visits.last().map_or(local, |v| v.at)), InterimCode::Complete);
+        let n = log.record_visit(visit.clone())?;
+        let rules = self.fw()?.settings.visits.clone();
+        let d = log.close(&rules)?;
+        if let Some(s) = &selection {
+            quota.record_complete(s.sex, s.flagged)?;
+        }
+        row.visits = log.visits.len() as u32;
+        row.log = to_doc(&log);
+        row.disposition = Some(d.code().to_string());
+        let vr = VisitRow { n, at: visit.at.format("%Y-%m-%dT%H:%M:%S").to_string(), outcome: 11, visit: to_doc(&visit) };
+        self.store.save_address(&row, Some(&vr), Some(&to_doc(&quota)), "interview_completed", Some(&json!({"interview": interview}).to_string()), when)?;
+        Ok(())
+    }
+
+    /// The fieldwork report: attempts, completes, AAPOR rates, completes against quota per city and route.
+    pub fn field_report(&self) -> Result<FieldReport, SessionError> {
+        let fw = self.fw()?;
+        let mut summaries = Vec::new();
+        for a in self.store.addresses(None)? {
+            let log: ContactLog = from_doc("contact log", &a.log)?;
+            let sex = a.respondent_sex.as_deref().map(parse_sex).transpose()?;
+            summaries.push(AddressSummary::of_log(&log, sex));
+        }
+        Ok(build_report(&summaries, &fw.plan, fw.settings.aapor.e))
+    }
+}
+
+fn dwelling_word(d: DwellingType) -> &'static str {
+    match d {
+        DwellingType::SingleHouse => "single_house",
+        DwellingType::Flat => "flat",
+    }
+}
+
+fn quota_view(q: &RouteQuota) -> QuotaView {
+    QuotaView { target_female: q.target_female, target_male: q.target_male, female: q.female, male: q.male, open: q.open_sexes().into_iter().map(|s| sex_word(s).to_string()).collect() }
+}
+
+fn building_kind(b: &BuildingInput) -> BuildingKind {
+    match b {
+        BuildingInput::SingleHouse => BuildingKind::SingleHouse,
+        BuildingInput::ApartmentBlock { flats_per_entrance, first_flat } => BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: flats_per_entrance.clone(), first_flat: first_flat.unwrap_or(1) }),
+        BuildingInput::FlatRange { first, last } => BuildingKind::ApartmentBlock(BuildingLayout::FlatRange { first: *first, last: *last }),
+        BuildingInput::NonResidential => BuildingKind::NonResidential,
+        BuildingInput::RefusedAccess => BuildingKind::RefusedAccess,
+        BuildingInput::NoSuchNumber => BuildingKind::NoSuchNumber,
+    }
+}
+
+fn visit_from_input(input: &VisitInput, when: When) -> Result<Visit, SessionError> {
+    let outcome = InterimCode::try_from(input.outcome).map_err(|n| SessionError::BadInput(format!("outcome code {n}")))?;
+    let appointment = match input.appointment.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+                .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+                .map_err(|_| SessionError::BadInput(format!("appointment `{s}`")))?,
+        ),
+    };
+    let refuser = match (&input.refuser_sex, input.refuser_age) {
+        (None, None) => None,
+        (sex, age) => Some(Refuser { sex: sex.as_deref().map(parse_sex).transpose()?, approximate_age: age }),
+    };
+    let mode = match input.mode.as_deref() {
+        None | Some("door") => Mode::Door,
+        Some("intercom") => Mode::Intercom,
+        Some("phone") => Mode::Phone,
+        Some(other) => return Err(SessionError::BadInput(format!("mode `{other}`"))),
+    };
+    Ok(Visit {
+        at: when.local,
+        mode,
+        outcome,
+        evidence_of_occupancy: input.evidence_of_occupancy,
+        households: input.households,
+        appointment,
+        refuser,
+        reason: input.reason.clone().filter(|s| !s.trim().is_empty()),
+        note: input.note.clone().filter(|s| !s.trim().is_empty()),
+    })
+}
+
+fn proposal_view(doc: &ScreeningDoc, lang: Lang) -> ProposalView {
+    let households = doc.household_draw.households;
+    let chosen_household = doc.household_draw.chosen;
+    let chosen = doc.selection.as_ref().or(match &doc.proposal {
+        Proposal::Respondent(s) => Some(s),
+        _ => None,
+    });
+    match (&doc.proposal, chosen) {
+        (_, Some(s)) => {
+            let name = doc.adults.iter().find(|a| a.line == s.line).map(|a| a.name.clone());
+            let who = name.clone().unwrap_or_else(|| format!("#{}", s.line));
+            let appointment = s.action == dala_fieldwork::selection::Action::Appointment;
+            let text = match (lang, appointment) {
+                (Lang::Ru, false) => format!("Респондент: {who} (строка {}). Проведите интервью.", s.line),
+                (Lang::Ru, true) => format!("Респондент: {who} (строка {}). Его/её нет дома: договоритесь о встрече.", s.line),
+                (Lang::Kk, false) => format!("Респондент: {who} ({}-жол). Сұхбат жүргізіңіз.", s.line),
+                (Lang::Kk, true) => format!("Респондент: {who} ({}-жол). Ол үйде жоқ: кездесу уақытын келісіңіз.", s.line),
+                (Lang::En, false) => format!("Respondent: {who} (line {}). Interview this person.", s.line),
+                (Lang::En, true) => format!("Respondent: {who} (line {}). Not at home: make an appointment.", s.line),
+            };
+            ProposalView {
+                outcome: "respondent".into(),
+                line: Some(s.line),
+                name,
+                sex: Some(sex_word(s.sex).into()),
+                action: Some(if appointment { "appointment" } else { "interview" }.into()),
+                flagged: s.flagged,
+                text,
+                households,
+                chosen_household,
+            }
+        }
+        (Proposal::QuotaFilled { .. }, None) => ProposalView {
+            outcome: "quota_filled".into(),
+            line: None,
+            name: None,
+            sex: None,
+            action: None,
+            flagged: false,
+            text: pick(lang, "Квота маршрута по полу уже выполнена для всех подходящих членов (код 65, AAPOR 4.80).", "Маршрут квотасы барлық лайықты мүшелердің жынысы бойынша толған (65-код, AAPOR 4.80).", "The route's quota is full for every eligible person's sex (code 65, AAPOR 4.80).").into(),
+            households,
+            chosen_household,
+        },
+        _ => ProposalView {
+            outcome: "no_eligible".into(),
+            line: None,
+            name: None,
+            sex: None,
+            action: None,
+            flagged: false,
+            text: pick(lang, "В домохозяйстве нет подходящего респондента (код 64, AAPOR 4.70).", "Үй шаруашылығында лайықты респондент жоқ (64-код, AAPOR 4.70).", "No eligible person in the household (code 64, AAPOR 4.70).").into(),
+            households,
+            chosen_household,
+        },
+    }
+}
+
+/// The answers fieldwork fills in, per the study's `[fieldwork_links]`.
+fn prefills(q: &Questionnaire, city: &str, route: &str, interviewer: Option<&str>, a: &Address, doc: &ScreeningDoc, s: &Selection) -> Vec<(AnswerKey, Json)> {
+    let links = &q.field_links;
+    let mut out: Vec<(Option<&String>, Json)> = vec![
+        (links.respondent_line.as_ref(), json!(s.line)),
+        (links.route.as_ref(), json!(route)),
+        (links.street.as_ref(), json!(a.street_ru)),
+        (links.house.as_ref(), json!(a.house.to_string())),
+        (links.households.as_ref(), json!(doc.household_draw.households)),
+    ];
+    if let Some(code) = links.city_codes.get(city) {
+        out.push((links.city.as_ref(), json!(code)));
+    }
+    if let Some(code) = links.dwelling_codes.get(dwelling_word(a.dwelling)) {
+        out.push((links.dwelling.as_ref(), json!(code)));
+    }
+    if let Some(i) = interviewer {
+        out.push((links.interviewer.as_ref(), json!(i)));
+    }
+    if let Some(e) = a.entrance {
+        out.push((links.entrance.as_ref(), json!(e.to_string())));
+    }
+    if let Some(f) = a.flat {
+        out.push((links.flat.as_ref(), json!(f.to_string())));
+    }
+    out.into_iter()
+        .filter_map(|(qid, v)| {
+            let qid = qid?;
+            let question = q.question(qid)?;
+            // Text questions take the text form of numbers.
+            let v = match (question.kind, &v) {
+                (dala_questionnaire::model::QuestionType::Text, Json::Number(n)) => json!(n.to_string()),
+                _ => v,
+            };
+            Some((AnswerKey { question: qid.clone(), roster: vec![] }, v))
+        })
+        .collect()
+}
+
+/// City → (female, male) completes, for quick checks.
+pub fn completes_by_city(report: &FieldReport) -> BTreeMap<String, (u64, u64)> {
+    report.cities.iter().map(|c| (c.city.clone(), (c.female, c.male))).collect()
+}
