@@ -49,6 +49,16 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
         commands::go,
         commands::set_language,
         commands::complete,
+        commands::fieldwork_routes,
+        commands::fieldwork_draw_demo,
+        commands::fieldwork_route,
+        commands::fieldwork_walk,
+        commands::fieldwork_log_visit,
+        commands::fieldwork_close_address,
+        commands::fieldwork_screen,
+        commands::fieldwork_start_interview,
+        commands::fieldwork_outcomes,
+        commands::fieldwork_report,
     ])
 }
 

@@ -85,3 +85,140 @@ fn a_refused_answer_comes_back_typed_and_in_the_ui_language() {
     let missing = shell.invoke("open_interview", json!({ "id": "no-such-id", "ui_lang": "en" })).expect_err("unknown id");
     assert_eq!(missing.kind, "no_interview");
 }
+
+// ---- fieldwork ---------------------------------------------------------------------------------
+
+/// Walks `route` to the next address to approach (describing any building on the way as a single
+/// house) and returns that address's key.
+fn approach(shell: &Shell, route: &str) -> String {
+    for _ in 0..50 {
+        let view = shell.invoke("fieldwork_route", json!({ "id": route, "ui_lang": "ru" })).expect("route view");
+        let guidance = &view["guidance"];
+        match guidance["kind"].as_str().unwrap() {
+            "approach" => return guidance["address"]["key"].as_str().unwrap().to_string(),
+            "describe_building" => {
+                let action = json!({ "action": "describe_building", "house": guidance["house"], "building": { "kind": "single_house" } });
+                shell.invoke("fieldwork_walk", json!({ "id": route, "action": action, "ui_lang": "ru" })).expect("building described");
+            }
+            other => panic!("unexpected guidance {other}"),
+        }
+    }
+    panic!("no address to approach after 50 buildings");
+}
+
+fn visit(code: u16) -> Value {
+    json!({ "outcome": code, "evidence_of_occupancy": true, "households": null, "appointment": null, "refuser_sex": null,
+            "refuser_age": null, "reason": null, "note": null, "mode": null })
+}
+
+#[test]
+fn demo_routes_are_drawn_once_and_assigned_to_this_device() {
+    let shell = shell();
+    let before = shell.invoke("fieldwork_routes", json!({ "ui_lang": "kk" })).expect("routes");
+    assert_eq!(before["has_fieldwork"], true);
+    assert_eq!(before["can_draw_demo"], true);
+    assert_eq!(before["routes"].as_array().unwrap().len(), 0);
+
+    let drawn = shell.invoke("fieldwork_draw_demo", json!({ "ui_lang": "kk" })).expect("demo draw");
+    let mine = drawn["routes"].as_array().unwrap();
+    assert_eq!(mine.len(), 4 * crate::commands::DEMO_ROUTES_PER_CITY, "two routes in each of the four cities");
+    assert_eq!(drawn["routes_on_device"], 55 + 55 + 45 + 45, "every planned route of every city is drawn");
+    assert_eq!(drawn["can_draw_demo"], false);
+    assert_eq!(mine[0]["id"], "almaty-R01");
+    assert!(mine.iter().all(|r| r["assigned_to"] == drawn["device"]));
+    let quota = &mine[0]["quota"];
+    assert_eq!(quota["target_female"].as_u64().unwrap() + quota["target_male"].as_u64().unwrap(), 10);
+
+    // Drawing again changes nothing: the seed and the routes stay.
+    let again = shell.invoke("fieldwork_draw_demo", json!({ "ui_lang": "en" })).expect("no-op");
+    assert_eq!(again["routes"].as_array().unwrap().len(), mine.len());
+    let outcomes = shell.invoke("fieldwork_outcomes", json!({ "ui_lang": "kk" })).expect("outcomes");
+    let codes: Vec<u64> = outcomes.as_array().unwrap().iter().map(|o| o["code"].as_u64().unwrap()).collect();
+    assert!(codes.contains(&31) && codes.contains(&44) && codes.contains(&65));
+    let complete = outcomes.as_array().unwrap().iter().find(|o| o["code"] == 11).unwrap();
+    assert_eq!(complete["manual"], false, "a complete comes from the interview, not a button");
+}
+
+#[test]
+fn visits_close_addresses_and_screening_starts_the_interview() {
+    let shell = shell();
+    shell.invoke("fieldwork_draw_demo", json!({ "ui_lang": "ru" })).unwrap();
+    let route = "almaty-R01";
+
+    // No answer: logged, but a final non-response needs the minimum visits (refused in Kazakh).
+    let a1 = approach(&shell, route);
+    let open = shell.invoke("fieldwork_log_visit", json!({ "key": a1, "visit": visit(31), "ui_lang": "ru" })).expect("visit logged");
+    assert_eq!(open["status"], "open");
+    assert_eq!(open["can_close"], false);
+    assert!(open["shortfall"].as_str().is_some());
+    let refused = shell.invoke("fieldwork_close_address", json!({ "key": a1, "ui_lang": "kk" })).expect_err("minimum visits");
+    assert_eq!(refused.kind, "fieldwork_rule");
+    assert!(refused.message.chars().any(|c| "әғқңөұүһі".contains(c)), "Kazakh message: {}", refused.message);
+    shell.invoke("fieldwork_walk", json!({ "id": route, "action": { "action": "next_address" }, "ui_lang": "ru" })).expect("next");
+
+    // A hard refusal closes at once.
+    let a2 = approach(&shell, route);
+    assert_ne!(a1, a2);
+    let mut refusal = visit(44);
+    refusal["refuser_sex"] = json!("female");
+    refusal["refuser_age"] = json!(40);
+    refusal["reason"] = json!("Нет времени");
+    let logged = shell.invoke("fieldwork_log_visit", json!({ "key": a2, "visit": refusal, "ui_lang": "ru" })).unwrap();
+    assert_eq!(logged["can_close"], true);
+    let closed = shell.invoke("fieldwork_close_address", json!({ "key": a2, "ui_lang": "ru" })).expect("closed");
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["disposition"], "2.112");
+    shell.invoke("fieldwork_walk", json!({ "id": route, "action": { "action": "next_address" }, "ui_lang": "ru" })).unwrap();
+
+    // A household: screening proposes a respondent; the interview starts on the cover sheet.
+    let a3 = approach(&shell, route);
+    let adults = json!([
+        { "line": 1, "name": "Ерлан", "sex": "male", "age": 52, "permanent": true, "head": true, "co_decision_maker": false, "present": true },
+        { "line": 2, "name": "Айгуль", "sex": "female", "age": 48, "permanent": true, "head": false, "co_decision_maker": true, "present": true },
+        { "line": 3, "name": "Дана", "sex": "female", "age": 17, "permanent": true, "head": false, "co_decision_maker": false, "present": true }
+    ]);
+    let screened = shell.invoke("fieldwork_screen", json!({ "key": a3, "adults": adults, "households": 1, "ui_lang": "en" })).expect("screened");
+    let proposal = &screened["proposal"];
+    assert_eq!(proposal["outcome"], "respondent");
+    assert_eq!(proposal["action"], "interview");
+    let listed = proposal["adults"].as_array().unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[2]["eligible"], false, "17 is under age");
+    assert!(listed[2]["why_not"].as_str().unwrap().contains("under 18"));
+    let screen = shell.invoke("fieldwork_start_interview", json!({ "key": a3, "override_line": null, "override_reason": null, "lang": "kk" })).expect("interview");
+    assert_eq!(screen["interview"]["language"], "kk");
+    let view = shell.invoke("fieldwork_route", json!({ "id": route, "ui_lang": "en" })).unwrap();
+    let a3_view = view["addresses"].as_array().unwrap().iter().find(|a| a["key"] == a3.as_str()).unwrap();
+    assert_eq!(a3_view["interview_id"], screen["interview"]["id"]);
+    assert_eq!(view["route"]["visits"], 2, "the no-answer and the refusal; the complete comes with the interview");
+
+    let report = shell.invoke("fieldwork_report", json!({ "ui_lang": "en" })).expect("report");
+    assert_eq!(report["attempts"], 2);
+    assert_eq!(report["addresses"], 3);
+}
+
+#[test]
+fn an_override_needs_a_reason() {
+    let shell = shell();
+    shell.invoke("fieldwork_draw_demo", json!({ "ui_lang": "ru" })).unwrap();
+    let key = approach(&shell, "astana-R01");
+    let adults = json!([
+        { "line": 1, "name": "Болат", "sex": "male", "age": 60, "permanent": true, "head": true, "co_decision_maker": false, "present": true },
+        { "line": 2, "name": "Сауле", "sex": "female", "age": 58, "permanent": true, "head": false, "co_decision_maker": true, "present": true }
+    ]);
+    let screened = shell.invoke("fieldwork_screen", json!({ "key": key, "adults": adults, "households": 1, "ui_lang": "ru" })).unwrap();
+    let proposed = screened["proposal"]["line"].as_u64().unwrap();
+    let other = if proposed == 1 { 2 } else { 1 };
+    let error = shell
+        .invoke("fieldwork_start_interview", json!({ "key": key, "override_line": other, "override_reason": " ", "lang": "ru" }))
+        .expect_err("no reason");
+    assert_eq!(error.kind, "fieldwork_rule");
+    let screen = shell
+        .invoke("fieldwork_start_interview", json!({ "key": key, "override_line": other, "override_reason": "Выбранный болен", "lang": "ru" }))
+        .expect("override with a reason");
+    assert!(screen["interview"]["id"].as_str().is_some());
+    let view = shell.invoke("fieldwork_route", json!({ "id": "astana-R01", "ui_lang": "ru" })).unwrap();
+    let address = view["addresses"].as_array().unwrap().iter().find(|a| a["key"] == key.as_str()).unwrap();
+    assert_eq!(address["proposal"]["flagged"], true);
+    assert_eq!(address["proposal"]["line"], other);
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests of the real Dala window: builds the UI and the app, starts a virtual display
 # (xvfb-run), tauri-driver (which starts WebKitWebDriver and the app), and runs
-# tests/e2e/test_interview.py with Python selenium from a venv in target/e2e-venv.
-# Prints 'N passed, N failed'; exits non-zero on any failure. Screenshots: docs/screenshots/.
+# tests/e2e/test_interview.py and tests/e2e/test_fieldwork.py with Python selenium from a venv in
+# target/e2e-venv. Each prints 'N passed, N failed'; exits non-zero on any failure.
+# Screenshots: target/screenshots/ (and docs/screenshots/ with DALA_UPDATE_SCREENSHOTS=1).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -26,6 +27,7 @@ if [ "${1:-}" != "--inside-display" ]; then
   export DALA_STUDY="$root/schema/kmrs-2010"
   export DALA_DB_TYPES="$work/e2e-types.sqlite"
   export DALA_STUDY_TYPES="$root/tests/e2e/fixtures/all-types"
+  export DALA_DB_FIELD="$work/e2e-fieldwork.sqlite"
   export DALA_APP="$CARGO_TARGET_DIR/debug/dala-app"
   export E2E_PYTHON="$venv/bin/python"
   status=0
@@ -33,21 +35,24 @@ if [ "${1:-}" != "--inside-display" ]; then
   exit "$status"
 fi
 
-# Inside the virtual display: two drivers, one whose app runs the KMRS study and one whose app
-# runs the fixture with every question type (each app inherits its driver's environment).
+# Inside the virtual display: three drivers, one whose app runs the KMRS study, one whose app runs
+# the fixture with every question type, and one whose app runs KMRS on its own database for the
+# fieldwork walk (each app inherits its driver's environment).
 tauri="$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")"
 logs="$(dirname "$DALA_DB")"
 "$tauri" --port 4444 --native-port 4445 >"$logs/tauri-driver.log" 2>&1 &
 kmrs_driver=$!
 DALA_DB="$DALA_DB_TYPES" DALA_STUDY="$DALA_STUDY_TYPES" "$tauri" --port 4446 --native-port 4447 >"$logs/tauri-driver-types.log" 2>&1 &
 types_driver=$!
+DALA_DB="$DALA_DB_FIELD" "$tauri" --port 4448 --native-port 4449 >"$logs/tauri-driver-fieldwork.log" 2>&1 &
+field_driver=$!
 stop_drivers() {
-  kill "$kmrs_driver" "$types_driver" 2>/dev/null || true
-  wait "$kmrs_driver" "$types_driver" 2>/dev/null || true
+  kill "$kmrs_driver" "$types_driver" "$field_driver" 2>/dev/null || true
+  wait "$kmrs_driver" "$types_driver" "$field_driver" 2>/dev/null || true
 }
 trap stop_drivers EXIT
 
-for port in 4444 4446; do
+for port in 4444 4446 4448; do
   for _ in $(seq 1 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
     sleep 0.1
@@ -57,6 +62,8 @@ done
 status=0
 TAURI_DRIVER_URL=http://127.0.0.1:4444 TAURI_DRIVER_URL_TYPES=http://127.0.0.1:4446 \
   "$E2E_PYTHON" "$root/tests/e2e/test_interview.py" || status=$?
+DALA_DB="$DALA_DB_FIELD" TAURI_DRIVER_URL=http://127.0.0.1:4448 \
+  "$E2E_PYTHON" "$root/tests/e2e/test_fieldwork.py" || status=$?
 if [ "$status" -ne 0 ]; then
   for log in "$logs"/tauri-driver*.log; do
     echo "--- $(basename "$log") ---"

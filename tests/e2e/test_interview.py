@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -28,8 +29,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.options import ArgOptions
 
 ROOT = Path(__file__).resolve().parents[2]
-# Screenshots go to target/screenshots; DALA_UPDATE_SCREENSHOTS=1 refreshes the ones in docs/.
-SHOTS = ROOT / "docs" / "screenshots" if os.environ.get("DALA_UPDATE_SCREENSHOTS") == "1" else ROOT / "target" / "screenshots"
+# Screenshots go to target/screenshots; DALA_UPDATE_SCREENSHOTS=1 also refreshes the ones in docs/.
+SHOTS = ROOT / "target" / "screenshots"
+DOC_SHOTS = ROOT / "docs" / "screenshots" if os.environ.get("DALA_UPDATE_SCREENSHOTS") == "1" else None
 APP = os.environ.get("DALA_APP", str(ROOT / "target" / "debug" / "dala-app"))
 DB = os.environ["DALA_DB"]
 DRIVER_URL = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4444")
@@ -102,10 +104,14 @@ def type_into(driver, testid: str, text: str):
 
 
 def shot(driver, name: str):
-    """A screenshot into docs/screenshots; waits a little: a shot right after a click can lag the DOM."""
+    """A screenshot into target/screenshots (and docs/screenshots with DALA_UPDATE_SCREENSHOTS=1);
+    waits a little: a shot right after a click can lag the DOM."""
     time.sleep(0.7)
     SHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SHOTS / name))
+    if DOC_SHOTS is not None:
+        DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SHOTS / name, DOC_SHOTS / name)
 
 
 def db_rows(query: str, *args, db: str = DB):

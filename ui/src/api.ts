@@ -6,13 +6,20 @@
 
 import { invoke } from "@tauri-apps/api/core";
 
+import type { AddressView } from "./bindings/AddressView";
+import type { AdultInput } from "./bindings/AdultInput";
 import type { AnswerKey } from "./bindings/AnswerKey";
 import type { CommandError } from "./bindings/CommandError";
 import type { InterviewSummary } from "./bindings/InterviewSummary";
 import type { Lang } from "./bindings/Lang";
+import type { MyRoutes } from "./bindings/MyRoutes";
 import type { Nav } from "./bindings/Nav";
+import type { OutcomeOption } from "./bindings/OutcomeOption";
+import type { RouteView } from "./bindings/RouteView";
 import type { Screen } from "./bindings/Screen";
 import type { StudyInfo } from "./bindings/StudyInfo";
+import type { VisitInput } from "./bindings/VisitInput";
+import type { WalkAction } from "./bindings/WalkAction";
 
 /** An answer in the JSON form of docs/study-format.md. */
 export type AnswerValue = number | string | number[] | string[] | { [key: string]: unknown };
@@ -45,4 +52,17 @@ export const api = {
   go: (id: string, nav: Nav, uiLang: Lang) => call<Screen>("go", { id, nav, ui_lang: uiLang }),
   setLanguage: (id: string, lang: Lang) => call<Screen>("set_language", { id, lang }),
   complete: (id: string, uiLang: Lang) => call<Screen>("complete", { id, ui_lang: uiLang }),
+
+  // Random-route fieldwork.
+  myRoutes: (uiLang: Lang) => call<MyRoutes>("fieldwork_routes", { ui_lang: uiLang }),
+  drawDemoRoutes: (uiLang: Lang) => call<MyRoutes>("fieldwork_draw_demo", { ui_lang: uiLang }),
+  route: (id: string, uiLang: Lang) => call<RouteView>("fieldwork_route", { id, ui_lang: uiLang }),
+  walk: (id: string, action: WalkAction, uiLang: Lang) => call<RouteView>("fieldwork_walk", { id, action, ui_lang: uiLang }),
+  logVisit: (key: string, visit: VisitInput, uiLang: Lang) => call<AddressView>("fieldwork_log_visit", { key, visit, ui_lang: uiLang }),
+  closeAddress: (key: string, uiLang: Lang) => call<AddressView>("fieldwork_close_address", { key, ui_lang: uiLang }),
+  screenHousehold: (key: string, adults: AdultInput[], households: number, uiLang: Lang) =>
+    call<AddressView>("fieldwork_screen", { key, adults, households, ui_lang: uiLang }),
+  startInterview: (key: string, overrideLine: number | null, overrideReason: string | null, lang: Lang) =>
+    call<Screen>("fieldwork_start_interview", { key, override_line: overrideLine, override_reason: overrideReason, lang }),
+  outcomes: (uiLang: Lang) => call<OutcomeOption[]>("fieldwork_outcomes", { ui_lang: uiLang }),
 };

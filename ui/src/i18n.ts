@@ -73,7 +73,119 @@ export interface Strings {
   keypadBackspace: string;
   keypadClear: string;
   row: string;
+
+  // Random-route fieldwork: my routes, the route, a visit, screening.
+  home: string;
+  myRoutes: string;
+  myRoutesCount: (n: number) => string;
+  appointmentsDue: (n: number) => string;
+  routeLabel: string;
+  directionWord: Record<"ascending" | "descending", string>;
+  startAt: (house: number, direction: string) => string;
+  women: string;
+  men: string;
+  quotaTitle: string;
+  quotaOf: (done: number, target: number) => string;
+  quotaNeeds: (sexes: string) => string;
+  quotaFull: string;
+  statAddresses: string;
+  statVisits: string;
+  statCompletes: string;
+  statAppointments: string;
+  noMyRoutes: string;
+  supervisorDraws: string;
+  demoExplain: string;
+  drawDemo: string;
+  routesElsewhere: (n: number) => string;
+  backToRoutes: string;
+  backToRoute: string;
+  backToAddress: string;
+  nextAddressTitle: string;
+  dwellingKinds: Record<string, string>;
+  recordVisit: string;
+  visitsCount: (n: number) => string;
+  nextAddress: string;
+  nextNeedsVisit: string;
+  describeTitle: string;
+  buildingKinds: Record<BuildingKindId, string>;
+  entrances: string;
+  flatsPerEntrance: string;
+  firstFlat: string;
+  onlyFlatRange: string;
+  flatFrom: string;
+  flatTo: string;
+  confirmBuilding: string;
+  notSingleHouse: string;
+  deadEnd: string;
+  continuationTitle: string;
+  streetRu: string;
+  streetKk: string;
+  numbersFrom: string;
+  numbersTo: string;
+  startHouse: string;
+  continueRoute: string;
+  addressesTitle: string;
+  noAddresses: string;
+  addressStatus: Record<"not_visited" | "open" | "closed", string>;
+  appointmentsTitle: string;
+  appointmentAt: (when: string) => string;
+  finalCode: string;
+  provisional: string;
+  interviewStarted: string;
+  openInterview: string;
+  visitTitle: string;
+  visitsTitle: string;
+  noVisits: string;
+  toClose: string;
+  mayClose: string;
+  closeAddress: string;
+  addressClosed: string;
+  someoneOpened: string;
+  someoneOpenedHint: string;
+  outcomeTitle: string;
+  outcomeGroups: Record<string, string>;
+  evidence: string;
+  householdsAtAddress: string;
+  appointmentWhen: string;
+  today: string;
+  tomorrow: string;
+  weekdays: string[];
+  refuserSex: string;
+  refuserAge: string;
+  reason: string;
+  note: string;
+  modeTitle: string;
+  modes: Record<"door" | "intercom" | "phone", string>;
+  saveVisit: string;
+  visitSaved: (n: number, label: string) => string;
+  chooseOutcome: string;
+  screeningTitle: string;
+  severalHouseholds: string;
+  adultsTitle: string;
+  age: string;
+  female: string;
+  male: string;
+  permanentMember: string;
+  headOfHousehold: string;
+  coDecisionMaker: string;
+  atHomeNow: string;
+  addAdult: string;
+  selectRespondent: string;
+  fillEveryAdult: string;
+  proposalTitle: string;
+  householdDrawn: (k: number, n: number) => string;
+  eligible: string;
+  notEligible: string;
+  startInterview: string;
+  overrideTitle: string;
+  overrideHint: string;
+  overrideReason: string;
+  startOverride: string;
+  listAgain: string;
+  flagged: string;
 }
+
+export type BuildingKindId = "single_house" | "apartment_block" | "non_residential" | "refused_access" | "no_such_number";
 
 const ru: Strings = {
   languageName: "Русский",
@@ -136,6 +248,130 @@ const ru: Strings = {
   keypadBackspace: "Стереть цифру",
   keypadClear: "Очистить",
   row: "Строка",
+
+  home: "Главная",
+  myRoutes: "Мои маршруты",
+  myRoutesCount: (n) => `маршрутов: ${n}`,
+  appointmentsDue: (n) => `назначено встреч: ${n}`,
+  routeLabel: "Маршрут",
+  directionWord: { ascending: "по возрастанию номеров", descending: "по убыванию номеров" },
+  startAt: (house, direction) => `стартовый дом ${house}, ${direction}`,
+  women: "Женщины",
+  men: "Мужчины",
+  quotaTitle: "Квота по полу",
+  quotaOf: (done, target) => `${done} из ${target}`,
+  quotaNeeds: (sexes) => `Нужны: ${sexes}`,
+  quotaFull: "Квота маршрута выполнена",
+  statAddresses: "Адреса",
+  statVisits: "Визиты",
+  statCompletes: "Интервью",
+  statAppointments: "Встречи",
+  noMyRoutes: "На этом устройстве нет назначенных вам маршрутов.",
+  supervisorDraws: "В полевой работе маршруты отбирает и назначает интервьюерам супервайзер.",
+  demoExplain:
+    "Для демонстрации можно отобрать демонстрационные маршруты всех городов (начальное число 2010): по два маршрута каждого города будут назначены этому устройству. Это учебные данные, а не настоящая выборка.",
+  drawDemo: "Отобрать демонстрационные маршруты",
+  routesElsewhere: (n) => `На устройстве есть маршруты (${n}), но они не назначены этому устройству. Обратитесь к супервайзеру.`,
+  backToRoutes: "Маршруты",
+  backToRoute: "К маршруту",
+  backToAddress: "К адресу",
+  nextAddressTitle: "Следующий адрес",
+  dwellingKinds: { single_house: "частный дом", flat: "квартира" },
+  recordVisit: "Записать визит",
+  visitsCount: (n) => `визитов: ${n}`,
+  nextAddress: "Следующий адрес",
+  nextNeedsVisit: "Сначала запишите визит по этому адресу.",
+  describeTitle: "Опишите здание",
+  buildingKinds: {
+    single_house: "Частный дом",
+    apartment_block: "Многоквартирный дом",
+    non_residential: "Нежилое здание",
+    refused_access: "Не пустили в здание",
+    no_such_number: "Нет такого номера",
+  },
+  entrances: "Подъездов",
+  flatsPerEntrance: "Квартир в подъезде",
+  firstFlat: "Номер первой квартиры",
+  onlyFlatRange: "Известны только номера квартир",
+  flatFrom: "Первая квартира",
+  flatTo: "Последняя квартира",
+  confirmBuilding: "Подтвердить",
+  notSingleHouse: "Это не частный дом",
+  deadEnd: "Улица здесь кончается (тупик)",
+  continuationTitle: "Точка продолжения от супервайзера",
+  streetRu: "Улица (по-русски)",
+  streetKk: "Улица (по-казахски)",
+  numbersFrom: "Номера домов: от",
+  numbersTo: "до",
+  startHouse: "Стартовый дом",
+  continueRoute: "Продолжить маршрут",
+  addressesTitle: "Пройденные адреса",
+  noAddresses: "Адресов пока нет.",
+  addressStatus: { not_visited: "не посещён", open: "открыт", closed: "закрыт" },
+  appointmentsTitle: "Назначенные встречи",
+  appointmentAt: (when) => `встреча: ${when}`,
+  finalCode: "Итоговый код",
+  provisional: "предварительно",
+  interviewStarted: "Интервью начато",
+  openInterview: "Открыть интервью",
+  visitTitle: "Визит по адресу",
+  visitsTitle: "Визиты",
+  noVisits: "Визитов пока не было.",
+  toClose: "Чтобы закрыть адрес:",
+  mayClose: "Адрес можно закрыть с этим итогом.",
+  closeAddress: "Закрыть адрес",
+  addressClosed: "Адрес закрыт",
+  someoneOpened: "Дверь открыли: составить список взрослых",
+  someoneOpenedHint: "Перечислите взрослых членов домохозяйства — программа выберет респондента.",
+  outcomeTitle: "Итог визита",
+  outcomeGroups: {
+    interview: "Интервью",
+    contact: "Контакт, интервью позже",
+    no_contact: "Нет контакта",
+    refusal: "Отказ",
+    unable: "Не может участвовать",
+    ineligible: "Не подходит",
+    other: "Другое",
+  },
+  evidence: "Есть признаки, что здесь живут (свет, голоса, бельё, слова соседей)",
+  householdsAtAddress: "Домохозяйств по адресу",
+  appointmentWhen: "Время встречи",
+  today: "Сегодня",
+  tomorrow: "Завтра",
+  weekdays: ["Вс", "Пн", "Вт", "Ср", "Чт", "Пт", "Сб"],
+  refuserSex: "Пол отказавшегося",
+  refuserAge: "Примерный возраст",
+  reason: "Причина отказа",
+  note: "Заметка",
+  modeTitle: "Способ контакта",
+  modes: { door: "у двери", intercom: "домофон", phone: "телефон" },
+  saveVisit: "Сохранить визит",
+  visitSaved: (n, label) => `Визит ${n} сохранён: ${label}`,
+  chooseOutcome: "Выберите итог визита",
+  screeningTitle: "Отбор респондента",
+  severalHouseholds: "Если домохозяйств несколько, программа выберет одно: перечислите взрослых выбранного домохозяйства.",
+  adultsTitle: "Взрослые члены домохозяйства",
+  age: "Возраст",
+  female: "Женщина",
+  male: "Мужчина",
+  permanentMember: "Постоянно живёт здесь",
+  headOfHousehold: "Глава домохозяйства",
+  coDecisionMaker: "Принимает решения вместе с главой",
+  atHomeNow: "Сейчас дома",
+  addAdult: "Добавить взрослого",
+  selectRespondent: "Выбрать респондента",
+  fillEveryAdult: "Укажите имя, пол и возраст каждого взрослого.",
+  proposalTitle: "Предложение программы",
+  householdDrawn: (k, n) => `Выбрано домохозяйство ${k} из ${n}`,
+  eligible: "подходит",
+  notEligible: "не подходит",
+  startInterview: "Начать интервью",
+  overrideTitle: "Выбрать другого (с причиной)",
+  overrideHint: "Выбор не по предложению программы отмечается для супервайзера.",
+  overrideReason: "Причина",
+  startOverride: "Начать интервью с выбранным",
+  listAgain: "Изменить список",
+  flagged: "Отмечено для супервайзера",
 };
 
 const kk: Strings = {
@@ -199,6 +435,130 @@ const kk: Strings = {
   keypadBackspace: "Цифрды өшіру",
   keypadClear: "Тазалау",
   row: "Жол",
+
+  home: "Басты бет",
+  myRoutes: "Менің маршруттарым",
+  myRoutesCount: (n) => `маршруттар: ${n}`,
+  appointmentsDue: (n) => `белгіленген кездесулер: ${n}`,
+  routeLabel: "Маршрут",
+  directionWord: { ascending: "нөмірлер өсу ретімен", descending: "нөмірлер кему ретімен" },
+  startAt: (house, direction) => `бастапқы үй ${house}, ${direction}`,
+  women: "Әйелдер",
+  men: "Ерлер",
+  quotaTitle: "Жыныс бойынша квота",
+  quotaOf: (done, target) => `${target} ішінен ${done}`,
+  quotaNeeds: (sexes) => `Керек: ${sexes}`,
+  quotaFull: "Маршрут квотасы орындалды",
+  statAddresses: "Мекенжайлар",
+  statVisits: "Барулар",
+  statCompletes: "Сұхбаттар",
+  statAppointments: "Кездесулер",
+  noMyRoutes: "Бұл құрылғыда сізге бекітілген маршруттар жоқ.",
+  supervisorDraws: "Далалық жұмыста маршруттарды супервайзер іріктеп, сауалнамашыларға бекітеді.",
+  demoExplain:
+    "Көрсету үшін барлық қалалардың демо-маршруттарын іріктеуге болады (бастапқы сан 2010): әр қаланың екі маршруты осы құрылғыға бекітіледі. Бұл оқу деректері, нақты іріктеме емес.",
+  drawDemo: "Демо-маршруттарды іріктеу",
+  routesElsewhere: (n) => `Құрылғыда маршруттар бар (${n}), бірақ олар осы құрылғыға бекітілмеген. Супервайзерге хабарласыңыз.`,
+  backToRoutes: "Маршруттар",
+  backToRoute: "Маршрутқа",
+  backToAddress: "Мекенжайға",
+  nextAddressTitle: "Келесі мекенжай",
+  dwellingKinds: { single_house: "жеке үй", flat: "пәтер" },
+  recordVisit: "Баруды жазу",
+  visitsCount: (n) => `барулар: ${n}`,
+  nextAddress: "Келесі мекенжай",
+  nextNeedsVisit: "Алдымен осы мекенжайға баруды жазыңыз.",
+  describeTitle: "Ғимаратты сипаттаңыз",
+  buildingKinds: {
+    single_house: "Жеке үй",
+    apartment_block: "Көппәтерлі үй",
+    non_residential: "Тұрғын емес ғимарат",
+    refused_access: "Ғимаратқа кіргізбеді",
+    no_such_number: "Мұндай нөмір жоқ",
+  },
+  entrances: "Кіреберістер саны",
+  flatsPerEntrance: "Бір кіреберістегі пәтерлер",
+  firstFlat: "Бірінші пәтердің нөмірі",
+  onlyFlatRange: "Тек пәтер нөмірлері белгілі",
+  flatFrom: "Бірінші пәтер",
+  flatTo: "Соңғы пәтер",
+  confirmBuilding: "Растау",
+  notSingleHouse: "Бұл жеке үй емес",
+  deadEnd: "Көше осында бітеді (тұйық)",
+  continuationTitle: "Супервайзердің жалғастыру нүктесі",
+  streetRu: "Көше (орысша)",
+  streetKk: "Көше (қазақша)",
+  numbersFrom: "Үй нөмірлері: бастап",
+  numbersTo: "дейін",
+  startHouse: "Бастапқы үй",
+  continueRoute: "Маршрутты жалғастыру",
+  addressesTitle: "Барылған мекенжайлар",
+  noAddresses: "Әзірге мекенжай жоқ.",
+  addressStatus: { not_visited: "барылмаған", open: "ашық", closed: "жабық" },
+  appointmentsTitle: "Белгіленген кездесулер",
+  appointmentAt: (when) => `кездесу: ${when}`,
+  finalCode: "Қорытынды код",
+  provisional: "алдын ала",
+  interviewStarted: "Сұхбат басталды",
+  openInterview: "Сұхбатты ашу",
+  visitTitle: "Мекенжайға бару",
+  visitsTitle: "Барулар",
+  noVisits: "Әзірге бару болған жоқ.",
+  toClose: "Мекенжайды жабу үшін:",
+  mayClose: "Мекенжайды осы қорытындымен жабуға болады.",
+  closeAddress: "Мекенжайды жабу",
+  addressClosed: "Мекенжай жабық",
+  someoneOpened: "Есікті ашты: ересектердің тізімін жасау",
+  someoneOpenedHint: "Үй шаруашылығының ересек мүшелерін тізіңіз — бағдарлама респондентті таңдайды.",
+  outcomeTitle: "Барудың қорытындысы",
+  outcomeGroups: {
+    interview: "Сұхбат",
+    contact: "Байланыс болды, сұхбат кейін",
+    no_contact: "Байланыс жоқ",
+    refusal: "Бас тарту",
+    unable: "Қатыса алмайды",
+    ineligible: "Сәйкес емес",
+    other: "Басқа",
+  },
+  evidence: "Мұнда біреу тұратыны байқалады (жарық, дауыс, кептірілген кір, көршілердің сөзі)",
+  householdsAtAddress: "Мекенжайдағы үй шаруашылықтары",
+  appointmentWhen: "Кездесу уақыты",
+  today: "Бүгін",
+  tomorrow: "Ертең",
+  weekdays: ["Жс", "Дс", "Сс", "Ср", "Бс", "Жм", "Сб"],
+  refuserSex: "Бас тартқан адамның жынысы",
+  refuserAge: "Шамамен жасы",
+  reason: "Бас тарту себебі",
+  note: "Ескертпе",
+  modeTitle: "Байланыс тәсілі",
+  modes: { door: "есік алдында", intercom: "домофон", phone: "телефон" },
+  saveVisit: "Баруды сақтау",
+  visitSaved: (n, label) => `${n}-бару сақталды: ${label}`,
+  chooseOutcome: "Барудың қорытындысын таңдаңыз",
+  screeningTitle: "Респондентті іріктеу",
+  severalHouseholds: "Үй шаруашылығы бірнешеу болса, бағдарлама біреуін таңдайды: таңдалған үй шаруашылығының ересектерін тізіңіз.",
+  adultsTitle: "Үй шаруашылығының ересек мүшелері",
+  age: "Жасы",
+  female: "Әйел",
+  male: "Ер",
+  permanentMember: "Осында тұрақты тұрады",
+  headOfHousehold: "Үй шаруашылығының басшысы",
+  coDecisionMaker: "Шешімдерді басшымен бірге қабылдайды",
+  atHomeNow: "Қазір үйде",
+  addAdult: "Ересек қосу",
+  selectRespondent: "Респондентті таңдау",
+  fillEveryAdult: "Әр ересектің атын, жынысын және жасын көрсетіңіз.",
+  proposalTitle: "Бағдарламаның ұсынысы",
+  householdDrawn: (k, n) => `${n} үй шаруашылығының ішінен ${k}-сі таңдалды`,
+  eligible: "сәйкес",
+  notEligible: "сәйкес емес",
+  startInterview: "Сұхбатты бастау",
+  overrideTitle: "Басқа адамды таңдау (себебін көрсетіп)",
+  overrideHint: "Бағдарлама ұсынбаған адамды таңдау супервайзерге белгіленеді.",
+  overrideReason: "Себебі",
+  startOverride: "Таңдалған адаммен сұхбатты бастау",
+  listAgain: "Тізімді өзгерту",
+  flagged: "Супервайзерге белгіленді",
 };
 
 const en: Strings = {
@@ -262,6 +622,130 @@ const en: Strings = {
   keypadBackspace: "Delete a digit",
   keypadClear: "Clear",
   row: "Row",
+
+  home: "Home",
+  myRoutes: "My routes",
+  myRoutesCount: (n) => (n === 1 ? "1 route" : `${n} routes`),
+  appointmentsDue: (n) => (n === 1 ? "1 appointment" : `${n} appointments`),
+  routeLabel: "Route",
+  directionWord: { ascending: "ascending numbers", descending: "descending numbers" },
+  startAt: (house, direction) => `start house ${house}, ${direction}`,
+  women: "Women",
+  men: "Men",
+  quotaTitle: "Gender quota",
+  quotaOf: (done, target) => `${done} of ${target}`,
+  quotaNeeds: (sexes) => `Still needed: ${sexes}`,
+  quotaFull: "The route's quota is complete",
+  statAddresses: "Addresses",
+  statVisits: "Visits",
+  statCompletes: "Interviews",
+  statAppointments: "Appointments",
+  noMyRoutes: "No routes on this device are assigned to you.",
+  supervisorDraws: "In fieldwork, routes are drawn by the supervisor and assigned to the interviewers.",
+  demoExplain:
+    "For a demonstration, draw demo routes for every city (seed 2010): two routes of each city are assigned to this device. This is training data, not a real sample.",
+  drawDemo: "Draw demo routes",
+  routesElsewhere: (n) => `This device holds ${n} routes, but none is assigned to it. Ask your supervisor.`,
+  backToRoutes: "Routes",
+  backToRoute: "To the route",
+  backToAddress: "To the address",
+  nextAddressTitle: "Next address",
+  dwellingKinds: { single_house: "single house", flat: "flat" },
+  recordVisit: "Record a visit",
+  visitsCount: (n) => (n === 1 ? "1 visit" : `${n} visits`),
+  nextAddress: "Next address",
+  nextNeedsVisit: "First record a visit to this address.",
+  describeTitle: "Describe the building",
+  buildingKinds: {
+    single_house: "Single house",
+    apartment_block: "Apartment block",
+    non_residential: "Non-residential",
+    refused_access: "Refused access",
+    no_such_number: "No such number",
+  },
+  entrances: "Entrances",
+  flatsPerEntrance: "Flats per entrance",
+  firstFlat: "First flat number",
+  onlyFlatRange: "Only the flat numbers are known",
+  flatFrom: "First flat",
+  flatTo: "Last flat",
+  confirmBuilding: "Confirm",
+  notSingleHouse: "This is not a single house",
+  deadEnd: "The street ends here (dead end)",
+  continuationTitle: "The supervisor's continuation point",
+  streetRu: "Street (Russian)",
+  streetKk: "Street (Kazakh)",
+  numbersFrom: "House numbers: from",
+  numbersTo: "to",
+  startHouse: "Start house",
+  continueRoute: "Continue the route",
+  addressesTitle: "Addresses approached",
+  noAddresses: "No addresses yet.",
+  addressStatus: { not_visited: "not visited", open: "open", closed: "closed" },
+  appointmentsTitle: "Appointments",
+  appointmentAt: (when) => `appointment: ${when}`,
+  finalCode: "Final code",
+  provisional: "provisional",
+  interviewStarted: "Interview started",
+  openInterview: "Open the interview",
+  visitTitle: "Visit to the address",
+  visitsTitle: "Visits",
+  noVisits: "No visits yet.",
+  toClose: "To close the address:",
+  mayClose: "The address may be closed with this outcome.",
+  closeAddress: "Close the address",
+  addressClosed: "Address closed",
+  someoneOpened: "Someone opened: list the adults",
+  someoneOpenedHint: "List the household's adults — the app selects the respondent.",
+  outcomeTitle: "Outcome of the visit",
+  outcomeGroups: {
+    interview: "Interview",
+    contact: "Contact, interview later",
+    no_contact: "No contact",
+    refusal: "Refusal",
+    unable: "Cannot take part",
+    ineligible: "Not eligible",
+    other: "Other",
+  },
+  evidence: "Signs that someone lives here (light, voices, washing, a neighbour's word)",
+  householdsAtAddress: "Households at the address",
+  appointmentWhen: "Appointment time",
+  today: "Today",
+  tomorrow: "Tomorrow",
+  weekdays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+  refuserSex: "Sex of the person refusing",
+  refuserAge: "Approximate age",
+  reason: "Reason for the refusal",
+  note: "Note",
+  modeTitle: "Contact by",
+  modes: { door: "at the door", intercom: "intercom", phone: "phone" },
+  saveVisit: "Save the visit",
+  visitSaved: (n, label) => `Visit ${n} saved: ${label}`,
+  chooseOutcome: "Choose the outcome of the visit",
+  screeningTitle: "Respondent selection",
+  severalHouseholds: "With several households the app draws one: list the adults of the drawn household.",
+  adultsTitle: "Adult household members",
+  age: "Age",
+  female: "Female",
+  male: "Male",
+  permanentMember: "Lives here permanently",
+  headOfHousehold: "Head of household",
+  coDecisionMaker: "Decides together with the head",
+  atHomeNow: "At home now",
+  addAdult: "Add an adult",
+  selectRespondent: "Select the respondent",
+  fillEveryAdult: "Enter each adult's name, sex and age.",
+  proposalTitle: "The app's proposal",
+  householdDrawn: (k, n) => `Household ${k} of ${n} was drawn`,
+  eligible: "eligible",
+  notEligible: "not eligible",
+  startInterview: "Start the interview",
+  overrideTitle: "Choose someone else (with a reason)",
+  overrideHint: "A choice other than the app's proposal is flagged for the supervisor.",
+  overrideReason: "Reason",
+  startOverride: "Start the interview with this person",
+  listAgain: "Change the list",
+  flagged: "Flagged for the supervisor",
 };
 
 export const STRINGS: Record<Lang, Strings> = { ru, kk, en };

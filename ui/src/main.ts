@@ -1,6 +1,8 @@
-// The controller: holds the last Screen (or the interview list), turns taps into commands and
-// re-renders what comes back. Nothing is persisted here: every answer, position, language and
-// status lives in the session on the Rust side and arrives in the next Screen.
+// The controller: holds the last Screen (or the interview list, or the fieldwork view on screen),
+// turns taps into commands and re-renders what comes back. Nothing is persisted here: every
+// answer, position, language, status, visit and walk step lives in the session on the Rust side and
+// arrives in the next Screen / RouteView / AddressView. The only state of its own is what is being
+// typed into a form and which route an interview was started from (so "back" returns there).
 
 import "./fonts.css";
 import "./styles.css";
@@ -8,16 +10,28 @@ import "./styles.css";
 import { render } from "lit-html";
 
 import { api, type AnswerValue } from "./api";
+import type { AddressView } from "./bindings/AddressView";
+import type { AdultInput } from "./bindings/AdultInput";
 import type { AnswerKey } from "./bindings/AnswerKey";
 import type { CommandError } from "./bindings/CommandError";
 import type { InterviewSummary } from "./bindings/InterviewSummary";
 import type { Lang } from "./bindings/Lang";
+import type { MyRoutes } from "./bindings/MyRoutes";
 import type { Nav } from "./bindings/Nav";
+import type { OutcomeOption } from "./bindings/OutcomeOption";
+import type { RouteView } from "./bindings/RouteView";
 import type { Screen } from "./bindings/Screen";
 import type { StudyInfo } from "./bindings/StudyInfo";
+import type { VisitInput } from "./bindings/VisitInput";
+import type { WalkAction } from "./bindings/WalkAction";
 import { t } from "./i18n";
+import type { FieldBase } from "./views/field-common";
 import { homeScreen } from "./views/home";
 import { interviewScreen, keyId, type InterviewCtx } from "./views/interview";
+import { emptyBuildingForm, emptyContinuationForm, routeScreen } from "./views/route";
+import { routesScreen } from "./views/routes";
+import { screeningFormFor, screeningScreen } from "./views/screening";
+import { emptyVisitForm, visitScreen } from "./views/visit";
 
 interface Pending {
   key: AnswerKey;
@@ -25,8 +39,10 @@ interface Pending {
   value: AnswerValue | null;
 }
 
+type View = "home" | "interview" | "routes" | "route" | "address" | "screening";
+
 const state = {
-  view: "home" as "home" | "interview",
+  view: "home" as View,
   homeLang: "ru" as Lang,
   study: null as StudyInfo | null,
   interviews: null as InterviewSummary[] | null,
@@ -35,6 +51,20 @@ const state = {
   /** Text being typed in the current question's fields, by field name. */
   drafts: {} as Record<string, string>,
   pending: null as Pending | null,
+
+  // Random-route fieldwork.
+  myRoutes: null as MyRoutes | null,
+  route: null as RouteView | null,
+  address: null as AddressView | null,
+  outcomes: null as OutcomeOption[] | null,
+  outcomesLang: null as Lang | null,
+  notice: null as string | null,
+  /** The route an open interview was started from: "back" returns to it. */
+  returnRoute: null as string | null,
+  visitForm: emptyVisitForm(),
+  buildingForm: emptyBuildingForm(),
+  continuationForm: emptyContinuationForm(),
+  screeningForm: screeningFormFor({ proposal: null } as AddressView),
 };
 
 type Commit = "none" | "stored" | "refused";
@@ -169,9 +199,10 @@ const interviewCtx = (): InterviewCtx => {
     next: () => void move({ kind: "next" }),
     previous: () => void move({ kind: "previous" }),
     complete: () => void run(() => api.complete(id, lang)),
+    backLabel: state.returnRoute ? t(lang).backToRoute : undefined,
     home: () =>
       void commitPending().then((commit) => {
-        if (commit !== "refused") void goHome(lang);
+        if (commit !== "refused") void leaveInterview(lang);
       }),
     setLanguage: (next) =>
       void commitPending()
@@ -182,8 +213,21 @@ const interviewCtx = (): InterviewCtx => {
   };
 };
 
+/** Back from an interview: to the route it was started from, else home. */
+async function leaveInterview(lang: Lang) {
+  const route = state.returnRoute;
+  if (!route) return goHome(lang);
+  state.returnRoute = null;
+  state.homeLang = lang;
+  state.screen = null;
+  state.drafts = {};
+  state.pending = null;
+  if (!(await openRoute(route))) await goHome(lang);
+}
+
 async function goHome(lang: Lang) {
   state.homeLang = lang;
+  state.returnRoute = null;
   state.view = "home";
   state.screen = null;
   state.error = null;
@@ -195,9 +239,11 @@ async function goHome(lang: Lang) {
 async function refreshHome() {
   draw();
   try {
-    const [study, interviews] = await Promise.all([api.studyInfo(state.homeLang), api.listInterviews(state.homeLang)]);
+    const lang = state.homeLang;
+    const [study, interviews, mine] = await Promise.all([api.studyInfo(lang), api.listInterviews(lang), api.myRoutes(lang).catch(() => null)]);
     state.study = study;
     state.interviews = interviews;
+    state.myRoutes = mine;
     if (state.view === "home") state.error = null;
   } catch (e) {
     state.error = e as CommandError;
@@ -211,20 +257,275 @@ function draw() {
     render(interviewScreen(state.screen, interviewCtx()), root);
     return;
   }
+  if (state.view === "routes") {
+    render(routesScreen(state.myRoutes, { ...fieldBase(), home: () => void goHome(state.homeLang), open: (id) => void openRoute(id), drawDemo }), root);
+    return;
+  }
+  if (state.view === "route" && state.route) {
+    render(
+      routeScreen(state.route, {
+        ...fieldBase(),
+        building: state.buildingForm,
+        continuation: state.continuationForm,
+        back: () => void openRoutes(),
+        walk: (action) => void walk(action),
+        openAddress,
+      }),
+      root,
+    );
+    return;
+  }
+  if (state.view === "address" && state.address && state.route) {
+    const route = state.route.route;
+    render(
+      visitScreen(state.address, {
+        ...fieldBase(),
+        form: state.visitForm,
+        outcomes: state.outcomes,
+        routeTitle: `${route.street} · ${route.id}`,
+        back: () => void openRoute(route.id),
+        save: (visit) => void saveVisit(visit),
+        close: () => void closeAddress(),
+        screening: openScreening,
+        openInterview: () => void startInterview(null, null),
+      }),
+      root,
+    );
+    return;
+  }
+  if (state.view === "screening" && state.address) {
+    render(
+      screeningScreen(state.address, {
+        ...fieldBase(),
+        form: state.screeningForm,
+        back: () => {
+          state.view = "address";
+          state.error = null;
+          draw();
+        },
+        submit: (adults, households) => void screenHousehold(adults, households),
+        start: (line, reason) => void startInterview(line, reason),
+      }),
+      root,
+    );
+    return;
+  }
   render(
     homeScreen(state.study, state.interviews, {
       s: t(state.homeLang),
       lang: state.homeLang,
       error: state.error,
+      myRoutes: state.myRoutes,
+      openRoutes: () => void openRoutes(),
+      openRoute: (id) => void openRoute(id),
       setLanguage: (lang) => {
         state.homeLang = lang;
-        draw();
+        void refreshHome();
       },
       create: () => void run(() => api.createInterview(state.homeLang)),
       open: (id) => void run(() => api.openInterview(id, state.homeLang)),
     }),
     root,
   );
+}
+
+// ---- random-route fieldwork ---------------------------------------------------------------------
+
+function fieldBase(): FieldBase {
+  return {
+    s: t(state.homeLang),
+    lang: state.homeLang,
+    error: state.error,
+    notice: state.notice,
+    setLanguage: (lang) => void setFieldLanguage(lang),
+    redraw: draw,
+  };
+}
+
+/** Runs a fieldwork command; on success applies its result and redraws, on failure shows the error. */
+async function field<T>(call: () => Promise<T>, apply: (value: T) => void): Promise<boolean> {
+  try {
+    const value = await call();
+    state.error = null;
+    apply(value);
+    draw();
+    return true;
+  } catch (e) {
+    fail(e);
+    return false;
+  }
+}
+
+function scrollTop() {
+  document.querySelector(".field-body")?.scrollTo({ top: 0 });
+}
+
+async function openRoutes() {
+  state.view = "routes";
+  state.error = null;
+  state.notice = null;
+  draw();
+  await field(() => api.myRoutes(state.homeLang), (mine) => (state.myRoutes = mine));
+}
+
+function drawDemo() {
+  void field(() => api.drawDemoRoutes(state.homeLang), (mine) => (state.myRoutes = mine));
+}
+
+/** A new route view: the forms start afresh (the building form on the building to describe). */
+function setRoute(view: RouteView) {
+  const sameTarget =
+    state.route?.route.id === view.route.id && state.route.guidance.kind === view.guidance.kind && state.route.guidance.house === view.guidance.house;
+  state.route = view;
+  if (!sameTarget) {
+    state.buildingForm = emptyBuildingForm();
+    state.continuationForm = emptyContinuationForm();
+  }
+  if (view.guidance.kind === "describe_building") state.buildingForm.house = view.guidance.house;
+}
+
+async function openRoute(id: string): Promise<boolean> {
+  const ok = await field(
+    () => api.route(id, state.homeLang),
+    (view) => {
+      state.view = "route";
+      state.notice = null;
+      state.route = null;
+      setRoute(view);
+    },
+  );
+  if (ok) scrollTop();
+  return ok;
+}
+
+async function walk(action: WalkAction) {
+  const route = state.route;
+  if (!route) return;
+  const ok = await field(
+    () => api.walk(route.route.id, action, state.homeLang),
+    (view) => {
+      state.notice = null;
+      state.buildingForm = emptyBuildingForm();
+      setRoute(view);
+    },
+  );
+  if (ok) scrollTop();
+}
+
+function findAddress(view: RouteView, key: string): AddressView | null {
+  if (view.guidance.address?.key === key) return view.guidance.address;
+  return view.addresses.find((a) => a.key === key) ?? null;
+}
+
+async function ensureOutcomes() {
+  if (state.outcomesLang === state.homeLang && state.outcomes) return;
+  const lang = state.homeLang;
+  await field(
+    () => api.outcomes(lang),
+    (options) => {
+      state.outcomes = options;
+      state.outcomesLang = lang;
+    },
+  );
+}
+
+function openAddress(key: string) {
+  const address = state.route && findAddress(state.route, key);
+  if (!address) return;
+  state.address = address;
+  state.visitForm = emptyVisitForm();
+  state.notice = null;
+  state.error = null;
+  state.view = "address";
+  draw();
+  scrollTop();
+  void ensureOutcomes();
+}
+
+async function saveVisit(visit: VisitInput) {
+  const address = state.address;
+  if (!address) return;
+  const ok = await field(
+    () => api.logVisit(address.key, visit, state.homeLang),
+    (view) => {
+      state.address = view;
+      state.visitForm = emptyVisitForm();
+      const last = view.visits[view.visits.length - 1];
+      state.notice = last ? t(state.homeLang).visitSaved(last.n, `${last.outcome_label} (${last.outcome})`) : null;
+    },
+  );
+  if (ok) scrollTop();
+}
+
+async function closeAddress() {
+  const address = state.address;
+  if (!address) return;
+  await field(
+    () => api.closeAddress(address.key, state.homeLang),
+    (view) => {
+      state.address = view;
+      state.notice = null;
+    },
+  );
+}
+
+function openScreening() {
+  if (!state.address) return;
+  state.screeningForm = screeningFormFor(state.address);
+  state.error = null;
+  state.view = "screening";
+  draw();
+  scrollTop();
+}
+
+async function screenHousehold(adults: AdultInput[], households: number) {
+  const address = state.address;
+  if (!address) return;
+  const ok = await field(
+    () => api.screenHousehold(address.key, adults, households, state.homeLang),
+    (view) => {
+      state.address = view;
+      state.screeningForm = screeningFormFor(view);
+    },
+  );
+  if (ok) scrollTop();
+}
+
+async function startInterview(overrideLine: number | null, overrideReason: string | null) {
+  const address = state.address;
+  const route = state.route?.route.id ?? null;
+  if (!address) return;
+  const lang = state.homeLang;
+  try {
+    const screen = await api.startInterview(address.key, overrideLine, overrideReason, lang);
+    state.returnRoute = route;
+    show(screen);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/** One tap switches the language of the fieldwork screens: the views come again, worded anew. */
+async function setFieldLanguage(lang: Lang) {
+  state.homeLang = lang;
+  state.notice = null;
+  draw();
+  if (state.view === "routes") {
+    await field(() => api.myRoutes(lang), (mine) => (state.myRoutes = mine));
+    return;
+  }
+  const route = state.route;
+  if (!route) return;
+  const key = state.address?.key ?? null;
+  await field(
+    () => api.route(route.route.id, lang),
+    (view) => {
+      setRoute(view);
+      const address = key ? findAddress(view, key) : null;
+      if (address) state.address = address;
+    },
+  );
+  if (state.view === "address") await ensureOutcomes();
 }
 
 async function start() {

@@ -4,6 +4,13 @@
 //! - `dala interview --study <dir> --db <file> --script <file.json> [--json] [--ack]`: run a scripted
 //!   interview headless through the same session (engine + store) the app uses.
 //! - `dala bench --study <dir> [--members n]...`: per-answer cost of the engine plus the durable write.
+//! - `dala routes draw --study <dir> --city <id> --seed <n> [--routes k] [--weighted] [--json] [--db file]`:
+//!   the seeded random-route draw of a city (stored in a device database with `--db`).
+//! - `dala quota plan --study <dir> [--json]`: the gender quota cells of every route.
+//! - `dala report --db <file> [--db <file>]... [--study <dir>] [--json]`: attempts, dispositions, AAPOR
+//!   rates and completes against the quota, over one or several device databases.
+//! - `dala simulate --study <dir> --seed <n> [--devices d] [--scale x] --out <dir> [--json]`: the field
+//!   simulator (see `docs/simulator.md`).
 //!
 //! Messages to people follow `--lang` (or the `LANG` environment variable): ru, kk or en.
 
@@ -16,7 +23,9 @@ use dala_questionnaire::Lang;
 
 mod bench;
 mod check;
+mod fieldcmd;
 mod script;
+mod simulate;
 
 #[derive(Parser)]
 #[command(name = "dala", version, about = "Dala: offline bilingual survey interviewing (CAPI)")]
@@ -69,6 +78,89 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Random routes: draw a city's routes.
+    Routes {
+        #[command(subcommand)]
+        command: RoutesCommand,
+    },
+    /// Gender quotas: the cells of every route.
+    Quota {
+        #[command(subcommand)]
+        command: QuotaCommand,
+    },
+    /// The fieldwork report of one or several device databases: visits, dispositions, AAPOR rates, quotas.
+    Report {
+        /// A device database; repeat to merge several devices.
+        #[arg(long, required = true)]
+        db: Vec<PathBuf>,
+        /// The study folder (default: schema/kmrs-2010).
+        #[arg(long)]
+        study: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        /// In text mode, list every route of the plan, not only those worked.
+        #[arg(long)]
+        all_routes: bool,
+    },
+    /// Simulate the fieldwork of a study: one database per device, as real fieldwork would leave.
+    Simulate {
+        #[arg(long)]
+        study: PathBuf,
+        /// The seed of every random choice (a whole number).
+        #[arg(long, allow_hyphen_values = true)]
+        seed: String,
+        /// Number of devices (interviewers); routes are assigned to them round-robin.
+        #[arg(long, default_value_t = 20)]
+        devices: u32,
+        /// Share of the study's plan to simulate (0 < x <= 1): the number of routes per city.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Folder for device-01.sqlite, device-02.sqlite, …
+        #[arg(long)]
+        out: PathBuf,
+        /// Worker threads (default: the number of CPU cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RoutesCommand {
+    /// Draw a city's routes: seeded and reproducible (the same seed gives the same output).
+    Draw {
+        #[arg(long)]
+        study: PathBuf,
+        #[arg(long)]
+        city: String,
+        /// The seed (a whole number); stored with the routes.
+        #[arg(long, allow_hyphen_values = true)]
+        seed: String,
+        /// Number of routes (default: the city's routes in the study settings).
+        #[arg(long)]
+        routes: Option<u32>,
+        /// Draw streets with probability proportional to their dwellings.
+        #[arg(long)]
+        weighted: bool,
+        #[arg(long)]
+        json: bool,
+        /// Also store the routes (with the seed and their quota cells) in this database.
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum QuotaCommand {
+    /// The allocation of each city's gender targets to per-route cells.
+    Plan {
+        #[arg(long)]
+        study: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The language for messages: `--lang`, else `LANG`, else English.
@@ -104,6 +196,10 @@ fn main() -> ExitCode {
         Command::Check { study, json } => check::run(&study, json, lang),
         Command::Interview { study, db, script, json, ack, interview } => script::run(&study, &db, &script, json, ack, interview.as_deref(), lang),
         Command::Bench { study, members, dir, json } => bench::run(&study, &members, dir.as_deref(), json, lang),
+        Command::Routes { command: RoutesCommand::Draw { study, city, seed, routes, weighted, json, db } } => fieldcmd::routes_draw(&study, &city, &seed, routes, weighted, json, db.as_deref(), lang),
+        Command::Quota { command: QuotaCommand::Plan { study, json } } => fieldcmd::quota_plan(&study, json, lang),
+        Command::Report { db, study, json, all_routes } => fieldcmd::report(&study.unwrap_or_else(fieldcmd::default_study), &db, json, all_routes, lang),
+        Command::Simulate { study, seed, devices, scale, out, threads, json } => simulate::run(&study, &seed, devices, scale, &out, threads, json, lang),
     };
     let _ = std::io::stdout().flush();
     result

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use dala_questionnaire::engine::Slot;
 use dala_questionnaire::model::{QuestionType, RosterSize};
 use dala_questionnaire::{AnswerKey, Questionnaire};
@@ -86,6 +86,12 @@ pub fn candidates(q: &Questionnaire, slot: Slot, members: usize) -> Vec<Json> {
 
 /// Answers every reachable question; returns per-answer durations in microseconds.
 pub fn fill(session: &mut Session, id: &str, members: usize, overrides: &dyn Fn(&AnswerKey) -> Option<Json>) -> Result<FillReport, SessionError> {
+    fill_at(session, id, members, overrides, &Utc::now)
+}
+
+/// [`fill`] with the time of each answer and confirmation taken from `now` (called once per
+/// stored change): a simulation passes its own clock so that even the stored times replay.
+pub fn fill_at(session: &mut Session, id: &str, members: usize, overrides: &dyn Fn(&AnswerKey) -> Option<Json>, now: &dyn Fn() -> DateTime<Utc>) -> Result<FillReport, SessionError> {
     let mut report = FillReport::default();
     let mut skipped: HashSet<Slot> = HashSet::new();
     loop {
@@ -106,7 +112,7 @@ pub fn fill(session: &mut Session, id: &str, members: usize, overrides: &dyn Fn(
         let mut done = false;
         for value in values {
             let t0 = Instant::now();
-            let r = session.record(id, &key, &value, Utc::now());
+            let r = session.record(id, &key, &value, now());
             let us = t0.elapsed().as_secs_f64() * 1e6;
             if r.is_ok() {
                 if is_size && report.roster_build_us == 0.0 {
@@ -114,7 +120,7 @@ pub fn fill(session: &mut Session, id: &str, members: usize, overrides: &dyn Fn(
                 }
                 report.answered.push((key.clone(), us));
                 for rule in session.open_warnings(id, &key)? {
-                    session.confirm_only(id, &key, rule, Utc::now())?;
+                    session.confirm_only(id, &key, rule, now())?;
                 }
                 done = true;
                 break;
@@ -137,7 +143,7 @@ pub fn fill(session: &mut Session, id: &str, members: usize, overrides: &dyn Fn(
             .collect()
     };
     for (key, rule) in open {
-        session.confirm_only(id, &key, rule, Utc::now())?;
+        session.confirm_only(id, &key, rule, now())?;
     }
     Ok(report)
 }

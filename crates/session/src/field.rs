@@ -18,7 +18,7 @@ use dala_fieldwork::draw::{draw_routes, Direction, RouteDraw};
 use dala_fieldwork::frame::{parse_frame, Frame};
 use dala_fieldwork::quota::{plan_quotas, QuotaPlan, RouteQuota};
 use dala_fieldwork::report::{build_report, AddressSummary, FieldReport};
-use dala_fieldwork::selection::{draw_household, override_respondent, propose_respondent, Adult, HouseholdDraw, Proposal, Selection};
+use dala_fieldwork::selection::{draw_household, override_respondent, propose_respondent, Adult, Eligibility, HouseholdDraw, Ineligibility, Proposal, Selection};
 use dala_fieldwork::settings::FieldworkSettings;
 use dala_fieldwork::walk::{Address, BuildingKind, BuildingLayout, DwellingType, Guidance, Segment, WalkState};
 use dala_fieldwork::{FieldworkError, Sex};
@@ -139,6 +139,8 @@ pub struct GuidanceView {
     /// "approach", "describe_building" or "needs_continuation".
     pub kind: String,
     pub text: String,
+    /// A walking hint to show beside the address ("cross to the other side of the street").
+    pub hint: Option<String>,
     pub address: Option<AddressView>,
     pub house: Option<u32>,
 }
@@ -156,6 +158,30 @@ pub struct RouteView {
 pub struct OutcomeOption {
     pub code: u16,
     pub label: String,
+    /// For grouping the buttons: "interview", "contact", "no_contact", "refusal", "unable",
+    /// "ineligible" or "other".
+    pub group: String,
+    /// Whether the interviewer logs it by hand; a complete (11) is recorded by completing the
+    /// interview started from the address.
+    pub manual: bool,
+}
+
+/// One adult as listed at screening, with the study's eligibility verdict.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ListedAdultView {
+    pub line: u32,
+    pub name: String,
+    /// "female" / "male".
+    pub sex: String,
+    pub age: u32,
+    pub permanent: bool,
+    pub head: bool,
+    pub co_decision_maker: bool,
+    pub present: bool,
+    pub eligible: bool,
+    /// Why not eligible, in words; `None` when eligible.
+    pub why_not: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
@@ -172,6 +198,9 @@ pub struct ProposalView {
     pub text: String,
     pub households: u32,
     pub chosen_household: u32,
+    /// The adults as listed, each marked eligible or not (the override chooses among the eligible).
+    #[serde(default)]
+    pub adults: Vec<ListedAdultView>,
 }
 
 // ---- inputs ------------------------------------------------------------------------------------
@@ -405,15 +434,16 @@ impl Session {
                     Lang::Kk => format!("Келесі мекенжай: {label}."),
                     Lang::En => format!("Next address: {label}."),
                 };
-                if walk.crossed {
+                let hint = walk.crossed.then(|| pick(lang, "Перейдите на другую сторону улицы.", "Көшенің арғы бетіне өтіңіз.", "Cross to the other side of the street.").to_string());
+                if let Some(h) = &hint {
                     text.push(' ');
-                    text.push_str(pick(lang, "Перейдите на другую сторону улицы.", "Көшенің арғы бетіне өтіңіз.", "Cross to the other side of the street."));
+                    text.push_str(h);
                 }
                 let view = match self.store.address(&address.key)? {
                     Some(row) => self.address_view(&row, lang)?,
                     None => self.new_address_view(address, lang),
                 };
-                GuidanceView { kind: "approach".into(), text, address: Some(view), house: Some(address.house) }
+                GuidanceView { kind: "approach".into(), text, hint, address: Some(view), house: Some(address.house) }
             }
             Guidance::DescribeBuilding { street_ru, street_kk, house, .. } => {
                 let street = if lang == Lang::Kk { street_kk } else { street_ru };
@@ -422,7 +452,7 @@ impl Session {
                     Lang::Kk => format!("{street}, {house} ғимаратына барып, оның не екенін көрсетіңіз: жеке үй, көппәтерлі үй (кіреберістер мен пәтерлер) немесе тұрғын емес ғимарат."),
                     Lang::En => format!("Walk to {street} {house} and say what it is: a single house, an apartment block (entrances and flats) or a non-residential building."),
                 };
-                GuidanceView { kind: "describe_building".into(), text, address: None, house: Some(*house) }
+                GuidanceView { kind: "describe_building".into(), text, hint: None, address: None, house: Some(*house) }
             }
             Guidance::NeedsContinuation { .. } => GuidanceView {
                 kind: "needs_continuation".into(),
@@ -433,6 +463,7 @@ impl Session {
                     "The route has run out. Ask your supervisor for a continuation start point.",
                 )
                 .into(),
+                hint: None,
                 address: None,
                 house: None,
             },
@@ -479,7 +510,8 @@ impl Session {
             (None, Ok(d)) => (Some(d), true, None),
             (None, Err(e)) => (log.provisional(), false, if log.visits.is_empty() { None } else { Some(e.localized().get(lang.code()).to_string()) }),
         };
-        view.status = if log.closed.is_some() { "closed" } else if log.visits.is_empty() { "not_visited" } else { "open" }.into();
+        // A household screened at the address (an interview under way) counts as visited.
+        view.status = if log.closed.is_some() { "closed" } else if log.visits.is_empty() && row.screening.is_none() { "not_visited" } else { "open" }.into();
         view.disposition = disp.map(|d| d.code().to_string());
         view.disposition_label = disp.map(|d| d.label().get(lang.code()).to_string());
         view.can_close = can_close;
@@ -488,7 +520,7 @@ impl Session {
         view.proposal = match &row.screening {
             Some(s) => {
                 let doc: ScreeningDoc = from_doc("screening", s)?;
-                Some(proposal_view(&doc, lang))
+                Some(proposal_view(&doc, &fw.settings.eligibility, lang))
             }
             None => None,
         };
@@ -497,7 +529,21 @@ impl Session {
 
     /// The interim outcome codes a visit can end with, labelled.
     pub fn outcome_options(&self, lang: Lang) -> Vec<OutcomeOption> {
-        InterimCode::ALL.iter().map(|c| OutcomeOption { code: c.code(), label: c.label().get(lang.code()).to_string() }).collect()
+        InterimCode::ALL
+            .iter()
+            .map(|c| {
+                let group = match c.code() {
+                    11 | 12 => "interview",
+                    21 | 22 => "contact",
+                    31..=34 => "no_contact",
+                    41..=44 => "refusal",
+                    51..=53 => "unable",
+                    61..=66 => "ineligible",
+                    _ => "other",
+                };
+                OutcomeOption { code: c.code(), label: c.label().get(lang.code()).to_string(), group: group.into(), manual: *c != InterimCode::Complete }
+            })
+            .collect()
     }
 
     /// Reports progress on the walk and returns the route with its new guidance.
@@ -769,7 +815,45 @@ fn visit_from_input(input: &VisitInput, when: When) -> Result<Visit, SessionErro
     })
 }
 
-fn proposal_view(doc: &ScreeningDoc, lang: Lang) -> ProposalView {
+/// The listed adults with the eligibility verdict, in words.
+fn listed_adults(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Vec<ListedAdultView> {
+    let mut adults: Vec<&Adult> = doc.adults.iter().collect();
+    adults.sort_by_key(|a| a.line);
+    adults
+        .into_iter()
+        .map(|a| {
+            let min = rules.min_age;
+            let why: Vec<String> = rules
+                .check(a)
+                .into_iter()
+                .map(|w| match w {
+                    Ineligibility::Underage => match lang {
+                        Lang::Ru => format!("моложе {min} лет"),
+                        Lang::Kk => format!("{min} жасқа толмаған"),
+                        Lang::En => format!("under {min}"),
+                    },
+                    Ineligibility::NotPermanent => pick(lang, "не постоянный член домохозяйства", "үй шаруашылығының тұрақты мүшесі емес", "not a permanent member").to_string(),
+                    Ineligibility::NotHeadOrCoDecisionMaker => pick(lang, "не глава и не принимает решения вместе с главой", "басшы емес және шешімдерді басшымен бірге қабылдамайды", "neither the head nor a co-decision-maker").to_string(),
+                })
+                .collect();
+            ListedAdultView {
+                line: a.line,
+                name: a.name.clone(),
+                sex: sex_word(a.sex).into(),
+                age: a.age,
+                permanent: a.permanent,
+                head: a.head,
+                co_decision_maker: a.co_decision_maker,
+                present: a.present,
+                eligible: why.is_empty(),
+                why_not: (!why.is_empty()).then(|| why.join("; ")),
+            }
+        })
+        .collect()
+}
+
+fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> ProposalView {
+    let adults = listed_adults(doc, rules, lang);
     let households = doc.household_draw.households;
     let chosen_household = doc.household_draw.chosen;
     let chosen = doc.selection.as_ref().or(match &doc.proposal {
@@ -799,6 +883,7 @@ fn proposal_view(doc: &ScreeningDoc, lang: Lang) -> ProposalView {
                 text,
                 households,
                 chosen_household,
+                adults,
             }
         }
         (Proposal::QuotaFilled { .. }, None) => ProposalView {
@@ -811,6 +896,7 @@ fn proposal_view(doc: &ScreeningDoc, lang: Lang) -> ProposalView {
             text: pick(lang, "Квота маршрута по полу уже выполнена для всех подходящих членов (код 65, AAPOR 4.80).", "Маршрут квотасы барлық лайықты мүшелердің жынысы бойынша толған (65-код, AAPOR 4.80).", "The route's quota is full for every eligible person's sex (code 65, AAPOR 4.80).").into(),
             households,
             chosen_household,
+            adults,
         },
         _ => ProposalView {
             outcome: "no_eligible".into(),
@@ -822,6 +908,7 @@ fn proposal_view(doc: &ScreeningDoc, lang: Lang) -> ProposalView {
             text: pick(lang, "В домохозяйстве нет подходящего респондента (код 64, AAPOR 4.70).", "Үй шаруашылығында лайықты респондент жоқ (64-код, AAPOR 4.70).", "No eligible person in the household (code 64, AAPOR 4.70).").into(),
             households,
             chosen_household,
+            adults,
         },
     }
 }

@@ -5,4 +5,8 @@ export type GuidanceView = {
 /**
  * "approach", "describe_building" or "needs_continuation".
  */
-kind: string, text: string, address: AddressView | null, house: number | null, };
+kind: string, text: string, 
+/**
+ * A walking hint to show beside the address ("cross to the other side of the street").
+ */
+hint: string | null, address: AddressView | null, house: number | null, };

@@ -1,19 +1,26 @@
-// The home screen: a big "New interview" button and the interviews on this device, grouped
-// New / In progress / Completed; a tap on a row reopens it at its last question.
+// The home screen: a big "New interview" button, "My routes" when the study has random-route
+// fieldwork (the routes assigned to this device with their quota state, visits, completes and
+// appointments), and the interviews on this device, grouped New / In progress / Completed; a tap
+// on a row reopens it at its last question.
 
 import { html, nothing, type TemplateResult } from "lit-html";
 
 import type { CommandError } from "../bindings/CommandError";
 import type { InterviewSummary } from "../bindings/InterviewSummary";
 import type { Lang } from "../bindings/Lang";
+import type { MyRoutes } from "../bindings/MyRoutes";
 import type { StudyInfo } from "../bindings/StudyInfo";
 import { STRINGS, type Strings } from "../i18n";
 import { formatTimestamp, languageSwitch } from "./common";
+import { routeCard } from "./routes";
 
 export interface HomeCtx {
   s: Strings;
   lang: Lang;
   error: CommandError | null;
+  myRoutes: MyRoutes | null;
+  openRoutes(): void;
+  openRoute(id: string): void;
   setLanguage(lang: Lang): void;
   create(): void;
   open(id: string): void;
@@ -40,6 +47,7 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
       <button class="primary big new-interview" data-testid="new-interview" @click=${ctx.create}>
         <span class="plus">+</span> ${s.newInterview} <small>(${s.newInterviewIn(s.languageName)})</small>
       </button>
+      ${ctx.myRoutes?.has_fieldwork ? myRoutesEntry(ctx.myRoutes, ctx) : nothing}
       ${interviews === null
         ? html`<p>${s.loading}</p>`
         : list.length === 0
@@ -64,4 +72,20 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
             )}
     </main>
   </div>`;
+}
+
+function myRoutesEntry(mine: MyRoutes, ctx: HomeCtx): TemplateResult {
+  const { s } = ctx;
+  const appointments = mine.routes.reduce((n, r) => n + r.appointments, 0);
+  return html`<section class="my-routes-entry" data-testid="home-routes">
+    <button class="big my-routes" data-testid="my-routes" @click=${ctx.openRoutes}>
+      <span class="my-routes-title">${s.myRoutes} ›</span>
+      <span class="my-routes-sub">${s.myRoutesCount(mine.routes.length)}${appointments ? html` · <strong>${s.appointmentsDue(appointments)}</strong>` : nothing}</span>
+    </button>
+    ${mine.routes.length
+      ? html`<ul class="route-cards">
+          ${mine.routes.map((r) => html`<li>${routeCard(r, s, () => ctx.openRoute(r.id))}</li>`)}
+        </ul>`
+      : nothing}
+  </section>`;
 }

@@ -25,6 +25,8 @@ export interface InterviewCtx extends QuestionCtx {
   previous(): void;
   complete(): void;
   home(): void;
+  /** The back button's label when it does not lead to the interview list (e.g. "To the route"). */
+  backLabel?: string;
   setLanguage(lang: Lang): void;
 }
 
@@ -49,7 +51,7 @@ export function interviewScreen(screen: Screen, ctx: InterviewCtx): TemplateResu
   return html`
     <div class="screen interview ${screen.roster ? "with-roster" : ""}" data-testid="interview-screen" lang=${ctx.lang}>
       <header class="topbar">
-        <button class="secondary back" data-testid="home" @click=${ctx.home}>‹ ${s.backToList}</button>
+        <button class="secondary back" data-testid="home" @click=${ctx.home}>‹ ${ctx.backLabel ?? s.backToList}</button>
         <div class="where">
           <div class="study-title" data-testid="study-title">${screen.interview.study_title}</div>
           <div class="block-of" data-testid="block-of"><strong>${where}</strong>${block ? html` · ${block.title}` : nothing}</div>

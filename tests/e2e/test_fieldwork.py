@@ -1,0 +1,319 @@
+"""End-to-end test of random-route fieldwork in the real Dala window (tauri-driver + WebKitWebDriver).
+
+Run by tests/e2e/run.sh with its own tauri-driver, whose app opens the KMRS study on a fresh database
+(DALA_DB is that database here). The scenario follows an interviewer on a route:
+
+home -> My routes (empty: the demo draw, seed 2010) -> the first route -> an apartment block described ->
+address 1: nobody opens (31), it cannot be closed yet -> Next address -> address 2: a hard refusal
+(44) with the refuser's sex, age and reason, closed at once (AAPOR 2.112) -> Next address -> back at
+address 1: an appointment for tomorrow 18:00 (21), listed on the route -> switch to Kazakh: the route screen is in Kazakh -> address 3: someone opens, the adults are listed, the app
+proposes the respondent -> Start the interview -> the interview screen, Q113 suggests the
+respondent's line -> back lands on the route screen. Then the SQLite database is read directly:
+visits with their outcome codes, the dispositions, the fieldwork journal, the interview's cover sheet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+
+from selenium.webdriver.common.by import By
+
+from test_interview import KAZAKH_ONLY, click, current_question, db_rows, find, session, shot, text_of, tid, type_into, wait_for, wait_question
+
+DRIVER_URL = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4448")
+
+
+def attr(driver, testid: str, name: str) -> str:
+    return wait_for(lambda: driver.find_element(By.CSS_SELECTOR, tid(testid)).get_attribute(name), f"{name} of {testid}")
+
+
+def guidance(driver) -> tuple[str, str]:
+    """The guidance card's kind and its address key (approach) or house (describe_building)."""
+    g = find(driver, "guidance")
+    return g.get_attribute("data-kind"), g.get_attribute("data-key") or g.get_attribute("data-house") or ""
+
+
+def wait_guidance_change(driver, before: tuple[str, str], what: str):
+    wait_for(lambda: guidance(driver) != before, what)
+
+
+def describe_building(driver, kind: str):
+    """Fills the building form (already on screen) and confirms it."""
+    before = guidance(driver)
+    click(driver, f"building-{kind}")
+    if kind == "apartment_block":
+        type_into(driver, "entrances", "3")
+        type_into(driver, "flats-per-entrance", "20")
+    click(driver, "confirm-building")
+    wait_guidance_change(driver, before, f"the walk to go on after describing a {kind}")
+
+
+def approach(driver) -> str:
+    """Follows the guidance to the next address to approach (describing buildings on the way)."""
+    for _ in range(40):
+        kind, where = guidance(driver)
+        if kind == "approach":
+            return where
+        assert kind == "describe_building", f"unexpected guidance {kind}"
+        describe_building(driver, "single_house")
+    raise AssertionError("no address to approach after 40 buildings")
+
+
+def choose_outcome(driver, code: int):
+    click(driver, f"outcome-{code}")
+    find(driver, "visit-details")
+
+
+def test_route_walk_with_visits_refusal_and_screening():
+    driver = session(DRIVER_URL)
+    try:
+        driver.set_window_size(1280, 800)
+        # Home: the study has fieldwork, so "My routes" is there; no routes yet.
+        find(driver, "home-screen")
+        assert "Мои маршруты" in text_of(driver, "my-routes")
+        click(driver, "my-routes")
+        find(driver, "routes-screen")
+        assert "супервайзер" in text_of(driver, "no-routes"), "the empty state says routes come from the supervisor"
+        click(driver, "draw-demo")
+        cards = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("route-card")), "route cards")
+        assert len(cards) == 8, "two demo routes per city"
+        assert cards[0].get_attribute("data-id") == "almaty-R01"
+        assert "Алматы" in cards[0].text
+        assert len(driver.find_elements(By.CSS_SELECTOR, ".route-card .quota-bar")) == 16, "a women and a men bar per route"
+        shot(driver, "routes-ru.png")
+        route_id = cards[0].get_attribute("data-id")
+        cards[0].click()
+        find(driver, "route-screen")
+        assert attr(driver, "route-screen", "data-route") == route_id
+        quota = text_of(driver, "quota")
+        assert "Женщины" in quota and "Мужчины" in quota and "Нужны" in quota, quota
+
+        # The first building is an apartment block (3 entrances of 20 flats): described when the walk
+        # asks, or corrected by the interviewer when the street is listed as single houses.
+        kind, _ = guidance(driver)
+        if kind == "describe_building":
+            assert "здани" in text_of(driver, "guidance-text")
+        else:
+            click(driver, "not-single-house")
+        describe_building(driver, "apartment_block")
+
+        # Address 1: nobody opens. The visit is logged; closing needs more visits.
+        a1 = approach(driver)
+        assert "/f" in a1 and "кв." in text_of(driver, "guidance-address"), f"a flat of the block: {a1}"
+        assert text_of(driver, "guidance-address"), "the next address in big type"
+        assert not find(driver, "next-address").is_enabled(), "Next needs a visit first"
+        click(driver, "record-visit")
+        find(driver, "visit-screen")
+        assert attr(driver, "visit-screen", "data-key") == a1
+        choose_outcome(driver, 31)
+        click(driver, "evidence")
+        click(driver, "save-visit")
+        wait_for(lambda: "Визит 1 сохранён" in text_of(driver, "notice"), "visit 1 saved")
+        assert attr(driver, "address-status", "data-status") == "open"
+        assert text_of(driver, "shortfall"), "what closing still needs"
+        assert not find(driver, "close-address").is_enabled(), "no final non-response before the minimum visits"
+        assert attr(driver, "disposition", "data-code") == "2.24", "provisional: no one at residence"
+        click(driver, "back-route")
+        find(driver, "route-screen")
+        click(driver, "next-address")
+        wait_for(lambda: guidance(driver)[1] != a1, "the walk to move on")
+
+        # Address 2: a hard refusal, closed at once.
+        a2 = approach(driver)
+        click(driver, "record-visit")
+        wait_for(lambda: attr(driver, "visit-screen", "data-key") == a2, "the visit screen of address 2")
+        choose_outcome(driver, 44)
+        click(driver, "refuser-sex-female")
+        type_into(driver, "refuser-age", "45")
+        type_into(driver, "refusal-reason", "Нет времени, не доверяет опросам")
+        click(driver, "save-visit")
+        find(driver, "notice")
+        wait_for(lambda: find(driver, "close-address").is_enabled(), "a hard refusal may close at once")
+        click(driver, "close-address")
+        wait_for(lambda: attr(driver, "address-status", "data-status") == "closed", "address 2 closed")
+        assert attr(driver, "disposition", "data-code") == "2.112"
+        click(driver, "back-route")
+        find(driver, "route-screen")
+        click(driver, "next-address")
+        wait_for(lambda: guidance(driver)[1] != a2, "the walk to move on")
+        a3 = approach(driver)
+
+        # Back at address 1 later: someone answers, the person is out; an appointment for tomorrow 18:00.
+        row1 = [r for r in driver.find_elements(By.CSS_SELECTOR, tid("address-row")) if r.get_attribute("data-key") == a1][0]
+        row1.click()
+        wait_for(lambda: attr(driver, "visit-screen", "data-key") == a1, "the visit screen of address 1")
+        choose_outcome(driver, 21)
+        tomorrow = driver.find_elements(By.CSS_SELECTOR, '[data-testid^="appt-day-"]')[1]
+        day = tomorrow.get_attribute("data-testid").removeprefix("appt-day-")
+        tomorrow.click()
+        click(driver, "appt-time-18:00")
+        shot(driver, "visit-details-ru.png")
+        click(driver, "save-visit")
+        wait_for(lambda: "Визит 2 сохранён" in text_of(driver, "notice"), "visit 2 saved")
+        shot(driver, "visit-ru.png")
+        assert "18:00" in text_of(driver, "visit-list")
+        click(driver, "back-route")
+        find(driver, "route-screen")
+        assert "18:00" in text_of(driver, "appointments"), "the appointment is listed on the route"
+        assert text_of(driver, "route-appointments").startswith("1"), "one appointment on the route"
+        rows = {r.get_attribute("data-key"): r for r in driver.find_elements(By.CSS_SELECTOR, tid("address-row"))}
+        assert rows[a1].get_attribute("data-status") == "open"
+        assert rows[a2].get_attribute("data-status") == "closed" and rows[a2].get_attribute("data-disposition") == "2.112"
+        shot(driver, "route-ru.png")
+
+        # Kazakh: the route screen is worded in Kazakh, the data stays.
+        ru_address = text_of(driver, "guidance-address")
+        click(driver, "lang-kk")
+        wait_for(lambda: text_of(driver, "guidance-address") != ru_address, "the address in Kazakh")
+        card = text_of(driver, "guidance")
+        assert "келесі мекенжай" in card.lower() and "Баруды жазу" in card, card
+        assert "үй" in text_of(driver, "guidance-address")
+        assert KAZAKH_ONLY & set(text_of(driver, "quota")), text_of(driver, "quota")
+        assert "Барылған мекенжайлар" in text_of(driver, "address-list")
+        assert driver.execute_script("return document.documentElement.lang") == "kk"
+        shot(driver, "route-kk.png")
+
+        # Address 3: someone opens; the household's adults are listed and the app proposes.
+        click(driver, "record-visit")
+        wait_for(lambda: attr(driver, "visit-screen", "data-key") == a3, "the visit screen of address 3")
+        click(driver, "someone-opened")
+        find(driver, "screening-screen")
+        type_into(driver, "adult-1-name", "Ерлан")
+        type_into(driver, "adult-1-age", "52")
+        click(driver, "adult-1-sex-male")
+        click(driver, "adult-1-head")
+        click(driver, "add-adult")
+        type_into(driver, "adult-2-name", "Айгуль")
+        type_into(driver, "adult-2-age", "48")
+        click(driver, "adult-2-sex-female")
+        click(driver, "adult-2-co")
+        click(driver, "add-adult")
+        type_into(driver, "adult-3-name", "Дана")
+        type_into(driver, "adult-3-age", "16")
+        click(driver, "adult-3-sex-female")
+        shot(driver, "screening-form-kk.png")
+        click(driver, "select-respondent")
+        find(driver, "proposal")
+        assert attr(driver, "proposal", "data-outcome") == "respondent"
+        line = int(attr(driver, "proposal", "data-line"))
+        assert line in (1, 2), "an eligible adult is proposed"
+        name = {1: "Ерлан", 2: "Айгуль"}[line]
+        assert name in text_of(driver, "proposal-name")
+        assert KAZAKH_ONLY & set(text_of(driver, "proposal-text")), text_of(driver, "proposal-text")
+        assert "сәйкес емес" in text_of(driver, "listed-3"), "a 16-year-old is not eligible"
+        shot(driver, "screening-kk.png")
+
+        # The interview starts; Q113 (the respondent's line) is suggested when it comes up.
+        click(driver, "start-interview")
+        find(driver, "interview-screen")
+        assert "Маршрутқа" in text_of(driver, "home"), "back leads to the route"
+        click(driver, "block-1")
+        wait_question(driver, "Q101")
+        walk_roster_to_q113(driver, {1: ("Ерлан", 1, 1, "1958"), 2: ("Айгуль", 2, 2, "1962")})
+        suggestion = text_of(driver, "prefill")
+        assert str(line) in suggestion, f"Q113 suggests line {line}: {suggestion}"
+        click(driver, "home")
+        find(driver, "route-screen")
+        row3 = wait_for(lambda: [r for r in driver.find_elements(By.CSS_SELECTOR, tid("address-row")) if r.get_attribute("data-key") == a3], "address 3 listed")[0]
+        assert "Сұхбат басталды" in row3.text, row3.text
+        assert row3.get_attribute("data-status") == "open", "a screened household counts as visited"
+        assert find(driver, "next-address").is_enabled(), "the walk may go on while the interview is under way"
+
+        # Tablet portrait: the guidance and Next are reachable and large.
+        driver.set_window_size(800, 1280)
+        time.sleep(0.5)
+        shot(driver, "route-portrait-kk.png")
+        height = driver.execute_script("return window.innerHeight")
+        for testid in ("record-visit", "next-address", "lang-ru"):
+            rect = find(driver, testid).rect
+            assert rect["y"] + rect["height"] <= height + 1 and rect["height"] >= 44, f"{testid}: {rect}"
+
+        # What the database holds.
+        visits = db_rows("SELECT address_key, n, outcome FROM visits ORDER BY address_key, n")
+        assert (a1, 1, 31) in visits and (a1, 2, 21) in visits and (a2, 1, 44) in visits, visits
+        appointment = json.loads(db_rows("SELECT visit FROM visits WHERE address_key = ? AND n = 2", a1)[0][0])["appointment"]
+        assert appointment.startswith(f"{day}T18:00"), appointment
+        refusal = json.loads(db_rows("SELECT visit FROM visits WHERE address_key = ?", a2)[0][0])
+        assert refusal["refuser"] == {"sex": "female", "approximate_age": 45}, refusal
+        assert refusal["reason"].startswith("Нет времени"), refusal
+        assert json.loads(db_rows("SELECT visit FROM visits WHERE address_key = ?", a1)[0][0])["evidence_of_occupancy"] is True
+        dispositions = dict(db_rows("SELECT key, disposition FROM addresses"))
+        assert dispositions[a2] == "2.112" and dispositions[a1] is None, dispositions  # a1 is still open
+        (interview_id, screening) = db_rows("SELECT interview_id, screening FROM addresses WHERE key = ?", a3)[0]
+        assert interview_id and json.loads(screening)["proposal"]["outcome"] == "respondent"
+        kinds = {k for (k,) in db_rows("SELECT kind FROM field_journal")}
+        for kind in ("routes_drawn", "route_assigned", "walk_building", "visit_logged", "address_closed", "walk_next", "household_screened", "interview_started"):
+            assert kind in kinds, (kind, kinds)
+        answers = {q: json.loads(v) for q, v in db_rows("SELECT question, value FROM answers WHERE interview_id = ? AND roster = ''", interview_id)}
+        assert answers.get("Q001") == 1 and answers.get("Q002") == route_id, answers
+        assert db_rows("SELECT language FROM interviews WHERE id = ?", interview_id)[0][0] == "kk"
+    finally:
+        driver.quit()
+
+
+def walk_roster_to_q113(driver, members: dict[int, tuple[str, int, int, str]]):
+    """Answers the household roster until Q113: Q101 = number of members, then per member its name,
+    relationship, sex and year of birth from `members`, 'lives here' and 'decides with the head' for
+    the spouse, and the first option elsewhere."""
+    type_into(driver, "num-input", str(len(members)))
+    click(driver, "next")
+    def position() -> tuple[str, int]:
+        current = driver.find_elements(By.CSS_SELECTOR, ".roster-row.current")
+        return current_question(driver), int(current[0].get_attribute("data-testid").rsplit("-", 1)[1]) if current else 0
+
+    for _ in range(80):
+        at = wait_for(position, "the current question")
+        qid, row = at
+        if qid == "Q113":
+            return
+        name, relation, sex, year = members.get(row, ("", 1, 1, "1980"))
+        if qid == "Q102":
+            type_into(driver, "text-input", name)
+        elif qid == "Q103":
+            click(driver, f"option-{relation}")
+        elif qid == "Q104":
+            click(driver, f"option-{sex}")
+        elif qid == "Q105":
+            type_into(driver, "num-input", year)
+        elif qid in ("Q110", "Q112"):
+            click(driver, "option-1")
+        else:
+            options = driver.find_elements(By.CSS_SELECTOR, '[data-testid^="option-"]')
+            if options and not driver.find_elements(By.CSS_SELECTOR, ".option.selected"):
+                options[0].click()
+        for _attempt in range(3):  # a warning keeps "Next" on the question once
+            click(driver, "next")
+            try:
+                wait_for(lambda: position() != at, "the next question", 2)
+                break
+            except AssertionError:
+                if driver.find_elements(By.CSS_SELECTOR, tid("rule-error")):
+                    raise AssertionError(f"{qid} row {row}: {text_of(driver, 'rule-error')}")
+    raise AssertionError(f"Q113 not reached (at {current_question(driver)})")
+
+
+def main() -> int:
+    tests = [(name, fn) for name, fn in globals().items() if name.startswith("test_") and callable(fn)]
+    passed = failed = 0
+    for name, fn in tests:
+        started = time.monotonic()
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - report every failure and go on
+            failed += 1
+            print(f"FAIL {name} ({time.monotonic() - started:.1f}s)")
+            traceback.print_exc()
+        else:
+            passed += 1
+            print(f"ok   {name} ({time.monotonic() - started:.1f}s)")
+        sys.stdout.flush()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

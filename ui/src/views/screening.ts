@@ -1,0 +1,206 @@
+// Screening and respondent selection at the door: the interviewer lists the household's adults
+// (name, sex, age, permanent member, head, co-decision-maker, at home now) and the number of
+// households at the address; the session applies eligibility and the route's gender quota and
+// proposes the respondent (interview now, or an appointment), or says "quota filled" / "no
+// eligible person". "Start the interview" opens the interview with the respondent's line in Q113.
+// Choosing someone else needs a reason and is flagged for the supervisor.
+
+import { html, nothing, type TemplateResult } from "lit-html";
+
+import type { AddressView } from "../bindings/AddressView";
+import type { AdultInput } from "../bindings/AdultInput";
+import type { ProposalView } from "../bindings/ProposalView";
+import { chips, errorBox, fieldTopbar, numberField, textField, toggle, wholeNumber, type FieldBase } from "./field-common";
+
+export interface AdultDraft {
+  name: string;
+  sex: "female" | "male" | null;
+  age: string;
+  permanent: boolean;
+  head: boolean;
+  co: boolean;
+  present: boolean;
+}
+
+export interface ScreeningForm {
+  households: string;
+  adults: AdultDraft[];
+  /** The list is being edited (no proposal yet, or "Change the list"). */
+  editing: boolean;
+  overrideOpen: boolean;
+  overrideLine: number | null;
+  overrideReason: string;
+}
+
+export function emptyAdult(): AdultDraft {
+  return { name: "", sex: null, age: "", permanent: true, head: false, co: false, present: true };
+}
+
+/** The form for an address: its last listing when it was screened, else one empty adult. */
+export function screeningFormFor(a: AddressView): ScreeningForm {
+  const p = a.proposal;
+  const adults: AdultDraft[] = p?.adults.length
+    ? p.adults.map((x) => ({
+        name: x.name,
+        sex: x.sex === "female" || x.sex === "male" ? x.sex : null,
+        age: String(x.age),
+        permanent: x.permanent,
+        head: x.head,
+        co: x.co_decision_maker,
+        present: x.present,
+      }))
+    : [emptyAdult()];
+  return { households: String(p?.households ?? 1), adults, editing: !p, overrideOpen: false, overrideLine: null, overrideReason: "" };
+}
+
+export interface ScreeningCtx extends FieldBase {
+  form: ScreeningForm;
+  back(): void;
+  submit(adults: AdultInput[], households: number): void;
+  start(overrideLine: number | null, overrideReason: string | null): void;
+}
+
+function adultInputs(f: ScreeningForm): AdultInput[] | null {
+  const out: AdultInput[] = [];
+  for (const [i, a] of f.adults.entries()) {
+    const age = wholeNumber(a.age);
+    if (!a.name.trim() || a.sex === null || age === null || age > 120) return null;
+    out.push({ line: i + 1, name: a.name.trim(), sex: a.sex, age, permanent: a.permanent, head: a.head, co_decision_maker: a.co, present: a.present });
+  }
+  return out.length ? out : null;
+}
+
+export function screeningScreen(a: AddressView, ctx: ScreeningCtx): TemplateResult {
+  const { s } = ctx;
+  const showForm = ctx.form.editing || !a.proposal;
+  return html`<div class="screen screening" data-testid="screening-screen" data-key=${a.key} lang=${ctx.lang}>
+    ${fieldTopbar(ctx, { label: s.backToAddress, go: ctx.back, testid: "back-address" }, s.screeningTitle, a.label)}
+    <main class="field-body">
+      ${errorBox(ctx)} ${showForm ? listForm(ctx) : result(a, a.proposal!, ctx)}
+    </main>
+  </div>`;
+}
+
+function listForm(ctx: ScreeningCtx): TemplateResult {
+  const { s } = ctx;
+  const f = ctx.form;
+  const redraw = () => ctx.redraw();
+  const setAdult = (i: number, patch: Partial<AdultDraft>) => {
+    Object.assign(f.adults[i], patch);
+    redraw();
+  };
+  const adults = adultInputs(f);
+  const households = wholeNumber(f.households, 1);
+  return html`<section class="screening-form" data-testid="screening-form">
+    <div class="form-row">
+      ${numberField(s.householdsAtAddress, f.households, (v) => {
+        f.households = v;
+        redraw();
+      }, "households", 1)}
+      <p class="hint">${s.severalHouseholds}</p>
+    </div>
+    <h2>${s.adultsTitle}</h2>
+    <ol class="adult-cards">
+      ${f.adults.map(
+        (x, i) => html`<li class="adult-card" data-testid="adult-${i + 1}">
+          <div class="adult-head">
+            <span class="row-number">${i + 1}</span>
+            ${textField(s.name, x.name, (v) => setAdult(i, { name: v }), `adult-${i + 1}-name`, true)}
+            ${numberField(s.age, x.age, (v) => setAdult(i, { age: v }), `adult-${i + 1}-age`)}
+            ${f.adults.length > 1
+              ? html`<button class="secondary remove-adult" data-testid="adult-${i + 1}-remove" aria-label=${s.remove}
+                  @click=${() => {
+                    f.adults.splice(i, 1);
+                    redraw();
+                  }}>× ${s.remove}</button>`
+              : nothing}
+          </div>
+          <div class="toggles">
+            ${chips(
+              [
+                ["female", s.female],
+                ["male", s.male],
+              ],
+              x.sex,
+              (v) => setAdult(i, { sex: v as "female" | "male" }),
+              `adult-${i + 1}-sex`,
+            )}
+            ${toggle(s.permanentMember, x.permanent, (v) => setAdult(i, { permanent: v }), `adult-${i + 1}-permanent`)}
+            ${toggle(s.headOfHousehold, x.head, (v) => setAdult(i, { head: v }), `adult-${i + 1}-head`)}
+            ${toggle(s.coDecisionMaker, x.co, (v) => setAdult(i, { co: v }), `adult-${i + 1}-co`)}
+            ${toggle(s.atHomeNow, x.present, (v) => setAdult(i, { present: v }), `adult-${i + 1}-present`)}
+          </div>
+        </li>`,
+      )}
+    </ol>
+    <button class="secondary add-adult" data-testid="add-adult"
+      @click=${() => {
+        f.adults.push(emptyAdult());
+        redraw();
+      }}>+ ${s.addAdult}</button>
+    ${adults === null ? html`<p class="hint">${s.fillEveryAdult}</p>` : nothing}
+    <button class="primary big" data-testid="select-respondent" ?disabled=${adults === null || households === null}
+      @click=${() => adults && households !== null && ctx.submit(adults, households)}>${s.selectRespondent}</button>
+  </section>`;
+}
+
+function result(a: AddressView, p: ProposalView, ctx: ScreeningCtx): TemplateResult {
+  const { s } = ctx;
+  const f = ctx.form;
+  const set = (patch: Partial<ScreeningForm>) => {
+    Object.assign(f, patch);
+    ctx.redraw();
+  };
+  const started = a.interview_id !== null;
+  const others = p.adults.filter((x) => x.eligible && x.line !== p.line);
+  const reasonOk = f.overrideReason.trim() !== "";
+  return html`<section class="proposal outcome-${p.outcome}" data-testid="proposal" data-outcome=${p.outcome} data-line=${p.line ?? ""}
+      data-action=${p.action ?? ""}>
+      <div class="guidance-label">${s.proposalTitle}</div>
+      ${p.name ? html`<h1 class="proposal-name" data-testid="proposal-name">${p.name} <span class="line">(${s.row} ${p.line})</span></h1>` : nothing}
+      <p class="proposal-text" data-testid="proposal-text">${p.text}</p>
+      ${p.households > 1 ? html`<p class="hint" data-testid="household-drawn">${s.householdDrawn(p.chosen_household, p.households)}</p>` : nothing}
+      ${p.flagged ? html`<p class="flag" data-testid="flagged">${s.flagged}</p>` : nothing}
+      <div class="guidance-actions">
+        ${started
+          ? html`<button class="primary big" data-testid="open-interview" @click=${() => ctx.start(null, null)}>${s.openInterview}</button>`
+          : p.outcome === "respondent"
+            ? html`<button class="${p.action === "appointment" ? "secondary" : "primary big"}" data-testid="start-interview"
+                @click=${() => ctx.start(null, null)}>${s.startInterview}</button>`
+            : nothing}
+        ${started ? nothing : html`<button class="secondary" data-testid="list-again" @click=${() => set({ editing: true })}>${s.listAgain}</button>`}
+      </div>
+    </section>
+    <section class="listed" data-testid="listed-adults">
+      <h2>${s.adultsTitle}</h2>
+      <table class="adults-table">
+        <tbody>
+          ${p.adults.map(
+            (x) => html`<tr class="${x.eligible ? "eligible" : "not-eligible"} ${x.line === p.line ? "chosen" : ""}" data-testid="listed-${x.line}">
+              <td class="row-number">${x.line}</td>
+              <td><strong>${x.name}</strong></td>
+              <td class="nowrap">${x.sex === "female" ? s.female : s.male}, ${x.age}</td>
+              <td>${x.eligible ? html`<span class="ok">${s.eligible}</span>` : html`<span class="err">${s.notEligible}</span>: ${x.why_not}`}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </section>
+    ${!started && others.length
+      ? html`<section class="override" data-testid="override">
+          ${f.overrideOpen
+            ? html`<h2>${s.overrideTitle}</h2>
+                <p class="hint">${s.overrideHint}</p>
+                ${chips(
+                  others.map((x) => [x.line, `${x.line}. ${x.name}`] as [number, string]),
+                  f.overrideLine,
+                  (line) => set({ overrideLine: line }),
+                  "override-line",
+                )}
+                <div class="form-row">${textField(s.overrideReason, f.overrideReason, (v) => set({ overrideReason: v }), "override-reason", true)}</div>
+                <button class="primary" data-testid="start-override" ?disabled=${f.overrideLine === null || !reasonOk}
+                  @click=${() => f.overrideLine !== null && reasonOk && ctx.start(f.overrideLine, f.overrideReason.trim())}>${s.startOverride}</button>`
+            : html`<button class="secondary" data-testid="override-open" @click=${() => set({ overrideOpen: true })}>${s.overrideTitle}</button>`}
+        </section>`
+      : nothing}`;
+}
