@@ -273,7 +273,7 @@ pub fn report(study: &Path, dbs: &[PathBuf], as_json: bool, all_routes: bool, la
         Ok(f) => f,
         Err(f) => return f.exit(),
     };
-    print_report(&merged.report, &fw, all_routes, lang);
+    print_report(&merged.report, &fw, if all_routes { RouteList::All } else { RouteList::Worked }, lang);
     ExitCode::SUCCESS
 }
 
@@ -281,8 +281,16 @@ fn pct(x: Option<f64>) -> String {
     x.map_or_else(|| "—".to_string(), |v| format!("{:.1} %", v * 100.0))
 }
 
+/// Which routes the text report lists.
+#[derive(Clone, Copy, PartialEq)]
+pub enum RouteList {
+    None,
+    Worked,
+    All,
+}
+
 /// The report as text tables.
-pub fn print_report(r: &FieldReport, fw: &Fieldwork, all_routes: bool, lang: Lang) {
+pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: Lang) {
     println!(
         "{}",
         say(
@@ -306,7 +314,7 @@ pub fn print_report(r: &FieldReport, fw: &Fieldwork, all_routes: bool, lang: Lan
         let name = fw.settings.city(&c.city).map(|s| s.name.get(lang.code()).to_string()).unwrap_or_else(|| c.city.clone());
         println!("{:<12} {:>9} {:>7} {:>9} {:>7} {:>9}", name, c.completes, c.female, c.target_female, c.male, c.target_male);
     }
-    let worked: Vec<_> = r.routes.iter().filter(|x| all_routes || x.addresses > 0).collect();
+    let worked: Vec<_> = r.routes.iter().filter(|x| routes == RouteList::All || (routes == RouteList::Worked && x.addresses > 0)).collect();
     if worked.is_empty() {
         return;
     }

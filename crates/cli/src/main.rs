@@ -104,13 +104,14 @@ enum Command {
     },
     /// Simulate the fieldwork of a study: one database per device, as real fieldwork would leave.
     Simulate {
+        /// The study folder with its fieldwork settings, e.g. schema/kmrs-2010.
         #[arg(long)]
         study: PathBuf,
         /// The seed of every random choice (a whole number).
         #[arg(long, allow_hyphen_values = true)]
         seed: String,
         /// Number of devices (interviewers); routes are assigned to them round-robin.
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 25)]
         devices: u32,
         /// Share of the study's plan to simulate (0 < x <= 1): the number of routes per city.
         #[arg(long, default_value_t = 1.0)]
@@ -131,6 +132,7 @@ enum Command {
 enum RoutesCommand {
     /// Draw a city's routes: seeded and reproducible (the same seed gives the same output).
     Draw {
+        /// The study folder with its fieldwork settings, e.g. schema/kmrs-2010.
         #[arg(long)]
         study: PathBuf,
         #[arg(long)]
@@ -156,6 +158,7 @@ enum RoutesCommand {
 enum QuotaCommand {
     /// The allocation of each city's gender targets to per-route cells.
     Plan {
+        /// The study folder with its fieldwork settings, e.g. schema/kmrs-2010.
         #[arg(long)]
         study: PathBuf,
         #[arg(long)]

@@ -90,7 +90,8 @@ pub fn fill(session: &mut Session, id: &str, members: usize, overrides: &dyn Fn(
 }
 
 /// [`fill`] with the time of each answer and confirmation taken from `now` (called once per
-/// stored change): a simulation passes its own clock so that even the stored times replay.
+/// attempted answer and per confirmation): a simulation passes its own clock so that even the stored
+/// times replay.
 pub fn fill_at(session: &mut Session, id: &str, members: usize, overrides: &dyn Fn(&AnswerKey) -> Option<Json>, now: &dyn Fn() -> DateTime<Utc>) -> Result<FillReport, SessionError> {
     let mut report = FillReport::default();
     let mut skipped: HashSet<Slot> = HashSet::new();

@@ -35,7 +35,7 @@ use super::household::{generic_questions, override_for, pick, CityProfile, Gener
 /// "no one opened" ≈ 40 % of the non-interviews (see `docs/simulator.md`).
 mod calibration {
     /// Households that refuse outright (hard refusal, 44: closes at once) and softly (41: call-backs).
-    pub const HARD: f64 = 0.13;
+    pub const HARD: f64 = 0.12;
     pub const SOFT: f64 = 0.21;
     /// At a later contact a soft refusal converts, or hardens.
     pub const CONVERT: f64 = 0.25;
@@ -270,13 +270,13 @@ fn schedule(dev: &mut Dev, runs: &mut [RouteRun], start: NaiveDateTime) -> Resul
         let mut next_new = working_hours(clock, &mut rng);
         if walk.is_some() && walked.is_some() && walk != walked && next_new.date() == clock.date() {
             // A new street: from the next morning.
-            next_new = at(clock.date() + Duration::days(1), 10, rng.random_range(0..30));
+            next_new = morning(&mut rng, clock.date() + Duration::days(1));
         }
         // Near the end of a route the interviewer opens only as many new addresses as the cell still
         // seems to need (about two and a half per interview), and waits for the call-backs.
         let need = walk.map_or(u32::MAX, |w| if runs[w].started { (runs[w].remaining * 5).div_ceil(2).max(2) } else { u32::MAX });
         if next_new.date() == day.0 && day.1 >= day.2.min(need) {
-            next_new = at(next_new.date() + Duration::days(1), 10, rng.random_range(0..30));
+            next_new = morning(&mut rng, next_new.date() + Duration::days(1));
         }
         let next_call = runs
             .iter()
@@ -297,8 +297,11 @@ fn schedule(dev: &mut Dev, runs: &mut [RouteRun], start: NaiveDateTime) -> Resul
             }
             (_, Some((t, r, i))) => {
                 let (_, key) = runs[r].pending.remove(i);
-                // A call-back delayed past the evening moves to the next day at the same hour.
-                let t = if t.time() > NaiveTime::from_hms_opt(21, 30, 0).expect("valid") { at(t.date() + Duration::days(1), 18, rng.random_range(0..50)) } else { t };
+                // A call-back delayed past 21:30 (the interviewer was busy) moves to the next evening.
+                if t.time() > NaiveTime::from_hms_opt(21, 30, 0).expect("valid") {
+                    runs[r].pending.push((at(t.date() + Duration::days(1), 18, rng.random_range(0..50)), key));
+                    continue;
+                }
                 let after = runs[r].call_back(dev, &key, t)?;
                 let done = runs[r].finish(dev, &key, after, t)?;
                 clock = done + Duration::minutes(rng.random_range(3..=10));
@@ -700,14 +703,19 @@ impl RouteRun {
     }
 }
 
-/// New addresses are approached between 10:00 and 20:30.
+/// When the interviewer starts walking on a day: from 10:00, some days later.
+fn morning(rng: &mut ChaCha20Rng, d: NaiveDate) -> NaiveDateTime {
+    at(d, pick(rng, &[(10, 0.35), (11, 0.25), (12, 0.15), (13, 0.15), (14, 0.10)]), rng.random_range(0..60))
+}
+
+/// New addresses are approached between the morning start and 20:30.
 fn working_hours(t: NaiveDateTime, rng: &mut ChaCha20Rng) -> NaiveDateTime {
     let open = NaiveTime::from_hms_opt(10, 0, 0).expect("valid");
     let close = NaiveTime::from_hms_opt(20, 30, 0).expect("valid");
     if t.time() < open {
-        at(t.date(), 10, 0)
+        morning(rng, t.date())
     } else if t.time() > close {
-        at(t.date() + Duration::days(1), 10, rng.random_range(0..30))
+        morning(rng, t.date() + Duration::days(1))
     } else {
         t
     }

@@ -21,7 +21,7 @@ use dala_fieldwork::draw::route_id;
 use dala_questionnaire::Lang;
 use serde_json::json;
 
-use crate::fieldcmd::{fieldwork_of, merged_report, parse_seed, print_report, say, Failure};
+use crate::fieldcmd::{fieldwork_of, merged_report, parse_seed, print_report, say, Failure, RouteList};
 use device::{simulate_device, DeviceStats, Shared};
 
 /// The non-interviews among the eligible and unknown cases (E + U − I), split as the KMRS report
@@ -169,8 +169,15 @@ fn run_inner(study: &Path, seed: &str, devices: u32, scale: f64, out: &Path, thr
             format!("Simulation: seed {seed}, {devices} devices ({workers} threads), scale {scale}, {} routes; databases in {}", all.len(), out.display()),
         )
     );
-    print_report(report, &fieldwork, false, lang);
-    let kk: Vec<String> = cities.iter().map(|c| format!("{} {:.1} %", c["city"].as_str().unwrap_or(""), c["kazakh_share"].as_f64().unwrap_or(0.0) * 100.0)).collect();
+    print_report(report, &fieldwork, RouteList::None, lang);
+    let kk: Vec<String> = cities
+        .iter()
+        .map(|c| {
+            let id = c["city"].as_str().unwrap_or("");
+            let name = fieldwork.settings.city(id).map_or(id.to_string(), |s| s.name.get(lang.code()).to_string());
+            format!("{name} {:.1} %", c["kazakh_share"].as_f64().unwrap_or(0.0) * 100.0)
+        })
+        .collect();
     println!(
         "{}",
         say(
