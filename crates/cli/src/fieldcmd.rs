@@ -157,6 +157,23 @@ fn routes_draw_inner(study: &Path, city: &str, seed: &str, routes: Option<u32>, 
     Ok(())
 }
 
+/// `dala routes assign`.
+pub fn routes_assign(study: &Path, db: &Path, to: &str, routes: &[String], lang: Lang) -> ExitCode {
+    if !db.is_file() {
+        let d = db.display();
+        return Failure::usage(say(lang, format!("Нет базы данных {d}."), format!("{d} дерекқоры жоқ."), format!("There is no database {d}."))).exit();
+    }
+    let result = Session::open(study, db).and_then(|mut s| s.assign_routes(routes, Some(to), When::now()));
+    match result {
+        Ok(()) => {
+            let n = routes.len();
+            println!("{}", say(lang, format!("Маршрутов назначено {to}: {n}."), format!("{to} үшін {n} маршрут тағайындалды."), format!("{n} route(s) assigned to {to}.")));
+            ExitCode::SUCCESS
+        }
+        Err(e) => Failure { code: if matches!(e, SessionError::Store(dala_store::StoreError::NoRoute(_))) { 2 } else { 1 }, message: e.message(lang) }.exit(),
+    }
+}
+
 /// `dala quota plan`.
 pub fn quota_plan(study: &Path, as_json: bool, lang: Lang) -> ExitCode {
     let fw = match fieldwork_of(study, lang) {

@@ -152,6 +152,20 @@ enum RoutesCommand {
         #[arg(long)]
         db: Option<PathBuf>,
     },
+    /// Assign stored routes to an interviewer (or device) in a database: the device then knows its
+    /// routes and quota cells offline.
+    Assign {
+        #[arg(long)]
+        study: PathBuf,
+        #[arg(long)]
+        db: PathBuf,
+        /// The interviewer or device id.
+        #[arg(long)]
+        to: String,
+        /// Route ids, e.g. almaty-R01 almaty-R02.
+        #[arg(required = true)]
+        routes: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -200,6 +214,7 @@ fn main() -> ExitCode {
         Command::Interview { study, db, script, json, ack, interview } => script::run(&study, &db, &script, json, ack, interview.as_deref(), lang),
         Command::Bench { study, members, dir, json } => bench::run(&study, &members, dir.as_deref(), json, lang),
         Command::Routes { command: RoutesCommand::Draw { study, city, seed, routes, weighted, json, db } } => fieldcmd::routes_draw(&study, &city, &seed, routes, weighted, json, db.as_deref(), lang),
+        Command::Routes { command: RoutesCommand::Assign { study, db, to, routes } } => fieldcmd::routes_assign(&study, &db, &to, &routes, lang),
         Command::Quota { command: QuotaCommand::Plan { study, json } } => fieldcmd::quota_plan(&study, json, lang),
         Command::Report { db, study, json, all_routes } => fieldcmd::report(&study.unwrap_or_else(fieldcmd::default_study), &db, json, all_routes, lang),
         Command::Simulate { study, seed, devices, scale, out, threads, json } => simulate::run(&study, &seed, devices, scale, &out, threads, json, lang),

@@ -287,3 +287,28 @@ fn bad_simulate_and_report_arguments_exit_2() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("табылмады"));
     assert!(!missing.exists(), "a report never creates a database");
 }
+
+#[test]
+fn routes_drawn_into_a_device_database_can_be_assigned_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("device.sqlite");
+    let study = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schema/kmrs-2010");
+    let dala = || {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_dala"));
+        c.env("LANG", "C");
+        c
+    };
+    let out = dala().args(["routes", "draw", "--city", "karaganda", "--seed", "5", "--routes", "3", "--study"]).arg(&study).arg("--db").arg(&db).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = dala().args(["--lang", "ru", "routes", "assign", "--to", "int-03", "--study"]).arg(&study).arg("--db").arg(&db).args(["karaganda-R01", "karaganda-R03"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("int-03"));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = conn.query_row("SELECT count(*) FROM routes WHERE assigned_to = 'int-03'", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 2);
+    let out = dala().args(["--lang", "kk", "routes", "assign", "--to", "x", "--study"]).arg(&study).arg("--db").arg(&db).arg("karaganda-R09").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("маршруты бұл дерекқорда табылмады"), "{}", String::from_utf8_lossy(&out.stderr));
+    let n: i64 = conn.query_row("SELECT count(*) FROM routes WHERE assigned_to IS NOT NULL", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 2, "a failed assignment changes nothing");
+}

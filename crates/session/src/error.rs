@@ -70,6 +70,8 @@ impl SessionError {
             SessionError::Study(_) => "study_invalid",
             SessionError::Io(_) => "io",
             SessionError::Store(StoreError::TooNew { .. }) => "database_too_new",
+            SessionError::Store(StoreError::NoRoute(_)) => "no_route",
+            SessionError::Store(StoreError::RoutesInUse(_)) => "routes_in_use",
             SessionError::Store(_) => "database",
             SessionError::Answer(_) => "answer_refused",
             SessionError::NoInterview(_) => "no_interview",
@@ -132,6 +134,16 @@ impl SessionError {
                 format!("База данных создана более новой версией Dala (схема {found}, эта версия понимает {supported}). Обновите программу; данные не изменены."),
                 format!("Дерекқор Dala-ның жаңарақ нұсқасымен жасалған (схема {found}, бұл нұсқа {supported} дейін түсінеді). Бағдарламаны жаңартыңыз; деректер өзгертілмеді."),
                 format!("The database was written by a newer Dala (schema {found}; this version reads up to {supported}). Update the program; the data was not changed."),
+            ),
+            SessionError::Store(StoreError::NoRoute(r)) => (
+                format!("Маршрут {r} не найден в этой базе данных."),
+                format!("{r} маршруты бұл дерекқорда табылмады."),
+                format!("Route {r} is not in this database."),
+            ),
+            SessionError::Store(StoreError::RoutesInUse(c)) => (
+                format!("Маршруты города {c} уже используются (есть посещённые адреса): повторный отбор потерял бы данные."),
+                format!("{c} қаласының маршруттары қолданыста (барылған мекенжайлар бар): қайта іріктеу деректерді жоғалтады."),
+                format!("The routes of {c} are in use (addresses were visited): drawing them again would lose fieldwork."),
             ),
             SessionError::Store(e) => (
                 format!("Ошибка базы данных, ответ не сохранён: {e}"),
