@@ -150,6 +150,12 @@ pub fn fieldwork_screen(state: State<'_, AppState>, key: String, adults: Vec<Adu
     state.session(ui_lang)?.screen_household(&key, &adults, households, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
 }
 
+/// Sets the agreed time of the appointment the last visit ended with ("2010-10-21T18:30").
+#[tauri::command(rename_all = "snake_case")]
+pub fn fieldwork_set_appointment(state: State<'_, AppState>, key: String, appointment: String, ui_lang: Lang) -> Reply<AddressView> {
+    state.session(ui_lang)?.set_appointment(&key, &appointment, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+}
+
 /// Starts (or reopens) the interview of the address's selected respondent, in `lang`.
 #[tauri::command(rename_all = "snake_case")]
 pub fn fieldwork_start_interview(state: State<'_, AppState>, key: String, override_line: Option<u32>, override_reason: Option<String>, lang: Lang) -> Reply<Screen> {

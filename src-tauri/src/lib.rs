@@ -56,6 +56,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
         commands::fieldwork_log_visit,
         commands::fieldwork_close_address,
         commands::fieldwork_screen,
+        commands::fieldwork_set_appointment,
         commands::fieldwork_start_interview,
         commands::fieldwork_outcomes,
         commands::fieldwork_report,

@@ -223,6 +223,37 @@ def test_route_walk_with_visits_refusal_and_screening():
         assert row3.get_attribute("data-status") == "open", "a screened household counts as visited"
         assert find(driver, "next-address").is_enabled(), "the walk may go on while the interview is under way"
 
+        # Address 4: the only eligible adult is out: the app proposes an appointment, whose time the
+        # interviewer agrees and saves on the visit.
+        before = guidance(driver)
+        click(driver, "next-address")
+        wait_guidance_change(driver, before, "the walk moves on to address 4")
+        a4 = approach(driver)
+        click(driver, "record-visit")
+        wait_for(lambda: attr(driver, "visit-screen", "data-key") == a4, "the visit screen of address 4")
+        click(driver, "someone-opened")
+        find(driver, "screening-screen")
+        type_into(driver, "adult-1-name", "Марат")
+        type_into(driver, "adult-1-age", "60")
+        click(driver, "adult-1-sex-male")
+        click(driver, "adult-1-head")
+        click(driver, "adult-1-present")
+        click(driver, "select-respondent")
+        find(driver, "proposal")
+        assert attr(driver, "proposal", "data-action") == "appointment", attr(driver, "proposal", "data-outcome")
+        appt_day = driver.find_elements(By.CSS_SELECTOR, '[data-testid^="screen-appt-day-"]')[1].get_attribute("data-testid").removeprefix("screen-appt-day-")
+        click(driver, f"screen-appt-day-{appt_day}")
+        click(driver, "screen-appt-time-19:00")
+        click(driver, "save-appointment")
+        wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("appointment-saved")), "the saved appointment is shown")
+        shot(driver, "screening-appointment-kk.png")
+        stored = json.loads(db_rows("SELECT visit FROM visits WHERE address_key = ? AND outcome = 21", a4)[0][0])
+        assert stored["appointment"].startswith(f"{appt_day}T19:00"), stored
+        click(driver, "back-address")
+        find(driver, "visit-screen")
+        click(driver, "back-route")
+        find(driver, "route-screen")
+
         # Tablet portrait: the guidance and Next are reachable and large.
         driver.set_window_size(800, 1280)
         time.sleep(0.5)

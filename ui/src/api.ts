@@ -62,6 +62,8 @@ export const api = {
   closeAddress: (key: string, uiLang: Lang) => call<AddressView>("fieldwork_close_address", { key, ui_lang: uiLang }),
   screenHousehold: (key: string, adults: AdultInput[], households: number, uiLang: Lang) =>
     call<AddressView>("fieldwork_screen", { key, adults, households, ui_lang: uiLang }),
+  setAppointment: (key: string, appointment: string, uiLang: Lang) =>
+    call<AddressView>("fieldwork_set_appointment", { key, appointment, ui_lang: uiLang }),
   startInterview: (key: string, overrideLine: number | null, overrideReason: string | null, lang: Lang) =>
     call<Screen>("fieldwork_start_interview", { key, override_line: overrideLine, override_reason: overrideReason, lang }),
   outcomes: (uiLang: Lang) => call<OutcomeOption[]>("fieldwork_outcomes", { ui_lang: uiLang }),

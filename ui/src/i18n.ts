@@ -147,6 +147,7 @@ export interface Strings {
   evidence: string;
   householdsAtAddress: string;
   appointmentWhen: string;
+  saveAppointment: string;
   today: string;
   tomorrow: string;
   weekdays: string[];
@@ -336,6 +337,7 @@ const ru: Strings = {
   evidence: "Есть признаки, что здесь живут (свет, голоса, бельё, слова соседей)",
   householdsAtAddress: "Домохозяйств по адресу",
   appointmentWhen: "Время встречи",
+  saveAppointment: "Сохранить время встречи",
   today: "Сегодня",
   tomorrow: "Завтра",
   weekdays: ["Вс", "Пн", "Вт", "Ср", "Чт", "Пт", "Сб"],
@@ -523,6 +525,7 @@ const kk: Strings = {
   evidence: "Мұнда біреу тұратыны байқалады (жарық, дауыс, кептірілген кір, көршілердің сөзі)",
   householdsAtAddress: "Мекенжайдағы үй шаруашылықтары",
   appointmentWhen: "Кездесу уақыты",
+  saveAppointment: "Кездесу уақытын сақтау",
   today: "Бүгін",
   tomorrow: "Ертең",
   weekdays: ["Жс", "Дс", "Сс", "Ср", "Бс", "Жм", "Сб"],
@@ -710,6 +713,7 @@ const en: Strings = {
   evidence: "Signs that someone lives here (light, voices, washing, a neighbour's word)",
   householdsAtAddress: "Households at the address",
   appointmentWhen: "Appointment time",
+  saveAppointment: "Save the appointment time",
   today: "Today",
   tomorrow: "Tomorrow",
   weekdays: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],

@@ -305,6 +305,7 @@ function draw() {
         },
         submit: (adults, households) => void screenHousehold(adults, households),
         start: (line, reason) => void startInterview(line, reason),
+        appoint: (when) => void setAppointment(when),
       }),
       root,
     );
@@ -476,6 +477,17 @@ function openScreening() {
   state.view = "screening";
   draw();
   scrollTop();
+}
+
+async function setAppointment(when: string) {
+  const address = state.address;
+  if (!address) return;
+  await field(
+    () => api.setAppointment(address.key, when, state.homeLang),
+    (view) => {
+      state.address = view;
+    },
+  );
 }
 
 async function screenHousehold(adults: AdultInput[], households: number) {

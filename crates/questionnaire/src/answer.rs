@@ -212,7 +212,7 @@ impl Answer {
                 if !amount.is_finite() {
                     return Err(wrong());
                 }
-                if !question.currencies.iter().any(|c| *c == currency) {
+                if !question.currencies.contains(&currency) {
                     return Err(AnswerError::UnknownCurrency { question: qid(), currency });
                 }
                 check_range(question, amount)?;

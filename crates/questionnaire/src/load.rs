@@ -741,7 +741,7 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
     build_dependencies(&mut q, &mut ctx.sink, &file_of);
 
     let mut diagnostics = ctx.sink.diags;
-    diagnostics.sort_by(|a, b| a.severity.cmp(&b.severity));
+    diagnostics.sort_by_key(|d| d.severity);
     let has_error = diagnostics.iter().any(|d| d.severity == Severity::Error);
     Loaded { questionnaire: if has_error { None } else { Some(q) }, diagnostics, coverage: ctx.coverage }
 }

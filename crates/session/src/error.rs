@@ -60,6 +60,9 @@ pub enum SessionError {
     /// Screening proposed nobody (quota filled or no eligible person).
     #[error("screening proposed no respondent")]
     NoRespondent,
+    /// An appointment time for an address whose last visit did not end in an appointment.
+    #[error("the last visit did not end in an appointment")]
+    NoAppointmentVisit,
 }
 
 impl SessionError {
@@ -87,6 +90,7 @@ impl SessionError {
             SessionError::NoAddress(_) => "no_address",
             SessionError::NotScreened => "not_screened",
             SessionError::NoRespondent => "no_respondent",
+            SessionError::NoAppointmentVisit => "no_appointment_visit",
         }
     }
 
@@ -110,6 +114,11 @@ impl SessionError {
                 "Сначала составьте список взрослых членов домохозяйства (отбор респондента).".to_string(),
                 "Алдымен үй шаруашылығының ересек мүшелерінің тізімін жасаңыз (респондентті іріктеу).".to_string(),
                 "First list the household's adults (respondent selection).".to_string(),
+            ),
+            SessionError::NoAppointmentVisit => (
+                "Последний визит не закончился договорённостью о встрече (код 21).".to_string(),
+                "Соңғы бару кездесу келісімімен аяқталмаған (21-код).".to_string(),
+                "The last visit did not end with an appointment (code 21).".to_string(),
             ),
             SessionError::NoRespondent => (
                 "Отбор не предложил респондента (квота выполнена или нет подходящих). Выберите другого с указанием причины.".to_string(),

@@ -630,6 +630,27 @@ impl Session {
         Ok(())
     }
 
+    /// Sets the time of the appointment made at the last visit (outcome 21): screening proposes an
+    /// appointment when the chosen respondent is out, and the interviewer then agrees the time.
+    pub fn set_appointment(&mut self, key: &str, appointment: &str, when: When, lang: Lang) -> Result<AddressView, SessionError> {
+        let (mut row, _a, mut log) = self.address_row_for(key)?;
+        let t = parse_local(appointment)?;
+        if log.closed.is_some() {
+            return Err(SessionError::Field(FieldworkError::AddressClosed { address: key.to_string() }));
+        }
+        let n = log.visits.len() as u32;
+        let last = log.visits.last_mut().filter(|v| v.outcome == InterimCode::Appointment).ok_or(SessionError::NoAppointmentVisit)?;
+        if t <= last.at {
+            return Err(SessionError::Field(FieldworkError::AppointmentNotAfterVisit { at: last.at, appointment: t }));
+        }
+        last.appointment = Some(t);
+        let visit = last.clone();
+        row.log = to_doc(&log);
+        let vr = VisitRow { n, at: visit.at.format("%Y-%m-%dT%H:%M:%S").to_string(), outcome: visit.outcome.code(), visit: to_doc(&visit) };
+        self.store.amend_visit(&row, &vr, when.utc)?;
+        self.address_view(&row, lang)
+    }
+
     /// Gives an address its final disposition (refused before the minimum visits for a non-response).
     pub fn close_address(&mut self, key: &str, when: When, lang: Lang) -> Result<AddressView, SessionError> {
         let visits_rules = self.fw()?.settings.visits.clone();
@@ -782,15 +803,19 @@ fn building_kind(b: &BuildingInput) -> BuildingKind {
     }
 }
 
+/// A local date-time as the interface sends it: "2010-10-21T18:30" (or with a space).
+fn parse_local(s: &str) -> Result<NaiveDateTime, SessionError> {
+    let s = s.trim();
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+        .map_err(|_| SessionError::BadInput(format!("appointment `{s}`")))
+}
+
 fn visit_from_input(input: &VisitInput, when: When) -> Result<Visit, SessionError> {
     let outcome = InterimCode::try_from(input.outcome).map_err(|n| SessionError::BadInput(format!("outcome code {n}")))?;
     let appointment = match input.appointment.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => Some(
-            NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
-                .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
-                .map_err(|_| SessionError::BadInput(format!("appointment `{s}`")))?,
-        ),
+        Some(s) => Some(parse_local(s)?),
     };
     let refuser = match (&input.refuser_sex, input.refuser_age) {
         (None, None) => None,

@@ -141,3 +141,28 @@ fn a_household_without_an_eligible_adult_is_coded_64() {
     assert_eq!(v.visits.last().unwrap().outcome, 64);
     assert_eq!(s.close_address(&b, at(18, 12), Lang::Ru).unwrap().disposition.as_deref(), Some("4.70"));
 }
+
+#[test]
+fn an_absent_respondent_gets_an_appointment_with_its_time() {
+    let mut s = session();
+    let draw = s.draw_city_routes("pavlodar", 3, Some(2), false, at(18, 9)).unwrap();
+    let route = draw.routes[0].id.clone();
+    let a = next_target(&mut s, &route);
+    let adults = vec![
+        AdultInput { line: 1, name: "Марат".into(), sex: "male".into(), age: 50, permanent: true, head: true, co_decision_maker: false, present: false },
+        AdultInput { line: 2, name: "Сауле".into(), sex: "female".into(), age: 45, permanent: true, head: false, co_decision_maker: true, present: false },
+    ];
+    let v = s.screen_household(&a, &adults, 1, at(18, 10), Lang::Ru).unwrap();
+    let p = v.proposal.unwrap();
+    assert_eq!(p.action.as_deref(), Some("appointment"), "{p:?}");
+    assert_eq!(v.visits.last().unwrap().outcome, 21);
+    assert_eq!(v.visits.last().unwrap().appointment, None);
+    let err = s.set_appointment(&a, "2010-10-17T18:00", at(18, 10), Lang::Ru).unwrap_err();
+    assert_eq!(err.kind(), "fieldwork_rule", "an appointment before the visit is refused");
+    let v = s.set_appointment(&a, "2010-10-19T18:30", at(18, 10), Lang::Kk).unwrap();
+    assert_eq!(v.visits.last().unwrap().appointment.as_deref(), Some("2010-10-19 18:30"));
+    let stored: String = s.store().connection().query_row("SELECT visit FROM visits WHERE address_key = ?1 AND n = 1", [&a], |r| r.get(0)).unwrap();
+    assert!(stored.contains("2010-10-19T18:30"), "{stored}");
+    let summary = &s.routes_view(None, Lang::Ru).unwrap()[0];
+    assert_eq!(summary.appointments, 1);
+}

@@ -187,6 +187,21 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces the document of an already stored visit (an appointment time added after screening)
+    /// together with the address's contact log, in one transaction.
+    pub fn amend_visit(&mut self, row: &AddressRow, visit: &VisitRow, now: DateTime<Utc>) -> Result<()> {
+        let at = ts(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = tx.execute("UPDATE visits SET visit = ?3 WHERE address_key = ?1 AND n = ?2", params![row.key, visit.n as i64, visit.visit])?;
+        if n == 0 {
+            return Err(StoreError::Corrupt(format!("visit {} of {} is not stored", visit.n, row.key)));
+        }
+        tx.execute("UPDATE addresses SET log = ?2, updated_at = ?3 WHERE key = ?1", params![row.key, row.log, at])?;
+        Store::field_journal(&tx, &self.device_id, &at, "visit_amended", &row.key, Some(&serde_json::json!({"n": visit.n}).to_string()))?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The address an interview was started from, if any.
     pub fn address_of_interview(&self, interview: &str) -> Result<Option<AddressRow>> {
         Ok(self.conn.query_row(&format!("SELECT {ADDRESS_COLS} WHERE interview_id = ?1"), [interview], address_row).optional()?)

@@ -11,6 +11,7 @@ import type { AddressView } from "../bindings/AddressView";
 import type { AdultInput } from "../bindings/AdultInput";
 import type { ProposalView } from "../bindings/ProposalView";
 import { chips, errorBox, fieldTopbar, numberField, textField, toggle, wholeNumber, type FieldBase } from "./field-common";
+import { days, TIMES } from "./visit";
 
 export interface AdultDraft {
   name: string;
@@ -30,6 +31,9 @@ export interface ScreeningForm {
   overrideOpen: boolean;
   overrideLine: number | null;
   overrideReason: string;
+  /** The appointment being agreed when the respondent is not at home. */
+  apptDay: string | null;
+  apptTime: string | null;
 }
 
 export function emptyAdult(): AdultDraft {
@@ -50,7 +54,7 @@ export function screeningFormFor(a: AddressView): ScreeningForm {
         present: x.present,
       }))
     : [emptyAdult()];
-  return { households: String(p?.households ?? 1), adults, editing: !p, overrideOpen: false, overrideLine: null, overrideReason: "" };
+  return { households: String(p?.households ?? 1), adults, editing: !p, overrideOpen: false, overrideLine: null, overrideReason: "", apptDay: null, apptTime: null };
 }
 
 export interface ScreeningCtx extends FieldBase {
@@ -58,6 +62,8 @@ export interface ScreeningCtx extends FieldBase {
   back(): void;
   submit(adults: AdultInput[], households: number): void;
   start(overrideLine: number | null, overrideReason: string | null): void;
+  /** Saves the agreed appointment time ("2010-10-21T18:30") on the visit that ended in it. */
+  appoint(when: string): void;
 }
 
 function adultInputs(f: ScreeningForm): AdultInput[] | null {
@@ -170,6 +176,7 @@ function result(a: AddressView, p: ProposalView, ctx: ScreeningCtx): TemplateRes
             : nothing}
         ${started ? nothing : html`<button class="secondary" data-testid="list-again" @click=${() => set({ editing: true })}>${s.listAgain}</button>`}
       </div>
+      ${!started && p.action === "appointment" ? appointmentPicker(a, ctx) : nothing}
     </section>
     <section class="listed" data-testid="listed-adults">
       <h2>${s.adultsTitle}</h2>
@@ -203,4 +210,28 @@ function result(a: AddressView, p: ProposalView, ctx: ScreeningCtx): TemplateRes
             : html`<button class="secondary" data-testid="override-open" @click=${() => set({ overrideOpen: true })}>${s.overrideTitle}</button>`}
         </section>`
       : nothing}`;
+}
+
+/** When the respondent is out: the day and time agreed for the next visit. */
+function appointmentPicker(a: AddressView, ctx: ScreeningCtx): TemplateResult {
+  const { s } = ctx;
+  const f = ctx.form;
+  const set = (patch: Partial<ScreeningForm>) => {
+    Object.assign(f, patch);
+    ctx.redraw();
+  };
+  const saved = a.visits[a.visits.length - 1]?.appointment ?? null;
+  return html`<div class="field-block" data-testid="appointment-picker">
+    <span class="field-label">${s.appointmentWhen}</span>
+    ${saved ? html`<p class="highlight" data-testid="appointment-saved">${s.appointmentAt(saved)}</p>` : nothing}
+    ${chips(days(s), f.apptDay, (day) => set({ apptDay: f.apptDay === day ? null : day }), "screen-appt-day")}
+    ${chips(
+      TIMES.map((t) => [t, t] as [string, string]),
+      f.apptTime,
+      (time) => set({ apptTime: f.apptTime === time ? null : time }),
+      "screen-appt-time",
+    )}
+    <button class="primary" data-testid="save-appointment" ?disabled=${!f.apptDay || !f.apptTime}
+      @click=${() => f.apptDay && f.apptTime && ctx.appoint(`${f.apptDay}T${f.apptTime}`)}>${s.saveAppointment}</button>
+  </div>`;
 }

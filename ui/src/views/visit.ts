@@ -43,7 +43,7 @@ export interface VisitCtx extends FieldBase {
 
 /** The order of the outcome groups on screen: the common outcomes at the door first. */
 const GROUPS = ["no_contact", "contact", "refusal", "unable", "ineligible", "interview", "other"];
-const TIMES = ["09:00", "10:00", "12:00", "14:00", "16:00", "18:00", "19:00", "20:00"];
+export const TIMES = ["09:00", "10:00", "12:00", "14:00", "16:00", "18:00", "19:00", "20:00"];
 
 export function visitScreen(a: AddressView, ctx: VisitCtx): TemplateResult {
   const { s } = ctx;
@@ -114,7 +114,8 @@ function householdEntry(a: AddressView, ctx: VisitCtx): TemplateResult {
   </section>`;
 }
 
-function days(s: Strings): Array<[string, string]> {
+/** The next eight days as chips: value YYYY-MM-DD, label today / tomorrow / weekday date. */
+export function days(s: Strings): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const today = new Date();
   for (let i = 0; i < 8; i++) {
