@@ -402,8 +402,10 @@ def test_without_a_display_the_app_explains_itself():
 # ---------------------------------------------------------------------------------------------
 
 
-def main() -> int:
-    tests = [(name, fn) for name, fn in globals().items() if name.startswith("test_") and callable(fn)]
+def main(scope: dict | None = None) -> int:
+    """Runs every `test_*` function of `scope` (this module by default); prints 'N passed, N failed'."""
+    scope = globals() if scope is None else scope
+    tests = [(name, fn) for name, fn in scope.items() if name.startswith("test_") and callable(fn)]
     passed = failed = 0
     for name, fn in tests:
         started = time.monotonic()
