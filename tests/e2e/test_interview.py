@@ -295,8 +295,19 @@ def test_every_question_type_records_what_was_tapped():
         click(driver, "new-interview")
         wait_question(driver, "Q101")
         assert text_of(driver, "show-card") == "Карточка 2"
+        # "Other (specify)": the text box appears with the option, and the text is stored with the code.
+        click(driver, "option-96")
+        wait_for(lambda: selected("option-96"), "single: other selected")
+        type_into(driver, "specify-input", "Дунган")
+        find(driver, "specify-input").send_keys(Keys.TAB)
+        wait_for(
+            lambda: json.loads(db_rows("SELECT value FROM answers WHERE question = 'Q101'", db=TYPES_DB)[0][0]) == {"code": 96, "other": "Дунган"},
+            "the specification is stored with the code",
+        )
+        driver.save_screenshot(str(shots / "single-other.png"))
         click(driver, "option-1")
         wait_for(lambda: selected("option-1"), "single: option 1 selected")
+        assert not driver.find_elements(By.CSS_SELECTOR, tid("specify-input")), "no text box without an 'other' option"
         driver.save_screenshot(str(shots / "single.png"))
 
         next_to("Q102")  # multiple: the exclusive "None" replaces the others, and vice versa

@@ -58,6 +58,7 @@ export interface Strings {
   suggested: string;
   accept: string;
   several: (max: number | null) => string;
+  specify: string;
   rowOf: (row: number, of: number) => string;
   unnamedRow: (row: number) => string;
   answeredOf: (answered: number, total: number) => string;
@@ -234,6 +235,7 @@ const ru: Strings = {
   suggested: "Предлагаемое значение — подтвердите или измените",
   accept: "Принять",
   several: (max) => (max ? `Можно выбрать несколько, не более ${max}` : "Можно выбрать несколько"),
+  specify: "Уточните (запишите ответ)",
   rowOf: (row, of) => `${row} из ${of}`,
   unnamedRow: (row) => `№ ${row}, имя не записано`,
   answeredOf: (answered, total) => `${answered} из ${total}`,
@@ -422,6 +424,7 @@ const kk: Strings = {
   suggested: "Ұсынылған мән — растаңыз немесе өзгертіңіз",
   accept: "Қабылдау",
   several: (max) => (max ? `Бірнешеуін таңдауға болады, ${max}-ден артық емес` : "Бірнешеуін таңдауға болады"),
+  specify: "Нақтылаңыз (жауапты жазыңыз)",
   rowOf: (row, of) => `${of} ішінен ${row}`,
   unnamedRow: (row) => `№ ${row}, аты жазылмаған`,
   answeredOf: (answered, total) => `${total} ішінен ${answered}`,
@@ -610,6 +613,7 @@ const en: Strings = {
   suggested: "Suggested value — confirm or change it",
   accept: "Accept",
   several: (max) => (max ? `Several may be chosen, at most ${max}` : "Several may be chosen"),
+  specify: "Please specify (write the answer)",
   rowOf: (row, of) => `${row} of ${of}`,
   unnamedRow: (row) => `No. ${row}, no name yet`,
   answeredOf: (answered, total) => `${answered} of ${total}`,

@@ -108,8 +108,10 @@ impl std::fmt::Display for AnswerKey {
 /// A recorded answer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Answer {
-    Code(i64),
-    Codes(Vec<i64>),
+    /// A single choice, with the text of an "other (specify)" option when one was given.
+    Code(i64, Option<String>),
+    /// A multiple choice (sorted codes), with the "other (specify)" text when one was given.
+    Codes(Vec<i64>, Option<String>),
     Int(i64),
     Number(f64),
     Money { amount: f64, currency: String },
@@ -124,8 +126,10 @@ impl Answer {
     /// The JSON form of `docs/study-format.md`.
     pub fn to_json(&self) -> Json {
         match self {
-            Answer::Code(c) | Answer::Int(c) => Json::from(*c),
-            Answer::Codes(cs) => Json::from(cs.clone()),
+            Answer::Code(c, None) | Answer::Int(c) => Json::from(*c),
+            Answer::Code(c, Some(other)) => serde_json::json!({ "code": c, "other": other }),
+            Answer::Codes(cs, None) => Json::from(cs.clone()),
+            Answer::Codes(cs, Some(other)) => serde_json::json!({ "codes": cs, "other": other }),
             Answer::Number(n) => serde_json::Number::from_f64(*n).map(Json::Number).unwrap_or(Json::Null),
             Answer::Money { amount, currency } => serde_json::json!({ "amount": amount, "currency": currency }),
             Answer::Text(s) => Json::from(s.clone()),
@@ -153,14 +157,23 @@ impl Answer {
         let wrong = || AnswerError::WrongType { question: qid(), expected: question.kind };
         let answer = match question.kind {
             QuestionType::Single => {
-                let code = json.as_i64().ok_or_else(wrong)?;
+                // `3`, or `{"code": 96, "other": "..."}` for an "other (specify)" option.
+                let (code, other) = match json {
+                    Json::Object(m) => (m.get("code").and_then(Json::as_i64).ok_or_else(wrong)?, other_text(m, &wrong)?),
+                    _ => (json.as_i64().ok_or_else(wrong)?, None),
+                };
                 if question.option(code).is_none() {
                     return Err(AnswerError::UnknownOption { question: qid(), code });
                 }
-                Answer::Code(code)
+                check_other(question, &[code], &other)?;
+                Answer::Code(code, other)
             }
             QuestionType::Multiple => {
-                let arr = json.as_array().ok_or_else(wrong)?;
+                // `[1, 96]`, or `{"codes": [1, 96], "other": "..."}`.
+                let (arr, other) = match json {
+                    Json::Object(m) => (m.get("codes").and_then(Json::as_array).ok_or_else(wrong)?, other_text(m, &wrong)?),
+                    _ => (json.as_array().ok_or_else(wrong)?, None),
+                };
                 let mut codes = Vec::with_capacity(arr.len());
                 for v in arr {
                     let code = v.as_i64().ok_or_else(wrong)?;
@@ -181,7 +194,8 @@ impl Answer {
                     }
                 }
                 codes.sort_unstable();
-                Answer::Codes(codes)
+                check_other(question, &codes, &other)?;
+                Answer::Codes(codes, other)
             }
             QuestionType::Integer | QuestionType::Year | QuestionType::Scale => {
                 let n = json.as_f64().ok_or_else(wrong)?;
@@ -264,8 +278,8 @@ impl Answer {
     /// The value an expression sees.
     pub fn to_val(&self) -> Val {
         match self {
-            Answer::Code(c) | Answer::Int(c) => Val::Num(*c as f64),
-            Answer::Codes(cs) => Val::List(cs.iter().map(|c| *c as f64).collect()),
+            Answer::Code(c, _) | Answer::Int(c) => Val::Num(*c as f64),
+            Answer::Codes(cs, _) => Val::List(cs.iter().map(|c| *c as f64).collect()),
             Answer::Number(n) => Val::Num(*n),
             Answer::Money { amount, .. } => Val::Num(*amount),
             Answer::Text(s) => Val::Text(s.clone()),
@@ -283,6 +297,23 @@ impl Answer {
             _ => true,
         }
     }
+}
+
+/// The trimmed `other` text of an object answer; empty means none.
+fn other_text(m: &serde_json::Map<String, Json>, wrong: &dyn Fn() -> AnswerError) -> Result<Option<String>, AnswerError> {
+    match m.get("other") {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+        Some(_) => Err(wrong()),
+    }
+}
+
+/// An "other" text belongs to a chosen option marked `specify`.
+fn check_other(question: &Question, codes: &[i64], other: &Option<String>) -> Result<(), AnswerError> {
+    if other.is_some() && !codes.iter().any(|c| question.option(*c).is_some_and(|o| o.specify)) {
+        return Err(AnswerError::OtherWithoutSpecify { question: question.id.clone() });
+    }
+    Ok(())
 }
 
 fn check_range(question: &Question, n: f64) -> Result<(), AnswerError> {
@@ -355,6 +386,9 @@ pub enum AnswerError {
     /// A date that is not YYYY-MM-DD.
     #[error("{question}: {text} is not a date")]
     BadDate { question: String, text: String },
+    /// An "other" text given without choosing an "other (specify)" option.
+    #[error("{question}: a specification needs an \"other (specify)\" option")]
+    OtherWithoutSpecify { question: String },
     /// An empty text, list or selection.
     #[error("{question}: the answer is empty")]
     Empty { question: String },
@@ -386,6 +420,7 @@ impl AnswerError {
             | AnswerError::UnknownRow { question, .. }
             | AnswerError::BadDate { question, .. }
             | AnswerError::Empty { question }
+            | AnswerError::OtherWithoutSpecify { question }
             | AnswerError::Rule { question, .. } => question,
         }
     }

@@ -255,7 +255,8 @@ pub fn substitute(q: &Questionnaire, iv: &Interview, path: RowPath, roster: Opti
                 let replacement = q.question_index(name).filter(|&qi| q.encloses(q.questions[qi].roster, roster)).map(|qi| {
                     let slot = Slot { question: qi, path: path.truncate(q.depth(q.questions[qi].roster)) };
                     match iv.answer(&slot) {
-                        Some(crate::answer::Answer::Code(c)) => q.questions[qi].option(*c).map(|o| o.label.get(lang).to_string()).unwrap_or_default(),
+                        Some(crate::answer::Answer::Code(_, Some(other))) => other.clone(),
+                        Some(crate::answer::Answer::Code(c, None)) => q.questions[qi].option(*c).map(|o| o.label.get(lang).to_string()).unwrap_or_default(),
                         Some(crate::answer::Answer::Missing(_)) | None => "…".to_string(),
                         Some(a) => match a.to_val() {
                             Val::Text(s) => s,

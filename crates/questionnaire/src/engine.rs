@@ -233,10 +233,10 @@ impl Interview {
         if !self.is_relevant(&slot) {
             return Err(AnswerError::NotRelevant { question: question.id.clone() });
         }
-        if let (Some(filter), Answer::Code(_) | Answer::Codes(_)) = (&question.choice_filter, &answer) {
+        if let (Some(filter), Answer::Code(..) | Answer::Codes(..)) = (&question.choice_filter, &answer) {
             let codes = match &answer {
-                Answer::Code(c) => vec![*c],
-                Answer::Codes(cs) => cs.clone(),
+                Answer::Code(c, _) => vec![*c],
+                Answer::Codes(cs, _) => cs.clone(),
                 _ => Vec::new(),
             };
             let ctx = self.context(q, &slot);

@@ -108,6 +108,7 @@ pub fn answer_error(e: &AnswerError, lang: Lang) -> String {
         UnknownCurrency { question, currency } => pick(lang, format!("{question}: валюта {currency} здесь не допускается."), format!("{question}: мұнда {currency} валютасына рұқсат жоқ."), format!("{question}: currency {currency} is not allowed here.")),
         UnknownRow { question, row } => pick(lang, format!("{question}: в таблице нет строки «{row}»."), format!("{question}: кестеде «{row}» жолы жоқ."), format!("{question}: the grid has no row \"{row}\".")),
         BadDate { question, text } => pick(lang, format!("{question}: «{text}» не является датой ГГГГ-ММ-ДД."), format!("{question}: «{text}» ЖЖЖЖ-АА-КК күні емес."), format!("{question}: \"{text}\" is not a date YYYY-MM-DD.")),
+        OtherWithoutSpecify { question } => pick(lang, format!("{question}: уточнение («другое») записывается только при варианте «Другое (уточните)»."), format!("{question}: нақтылау («басқа») тек «Басқа (нақтылаңыз)» нұсқасы таңдалғанда жазылады."), format!("{question}: a specification goes with an \"Other (specify)\" option only.")),
         Empty { question } => pick(lang, format!("{question}: ответ пустой."), format!("{question}: жауап бос."), format!("{question}: the answer is empty.")),
         Rule { question, message, .. } => format!("{question}: {}", message.get(lang)),
     }

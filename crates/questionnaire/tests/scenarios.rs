@@ -431,3 +431,36 @@ message = {t}
     s.answer("Q101", json!(2)).unwrap();
     assert!(s.iv.failing(&s.slot("Q103[1]")).is_empty(), "row 3 removed: one head");
 }
+
+#[test]
+fn other_specify_text_goes_with_its_option_only() {
+    let opts = "[{ code = 1, en = \"a\", ru = \"a\", kk = \"a\" }, { code = 96, en = \"Other\", ru = \"Другое\", kk = \"Басқа\", specify = true }]";
+    let block = format!(
+        r#"
+[[question]]
+id = "Q107"
+type = "single"
+options = {opts}
+text = {t}
+[[question]]
+id = "Q207"
+type = "multiple"
+options = {opts}
+text = {t}
+"#,
+        t = t3("x")
+    );
+    let mut s = Scenario::new(&block);
+    s.answer("Q107", json!({"code": 96, "other": "  Дунган  "})).unwrap();
+    let stored = s.iv.answer(&s.slot("Q107")).unwrap().clone();
+    assert_eq!(stored.to_json(), json!({"code": 96, "other": "Дунган"}), "trimmed and kept");
+    assert_eq!(s.value("Q107"), Val::Num(96.0), "expressions see the code");
+    assert!(matches!(s.answer("Q107", json!({"code": 1, "other": "x"})), Err(AnswerError::OtherWithoutSpecify { .. })));
+    s.answer("Q107", json!(1)).unwrap();
+    assert_eq!(s.iv.answer(&s.slot("Q107")).unwrap().to_json(), json!(1), "a plain code stays plain");
+    s.answer("Q207", json!({"codes": [96, 1], "other": "соседи"})).unwrap();
+    assert_eq!(s.iv.answer(&s.slot("Q207")).unwrap().to_json(), json!({"codes": [1, 96], "other": "соседи"}));
+    assert!(matches!(s.answer("Q207", json!({"codes": [1], "other": "x"})), Err(AnswerError::OtherWithoutSpecify { .. })));
+    let restored = Answer::from_json(&s.q.questions[s.slot("Q207").question], &json!({"codes": [1, 96], "other": "соседи"})).unwrap();
+    assert_eq!(restored, Answer::Codes(vec![1, 96], Some("соседи".into())), "the stored form reads back");
+}

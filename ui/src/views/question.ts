@@ -155,31 +155,73 @@ function input(q: QuestionView, ctx: QuestionCtx): TemplateResult {
   }
 }
 
+/** The chosen code of a single choice: `3` or `{"code": 96, "other": "..."}`. */
+function codeOf(value: unknown): number | null {
+  if (typeof value === "number") return value;
+  if (value && typeof value === "object" && "code" in value) return Number((value as { code: number }).code);
+  return null;
+}
+
+/** The chosen codes of a multiple choice: `[1, 96]` or `{"codes": [1, 96], "other": "..."}`. */
+function codesOf(value: unknown): number[] {
+  if (Array.isArray(value)) return value.map(Number);
+  if (value && typeof value === "object" && "codes" in value) return (value as { codes: number[] }).codes.map(Number);
+  return [];
+}
+
+/** The "other (specify)" text stored with a choice, if any. */
+function otherOf(value: unknown): string {
+  if (value && typeof value === "object" && "other" in value) return String((value as { other: string }).other ?? "");
+  return "";
+}
+
+/** The text box of an "other (specify)" option; `make` builds the answer from the typed text. */
+function specifyInput(q: QuestionView, ctx: QuestionCtx, make: (other: string) => unknown): TemplateResult {
+  const text = ctx.draft("other") ?? otherOf(q.value);
+  return html`<label class="specify">
+    <span class="field-label">${ctx.s.specify}</span>
+    <input class="big-input text" data-testid="specify-input" type="text" autocomplete="off" .value=${live(text)}
+      ?disabled=${ctx.readOnly}
+      @input=${(e: Event) => {
+        const v = (e.target as HTMLInputElement).value;
+        ctx.setDraft("other", v);
+        ctx.setPending(q.key, make(v.trim()) as AnswerValue);
+      }}
+      @change=${() => ctx.commitPending()} @keydown=${onEnter(ctx)} />
+  </label>`;
+}
+
 function singleInput(q: QuestionView, ctx: QuestionCtx): TemplateResult {
   const suggested = q.value === null ? Number(q.prefill) : NaN;
+  const chosen = codeOf(q.value);
+  const specify = q.options.find((o) => o.specify && Number(o.code) === chosen);
   return html`<div class="options" role="radiogroup">
     ${q.options.map((o) => {
       const code = Number(o.code);
-      const selected = q.value === code;
+      const selected = chosen === code;
       return html`<button class="option ${selected ? "selected" : ""} ${suggested === code ? "suggested" : ""}" role="radio"
         aria-checked=${selected} data-testid="option-${code}" ?disabled=${ctx.readOnly} @click=${() => ctx.answer(q.key, code)}>
         <span class="option-code">${code}</span><span class="option-label">${o.label}</span>
       </button>`;
     })}
-  </div>`;
+  </div>
+  ${specify && chosen !== null ? specifyInput(q, ctx, (other) => (other ? { code: chosen, other } : chosen)) : nothing}`;
 }
 
 function multipleInput(q: QuestionView, ctx: QuestionCtx): TemplateResult {
-  const chosen: number[] = Array.isArray(q.value) ? (q.value as number[]) : [];
+  const chosen: number[] = codesOf(q.value);
+  const other = otherOf(q.value);
   const exclusive = new Set(q.options.filter((o) => o.exclusive).map((o) => Number(o.code)));
+  const specifyCodes = new Set(q.options.filter((o) => o.specify).map((o) => Number(o.code)));
   const full = q.max_choices !== null && chosen.length >= q.max_choices;
+  const withOther = (codes: number[], text: string) => (text && codes.some((c) => specifyCodes.has(c)) ? { codes, other: text } : codes);
   const toggle = (code: number) => {
     let next: number[];
     if (chosen.includes(code)) next = chosen.filter((c) => c !== code);
     else if (exclusive.has(code)) next = [code];
     else next = [...chosen.filter((c) => !exclusive.has(c)), code];
     if (next.length === 0) ctx.clear(q.key);
-    else ctx.answer(q.key, next);
+    else ctx.answer(q.key, withOther(next, other) as AnswerValue);
   };
   return html`<div class="hint">${ctx.s.several(q.max_choices)}</div>
     <div class="options">
@@ -192,7 +234,8 @@ function multipleInput(q: QuestionView, ctx: QuestionCtx): TemplateResult {
           <span class="check"></span><span class="option-code">${code}</span><span class="option-label">${o.label}</span>
         </button>`;
       })}
-    </div>`;
+    </div>
+    ${chosen.some((c) => specifyCodes.has(c)) ? specifyInput(q, ctx, (text) => withOther(chosen, text)) : nothing}`;
 }
 
 function scaleInput(q: QuestionView, ctx: QuestionCtx): TemplateResult {
