@@ -5,6 +5,8 @@
 //!   current folder, then in the source tree this binary was built from.
 //! - `DALA_DB`: the SQLite file. Default: the OS data folder, `~/.local/share/dala/dala.sqlite`
 //!   on Linux; its folder is created when missing.
+//! - `DALA_DURABILITY`: `full` (default: every answer fsynced, safe against a power cut) or `normal`
+//!   (every answer safe when the app is killed; for very slow storage).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -16,18 +18,29 @@ pub const DEFAULT_STUDY: &str = "schema/kmrs-2010";
 pub struct Config {
     pub study_dir: PathBuf,
     pub db_path: PathBuf,
+    pub durability: dala_store::Durability,
+}
+
+/// `DALA_DURABILITY`: `normal` chooses WAL without an fsync per answer; anything else keeps `full`.
+pub fn durability(value: Option<&str>) -> dala_store::Durability {
+    match value.map(|v| v.trim().to_ascii_lowercase()) {
+        Some(v) if v == "normal" => dala_store::Durability::Normal,
+        _ => dala_store::Durability::Full,
+    }
 }
 
 impl Config {
-    /// Reads `DALA_STUDY` and `DALA_DB`, filling in the defaults.
+    /// Reads `DALA_STUDY`, `DALA_DB` and `DALA_DURABILITY`, filling in the defaults.
     pub fn from_env() -> Config {
-        Config::resolve(
+        let durability = durability(std::env::var("DALA_DURABILITY").ok().as_deref());
+        let config = Config::resolve(
             std::env::var_os("DALA_STUDY"),
             std::env::var_os("DALA_DB"),
             std::env::current_exe().ok().as_deref(),
             std::env::current_dir().ok().as_deref(),
             dirs::data_dir(),
-        )
+        );
+        Config { durability, ..config }
     }
 
     /// The pure part of [`Config::from_env`], for tests.
@@ -40,7 +53,7 @@ impl Config {
             Some(s) => PathBuf::from(s),
             None => data_dir.unwrap_or_else(|| PathBuf::from(".")).join("dala").join("dala.sqlite"),
         };
-        Config { study_dir, db_path }
+        Config { study_dir, db_path, durability: dala_store::Durability::Full }
     }
 }
 
@@ -87,7 +100,7 @@ mod tests {
     #[test]
     fn environment_wins_over_defaults() {
         let c = Config::resolve(Some("/s".into()), Some("/d/x.sqlite".into()), None, None, None);
-        assert_eq!(c, Config { study_dir: "/s".into(), db_path: "/d/x.sqlite".into() });
+        assert_eq!(c, Config { study_dir: "/s".into(), db_path: "/d/x.sqlite".into(), durability: dala_store::Durability::Full });
     }
 
     #[test]
@@ -112,5 +125,12 @@ mod tests {
         assert!(message.contains("дисплей не найден") && message.contains("дисплей табылмады") && message.contains("no display found"));
         assert!(message.contains("xvfb-run"));
         assert_eq!(missing_display(Some(":99".into()), None), None);
+    }
+
+    #[test]
+    fn durability_is_full_unless_normal_is_asked_for() {
+        assert_eq!(durability(None), dala_store::Durability::Full);
+        assert_eq!(durability(Some("NORMAL ")), dala_store::Durability::Normal);
+        assert_eq!(durability(Some("fast")), dala_store::Durability::Full);
     }
 }

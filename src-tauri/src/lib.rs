@@ -71,8 +71,8 @@ pub fn run() {
         std::process::exit(2);
     }
     let config = Config::from_env();
-    eprintln!("dala-app: study {}, database {}", config.study_dir.display(), config.db_path.display());
-    let session = match Session::open(&config.study_dir, &config.db_path) {
+    eprintln!("dala-app: study {}, database {} ({:?} durability)", config.study_dir.display(), config.db_path.display(), config.durability);
+    let session = match Session::open_with(&config.study_dir, &config.db_path, config.durability) {
         Ok(session) => session,
         Err(e) => {
             for lang in Lang::ALL {

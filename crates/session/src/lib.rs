@@ -134,6 +134,11 @@ pub struct Session {
 impl Session {
     /// Loads the study and opens (creating or upgrading) the database.
     pub fn open(study_dir: &Path, db_path: &Path) -> Result<Session, SessionError> {
+        Session::open_with(study_dir, db_path, dala_store::Durability::Full)
+    }
+
+    /// [`Session::open`] with a chosen durability (see `dala_store::Durability`).
+    pub fn open_with(study_dir: &Path, db_path: &Path, durability: dala_store::Durability) -> Result<Session, SessionError> {
         let study = load_study(study_dir)?;
         if let Some(parent) = db_path.parent() {
             if !parent.as_os_str().is_empty() && !parent.exists() {
@@ -141,7 +146,7 @@ impl Session {
             }
         }
         let field = field::load_fieldwork(study_dir)?;
-        let store = Store::open(db_path, Utc::now())?;
+        let store = Store::open_with(db_path, durability, Utc::now())?;
         Ok(Session { study, store, open: HashMap::new(), field })
     }
 
