@@ -3,9 +3,22 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use dala_questionnaire::load::Severity;
+use dala_questionnaire::load::{Diagnostic, Severity};
 use dala_questionnaire::Lang;
-use serde_json::json;
+use serde_json::{json, Value};
+
+/// One diagnostic for `--json`: `message`/`hint` in `lang`, and the message in all three languages.
+fn diagnostic_json(d: &Diagnostic, lang: Lang) -> Value {
+    json!({
+        "code": d.code,
+        "severity": d.severity,
+        "file": d.file,
+        "location": d.location,
+        "message": d.message.get(lang),
+        "hint": d.hint.as_ref().map(|h| h.get(lang)),
+        "messages": { "ru": d.message.ru, "kk": d.message.kk, "en": d.message.en },
+    })
+}
 
 pub fn run(dir: &Path, as_json: bool, lang: Lang) -> ExitCode {
     let loaded = dala_session::check_study(dir);
@@ -28,8 +41,8 @@ pub fn run(dir: &Path, as_json: bool, lang: Lang) -> ExitCode {
             "questions": questions,
             "cover_questions": cover,
             "languages": { "ru": share(Lang::Ru), "kk": share(Lang::Kk), "en": share(Lang::En) },
-            "errors": errors,
-            "warnings": warnings,
+            "errors": errors.iter().map(|d| diagnostic_json(d, lang)).collect::<Vec<_>>(),
+            "warnings": warnings.iter().map(|d| diagnostic_json(d, lang)).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
@@ -43,7 +56,7 @@ pub fn run(dir: &Path, as_json: bool, lang: Lang) -> ExitCode {
             (None, Lang::En) => println!("{}: the study could not be loaded", dir.display()),
         }
         for d in &loaded.diagnostics {
-            println!("{d}");
+            println!("{}", d.render(lang));
         }
         match lang {
             Lang::Ru => println!("ошибок: {}, предупреждений: {}", errors.len(), warnings.len()),

@@ -29,10 +29,10 @@ fn check_kmrs_json_has_the_promised_shape() {
     assert!(v["warnings"].is_array());
 }
 
-#[test]
-fn check_reports_all_errors_of_a_broken_study_and_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("broken");
+/// A copy of KMRS with two errors: an unknown name in Q513.choice_filter and an expression that
+/// does not parse in block 1.
+fn broken_copy(dir: &std::path::Path) -> PathBuf {
+    let copy = dir.join("broken");
     std::fs::create_dir_all(copy.join("blocks")).unwrap();
     for entry in std::fs::read_dir(kmrs()).unwrap() {
         let p = entry.unwrap().path();
@@ -51,6 +51,13 @@ fn check_reports_all_errors_of_a_broken_study_and_fails() {
         }
         std::fs::write(copy.join("blocks").join(p.file_name().unwrap()), text).unwrap();
     }
+    copy
+}
+
+#[test]
+fn check_reports_all_errors_of_a_broken_study_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = broken_copy(dir.path());
     let out = dala().args(["check", "--json"]).arg(&copy).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
@@ -60,6 +67,34 @@ fn check_reports_all_errors_of_a_broken_study_and_fails() {
     let text = dala().args(["--lang", "ru", "check"]).arg(&copy).output().unwrap();
     let s = String::from_utf8_lossy(&text.stdout);
     assert!(s.contains("ошибок: 2"), "{s}");
+}
+
+#[test]
+fn check_speaks_the_users_language_in_every_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = broken_copy(dir.path());
+    let out = dala().args(["--lang", "kk", "check"]).arg(&copy).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("қате[S007] blocks/05-migration.toml: Q513.choice_filter: белгісіз атау `Q5120`"), "{s}");
+    assert!(s.contains("қате[S006] blocks/01-demographics.toml"), "{s}");
+    assert!(s.contains("өрнек талданбайды"), "{s}");
+    assert!(s.contains("\n    кеңес: "), "{s}");
+    assert!(s.contains("қателер: 2"), "{s}");
+    assert!(!s.contains("error[") && !s.contains("unknown name"), "no English left: {s}");
+
+    let out = dala().args(["--lang", "ru", "check"]).arg(&copy).output().unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("ошибка[S007] blocks/05-migration.toml: Q513.choice_filter: неизвестное имя `Q5120`"), "{s}");
+
+    let out = dala().args(["--lang", "kk", "check", "--json"]).arg(&copy).output().unwrap();
+    let v: Json = serde_json::from_slice(&out.stdout).unwrap();
+    let e = v["errors"].as_array().unwrap().iter().find(|e| e["code"] == "S007").unwrap().clone();
+    assert_eq!(e["message"], "белгісіз атау `Q5120`", "{e:#}");
+    assert_eq!(e["messages"]["kk"], "белгісіз атау `Q5120`", "{e:#}");
+    assert_eq!(e["messages"]["ru"], "неизвестное имя `Q5120`", "{e:#}");
+    assert_eq!(e["messages"]["en"], "unknown name `Q5120`", "{e:#}");
+    assert!(e["hint"].is_string(), "{e:#}");
 }
 
 #[test]

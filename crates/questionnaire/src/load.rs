@@ -44,6 +44,49 @@ pub enum Severity {
     Warning,
 }
 
+/// A diagnostic's text in the three interface languages. Ids, file names and the text of
+/// third-party errors (the TOML parser, the expression parser) appear verbatim in all three.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Msg {
+    pub en: String,
+    pub ru: String,
+    pub kk: String,
+}
+
+impl Msg {
+    pub fn new(en: impl Into<String>, ru: impl Into<String>, kk: impl Into<String>) -> Msg {
+        Msg { en: en.into(), ru: ru.into(), kk: kk.into() }
+    }
+
+    /// The same text in every language (an id list, a third-party message).
+    pub fn same(text: impl Into<String>) -> Msg {
+        let t = text.into();
+        Msg { en: t.clone(), ru: t.clone(), kk: t }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Ru => &self.ru,
+            Lang::Kk => &self.kk,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// English is the display form.
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+/// `msg!("english {x}", "русский {x}", "қазақша {x}")`: each text is a `format!` string.
+macro_rules! msg {
+    ($en:literal, $ru:literal, $kk:literal $(,)?) => {
+        Msg { en: format!($en), ru: format!($ru), kk: format!($kk) }
+    };
+}
+
 /// One problem in a study definition.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Diagnostic {
@@ -53,25 +96,42 @@ pub struct Diagnostic {
     pub file: String,
     /// The item and field, `Q513.choice_filter`; empty for a whole-file problem.
     pub location: String,
-    pub message: String,
-    pub hint: Option<String>,
+    pub message: Msg,
+    pub hint: Option<Msg>,
 }
 
+impl Diagnostic {
+    /// `error[S007] file: location: message` and an indented hint line, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let (sev, hint_word) = match (self.severity, lang) {
+            (Severity::Error, Lang::En) => ("error", "hint"),
+            (Severity::Warning, Lang::En) => ("warning", "hint"),
+            (Severity::Error, Lang::Ru) => ("ошибка", "подсказка"),
+            (Severity::Warning, Lang::Ru) => ("предупреждение", "подсказка"),
+            (Severity::Error, Lang::Kk) => ("қате", "кеңес"),
+            (Severity::Warning, Lang::Kk) => ("ескерту", "кеңес"),
+        };
+        let mut out = format!("{sev}[{}] {}", self.code, self.file);
+        if !self.location.is_empty() {
+            out.push_str(": ");
+            out.push_str(&self.location);
+        }
+        out.push_str(": ");
+        out.push_str(self.message.get(lang));
+        if let Some(h) = &self.hint {
+            out.push_str("\n    ");
+            out.push_str(hint_word);
+            out.push_str(": ");
+            out.push_str(h.get(lang));
+        }
+        out
+    }
+}
+
+/// The English rendering.
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{sev}[{}] {}", self.code, self.file)?;
-        if !self.location.is_empty() {
-            write!(f, ": {}", self.location)?;
-        }
-        write!(f, ": {}", self.message)?;
-        if let Some(h) = &self.hint {
-            write!(f, "\n    hint: {h}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -259,15 +319,46 @@ struct Sink {
 }
 
 impl Sink {
-    fn err(&mut self, code: &'static str, file: &str, loc: impl Into<String>, msg: impl Into<String>, hint: Option<String>) {
+    fn err(&mut self, code: &'static str, file: &str, loc: impl Into<String>, msg: Msg, hint: Option<Msg>) {
         self.push(Severity::Error, code, file, loc, msg, hint);
     }
-    fn warn(&mut self, code: &'static str, file: &str, loc: impl Into<String>, msg: impl Into<String>, hint: Option<String>) {
+    fn warn(&mut self, code: &'static str, file: &str, loc: impl Into<String>, msg: Msg, hint: Option<Msg>) {
         self.push(Severity::Warning, code, file, loc, msg, hint);
     }
-    fn push(&mut self, severity: Severity, code: &'static str, file: &str, loc: impl Into<String>, msg: impl Into<String>, hint: Option<String>) {
-        self.diags.push(Diagnostic { code, severity, file: file.to_string(), location: loc.into(), message: msg.into(), hint });
+    fn push(&mut self, severity: Severity, code: &'static str, file: &str, loc: impl Into<String>, msg: Msg, hint: Option<Msg>) {
+        self.diags.push(Diagnostic { code, severity, file: file.to_string(), location: loc.into(), message: msg, hint });
     }
+}
+
+// Texts used at more than one place.
+
+fn see_docs() -> Msg {
+    msg!("see docs/study-format.md", "см. docs/study-format.md", "docs/study-format.md құжатын қараңыз")
+}
+
+fn unknown_language(l: &str) -> Msg {
+    msg!("unknown language `{l}`", "неизвестный язык `{l}`", "белгісіз тіл `{l}`")
+}
+
+fn use_a_language() -> Msg {
+    msg!("use ru, kk or en", "используйте ru, kk или en", "ru, kk немесе en қолданыңыз")
+}
+
+fn unknown_question(q: &str) -> Msg {
+    msg!("unknown question `{q}`", "неизвестный вопрос `{q}`", "белгісіз сұрақ `{q}`")
+}
+
+fn unknown_roster(r: &str) -> Msg {
+    msg!("unknown roster `{r}`", "неизвестный ростер `{r}`", "белгісіз ростер `{r}`")
+}
+
+fn cannot_read(e: &str) -> Msg {
+    msg!("cannot read: {e}", "не удаётся прочитать файл: {e}", "файлды оқу мүмкін емес: {e}")
+}
+
+/// `names` is already formatted, e.g. "`Q101`, `Q102`".
+fn did_you_mean(names: &str) -> Msg {
+    msg!("did you mean {names}?", "возможно, имелось в виду {names}?", "мүмкін, {names} дегеніңіз бе?")
 }
 
 /// Counts translated texts per language: the share `dala check` reports.
@@ -306,12 +397,18 @@ impl Ctx<'_> {
             }
         }
         if !missing.is_empty() {
+            let list = missing.join(", ");
+            let first = missing[0];
             self.sink.warn(
                 "S005",
                 file,
                 loc,
-                format!("missing translation: {}", missing.join(", ")),
-                Some(format!("add `{} = \"...\"` to this text", missing[0])),
+                msg!("missing translation: {list}", "нет перевода: {list}", "аударма жоқ: {list}"),
+                Some(msg!(
+                    "add `{first} = \"...\"` to this text",
+                    "добавьте к этому тексту `{first} = \"...\"`",
+                    "бұл мәтінге `{first} = \"...\"` қосыңыз"
+                )),
             );
         }
         if let Some(kk) = t.get_exact(Lang::Kk) {
@@ -320,8 +417,16 @@ impl Ctx<'_> {
                     "S005",
                     file,
                     loc,
-                    "Kazakh text mixes a Latin i/I into Cyrillic",
-                    Some("use the Cyrillic letter і (U+0456) / І (U+0406)".into()),
+                    msg!(
+                        "Kazakh text mixes a Latin i/I into Cyrillic",
+                        "в казахском тексте среди кириллицы встречается латинская i/I",
+                        "қазақша мәтінде кирилл әріптерінің арасында латынның i/I әрпі кездеседі"
+                    ),
+                    Some(msg!(
+                        "use the Cyrillic letter і (U+0456) / І (U+0406)",
+                        "используйте кириллическую букву і (U+0456) / І (U+0406)",
+                        "кирилл әрпін қолданыңыз: і (U+0456) / І (U+0406)"
+                    )),
                 );
             }
         }
@@ -369,13 +474,26 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
     let study_file = "study.toml";
     let raw_study: Option<RawStudy> = match src.read(study_file) {
         Err(e) => {
-            ctx.sink.err("S001", study_file, "", format!("cannot read the study file: {e}"), Some("a study folder must contain study.toml".into()));
+            ctx.sink.err(
+                "S001",
+                study_file,
+                "",
+                msg!("cannot read the study file: {e}", "не удаётся прочитать файл исследования: {e}", "зерттеу файлын оқу мүмкін емес: {e}"),
+                Some(msg!("a study folder must contain study.toml", "в папке исследования должен быть файл study.toml", "зерттеу қалтасында study.toml файлы болуы керек")),
+            );
             None
         }
         Ok(text) => match toml::from_str::<RawStudy>(&text) {
             Ok(s) => Some(s),
             Err(e) => {
-                ctx.sink.err("S001", study_file, "", format!("not a valid study file: {}", one_line(&e.to_string())), Some("see docs/study-format.md".into()));
+                let t = one_line(&e.to_string());
+                ctx.sink.err(
+                    "S001",
+                    study_file,
+                    "",
+                    msg!("not a valid study file: {t}", "не является корректным файлом исследования: {t}", "зерттеу файлы ретінде жарамсыз: {t}"),
+                    Some(see_docs()),
+                );
                 None
             }
         },
@@ -388,7 +506,7 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
     for l in &raw_study.languages {
         match Lang::parse(l) {
             Some(lang) => languages.push(lang),
-            None => ctx.sink.err("S001", study_file, "languages", format!("unknown language `{l}`"), Some("use ru, kk or en".into())),
+            None => ctx.sink.err("S001", study_file, "languages", unknown_language(l), Some(use_a_language())),
         }
     }
     if languages.is_empty() {
@@ -398,7 +516,7 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
     let pick = |code: &Option<String>, fallback: Lang, field: &str, sink: &mut Sink| match code {
         None => fallback,
         Some(c) => Lang::parse(c).unwrap_or_else(|| {
-            sink.err("S001", study_file, field, format!("unknown language `{c}`"), Some("use ru, kk or en".into()));
+            sink.err("S001", study_file, field, unknown_language(c), Some(use_a_language()));
             fallback
         }),
     };
@@ -412,7 +530,17 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
     let mut add_codelists = |ctx: &mut Ctx, file: &str, lists: &BTreeMap<String, RawCodeList>| {
         for (id, raw) in lists {
             if let Some(prev) = codelist_file.get(id) {
-                ctx.sink.err("S002", file, format!("codelist.{id}"), format!("code list `{id}` is defined twice (also in {prev})"), Some("rename one of them".into()));
+                ctx.sink.err(
+                    "S002",
+                    file,
+                    format!("codelist.{id}"),
+                    msg!(
+                        "code list `{id}` is defined twice (also in {prev})",
+                        "список кодов `{id}` определён дважды (также в {prev})",
+                        "`{id}` код тізімі екі рет анықталған ({prev} файлында да бар)"
+                    ),
+                    Some(msg!("rename one of them", "переименуйте один из них", "біреуінің атауын өзгертіңіз")),
+                );
                 continue;
             }
             codelist_file.insert(id.clone(), file.to_string());
@@ -422,23 +550,61 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
     };
     for file in &raw_study.codelists {
         match src.read(file) {
-            Err(e) => ctx.sink.err("S001", file, "", format!("cannot read: {e}"), Some("check the path in study.toml `codelists`".into())),
+            Err(e) => ctx.sink.err(
+                "S001",
+                file,
+                "",
+                cannot_read(&e),
+                Some(msg!(
+                    "check the path in study.toml `codelists`",
+                    "проверьте путь в `codelists` файла study.toml",
+                    "study.toml файлындағы `codelists` жолын тексеріңіз"
+                )),
+            ),
             Ok(text) => match toml::from_str::<RawCodeListFile>(&text) {
                 Ok(f) => add_codelists(&mut ctx, file, &f.codelist),
-                Err(e) => ctx.sink.err("S001", file, "", format!("not a valid code-list file: {}", one_line(&e.to_string())), Some("see docs/study-format.md".into())),
+                Err(e) => {
+                    let t = one_line(&e.to_string());
+                    ctx.sink.err(
+                        "S001",
+                        file,
+                        "",
+                        msg!("not a valid code-list file: {t}", "не является корректным файлом списков кодов: {t}", "код тізімдері файлы ретінде жарамсыз: {t}"),
+                        Some(see_docs()),
+                    )
+                }
             },
         }
     }
     let mut raw_blocks: Vec<(String, RawBlock)> = Vec::new();
     for file in &raw_study.blocks {
         match src.read(file) {
-            Err(e) => ctx.sink.err("S001", file, "", format!("cannot read: {e}"), Some("check the path in study.toml `blocks`".into())),
+            Err(e) => ctx.sink.err(
+                "S001",
+                file,
+                "",
+                cannot_read(&e),
+                Some(msg!(
+                    "check the path in study.toml `blocks`",
+                    "проверьте путь в `blocks` файла study.toml",
+                    "study.toml файлындағы `blocks` жолын тексеріңіз"
+                )),
+            ),
             Ok(text) => match toml::from_str::<RawBlock>(&text) {
                 Ok(b) => {
                     add_codelists(&mut ctx, file, &b.codelist);
                     raw_blocks.push((file.clone(), b));
                 }
-                Err(e) => ctx.sink.err("S001", file, "", format!("not a valid block file: {}", one_line(&e.to_string())), Some("see docs/study-format.md".into())),
+                Err(e) => {
+                    let t = one_line(&e.to_string());
+                    ctx.sink.err(
+                        "S001",
+                        file,
+                        "",
+                        msg!("not a valid block file: {t}", "не является корректным файлом блока: {t}", "блок файлы ретінде жарамсыз: {t}"),
+                        Some(see_docs()),
+                    )
+                }
             },
         }
     }
@@ -448,7 +614,21 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
     let mut symbol_file: HashMap<String, String> = HashMap::new();
     let mut define = |ctx: &mut Ctx, id: &str, sym: Symbol, file: &str| -> bool {
         if let Some(prev) = symbol_file.get(id) {
-            ctx.sink.err("S002", file, id, format!("`{id}` is defined twice (also in {prev})"), Some("every question, roster, calculation and constant needs its own id".into()));
+            ctx.sink.err(
+                "S002",
+                file,
+                id,
+                msg!(
+                    "`{id}` is defined twice (also in {prev})",
+                    "`{id}` определён дважды (также в {prev})",
+                    "`{id}` екі рет анықталған ({prev} файлында да бар)"
+                ),
+                Some(msg!(
+                    "every question, roster, calculation and constant needs its own id",
+                    "у каждого вопроса, ростера, вычисления и константы должен быть свой id",
+                    "әр сұрақтың, ростердің, есептеудің және тұрақтының өз id-і болуы керек"
+                )),
+            );
             return false;
         }
         symbol_file.insert(id.to_string(), file.to_string());
@@ -465,7 +645,18 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
     let mut numbers_seen = HashSet::new();
     for (bi, (file, b)) in raw_blocks.iter().enumerate() {
         if !numbers_seen.insert(b.number) {
-            ctx.sink.err("S013", file, "number", format!("block number {} is used twice", b.number), Some("number blocks 0 (cover), 1, 2, ...".into()));
+            let n = b.number;
+            ctx.sink.err(
+                "S013",
+                file,
+                "number",
+                msg!("block number {n} is used twice", "номер блока {n} используется дважды", "{n} блок нөмірі екі рет қолданылған"),
+                Some(msg!(
+                    "number blocks 0 (cover), 1, 2, ...",
+                    "нумеруйте блоки 0 (титульный лист), 1, 2, ...",
+                    "блоктарды 0 (титул парағы), 1, 2, ... деп нөмірлеңіз"
+                )),
+            );
         }
         for r in &b.roster {
             if define(&mut ctx, &r.id, Symbol::Roster(rosters.len()), file) {
@@ -480,7 +671,18 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
         }
         for q in &b.question {
             if !valid_question_id(&q.id) {
-                ctx.sink.err("S013", file, &q.id, format!("`{}` is not a valid question id", q.id), Some("use Q followed by digits and an optional letter, e.g. Q105A".into()));
+                let id = &q.id;
+                ctx.sink.err(
+                    "S013",
+                    file,
+                    id,
+                    msg!("`{id}` is not a valid question id", "`{id}` — недопустимый id вопроса", "`{id}` — жарамсыз сұрақ id-і"),
+                    Some(msg!(
+                        "use Q followed by digits and an optional letter, e.g. Q105A",
+                        "используйте Q, затем цифры и при необходимости букву, например Q105A",
+                        "Q әрпінен кейін цифрлар мен қажет болса бір әріп жазыңыз, мысалы Q105A"
+                    )),
+                );
             }
             if define(&mut ctx, &q.id, Symbol::Question(questions_raw.len()), file) {
                 questions_raw.push((file.clone(), bi, q));
@@ -494,34 +696,74 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
         if let Some(p) = &r.parent {
             match symbols.get(p) {
                 Some(Symbol::Roster(pi)) if *pi != ri => rosters[ri].parent = Some(*pi),
-                _ => ctx.sink.err("S010", file, format!("{}.parent", r.id), format!("unknown parent roster `{p}`"), Some("name a roster defined with [[roster]]".into())),
+                _ => ctx.sink.err(
+                    "S010",
+                    file,
+                    format!("{}.parent", r.id),
+                    msg!("unknown parent roster `{p}`", "неизвестный родительский ростер `{p}`", "белгісіз жоғарғы ростер `{p}`"),
+                    Some(msg!(
+                        "name a roster defined with [[roster]]",
+                        "укажите ростер, определённый через [[roster]]",
+                        "[[roster]] арқылы анықталған ростерді көрсетіңіз"
+                    )),
+                ),
             }
         }
         let size = match (&r.size, &r.source) {
             (Some(q), None) => match symbols.get(q) {
                 Some(Symbol::Question(qi)) if questions_raw[*qi].2.kind == QuestionType::Integer => Some(RosterSize::Count(*qi)),
                 Some(Symbol::Question(_)) => {
-                    ctx.sink.err("S009", file, format!("{}.size", r.id), format!("roster size question `{q}` is not an integer question"), Some("use `source` for a list question".into()));
+                    ctx.sink.err(
+                        "S009",
+                        file,
+                        format!("{}.size", r.id),
+                        msg!(
+                            "roster size question `{q}` is not an integer question",
+                            "вопрос `{q}`, задающий размер ростера, не целочисленный",
+                            "ростер өлшемін беретін `{q}` сұрағы бүтін сан сұрағы емес"
+                        ),
+                        Some(msg!("use `source` for a list question", "для вопроса-списка используйте `source`", "тізім сұрағы үшін `source` қолданыңыз")),
+                    );
                     None
                 }
                 _ => {
-                    ctx.sink.err("S007", file, format!("{}.size", r.id), format!("unknown question `{q}`"), None);
+                    ctx.sink.err("S007", file, format!("{}.size", r.id), unknown_question(q), None);
                     None
                 }
             },
             (None, Some(q)) => match symbols.get(q) {
                 Some(Symbol::Question(qi)) if questions_raw[*qi].2.kind == QuestionType::List => Some(RosterSize::List(*qi)),
                 Some(Symbol::Question(_)) => {
-                    ctx.sink.err("S009", file, format!("{}.source", r.id), format!("list roster source `{q}` is not a `list` question"), Some("use `size` for an integer count".into()));
+                    ctx.sink.err(
+                        "S009",
+                        file,
+                        format!("{}.source", r.id),
+                        msg!(
+                            "list roster source `{q}` is not a `list` question",
+                            "источник списочного ростера `{q}` не является вопросом типа `list`",
+                            "тізімдік ростердің `{q}` көзі `list` түріндегі сұрақ емес"
+                        ),
+                        Some(msg!("use `size` for an integer count", "для целого числа используйте `size`", "бүтін сан үшін `size` қолданыңыз")),
+                    );
                     None
                 }
                 _ => {
-                    ctx.sink.err("S007", file, format!("{}.source", r.id), format!("unknown question `{q}`"), None);
+                    ctx.sink.err("S007", file, format!("{}.source", r.id), unknown_question(q), None);
                     None
                 }
             },
             _ => {
-                ctx.sink.err("S009", file, &r.id, "a roster needs exactly one of `size` (integer question) or `source` (list question)", None);
+                ctx.sink.err(
+                    "S009",
+                    file,
+                    &r.id,
+                    msg!(
+                        "a roster needs exactly one of `size` (integer question) or `source` (list question)",
+                        "у ростера должно быть ровно одно из полей: `size` (целочисленный вопрос) или `source` (вопрос-список)",
+                        "ростерде `size` (бүтін сан сұрағы) немесе `source` (тізім сұрағы) өрістерінің дәл біреуі болуы керек"
+                    ),
+                    None,
+                );
                 None
             }
         };
@@ -543,7 +785,21 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
         rosters[ri].depth = depth;
         if depth > 2 {
             let file = roster_raw[ri].0.clone();
-            ctx.sink.err("S010", &file, &rosters[ri].id, "rosters nest at most one level deep", Some("move this roster to the top level or into a top-level roster".into()));
+            ctx.sink.err(
+                "S010",
+                &file,
+                &rosters[ri].id,
+                msg!(
+                    "rosters nest at most one level deep",
+                    "ростеры вкладываются друг в друга не глубже одного уровня",
+                    "ростерлерді бір деңгейден терең ендіруге болмайды"
+                ),
+                Some(msg!(
+                    "move this roster to the top level or into a top-level roster",
+                    "перенесите этот ростер на верхний уровень или внутрь ростера верхнего уровня",
+                    "бұл ростерді жоғарғы деңгейге немесе жоғарғы деңгейдегі ростердің ішіне көшіріңіз"
+                )),
+            );
             rosters[ri].parent = None;
             rosters[ri].depth = 1;
         }
@@ -562,37 +818,99 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
             Some(r) => match symbols.get(r) {
                 Some(Symbol::Roster(ri)) => Some(*ri),
                 _ => {
-                    ctx.sink.err("S010", file, loc("roster"), format!("unknown roster `{r}`"), Some("define it with [[roster]] in a block file".into()));
+                    ctx.sink.err(
+                        "S010",
+                        file,
+                        loc("roster"),
+                        unknown_roster(r),
+                        Some(msg!(
+                            "define it with [[roster]] in a block file",
+                            "определите его через [[roster]] в файле блока",
+                            "оны блок файлында [[roster]] арқылы анықтаңыз"
+                        )),
+                    );
                     None
                 }
             },
         };
         let mut options = match (&q.codelist, &q.options) {
             (Some(_), Some(_)) => {
-                ctx.sink.err("S011", file, &q.id, "both `codelist` and `options` are given", Some("keep one".into()));
+                ctx.sink.err(
+                    "S011",
+                    file,
+                    &q.id,
+                    msg!("both `codelist` and `options` are given", "заданы одновременно `codelist` и `options`", "`codelist` пен `options` бірге берілген"),
+                    Some(msg!("keep one", "оставьте что-то одно", "біреуін ғана қалдырыңыз")),
+                );
                 Vec::new()
             }
             (Some(cl), None) => match codelists.get(cl) {
                 Some(list) => list.options.clone(),
                 None => {
                     let close: Vec<&String> = codelists.keys().filter(|k| k.contains(cl.trim_start_matches("L_")) || cl.contains(k.trim_start_matches("L_"))).take(3).collect();
-                    ctx.sink.err("S003", file, loc("codelist"), format!("unknown code list `{cl}`"), Some(if close.is_empty() { "define it under [codelist.ID] in codelists.toml".into() } else { format!("did you mean {}?", close.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")) }));
+                    let hint = if close.is_empty() {
+                        msg!(
+                            "define it under [codelist.ID] in codelists.toml",
+                            "определите его в разделе [codelist.ID] файла codelists.toml",
+                            "оны codelists.toml файлындағы [codelist.ID] бөлімінде анықтаңыз"
+                        )
+                    } else {
+                        did_you_mean(&close.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+                    };
+                    ctx.sink.err(
+                        "S003",
+                        file,
+                        loc("codelist"),
+                        msg!("unknown code list `{cl}`", "неизвестный список кодов `{cl}`", "белгісіз код тізімі `{cl}`"),
+                        Some(hint),
+                    );
                     Vec::new()
                 }
             },
             (None, Some(opts)) => check_options(&mut ctx, file, &loc("options"), opts),
             (None, None) => Vec::new(),
         };
+        let t = type_name(q.kind);
         if q.kind.has_options() && options.is_empty() && q.codelist.is_none() {
-            ctx.sink.err("S011", file, &q.id, format!("a `{}` question needs options", type_name(q.kind)), Some("add `codelist = \"L_...\"` or `options = [...]`".into()));
+            ctx.sink.err(
+                "S011",
+                file,
+                &q.id,
+                msg!("a `{t}` question needs options", "вопросу типа `{t}` нужны варианты ответа", "`{t}` түріндегі сұраққа жауап нұсқалары керек"),
+                Some(msg!(
+                    "add `codelist = \"L_...\"` or `options = [...]`",
+                    "добавьте `codelist = \"L_...\"` или `options = [...]`",
+                    "`codelist = \"L_...\"` немесе `options = [...]` қосыңыз"
+                )),
+            );
         }
         if !q.kind.has_options() && (q.codelist.is_some() || q.options.is_some()) {
-            ctx.sink.err("S011", file, &q.id, format!("a `{}` question takes no options", type_name(q.kind)), Some("remove `codelist`/`options` or change the type".into()));
+            ctx.sink.err(
+                "S011",
+                file,
+                &q.id,
+                msg!("a `{t}` question takes no options", "у вопроса типа `{t}` не бывает вариантов ответа", "`{t}` түріндегі сұрақтың жауап нұсқалары болмайды"),
+                Some(msg!(
+                    "remove `codelist`/`options` or change the type",
+                    "удалите `codelist`/`options` или смените тип вопроса",
+                    "`codelist`/`options` өрісін алып тастаңыз немесе сұрақ түрін өзгертіңіз"
+                )),
+            );
         }
         for code in &q.exclusive {
             match options.iter_mut().find(|o| o.code == *code) {
                 Some(o) => o.exclusive = true,
-                None => ctx.sink.err("S011", file, loc("exclusive"), format!("exclusive code {code} is not an option"), None),
+                None => ctx.sink.err(
+                    "S011",
+                    file,
+                    loc("exclusive"),
+                    msg!(
+                        "exclusive code {code} is not an option",
+                        "исключающего кода {code} нет среди вариантов ответа",
+                        "басқалармен бірге таңдалмайтын {code} коды жауап нұсқаларының арасында жоқ"
+                    ),
+                    None,
+                ),
             }
         }
         let mut special = Vec::new();
@@ -600,22 +918,48 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
             match s.as_str() {
                 "dk" => special.push(Missing::DontKnow),
                 "rf" => special.push(Missing::Refused),
-                other => ctx.sink.err("S011", file, loc("special"), format!("unknown special answer `{other}`"), Some("use \"dk\" (don't know, −98) and/or \"rf\" (refused, −99); −97 is set by routing".into())),
+                other => ctx.sink.err(
+                    "S011",
+                    file,
+                    loc("special"),
+                    msg!("unknown special answer `{other}`", "неизвестный особый ответ `{other}`", "белгісіз арнайы жауап `{other}`"),
+                    Some(msg!(
+                        "use \"dk\" (don't know, −98) and/or \"rf\" (refused, −99); −97 is set by routing",
+                        "используйте \"dk\" (затрудняюсь ответить, −98) и/или \"rf\" (отказ от ответа, −99); −97 ставится логикой переходов",
+                        "\"dk\" (жауап беруге қиналамын, −98) және/немесе \"rf\" (жауап беруден бас тарту, −99) қолданыңыз; −97 кодын өту логикасы қояды"
+                    )),
+                ),
             }
         }
         if let (Some(a), Some(b)) = (q.min, q.max) {
             if a > b {
-                ctx.sink.err("S011", file, &q.id, format!("min {a} is greater than max {b}"), None);
+                ctx.sink.err("S011", file, &q.id, msg!("min {a} is greater than max {b}", "min {a} больше, чем max {b}", "min {a} мәні max {b} мәнінен үлкен"), None);
             }
         }
         if (q.min.is_some() || q.max.is_some()) && !q.kind.is_numeric() {
-            ctx.sink.err("S011", file, &q.id, format!("`min`/`max` do not apply to a `{}` question", type_name(q.kind)), None);
+            ctx.sink.err(
+                "S011",
+                file,
+                &q.id,
+                msg!(
+                    "`min`/`max` do not apply to a `{t}` question",
+                    "`min`/`max` неприменимы к вопросу типа `{t}`",
+                    "`min`/`max` `{t}` түріндегі сұраққа қолданылмайды"
+                ),
+                None,
+            );
         }
         if q.kind == QuestionType::Scale && (q.min.is_none() || q.max.is_none()) {
-            ctx.sink.err("S011", file, &q.id, "a scale needs `min` and `max`", Some("e.g. min = 1, max = 10".into()));
+            ctx.sink.err(
+                "S011",
+                file,
+                &q.id,
+                msg!("a scale needs `min` and `max`", "для шкалы нужны `min` и `max`", "шкалаға `min` және `max` керек"),
+                Some(msg!("e.g. min = 1, max = 10", "например, min = 1, max = 10", "мысалы, min = 1, max = 10")),
+            );
         }
         if q.kind == QuestionType::Grid && q.rows.is_empty() {
-            ctx.sink.err("S011", file, &q.id, "a grid needs `rows`", None);
+            ctx.sink.err("S011", file, &q.id, msg!("a grid needs `rows`", "для вопроса-таблицы нужны строки `rows`", "кесте сұрағына `rows` жолдары керек"), None);
         }
         let mut row_ids = HashSet::new();
         let rows: Vec<GridRow> = q
@@ -623,7 +967,14 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
             .iter()
             .map(|r| {
                 if !row_ids.insert(r.id.clone()) {
-                    ctx.sink.err("S002", file, loc("rows"), format!("grid row `{}` appears twice", r.id), None);
+                    let id = &r.id;
+                    ctx.sink.err(
+                        "S002",
+                        file,
+                        loc("rows"),
+                        msg!("grid row `{id}` appears twice", "строка таблицы `{id}` встречается дважды", "`{id}` кесте жолы екі рет кездеседі"),
+                        None,
+                    );
                 }
                 let t = Text { en: r.en.clone(), ru: r.ru.clone(), kk: r.kk.clone() };
                 ctx.text(&t, file, &format!("{}.rows.{}", q.id, r.id));
@@ -671,17 +1022,47 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
         if let Some(l) = &r.label {
             match symbols.get(l) {
                 Some(Symbol::Question(qi)) if questions[*qi].roster == Some(ri) => rosters[ri].label = Some(*qi),
-                _ => ctx.sink.err("S007", file, format!("{}.label", r.id), format!("label `{l}` is not a question of this roster"), None),
+                _ => ctx.sink.err(
+                    "S007",
+                    file,
+                    format!("{}.label", r.id),
+                    msg!(
+                        "label `{l}` is not a question of this roster",
+                        "подпись `{l}` не является вопросом этого ростера",
+                        "`{l}` белгісі осы ростердің сұрағы емес"
+                    ),
+                    None,
+                ),
             }
         }
         let sq = rosters[ri].size.question();
         if sq != usize::MAX && questions.get(sq).is_some_and(|q| q.roster == Some(ri)) {
-            ctx.sink.err("S009", file, &r.id, "a roster cannot be sized by one of its own questions", None);
+            ctx.sink.err(
+                "S009",
+                file,
+                &r.id,
+                msg!(
+                    "a roster cannot be sized by one of its own questions",
+                    "размер ростера не может задаваться его собственным вопросом",
+                    "ростердің өлшемін оның өз сұрағы бере алмайды"
+                ),
+                None,
+            );
         }
         if sq != usize::MAX {
             let size_roster = questions[sq].roster;
             if !rosters[ri].parent.map_or(size_roster.is_none(), |p| size_roster.is_none() || size_roster == Some(p)) {
-                ctx.sink.err("S009", file, &r.id, "the size question must be at the parent's level", None);
+                ctx.sink.err(
+                    "S009",
+                    file,
+                    &r.id,
+                    msg!(
+                        "the size question must be at the parent's level",
+                        "вопрос размера должен быть на уровне родительского ростера",
+                        "өлшем сұрағы жоғарғы ростер деңгейінде болуы керек"
+                    ),
+                    None,
+                );
             }
         }
     }
@@ -691,7 +1072,7 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
         let roster = c.roster.as_ref().and_then(|r| match symbols.get(r) {
             Some(Symbol::Roster(ri)) => Some(*ri),
             _ => {
-                ctx.sink.err("S010", file, format!("{}.roster", c.id), format!("unknown roster `{r}`"), None);
+                ctx.sink.err("S010", file, format!("{}.roster", c.id), unknown_roster(r), None);
                 None
             }
         });
@@ -734,7 +1115,13 @@ pub fn load_with_coverage(src: &dyn StudySource) -> Loaded {
     };
     for (link, qid) in q.field_links.named() {
         if q.question_index(qid).is_none() {
-            ctx.sink.err("S007", study_file, format!("fieldwork_links.{link}"), format!("unknown question `{qid}`"), Some("name a question of the study".into()));
+            ctx.sink.err(
+                "S007",
+                study_file,
+                format!("fieldwork_links.{link}"),
+                unknown_question(qid),
+                Some(msg!("name a question of the study", "укажите вопрос этого исследования", "осы зерттеудің сұрағын көрсетіңіз")),
+            );
         }
     }
     let file_of = |id: &str| symbol_file.get(id).cloned().unwrap_or_default();
@@ -758,11 +1145,32 @@ fn check_options(ctx: &mut Ctx, file: &str, loc: &str, raw: &[RawOption]) -> Vec
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for o in raw {
-        if !seen.insert(o.code) {
-            ctx.sink.err("S004", file, loc, format!("code {} is used twice", o.code), Some("each option needs its own code".into()));
+        let code = o.code;
+        if !seen.insert(code) {
+            ctx.sink.err(
+                "S004",
+                file,
+                loc,
+                msg!("code {code} is used twice", "код {code} используется дважды", "{code} коды екі рет қолданылған"),
+                Some(msg!("each option needs its own code", "у каждого варианта ответа должен быть свой код", "әр жауап нұсқасының өз коды болуы керек")),
+            );
         }
-        if Missing::from_code(o.code).is_some() {
-            ctx.sink.err("S004", file, loc, format!("code {} is reserved for missing values", o.code), Some("−97/−98/−99 come from `special`, not from options".into()));
+        if Missing::from_code(code).is_some() {
+            ctx.sink.err(
+                "S004",
+                file,
+                loc,
+                msg!(
+                    "code {code} is reserved for missing values",
+                    "код {code} зарезервирован для пропущенных значений",
+                    "{code} коды жоқ мәндер үшін сақталған"
+                ),
+                Some(msg!(
+                    "−97/−98/−99 come from `special`, not from options",
+                    "−97/−98/−99 задаются через `special`, а не вариантами ответа",
+                    "−97/−98/−99 кодтары жауап нұсқаларынан емес, `special` арқылы беріледі"
+                )),
+            );
         }
         let c = option_from_raw(o);
         ctx.text(&c.label, file, &format!("{loc}[{}]", o.code));
@@ -775,7 +1183,23 @@ fn parse_expr(ctx: &mut Ctx, file: &str, loc: &str, src: &str) -> Option<Expr> {
     match expr::parse(src) {
         Ok(e) => Some(e),
         Err(e) => {
-            ctx.sink.err("S006", file, loc, format!("expression does not parse at column {}: {}", e.column, e.message), e.hint.clone().or_else(|| Some(format!("in `{src}`"))));
+            let (column, m) = (e.column, &e.message);
+            // The parser's own hint is English only; our fallback names the expression.
+            let hint = match &e.hint {
+                Some(h) => Msg::same(h.clone()),
+                None => msg!("in `{src}`", "в выражении `{src}`", "`{src}` өрнегінде"),
+            };
+            ctx.sink.err(
+                "S006",
+                file,
+                loc,
+                msg!(
+                    "expression does not parse at column {column}: {m}",
+                    "выражение не разбирается, столбец {column}: {m}",
+                    "өрнек талданбайды, {column}-баған: {m}"
+                ),
+                Some(hint),
+            );
             None
         }
     }
@@ -848,7 +1272,17 @@ fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of: &dyn Fn(&
                 let name = r.name.as_str();
                 if name == "." || name == "choice" {
                     if name == "choice" && field != "choice_filter" {
-                        sink.err("S007", &file, &loc, "`choice` is only defined in a choice_filter", None);
+                        sink.err(
+                            "S007",
+                            &file,
+                            &loc,
+                            msg!(
+                                "`choice` is only defined in a choice_filter",
+                                "`choice` определён только внутри choice_filter",
+                                "`choice` тек choice_filter ішінде анықталған"
+                            ),
+                            None,
+                        );
                     }
                     continue;
                 }
@@ -857,7 +1291,7 @@ fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of: &dyn Fn(&
                     Some(rn) => match q.symbols.get(rn) {
                         Some(Symbol::Roster(ri)) => Some(*ri),
                         _ => {
-                            sink.err("S007", &file, &loc, format!("unknown roster `{rn}`"), Some(hint_names(q, rn, |s| matches!(s, Symbol::Roster(_)))));
+                            sink.err("S007", &file, &loc, unknown_roster(rn), Some(hint_names(q, rn, |s| matches!(s, Symbol::Roster(_)))));
                             continue;
                         }
                     },
@@ -871,9 +1305,19 @@ fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of: &dyn Fn(&
                             deps.readers.entry(Source::Question(sq)).or_default().push((*target, ReadScope::Aggregate));
                         }
                     }
-                    (RefKind::Roster, _) => sink.err("S007", &file, &loc, format!("unknown roster `{name}`"), Some(hint_names(q, name, |s| matches!(s, Symbol::Roster(_))))),
+                    (RefKind::Roster, _) => sink.err("S007", &file, &loc, unknown_roster(name), Some(hint_names(q, name, |s| matches!(s, Symbol::Roster(_))))),
                     (RefKind::Name, Some(Symbol::Constant(_))) => {}
-                    (RefKind::Name, Some(Symbol::Roster(_))) => sink.err("S007", &file, &loc, format!("`{name}` is a roster; use it inside count(), sum(), at() ..."), None),
+                    (RefKind::Name, Some(Symbol::Roster(_))) => sink.err(
+                        "S007",
+                        &file,
+                        &loc,
+                        msg!(
+                            "`{name}` is a roster; use it inside count(), sum(), at() ...",
+                            "`{name}` — это ростер; используйте его внутри count(), sum(), at() ...",
+                            "`{name}` — ростер; оны count(), sum(), at() ... ішінде қолданыңыз"
+                        ),
+                        None,
+                    ),
                     (RefKind::Name, Some(sym @ (Symbol::Question(_) | Symbol::Calculation(_)))) => {
                         let (source, src_roster) = match sym {
                             Symbol::Question(i) => (Source::Question(*i), q.questions[*i].roster),
@@ -883,12 +1327,22 @@ fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of: &dyn Fn(&
                         // Scope: without an aggregate, a source must be at the target's level or above it.
                         let context = via.or(*target_roster);
                         if !q.encloses(src_roster, context) {
+                            let owner = src_roster.map(|r| q.rosters[r].id.as_str()).unwrap_or("");
+                            let agg = src_roster.map(|r| q.rosters[r].id.as_str()).unwrap_or("members");
                             sink.err(
                                 "S012",
                                 &file,
                                 &loc,
-                                format!("`{name}` belongs to roster `{}` and is read here outside it", src_roster.map(|r| q.rosters[r].id.as_str()).unwrap_or("")),
-                                Some(format!("read it through an aggregate, e.g. `at({0}, Q113, {name})` or `count({0}, {name} == 1)`", src_roster.map(|r| q.rosters[r].id.as_str()).unwrap_or("members"))),
+                                msg!(
+                                    "`{name}` belongs to roster `{owner}` and is read here outside it",
+                                    "`{name}` относится к ростеру `{owner}`, а здесь читается вне его",
+                                    "`{name}` `{owner}` ростеріне жатады, бірақ мұнда одан тыс оқылады"
+                                ),
+                                Some(msg!(
+                                    "read it through an aggregate, e.g. `at({agg}, Q113, {name})` or `count({agg}, {name} == 1)`",
+                                    "читайте его через агрегирующую функцию, например `at({agg}, Q113, {name})` или `count({agg}, {name} == 1)`",
+                                    "оны агрегаттау функциясы арқылы оқыңыз, мысалы `at({agg}, Q113, {name})` немесе `count({agg}, {name} == 1)`"
+                                )),
                             );
                             continue;
                         }
@@ -899,7 +1353,13 @@ fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of: &dyn Fn(&
                         }
                         // A self-reference of a calculation is a cycle too; the sort below finds it.
                     }
-                    (RefKind::Name, None) => sink.err("S007", &file, &loc, format!("unknown name `{name}`"), Some(hint_names(q, name, |s| !matches!(s, Symbol::Roster(_))))),
+                    (RefKind::Name, None) => sink.err(
+                        "S007",
+                        &file,
+                        &loc,
+                        msg!("unknown name `{name}`", "неизвестное имя `{name}`", "белгісіз атау `{name}`"),
+                        Some(hint_names(q, name, |s| !matches!(s, Symbol::Roster(_)))),
+                    ),
                 }
             }
         }
@@ -931,7 +1391,18 @@ fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of: &dyn Fn(&
     }
     if order.len() < n {
         let stuck: Vec<&str> = (0..n).filter(|i| !order.contains(i)).map(|i| q.calculations[i].id.as_str()).collect();
-        sink.err("S008", &file_of(stuck[0]), stuck[0], format!("calculations form a cycle: {}", stuck.join(" → ")), Some("a calculation cannot depend, directly or indirectly, on itself".into()));
+        let cycle = stuck.join(" → ");
+        sink.err(
+            "S008",
+            &file_of(stuck[0]),
+            stuck[0],
+            msg!("calculations form a cycle: {cycle}", "вычисления образуют цикл: {cycle}", "есептеулер тұйық цикл құрайды: {cycle}"),
+            Some(msg!(
+                "a calculation cannot depend, directly or indirectly, on itself",
+                "вычисление не может зависеть от самого себя ни прямо, ни косвенно",
+                "есептеу тікелей де, жанама түрде де өзіне тәуелді бола алмайды"
+            )),
+        );
         let rest: Vec<usize> = (0..n).filter(|i| !order.contains(i)).collect();
         order.extend(rest);
     }
@@ -939,7 +1410,7 @@ fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of: &dyn Fn(&
     q.deps = deps;
 }
 
-fn hint_names(q: &Questionnaire, name: &str, keep: impl Fn(&Symbol) -> bool) -> String {
+fn hint_names(q: &Questionnaire, name: &str, keep: impl Fn(&Symbol) -> bool) -> Msg {
     let lower = name.to_ascii_lowercase();
     let mut close: Vec<&String> = q
         .symbols
@@ -950,9 +1421,13 @@ fn hint_names(q: &Questionnaire, name: &str, keep: impl Fn(&Symbol) -> bool) -> 
     close.sort();
     close.truncate(3);
     if close.is_empty() {
-        "check the spelling; ids are case-sensitive".to_string()
+        msg!(
+            "check the spelling; ids are case-sensitive",
+            "проверьте написание; в id различаются заглавные и строчные буквы",
+            "жазылуын тексеріңіз; id-де бас әріп пен кіші әріп ажыратылады"
+        )
     } else {
-        format!("did you mean {}?", close.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+        did_you_mean(&close.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
     }
 }
 

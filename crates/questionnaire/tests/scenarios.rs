@@ -3,7 +3,7 @@
 use dala_questionnaire::engine::{slot_of, Interview, IssueKind, Slot};
 use dala_questionnaire::expr::{Missing, Val};
 use dala_questionnaire::load::{load_study, MemorySource, Severity};
-use dala_questionnaire::{Answer, AnswerError, AnswerKey, Questionnaire};
+use dala_questionnaire::{Answer, AnswerError, AnswerKey, Lang, Questionnaire};
 use serde_json::{json, Value as Json};
 
 const STUDY: &str = r#"
@@ -390,12 +390,27 @@ message = { en = "m", ru = "м", kk = "м" }
     }
     let parse = diags.iter().find(|d| d.code == "S006").unwrap();
     assert_eq!(parse.location, "Q1.relevant");
-    assert!(parse.message.contains("column"), "{}", parse.message);
+    assert!(parse.message.en.contains("column"), "{}", parse.message);
+    // Every diagnostic speaks all three languages; the Kazakh is Cyrillic with і, not Latin i.
+    for d in &diags {
+        for (l, text) in [("ru", &d.message.ru), ("kk", &d.message.kk)] {
+            assert!(!text.is_empty(), "{l} message missing in {d:#?}");
+            assert_ne!(text, &d.message.en, "{l} message is not translated in {d:#?}");
+        }
+    }
+    assert!(parse.message.ru.contains("выражение"), "{}", parse.message.ru);
+    assert!(parse.message.kk.contains("өрнек"), "{}", parse.message.kk);
+    assert_eq!(parse.message.get(Lang::Kk), parse.message.kk);
+    assert!(parse.render(Lang::Ru).starts_with("ошибка[S006] b.toml: Q1.relevant: "), "{}", parse.render(Lang::Ru));
+    assert!(parse.render(Lang::Kk).starts_with("қате[S006]"), "{}", parse.render(Lang::Kk));
+    assert_eq!(parse.to_string(), parse.render(Lang::En));
     let unknown = diags.iter().find(|d| d.code == "S007").unwrap();
     assert_eq!((unknown.file.as_str(), unknown.location.as_str()), ("b.toml", "Q2.validation[0].rule"));
-    assert!(unknown.hint.as_deref().unwrap_or("").contains("Q1") || unknown.hint.is_some());
+    assert!(unknown.hint.as_ref().is_some_and(|h| h.en.contains("Q1")) || unknown.hint.is_some());
     let missing_kk = diags.iter().find(|d| d.code == "S005").unwrap();
     assert_eq!(missing_kk.severity, Severity::Warning);
+    assert!(missing_kk.render(Lang::Ru).starts_with("предупреждение[S005]"), "{}", missing_kk.render(Lang::Ru));
+    assert!(missing_kk.render(Lang::Kk).starts_with("ескерту[S005]"), "{}", missing_kk.render(Lang::Kk));
 }
 
 #[test]

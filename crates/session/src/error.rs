@@ -131,11 +131,11 @@ impl SessionError {
                 format!("There is no study definition (study.toml) in {p}."),
             ),
             SessionError::Study(d) => {
-                let first = d.first().map(|d| d.to_string()).unwrap_or_default();
+                let first = |l: Lang| d.first().map(|d| d.render(l)).unwrap_or_default();
                 (
-                    format!("В описании исследования ошибок: {}. Первая: {first}", d.len()),
-                    format!("Зерттеу сипаттамасында {} қате бар. Біріншісі: {first}", d.len()),
-                    format!("The study definition has {} error(s). First: {first}", d.len()),
+                    format!("В описании исследования ошибок: {}. Первая: {}", d.len(), first(Lang::Ru)),
+                    format!("Зерттеу сипаттамасында {} қате бар. Біріншісі: {}", d.len(), first(Lang::Kk)),
+                    format!("The study definition has {} error(s). First: {}", d.len(), first(Lang::En)),
                 )
             }
             SessionError::Io(e) => (format!("Ошибка файла: {e}"), format!("Файл қатесі: {e}"), format!("File error: {e}")),
