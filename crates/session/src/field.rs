@@ -9,7 +9,6 @@
 //! the complete visit (interim 11), closes the address (AAPOR 1.1) and counts the respondent in the
 //! route's quota cell, all in one transaction.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -625,7 +624,7 @@ impl Session {
         let n = log.record_visit(visit.clone())?;
         row.visits = log.visits.len() as u32;
         row.log = to_doc(log);
-        let vr = VisitRow { n, at: visit.at.format("%Y-%m-%dT%H:%M:%S").to_string(), outcome: visit.outcome.code(), visit: to_doc(&visit) };
+        let vr = visit_row(n, &visit);
         self.store.save_address(row, Some(&vr), None, "visit_logged", Some(&json!({"n": n, "outcome": visit.outcome.code()}).to_string()), when.utc)?;
         Ok(())
     }
@@ -646,7 +645,7 @@ impl Session {
         last.appointment = Some(t);
         let visit = last.clone();
         row.log = to_doc(&log);
-        let vr = VisitRow { n, at: visit.at.format("%Y-%m-%dT%H:%M:%S").to_string(), outcome: visit.outcome.code(), visit: to_doc(&visit) };
+        let vr = visit_row(n, &visit);
         self.store.amend_visit(&row, &vr, when.utc)?;
         self.address_view(&row, lang)
     }
@@ -763,7 +762,7 @@ impl Session {
         row.visits = log.visits.len() as u32;
         row.log = to_doc(&log);
         row.disposition = Some(d.code().to_string());
-        let vr = VisitRow { n, at: visit.at.format("%Y-%m-%dT%H:%M:%S").to_string(), outcome: 11, visit: to_doc(&visit) };
+        let vr = visit_row(n, &visit);
         self.store.save_address(&row, Some(&vr), Some(&to_doc(&quota)), "interview_completed", Some(&json!({"interview": interview}).to_string()), when)?;
         Ok(())
     }
@@ -779,6 +778,11 @@ impl Session {
         }
         Ok(build_report(&summaries, &fw.plan, fw.settings.aapor.e))
     }
+}
+
+/// The `visits` table row of a visit (the SQL-queryable copy of the contact log's entry).
+fn visit_row(n: u32, visit: &Visit) -> VisitRow {
+    VisitRow { n, at: visit.at.format("%Y-%m-%dT%H:%M:%S").to_string(), outcome: visit.outcome.code(), visit: to_doc(visit) }
 }
 
 fn dwelling_word(d: DwellingType) -> &'static str {
@@ -975,9 +979,4 @@ fn prefills(q: &Questionnaire, city: &str, route: &str, interviewer: Option<&str
             Some((AnswerKey { question: qid.clone(), roster: vec![] }, v))
         })
         .collect()
-}
-
-/// City → (female, male) completes, for quick checks.
-pub fn completes_by_city(report: &FieldReport) -> BTreeMap<String, (u64, u64)> {
-    report.cities.iter().map(|c| (c.city.clone(), (c.female, c.male))).collect()
 }

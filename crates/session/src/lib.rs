@@ -18,7 +18,7 @@ use ts_rs::TS;
 use dala_questionnaire::client::{self, BlockView, IssueView, QuestionView, RosterView};
 use dala_questionnaire::engine::{slot_of, Interview, Slot};
 use dala_questionnaire::load::{self, Diagnostic, Loaded, Severity, StudySource};
-use dala_questionnaire::{Answer, AnswerError, AnswerKey, Lang, Questionnaire};
+use dala_questionnaire::{Answer, AnswerKey, Lang, Questionnaire};
 use dala_store::{InterviewStatus, Store, StoreError};
 
 pub mod autofill;
@@ -491,11 +491,6 @@ fn current_slot(q: &Questionnaire, open: &Open) -> Option<Slot> {
         return Some(pos);
     }
     open.engine.next(q, Some(pos)).or_else(|| open.engine.first_unanswered(q))
-}
-
-/// An [`AnswerError`] message in `lang` (re-exported for the CLI).
-pub fn answer_message(e: &AnswerError, lang: Lang) -> String {
-    e.message(lang)
 }
 
 #[cfg(test)]
