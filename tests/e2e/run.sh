@@ -38,13 +38,15 @@ fi
 # Inside the virtual display: three drivers, one whose app runs the KMRS study, one whose app runs
 # the fixture with every question type, and one whose app runs KMRS on its own database for the
 # fieldwork walk (each app inherits its driver's environment).
+# E2E_PORT_BASE moves the six driver ports (two runs side by side on one machine).
+b="${E2E_PORT_BASE:-4444}"
 tauri="$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")"
 logs="$(dirname "$DALA_DB")"
-"$tauri" --port 4444 --native-port 4445 >"$logs/tauri-driver.log" 2>&1 &
+"$tauri" --port "$b" --native-port "$((b + 1))" >"$logs/tauri-driver.log" 2>&1 &
 kmrs_driver=$!
-DALA_DB="$DALA_DB_TYPES" DALA_STUDY="$DALA_STUDY_TYPES" "$tauri" --port 4446 --native-port 4447 >"$logs/tauri-driver-types.log" 2>&1 &
+DALA_DB="$DALA_DB_TYPES" DALA_STUDY="$DALA_STUDY_TYPES" "$tauri" --port "$((b + 2))" --native-port "$((b + 3))" >"$logs/tauri-driver-types.log" 2>&1 &
 types_driver=$!
-DALA_DB="$DALA_DB_FIELD" "$tauri" --port 4448 --native-port 4449 >"$logs/tauri-driver-fieldwork.log" 2>&1 &
+DALA_DB="$DALA_DB_FIELD" "$tauri" --port "$((b + 4))" --native-port "$((b + 5))" >"$logs/tauri-driver-fieldwork.log" 2>&1 &
 field_driver=$!
 stop_drivers() {
   kill "$kmrs_driver" "$types_driver" "$field_driver" 2>/dev/null || true
@@ -52,7 +54,7 @@ stop_drivers() {
 }
 trap stop_drivers EXIT
 
-for port in 4444 4446 4448; do
+for port in "$b" "$((b + 2))" "$((b + 4))"; do
   for _ in $(seq 1 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
     sleep 0.1
@@ -60,9 +62,9 @@ for port in 4444 4446 4448; do
 done
 
 status=0
-TAURI_DRIVER_URL=http://127.0.0.1:4444 TAURI_DRIVER_URL_TYPES=http://127.0.0.1:4446 \
+TAURI_DRIVER_URL="http://127.0.0.1:$b" TAURI_DRIVER_URL_TYPES="http://127.0.0.1:$((b + 2))" \
   "$E2E_PYTHON" "$root/tests/e2e/test_interview.py" || status=$?
-DALA_DB="$DALA_DB_FIELD" TAURI_DRIVER_URL=http://127.0.0.1:4448 \
+DALA_DB="$DALA_DB_FIELD" TAURI_DRIVER_URL="http://127.0.0.1:$((b + 4))" \
   "$E2E_PYTHON" "$root/tests/e2e/test_fieldwork.py" || status=$?
 if [ "$status" -ne 0 ]; then
   for log in "$logs"/tauri-driver*.log; do
