@@ -21,6 +21,7 @@ pub use dala_questionnaire::AnswerKey;
 
 mod field;
 mod migrations;
+mod read_only;
 
 pub use field::{AddressRow, NewRoute, RouteRow, VisitRow};
 
