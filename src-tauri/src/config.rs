@@ -2,7 +2,8 @@
 //!
 //! - `DALA_STUDY`: the study folder. Default: `schema/kmrs-2010`, looked for next to the
 //!   executable and its parent folders (`target/debug/dala-app` → the repository), then in the
-//!   current folder, then in the source tree this binary was built from.
+//!   current folder and its parents. No path of the build machine is compiled into the binary: a
+//!   copied binary finds its study where it is installed, never in the tree it was built from.
 //! - `DALA_DB`: the SQLite file. Default: the OS data folder, `~/.local/share/dala/dala.sqlite`
 //!   on Linux; its folder is created when missing.
 //! - `DALA_DURABILITY`: `full` (default: every answer fsynced, safe against a power cut) or `normal`
@@ -57,17 +58,14 @@ impl Config {
     }
 }
 
-/// The first `schema/kmrs-2010` holding a `study.toml`, searched from the executable upwards,
-/// then from the current folder upwards, then in the source tree (`CARGO_MANIFEST_DIR/..`).
+/// The first `schema/kmrs-2010` holding a `study.toml`, searched from the executable upwards, then
+/// from the current folder upwards. When there is none, the first candidate is returned and opening it
+/// fails with the session's "no study" message.
 pub fn default_study_dir(exe: Option<&Path>, cwd: Option<&Path>) -> PathBuf {
     let from_exe = exe.and_then(Path::parent).into_iter().flat_map(Path::ancestors);
     let from_cwd = cwd.into_iter().flat_map(Path::ancestors);
-    let source_tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    from_exe
-        .chain(from_cwd)
-        .map(|dir| dir.join(DEFAULT_STUDY))
-        .find(|candidate| candidate.join("study.toml").is_file())
-        .unwrap_or_else(|| source_tree.join(DEFAULT_STUDY))
+    let candidates: Vec<PathBuf> = from_exe.chain(from_cwd).map(|dir| dir.join(DEFAULT_STUDY)).collect();
+    candidates.iter().find(|candidate| candidate.join("study.toml").is_file()).cloned().unwrap_or_else(|| candidates.into_iter().next().unwrap_or_else(|| PathBuf::from(DEFAULT_STUDY)))
 }
 
 /// `Some(message)` when there is no display to open the window on (Linux/BSD without
@@ -115,8 +113,10 @@ mod tests {
         let exe = repo.join("target/debug/dala-app");
         let found = default_study_dir(Some(&exe), Some(Path::new("/")));
         assert!(found.join("study.toml").is_file(), "{}", found.display());
-        // Even with nothing to search from, the source tree is the fallback.
-        assert!(default_study_dir(None, None).join("study.toml").is_file());
+        // Nothing is found from elsewhere: no build-machine path is a fallback.
+        let elsewhere = default_study_dir(Some(Path::new("/opt/dala/bin/dala-app")), Some(Path::new("/")));
+        assert_eq!(elsewhere, PathBuf::from("/opt/dala/bin/schema/kmrs-2010"));
+        assert!(!elsewhere.join("study.toml").is_file());
     }
 
     #[test]

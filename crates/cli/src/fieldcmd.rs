@@ -49,14 +49,14 @@ impl Failure {
     }
 }
 
-/// Where the study is when `--study` is not given: `schema/kmrs-2010` under the working folder, else
-/// the one of the repository the binary was built from.
+/// Where the study is when `--study` is not given: `schema/kmrs-2010` in the working folder or one of
+/// its parents, else next to the executable or one of its parents (an installed copy). No path of the
+/// build machine is compiled in.
 pub fn default_study() -> PathBuf {
-    let here = PathBuf::from("schema/kmrs-2010");
-    if here.join("study.toml").is_file() {
-        return here;
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schema/kmrs-2010")
+    let here = std::env::current_dir().ok();
+    let exe = std::env::current_exe().ok();
+    let candidates: Vec<PathBuf> = here.iter().flat_map(|d| d.ancestors()).chain(exe.iter().filter_map(|e| e.parent()).flat_map(|d| d.ancestors())).map(|d| d.join("schema/kmrs-2010")).collect();
+    candidates.into_iter().find(|c| c.join("study.toml").is_file()).unwrap_or_else(|| PathBuf::from("schema/kmrs-2010"))
 }
 
 /// The study's fieldwork (settings, frames, quota plan), or a failure in `lang`.
@@ -229,8 +229,9 @@ pub fn merged_report(study: &Path, dbs: &[PathBuf], lang: Lang) -> Result<Merged
     let mut by_key: BTreeMap<String, (ContactLog, Option<Sex>)> = BTreeMap::new();
     let mut duplicates = 0;
     for db in dbs {
-        let session = Session::open(study, db).map_err(|e| Failure::runtime(format!("{}: {}", db.display(), e.message(lang))))?;
-        let rows = session.store().addresses(None).map_err(|e| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang))))?;
+        // Read only: a report never migrates or writes a device's database.
+        let store = dala_store::Store::open_read_only(db).map_err(|e| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang))))?;
+        let rows = store.addresses(None).map_err(|e| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang))))?;
         for row in rows {
             let log: ContactLog = serde_json::from_str(&row.log).map_err(|e| Failure::runtime(format!("{}: {}: {e}", db.display(), row.key)))?;
             let sex = match row.respondent_sex.as_deref() {

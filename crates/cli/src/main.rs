@@ -189,7 +189,69 @@ fn message_lang(flag: Option<&str>) -> Lang {
     Lang::parse(env.get(..2).unwrap_or("")).unwrap_or(Lang::En)
 }
 
+/// Exit codes of every `dala` command: 0 success, 1 the work failed (an invalid study, a database
+/// error), 2 the command was used wrongly (bad arguments, a malformed script, a refused step).
+pub const EXIT_USAGE: u8 = 2;
+
+/// A clap error in the message language: clap's own text is English only, so the sentence is ours and
+/// only the argument or value it is about is taken from clap.
+fn usage_message(e: &clap::Error, lang: Lang) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let arg = ctx(ContextKind::InvalidArg);
+    let value = ctx(ContextKind::InvalidValue);
+    let sub = ctx(ContextKind::InvalidSubcommand);
+    let valid = ctx(ContextKind::ValidValue);
+    let suggested = ctx(ContextKind::SuggestedArg);
+    let suggested_sub = ctx(ContextKind::SuggestedSubcommand);
+    let s = |ru: String, kk: String, en: String| match lang {
+        Lang::Ru => ru,
+        Lang::Kk => kk,
+        Lang::En => en,
+    };
+    let mut msg = match e.kind() {
+        ErrorKind::UnknownArgument => s(format!("Неизвестный аргумент {arg}."), format!("Белгісіз аргумент {arg}."), format!("Unknown argument {arg}.")),
+        ErrorKind::InvalidSubcommand => s(format!("Неизвестная команда {sub}."), format!("Белгісіз команда {sub}."), format!("Unknown command {sub}.")),
+        ErrorKind::MissingRequiredArgument => s(format!("Не хватает обязательного аргумента: {arg}."), format!("Міндетті аргумент жетіспейді: {arg}."), format!("A required argument is missing: {arg}.")),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => s("Не указана команда.".into(), "Команда көрсетілмеген.".into(), "No command was given.".into()),
+        ErrorKind::InvalidValue if value.is_empty() => s(format!("Для {arg} нужно значение."), format!("{arg} үшін мән керек."), format!("{arg} needs a value.")),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::InvalidUtf8 => s(format!("Недопустимое значение «{value}» для {arg}."), format!("{arg} үшін «{value}» мәні жарамсыз."), format!("Invalid value \"{value}\" for {arg}.")),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => s(format!("Неверное число значений для {arg}."), format!("{arg} үшін мәндер саны қате."), format!("Wrong number of values for {arg}.")),
+        ErrorKind::ArgumentConflict => s(format!("Аргумент {arg} нельзя использовать вместе с другим указанным."), format!("{arg} аргументін көрсетілген басқа аргументпен бірге қолдануға болмайды."), format!("The argument {arg} cannot be used with another one given.")),
+        ErrorKind::NoEquals => s(format!("Значение {arg} пишется через «=»."), format!("{arg} мәні «=» арқылы жазылады."), format!("The value of {arg} must be given with \"=\".")),
+        _ => s("Неверные аргументы команды.".into(), "Команда аргументтері қате.".into(), "Wrong command arguments.".into()),
+    };
+    if !valid.is_empty() {
+        msg.push(' ');
+        msg.push_str(&s(format!("Допустимо: {valid}."), format!("Рұқсат етілгені: {valid}."), format!("Possible values: {valid}.")));
+    }
+    let hint = if !suggested.is_empty() { suggested } else { suggested_sub };
+    if !hint.is_empty() {
+        msg.push(' ');
+        msg.push_str(&s(format!("Возможно, имелось в виду {hint}?"), format!("Мүмкін, {hint} дегіңіз келді ме?"), format!("Did you mean {hint}?")));
+    }
+    msg.push(' ');
+    msg.push_str(&s("См. dala --help.".into(), "dala --help қараңыз.".into(), "See dala --help.".into()));
+    msg
+}
+
+/// Output into a closed pipe (`dala check ... | head`) ends the program quietly, as for any Unix tool,
+/// instead of a panic in `println!`.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts; no handler runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -197,15 +259,11 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            let flag = std::env::args().skip_while(|a| a != "--lang").nth(1);
+            let args: Vec<String> = std::env::args().collect();
+            let flag = args.iter().position(|a| a == "--lang").and_then(|i| args.get(i + 1).cloned()).or_else(|| args.iter().find_map(|a| a.strip_prefix("--lang=").map(str::to_string)));
             let lang = message_lang(flag.as_deref());
-            let lead = match lang {
-                Lang::Ru => "Неверные аргументы команды (см. dala --help):",
-                Lang::Kk => "Команда аргументтері қате (dala --help қараңыз):",
-                Lang::En => "Wrong command arguments (see dala --help):",
-            };
-            eprintln!("{lead}\n{e}");
-            return ExitCode::from(64);
+            eprintln!("{}", usage_message(&e, lang));
+            return ExitCode::from(EXIT_USAGE);
         }
     };
     let lang = message_lang(cli.lang.as_deref());

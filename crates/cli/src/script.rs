@@ -64,14 +64,14 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
         Ok(t) => t,
         Err(e) => {
             eprintln!("{}", say(msg_lang, format!("Не удалось прочитать сценарий {}: {e}", script.display()), format!("{} сценарийін оқу мүмкін болмады: {e}", script.display()), format!("Cannot read the script {}: {e}", script.display())));
-            return ExitCode::from(64);
+            return ExitCode::from(crate::EXIT_USAGE);
         }
     };
     let doc: Json = match serde_json::from_str(&text) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("{}", say(msg_lang, format!("Сценарий не является корректным JSON: {e}"), format!("Сценарий дұрыс JSON емес: {e}"), format!("The script is not valid JSON: {e}")));
-            return ExitCode::from(64);
+            return ExitCode::from(crate::EXIT_USAGE);
         }
     };
     let mut lang = match doc.get("language").and_then(Json::as_str) {
@@ -80,7 +80,7 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
             Some(l) => Some(l),
             None => {
                 eprintln!("{}", SessionError::Language(l.to_string()).message(msg_lang));
-                return ExitCode::from(64);
+                return ExitCode::from(crate::EXIT_USAGE);
             }
         },
     };
@@ -91,7 +91,7 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
             Ok(st) => steps.push(st),
             Err(m) => {
                 eprintln!("{m}");
-                return ExitCode::from(64);
+                return ExitCode::from(crate::EXIT_USAGE);
             }
         }
     }
