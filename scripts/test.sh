@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of Dala: installs what is missing (scripts/setup-system.sh), builds the interface,
-# runs the Rust tests of the whole workspace (unit, scenario, CLI, durability, shell), checks that the
-# generated TypeScript bindings are up to date, runs the interface's own tests, and finally the
-# end-to-end test that drives the real window under Xvfb.
+# Runs every test of Dala: installs what is missing (scripts/setup-system.sh), checks formatting and
+# lints (rustfmt, clippy with -D warnings, the domain crates' purity ban), builds the interface, runs the
+# Rust tests of the whole workspace (unit, scenario, CLI, durability, shell), the route draw's Python
+# peer replay, checks that the generated TypeScript bindings are up to date, runs the interface's own
+# tests, and finally the end-to-end test that drives the real window under Xvfb.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -17,8 +18,14 @@ step "system packages, tauri-driver, npm packages"
 step "interface build"
 (cd ui && npm run --silent build)
 
+step "lints: the domain crates' purity ban bites; clippy over the workspace"
+"$root/scripts/check-domain-purity.sh"
+
 step "Rust tests (workspace)"
 cargo test --workspace --locked
+
+step "route draw against its independent Python peer"
+"$root/scripts/peer-route-draw.sh"
 
 step "generated TypeScript bindings are committed and current"
 if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
