@@ -18,54 +18,69 @@ use crate::AppState;
 
 type Reply<T> = Result<T, CommandError>;
 
-#[tauri::command(rename_all = "snake_case")]
-pub fn study_info(state: State<'_, AppState>, ui_lang: Lang) -> Reply<StudyInfo> {
-    Ok(state.session(ui_lang)?.study_info())
+/// Declares the commands once: each becomes a `#[tauri::command]`, is registered by [`handler`], and
+/// gets a typed TypeScript wrapper in [`typescript`] (written to `ui/src/bindings/commands.ts` by the
+/// shell's tests), so renaming a command, an argument or a type in Rust breaks the UI's build instead
+/// of failing at run time.
+macro_rules! commands {
+    ($( $(#[$meta:meta])* pub fn $name:ident($state:ident: State<'_, AppState> $(, $arg:ident: $ty:ty)* $(,)?) -> Reply<$ret:ty> $body:block )*) => {
+        $(
+            $(#[$meta])*
+            #[tauri::command(rename_all = "snake_case")]
+            pub fn $name($state: State<'_, AppState> $(, $arg: $ty)*) -> Reply<$ret> $body
+        )*
+
+        /// The invoke handler with every command.
+        pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+
+        /// The TypeScript wrappers of every command (`ui/src/bindings/commands.ts`).
+        pub fn typescript() -> String {
+            let mut imports = std::collections::BTreeMap::new();
+            let mut wrappers = String::new();
+            $(
+                $( collect_imports::<$ty>(&mut imports); )*
+                collect_imports::<$ret>(&mut imports);
+                let params: Vec<String> = vec![$(format!("{}: {}", stringify!($arg), <$ty as TS>::name())),*];
+                let names: Vec<&str> = vec![$(stringify!($arg)),*];
+                wrappers.push_str(&format!(
+                    "    {name}: ({params}) => invoke<{ret}>(\"{name}\", {{ {names} }}),\n",
+                    name = stringify!($name),
+                    params = params.join(", "),
+                    ret = <$ret as TS>::name(),
+                    names = names.join(", "),
+                ));
+            )*
+            let mut out = String::from("// Generated from src-tauri/src/commands.rs (`commands!`) by `cargo test -p dala-app`. Do not edit.\n\n");
+            for (name, path) in &imports {
+                out.push_str(&format!("import type {{ {name} }} from \"./{path}\";\n"));
+            }
+            out.push_str("\n/** Sends one command to the shell and resolves with its reply (api.ts queues the calls). */\n");
+            out.push_str("export type Invoke = <T>(command: string, args: Record<string, unknown>) => Promise<T>;\n\n");
+            out.push_str("/** Every command of the shell, typed as the Rust side declares it. */\n");
+            out.push_str("export function commands(invoke: Invoke) {\n  return {\n");
+            out.push_str(&wrappers);
+            out.push_str("  };\n}\n");
+            out
+        }
+    };
 }
 
-#[tauri::command(rename_all = "snake_case")]
-pub fn list_interviews(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Vec<InterviewSummary>> {
-    state.session(ui_lang)?.list_interviews().map_err(|e| CommandError::from_session(&e, ui_lang))
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn create_interview(state: State<'_, AppState>, lang: Lang) -> Reply<Screen> {
-    state.session(lang)?.create_interview(lang, Utc::now()).map_err(|e| CommandError::from_session(&e, lang))
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn open_interview(state: State<'_, AppState>, id: String, ui_lang: Lang) -> Reply<Screen> {
-    state.session(ui_lang)?.open_interview(&id, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn answer(state: State<'_, AppState>, id: String, key: AnswerKey, value: Json, ui_lang: Lang) -> Reply<Screen> {
-    state.session(ui_lang)?.answer(&id, key, value, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn clear(state: State<'_, AppState>, id: String, key: AnswerKey, ui_lang: Lang) -> Reply<Screen> {
-    state.session(ui_lang)?.clear(&id, key, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn confirm(state: State<'_, AppState>, id: String, key: AnswerKey, rule: usize, ui_lang: Lang) -> Reply<Screen> {
-    state.session(ui_lang)?.confirm(&id, key, rule, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn go(state: State<'_, AppState>, id: String, nav: Nav, ui_lang: Lang) -> Reply<Screen> {
-    state.session(ui_lang)?.go(&id, nav, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn set_language(state: State<'_, AppState>, id: String, lang: Lang) -> Reply<Screen> {
-    state.session(lang)?.set_language(&id, lang, Utc::now()).map_err(|e| CommandError::from_session(&e, lang))
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn complete(state: State<'_, AppState>, id: String, ui_lang: Lang) -> Reply<Screen> {
-    state.session(ui_lang)?.complete(&id, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+/// Adds the TypeScript types a signature names to `imports` (name → path under `ui/src/bindings`
+/// without `.ts`): `T` itself when it is an exported type, and the type arguments of containers
+/// (`Vec<Screen>` → `Screen`), recursively.
+fn collect_imports<T: TS + 'static + ?Sized>(imports: &mut std::collections::BTreeMap<String, String>) {
+    struct Named<'a>(&'a mut std::collections::BTreeMap<String, String>);
+    impl ts_rs::TypeVisitor for Named<'_> {
+        fn visit<U: TS + 'static + ?Sized>(&mut self) {
+            collect_imports::<U>(self.0);
+        }
+    }
+    if let Some(p) = T::output_path() {
+        imports.insert(T::ident(), p.with_extension("").to_string_lossy().replace('\\', "/"));
+    }
+    T::visit_generics(&mut Named(imports));
 }
 
 // ---- random-route fieldwork ---------------------------------------------------------------------
@@ -101,78 +116,109 @@ fn my_routes(session: &Session, lang: Lang) -> Result<MyRoutes, SessionError> {
     Ok(MyRoutes { has_fieldwork: true, can_draw_demo: all.is_empty(), routes_on_device: all.len() as u32, routes, device })
 }
 
-#[tauri::command(rename_all = "snake_case")]
-pub fn fieldwork_routes(state: State<'_, AppState>, ui_lang: Lang) -> Reply<MyRoutes> {
-    let session = state.session(ui_lang)?;
-    my_routes(&session, ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
-
-/// Demo data for a fresh database: draws every city's routes with [`DEMO_SEED`] and assigns the
-/// first [`DEMO_ROUTES_PER_CITY`] of each city to this device. Does nothing once any route exists.
-#[tauri::command(rename_all = "snake_case")]
-pub fn fieldwork_draw_demo(state: State<'_, AppState>, ui_lang: Lang) -> Reply<MyRoutes> {
-    let mut session = state.session(ui_lang)?;
-    let fail = |e: SessionError| CommandError::from_session(&e, ui_lang);
-    let cities: Vec<String> = session.fieldwork().ok_or(SessionError::NoFieldwork).map_err(fail)?.settings.cities.iter().map(|c| c.id.clone()).collect();
-    if session.routes_view(None, ui_lang).map_err(fail)?.is_empty() {
-        let device = session.store().device_id().to_string();
-        for city in cities {
-            let draw = session.draw_city_routes(&city, DEMO_SEED, None, false, When::now()).map_err(fail)?;
-            let mine: Vec<String> = draw.routes.iter().take(DEMO_ROUTES_PER_CITY).map(|r| r.id.clone()).collect();
-            session.assign_routes(&mine, Some(&device), When::now()).map_err(fail)?;
-        }
+commands! {
+    pub fn study_info(state: State<'_, AppState>, ui_lang: Lang) -> Reply<StudyInfo> {
+        Ok(state.session(ui_lang)?.study_info())
     }
-    my_routes(&session, ui_lang).map_err(fail)
-}
 
-#[tauri::command(rename_all = "snake_case")]
-pub fn fieldwork_route(state: State<'_, AppState>, id: String, ui_lang: Lang) -> Reply<RouteView> {
-    state.session(ui_lang)?.route_view(&id, ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
+    pub fn list_interviews(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Vec<InterviewSummary>> {
+        state.session(ui_lang)?.list_interviews().map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
 
-#[tauri::command(rename_all = "snake_case")]
-pub fn fieldwork_walk(state: State<'_, AppState>, id: String, action: WalkAction, ui_lang: Lang) -> Reply<RouteView> {
-    state.session(ui_lang)?.walk(&id, action, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
+    pub fn create_interview(state: State<'_, AppState>, lang: Lang) -> Reply<Screen> {
+        state.session(lang)?.create_interview(lang, Utc::now()).map_err(|e| CommandError::from_session(&e, lang))
+    }
 
-#[tauri::command(rename_all = "snake_case")]
-pub fn fieldwork_log_visit(state: State<'_, AppState>, key: String, visit: VisitInput, ui_lang: Lang) -> Reply<AddressView> {
-    state.session(ui_lang)?.log_visit(&key, &visit, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
+    pub fn open_interview(state: State<'_, AppState>, id: String, ui_lang: Lang) -> Reply<Screen> {
+        state.session(ui_lang)?.open_interview(&id, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
 
-#[tauri::command(rename_all = "snake_case")]
-pub fn fieldwork_close_address(state: State<'_, AppState>, key: String, ui_lang: Lang) -> Reply<AddressView> {
-    state.session(ui_lang)?.close_address(&key, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
+    pub fn answer(state: State<'_, AppState>, id: String, key: AnswerKey, value: Json, ui_lang: Lang) -> Reply<Screen> {
+        state.session(ui_lang)?.answer(&id, key, value, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
 
-#[tauri::command(rename_all = "snake_case")]
-pub fn fieldwork_screen(state: State<'_, AppState>, key: String, adults: Vec<AdultInput>, households: u32, ui_lang: Lang) -> Reply<AddressView> {
-    state.session(ui_lang)?.screen_household(&key, &adults, households, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
+    pub fn clear(state: State<'_, AppState>, id: String, key: AnswerKey, ui_lang: Lang) -> Reply<Screen> {
+        state.session(ui_lang)?.clear(&id, key, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
 
-/// Sets the agreed time of the appointment the last visit ended with ("2010-10-21T18:30").
-#[tauri::command(rename_all = "snake_case")]
-pub fn fieldwork_set_appointment(state: State<'_, AppState>, key: String, appointment: String, ui_lang: Lang) -> Reply<AddressView> {
-    state.session(ui_lang)?.set_appointment(&key, &appointment, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
-}
+    pub fn confirm(state: State<'_, AppState>, id: String, key: AnswerKey, rule: usize, ui_lang: Lang) -> Reply<Screen> {
+        state.session(ui_lang)?.confirm(&id, key, rule, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
 
-/// Starts (or reopens) the interview of the address's selected respondent, in `lang`.
-#[tauri::command(rename_all = "snake_case")]
-pub fn fieldwork_start_interview(state: State<'_, AppState>, key: String, override_line: Option<u32>, override_reason: Option<String>, lang: Lang) -> Reply<Screen> {
-    state
-        .session(lang)?
-        .start_interview(&key, override_line, override_reason.as_deref(), lang, When::now())
-        .map_err(|e| CommandError::from_session(&e, lang))
-}
+    pub fn go(state: State<'_, AppState>, id: String, nav: Nav, ui_lang: Lang) -> Reply<Screen> {
+        state.session(ui_lang)?.go(&id, nav, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
 
-#[tauri::command(rename_all = "snake_case")]
-pub fn fieldwork_outcomes(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Vec<OutcomeOption>> {
-    Ok(state.session(ui_lang)?.outcome_options(ui_lang))
-}
+    pub fn set_language(state: State<'_, AppState>, id: String, lang: Lang) -> Reply<Screen> {
+        state.session(lang)?.set_language(&id, lang, Utc::now()).map_err(|e| CommandError::from_session(&e, lang))
+    }
 
-/// The fieldwork report (`dala report --json`'s shape): attempts, completes, AAPOR rates, quotas.
-#[tauri::command(rename_all = "snake_case")]
-pub fn fieldwork_report(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Json> {
-    let report = state.session(ui_lang)?.field_report().map_err(|e| CommandError::from_session(&e, ui_lang))?;
-    serde_json::to_value(report).map_err(|_| CommandError::internal(ui_lang))
+    pub fn complete(state: State<'_, AppState>, id: String, ui_lang: Lang) -> Reply<Screen> {
+        state.session(ui_lang)?.complete(&id, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    pub fn fieldwork_routes(state: State<'_, AppState>, ui_lang: Lang) -> Reply<MyRoutes> {
+        let session = state.session(ui_lang)?;
+        my_routes(&session, ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    /// Demo data for a fresh database: draws every city's routes with [`DEMO_SEED`] and assigns the
+    /// first [`DEMO_ROUTES_PER_CITY`] of each city to this device. Does nothing once any route exists.
+    pub fn fieldwork_draw_demo(state: State<'_, AppState>, ui_lang: Lang) -> Reply<MyRoutes> {
+        let mut session = state.session(ui_lang)?;
+        let fail = |e: SessionError| CommandError::from_session(&e, ui_lang);
+        let cities: Vec<String> = session.fieldwork().ok_or(SessionError::NoFieldwork).map_err(fail)?.settings.cities.iter().map(|c| c.id.clone()).collect();
+        if session.routes_view(None, ui_lang).map_err(fail)?.is_empty() {
+            let device = session.store().device_id().to_string();
+            for city in cities {
+                let draw = session.draw_city_routes(&city, DEMO_SEED, None, false, When::now()).map_err(fail)?;
+                let mine: Vec<String> = draw.routes.iter().take(DEMO_ROUTES_PER_CITY).map(|r| r.id.clone()).collect();
+                session.assign_routes(&mine, Some(&device), When::now()).map_err(fail)?;
+            }
+        }
+        my_routes(&session, ui_lang).map_err(fail)
+    }
+
+    pub fn fieldwork_route(state: State<'_, AppState>, id: String, ui_lang: Lang) -> Reply<RouteView> {
+        state.session(ui_lang)?.route_view(&id, ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    pub fn fieldwork_walk(state: State<'_, AppState>, id: String, action: WalkAction, ui_lang: Lang) -> Reply<RouteView> {
+        state.session(ui_lang)?.walk(&id, action, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    pub fn fieldwork_log_visit(state: State<'_, AppState>, key: String, visit: VisitInput, ui_lang: Lang) -> Reply<AddressView> {
+        state.session(ui_lang)?.log_visit(&key, &visit, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    pub fn fieldwork_close_address(state: State<'_, AppState>, key: String, ui_lang: Lang) -> Reply<AddressView> {
+        state.session(ui_lang)?.close_address(&key, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    pub fn fieldwork_screen(state: State<'_, AppState>, key: String, adults: Vec<AdultInput>, households: u32, ui_lang: Lang) -> Reply<AddressView> {
+        state.session(ui_lang)?.screen_household(&key, &adults, households, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    /// Sets the agreed time of the appointment the last visit ended with ("2010-10-21T18:30").
+    pub fn fieldwork_set_appointment(state: State<'_, AppState>, key: String, appointment: String, ui_lang: Lang) -> Reply<AddressView> {
+        state.session(ui_lang)?.set_appointment(&key, &appointment, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    /// Starts (or reopens) the interview of the address's selected respondent, in `lang`.
+    pub fn fieldwork_start_interview(state: State<'_, AppState>, key: String, override_line: Option<u32>, override_reason: Option<String>, lang: Lang) -> Reply<Screen> {
+        state
+            .session(lang)?
+            .start_interview(&key, override_line, override_reason.as_deref(), lang, When::now())
+            .map_err(|e| CommandError::from_session(&e, lang))
+    }
+
+    pub fn fieldwork_outcomes(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Vec<OutcomeOption>> {
+        Ok(state.session(ui_lang)?.outcome_options(ui_lang))
+    }
+
+    /// The fieldwork report (`dala report --json`'s shape): attempts, completes, AAPOR rates, quotas.
+    pub fn fieldwork_report(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Json> {
+        let report = state.session(ui_lang)?.field_report().map_err(|e| CommandError::from_session(&e, ui_lang))?;
+        serde_json::to_value(report).map_err(|_| CommandError::internal(ui_lang))
+    }
 }

@@ -5,7 +5,7 @@
 //! message text.
 
 use dala_questionnaire::Lang;
-use dala_session::SessionError;
+use dala_session::{ErrorKind, SessionError};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -15,14 +15,14 @@ use ts_rs::TS;
 pub struct CommandError {
     /// Stable identifier: the session's kinds (`answer_refused`, `not_complete`, `database`, …)
     /// plus `internal` for a failure of the shell itself.
-    pub kind: String,
+    pub kind: ErrorKind,
     /// For the interviewer, in the language the UI passed with the command.
     pub message: String,
 }
 
 impl CommandError {
     pub fn from_session(error: &SessionError, lang: Lang) -> CommandError {
-        CommandError { kind: error.kind().to_string(), message: error.message(lang) }
+        CommandError { kind: error.kind(), message: error.message(lang) }
     }
 
     /// The session lock was poisoned by a panic in an earlier command.
@@ -32,6 +32,6 @@ impl CommandError {
             Lang::Kk => "Бағдарламаның ішкі қатесі. Жауаптар сақталды; Dala-ны қайта іске қосыңыз.",
             Lang::En => "Internal error in the program. Answers are saved; restart Dala.",
         };
-        CommandError { kind: "internal".to_string(), message: message.to_string() }
+        CommandError { kind: ErrorKind::Internal, message: message.to_string() }
     }
 }

@@ -38,29 +38,7 @@ impl AppState {
 
 /// Registers the session and every command on `builder` (a real or a mock runtime).
 pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
-    builder.manage(AppState::new(session)).invoke_handler(tauri::generate_handler![
-        commands::study_info,
-        commands::list_interviews,
-        commands::create_interview,
-        commands::open_interview,
-        commands::answer,
-        commands::clear,
-        commands::confirm,
-        commands::go,
-        commands::set_language,
-        commands::complete,
-        commands::fieldwork_routes,
-        commands::fieldwork_draw_demo,
-        commands::fieldwork_route,
-        commands::fieldwork_walk,
-        commands::fieldwork_log_visit,
-        commands::fieldwork_close_address,
-        commands::fieldwork_screen,
-        commands::fieldwork_set_appointment,
-        commands::fieldwork_start_interview,
-        commands::fieldwork_outcomes,
-        commands::fieldwork_report,
-    ])
+    builder.manage(AppState::new(session)).invoke_handler(commands::handler())
 }
 
 /// Starts the app; exits with code 2 (and a message in ru/kk/en) when there is no display,

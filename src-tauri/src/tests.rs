@@ -222,3 +222,22 @@ fn an_override_needs_a_reason() {
     assert_eq!(address["proposal"]["flagged"], true);
     assert_eq!(address["proposal"]["line"], other);
 }
+
+/// The UI calls the shell only through `ui/src/bindings/commands.ts`, generated here from the
+/// `commands!` declarations (as ts-rs writes the types): a renamed command, argument or type changes
+/// the file, and the test command fails until the regenerated file is committed and the UI compiles.
+#[test]
+fn typescript_command_wrappers_are_generated_from_the_commands() {
+    let ts = crate::commands::typescript();
+    // The JSON value type is ts-rs's own and exported by no struct of ours: export it for the wrappers.
+    <serde_json::Value as ts_rs::TS>::export_all().expect("export JsonValue");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings/commands.ts");
+    std::fs::write(&path, &ts).expect("write ui/src/bindings/commands.ts");
+    assert!(ts.contains("    answer: (id: string, key: AnswerKey, value: JsonValue, ui_lang: Lang) => invoke<Screen>(\"answer\", { id, key, value, ui_lang }),"), "{ts}");
+    assert!(ts.contains("import type { Screen } from \"./Screen\";"), "{ts}");
+    assert!(ts.contains("fieldwork_start_interview: (key: string, override_line: number | null, override_reason: string | null, lang: Lang) => invoke<Screen>"), "{ts}");
+    // Every registered command has a wrapper.
+    for command in ["study_info", "list_interviews", "create_interview", "go", "complete", "fieldwork_screen", "fieldwork_report"] {
+        assert!(ts.contains(&format!("    {command}: (")), "{command} has no wrapper");
+    }
+}

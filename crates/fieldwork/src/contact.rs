@@ -396,8 +396,9 @@ impl<'de> Deserialize<'de> for Disposition {
 }
 
 /// How the interviewer reached the household on a visit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export, rename = "ContactMode")]
 pub enum Mode {
     #[default]
     Door,

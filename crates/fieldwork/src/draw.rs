@@ -14,8 +14,9 @@ use crate::frame::{BuildingType, Frame, Hand, Street};
 use crate::rng;
 
 /// The way a route is walked along its street.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum Direction {
     /// Towards higher house numbers.
     Ascending,

@@ -44,8 +44,9 @@ pub use text::Localized;
 use serde::{Deserialize, Serialize};
 
 /// A person's sex as recorded for the gender quota.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum Sex {
     Female,
     Male,

@@ -106,8 +106,9 @@ pub enum SkipReason {
 }
 
 /// The kind of dwelling an address is, which the design weights need (the intervals differ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum DwellingType {
     SingleHouse,
     Flat,

@@ -65,32 +65,107 @@ pub enum SessionError {
     NoAppointmentVisit,
 }
 
+/// What kind of failure a command met: the UI switches on it, scripts print it, and a rename breaks
+/// the UI's build (the TypeScript union is generated). Serialized in snake_case (`answer_refused`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorKind {
+    StudyNotFound,
+    StudyInvalid,
+    Io,
+    DatabaseTooNew,
+    NoRoute,
+    RoutesInUse,
+    Database,
+    AnswerRefused,
+    NoInterview,
+    OtherStudy,
+    Language,
+    Completed,
+    NotComplete,
+    NotReached,
+    NotAWarning,
+    FieldworkRule,
+    NoFieldwork,
+    BadInput,
+    NoAddress,
+    NotScreened,
+    NoRespondent,
+    NoAppointmentVisit,
+    /// A failure of the shell itself (not of the session).
+    Internal,
+}
+
+impl ErrorKind {
+    /// The snake_case identifier, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::StudyNotFound => "study_not_found",
+            ErrorKind::StudyInvalid => "study_invalid",
+            ErrorKind::Io => "io",
+            ErrorKind::DatabaseTooNew => "database_too_new",
+            ErrorKind::NoRoute => "no_route",
+            ErrorKind::RoutesInUse => "routes_in_use",
+            ErrorKind::Database => "database",
+            ErrorKind::AnswerRefused => "answer_refused",
+            ErrorKind::NoInterview => "no_interview",
+            ErrorKind::OtherStudy => "other_study",
+            ErrorKind::Language => "language",
+            ErrorKind::Completed => "completed",
+            ErrorKind::NotComplete => "not_complete",
+            ErrorKind::NotReached => "not_reached",
+            ErrorKind::NotAWarning => "not_a_warning",
+            ErrorKind::FieldworkRule => "fieldwork_rule",
+            ErrorKind::NoFieldwork => "no_fieldwork",
+            ErrorKind::BadInput => "bad_input",
+            ErrorKind::NoAddress => "no_address",
+            ErrorKind::NotScreened => "not_screened",
+            ErrorKind::NoRespondent => "no_respondent",
+            ErrorKind::NoAppointmentVisit => "no_appointment_visit",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 impl SessionError {
     /// A stable identifier for the UI and scripts.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            SessionError::StudyNotFound(_) => "study_not_found",
-            SessionError::Study(_) => "study_invalid",
-            SessionError::Io(_) => "io",
-            SessionError::Store(StoreError::TooNew { .. }) => "database_too_new",
-            SessionError::Store(StoreError::NoRoute(_)) => "no_route",
-            SessionError::Store(StoreError::RoutesInUse(_)) => "routes_in_use",
-            SessionError::Store(_) => "database",
-            SessionError::Answer(_) => "answer_refused",
-            SessionError::NoInterview(_) => "no_interview",
-            SessionError::OtherStudy { .. } => "other_study",
-            SessionError::Language(_) => "language",
-            SessionError::Completed => "completed",
-            SessionError::NotComplete(_) => "not_complete",
-            SessionError::NotReached(_) => "not_reached",
-            SessionError::NotAWarning => "not_a_warning",
-            SessionError::Field(_) => "fieldwork_rule",
-            SessionError::NoFieldwork => "no_fieldwork",
-            SessionError::BadInput(_) => "bad_input",
-            SessionError::NoAddress(_) => "no_address",
-            SessionError::NotScreened => "not_screened",
-            SessionError::NoRespondent => "no_respondent",
-            SessionError::NoAppointmentVisit => "no_appointment_visit",
+            SessionError::StudyNotFound(_) => ErrorKind::StudyNotFound,
+            SessionError::Study(_) => ErrorKind::StudyInvalid,
+            SessionError::Io(_) => ErrorKind::Io,
+            SessionError::Store(StoreError::TooNew { .. }) => ErrorKind::DatabaseTooNew,
+            SessionError::Store(StoreError::NoRoute(_)) => ErrorKind::NoRoute,
+            SessionError::Store(StoreError::RoutesInUse(_)) => ErrorKind::RoutesInUse,
+            SessionError::Store(_) => ErrorKind::Database,
+            SessionError::Answer(_) => ErrorKind::AnswerRefused,
+            SessionError::NoInterview(_) => ErrorKind::NoInterview,
+            SessionError::OtherStudy { .. } => ErrorKind::OtherStudy,
+            SessionError::Language(_) => ErrorKind::Language,
+            SessionError::Completed => ErrorKind::Completed,
+            SessionError::NotComplete(_) => ErrorKind::NotComplete,
+            SessionError::NotReached(_) => ErrorKind::NotReached,
+            SessionError::NotAWarning => ErrorKind::NotAWarning,
+            SessionError::Field(_) => ErrorKind::FieldworkRule,
+            SessionError::NoFieldwork => ErrorKind::NoFieldwork,
+            SessionError::BadInput(_) => ErrorKind::BadInput,
+            SessionError::NoAddress(_) => ErrorKind::NoAddress,
+            SessionError::NotScreened => ErrorKind::NotScreened,
+            SessionError::NoRespondent => ErrorKind::NoRespondent,
+            SessionError::NoAppointmentVisit => ErrorKind::NoAppointmentVisit,
         }
     }
 

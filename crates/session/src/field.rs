@@ -78,8 +78,8 @@ pub struct QuotaView {
     pub target_male: u32,
     pub female: u32,
     pub male: u32,
-    /// The sexes the route still needs: "female", "male".
-    pub open: Vec<String>,
+    /// The sexes the route still needs.
+    pub open: Vec<Sex>,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -90,8 +90,8 @@ pub struct RouteSummaryView {
     pub city_name: String,
     pub street: String,
     pub start_house: u32,
-    /// "ascending" or "descending" house numbers.
-    pub direction: String,
+    /// Ascending or descending house numbers.
+    pub direction: Direction,
     pub assigned_to: Option<String>,
     pub quota: QuotaView,
     pub addresses: u32,
@@ -117,10 +117,8 @@ pub struct AddressView {
     pub key: String,
     pub route: String,
     pub label: String,
-    /// "single_house" or "flat".
-    pub dwelling: String,
-    /// "not_visited", "open" or "closed".
-    pub status: String,
+    pub dwelling: DwellingType,
+    pub status: AddressStatus,
     pub visits: Vec<VisitView>,
     /// The AAPOR code when closed ("2.111"), or the provisional one while open.
     pub disposition: Option<String>,
@@ -132,11 +130,66 @@ pub struct AddressView {
     pub proposal: Option<ProposalView>,
 }
 
+/// Where an address is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AddressStatus {
+    NotVisited,
+    Open,
+    Closed,
+}
+
+/// What the route's guidance card asks of the interviewer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum GuidanceKind {
+    /// Go to this address.
+    Approach,
+    /// Say what the building at this house number is.
+    DescribeBuilding,
+    /// The street ran out: the supervisor's continuation is needed.
+    NeedsContinuation,
+}
+
+/// The groups of the visit outcome buttons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OutcomeGroup {
+    Interview,
+    Contact,
+    NoContact,
+    Refusal,
+    Unable,
+    Ineligible,
+    Other,
+}
+
+/// What screening proposes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ProposalOutcome {
+    Respondent,
+    QuotaFilled,
+    NoEligible,
+}
+
+/// What to do with the proposed respondent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ProposalAction {
+    Interview,
+    Appointment,
+}
+
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
 pub struct GuidanceView {
-    /// "approach", "describe_building" or "needs_continuation".
-    pub kind: String,
+    pub kind: GuidanceKind,
     pub text: String,
     /// A walking hint to show beside the address ("cross to the other side of the street").
     pub hint: Option<String>,
@@ -157,9 +210,8 @@ pub struct RouteView {
 pub struct OutcomeOption {
     pub code: u16,
     pub label: String,
-    /// For grouping the buttons: "interview", "contact", "no_contact", "refusal", "unable",
-    /// "ineligible" or "other".
-    pub group: String,
+    /// For grouping the buttons.
+    pub group: OutcomeGroup,
     /// Whether the interviewer logs it by hand; a complete (11) is recorded by completing the
     /// interview started from the address.
     pub manual: bool,
@@ -171,8 +223,7 @@ pub struct OutcomeOption {
 pub struct ListedAdultView {
     pub line: u32,
     pub name: String,
-    /// "female" / "male".
-    pub sex: String,
+    pub sex: Sex,
     pub age: u32,
     pub permanent: bool,
     pub head: bool,
@@ -186,13 +237,11 @@ pub struct ListedAdultView {
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ProposalView {
-    /// "respondent", "quota_filled" or "no_eligible".
-    pub outcome: String,
+    pub outcome: ProposalOutcome,
     pub line: Option<u32>,
     pub name: Option<String>,
-    pub sex: Option<String>,
-    /// "interview" or "appointment".
-    pub action: Option<String>,
+    pub sex: Option<Sex>,
+    pub action: Option<ProposalAction>,
     pub flagged: bool,
     pub text: String,
     pub households: u32,
@@ -243,13 +292,12 @@ pub struct VisitInput {
     pub households: Option<u32>,
     /// Local date-time of the appointment, "2010-10-21T18:30".
     pub appointment: Option<String>,
-    /// "female" / "male".
-    pub refuser_sex: Option<String>,
+    pub refuser_sex: Option<Sex>,
     pub refuser_age: Option<u32>,
     pub reason: Option<String>,
     pub note: Option<String>,
-    /// "door", "intercom" or "phone".
-    pub mode: Option<String>,
+    /// How the household was reached (the door when not given).
+    pub mode: Option<Mode>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
@@ -257,8 +305,7 @@ pub struct VisitInput {
 pub struct AdultInput {
     pub line: u32,
     pub name: String,
-    /// "female" / "male".
-    pub sex: String,
+    pub sex: Sex,
     pub age: u32,
     pub permanent: bool,
     pub head: bool,
@@ -397,10 +444,7 @@ impl Session {
             city_name,
             street: if lang == Lang::Kk { route.street_kk.clone() } else { route.street.clone() },
             start_house: route.start_house,
-            direction: match route.direction {
-                Direction::Ascending => "ascending".into(),
-                Direction::Descending => "descending".into(),
-            },
+            direction: route.direction,
             assigned_to: row.assigned_to.clone(),
             quota: quota_view(&quota),
             addresses: addresses.len() as u32,
@@ -442,7 +486,7 @@ impl Session {
                     Some(row) => self.address_view(&row, lang)?,
                     None => self.new_address_view(address, lang),
                 };
-                GuidanceView { kind: "approach".into(), text, hint, address: Some(view), house: Some(address.house) }
+                GuidanceView { kind: GuidanceKind::Approach, text, hint, address: Some(view), house: Some(address.house) }
             }
             Guidance::DescribeBuilding { street_ru, street_kk, house, .. } => {
                 let street = if lang == Lang::Kk { street_kk } else { street_ru };
@@ -451,10 +495,10 @@ impl Session {
                     Lang::Kk => format!("{street}, {house} ғимаратына барып, оның не екенін көрсетіңіз: жеке үй, көппәтерлі үй (кіреберістер мен пәтерлер) немесе тұрғын емес ғимарат."),
                     Lang::En => format!("Walk to {street} {house} and say what it is: a single house, an apartment block (entrances and flats) or a non-residential building."),
                 };
-                GuidanceView { kind: "describe_building".into(), text, hint: None, address: None, house: Some(*house) }
+                GuidanceView { kind: GuidanceKind::DescribeBuilding, text, hint: None, address: None, house: Some(*house) }
             }
             Guidance::NeedsContinuation { .. } => GuidanceView {
-                kind: "needs_continuation".into(),
+                kind: GuidanceKind::NeedsContinuation,
                 text: pick(
                     lang,
                     "Маршрут пройден до конца. Попросите у супервайзера точку продолжения маршрута.",
@@ -474,8 +518,8 @@ impl Session {
             key: a.key.clone(),
             route: a.route.clone(),
             label: address_label(a, lang),
-            dwelling: dwelling_word(a.dwelling).into(),
-            status: "not_visited".into(),
+            dwelling: a.dwelling,
+            status: AddressStatus::NotVisited,
             visits: Vec::new(),
             disposition: None,
             disposition_label: None,
@@ -510,7 +554,7 @@ impl Session {
             (None, Err(e)) => (log.provisional(), false, if log.visits.is_empty() { None } else { Some(e.localized().get(lang.code()).to_string()) }),
         };
         // A household screened at the address (an interview under way) counts as visited.
-        view.status = if log.closed.is_some() { "closed" } else if log.visits.is_empty() && row.screening.is_none() { "not_visited" } else { "open" }.into();
+        view.status = if log.closed.is_some() { AddressStatus::Closed } else if log.visits.is_empty() && row.screening.is_none() { AddressStatus::NotVisited } else { AddressStatus::Open };
         view.disposition = disp.map(|d| d.code().to_string());
         view.disposition_label = disp.map(|d| d.label().get(lang.code()).to_string());
         view.can_close = can_close;
@@ -532,13 +576,13 @@ impl Session {
             .iter()
             .map(|c| {
                 let group = match c.code() {
-                    11 | 12 => "interview",
-                    21 | 22 => "contact",
-                    31..=34 => "no_contact",
-                    41..=44 => "refusal",
-                    51..=53 => "unable",
-                    61..=66 => "ineligible",
-                    _ => "other",
+                    11 | 12 => OutcomeGroup::Interview,
+                    21 | 22 => OutcomeGroup::Contact,
+                    31..=34 => OutcomeGroup::NoContact,
+                    41..=44 => OutcomeGroup::Refusal,
+                    51..=53 => OutcomeGroup::Unable,
+                    61..=66 => OutcomeGroup::Ineligible,
+                    _ => OutcomeGroup::Other,
                 };
                 OutcomeOption { code: c.code(), label: c.label().get(lang.code()).to_string(), group: group.into(), manual: *c != InterimCode::Complete }
             })
@@ -670,7 +714,7 @@ impl Session {
         let quota: RouteQuota = from_doc("quota", &route.quota)?;
         let adults: Vec<Adult> = adults
             .iter()
-            .map(|a| Ok(Adult { line: a.line, name: a.name.trim().to_string(), sex: parse_sex(&a.sex)?, age: a.age, permanent: a.permanent, head: a.head, co_decision_maker: a.co_decision_maker, present: a.present }))
+            .map(|a| Ok(Adult { line: a.line, name: a.name.trim().to_string(), sex: a.sex, age: a.age, permanent: a.permanent, head: a.head, co_decision_maker: a.co_decision_maker, present: a.present }))
             .collect::<Result<_, SessionError>>()?;
         let seed = dala_fieldwork::rng::derive_seed(route.seed as u64, key);
         let household_draw = draw_household(households.max(1), dala_fieldwork::rng::derive_seed(seed, "household"))?;
@@ -793,7 +837,7 @@ fn dwelling_word(d: DwellingType) -> &'static str {
 }
 
 fn quota_view(q: &RouteQuota) -> QuotaView {
-    QuotaView { target_female: q.target_female, target_male: q.target_male, female: q.female, male: q.male, open: q.open_sexes().into_iter().map(|s| sex_word(s).to_string()).collect() }
+    QuotaView { target_female: q.target_female, target_male: q.target_male, female: q.female, male: q.male, open: q.open_sexes() }
 }
 
 fn building_kind(b: &BuildingInput) -> BuildingKind {
@@ -823,14 +867,9 @@ fn visit_from_input(input: &VisitInput, when: When) -> Result<Visit, SessionErro
     };
     let refuser = match (&input.refuser_sex, input.refuser_age) {
         (None, None) => None,
-        (sex, age) => Some(Refuser { sex: sex.as_deref().map(parse_sex).transpose()?, approximate_age: age }),
+        (sex, age) => Some(Refuser { sex: *sex, approximate_age: age }),
     };
-    let mode = match input.mode.as_deref() {
-        None | Some("door") => Mode::Door,
-        Some("intercom") => Mode::Intercom,
-        Some("phone") => Mode::Phone,
-        Some(other) => return Err(SessionError::BadInput(format!("mode `{other}`"))),
-    };
+    let mode = input.mode.unwrap_or_default();
     Ok(Visit {
         at: when.local,
         mode,
@@ -868,7 +907,7 @@ fn listed_adults(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Vec<Lis
             ListedAdultView {
                 line: a.line,
                 name: a.name.clone(),
-                sex: sex_word(a.sex).into(),
+                sex: a.sex,
                 age: a.age,
                 permanent: a.permanent,
                 head: a.head,
@@ -903,11 +942,11 @@ fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Proposa
                 (Lang::En, true) => format!("Respondent: {who} (line {}). Not at home: make an appointment.", s.line),
             };
             ProposalView {
-                outcome: "respondent".into(),
+                outcome: ProposalOutcome::Respondent,
                 line: Some(s.line),
                 name,
-                sex: Some(sex_word(s.sex).into()),
-                action: Some(if appointment { "appointment" } else { "interview" }.into()),
+                sex: Some(s.sex),
+                action: Some(if appointment { ProposalAction::Appointment } else { ProposalAction::Interview }),
                 flagged: s.flagged,
                 text,
                 households,
@@ -916,7 +955,7 @@ fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Proposa
             }
         }
         (Proposal::QuotaFilled { .. }, None) => ProposalView {
-            outcome: "quota_filled".into(),
+            outcome: ProposalOutcome::QuotaFilled,
             line: None,
             name: None,
             sex: None,
@@ -928,7 +967,7 @@ fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Proposa
             adults,
         },
         _ => ProposalView {
-            outcome: "no_eligible".into(),
+            outcome: ProposalOutcome::NoEligible,
             line: None,
             name: None,
             sex: None,

@@ -24,7 +24,7 @@ use dala_store::{InterviewStatus, Store, StoreError};
 pub mod autofill;
 mod error;
 pub mod field;
-pub use error::SessionError;
+pub use error::{ErrorKind, SessionError};
 
 /// Reads a study from a folder on disk.
 pub struct DirSource(pub PathBuf);

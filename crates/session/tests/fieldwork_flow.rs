@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use dala_questionnaire::Lang;
-use dala_session::field::{AdultInput, BuildingInput, VisitInput, WalkAction, When};
+use dala_fieldwork::Sex;
+use dala_session::field::{AdultInput, BuildingInput, GuidanceKind, ProposalOutcome, VisitInput, WalkAction, When};
 use dala_session::Session;
 use dala_store::Store;
 
@@ -34,12 +35,12 @@ fn visit(code: u16) -> VisitInput {
 fn next_target(s: &mut Session, route: &str) -> String {
     for _ in 0..50 {
         let v = s.route_view(route, Lang::Ru).unwrap();
-        match v.guidance.kind.as_str() {
-            "approach" => return v.guidance.address.unwrap().key,
-            "describe_building" => {
+        match v.guidance.kind {
+            GuidanceKind::Approach => return v.guidance.address.unwrap().key,
+            GuidanceKind::DescribeBuilding => {
                 s.walk(route, WalkAction::DescribeBuilding { house: v.guidance.house.unwrap(), building: BuildingInput::SingleHouse }, at(18, 10), Lang::Ru).unwrap();
             }
-            other => panic!("unexpected guidance {other}"),
+            other => panic!("unexpected guidance {other:?}"),
         }
     }
     panic!("no address after 50 buildings");
@@ -80,12 +81,12 @@ fn a_route_walked_with_refusals_non_contacts_and_a_complete() {
     // Address 3: screening, selection under the quota, the interview, completion.
     let a3 = next_target(&mut s, &route);
     let adults = vec![
-        AdultInput { line: 1, name: "Ерлан".into(), sex: "male".into(), age: 52, permanent: true, head: true, co_decision_maker: false, present: true },
-        AdultInput { line: 2, name: "Айгуль".into(), sex: "female".into(), age: 48, permanent: true, head: false, co_decision_maker: true, present: true },
+        AdultInput { line: 1, name: "Ерлан".into(), sex: Sex::Male, age: 52, permanent: true, head: true, co_decision_maker: false, present: true },
+        AdultInput { line: 2, name: "Айгуль".into(), sex: Sex::Female, age: 48, permanent: true, head: false, co_decision_maker: true, present: true },
     ];
     let screened = s.screen_household(&a3, &adults, 1, at(18, 14), Lang::Kk).unwrap();
     let proposal = screened.proposal.unwrap();
-    assert_eq!(proposal.outcome, "respondent");
+    assert_eq!(proposal.outcome, ProposalOutcome::Respondent);
     let line = proposal.line.unwrap();
     let screen = s.start_interview(&a3, None, None, Lang::Kk, at(18, 14)).unwrap();
     let id = screen.interview.id.clone();
@@ -129,15 +130,15 @@ fn a_household_without_an_eligible_adult_is_coded_64() {
     let mut s = session();
     let draw = s.draw_city_routes("astana", 7, Some(3), false, at(18, 9)).unwrap();
     let route = draw.routes[0].id.clone();
-    let female = |line| AdultInput { line, name: format!("Ж{line}"), sex: "female".into(), age: 40, permanent: true, head: true, co_decision_maker: false, present: true };
+    let female = |line| AdultInput { line, name: format!("Ж{line}"), sex: Sex::Female, age: 40, permanent: true, head: true, co_decision_maker: false, present: true };
     let a = next_target(&mut s, &route);
     let v = s.screen_household(&a, &[female(1)], 1, at(18, 10), Lang::Ru).unwrap();
-    assert_eq!(v.proposal.unwrap().outcome, "respondent");
-    let nobody = AdultInput { line: 1, name: "Малика".into(), sex: "female".into(), age: 16, permanent: true, head: false, co_decision_maker: false, present: true };
+    assert_eq!(v.proposal.unwrap().outcome, ProposalOutcome::Respondent);
+    let nobody = AdultInput { line: 1, name: "Малика".into(), sex: Sex::Female, age: 16, permanent: true, head: false, co_decision_maker: false, present: true };
     s.walk(&route, WalkAction::NextAddress, at(18, 11), Lang::Ru).unwrap();
     let b = next_target(&mut s, &route);
     let v = s.screen_household(&b, &[nobody], 1, at(18, 12), Lang::Ru).unwrap();
-    assert_eq!(v.proposal.unwrap().outcome, "no_eligible");
+    assert_eq!(v.proposal.unwrap().outcome, ProposalOutcome::NoEligible);
     assert_eq!(v.visits.last().unwrap().outcome, 64);
     assert_eq!(s.close_address(&b, at(18, 12), Lang::Ru).unwrap().disposition.as_deref(), Some("4.70"));
 }
@@ -149,12 +150,12 @@ fn an_absent_respondent_gets_an_appointment_with_its_time() {
     let route = draw.routes[0].id.clone();
     let a = next_target(&mut s, &route);
     let adults = vec![
-        AdultInput { line: 1, name: "Марат".into(), sex: "male".into(), age: 50, permanent: true, head: true, co_decision_maker: false, present: false },
-        AdultInput { line: 2, name: "Сауле".into(), sex: "female".into(), age: 45, permanent: true, head: false, co_decision_maker: true, present: false },
+        AdultInput { line: 1, name: "Марат".into(), sex: Sex::Male, age: 50, permanent: true, head: true, co_decision_maker: false, present: false },
+        AdultInput { line: 2, name: "Сауле".into(), sex: Sex::Female, age: 45, permanent: true, head: false, co_decision_maker: true, present: false },
     ];
     let v = s.screen_household(&a, &adults, 1, at(18, 10), Lang::Ru).unwrap();
     let p = v.proposal.unwrap();
-    assert_eq!(p.action.as_deref(), Some("appointment"), "{p:?}");
+    assert_eq!(p.action, Some(dala_session::field::ProposalAction::Appointment), "{p:?}");
     assert_eq!(v.visits.last().unwrap().outcome, 21);
     assert_eq!(v.visits.last().unwrap().appointment, None);
     let err = s.set_appointment(&a, "2010-10-17T18:00", at(18, 10), Lang::Ru).unwrap_err();

@@ -22,7 +22,9 @@ use dala_fieldwork::draw::Route;
 use dala_fieldwork::frame::BuildingType;
 use dala_fieldwork::rng::{derive_seed, stream};
 use dala_questionnaire::{AnswerKey, Lang, Questionnaire};
-use dala_session::field::{AddressView, BuildingInput, Fieldwork, RouteView, VisitInput, WalkAction, When};
+use dala_fieldwork::walk::DwellingType;
+use dala_fieldwork::Sex;
+use dala_session::field::{AddressView, BuildingInput, Fieldwork, GuidanceKind, ProposalAction, ProposalOutcome, RouteView, VisitInput, WalkAction, When};
 use dala_session::{Session, SessionError};
 use dala_store::{Durability, Store};
 use rand::{Rng, RngCore};
@@ -200,7 +202,7 @@ struct RouteRun {
     /// Call-backs: (time, address key).
     pending: Vec<(NaiveDateTime, String)>,
     /// The sexes the route's quota cell still needs (read from the app when the walk starts and after each complete).
-    open_sexes: Vec<String>,
+    open_sexes: Vec<Sex>,
     /// Interviews the cell still needs.
     remaining: u32,
     /// New addresses are still being approached (the cell is not full and the walk has not run out).
@@ -376,19 +378,19 @@ impl RouteRun {
                 Some(v) => v,
                 None => dev.session.route_view(&self.id(), Lang::En).map_err(|e| err("route view", e))?,
             };
-            match v.guidance.kind.as_str() {
-                "approach" => {
+            match v.guidance.kind {
+                GuidanceKind::Approach => {
                     let address = v.guidance.address.clone().ok_or("approach without an address")?;
                     *view = Some(v);
                     return Ok(Some(address));
                 }
-                "describe_building" => {
+                GuidanceKind::DescribeBuilding => {
                     let house = v.guidance.house.ok_or("describe_building without a house")?;
                     let building = describe(&mut self.rng, self.route.building_type);
                     let next = dev.session.walk(&self.id(), WalkAction::DescribeBuilding { house, building }, when(t), Lang::En).map_err(|e| err("describe building", e))?;
                     *view = Some(next);
                 }
-                _ => {
+                GuidanceKind::NeedsContinuation => {
                     // The supervisor's continuation point: the next street of the frame that is not
                     // another route's, from a drawn house, upwards. At most two per route.
                     if self.continuations >= 2 {
@@ -425,7 +427,7 @@ impl RouteRun {
     /// The first approach to a new address.
     fn first_visit(&mut self, dev: &mut Dev, address: &AddressView, t: NaiveDateTime) -> Result<After, String> {
         let key = address.key.clone();
-        let flat = address.dwelling == "flat";
+        let flat = address.dwelling == DwellingType::Flat;
         let mut rng = stream(derive_seed(self.route_seed, &key));
         let truth = if flat {
             pick(&mut rng, &[(Truth::Occupied, 0.962), (Truth::Vacant, 0.03), (Truth::NotDwelling, 0.005), (Truth::Seasonal, 0.002), (Truth::NotFound, 0.001)])
@@ -566,7 +568,7 @@ impl RouteRun {
         let a = self.addresses.get_mut(key).expect("known");
         let refuser = a.household.members.iter().find(|p| p.away == 1 && p.age() >= 18).map(|p| (p.female, p.age()));
         let refusal = |code: u16| VisitInput {
-            refuser_sex: refuser.map(|(f, _)| if f { "female" } else { "male" }.to_string()),
+            refuser_sex: refuser.map(|(f, _)| if f { Sex::Female } else { Sex::Male }),
             refuser_age: refuser.map(|(_, age)| (age as u32 / 5) * 5),
             reason: Some(if code == 44 { "не интересуется опросами".into() } else { "нет времени".into() }),
             ..visit(code)
@@ -602,21 +604,21 @@ impl RouteRun {
         dev.stats.screened += 1;
         dev.stats.members += a.household.size() as u64;
         let proposal = v.proposal.clone().ok_or("screening without a proposal")?;
-        match proposal.outcome.as_str() {
-            "no_eligible" | "quota_filled" => {
+        match proposal.outcome {
+            ProposalOutcome::NoEligible | ProposalOutcome::QuotaFilled => {
                 self.addresses.get_mut(key).expect("known").visits.push(t);
                 self.close(dev, key, t)
             }
-            _ => {
+            ProposalOutcome::Respondent => {
                 let a = self.addresses.get_mut(key).expect("known");
                 a.stage = Stage::Selected;
-                if proposal.action.as_deref() == Some("appointment") {
+                if proposal.action == Some(ProposalAction::Appointment) {
                     // The app logged the appointment visit (21); the interviewer comes back as agreed.
                     a.visits.push(t);
                     let next = appointment(&mut a.rng, t);
                     return Ok(After::Again(next));
                 }
-                self.respondent(dev, key, proposal.line.unwrap_or(1), proposal.sex.unwrap_or_default(), t)
+                self.respondent(dev, key, proposal.line.unwrap_or(1), proposal.sex.unwrap_or(Sex::Female), t)
             }
         }
     }
@@ -626,7 +628,7 @@ impl RouteRun {
         let row = dev.session.store().address(key).map_err(|e| format!("{key}: {e}"))?.ok_or("selected address not stored")?;
         let screening: Json = serde_json::from_str(row.screening.as_deref().unwrap_or("null")).map_err(|e| e.to_string())?;
         let line = screening["selection"]["line"].as_u64().or_else(|| screening["proposal"]["line"].as_u64()).unwrap_or(1) as u32;
-        let sex = screening["selection"]["sex"].as_str().or_else(|| screening["proposal"]["sex"].as_str()).unwrap_or("female").to_string();
+        let sex = if screening["selection"]["sex"].as_str().or_else(|| screening["proposal"]["sex"].as_str()) == Some("male") { Sex::Male } else { Sex::Female };
         // The cell may have filled since: the household is screened again under the quota as it is now.
         if !self.open_sexes.contains(&sex) {
             return self.screen(dev, key, t);
@@ -640,7 +642,7 @@ impl RouteRun {
     }
 
     /// The selected respondent is at home: a refusal, or the interview.
-    fn respondent(&mut self, dev: &mut Dev, key: &str, line: u32, sex: String, t: NaiveDateTime) -> Result<After, String> {
+    fn respondent(&mut self, dev: &mut Dev, key: &str, line: u32, sex: Sex, t: NaiveDateTime) -> Result<After, String> {
         let a = self.addresses.get_mut(key).expect("known");
         if a.rng.random_bool(if a.respondent_refused { cal::RESPONDENT_REFUSES_AGAIN } else { cal::RESPONDENT_REFUSES }) {
             a.respondent_refused = true;

@@ -334,7 +334,7 @@ impl Household {
             .map(|p| AdultInput {
                 line: p.line,
                 name: p.name.clone(),
-                sex: if p.female { "female" } else { "male" }.into(),
+                sex: if p.female { dala_fieldwork::Sex::Female } else { dala_fieldwork::Sex::Male },
                 age: p.age() as u32,
                 permanent: p.away == 1 && !self.temporary,
                 head: p.rel == 1,

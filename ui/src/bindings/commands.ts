@@ -1,0 +1,46 @@
+// Generated from src-tauri/src/commands.rs (`commands!`) by `cargo test -p dala-app`. Do not edit.
+
+import type { AddressView } from "./AddressView";
+import type { AdultInput } from "./AdultInput";
+import type { AnswerKey } from "./AnswerKey";
+import type { InterviewSummary } from "./InterviewSummary";
+import type { JsonValue } from "./serde_json/JsonValue";
+import type { Lang } from "./Lang";
+import type { MyRoutes } from "./MyRoutes";
+import type { Nav } from "./Nav";
+import type { OutcomeOption } from "./OutcomeOption";
+import type { RouteView } from "./RouteView";
+import type { Screen } from "./Screen";
+import type { StudyInfo } from "./StudyInfo";
+import type { VisitInput } from "./VisitInput";
+import type { WalkAction } from "./WalkAction";
+
+/** Sends one command to the shell and resolves with its reply (api.ts queues the calls). */
+export type Invoke = <T>(command: string, args: Record<string, unknown>) => Promise<T>;
+
+/** Every command of the shell, typed as the Rust side declares it. */
+export function commands(invoke: Invoke) {
+  return {
+    study_info: (ui_lang: Lang) => invoke<StudyInfo>("study_info", { ui_lang }),
+    list_interviews: (ui_lang: Lang) => invoke<Array<InterviewSummary>>("list_interviews", { ui_lang }),
+    create_interview: (lang: Lang) => invoke<Screen>("create_interview", { lang }),
+    open_interview: (id: string, ui_lang: Lang) => invoke<Screen>("open_interview", { id, ui_lang }),
+    answer: (id: string, key: AnswerKey, value: JsonValue, ui_lang: Lang) => invoke<Screen>("answer", { id, key, value, ui_lang }),
+    clear: (id: string, key: AnswerKey, ui_lang: Lang) => invoke<Screen>("clear", { id, key, ui_lang }),
+    confirm: (id: string, key: AnswerKey, rule: number, ui_lang: Lang) => invoke<Screen>("confirm", { id, key, rule, ui_lang }),
+    go: (id: string, nav: Nav, ui_lang: Lang) => invoke<Screen>("go", { id, nav, ui_lang }),
+    set_language: (id: string, lang: Lang) => invoke<Screen>("set_language", { id, lang }),
+    complete: (id: string, ui_lang: Lang) => invoke<Screen>("complete", { id, ui_lang }),
+    fieldwork_routes: (ui_lang: Lang) => invoke<MyRoutes>("fieldwork_routes", { ui_lang }),
+    fieldwork_draw_demo: (ui_lang: Lang) => invoke<MyRoutes>("fieldwork_draw_demo", { ui_lang }),
+    fieldwork_route: (id: string, ui_lang: Lang) => invoke<RouteView>("fieldwork_route", { id, ui_lang }),
+    fieldwork_walk: (id: string, action: WalkAction, ui_lang: Lang) => invoke<RouteView>("fieldwork_walk", { id, action, ui_lang }),
+    fieldwork_log_visit: (key: string, visit: VisitInput, ui_lang: Lang) => invoke<AddressView>("fieldwork_log_visit", { key, visit, ui_lang }),
+    fieldwork_close_address: (key: string, ui_lang: Lang) => invoke<AddressView>("fieldwork_close_address", { key, ui_lang }),
+    fieldwork_screen: (key: string, adults: Array<AdultInput>, households: number, ui_lang: Lang) => invoke<AddressView>("fieldwork_screen", { key, adults, households, ui_lang }),
+    fieldwork_set_appointment: (key: string, appointment: string, ui_lang: Lang) => invoke<AddressView>("fieldwork_set_appointment", { key, appointment, ui_lang }),
+    fieldwork_start_interview: (key: string, override_line: number | null, override_reason: string | null, lang: Lang) => invoke<Screen>("fieldwork_start_interview", { key, override_line, override_reason, lang }),
+    fieldwork_outcomes: (ui_lang: Lang) => invoke<Array<OutcomeOption>>("fieldwork_outcomes", { ui_lang }),
+    fieldwork_report: (ui_lang: Lang) => invoke<JsonValue>("fieldwork_report", { ui_lang }),
+  };
+}
