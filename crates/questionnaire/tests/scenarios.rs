@@ -589,3 +589,37 @@ fn a_restored_answer_outside_the_bounds_is_an_open_error() {
     let issue = dala_questionnaire::client::issues_view(&s.q, &iv, Lang::En).remove(0);
     assert_eq!(issue.message, "Q1: the value must be between 1 and 5.");
 }
+
+#[test]
+fn implies_and_currency_load_and_a_broken_rule_is_reported_at_its_token() {
+    let money = |rule: &str| {
+        format!(
+            "[[question]]\nid = \"Q1\"\ntype = \"money\"\ncurrencies = [\"KZT\", \"USD\"]\ntext = {t}\n[[question.validation]]\nrule = \"{rule}\"\nseverity = \"warning\"\nmessage = {t}\n",
+            t = t3("x")
+        )
+    };
+    let load = |block: String| {
+        let mut src = MemorySource::default();
+        src.insert("study.toml", STUDY);
+        src.insert("b.toml", &format!("id = \"B1\"\nnumber = 1\ntitle = {}\n{block}", t3("Block")));
+        load_study(&src)
+    };
+    let (q, diags) = load(money("currency(.) == 'KZT' implies . <= 5000000"));
+    assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+    let q = q.unwrap();
+    let mut iv = Interview::new(&q);
+    let slot = Slot { question: 0, path: Default::default() };
+    iv.apply(&q, slot, Answer::from_json(&q.questions[0], &json!({"amount": 6_000_000, "currency": "USD"})).unwrap()).unwrap();
+    assert!(iv.failing(&slot).is_empty(), "dollars: the tenge limit does not apply");
+    iv.apply(&q, slot, Answer::from_json(&q.questions[0], &json!({"amount": 6_000_000, "currency": "KZT"})).unwrap()).unwrap();
+    assert_eq!(iv.failing(&slot), &[0]);
+    // A bare number is read in the question's default currency, as stored answers always were.
+    iv.apply(&q, slot, Answer::from_json(&q.questions[0], &json!(6_000_000)).unwrap()).unwrap();
+    assert_eq!(iv.answer(&slot), Some(&Answer::Money { amount: 6_000_000.0, currency: "KZT".into() }));
+    assert_eq!(iv.failing(&slot), &[0]);
+
+    let (_, diags) = load(money(". > 0 implies . < 10 implies . < 5"));
+    let d = diags.iter().find(|d| d.code == "S006").expect("a parse error");
+    assert_eq!(d.location, "Q1.validation[0].rule");
+    assert!(d.message.get(Lang::En).contains("column 22") && d.message.get(Lang::En).contains("'implies' cannot be chained"), "{}", d.render(Lang::En));
+}
