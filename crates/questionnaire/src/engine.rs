@@ -146,7 +146,8 @@ impl Interview {
     }
 
     /// Rebuilds an interview from stored answers and warning confirmations (after a restart).
-    /// Stored answers are trusted: they were checked when they were given.
+    /// Stored answers are loaded as they are (they were checked when they were given); one that no
+    /// longer holds (another answer changed since, or the study's bounds did) is an open error again.
     pub fn restore(q: &Questionnaire, answers: impl IntoIterator<Item = (Slot, Answer)>, confirmed: impl IntoIterator<Item = (Slot, usize)>) -> Interview {
         let mut iv = Interview { answers: answers.into_iter().collect(), confirmed: confirmed.into_iter().collect(), ..Default::default() };
         iv.recompute_all(q);
