@@ -290,6 +290,24 @@ impl Answer {
         }
     }
 
+    /// The currency code of a money answer.
+    pub fn currency(&self) -> Option<&str> {
+        match self {
+            Answer::Money { currency, .. } => Some(currency),
+            _ => None,
+        }
+    }
+
+    /// The number of a numeric answer (an integer, a decimal or a money amount), for bounds checks.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Answer::Int(n) => Some(*n as f64),
+            Answer::Number(n) => Some(*n),
+            Answer::Money { amount, .. } => Some(*amount),
+            _ => None,
+        }
+    }
+
     /// Whether this answer is complete for a grid (every row answered) or anything else (always).
     pub fn is_complete_for(&self, question: &Question) -> bool {
         match self {
@@ -323,6 +341,24 @@ fn check_range(question: &Question, n: f64) -> Result<(), AnswerError> {
     Ok(())
 }
 
+/// What a question's choice filter requires, in terms an interviewer can act on. It is read from
+/// the shape of the filter expression (see [`crate::engine::filter_rule`]), so a refusal or an open
+/// error names the answer the filter depends on instead of guessing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "shape", rename_all = "snake_case")]
+#[ts(export)]
+pub enum FilterRule {
+    /// `selected(Q512, choice)`: only the options chosen in another (multiple-choice) question.
+    ChosenIn { question: String },
+    /// `not selected(Q512, choice)`: only the options not chosen in another question.
+    NotChosenIn { question: String },
+    /// Any other filter that reads answers (`if(Q403 == 4, choice in (...), ...)`): the options
+    /// offered depend on the answers to these questions.
+    DependsOn { questions: Vec<String> },
+    /// A filter that reads no answer (`choice <= 16`): the same options are always offered.
+    Fixed,
+}
+
 /// Why the engine refused an answer. [`AnswerError::message`] words it in the interview language.
 #[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -350,12 +386,13 @@ pub enum AnswerError {
         #[ts(type = "number")]
         code: i64,
     },
-    /// An option hidden by the choice filter.
+    /// An option hidden by the choice filter; `filter` says what the filter requires.
     #[error("{question}: option {code} is not offered here")]
     FilteredOption {
         question: String,
         #[ts(type = "number")]
         code: i64,
+        filter: FilterRule,
     },
     /// Don't know / refused where the study does not allow it.
     #[error("{question} does not accept {code}")]

@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 use ts_rs::TS;
 
 use crate::answer::{AnswerKey, RowPath};
-use crate::engine::{Interview, IssueKind, Slot};
+use crate::engine::{filter_rule, Interview, Invalid, IssueKind, Slot};
 use crate::expr::Val;
 use crate::model::*;
 
@@ -80,6 +80,9 @@ pub struct QuestionView {
     #[ts(type = "unknown")]
     pub prefill: Option<Json>,
     pub rules: Vec<RuleView>,
+    /// Why the stored answer no longer holds (an answer it depends on changed since), in the
+    /// interview language: an open error until this or the other answer changes.
+    pub invalid: Option<String>,
     pub block: u32,
     pub roster: Vec<RosterCrumb>,
 }
@@ -101,7 +104,10 @@ pub struct BlockView {
 #[serde(rename_all = "lowercase")]
 #[ts(export)]
 pub enum IssueKindView {
+    /// A hard rule fails.
     Error,
+    /// The answer no longer passes its choice filter or bounds after another answer changed.
+    Invalid,
     Warning,
     Unanswered,
 }
@@ -186,8 +192,21 @@ pub fn question_view(q: &Questionnaire, iv: &Interview, slot: Slot, lang: Lang) 
         value,
         prefill,
         rules,
+        invalid: invalid_message(q, iv, slot, lang),
         block: q.blocks[question.block].number,
         roster: crumbs(q, iv, slot, lang),
+    }
+}
+
+/// The message of an open "invalid answer" error of an instance, if it has one.
+pub fn invalid_message(q: &Questionnaire, iv: &Interview, slot: Slot, lang: Lang) -> Option<String> {
+    let question = &q.questions[slot.question];
+    match iv.invalid(&slot)? {
+        Invalid::Filtered { codes } => {
+            let labels: Vec<String> = codes.iter().map(|c| question.option(*c).map_or_else(|| c.to_string(), |o| o.label.get(lang).to_string())).collect();
+            Some(crate::i18n::invalid_choice(&labels, &filter_rule(q, question), lang))
+        }
+        Invalid::OutOfRange => Some(crate::i18n::answer_error(&crate::answer::AnswerError::OutOfRange { question: question.id.clone(), min: question.min, max: question.max }, lang)),
     }
 }
 
@@ -302,9 +321,10 @@ pub fn issues_view(q: &Questionnaire, iv: &Interview, lang: Lang) -> Vec<IssueVi
         .into_iter()
         .map(|i| {
             let question = &q.questions[i.slot.question];
-            let message = match i.rule {
-                Some(r) => question.validations[r].message.get(lang).to_string(),
-                None => crate::i18n::unanswered(lang).to_string(),
+            let message = match (i.kind, i.rule) {
+                (IssueKind::Invalid, _) => invalid_message(q, iv, i.slot, lang).unwrap_or_default(),
+                (_, Some(r)) => question.validations[r].message.get(lang).to_string(),
+                (_, None) => crate::i18n::unanswered(lang).to_string(),
             };
             let mut short = substitute(q, iv, i.slot.path, question.roster, question.text.get(lang), lang);
             if short.chars().count() > 90 {
@@ -314,6 +334,7 @@ pub fn issues_view(q: &Questionnaire, iv: &Interview, lang: Lang) -> Vec<IssueVi
                 key: i.slot.key(q),
                 kind: match i.kind {
                     IssueKind::Error => IssueKindView::Error,
+                    IssueKind::Invalid => IssueKindView::Invalid,
                     IssueKind::Warning => IssueKindView::Warning,
                     IssueKind::Unanswered => IssueKindView::Unanswered,
                 },
@@ -337,7 +358,7 @@ pub fn roster_view(q: &Questionnaire, iv: &Interview, slot: Slot, lang: Lang) ->
             let path = parent.child(row);
             let mine: Vec<&Slot> = inst.iter().filter(|s| s.path.starts_with(&path) && iv.is_relevant(s)).collect();
             let answered = mine.iter().filter(|s| iv.is_answered(q, s)).count() as u32;
-            let errors = mine.iter().map(|s| iv.failing(s).iter().filter(|&&x| q.questions[s.question].validations[x].severity == RuleSeverity::Error).count() as u32).sum();
+            let errors = mine.iter().map(|s| iv.error_count(q, s) as u32).sum();
             let target = mine.iter().find(|s| !iv.is_answered(q, s)).or(mine.first()).map(|s| s.key(q));
             RosterRowView { row, label: row_label(q, iv, ri, path, lang), answered, total: mine.len() as u32, errors, target }
         })

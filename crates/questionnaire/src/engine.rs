@@ -10,6 +10,13 @@
 //! dependents plus whatever aggregates over the roster, so the cost of an answer does not grow with
 //! the square of the roster.
 //!
+//! **Invariant:** answers stay consistent with each other. An answer is checked against its choice
+//! filter, its bounds and its hard rules when it is entered; and whenever an answer those read
+//! changes later, the same propagation re-checks it. An answer that no longer holds is kept, never
+//! deleted: it becomes an open error ([`Invalid`] for a filter or bounds, a failing hard rule
+//! otherwise), listed by [`Interview::issues`], and the interview cannot be completed until the
+//! interviewer changes one of the answers or clears it.
+//!
 //! **Invariant:** answers are never dropped by routing. A question that becomes non-relevant keeps
 //! its stored answer but reads as −97 (not applicable) in expressions; if it becomes relevant again,
 //! the answer is back. Rows removed by a smaller roster size keep their answers the same way.
@@ -17,7 +24,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::answer::{Answer, AnswerError, AnswerKey, RowPath};
+use crate::answer::{Answer, AnswerError, AnswerKey, FilterRule, RowPath};
 use crate::expr::{Env, Missing, Val};
 use crate::model::*;
 
@@ -76,9 +83,25 @@ pub struct Failure {
 /// Why an instance is on the completion list.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum IssueKind {
+    /// A hard rule fails.
     Error,
+    /// A stored answer no longer passes its choice filter or bounds ([`Interview::invalid`] says how).
+    Invalid,
+    /// A soft rule fails and is not confirmed.
     Warning,
+    /// A required question has no answer.
     Unanswered,
+}
+
+/// Why a stored answer, accepted when it was entered, no longer holds: an earlier answer it
+/// depends on changed since. The answer is kept and reads as it is; the interview cannot be
+/// completed until the interviewer changes one of the two answers or clears this one.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Invalid {
+    /// The chosen options (in answer order) that the choice filter no longer offers.
+    Filtered { codes: Vec<i64> },
+    /// A number outside the question's bounds (a stored answer from an earlier study version).
+    OutOfRange,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -103,6 +126,8 @@ pub struct Interview {
     relevant: HashMap<Slot, bool>,
     calcs: HashMap<(usize, RowPath), Val>,
     failing: HashMap<Slot, Vec<usize>>,
+    /// Relevant answers that no longer pass their choice filter or bounds.
+    invalid: HashMap<Slot, Invalid>,
     confirmed: HashSet<(Slot, usize)>,
     rows: HashMap<(usize, RowPath), usize>,
     /// Values of whole-roster aggregates, keyed by (syntax node, roster, parent row). Valid only
@@ -121,7 +146,8 @@ impl Interview {
     }
 
     /// Rebuilds an interview from stored answers and warning confirmations (after a restart).
-    /// Stored answers are trusted: they were checked when they were given.
+    /// Stored answers are loaded as they are (they were checked when they were given); one that no
+    /// longer holds (another answer changed since, or the study's bounds did) is an open error again.
     pub fn restore(q: &Questionnaire, answers: impl IntoIterator<Item = (Slot, Answer)>, confirmed: impl IntoIterator<Item = (Slot, usize)>) -> Interview {
         let mut iv = Interview { answers: answers.into_iter().collect(), confirmed: confirmed.into_iter().collect(), ..Default::default() };
         iv.recompute_all(q);
@@ -138,6 +164,7 @@ impl Interview {
         self.relevant.clear();
         self.calcs.clear();
         self.failing.clear();
+        self.invalid.clear();
         self.rows.clear();
         let mut work = WorkList::default();
         for &ci in &q.deps.calc_order {
@@ -209,6 +236,18 @@ impl Interview {
         self.failing.get(slot).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Why a stored, relevant answer no longer holds, if it does not.
+    pub fn invalid(&self, slot: &Slot) -> Option<&Invalid> {
+        self.invalid.get(slot)
+    }
+
+    /// The number of open errors of an instance: failing hard rules plus an invalid answer.
+    pub fn error_count(&self, q: &Questionnaire, slot: &Slot) -> usize {
+        let question = &q.questions[slot.question];
+        let rules = self.failing(slot).iter().filter(|&&r| question.validations[r].severity == RuleSeverity::Error).count();
+        rules + usize::from(self.invalid.contains_key(slot))
+    }
+
     pub fn is_confirmed(&self, slot: &Slot, rule: usize) -> bool {
         self.confirmed.contains(&(*slot, rule))
     }
@@ -233,28 +272,16 @@ impl Interview {
         if !self.is_relevant(&slot) {
             return Err(AnswerError::NotRelevant { question: question.id.clone() });
         }
-        if let (Some(filter), Answer::Code(..) | Answer::Codes(..)) = (&question.choice_filter, &answer) {
-            let codes = match &answer {
-                Answer::Code(c, _) => vec![*c],
-                Answer::Codes(cs, _) => cs.clone(),
-                _ => Vec::new(),
-            };
-            let ctx = self.context(q, &slot);
-            for code in codes {
-                let c = Context { choice: Some(code), ..ctx };
-                if filter.eval(&c).truth() != Some(true) {
-                    return Err(AnswerError::FilteredOption { question: question.id.clone(), code });
-                }
-            }
+        if let Some(&code) = self.filtered_out(q, &slot, &answer).first() {
+            return Err(AnswerError::FilteredOption { question: question.id.clone(), code, filter: filter_rule(q, question) });
         }
         // Hard rules are checked with the new answer in place (a rule may name its own question
         // instead of `.`); on failure the previous answer is put back and nothing else changed.
-        let this = answer.to_val();
         let is_missing = matches!(answer, Answer::Missing(_));
         let previous = self.answers.insert(slot, answer);
         self.forget();
         if !is_missing {
-            let ctx = self.context(q, &slot).with_this(this);
+            let ctx = self.context(q, &slot).with_answer(self.answers.get(&slot));
             let broken = question.validations.iter().find(|v| v.severity == RuleSeverity::Error && v.rule.eval(&ctx).truth() == Some(false));
             if let Some(v) = broken {
                 let err = AnswerError::Rule { question: question.id.clone(), rule: v.rule.source().to_string(), message: v.message.clone() };
@@ -288,6 +315,18 @@ impl Interview {
         } else {
             false
         }
+    }
+
+    /// The chosen codes of `answer` that the question's choice filter does not offer at `slot`.
+    fn filtered_out(&self, q: &Questionnaire, slot: &Slot, answer: &Answer) -> Vec<i64> {
+        let Some(filter) = &q.questions[slot.question].choice_filter else { return Vec::new() };
+        let codes: &[i64] = match answer {
+            Answer::Code(c, _) => std::slice::from_ref(c),
+            Answer::Codes(cs, _) => cs,
+            _ => &[],
+        };
+        let ctx = self.context(q, slot);
+        codes.iter().copied().filter(|&code| filter.eval(&ctx.with_choice(code)).truth() != Some(true)).collect()
     }
 
     fn after_change(&mut self, q: &Questionnaire, slot: Slot) -> usize {
@@ -327,22 +366,38 @@ impl Interview {
                 self.forget();
             }
             self.failing.remove(&slot);
+            self.invalid.remove(&slot);
             return;
         }
         let ctx = self.context(q, &slot);
         let relevant = question.relevant.as_ref().is_none_or(|e| e.eval(&ctx).truth() == Some(true));
-        let failing: Vec<usize> = match (relevant, self.answers.get(&slot)) {
+        // The same checks as `apply`, re-run because something they read changed: the answer is
+        // kept either way, and a failure is an open error until one of the answers changes.
+        let (failing, invalid): (Vec<usize>, Option<Invalid>) = match (relevant, self.answers.get(&slot)) {
             (true, Some(a)) if !matches!(a, Answer::Missing(_)) => {
-                let ctx = ctx.with_this(a.to_val());
-                question.validations.iter().enumerate().filter(|(_, v)| v.rule.eval(&ctx).truth() == Some(false)).map(|(i, _)| i).collect()
+                let this = ctx.with_answer(Some(a));
+                let failing = question.validations.iter().enumerate().filter(|(_, v)| v.rule.eval(&this).truth() == Some(false)).map(|(i, _)| i).collect();
+                let filtered = self.filtered_out(q, &slot, a);
+                let invalid = if !filtered.is_empty() {
+                    Some(Invalid::Filtered { codes: filtered })
+                } else if a.number().is_some_and(|n| question.min.is_some_and(|m| n < m) || question.max.is_some_and(|m| n > m)) {
+                    Some(Invalid::OutOfRange)
+                } else {
+                    None
+                };
+                (failing, invalid)
             }
-            _ => Vec::new(),
+            _ => (Vec::new(), None),
         };
         if failing.is_empty() {
             self.failing.remove(&slot);
         } else {
             self.failing.insert(slot, failing);
         }
+        match invalid {
+            Some(i) => self.invalid.insert(slot, i),
+            None => self.invalid.remove(&slot),
+        };
         let before = self.relevant.insert(slot, relevant);
         if before != Some(relevant) {
             self.forget();
@@ -515,6 +570,9 @@ impl Interview {
                 continue;
             }
             let question = &q.questions[slot.question];
+            if self.invalid.contains_key(&slot) {
+                out.push(Issue { slot, kind: IssueKind::Invalid, rule: None });
+            }
             for &rule in self.failing(&slot) {
                 match question.validations[rule].severity {
                     RuleSeverity::Error => out.push(Issue { slot, kind: IssueKind::Error, rule: Some(rule) }),
@@ -545,8 +603,7 @@ impl Interview {
                     if self.is_answered(q, &slot) {
                         p.answered += 1;
                     }
-                    let question = &q.questions[slot.question];
-                    p.errors += self.failing(&slot).iter().filter(|&&r| question.validations[r].severity == RuleSeverity::Error).count();
+                    p.errors += self.error_count(q, &slot);
                 }
                 p
             })
@@ -626,7 +683,12 @@ impl<'a> Context<'a> {
     }
 
     pub fn with_this(self, v: Val) -> ThisContext<'a> {
-        ThisContext { base: self, this: v }
+        ThisContext { base: self, this: v, currency: None }
+    }
+
+    /// Binds `.` to an answer (its value, and its currency for `currency(.)`); `None` reads as unanswered.
+    pub fn with_answer(self, answer: Option<&Answer>) -> ThisContext<'a> {
+        ThisContext { base: self, this: answer.map_or(Val::Null, Answer::to_val), currency: answer.and_then(Answer::currency).map(str::to_string) }
     }
 }
 
@@ -635,6 +697,49 @@ impl<'a> Context<'a> {
 pub struct ThisContext<'a> {
     base: Context<'a>,
     this: Val,
+    currency: Option<String>,
+}
+
+/// What a question's choice filter requires, read from the shape of its expression: the question
+/// of `selected(Q512, choice)`, or else the questions it reads (through calculations too).
+pub fn filter_rule(q: &Questionnaire, question: &Question) -> FilterRule {
+    let Some(filter) = &question.choice_filter else { return FilterRule::Fixed };
+    match filter.selected_choice_of() {
+        Some((other, false)) => return FilterRule::ChosenIn { question: other.to_string() },
+        Some((other, true)) => return FilterRule::NotChosenIn { question: other.to_string() },
+        None => {}
+    }
+    let mut questions: Vec<String> = Vec::new();
+    let mut seen_calcs: HashSet<usize> = HashSet::new();
+    let mut pending: Vec<&crate::expr::Expr> = vec![filter];
+    while let Some(e) = pending.pop() {
+        for r in e.references() {
+            match q.symbols.get(&r.name) {
+                Some(Symbol::Question(qi)) if !questions.contains(&q.questions[*qi].id) => questions.push(q.questions[*qi].id.clone()),
+                Some(Symbol::Calculation(ci)) if seen_calcs.insert(*ci) => pending.push(&q.calculations[*ci].expr),
+                _ => {}
+            }
+        }
+    }
+    if questions.is_empty() {
+        FilterRule::Fixed
+    } else {
+        FilterRule::DependsOn { questions }
+    }
+}
+
+/// The currency of a money answer to the question `name` as seen from `ctx` (scoped like a value).
+fn currency_in(ctx: &Context, name: &str) -> Val {
+    let Some(Symbol::Question(qi)) = ctx.q.symbols.get(name) else { return Val::Null };
+    let rq = ctx.q.questions[*qi].roster;
+    if !ctx.q.encloses(rq, ctx.roster) {
+        return Val::Null;
+    }
+    let slot = Slot { question: *qi, path: ctx.path.truncate(ctx.q.depth(rq)) };
+    if !ctx.iv.row_exists(ctx.q, rq, slot.path) || !ctx.iv.is_relevant(&slot) {
+        return Val::Null;
+    }
+    ctx.iv.answers.get(&slot).and_then(Answer::currency).map_or(Val::Null, |c| Val::Text(c.to_string()))
 }
 
 fn lookup_in(ctx: &Context, name: &str) -> Val {
@@ -713,6 +818,9 @@ impl Env for Context<'_> {
     fn position(&self) -> Option<usize> {
         self.path.as_slice().last().map(|r| *r as usize)
     }
+    fn currency(&self, name: &str) -> Val {
+        currency_in(self, name)
+    }
     fn memo_aggregate(&self, key: usize, roster: &str, compute: &mut dyn FnMut() -> Val) -> Val {
         memo_in(self, key, roster, compute)
     }
@@ -729,10 +837,16 @@ impl Env for ThisContext<'_> {
         roster_len_in(&self.base, roster)
     }
     fn row(&self, roster: &str, position: usize) -> Option<Self> {
-        Some(ThisContext { base: row_in(&self.base, roster, position)?, this: self.this.clone() })
+        Some(ThisContext { base: row_in(&self.base, roster, position)?, this: self.this.clone(), currency: self.currency.clone() })
     }
     fn position(&self) -> Option<usize> {
         self.base.path.as_slice().last().map(|r| *r as usize)
+    }
+    fn currency(&self, name: &str) -> Val {
+        if name == "." {
+            return self.currency.clone().map_or(Val::Null, Val::Text);
+        }
+        currency_in(&self.base, name)
     }
     fn memo_aggregate(&self, key: usize, roster: &str, compute: &mut dyn FnMut() -> Val) -> Val {
         memo_in(&self.base, key, roster, compute)

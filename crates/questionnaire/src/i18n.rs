@@ -4,7 +4,7 @@
 //! engine's own words: why an answer was refused, what an open issue is. The shell and the CLI
 //! show them as they are, so the interviewer reads them in the interview language.
 
-use crate::answer::AnswerError;
+use crate::answer::{AnswerError, FilterRule};
 use crate::model::{Lang, QuestionType};
 
 fn pick(lang: Lang, ru: String, kk: String, en: String) -> String {
@@ -90,7 +90,7 @@ pub fn answer_error(e: &AnswerError, lang: Lang) -> String {
             (None, None) => pick(lang, format!("{question}: недопустимое значение."), format!("{question}: рұқсат етілмеген мән."), format!("{question}: value not allowed.")),
         },
         UnknownOption { question, code } => pick(lang, format!("{question}: нет варианта ответа с кодом {code}."), format!("{question}: {code} кодты жауап нұсқасы жоқ."), format!("{question}: there is no option with code {code}.")),
-        FilteredOption { question, code } => pick(lang, format!("{question}: вариант {code} здесь не предлагается (он не выбран в предыдущем вопросе)."), format!("{question}: {code} нұсқасы мұнда ұсынылмайды (алдыңғы сұрақта таңдалмаған)."), format!("{question}: option {code} is not offered here (it was not chosen in the earlier question).")),
+        FilteredOption { question, code, filter } => format!("{question}: {}", filtered_option(*code, filter, lang)),
         MissingNotAllowed { question, code } => {
             let what = match (*code, lang) {
                 (-98, Lang::Ru) => "«Затрудняюсь ответить»",
@@ -111,6 +111,66 @@ pub fn answer_error(e: &AnswerError, lang: Lang) -> String {
         OtherWithoutSpecify { question } => pick(lang, format!("{question}: уточнение («другое») записывается только при варианте «Другое (уточните)»."), format!("{question}: нақтылау («басқа») тек «Басқа (нақтылаңыз)» нұсқасы таңдалғанда жазылады."), format!("{question}: a specification goes with an \"Other (specify)\" option only.")),
         Empty { question } => pick(lang, format!("{question}: ответ пустой."), format!("{question}: жауап бос."), format!("{question}: the answer is empty.")),
         Rule { question, message, .. } => format!("{question}: {}", message.get(lang)),
+    }
+}
+
+/// Why an option is not offered, from what the question's choice filter requires.
+fn filtered_option(code: i64, filter: &FilterRule, lang: Lang) -> String {
+    match filter {
+        FilterRule::ChosenIn { question: other } => pick(
+            lang,
+            format!("вариант {code} здесь не предлагается: можно выбрать только варианты, отмеченные в {other}."),
+            format!("{code} нұсқасы мұнда ұсынылмайды: тек {other} сұрағында белгіленген нұсқаларды таңдауға болады."),
+            format!("option {code} is not offered here: only the options chosen in {other} are."),
+        ),
+        FilterRule::NotChosenIn { question: other } => pick(
+            lang,
+            format!("вариант {code} здесь не предлагается: можно выбрать только варианты, не отмеченные в {other}."),
+            format!("{code} нұсқасы мұнда ұсынылмайды: тек {other} сұрағында белгіленбеген нұсқаларды таңдауға болады."),
+            format!("option {code} is not offered here: only the options not chosen in {other} are."),
+        ),
+        FilterRule::DependsOn { questions } => {
+            let list = questions.join(", ");
+            if questions.len() == 1 {
+                pick(lang, format!("вариант {code} не предлагается при ответе, данном в {list}."), format!("{list} сұрағына берілген жауап бойынша {code} нұсқасы ұсынылмайды."), format!("option {code} is not offered with the answer given in {list}."))
+            } else {
+                pick(lang, format!("вариант {code} не предлагается при ответах, данных в {list}."), format!("{list} сұрақтарына берілген жауаптар бойынша {code} нұсқасы ұсынылмайды."), format!("option {code} is not offered with the answers given in {list}."))
+            }
+        }
+        FilterRule::Fixed => pick(lang, format!("вариант {code} в этом вопросе не предлагается."), format!("{code} нұсқасы бұл сұрақта ұсынылмайды."), format!("option {code} is not offered in this question.")),
+    }
+}
+
+/// The open error of a stored choice that the choice filter no longer offers, after the answer
+/// the filter reads changed: what the filter requires and how to resolve it.
+pub fn invalid_choice(labels: &[String], filter: &FilterRule, lang: Lang) -> String {
+    let what = labels.iter().map(|l| format!("«{l}»")).collect::<Vec<_>>().join(", ");
+    let many = labels.len() > 1;
+    match filter {
+        FilterRule::ChosenIn { question: other } | FilterRule::NotChosenIn { question: other } => {
+            let not = matches!(filter, FilterRule::NotChosenIn { .. });
+            let (ru_rule, kk_rule, en_rule) = if not {
+                (format!("можно выбрать только варианты, не отмеченные в {other}"), format!("тек {other} сұрағында белгіленбеген нұсқаларды таңдауға болады"), format!("only the options not chosen in {other} are offered"))
+            } else {
+                (format!("можно выбрать только варианты, отмеченные в {other}"), format!("тек {other} сұрағында белгіленген нұсқаларды таңдауға болады"), format!("only the options chosen in {other} are offered"))
+            };
+            pick(
+                lang,
+                format!("{} {what} больше не {}: {ru_rule}. Выберите заново или измените {other}.", if many { "Ответы" } else { "Ответ" }, if many { "предлагаются" } else { "предлагается" }),
+                format!("{what} жауабы енді ұсынылмайды: {kk_rule}. Қайта таңдаңыз немесе {other} сұрағын өзгертіңіз."),
+                format!("{} {what} {} no longer offered: {en_rule}. Choose again here or change {other}.", if many { "The answers" } else { "The answer" }, if many { "are" } else { "is" }),
+            )
+        }
+        FilterRule::DependsOn { questions } => {
+            let list = questions.join(", ");
+            pick(
+                lang,
+                format!("{} {what} больше не {} ответу на {list}. Выберите заново или измените {list}.", if many { "Ответы" } else { "Ответ" }, if many { "соответствуют" } else { "соответствует" }),
+                format!("{what} жауабы енді {list} сұрағының жауабына сәйкес келмейді. Қайта таңдаңыз немесе {list} сұрағын өзгертіңіз."),
+                format!("{} {what} no longer {} the answer to {list}. Choose again here or change {list}.", if many { "The answers" } else { "The answer" }, if many { "fit" } else { "fits" }),
+            )
+        }
+        FilterRule::Fixed => pick(lang, format!("Ответ {what} в этом вопросе не предлагается. Выберите заново."), format!("{what} жауабы бұл сұрақта ұсынылмайды. Қайта таңдаңыз."), format!("The answer {what} is not offered in this question. Choose again.")),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Engine scenario tests on small inline questionnaires, driven step by step like an interviewer.
 
-use dala_questionnaire::engine::{slot_of, Interview, IssueKind, Slot};
+use dala_questionnaire::engine::{slot_of, Interview, Invalid, IssueKind, Slot};
 use dala_questionnaire::expr::{Missing, Val};
 use dala_questionnaire::load::{load_study, MemorySource, Severity};
 use dala_questionnaire::{Answer, AnswerError, AnswerKey, Lang, Questionnaire};
@@ -478,4 +478,148 @@ text = {t}
     assert!(matches!(s.answer("Q207", json!({"codes": [1], "other": "x"})), Err(AnswerError::OtherWithoutSpecify { .. })));
     let restored = Answer::from_json(&s.q.questions[s.slot("Q207").question], &json!({"codes": [1, 96], "other": "соседи"})).unwrap();
     assert_eq!(restored, Answer::Codes(vec![1, 96], Some("соседи".into())), "the stored form reads back");
+}
+
+#[test]
+fn a_numeric_filter_rechecks_the_answer_when_the_number_it_reads_changes() {
+    // Q2 offers only as many options as Q1 says: a filter of another shape than `selected`.
+    let opts = (1..=5).map(|c| format!("{{ code = {c}, en = \"o{c}\", ru = \"о{c}\", kk = \"о{c}\" }}")).collect::<Vec<_>>().join(", ");
+    let block = format!(
+        r#"
+[[question]]
+id = "Q1"
+type = "integer"
+min = 1
+max = 5
+text = {t}
+[[question]]
+id = "Q2"
+type = "single"
+options = [{opts}]
+choice_filter = "choice <= Q1"
+text = {t}
+[[question]]
+id = "Q3"
+type = "multiple"
+options = [{opts}]
+choice_filter = "choice <= Q1"
+text = {t}
+[[question]]
+id = "Q4"
+type = "single"
+options = [{opts}]
+choice_filter = "choice != 5"
+text = {t}
+"#,
+        t = t3("x")
+    );
+    let mut s = Scenario::new(&block);
+    s.answer("Q1", json!(5)).unwrap();
+    s.answer("Q2", json!(4)).unwrap();
+    s.answer("Q3", json!([1, 4, 5])).unwrap();
+    s.answer("Q4", json!(1)).unwrap();
+    assert!(s.iv.is_complete(&s.q));
+
+    s.answer("Q1", json!(3)).unwrap();
+    assert_eq!(s.iv.invalid(&s.slot("Q2")), Some(&Invalid::Filtered { codes: vec![4] }));
+    assert_eq!(s.iv.invalid(&s.slot("Q3")), Some(&Invalid::Filtered { codes: vec![4, 5] }), "only the options no longer offered");
+    let kinds: Vec<(String, IssueKind)> = s.iv.issues(&s.q).into_iter().map(|i| (s.q.questions[i.slot.question].id.clone(), i.kind)).collect();
+    assert_eq!(kinds, vec![("Q2".to_string(), IssueKind::Invalid), ("Q3".to_string(), IssueKind::Invalid)]);
+    assert!(!s.iv.is_complete(&s.q), "completion is refused while the answers contradict Q1");
+    let view = dala_questionnaire::client::question_view(&s.q, &s.iv, s.slot("Q3"), Lang::En);
+    assert_eq!(view.invalid.as_deref(), Some("The answers «o4», «o5» no longer fit the answer to Q1. Choose again here or change Q1."));
+    let ru = dala_questionnaire::client::question_view(&s.q, &s.iv, s.slot("Q2"), Lang::Ru).invalid.unwrap();
+    assert_eq!(ru, "Ответ «о4» больше не соответствует ответу на Q1. Выберите заново или измените Q1.");
+
+    // Entering a hidden option is refused with what the filter requires, not "not chosen earlier".
+    let err = s.answer("Q2", json!(5)).unwrap_err();
+    assert_eq!(err.message(Lang::En), "Q2: option 5 is not offered with the answer given in Q1.");
+    let err = s.answer("Q4", json!(5)).unwrap_err();
+    assert_eq!(err.message(Lang::En), "Q4: option 5 is not offered in this question.");
+    assert_eq!(err.message(Lang::Kk), "Q4: 5 нұсқасы бұл сұрақта ұсынылмайды.");
+
+    // Resolved one by one: a new choice for Q2, a larger Q1 for Q3.
+    s.answer("Q2", json!(2)).unwrap();
+    assert_eq!(s.iv.invalid(&s.slot("Q2")), None);
+    s.answer("Q1", json!(5)).unwrap();
+    assert_eq!(s.iv.invalid(&s.slot("Q3")), None);
+    assert!(s.iv.is_complete(&s.q));
+}
+
+#[test]
+fn a_filter_in_a_roster_marks_only_the_rows_it_contradicts() {
+    let block = household(&format!(
+        r#"
+[[question]]
+id = "Q120"
+type = "single"
+roster = "members"
+options = [{{ code = 1, en = "a", ru = "a", kk = "a" }}, {{ code = 2, en = "b", ru = "b", kk = "b" }}]
+choice_filter = "choice == 1 or AGE >= 16"
+text = {t}
+"#,
+        t = t3("x")
+    ));
+    let mut s = Scenario::new(&block);
+    s.answer("Q101", json!(2)).unwrap();
+    s.answer("Q105[1]", json!(1960)).unwrap();
+    s.answer("Q105[2]", json!(1970)).unwrap();
+    s.answer("Q120[1]", json!(2)).unwrap();
+    s.answer("Q120[2]", json!(2)).unwrap();
+    // Member 2 was born in 2000 after all: 10 years old, option 2 is for adults only.
+    s.answer("Q105[2]", json!(2000)).unwrap();
+    assert_eq!(s.iv.invalid(&s.slot("Q120[1]")), None);
+    assert_eq!(s.iv.invalid(&s.slot("Q120[2]")), Some(&Invalid::Filtered { codes: vec![2] }));
+    let issues: Vec<AnswerKey> = s.iv.issues(&s.q).into_iter().filter(|i| i.kind == IssueKind::Invalid).map(|i| i.slot.key(&s.q)).collect();
+    assert_eq!(issues, vec![key("Q120[2]")]);
+    let view = dala_questionnaire::client::roster_view(&s.q, &s.iv, s.slot("Q120[2]"), Lang::En).unwrap();
+    assert_eq!(view.rows.iter().map(|r| r.errors).collect::<Vec<_>>(), vec![0, 1], "the roster table counts the open error");
+}
+
+#[test]
+fn a_restored_answer_outside_the_bounds_is_an_open_error() {
+    // Stored by an earlier version of the study whose Q1 allowed up to 10.
+    let block = format!("[[question]]\nid = \"Q1\"\ntype = \"integer\"\nmin = 1\nmax = 5\ntext = {}\n", t3("x"));
+    let s = Scenario::new(&block);
+    let slot = s.slot("Q1");
+    let iv = Interview::restore(&s.q, [(slot, Answer::Int(8))], []);
+    assert_eq!(iv.answer(&slot), Some(&Answer::Int(8)), "kept");
+    assert_eq!(iv.invalid(&slot), Some(&Invalid::OutOfRange));
+    assert_eq!(iv.issues(&s.q).into_iter().map(|i| i.kind).collect::<Vec<_>>(), vec![IssueKind::Invalid]);
+    let issue = dala_questionnaire::client::issues_view(&s.q, &iv, Lang::En).remove(0);
+    assert_eq!(issue.message, "Q1: the value must be between 1 and 5.");
+}
+
+#[test]
+fn implies_and_currency_load_and_a_broken_rule_is_reported_at_its_token() {
+    let money = |rule: &str| {
+        format!(
+            "[[question]]\nid = \"Q1\"\ntype = \"money\"\ncurrencies = [\"KZT\", \"USD\"]\ntext = {t}\n[[question.validation]]\nrule = \"{rule}\"\nseverity = \"warning\"\nmessage = {t}\n",
+            t = t3("x")
+        )
+    };
+    let load = |block: String| {
+        let mut src = MemorySource::default();
+        src.insert("study.toml", STUDY);
+        src.insert("b.toml", &format!("id = \"B1\"\nnumber = 1\ntitle = {}\n{block}", t3("Block")));
+        load_study(&src)
+    };
+    let (q, diags) = load(money("currency(.) == 'KZT' implies . <= 5000000"));
+    assert!(diags.iter().all(|d| d.severity != Severity::Error), "{diags:#?}");
+    let q = q.unwrap();
+    let mut iv = Interview::new(&q);
+    let slot = Slot { question: 0, path: Default::default() };
+    iv.apply(&q, slot, Answer::from_json(&q.questions[0], &json!({"amount": 6_000_000, "currency": "USD"})).unwrap()).unwrap();
+    assert!(iv.failing(&slot).is_empty(), "dollars: the tenge limit does not apply");
+    iv.apply(&q, slot, Answer::from_json(&q.questions[0], &json!({"amount": 6_000_000, "currency": "KZT"})).unwrap()).unwrap();
+    assert_eq!(iv.failing(&slot), &[0]);
+    // A bare number is read in the question's default currency, as stored answers always were.
+    iv.apply(&q, slot, Answer::from_json(&q.questions[0], &json!(6_000_000)).unwrap()).unwrap();
+    assert_eq!(iv.answer(&slot), Some(&Answer::Money { amount: 6_000_000.0, currency: "KZT".into() }));
+    assert_eq!(iv.failing(&slot), &[0]);
+
+    let (_, diags) = load(money(". > 0 implies . < 10 implies . < 5"));
+    let d = diags.iter().find(|d| d.code == "S006").expect("a parse error");
+    assert_eq!(d.location, "Q1.validation[0].rule");
+    assert!(d.message.get(Lang::En).contains("column 22") && d.message.get(Lang::En).contains("'implies' cannot be chained"), "{}", d.render(Lang::En));
 }

@@ -65,8 +65,14 @@ pub fn candidates(q: &Questionnaire, slot: Slot, members: usize) -> Vec<Json> {
             }
         }
         QuestionType::Money => {
-            for a in [50_000i64, 0, 1000] {
-                out.push(json!({"amount": a, "currency": question.currencies.first().cloned().unwrap_or_else(|| "KZT".into())}));
+            // The default currency first; the others after it, for rules that read `currency(.)`
+            // (an amount in tenge cannot be from before 1993).
+            let default = vec!["KZT".to_string()];
+            let currencies = if question.currencies.is_empty() { &default } else { &question.currencies };
+            for c in currencies {
+                for a in [50_000i64, 0, 1000] {
+                    out.push(json!({"amount": a, "currency": c}));
+                }
             }
         }
         QuestionType::Date => out.push(json!("2010-10-15")),

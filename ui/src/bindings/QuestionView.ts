@@ -14,4 +14,9 @@ special: Array<number>, min: number | null, max: number | null, min_label: strin
 /**
  * A suggested value (Q510 from Q502) when the question has no answer yet.
  */
-prefill: unknown, rules: Array<RuleView>, block: number, roster: Array<RosterCrumb>, };
+prefill: unknown, rules: Array<RuleView>, 
+/**
+ * Why the stored answer no longer holds (an answer it depends on changed since), in the
+ * interview language: an open error until this or the other answer changes.
+ */
+invalid: string | null, block: number, roster: Array<RosterCrumb>, };

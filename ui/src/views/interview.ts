@@ -118,7 +118,7 @@ function rosterTable(roster: RosterView, currentRow: number | null, ctx: Intervi
 
 function completionView(screen: Screen, ctx: InterviewCtx): TemplateResult {
   const { s } = ctx;
-  const groups: Array<[IssueView["kind"], IssueView[]]> = (["error", "warning", "unanswered"] as const).map((k) => [
+  const groups: Array<[IssueView["kind"], IssueView[]]> = (["error", "invalid", "warning", "unanswered"] as const).map((k) => [
     k,
     screen.issues.filter((i) => i.kind === k),
   ]);

@@ -116,6 +116,7 @@ function messages(q: QuestionView, ctx: QuestionCtx): TemplateResult {
     ${ctx.error
       ? html`<div class="message error" role="alert" data-testid="command-error"><strong>${s.error}:</strong> ${ctx.error.message}</div>`
       : nothing}
+    ${q.invalid ? html`<div class="message error" data-testid="answer-invalid"><strong>${s.error}:</strong> ${q.invalid}</div>` : nothing}
     ${q.rules.map((r) =>
       r.severity === "error"
         ? html`<div class="message error" data-testid="rule-error"><strong>${s.error}:</strong> ${r.message}</div>`

@@ -27,6 +27,15 @@ pub(super) fn eval<E: Env>(node: &Node, env: &E) -> Val {
         },
         Node::And(items) => kleene(items.iter().map(|item| eval(item, env).truth()), false),
         Node::Or(items) => kleene(items.iter().map(|item| eval(item, env).truth()), true),
+        // `a implies b` is `not a or b` in Kleene's logic; a false condition decides without `b`.
+        Node::Implies(condition, consequence) => match eval(condition, env).truth() {
+            Some(false) => Val::Bool(true),
+            known => match (known, eval(consequence, env).truth()) {
+                (_, Some(true)) => Val::Bool(true),
+                (Some(true), Some(false)) => Val::Bool(false),
+                _ => Val::Null,
+            },
+        },
         Node::Arith(first, rest) => arithmetic(first, rest, env),
         Node::Cmp(op, left, right) => compare(*op, &eval(left, env), &eval(right, env)),
         Node::In { negated, value, items } => {
@@ -215,6 +224,11 @@ fn call<E: Env>(func: Func, args: &[Node], env: &E) -> Val {
             _ => Val::Null,
         },
         Func::Position => env.position().map_or(Val::Null, |p| Val::Num(p as f64)),
+        // The parser admits only a bare name here; the context knows the answer behind it.
+        Func::Currency => match args.first() {
+            Some(Node::Name(name)) => env.currency(name),
+            _ => Val::Null,
+        },
     }
 }
 
@@ -259,7 +273,7 @@ fn reads_outer(node: &Node) -> bool {
         Node::And(items) | Node::Or(items) | Node::Call(_, items) => items.iter().any(reads_outer),
         Node::Aggregate { args, .. } => args.iter().any(reads_outer),
         Node::Arith(first, rest) => reads_outer(first) || rest.iter().any(|(_, n)| reads_outer(n)),
-        Node::Cmp(_, left, right) => reads_outer(left) || reads_outer(right),
+        Node::Cmp(_, left, right) | Node::Implies(left, right) => reads_outer(left) || reads_outer(right),
         Node::In { value, items, .. } => reads_outer(value) || items.iter().any(reads_outer),
     }
 }

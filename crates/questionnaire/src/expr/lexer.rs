@@ -34,6 +34,7 @@ pub(super) enum Tok {
     Ge,
     And,
     Or,
+    Implies,
     Not,
     In,
     True,
@@ -68,6 +69,7 @@ impl Tok {
             Tok::Ge => ">=",
             Tok::And => "and",
             Tok::Or => "or",
+            Tok::Implies => "implies",
             Tok::Not => "not",
             Tok::In => "in",
             Tok::True => "true",
@@ -86,9 +88,10 @@ pub(super) struct Token {
 }
 
 /// The keywords of the language; they are lowercase and cannot be used as names.
-const KEYWORDS: [(&str, Tok); 7] = [
+const KEYWORDS: [(&str, Tok); 8] = [
     ("and", Tok::And),
     ("or", Tok::Or),
+    ("implies", Tok::Implies),
     ("not", Tok::Not),
     ("in", Tok::In),
     ("true", Tok::True),
@@ -143,6 +146,10 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 ('<', Some('>')) => {
                     return Err(ParseError::new(col, "'<>' is not an operator")
                         .with_hint("write '!=' for \"not equal\""))
+                }
+                ('=' | '-', Some('>')) => {
+                    return Err(ParseError::new(col, format!("'{c}>' is not an operator"))
+                        .with_hint("write 'implies', as in Q518 > 0 implies Q518A >= 1993"))
                 }
                 ('<', _) => (Tok::Lt, 1),
                 ('>', _) => (Tok::Gt, 1),

@@ -53,6 +53,22 @@ impl Expr {
         out
     }
 
+    /// Recognises the choice filter `selected(Q, choice)` (or `not selected(Q, choice)`, then with
+    /// `true` as the second element): the question whose chosen options are offered (or hidden).
+    pub fn selected_choice_of(&self) -> Option<(&str, bool)> {
+        let (node, negated) = match &self.root {
+            parser::Node::Not(inner) => (inner.as_ref(), true),
+            node => (node, false),
+        };
+        match node {
+            parser::Node::Call(parser::Func::Selected, args) => match args.as_slice() {
+                [parser::Node::Name(question), parser::Node::Name(choice)] if choice == "choice" && question != "." => Some((question.as_str(), negated)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Evaluates the expression in the context `env`.
     pub fn eval<E: Env>(&self, env: &E) -> Val {
         eval::eval(&self.root, env)
@@ -286,6 +302,14 @@ pub trait Env: Sized {
 
     /// Returns the 1-based row of the innermost roster of this context, or `None` outside rosters.
     fn position(&self) -> Option<usize>;
+
+    /// Returns the currency code of a money answer (`currency(Q518)`, or `currency(.)` for the
+    /// answer being validated) as text, such as `Val::Text("KZT")`; `Val::Null` for anything that
+    /// is not an answered money question in this context. The default knows no currencies.
+    fn currency(&self, name: &str) -> Val {
+        let _ = name;
+        Val::Null
+    }
 
     /// Evaluates a whole-roster aggregate (`count`, `sum`, `any`, `all`, `min_of`, `max_of`; never
     /// `at`) whose inner expression does not read `.` or `choice`, so that its value depends only on

@@ -1,7 +1,7 @@
 //! The parser builds the syntax tree of an expression from the lexer's tokens, by recursive
 //! descent for operands and precedence climbing for infix operators.
 //!
-//! Precedence, lowest first: `or`; `and`; prefix `not`; the comparisons `== != < <= > >=`, `in` and
+//! Precedence, lowest first: `implies` (which does not chain); `or`; `and`; prefix `not`; the comparisons `== != < <= > >=`, `in` and
 //! `not in` (which do not chain); `+ -`; `* / %`; unary `-`; calls, names, literals and parentheses.
 //! Chains of `or`, `and`, `+ -` and `* / %` are kept flat in one node, so a long sum does not make a
 //! deep tree. Everything that does nest (parentheses, call arguments, `in` lists and prefix
@@ -33,6 +33,8 @@ pub(super) enum Node {
     And(Vec<Node>),
     /// Two or more operands joined by `or`.
     Or(Vec<Node>),
+    /// `condition implies consequence`: false only when the condition holds and the consequence fails.
+    Implies(Box<Node>, Box<Node>),
     /// A left-associative chain of `+ -` or of `* / %`: the first operand, then each operator with
     /// its right operand.
     Arith(Box<Node>, Vec<(ArithOp, Node)>),
@@ -93,6 +95,7 @@ pub(super) enum Func {
     Floor,
     Len,
     Position,
+    Currency,
 }
 
 /// The aggregates, whose first argument names a roster.
@@ -148,6 +151,7 @@ const FUNCTIONS: &[FnSpec] = &[
     FnSpec { name: "floor", kind: FnKind::Scalar(Func::Floor), min_args: 1, max_args: Some(1), usage: "floor(x)" },
     FnSpec { name: "len", kind: FnKind::Scalar(Func::Len), min_args: 1, max_args: Some(1), usage: "len(Q102)" },
     FnSpec { name: "position", kind: FnKind::Scalar(Func::Position), min_args: 0, max_args: Some(0), usage: "position()" },
+    FnSpec { name: "currency", kind: FnKind::Scalar(Func::Currency), min_args: 1, max_args: Some(1), usage: "currency(Q518) == 'KZT'" },
     FnSpec { name: "count", kind: FnKind::Aggregate(Agg::Count), min_args: 1, max_args: Some(2), usage: "count(members) or count(members, Q103 == 1)" },
     FnSpec { name: "sum", kind: FnKind::Aggregate(Agg::Sum), min_args: 2, max_args: Some(2), usage: "sum(members, Q505)" },
     FnSpec { name: "any", kind: FnKind::Aggregate(Agg::Any), min_args: 2, max_args: Some(2), usage: "any(members, AGE < 16)" },
@@ -190,6 +194,7 @@ pub(super) fn parse(src: &str) -> Result<Node, ParseError> {
 /// An infix operator, as recognised at the current token.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Infix {
+    Implies,
     Or,
     And,
     Cmp(CmpOp),
@@ -202,11 +207,12 @@ impl Infix {
     /// the comparisons, and unary minus above everything.
     fn power(self) -> u8 {
         match self {
-            Infix::Or => 1,
-            Infix::And => 2,
-            Infix::Cmp(_) | Infix::In { .. } => 4,
-            Infix::Arith(ArithOp::Add | ArithOp::Sub) => 5,
-            Infix::Arith(ArithOp::Mul | ArithOp::Div | ArithOp::Rem) => 6,
+            Infix::Implies => 1,
+            Infix::Or => 2,
+            Infix::And => 3,
+            Infix::Cmp(_) | Infix::In { .. } => 5,
+            Infix::Arith(ArithOp::Add | ArithOp::Sub) => 6,
+            Infix::Arith(ArithOp::Mul | ArithOp::Div | ArithOp::Rem) => 7,
         }
     }
 }
@@ -224,7 +230,7 @@ impl Pending {
     fn power(self) -> u8 {
         match self {
             Pending::Infix(op) => op.power(),
-            Pending::Not => 3,
+            Pending::Not => 4,
         }
     }
 }
@@ -289,6 +295,7 @@ impl Parser {
     /// Recognises the infix operator at the current token, if any.
     fn infix(&self) -> Option<Infix> {
         Some(match self.peek().tok {
+            Tok::Implies => Infix::Implies,
             Tok::Or => Infix::Or,
             Tok::And => Infix::And,
             Tok::EqEq => Infix::Cmp(CmpOp::Eq),
@@ -327,6 +334,7 @@ impl Parser {
         let mut operands: Vec<Node> = Vec::new();
         let mut operators: Vec<Pending> = Vec::new();
         let mut seen_comparison = false;
+        let mut seen_implies = false;
         'operand: loop {
             // A `not` may start an operand only where a whole condition may stand.
             while self.peek().tok == Tok::Not {
@@ -350,6 +358,11 @@ impl Parser {
                 match op {
                     Infix::Cmp(_) | Infix::In { .. } if seen_comparison => return Err(chained(self.peek())),
                     Infix::Cmp(_) | Infix::In { .. } => seen_comparison = true,
+                    Infix::Implies if seen_implies => return Err(chained_implies(self.peek())),
+                    Infix::Implies => {
+                        seen_implies = true;
+                        seen_comparison = false;
+                    }
                     Infix::Or | Infix::And => seen_comparison = false,
                     Infix::Arith(_) => {}
                 }
@@ -494,6 +507,9 @@ impl Parser {
         if looping && self.aggregate_depth >= MAX_AGGREGATE_NESTING {
             return Err(aggregates_too_deep(col));
         }
+        if matches!(spec.kind, FnKind::Scalar(Func::Currency)) {
+            self.name_argument(spec)?;
+        }
         let open = self.bump();
         self.enter(open)?;
         self.aggregate_depth += usize::from(looping);
@@ -536,6 +552,18 @@ impl Parser {
                 }
                 _ => return Err(unclosed_call(spec, open, self.peek())),
             };
+        }
+    }
+
+    /// Checks that the only argument of `currency` (the current token is its opening parenthesis)
+    /// is a bare question id or `.`: the currency belongs to an answer, not to a computed number.
+    fn name_argument(&self, spec: &FnSpec) -> Result<(), ParseError> {
+        let arg = self.peek_at(1);
+        let next = self.peek_at(2);
+        match (&arg.tok, &next.tok) {
+            (Tok::Ident(_) | Tok::Dot, Tok::RParen | Tok::Comma | Tok::End) => Ok(()),
+            (Tok::Ident(_) | Tok::Dot, _) => Err(not_a_name(spec, next, true)),
+            _ => Err(not_a_name(spec, arg, false)),
         }
     }
 
@@ -584,6 +612,24 @@ fn chained(token: &Token) -> ParseError {
         format!("comparisons cannot be chained: {} follows another comparison", token.tok.describe()),
     )
     .with_hint("join two comparisons with 'and', as in AGE >= 15 and AGE <= 49")
+}
+
+#[cold]
+#[inline(never)]
+fn chained_implies(token: &Token) -> ParseError {
+    ParseError::new(token.col, "'implies' cannot be chained: this 'implies' follows another one")
+        .with_hint("put one side in parentheses, as in (a implies b) and (b implies c)")
+}
+
+#[cold]
+#[inline(never)]
+fn not_a_name(spec: &FnSpec, found: &Token, after_name: bool) -> ParseError {
+    let message = if after_name {
+        format!("the argument of '{}' must be a question id alone, found {} after it", spec.name, found.tok.describe())
+    } else {
+        format!("the argument of '{}' must be the id of a money question or '.', found {}", spec.name, found.tok.describe())
+    };
+    ParseError::new(found.col, message).with_hint(format!("usage: {}", spec.usage))
 }
 
 #[cold]
@@ -704,7 +750,7 @@ fn trailing(token: &Token) -> ParseError {
 }
 
 /// Keywords that authors may type in the wrong case (`AND`, `Or`).
-const KEYWORD_TYPOS: [&str; 4] = ["and", "or", "not", "in"];
+const KEYWORD_TYPOS: [&str; 5] = ["and", "or", "not", "in", "implies"];
 
 /// Pops an operand; the shunting yard always has one, but a parse error is safer than a panic.
 fn pop(operands: &mut Vec<Node>, col: usize) -> Result<Node, ParseError> {
@@ -726,6 +772,7 @@ fn combine(op: Infix, left: Node, right: Node) -> Node {
             Node::And(items)
         }
         (Infix::And, left) => Node::And(vec![left, right]),
+        (Infix::Implies, left) => Node::Implies(Box::new(left), Box::new(right)),
         (Infix::Arith(arith), Node::Arith(first, mut rest))
             if rest.first().is_some_and(|(o, _)| Infix::Arith(*o).power() == op.power()) =>
         {
@@ -825,7 +872,7 @@ pub(super) fn collect_references(node: &Node, through: Option<&str>, out: &mut V
                 collect_references(operand, through, out);
             }
         }
-        Node::Cmp(_, left, right) => {
+        Node::Cmp(_, left, right) | Node::Implies(left, right) => {
             collect_references(left, through, out);
             collect_references(right, through, out);
         }

@@ -53,6 +53,16 @@ impl Env for Ctx<'_> {
     fn position(&self) -> Option<usize> {
         self.row
     }
+
+    /// Q518 was paid in tenge, Q604 received in dollars; `.` is a rouble amount.
+    fn currency(&self, name: &str) -> Val {
+        match name {
+            "Q518" => text("KZT"),
+            "Q604" => text("USD"),
+            "." => text("RUB"),
+            _ => Val::Null,
+        }
+    }
 }
 
 fn num(n: f64) -> Val {
@@ -461,6 +471,92 @@ fn parse_error_columns() {
 }
 
 #[test]
+fn implies_is_not_a_or_b_in_three_valued_logic() {
+    check(
+        &[
+            // The truth table, with unknown (`null`) on either side.
+            ("true implies true", T),
+            ("true implies false", F),
+            ("false implies true", T),
+            ("false implies false", T),
+            ("false implies null", T),
+            ("null implies true", T),
+            ("true implies null", NULL),
+            ("null implies false", NULL),
+            ("null implies null", NULL),
+            // A don't-know answer equals only its code; ordered, it is unknown.
+            ("Q312 == 1 implies false", T),
+            ("Q312 == -98 implies false", F),
+            ("Q312 > 1 implies false", NULL),
+            ("Q999 == 1 implies false", NULL),
+            ("Q999 == 1 implies true", T),
+            // `implies` binds more loosely than `or`, `and`, `not` and comparisons.
+            ("false or true implies false", F),
+            ("true implies false or true", T),
+            ("not true implies false", T),
+            ("Q101 == 3 and SURVEY_YEAR == 2010 implies Q313 > 2", T),
+            ("Q101 == 3 implies Q313 > 5 or Q313 == 3", T),
+            ("(true implies false) implies false", T),
+            ("true implies (false implies false)", T),
+            ("if(true implies false, 1, 2)", num(2.0)),
+        ],
+        None,
+    );
+}
+
+#[test]
+fn currency_reads_the_currency_of_an_answer() {
+    check(
+        &[
+            ("currency(Q518)", text("KZT")),
+            ("currency(Q518) == 'KZT'", T),
+            ("currency(Q604) == 'KZT'", F),
+            ("currency(.)", text("RUB")),
+            ("currency(Q999)", NULL),
+            ("currency(Q999) == 'KZT'", NULL),
+            // The tenge plausibility check applies to tenge amounts only.
+            ("currency(Q604) == 'KZT' implies 6000000 <= 5000000", T),
+            ("currency(Q518) == 'KZT' implies 6000000 <= 5000000", F),
+            // Unknown currency: unknown, which a rule does not count as failing.
+            ("currency(Q999) == 'KZT' implies 6000000 <= 5000000", NULL),
+        ],
+        None,
+    );
+    let refs = parse("currency(Q518) == 'KZT' implies . >= 1993").unwrap().references();
+    let names: Vec<&str> = refs.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Q518", "."], "the question whose currency is read is a dependency");
+}
+
+#[test]
+fn implies_and_currency_errors_point_at_the_offending_token() {
+    let cases: &[(&str, usize, &str)] = &[
+        ("Q1 implies", 11, "ends where a value was expected"),
+        ("implies Q1", 1, "expected a value"),
+        ("Q1 implies Q2 implies Q3", 15, "'implies' cannot be chained"),
+        ("Q1 or Q2 implies Q3 and Q4 implies Q5", 28, "'implies' cannot be chained"),
+        ("Q1 == 1 impliess Q2 == 2", 9, "unexpected 'impliess'"),
+        ("Q1 == 1 IMPLIES Q2 == 2", 9, "unexpected 'IMPLIES'"),
+        ("Q1 == 1 => Q2 == 2", 9, "'=>' is not an operator"),
+        ("Q1 == 1 -> Q2 == 2", 9, "'->' is not an operator"),
+        ("(Q1 implies Q2", 15, "expected ')' to close '('"),
+        ("currency(1)", 10, "must be the id of a money question"),
+        ("currency(Q518 + 1)", 15, "must be a question id alone"),
+        ("currency()", 10, "must be the id of a money question"),
+        ("currency(Q518, Q604)", 1, "'currency' takes 1 argument"),
+        ("currency", 1, "is a function"),
+        ("currency(Q518", 14, "in the call of 'currency'"),
+    ];
+    for (src, column, fragment) in cases {
+        let error = parse(src).expect_err(src);
+        assert_eq!(error.column, *column, "column of the error in {src:?}: {error}");
+        assert!(error.message.contains(fragment), "message of {src:?} lacks {fragment:?}: {error}");
+    }
+    let hint = |src: &str| parse(src).expect_err(src).hint.unwrap_or_default();
+    assert!(hint("Q1 => Q2").contains("implies"));
+    assert!(hint("Q1 IMPLIES Q2").contains("lowercase"));
+}
+
+#[test]
 fn parse_error_hints_and_display() {
     let hint = |src: &str| parse(src).expect_err(src).hint.unwrap_or_default();
     assert!(hint("sumof(members, Q1)").contains("sum"));
@@ -644,7 +740,7 @@ fn deepest_accepted_expression_evaluates() {
 /// Pieces of expressions, valid and not, for the token-soup property test.
 const SOUP: &[&str] = &[
     "(", ")", ",", ".", "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "in",
-    "true", "false", "null", "0", "1", "-98", "54.5", "1e9", "'Айгуль'", "\"Ерлан\"", "'", "\"", "Q101",
+    "implies", "currency", "=>", "true", "false", "null", "0", "1", "-98", "54.5", "1e9", "'Айгуль'", "\"Ерлан\"", "'", "\"", "Q101",
     "Q312", "Q512", "Q531", "AGE", "SURVEY_YEAR", "choice", "members", "away", "nosuch", "count", "sum",
     "any", "all", "min_of", "max_of", "at", "selected", "count_selected", "answered", "dk", "refused",
     "missing", "if", "coalesce", "min", "max", "abs", "round", "floor", "len", "position", "Қ", "О", "=",
@@ -656,14 +752,14 @@ fn well_formed() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         prop::sample::select(vec![
             "Q101", "Q312", "Q311", "Q314", "Q512", "Q531", "Q999", "AGE", "Q102", "NAME", "DATE", ".", "choice",
-            "true", "false", "null", "0", "-98", "2.5", "'Айгуль'", "position()",
+            "true", "false", "null", "0", "-98", "2.5", "'Айгуль'", "position()", "currency(Q518)", "currency(.)",
         ])
         .prop_map(str::to_owned),
         any::<i32>().prop_map(|n| n.to_string()),
     ];
     leaf.prop_recursive(5, 48, 3, |inner| {
         let binary = prop::sample::select(vec![
-            "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or",
+            "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or", "implies",
         ]);
         let unary = prop::sample::select(vec!["-", "not "]);
         let one = prop::sample::select(vec![
