@@ -1049,7 +1049,13 @@ fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Proposa
             sex: None,
             action: None,
             flagged: false,
-            text: pick(lang, "Квота маршрута по полу уже выполнена для всех подходящих членов (код 65, AAPOR 4.80).", "Маршрут квотасы барлық лайықты мүшелердің жынысы бойынша толған (65-код, AAPOR 4.80).", "The route's quota is full for every eligible person's sex (code 65, AAPOR 4.80).").into(),
+            text: pick(
+                lang,
+                "Для пола каждого подходящего члена квота маршрута уже выполнена или её места заняты начатыми интервью (код 65, AAPOR 4.80).",
+                "Әрбір лайықты мүшенің жынысы бойынша маршрут квотасы толған немесе оның орындарын басталған сұхбаттар алған (65-код, AAPOR 4.80).",
+                "For every eligible person's sex the route's quota is full or its places are held by interviews in progress (code 65, AAPOR 4.80).",
+            )
+            .into(),
             households,
             chosen_household,
             adults,
