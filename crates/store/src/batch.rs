@@ -7,7 +7,7 @@
 //! batch of one; the session uses longer batches where one user action touches several tables
 //! (an interview started from a household, a complete that closes its address and counts its quota).
 //!
-//! For tests, the store can make the n-th write fail (see [`Store::fail_write_after`], behind the
+//! For tests, the store can make the n-th write fail (see `Store::fail_write_after`, behind the
 //! `fault-injection` feature): every statement a batch executes and its commit are write points, so a
 //! test can stop an action between any two of its steps and check that nothing is half-written.
 
