@@ -217,7 +217,7 @@ fn an_over_filled_cell_counts_every_complete_closes_every_address_and_is_flagged
     }
     let report = s.field_report().unwrap();
     assert_eq!(report.completes, 6);
-    assert_eq!(report.overfilled, [route.clone()]);
+    assert_eq!(report.overfilled, std::slice::from_ref(&route));
     let r = report.routes.iter().find(|r| r.id == route).unwrap();
     assert_eq!((r.female, r.over_female, r.over_male), (6, 1, 0));
 }
