@@ -3,7 +3,9 @@
 //! Thin adapters over the fieldwork domain (`dala-fieldwork`) and the session: the route draw is
 //! `draw_routes(...).to_json()` (or `Session::draw_city_routes` when the routes go into a database),
 //! the quota plan is `plan_quotas`, and the report is `build_report` over the address records of one
-//! or several device databases (a coordinator merges devices by naming each with `--db`).
+//! or several device databases (a coordinator merges devices by naming each with `--db`). Completes
+//! are never refused, so a route cell can end up over-filled: the report lists such cells (`overfilled`
+//! and `routes[].over_female` / `over_male` in JSON, a line for the supervisor in text).
 //!
 //! Exit codes: 0 done; 1 the study or a database cannot be read; 2 bad arguments (unknown city,
 //! a seed that is not a whole number, a database file that does not exist).
@@ -307,6 +309,40 @@ pub enum RouteList {
     All,
 }
 
+/// The supervisor's line about over-filled cells ("almaty-R01 (F +1)"), if there is any.
+pub fn overfill_line(r: &FieldReport, lang: Lang) -> Option<String> {
+    if r.overfilled.is_empty() {
+        return None;
+    }
+    let (f, m) = match lang {
+        Lang::Ru => ("Ж", "М"),
+        Lang::Kk => ("Ә", "Е"),
+        Lang::En => ("F", "M"),
+    };
+    let cells: Vec<String> = r
+        .routes
+        .iter()
+        .filter(|x| r.overfilled.contains(&x.id))
+        .map(|x| {
+            let mut over = Vec::new();
+            if x.over_female > 0 {
+                over.push(format!("{f} +{}", x.over_female));
+            }
+            if x.over_male > 0 {
+                over.push(format!("{m} +{}", x.over_male));
+            }
+            format!("{} ({})", x.id, over.join(", "))
+        })
+        .collect();
+    let cells = cells.join("; ");
+    Some(say(
+        lang,
+        format!("Переполненные ячейки квоты (все интервью учтены, проверьте отбор): {cells}"),
+        format!("Асып кеткен квота ұяшықтары (барлық сұхбат есептелді, іріктеуді тексеріңіз): {cells}"),
+        format!("Over-filled quota cells (every complete is counted; check the selection): {cells}"),
+    ))
+}
+
 /// The report as text tables.
 pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: Lang) {
     println!(
@@ -318,6 +354,9 @@ pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: La
             format!("Visits (contact attempts): {}; addresses: {} ({} open); completes: {}", r.attempts, r.addresses, r.open, r.completes),
         )
     );
+    if let Some(line) = overfill_line(r, lang) {
+        println!("{line}");
+    }
     let d = &r.dispositions;
     println!("I {}  P {}  R {}  NC {}  O {}  UH {}  UO {}  NE {}", d.i, d.p, d.r, d.nc, d.o, d.uh, d.uo, d.ne);
     let x = &r.rates;
@@ -344,5 +383,26 @@ pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: La
     println!("{:<16} {:>9} {:>7} {:>4} {:>4} {:>8} {:>9}", head[0], head[1], head[2], head[3], head[4], head[5], head[6]);
     for x in worked {
         println!("{:<16} {:>9} {:>7} {:>4} {:>4} {:>8} {:>9}", x.id, x.completes, x.target, x.female, x.male, x.visits, x.addresses);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dala_fieldwork::contact::Disposition;
+    use dala_fieldwork::rates::EligibilityEstimate;
+
+    #[test]
+    fn over_filled_cells_get_a_line_in_every_language() {
+        let Ok(fw) = fieldwork_of(&default_study(), Lang::En) else { panic!("the KMRS study has fieldwork") };
+        let complete = |route: &str, sex| AddressSummary { route: route.into(), visits: 1, disposition: Some(Disposition::Complete), respondent_sex: Some(sex) };
+        let mut addresses: Vec<AddressSummary> = (0..6).map(|_| complete("almaty-R01", Sex::Female)).collect();
+        addresses.push(complete("almaty-R02", Sex::Male));
+        let report = build_report(&addresses, &fw.plan, EligibilityEstimate::Computed);
+        assert_eq!(overfill_line(&report, Lang::En).as_deref(), Some("Over-filled quota cells (every complete is counted; check the selection): almaty-R01 (F +1)"));
+        assert!(overfill_line(&report, Lang::Ru).unwrap().ends_with("almaty-R01 (Ж +1)"));
+        assert!(overfill_line(&report, Lang::Kk).unwrap().ends_with("almaty-R01 (Ә +1)"));
+        let within = build_report(&addresses[1..], &fw.plan, EligibilityEstimate::Computed);
+        assert_eq!(overfill_line(&within, Lang::Ru), None);
     }
 }

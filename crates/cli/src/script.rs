@@ -170,7 +170,7 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
     }
     if failure.is_none() && session.is_complete(&id).unwrap_or(false) {
         if let Err(e) = session.complete_only(&id, Utc::now()) {
-            failure = Some((steps.len() + 1, "complete".into(), e.kind().into(), e.message(lang.unwrap_or(lang_now))));
+            failure = Some((steps.len() + 1, "complete".into(), e.kind().to_string(), e.message(lang.unwrap_or(lang_now))));
         }
     }
     let (status, last_lang, answers) = match session.status(&id) {

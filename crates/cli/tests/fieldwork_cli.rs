@@ -189,6 +189,7 @@ fn a_small_simulation_reports_plausible_rates_full_cells_and_replays_for_its_see
         }
     }
     assert_eq!(worked, 10);
+    assert_eq!(v["overfilled"], serde_json::json!([]), "no cell over-filled");
     for c in v["cities"].as_array().unwrap() {
         for key in ["city", "completes", "female", "male", "target_female", "target_male"] {
             assert!(c.get(key).is_some(), "cities[].{key}");

@@ -9,6 +9,13 @@
 //! than one woman.
 //! For KMRS this reproduces the protocol's table (Almaty 550 = 25 routes of 6F/4M + 30 of 5F/5M).
 //! A cell is keyed by its route id (`almaty-R07`), so a device knows its cells without any network.
+//!
+//! On the route, a cell has three kinds of places: achieved (completes counted in [`RouteQuota`]),
+//! held ([`Holds`]: interviews started and neither completed nor broken off, which the caller counts
+//! from its store) and free. Screening proposes only sexes with a free place, so two households are
+//! never both sent towards the last place. A complete is always counted: if a cell is over-filled
+//! anyway (an override, an interview started before its place was held elsewhere), the excess is
+//! visible ([`RouteQuota::over`]) for the supervisor instead of the complete being refused.
 
 use serde::{Deserialize, Serialize};
 
@@ -128,6 +135,23 @@ pub fn plan_quotas(settings: &FieldworkSettings) -> Result<QuotaPlan, FieldworkE
     Ok(QuotaPlan { cities })
 }
 
+/// Places of a route's cell held by interviews in progress, by sex (counted by the caller).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holds {
+    pub female: u32,
+    pub male: u32,
+}
+
+impl Holds {
+    /// The places held for a sex.
+    pub fn of(&self, sex: Sex) -> u32 {
+        match sex {
+            Sex::Female => self.female,
+            Sex::Male => self.male,
+        }
+    }
+}
+
 /// A route's quota state on the device: targets and achieved completes by sex.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteQuota {
@@ -138,6 +162,16 @@ pub struct RouteQuota {
     pub male: u32,
     /// Completes recorded beyond a full cell through a supervisor-flagged override.
     pub overrides: u32,
+}
+
+/// How [`RouteQuota::record_complete`] counted a complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counted {
+    /// Within the cell's target.
+    WithinTarget,
+    /// Beyond a full cell: counted all the same, and shown to the supervisor.
+    OverTarget,
 }
 
 impl RouteQuota {
@@ -172,25 +206,48 @@ impl RouteQuota {
         Sex::ALL.into_iter().filter(|s| self.remaining(*s) > 0).collect()
     }
 
+    /// The places of a sex neither achieved nor held: what screening may still send an interviewer to.
+    pub fn free(&self, sex: Sex, holds: Holds) -> u32 {
+        self.remaining(sex).saturating_sub(holds.of(sex))
+    }
+
+    /// The sexes with a free place under `holds`, female first.
+    pub fn free_sexes(&self, holds: Holds) -> Vec<Sex> {
+        Sex::ALL.into_iter().filter(|s| self.free(*s, holds) > 0).collect()
+    }
+
+    /// The completes of a sex beyond its target (an over-filled cell).
+    pub fn over(&self, sex: Sex) -> u32 {
+        self.achieved(sex).saturating_sub(self.target(sex))
+    }
+
+    /// Whether the cell holds more completes than its target in either sex.
+    pub fn is_overfilled(&self) -> bool {
+        Sex::ALL.into_iter().any(|s| self.over(s) > 0)
+    }
+
     /// Whether the route has reached its target in both sexes.
     pub fn is_complete(&self) -> bool {
         self.open_sexes().is_empty()
     }
 
-    /// Counts a complete interview. A full cell takes no more unless the selection was an override,
-    /// which is counted and shown to the supervisor.
-    pub fn record_complete(&mut self, sex: Sex, overridden: bool) -> Result<(), FieldworkError> {
-        if self.remaining(sex) == 0 {
-            if !overridden {
-                return Err(FieldworkError::QuotaFull { route: self.route.clone(), sex });
+    /// Counts a complete interview. A completed interview is never refused: beyond a full cell it is
+    /// counted all the same ([`Counted::OverTarget`], visible through [`RouteQuota::over`]); an
+    /// override's excess is also counted in `overrides`.
+    pub fn record_complete(&mut self, sex: Sex, overridden: bool) -> Counted {
+        let counted = if self.remaining(sex) == 0 {
+            if overridden {
+                self.overrides += 1;
             }
-            self.overrides += 1;
-        }
+            Counted::OverTarget
+        } else {
+            Counted::WithinTarget
+        };
         match sex {
             Sex::Female => self.female += 1,
             Sex::Male => self.male += 1,
         }
-        Ok(())
+        counted
     }
 }
 
@@ -264,20 +321,37 @@ mod tests {
     }
 
     #[test]
-    fn a_route_quota_tracks_open_genders_and_refuses_a_full_cell() {
+    fn a_route_quota_tracks_open_genders_and_counts_an_over_filled_cell() {
         let mut q = RouteQuota::new(&QuotaCell { route: "pavlodar-R01".into(), female: 6, male: 4 });
         assert_eq!(q.open_sexes(), [Sex::Female, Sex::Male]);
         for _ in 0..4 {
-            q.record_complete(Sex::Male, false).unwrap();
+            assert_eq!(q.record_complete(Sex::Male, false), Counted::WithinTarget);
         }
         assert_eq!(q.open_sexes(), [Sex::Female]);
-        assert!(matches!(q.record_complete(Sex::Male, false), Err(FieldworkError::QuotaFull { sex: Sex::Male, .. })));
-        q.record_complete(Sex::Male, true).unwrap();
-        assert_eq!((q.male, q.overrides), (5, 1));
+        assert!(!q.is_overfilled());
+        // A complete beyond the full cell is counted, not refused, and shows as over-fill.
+        assert_eq!(q.record_complete(Sex::Male, false), Counted::OverTarget);
+        assert_eq!((q.male, q.overrides, q.over(Sex::Male)), (5, 0, 1));
+        assert_eq!(q.record_complete(Sex::Male, true), Counted::OverTarget);
+        assert_eq!((q.male, q.overrides, q.over(Sex::Male)), (6, 1, 2));
+        assert!(q.is_overfilled());
         for _ in 0..6 {
-            q.record_complete(Sex::Female, false).unwrap();
+            q.record_complete(Sex::Female, false);
         }
         assert!(q.is_complete());
-        assert_eq!(q.remaining(Sex::Female), 0);
+        assert_eq!((q.remaining(Sex::Female), q.over(Sex::Female)), (0, 0));
+    }
+
+    #[test]
+    fn held_places_are_not_free() {
+        let mut q = RouteQuota::new(&QuotaCell { route: "almaty-R01".into(), female: 6, male: 4 });
+        q.female = 5;
+        let one_woman_held = Holds { female: 1, male: 0 };
+        assert_eq!(q.remaining(Sex::Female), 1);
+        assert_eq!(q.free(Sex::Female, one_woman_held), 0, "the last place for a woman is held");
+        assert_eq!(q.free_sexes(one_woman_held), [Sex::Male]);
+        assert_eq!(q.free_sexes(Holds::default()), [Sex::Female, Sex::Male]);
+        // More holds than places (an over-filled route on its way) never underflow.
+        assert_eq!(q.free(Sex::Male, Holds { female: 0, male: 9 }), 0);
     }
 }

@@ -6,7 +6,9 @@
 //! "cities": [{"city", "completes", "female", "male", "target_female", "target_male"}],
 //! "routes": [{"id", "completes", "target", "female", "male", "visits"}]}`. Attempts are visits; an
 //! address still open (no disposition given) counts as an address and for its visits but not in the
-//! rates; a complete counts for its respondent's sex.
+//! rates; a complete counts for its respondent's sex. A route whose completes of a sex exceed its cell
+//! (an over-filled cell: completes are never refused) reports the excess in `over_female` /
+//! `over_male` and is listed in `overfilled`, for the supervisor.
 
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +64,10 @@ pub struct RouteReport {
     pub target_male: u32,
     pub visits: u64,
     pub addresses: u64,
+    /// Completes of women beyond the cell's target (0 unless the cell is over-filled).
+    pub over_female: u64,
+    /// Completes of men beyond the cell's target.
+    pub over_male: u64,
 }
 
 /// The whole report.
@@ -77,6 +83,8 @@ pub struct FieldReport {
     pub rates: Rates,
     pub cities: Vec<CityReport>,
     pub routes: Vec<RouteReport>,
+    /// The ids of the routes with an over-filled cell, in route order.
+    pub overfilled: Vec<String>,
 }
 
 /// Builds the report from address summaries and the quota plan. Every route of the plan is listed
@@ -96,6 +104,8 @@ pub fn build_report(addresses: &[AddressSummary], plan: &QuotaPlan, e: Eligibili
             target_male: cell.male,
             visits: 0,
             addresses: 0,
+            over_female: 0,
+            over_male: 0,
         })
         .collect();
     let mut counts = DispositionCounts::default();
@@ -104,7 +114,7 @@ pub fn build_report(addresses: &[AddressSummary], plan: &QuotaPlan, e: Eligibili
         let index = match routes.iter().position(|r| r.id == a.route) {
             Some(i) => i,
             None => {
-                routes.push(RouteReport { id: a.route.clone(), completes: 0, target: 0, female: 0, male: 0, target_female: 0, target_male: 0, visits: 0, addresses: 0 });
+                routes.push(RouteReport { id: a.route.clone(), completes: 0, target: 0, female: 0, male: 0, target_female: 0, target_male: 0, visits: 0, addresses: 0, over_female: 0, over_male: 0 });
                 routes.len() - 1
             }
         };
@@ -126,6 +136,12 @@ pub fn build_report(addresses: &[AddressSummary], plan: &QuotaPlan, e: Eligibili
             }
         }
     }
+    // A route outside the plan has no cell to over-fill.
+    for r in routes.iter_mut().filter(|r| r.target > 0) {
+        r.over_female = r.female.saturating_sub(u64::from(r.target_female));
+        r.over_male = r.male.saturating_sub(u64::from(r.target_male));
+    }
+    let overfilled = routes.iter().filter(|r| r.over_female + r.over_male > 0).map(|r| r.id.clone()).collect();
     let cities = plan
         .cities
         .iter()
@@ -144,6 +160,7 @@ pub fn build_report(addresses: &[AddressSummary], plan: &QuotaPlan, e: Eligibili
         rates: compute_rates(&counts, e),
         cities,
         routes,
+        overfilled,
     }
 }
 
@@ -188,6 +205,21 @@ mod tests {
         for key in ["id", "completes", "target", "female", "male", "visits"] {
             assert!(v["routes"][0].get(key).is_some(), "routes[].{key}");
         }
+    }
+
+    #[test]
+    fn an_over_filled_cell_is_counted_and_listed() {
+        let settings = FieldworkSettings::from_toml(crate::settings::tests::KMRS).unwrap();
+        let plan = plan_quotas(&settings).unwrap();
+        let target_male = plan.cell("almaty-R02").unwrap().male;
+        let men: Vec<AddressSummary> = (0..=target_male).map(|_| summary("almaty-R02", 1, Some(Disposition::Complete), Some(Sex::Male))).collect();
+        let report = build_report(&men, &plan, EligibilityEstimate::Computed);
+        let r2 = report.routes.iter().find(|r| r.id == "almaty-R02").unwrap();
+        assert_eq!((r2.male, r2.over_male, r2.over_female), (u64::from(target_male) + 1, 1, 0));
+        assert_eq!(report.overfilled, ["almaty-R02"]);
+        assert_eq!(report.completes, u64::from(target_male) + 1, "every complete is counted");
+        let v = serde_json::to_value(&report).unwrap();
+        assert_eq!(v["overfilled"], serde_json::json!(["almaty-R02"]));
     }
 
     #[test]

@@ -3,11 +3,12 @@
 //! The interviewer lists the household's adults (name, sex, age, permanent member or not, head or
 //! co-decision-maker, present now). The app applies the study's eligibility (KMRS: a permanent member
 //! aged 18+ who is the head or takes the main decisions with the head) and the route's quota state:
-//! among the eligible persons of a sex the route still needs, one is proposed, by a seeded draw when
+//! among the eligible persons of a sex with a free place on the route (neither achieved nor held by an
+//! interview in progress, see [`crate::quota::Holds`]), one is proposed, by a seeded draw when
 //! there are several; if that person is not at home the proposal is an appointment. The draw includes
 //! absent candidates on purpose: choosing only among those at home would favour people who are at home
 //! more often, the very bias the gender quota was introduced against. If every eligible person is of a
-//! sex whose cell is full, the outcome is "quota filled" (interim 65, AAPOR 4.80); if nobody is
+//! sex whose cell is full or held, the outcome is "quota filled" (interim 65, AAPOR 4.80); if nobody is
 //! eligible, "no eligible person" (64, 4.70). The interviewer may override the proposal with a reason;
 //! the selection is then flagged for the supervisor. Several households at one address: one is drawn
 //! and the number of households is recorded.
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::InterimCode;
 use crate::error::FieldworkError;
-use crate::quota::RouteQuota;
+use crate::quota::{Holds, RouteQuota};
 use crate::rng;
 use crate::Sex;
 
@@ -125,7 +126,7 @@ pub struct Selection {
     pub eligible: Vec<u32>,
     /// The eligible persons of a needed sex the respondent was drawn from.
     pub candidates: Vec<u32>,
-    /// The sexes the route still needed.
+    /// The sexes with a free place on the route (not achieved, not held by an interview in progress).
     pub needed: Vec<Sex>,
     /// The seed of the draw among the candidates.
     pub seed: u64,
@@ -159,14 +160,15 @@ impl Proposal {
     }
 }
 
-/// Proposes the respondent for a household under the route's quota state. `seed` decides among
-/// several candidates; derive it per household, e.g. `rng::derive_seed(route_seed, &address_key)`.
-pub fn propose_respondent(adults: &[Adult], rules: &Eligibility, quota: &RouteQuota, seed: u64) -> Result<Proposal, FieldworkError> {
+/// Proposes the respondent for a household under the route's quota state and the places `holds`
+/// keeps for interviews in progress elsewhere on the route. `seed` decides among several candidates;
+/// derive it per household, e.g. `rng::derive_seed(route_seed, &address_key)`.
+pub fn propose_respondent(adults: &[Adult], rules: &Eligibility, quota: &RouteQuota, holds: Holds, seed: u64) -> Result<Proposal, FieldworkError> {
     let screening = screen(adults, rules)?;
     if screening.eligible.is_empty() {
         return Ok(Proposal::NoEligible { screening });
     }
-    let needed = quota.open_sexes();
+    let needed = quota.free_sexes(holds);
     let person = |line: u32| adults.iter().find(|a| a.line == line).expect("screened lines come from the list");
     let candidates: Vec<u32> = screening.eligible.iter().copied().filter(|l| needed.contains(&person(*l).sex)).collect();
     if candidates.is_empty() {
@@ -188,7 +190,7 @@ pub fn propose_respondent(adults: &[Adult], rules: &Eligibility, quota: &RouteQu
 }
 
 /// Overrides the proposal with another eligible person, for a stated reason; the selection is flagged.
-pub fn override_respondent(adults: &[Adult], rules: &Eligibility, quota: &RouteQuota, line: u32, reason: &str) -> Result<Selection, FieldworkError> {
+pub fn override_respondent(adults: &[Adult], rules: &Eligibility, quota: &RouteQuota, holds: Holds, line: u32, reason: &str) -> Result<Selection, FieldworkError> {
     if reason.trim().is_empty() {
         return Err(FieldworkError::OverrideWithoutReason);
     }
@@ -198,7 +200,7 @@ pub fn override_respondent(adults: &[Adult], rules: &Eligibility, quota: &RouteQ
     if !why.is_empty() {
         return Err(FieldworkError::NotEligible { line, reasons: why });
     }
-    let needed = quota.open_sexes();
+    let needed = quota.free_sexes(holds);
     let candidates = screening.eligible.iter().copied().filter(|l| adults.iter().any(|a| a.line == *l && needed.contains(&a.sex))).collect();
     Ok(Selection {
         line,
@@ -276,30 +278,43 @@ mod tests {
     #[test]
     fn the_needed_sex_is_proposed_and_an_absent_person_gets_an_appointment() {
         // Both sexes open: the draw is among Serik and Aigul.
-        let Proposal::Respondent(s) = propose_respondent(&family(), &KMRS, &quota(0, 0), 11).unwrap() else { panic!() };
+        let Proposal::Respondent(s) = propose_respondent(&family(), &KMRS, &quota(0, 0), Holds::default(), 11).unwrap() else { panic!() };
         assert_eq!(s.candidates, [1, 2]);
         // Men full (4 of 4): only Aigul, who is out, so an appointment with her.
-        let p = propose_respondent(&family(), &KMRS, &quota(2, 4), 11).unwrap();
+        let p = propose_respondent(&family(), &KMRS, &quota(2, 4), Holds::default(), 11).unwrap();
         let Proposal::Respondent(s) = &p else { panic!() };
         assert_eq!((s.line, s.sex, s.action, s.flagged), (2, Sex::Female, Action::Appointment, false));
         assert_eq!((s.candidates.as_slice(), s.needed.as_slice()), (&[2][..], &[Sex::Female][..]));
         assert_eq!(p.interim_code(), Some(InterimCode::Appointment));
         // Women full (6 of 6): Serik, present, is interviewed now.
-        let p = propose_respondent(&family(), &KMRS, &quota(6, 1), 11).unwrap();
+        let p = propose_respondent(&family(), &KMRS, &quota(6, 1), Holds::default(), 11).unwrap();
         let Proposal::Respondent(s) = &p else { panic!() };
         assert_eq!((s.line, s.action), (1, Action::Interview));
         assert_eq!(p.interim_code(), None);
     }
 
     #[test]
+    fn a_place_held_by_an_interview_in_progress_is_not_proposed_again() {
+        // One place left for a woman (5 of 6), and another household's woman is being interviewed.
+        let couple = [adult(1, "Серик", Sex::Male, 45, true, false, true), adult(2, "Айгуль", Sex::Female, 42, false, true, true)];
+        let held = Holds { female: 1, male: 0 };
+        for seed in 0..50 {
+            let Proposal::Respondent(s) = propose_respondent(&couple, &KMRS, &quota(5, 0), held, seed).unwrap() else { panic!() };
+            assert_eq!((s.line, s.sex, s.needed.as_slice()), (1, Sex::Male, &[Sex::Male][..]));
+        }
+        let alone = [adult(1, "Галина", Sex::Female, 66, true, false, true)];
+        assert_eq!(propose_respondent(&alone, &KMRS, &quota(5, 0), held, 5).unwrap(), Proposal::QuotaFilled { eligible: vec![1], needed: vec![Sex::Male] });
+    }
+
+    #[test]
     fn only_full_quota_genders_eligible_means_quota_filled() {
         // A widow living alone, head of household; the route's women are all done.
         let alone = [adult(1, "Галина", Sex::Female, 66, true, false, true)];
-        let p = propose_respondent(&alone, &KMRS, &quota(6, 2), 5).unwrap();
+        let p = propose_respondent(&alone, &KMRS, &quota(6, 2), Holds::default(), 5).unwrap();
         assert_eq!(p, Proposal::QuotaFilled { eligible: vec![1], needed: vec![Sex::Male] });
         assert_eq!(p.interim_code(), Some(InterimCode::QuotaFilled));
         let nobody = [adult(1, "Дана", Sex::Female, 16, true, false, true)];
-        let p = propose_respondent(&nobody, &KMRS, &quota(0, 0), 5).unwrap();
+        let p = propose_respondent(&nobody, &KMRS, &quota(0, 0), Holds::default(), 5).unwrap();
         assert!(matches!(p, Proposal::NoEligible { .. }));
         assert_eq!(p.interim_code(), Some(InterimCode::NoEligiblePerson));
     }
@@ -309,8 +324,8 @@ mod tests {
         let adults: Vec<Adult> = (1..=4).map(|l| adult(l, "Ж", Sex::Female, 30 + l, l == 1, l != 1, true)).collect();
         let mut seen = [false; 5];
         for seed in 0..200 {
-            let Proposal::Respondent(a) = propose_respondent(&adults, &KMRS, &quota(0, 0), seed).unwrap() else { panic!() };
-            let Proposal::Respondent(b) = propose_respondent(&adults, &KMRS, &quota(0, 0), seed).unwrap() else { panic!() };
+            let Proposal::Respondent(a) = propose_respondent(&adults, &KMRS, &quota(0, 0), Holds::default(), seed).unwrap() else { panic!() };
+            let Proposal::Respondent(b) = propose_respondent(&adults, &KMRS, &quota(0, 0), Holds::default(), seed).unwrap() else { panic!() };
             assert_eq!(a, b, "the same seed gives the same respondent");
             assert_eq!(a.seed, seed);
             seen[a.line as usize] = true;
@@ -321,10 +336,10 @@ mod tests {
     #[test]
     fn an_override_needs_a_reason_and_an_eligible_person_and_is_flagged() {
         let q = quota(6, 0);
-        assert!(matches!(override_respondent(&family(), &KMRS, &q, 2, "  "), Err(FieldworkError::OverrideWithoutReason)));
-        assert!(matches!(override_respondent(&family(), &KMRS, &q, 9, "x"), Err(FieldworkError::NoSuchPerson { line: 9 })));
-        assert!(matches!(override_respondent(&family(), &KMRS, &q, 3, "x"), Err(FieldworkError::NotEligible { line: 3, .. })));
-        let s = override_respondent(&family(), &KMRS, &q, 2, "Муж отказался, жена согласна").unwrap();
+        assert!(matches!(override_respondent(&family(), &KMRS, &q, Holds::default(), 2, "  "), Err(FieldworkError::OverrideWithoutReason)));
+        assert!(matches!(override_respondent(&family(), &KMRS, &q, Holds::default(), 9, "x"), Err(FieldworkError::NoSuchPerson { line: 9 })));
+        assert!(matches!(override_respondent(&family(), &KMRS, &q, Holds::default(), 3, "x"), Err(FieldworkError::NotEligible { line: 3, .. })));
+        let s = override_respondent(&family(), &KMRS, &q, Holds::default(), 2, "Муж отказался, жена согласна").unwrap();
         assert_eq!((s.line, s.sex, s.flagged, s.action), (2, Sex::Female, true, Action::Appointment));
         assert_eq!(s.override_reason.as_deref(), Some("Муж отказался, жена согласна"));
         assert_eq!(s.candidates, [1], "the proposal would have been the man");

@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use dala_fieldwork::contact::{ContactLog, Disposition, InterimCode, Visit};
 use dala_fieldwork::draw::{draw_routes, Direction};
 use dala_fieldwork::frame::parse_frame;
-use dala_fieldwork::quota::{plan_quotas, RouteQuota};
+use dala_fieldwork::quota::{plan_quotas, Holds, RouteQuota};
 use dala_fieldwork::rates::EligibilityEstimate;
 use dala_fieldwork::report::{build_report, AddressSummary, FieldReport};
 use dala_fieldwork::rng::derive_seed;
@@ -103,11 +103,11 @@ fn walk_route(seed: u64) -> Day {
                     }
                     _ => {
                         let seed = derive_seed(seed, &address.key);
-                        match propose_respondent(&couple(), &settings.eligibility, &quota, seed).unwrap() {
+                        match propose_respondent(&couple(), &settings.eligibility, &quota, Holds::default(), seed).unwrap() {
                             Proposal::Respondent(selection) => {
                                 assert_eq!(selection.action, Action::Interview);
                                 log.record_visit(Visit { households: Some(1), ..Visit::new(at(11, 10, minutes), InterimCode::Complete) }).unwrap();
-                                quota.record_complete(selection.sex, false).unwrap();
+                                quota.record_complete(selection.sex, false);
                                 sex = Some(selection.sex);
                             }
                             other => panic!("a couple always has a needed sex while the route is open: {other:?}"),

@@ -63,6 +63,16 @@ pub enum SessionError {
     /// An appointment time for an address whose last visit did not end in an appointment.
     #[error("the last visit did not end in an appointment")]
     NoAppointmentVisit,
+    /// The interview was broken off and is read-only.
+    #[error("the interview was broken off")]
+    BrokenOff,
+    /// An address with an interview in progress cannot be closed or screened again.
+    #[error("an interview is in progress at address {0}")]
+    InterviewInProgress(String),
+    /// The screened respondent's sex has no free place left on the route (achieved or held by an
+    /// interview in progress since the screening).
+    #[error("route {route} has no free place for a {} respondent", if *female { "female" } else { "male" })]
+    PlaceTaken { route: String, female: bool },
 }
 
 /// What kind of failure a command met: the UI switches on it, scripts print it, and a rename breaks
@@ -93,6 +103,9 @@ pub enum ErrorKind {
     NotScreened,
     NoRespondent,
     NoAppointmentVisit,
+    BrokenOff,
+    InterviewInProgress,
+    PlaceTaken,
     /// A failure of the shell itself (not of the session).
     Internal,
 }
@@ -123,6 +136,9 @@ impl ErrorKind {
             ErrorKind::NotScreened => "not_screened",
             ErrorKind::NoRespondent => "no_respondent",
             ErrorKind::NoAppointmentVisit => "no_appointment_visit",
+            ErrorKind::BrokenOff => "broken_off",
+            ErrorKind::InterviewInProgress => "interview_in_progress",
+            ErrorKind::PlaceTaken => "place_taken",
             ErrorKind::Internal => "internal",
         }
     }
@@ -166,6 +182,9 @@ impl SessionError {
             SessionError::NotScreened => ErrorKind::NotScreened,
             SessionError::NoRespondent => ErrorKind::NoRespondent,
             SessionError::NoAppointmentVisit => ErrorKind::NoAppointmentVisit,
+            SessionError::BrokenOff => ErrorKind::BrokenOff,
+            SessionError::InterviewInProgress(_) => ErrorKind::InterviewInProgress,
+            SessionError::PlaceTaken { .. } => ErrorKind::PlaceTaken,
         }
     }
 
@@ -195,6 +214,24 @@ impl SessionError {
                 "Соңғы бару кездесу келісімімен аяқталмаған (21-код).".to_string(),
                 "The last visit did not end with an appointment (code 21).".to_string(),
             ),
+            SessionError::BrokenOff => (
+                "Интервью прервано респондентом; его ответы сохранены и больше не меняются.".to_string(),
+                "Сұхбатты респондент үзді; жауаптары сақталды және енді өзгертілмейді.".to_string(),
+                "The interview was broken off; its answers are kept and can no longer change.".to_string(),
+            ),
+            SessionError::InterviewInProgress(k) => (
+                format!("По адресу {k} идёт интервью: сначала завершите его или отметьте, что оно прервано."),
+                format!("{k} мекенжайында сұхбат жүріп жатыр: алдымен оны аяқтаңыз немесе үзілгенін белгілеңіз."),
+                format!("An interview is in progress at address {k}: complete it or record that it was broken off first."),
+            ),
+            SessionError::PlaceTaken { route, female } => {
+                let (ru, kk, en) = if *female { ("женщин", "әйелдер", "women") } else { ("мужчин", "ерлер", "men") };
+                (
+                    format!("На маршруте {route} не осталось свободных мест для {ru}: их заняли завершённые или начатые интервью. Проведите отбор заново или выберите респондента с указанием причины."),
+                    format!("{route} маршрутында {kk} үшін бос орын қалмады: оларды аяқталған немесе басталған сұхбаттар алды. Іріктеуді қайта жүргізіңіз немесе себебін көрсетіп, респондентті таңдаңыз."),
+                    format!("Route {route} has no free place left for {en}: completed or started interviews took them. Screen the household again, or choose the respondent with a reason."),
+                )
+            }
             SessionError::NoRespondent => (
                 "Отбор не предложил респондента (квота выполнена или нет подходящих). Выберите другого с указанием причины.".to_string(),
                 "Іріктеу респондент ұсынбады (квота толды немесе лайықты адам жоқ). Себебін көрсетіп, басқасын таңдаңыз.".to_string(),

@@ -5,9 +5,14 @@
 //! applies one domain operation, and writes the result back in one transaction with a journal entry.
 //! Views are built in the interviewer's language for the UI and the CLI.
 //!
-//! An interview started from a selected household is linked to its address; completing it records
-//! the complete visit (interim 11), closes the address (AAPOR 1.1) and counts the respondent in the
-//! route's quota cell, all in one transaction.
+//! An interview started from a selected household is linked to its address, in the transaction that
+//! creates it and stores the answers fieldwork fills in. While it is in progress it holds a place of
+//! its respondent's sex in the route's quota cell: screening elsewhere on the route never proposes a
+//! respondent for that place. Completing it records the complete visit (interim 11), closes the
+//! address (AAPOR 1.1) and counts the respondent in the cell, all in the transaction that marks it
+//! completed; a complete is never refused (an over-filled cell is counted and flagged for the
+//! supervisor). Breaking it off records visit 43 (AAPOR 2.12 when the address closes) and frees the
+//! place, in one transaction too.
 
 use std::path::Path;
 
@@ -15,19 +20,20 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use dala_fieldwork::contact::{ContactLog, InterimCode, Mode, Refuser, Visit};
 use dala_fieldwork::draw::{draw_routes, Direction, RouteDraw};
 use dala_fieldwork::frame::{parse_frame, Frame};
-use dala_fieldwork::quota::{plan_quotas, QuotaPlan, RouteQuota};
+use dala_fieldwork::quota::{plan_quotas, Counted, Holds, QuotaPlan, RouteQuota};
 use dala_fieldwork::report::{build_report, AddressSummary, FieldReport};
 use dala_fieldwork::selection::{draw_household, override_respondent, propose_respondent, Adult, Eligibility, HouseholdDraw, Ineligibility, Proposal, Selection};
 use dala_fieldwork::settings::FieldworkSettings;
 use dala_fieldwork::walk::{Address, BuildingKind, BuildingLayout, DwellingType, Guidance, Segment, WalkState};
 use dala_fieldwork::{FieldworkError, Sex};
-use dala_questionnaire::{AnswerKey, Lang, Questionnaire};
-use dala_store::{AddressRow, NewRoute, VisitRow};
+use dala_questionnaire::engine::{slot_of, Interview};
+use dala_questionnaire::{Answer, AnswerKey, Lang, Questionnaire};
+use dala_store::{AddressRow, InterviewStatus, NewRoute, VisitRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 use ts_rs::TS;
 
-use crate::{Screen, Session, SessionError};
+use crate::{Open, Screen, Session, SessionError};
 
 /// The moment of an action: UTC for the journal, local wall-clock time for the visit rules
 /// (an evening visit is one after 18:00 where the interviewer stands).
@@ -78,8 +84,16 @@ pub struct QuotaView {
     pub target_male: u32,
     pub female: u32,
     pub male: u32,
-    /// The sexes the route still needs.
+    /// Places held by interviews in progress (started, neither completed nor broken off).
+    pub held_female: u32,
+    pub held_male: u32,
+    /// Completes beyond the target (an over-filled cell; completes are never refused).
+    pub over_female: u32,
+    pub over_male: u32,
+    /// The sexes with a free place (neither achieved nor held): what screening may still propose.
     pub open: Vec<Sex>,
+    /// For the supervisor, in the interviewer's language, when the cell is over-filled.
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -430,6 +444,7 @@ impl Session {
     fn route_summary(&self, row: &dala_store::RouteRow, addresses: &[&AddressRow], lang: Lang) -> Result<RouteSummaryView, SessionError> {
         let route: dala_fieldwork::draw::Route = from_doc("route", &row.route)?;
         let quota: RouteQuota = from_doc("quota", &row.quota)?;
+        let held = self.holds(&row.id, None)?;
         let city_name = self.fw().ok().and_then(|f| f.settings.city(&row.city)).map(|c| c.name.get(lang.code()).to_string()).unwrap_or_else(|| row.city.clone());
         let mut appointments = 0;
         for a in addresses {
@@ -446,7 +461,7 @@ impl Session {
             start_house: route.start_house,
             direction: route.direction,
             assigned_to: row.assigned_to.clone(),
-            quota: quota_view(&quota),
+            quota: quota_view(&quota, held, lang),
             addresses: addresses.len() as u32,
             visits: addresses.iter().map(|a| a.visits).sum(),
             completes: addresses.iter().filter(|a| a.disposition.as_deref() == Some("1.1")).count() as u32,
@@ -698,6 +713,7 @@ impl Session {
     pub fn close_address(&mut self, key: &str, when: When, lang: Lang) -> Result<AddressView, SessionError> {
         let visits_rules = self.fw()?.settings.visits.clone();
         let (mut row, _a, mut log) = self.address_row_for(key)?;
+        self.no_interview_in_progress(&row)?;
         let d = log.close(&visits_rules)?;
         row.log = to_doc(&log);
         row.disposition = Some(d.code().to_string());
@@ -710,15 +726,18 @@ impl Session {
     /// an absent respondent with an appointment.
     pub fn screen_household(&mut self, key: &str, adults: &[AdultInput], households: u32, when: When, lang: Lang) -> Result<AddressView, SessionError> {
         let (mut row, _a, mut log) = self.address_row_for(key)?;
+        self.no_interview_in_progress(&row)?;
         let route = self.store.route(&row.route_id)?;
         let quota: RouteQuota = from_doc("quota", &route.quota)?;
+        // Places held by interviews in progress at the route's other addresses are not offered again.
+        let holds = self.holds(&route.id, Some(key))?;
         let adults: Vec<Adult> = adults
             .iter()
             .map(|a| Ok(Adult { line: a.line, name: a.name.trim().to_string(), sex: a.sex, age: a.age, permanent: a.permanent, head: a.head, co_decision_maker: a.co_decision_maker, present: a.present }))
             .collect::<Result<_, SessionError>>()?;
         let seed = dala_fieldwork::rng::derive_seed(route.seed as u64, key);
         let household_draw = draw_household(households.max(1), dala_fieldwork::rng::derive_seed(seed, "household"))?;
-        let proposal = propose_respondent(&adults, &self.fw()?.settings.eligibility, &quota, seed)?;
+        let proposal = propose_respondent(&adults, &self.fw()?.settings.eligibility, &quota, holds, seed)?;
         let selection = match &proposal {
             Proposal::Respondent(s) => Some(s.clone()),
             _ => None,
@@ -735,6 +754,12 @@ impl Session {
 
     /// Starts the interview with the selected respondent (or, with a reason, another eligible adult:
     /// flagged for the supervisor). The cover sheet and the respondent line are filled from fieldwork.
+    ///
+    /// One transaction creates the interview, stores the answers fieldwork fills in and links the
+    /// interview to its address (which from then on holds the respondent's place in the route's
+    /// cell): a failure leaves no interview without an address and no address pointing nowhere. A
+    /// value the engine does not take yet (Q113 before the roster exists) stays a suggestion, shown
+    /// when the question comes up; a database error fails the whole start.
     pub fn start_interview(&mut self, key: &str, override_line: Option<u32>, override_reason: Option<&str>, lang: Lang, when: When) -> Result<Screen, SessionError> {
         let (mut row, address, _log) = self.address_row_for(key)?;
         if let Some(existing) = &row.interview_id {
@@ -744,31 +769,98 @@ impl Session {
         let mut doc: ScreeningDoc = from_doc("screening", &text)?;
         let route = self.store.route(&row.route_id)?;
         let quota: RouteQuota = from_doc("quota", &route.quota)?;
+        let holds = self.holds(&route.id, Some(key))?;
         let selection = match (override_line, &doc.proposal) {
-            (Some(line), _) => override_respondent(&doc.adults, &self.fw()?.settings.eligibility, &quota, line, override_reason.unwrap_or(""))?,
+            (Some(line), _) => override_respondent(&doc.adults, &self.fw()?.settings.eligibility, &quota, holds, line, override_reason.unwrap_or(""))?,
             (None, Proposal::Respondent(s)) => s.clone(),
             (None, _) => return Err(SessionError::NoRespondent),
         };
+        // The proposal was made at screening; another household's interview may have taken the place
+        // since. Only an override (flagged for the supervisor) goes beyond the free places.
+        if !selection.flagged && quota.free(selection.sex, holds) == 0 {
+            return Err(SessionError::PlaceTaken { route: route.id.clone(), female: selection.sex == Sex::Female });
+        }
+        self.check_language(lang)?;
+        self.store.checkpoint()?;
         doc.selection = Some(selection.clone());
-        let id = self.create(lang, when.utc)?;
-        row.interview_id = Some(id.clone());
         row.screening = Some(to_doc(&doc));
         row.respondent_sex = Some(sex_word(selection.sex).into());
-        self.store.save_address(&row, None, None, "interview_started", Some(&json!({"interview": id, "line": selection.line, "flagged": selection.flagged}).to_string()), when.utc)?;
-        // Fill in what fieldwork knows. A question not askable yet (Q113 before the roster) keeps the
-        // value as a suggestion, shown when the question comes up.
-        let city = route.city.clone();
-        let all = prefills(&self.study, &city, &route.id, route.assigned_to.as_deref(), &address, &doc, &selection);
-        for (key, value) in &all {
-            let _ = self.record(&id, key, value, when.utc);
+        let all = prefills(&self.study, &route.city, &route.id, route.assigned_to.as_deref(), &address, &doc, &selection);
+
+        // The engine checks the values first; only those it takes are stored.
+        let q = &self.study;
+        let mut engine = Interview::new(q);
+        let mut position = engine.next(q, None);
+        let mut answers: Vec<(&AnswerKey, Json, Option<Json>)> = Vec::new();
+        for (k, value) in &all {
+            let Ok(slot) = slot_of(q, k) else { continue };
+            let Ok(answer) = Answer::from_json(&q.questions[slot.question], value) else { continue };
+            let json = answer.to_json();
+            let Ok(applied) = engine.apply(q, slot, answer) else { continue };
+            let previous = applied.previous.as_ref().map(Answer::to_json);
+            if previous.as_ref() != Some(&json) {
+                answers.push((k, json, previous));
+            }
+            position = Some(slot);
         }
-        self.set_presets(&id, all);
+        let mut batch = self.store.batch(when.utc)?;
+        let id = batch.create_interview(&q.id, &q.version, lang.code())?;
+        for (k, json, previous) in &answers {
+            batch.save_answer(&id, k, json, previous.as_ref())?;
+        }
+        row.interview_id = Some(id.clone());
+        batch.save_address(&row, None, None, "interview_started", Some(&json!({"interview": id, "line": selection.line, "flagged": selection.flagged}).to_string()))?;
+        batch.commit()?;
+
         // The interviewer goes on with whatever the cover sheet still needs.
-        let study = &self.study;
-        if let Some(open) = self.open.get_mut(&id) {
-            open.position = open.engine.first_unanswered(study).or(open.position);
-        }
+        let position = engine.first_unanswered(q).or(position);
+        self.open.insert(id.clone(), Open { engine, language: lang, status: InterviewStatus::InProgress, position, presets: all.into_iter().collect() });
         self.screen(&id)
+    }
+
+    /// Records that the respondent broke the interview off: the interview keeps its answers and takes
+    /// no more, its address gets visit 43 (AAPOR 2.12 once the address is closed under the visit
+    /// rules) and its place in the route's cell is freed, in one transaction. Returns the address.
+    pub fn break_off_interview(&mut self, id: &str, reason: Option<&str>, when: When, lang: Lang) -> Result<Option<AddressView>, SessionError> {
+        self.load(id)?;
+        let status = self.open.get(id).map(|o| o.status).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        crate::writable(status)?;
+        let mut field = None;
+        if let Some(mut row) = self.store.address_of_interview(id)? {
+            let mut log: ContactLog = from_doc("contact log", &row.log)?;
+            let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+            let visit = Visit { reason, ..Visit::new(when.local, InterimCode::BreakOff) };
+            let n = log.record_visit(visit.clone())?;
+            row.visits = log.visits.len() as u32;
+            row.log = to_doc(&log);
+            field = Some((row, visit_row(n, &visit)));
+        }
+        let mut batch = self.store.batch(when.utc)?;
+        batch.break_off(id)?;
+        if let Some((row, visit)) = &field {
+            batch.save_address(row, Some(visit), None, "interview_broken_off", Some(&json!({"interview": id, "n": visit.n}).to_string()))?;
+        }
+        batch.commit()?;
+        if let Some(open) = self.open.get_mut(id) {
+            open.status = InterviewStatus::BrokenOff;
+        }
+        field.map(|(row, _)| self.address_view(&row, lang)).transpose()
+    }
+
+    /// The places of a route's cell held by interviews in progress (leaving out one address).
+    fn holds(&self, route: &str, except: Option<&str>) -> Result<Holds, SessionError> {
+        let held = self.store.held_places(route, except)?;
+        Ok(Holds { female: held.female, male: held.male })
+    }
+
+    /// Refuses to close or re-screen an address while the interview started there is in progress.
+    fn no_interview_in_progress(&self, row: &AddressRow) -> Result<(), SessionError> {
+        if let Some(id) = &row.interview_id {
+            if self.store.interview(id)?.status == InterviewStatus::InProgress {
+                return Err(SessionError::InterviewInProgress(row.key.clone()));
+            }
+        }
+        Ok(())
     }
 
     /// The fieldwork values of an interview started from a household (empty otherwise).
@@ -782,13 +874,15 @@ impl Session {
         Ok(prefills(&self.study, &route.city, &route.id, route.assigned_to.as_deref(), &address, &doc, &selection))
     }
 
-    /// Called when an interview completes: a linked address gets its complete visit (11), its
-    /// disposition 1.1 and the respondent counts in the route's quota cell, in one transaction.
-    pub(crate) fn complete_fieldwork(&mut self, interview: &str, when: DateTime<Utc>) -> Result<(), SessionError> {
-        let Some(mut row) = self.store.address_of_interview(interview)? else { return Ok(()) };
+    /// What completing an interview writes to its address and route (`None` when the interview was
+    /// not started from a household, or its address is closed already): the complete visit (11), the
+    /// disposition 1.1 and the quota cell with the respondent counted. Reads only; the caller writes
+    /// it in the transaction that completes the interview.
+    pub(crate) fn fieldwork_completion(&self, interview: &str, when: DateTime<Utc>) -> Result<Option<FieldCompletion>, SessionError> {
+        let Some(mut row) = self.store.address_of_interview(interview)? else { return Ok(None) };
         let mut log: ContactLog = from_doc("contact log", &row.log)?;
         if log.closed.is_some() {
-            return Ok(());
+            return Ok(None);
         }
         let route = self.store.route(&row.route_id)?;
         let mut quota: RouteQuota = from_doc("quota", &route.quota)?;
@@ -800,15 +894,13 @@ impl Session {
         let n = log.record_visit(visit.clone())?;
         let rules = self.fw()?.settings.visits.clone();
         let d = log.close(&rules)?;
-        if let Some(s) = &selection {
-            quota.record_complete(s.sex, s.flagged)?;
-        }
+        // Never refused: beyond a full cell the complete is counted and the cell shows as over-filled.
+        let counted = selection.as_ref().map(|s| quota.record_complete(s.sex, s.flagged));
         row.visits = log.visits.len() as u32;
         row.log = to_doc(&log);
         row.disposition = Some(d.code().to_string());
-        let vr = visit_row(n, &visit);
-        self.store.save_address(&row, Some(&vr), Some(&to_doc(&quota)), "interview_completed", Some(&json!({"interview": interview}).to_string()), when)?;
-        Ok(())
+        let detail = json!({"interview": interview, "over_target": counted == Some(Counted::OverTarget)}).to_string();
+        Ok(Some(FieldCompletion { visit: visit_row(n, &visit), row, quota: to_doc(&quota), detail }))
     }
 
     /// The fieldwork report: attempts, completes, AAPOR rates, completes against quota per city and route.
@@ -824,6 +916,14 @@ impl Session {
     }
 }
 
+/// The writes of a complete to its address and route, for the completing transaction.
+pub(crate) struct FieldCompletion {
+    pub row: AddressRow,
+    pub visit: VisitRow,
+    pub quota: String,
+    pub detail: String,
+}
+
 /// The `visits` table row of a visit (the SQL-queryable copy of the contact log's entry).
 fn visit_row(n: u32, visit: &Visit) -> VisitRow {
     VisitRow { n, at: visit.at.format("%Y-%m-%dT%H:%M:%S").to_string(), outcome: visit.outcome.code(), visit: to_doc(visit) }
@@ -836,8 +936,35 @@ fn dwelling_word(d: DwellingType) -> &'static str {
     }
 }
 
-fn quota_view(q: &RouteQuota) -> QuotaView {
-    QuotaView { target_female: q.target_female, target_male: q.target_male, female: q.female, male: q.male, open: q.open_sexes() }
+fn quota_view(q: &RouteQuota, held: Holds, lang: Lang) -> QuotaView {
+    let (over_female, over_male) = (q.over(Sex::Female), q.over(Sex::Male));
+    let note = q.is_overfilled().then(|| {
+        let mut parts = Vec::new();
+        for (sex, over) in [(Sex::Female, over_female), (Sex::Male, over_male)] {
+            if over > 0 {
+                let word = sex.label();
+                parts.push(format!("{} +{over}", word.get(lang.code())));
+            }
+        }
+        let parts = parts.join(", ");
+        match lang {
+            Lang::Ru => format!("Ячейка квоты переполнена ({parts}): все интервью учтены; сообщите супервайзеру."),
+            Lang::Kk => format!("Квота ұяшығы асып кетті ({parts}): барлық сұхбат есептелді; супервайзерге хабарлаңыз."),
+            Lang::En => format!("The quota cell is over-filled ({parts}): every complete is counted; tell your supervisor."),
+        }
+    });
+    QuotaView {
+        target_female: q.target_female,
+        target_male: q.target_male,
+        female: q.female,
+        male: q.male,
+        held_female: held.female,
+        held_male: held.male,
+        over_female,
+        over_male,
+        open: q.free_sexes(held),
+        note,
+    }
 }
 
 fn building_kind(b: &BuildingInput) -> BuildingKind {
@@ -961,7 +1088,13 @@ fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Proposa
             sex: None,
             action: None,
             flagged: false,
-            text: pick(lang, "Квота маршрута по полу уже выполнена для всех подходящих членов (код 65, AAPOR 4.80).", "Маршрут квотасы барлық лайықты мүшелердің жынысы бойынша толған (65-код, AAPOR 4.80).", "The route's quota is full for every eligible person's sex (code 65, AAPOR 4.80).").into(),
+            text: pick(
+                lang,
+                "Для пола каждого подходящего члена квота маршрута уже выполнена или её места заняты начатыми интервью (код 65, AAPOR 4.80).",
+                "Әрбір лайықты мүшенің жынысы бойынша маршрут квотасы толған немесе оның орындарын басталған сұхбаттар алған (65-код, AAPOR 4.80).",
+                "For every eligible person's sex the route's quota is full or its places are held by interviews in progress (code 65, AAPOR 4.80).",
+            )
+            .into(),
             households,
             chosen_household,
             adults,

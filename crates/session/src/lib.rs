@@ -4,6 +4,9 @@
 //! interview and a tapped one take exactly the same path. The session owns the ordering that makes
 //! answers durable: the engine checks and applies an answer, the store commits it (with its journal
 //! entry) and only then does the call return; if the commit fails, the engine change is undone.
+//! An action that writes several things (completing an interview started from a household: its
+//! status, the address's closure and the quota count) writes them in one store [`dala_store::Batch`],
+//! and the session's own state changes only after that commit.
 //!
 //! Times are passed in (`now`), so tests replay exactly.
 
@@ -271,9 +274,7 @@ impl Session {
         self.load(id)?;
         let q = &self.study;
         let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
-        if open.status == InterviewStatus::Completed {
-            return Err(SessionError::Completed);
-        }
+        writable(open.status)?;
         let slot = slot_of(q, key)?;
         let answer = Answer::from_json(&q.questions[slot.question], value)?;
         let json = answer.to_json();
@@ -308,9 +309,7 @@ impl Session {
         self.load(id)?;
         let q = &self.study;
         let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
-        if open.status == InterviewStatus::Completed {
-            return Err(SessionError::Completed);
-        }
+        writable(open.status)?;
         let slot = slot_of(q, &key)?;
         if let Some(previous) = open.engine.answer(&slot).cloned() {
             self.store.clear_answer(id, &key, &previous.to_json(), now)?;
@@ -410,20 +409,42 @@ impl Session {
         self.screen(id)
     }
 
+    /// Completes an interview. For one started from a household the same transaction records the
+    /// complete visit, closes the address as 1.1 and counts the respondent in the route's cell (never
+    /// refused: an over-filled cell is counted and flagged). If the commit fails nothing is written and
+    /// the interview is still in progress here too, so a retry does the whole of it. A retry on an
+    /// interview already completed finishes a fieldwork part left open (a database written before
+    /// completion was one transaction) and otherwise changes nothing.
     pub fn complete_only(&mut self, id: &str, now: DateTime<Utc>) -> Result<(), SessionError> {
         self.load(id)?;
         let q = &self.study;
-        let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
-        if open.status == InterviewStatus::Completed {
+        let open = self.open.get(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        let status = open.status;
+        match status {
+            InterviewStatus::BrokenOff => return Err(SessionError::BrokenOff),
+            InterviewStatus::Completed => {}
+            InterviewStatus::InProgress => {
+                let issues = open.engine.issues(q);
+                if !issues.is_empty() {
+                    return Err(SessionError::NotComplete(issues.len()));
+                }
+            }
+        }
+        let field = self.fieldwork_completion(id, now)?;
+        if status == InterviewStatus::Completed && field.is_none() {
             return Ok(());
         }
-        let issues = open.engine.issues(q);
-        if !issues.is_empty() {
-            return Err(SessionError::NotComplete(issues.len()));
+        let mut batch = self.store.batch(now)?;
+        if status == InterviewStatus::InProgress {
+            batch.complete(id)?;
         }
-        self.store.complete(id, now)?;
-        open.status = InterviewStatus::Completed;
-        self.complete_fieldwork(id, now)?;
+        if let Some(f) = &field {
+            batch.save_address(&f.row, Some(&f.visit), Some(&f.quota), "interview_completed", Some(&f.detail))?;
+        }
+        batch.commit()?;
+        if let Some(open) = self.open.get_mut(id) {
+            open.status = InterviewStatus::Completed;
+        }
         self.store.checkpoint()?;
         Ok(())
     }
@@ -441,12 +462,6 @@ impl Session {
     /// The value fieldwork suggests for a question of an interview (see `Open::presets`).
     pub fn preset(&self, id: &str, key: &AnswerKey) -> Option<Json> {
         self.open.get(id).and_then(|o| o.presets.get(key).cloned())
-    }
-
-    pub(crate) fn set_presets(&mut self, id: &str, presets: Vec<(AnswerKey, Json)>) {
-        if let Some(o) = self.open.get_mut(id) {
-            o.presets = presets.into_iter().collect();
-        }
     }
 
     /// The study and the engine state of an interview already open in this session.
@@ -481,6 +496,15 @@ impl Session {
             can_complete: issues.is_empty() && open.status == InterviewStatus::InProgress,
             issues,
         })
+    }
+}
+
+/// Refuses a change to an interview that has ended.
+fn writable(status: InterviewStatus) -> Result<(), SessionError> {
+    match status {
+        InterviewStatus::InProgress => Ok(()),
+        InterviewStatus::Completed => Err(SessionError::Completed),
+        InterviewStatus::BrokenOff => Err(SessionError::BrokenOff),
     }
 }
 

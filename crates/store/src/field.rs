@@ -4,12 +4,13 @@
 //! relational columns supervisors query (city, route, outcome, disposition, respondent sex). It does
 //! not depend on the domain crate: the session layer serialises. **Invariant:** an address row, its
 //! new visit row and the journal entry are written in one transaction, so the `visits` table always
-//! agrees with the contact log in `addresses.log`.
+//! agrees with the contact log in `addresses.log`. The writes are also [`Batch`] methods, so an action
+//! that changes an interview and its address (start, complete, break-off) commits them together.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension};
 
-use crate::{ts, Result, Store, StoreError};
+use crate::{Batch, Result, Store, StoreError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RouteRow {
@@ -72,42 +73,107 @@ fn address_row(r: &rusqlite::Row) -> rusqlite::Result<AddressRow> {
     })
 }
 
+/// Places of a route's quota cell held by interviews in progress, by the respondent's sex.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Held {
+    pub female: u32,
+    pub male: u32,
+}
+
 const ROUTE_COLS: &str = "r.id, r.city, r.street, r.route, r.quota, r.walk, r.assigned_to, d.seed FROM routes r JOIN route_draws d ON d.city = r.city";
 const ADDRESS_COLS: &str = "key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex FROM addresses";
 
-impl Store {
-    fn field_journal(tx: &rusqlite::Transaction, device: &str, at: &str, kind: &str, subject: &str, detail: Option<&str>) -> Result<()> {
-        tx.execute(
+impl Batch<'_> {
+    pub(crate) fn field_journal(&self, kind: &str, subject: &str, detail: Option<&str>) -> Result<()> {
+        self.exec(
             "INSERT INTO field_journal (id, device_id, at, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![uuid::Uuid::new_v4().to_string(), device, at, kind, subject, detail],
+            params![uuid::Uuid::new_v4().to_string(), self.device_id, self.at, kind, subject, detail],
         )?;
         Ok(())
     }
 
     /// Stores a city's route draw and its routes. A city whose routes already have addresses keeps
     /// its draw: redrawing it would orphan fieldwork ([`StoreError::RoutesInUse`]).
-    pub fn save_route_draw(&mut self, city: &str, seed: u64, weighted: bool, draw: &str, routes: &[NewRoute], now: DateTime<Utc>) -> Result<()> {
-        let at = ts(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let used: i64 = tx.query_row("SELECT count(*) FROM addresses a JOIN routes r ON r.id = a.route_id WHERE r.city = ?1", [city], |r| r.get(0))?;
+    pub fn save_route_draw(&mut self, city: &str, seed: u64, weighted: bool, draw: &str, routes: &[NewRoute]) -> Result<()> {
+        let used: i64 = self.tx.query_row("SELECT count(*) FROM addresses a JOIN routes r ON r.id = a.route_id WHERE r.city = ?1", [city], |r| r.get(0))?;
         if used > 0 {
             return Err(StoreError::RoutesInUse(city.to_string()));
         }
-        tx.execute("DELETE FROM routes WHERE city = ?1", [city])?;
-        tx.execute(
+        self.exec("DELETE FROM routes WHERE city = ?1", [city])?;
+        self.exec(
             "INSERT INTO route_draws (city, seed, weighted, draw, drawn_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (city) DO UPDATE SET seed = excluded.seed, weighted = excluded.weighted, draw = excluded.draw, drawn_at = excluded.drawn_at",
-            params![city, seed as i64, weighted, draw, at],
+            params![city, seed as i64, weighted, draw, self.at],
         )?;
         for r in routes {
-            tx.execute(
+            self.exec(
                 "INSERT INTO routes (id, city, street, route, quota, walk, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![r.id, city, r.street, r.route, r.quota, r.walk, at],
+                params![r.id, city, r.street, r.route, r.quota, r.walk, self.at],
             )?;
         }
-        Store::field_journal(&tx, &self.device_id, &at, "routes_drawn", city, Some(&serde_json::json!({"seed": seed, "weighted": weighted, "routes": routes.len()}).to_string()))?;
-        tx.commit()?;
+        self.field_journal("routes_drawn", city, Some(&serde_json::json!({"seed": seed, "weighted": weighted, "routes": routes.len()}).to_string()))
+    }
+
+    /// Assigns routes to an interviewer or device (`None` unassigns).
+    pub fn assign_routes(&mut self, ids: &[String], to: Option<&str>) -> Result<()> {
+        for id in ids {
+            let n = self.exec("UPDATE routes SET assigned_to = ?2, updated_at = ?3 WHERE id = ?1", params![id, to, self.at])?;
+            if n == 0 {
+                return Err(StoreError::NoRoute(id.clone()));
+            }
+            self.field_journal("route_assigned", id, Some(&serde_json::json!({"to": to}).to_string()))?;
+        }
         Ok(())
+    }
+
+    /// Updates a route's quota and/or walk documents with a journal entry describing why.
+    pub fn update_route(&mut self, id: &str, quota: Option<&str>, walk: Option<&str>, kind: &str, detail: Option<&str>) -> Result<()> {
+        let n = self.exec("UPDATE routes SET quota = coalesce(?2, quota), walk = coalesce(?3, walk), updated_at = ?4 WHERE id = ?1", params![id, quota, walk, self.at])?;
+        if n == 0 {
+            return Err(StoreError::NoRoute(id.to_string()));
+        }
+        self.field_journal(kind, id, detail)
+    }
+
+    /// Inserts or updates an address (and its new visit, if any) with a journal entry. A route's
+    /// quota document may be updated with it (the count after a complete).
+    pub fn save_address(&mut self, row: &AddressRow, visit: Option<&VisitRow>, route_quota: Option<&str>, kind: &str, detail: Option<&str>) -> Result<()> {
+        self.exec(
+            "INSERT INTO addresses (key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (key) DO UPDATE SET log = excluded.log, visits = excluded.visits, disposition = excluded.disposition,
+                screening = excluded.screening, interview_id = excluded.interview_id, respondent_sex = excluded.respondent_sex, updated_at = excluded.updated_at",
+            params![row.key, row.route_id, row.address, row.log, row.visits as i64, row.disposition, row.screening, row.interview_id, row.respondent_sex, self.at],
+        )?;
+        if let Some(v) = visit {
+            self.exec("INSERT INTO visits (address_key, n, at, outcome, visit) VALUES (?1, ?2, ?3, ?4, ?5)", params![row.key, v.n as i64, v.at, v.outcome as i64, v.visit])?;
+        }
+        if let Some(q) = route_quota {
+            let n = self.exec("UPDATE routes SET quota = ?2, updated_at = ?3 WHERE id = ?1", params![row.route_id, q, self.at])?;
+            if n == 0 {
+                return Err(StoreError::NoRoute(row.route_id.clone()));
+            }
+        }
+        self.field_journal(kind, &row.key, detail)
+    }
+
+    /// Replaces the document of an already stored visit (an appointment time added after screening)
+    /// together with the address's contact log.
+    pub fn amend_visit(&mut self, row: &AddressRow, visit: &VisitRow) -> Result<()> {
+        let n = self.exec("UPDATE visits SET visit = ?3 WHERE address_key = ?1 AND n = ?2", params![row.key, visit.n as i64, visit.visit])?;
+        if n == 0 {
+            return Err(StoreError::Corrupt(format!("visit {} of {} is not stored", visit.n, row.key)));
+        }
+        self.exec("UPDATE addresses SET log = ?2, updated_at = ?3 WHERE key = ?1", params![row.key, row.log, self.at])?;
+        self.field_journal("visit_amended", &row.key, Some(&serde_json::json!({"n": visit.n}).to_string()))
+    }
+}
+
+impl Store {
+    pub fn save_route_draw(&mut self, city: &str, seed: u64, weighted: bool, draw: &str, routes: &[NewRoute], now: DateTime<Utc>) -> Result<()> {
+        let mut b = self.batch(now)?;
+        b.save_route_draw(city, seed, weighted, draw, routes)?;
+        b.commit()
     }
 
     pub fn routes(&self) -> Result<Vec<RouteRow>> {
@@ -123,35 +189,16 @@ impl Store {
             .ok_or_else(|| StoreError::NoRoute(id.to_string()))
     }
 
-    /// Assigns routes to an interviewer or device (`None` unassigns).
     pub fn assign_routes(&mut self, ids: &[String], to: Option<&str>, now: DateTime<Utc>) -> Result<()> {
-        let at = ts(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for id in ids {
-            let n = tx.execute("UPDATE routes SET assigned_to = ?2, updated_at = ?3 WHERE id = ?1", params![id, to, at])?;
-            if n == 0 {
-                return Err(StoreError::NoRoute(id.clone()));
-            }
-            Store::field_journal(&tx, &self.device_id, &at, "route_assigned", id, Some(&serde_json::json!({"to": to}).to_string()))?;
-        }
-        tx.commit()?;
-        Ok(())
+        let mut b = self.batch(now)?;
+        b.assign_routes(ids, to)?;
+        b.commit()
     }
 
-    /// Updates a route's quota and/or walk documents with a journal entry describing why.
     pub fn update_route(&mut self, id: &str, quota: Option<&str>, walk: Option<&str>, kind: &str, detail: Option<&str>, now: DateTime<Utc>) -> Result<()> {
-        let at = ts(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let n = tx.execute(
-            "UPDATE routes SET quota = coalesce(?2, quota), walk = coalesce(?3, walk), updated_at = ?4 WHERE id = ?1",
-            params![id, quota, walk, at],
-        )?;
-        if n == 0 {
-            return Err(StoreError::NoRoute(id.to_string()));
-        }
-        Store::field_journal(&tx, &self.device_id, &at, kind, id, detail)?;
-        tx.commit()?;
-        Ok(())
+        let mut b = self.batch(now)?;
+        b.update_route(id, quota, walk, kind, detail)?;
+        b.commit()
     }
 
     pub fn address(&self, key: &str) -> Result<Option<AddressRow>> {
@@ -165,46 +212,40 @@ impl Store {
     }
 
     /// Inserts or updates an address (and its new visit, if any) with a journal entry, atomically.
-    /// A route document may be updated in the same transaction (quota after a complete).
     pub fn save_address(&mut self, row: &AddressRow, visit: Option<&VisitRow>, route_quota: Option<&str>, kind: &str, detail: Option<&str>, now: DateTime<Utc>) -> Result<()> {
-        let at = ts(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO addresses (key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT (key) DO UPDATE SET log = excluded.log, visits = excluded.visits, disposition = excluded.disposition,
-                screening = excluded.screening, interview_id = excluded.interview_id, respondent_sex = excluded.respondent_sex, updated_at = excluded.updated_at",
-            params![row.key, row.route_id, row.address, row.log, row.visits as i64, row.disposition, row.screening, row.interview_id, row.respondent_sex, at],
-        )?;
-        if let Some(v) = visit {
-            tx.execute("INSERT INTO visits (address_key, n, at, outcome, visit) VALUES (?1, ?2, ?3, ?4, ?5)", params![row.key, v.n as i64, v.at, v.outcome as i64, v.visit])?;
-        }
-        if let Some(q) = route_quota {
-            tx.execute("UPDATE routes SET quota = ?2, updated_at = ?3 WHERE id = ?1", params![row.route_id, q, at])?;
-        }
-        Store::field_journal(&tx, &self.device_id, &at, kind, &row.key, detail)?;
-        tx.commit()?;
-        Ok(())
+        let mut b = self.batch(now)?;
+        b.save_address(row, visit, route_quota, kind, detail)?;
+        b.commit()
     }
 
-    /// Replaces the document of an already stored visit (an appointment time added after screening)
-    /// together with the address's contact log, in one transaction.
     pub fn amend_visit(&mut self, row: &AddressRow, visit: &VisitRow, now: DateTime<Utc>) -> Result<()> {
-        let at = ts(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let n = tx.execute("UPDATE visits SET visit = ?3 WHERE address_key = ?1 AND n = ?2", params![row.key, visit.n as i64, visit.visit])?;
-        if n == 0 {
-            return Err(StoreError::Corrupt(format!("visit {} of {} is not stored", visit.n, row.key)));
-        }
-        tx.execute("UPDATE addresses SET log = ?2, updated_at = ?3 WHERE key = ?1", params![row.key, row.log, at])?;
-        Store::field_journal(&tx, &self.device_id, &at, "visit_amended", &row.key, Some(&serde_json::json!({"n": visit.n}).to_string()))?;
-        tx.commit()?;
-        Ok(())
+        let mut b = self.batch(now)?;
+        b.amend_visit(row, visit)?;
+        b.commit()
     }
 
     /// The address an interview was started from, if any.
     pub fn address_of_interview(&self, interview: &str) -> Result<Option<AddressRow>> {
         Ok(self.conn.query_row(&format!("SELECT {ADDRESS_COLS} WHERE interview_id = ?1"), [interview], address_row).optional()?)
+    }
+
+    /// The places of a route's cell held by interviews in progress started from its addresses (a
+    /// completed or broken-off interview holds none), leaving out the address `except` (an address
+    /// never holds a place against itself).
+    pub fn held_places(&self, route: &str, except: Option<&str>) -> Result<Held> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.respondent_sex, count(*) FROM addresses a JOIN interviews i ON i.id = a.interview_id
+             WHERE a.route_id = ?1 AND i.status = 'in_progress' AND (?2 IS NULL OR a.key <> ?2) GROUP BY a.respondent_sex",
+        )?;
+        let mut held = Held::default();
+        for row in stmt.query_map(params![route, except], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?)))? {
+            match row? {
+                (Some(s), n) if s == "female" => held.female += n as u32,
+                (Some(s), n) if s == "male" => held.male += n as u32,
+                _ => {}
+            }
+        }
+        Ok(held)
     }
 
     pub fn visit_count(&self) -> Result<u64> {

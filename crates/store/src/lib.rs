@@ -1,6 +1,6 @@
 //! Local storage of interviews in SQLite: migrations, interviews, answers and the change journal.
 //!
-//! **Invariant:** every change is one transaction that writes the new state *and* its journal
+//! **Invariant:** every change is one transaction (a [`Batch`]) that writes the new state *and* its journal
 //! entry, committed with `synchronous = FULL` in WAL mode before the call returns. An answer the
 //! caller has been told is saved survives a crash or power cut; a half-written change does not exist.
 //!
@@ -13,17 +13,19 @@
 use std::path::Path;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use rusqlite_migration::{Migrations, M};
 use serde_json::Value as Json;
 
 pub use dala_questionnaire::AnswerKey;
 
+mod batch;
 mod field;
 mod migrations;
 mod read_only;
 
-pub use field::{AddressRow, NewRoute, RouteRow, VisitRow};
+pub use batch::Batch;
+pub use field::{AddressRow, Held, NewRoute, RouteRow, VisitRow};
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +51,9 @@ pub enum StoreError {
     /// A city's routes already have visited addresses and cannot be drawn again.
     #[error("the routes of {0} are in use")]
     RoutesInUse(String),
+    /// The interview is completed or broken off; only an interview in progress can end.
+    #[error("interview {0} is not in progress")]
+    NotInProgress(String),
     /// Any other SQLite error (disk full, I/O error).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -63,6 +68,9 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub enum InterviewStatus {
     InProgress,
     Completed,
+    /// The respondent stopped the interview (AAPOR 2.12 at its address): its answers are kept, it
+    /// takes no more, and it no longer holds a place in its route's quota cell.
+    BrokenOff,
 }
 
 impl InterviewStatus {
@@ -70,12 +78,14 @@ impl InterviewStatus {
         match self {
             InterviewStatus::InProgress => "in_progress",
             InterviewStatus::Completed => "completed",
+            InterviewStatus::BrokenOff => "broken_off",
         }
     }
     fn parse(s: &str) -> Result<Self> {
         match s {
             "in_progress" => Ok(InterviewStatus::InProgress),
             "completed" => Ok(InterviewStatus::Completed),
+            "broken_off" => Ok(InterviewStatus::BrokenOff),
             other => Err(StoreError::Corrupt(format!("interview status `{other}`"))),
         }
     }
@@ -92,6 +102,7 @@ pub enum EventKind {
     WarningConfirmed,
     LanguageSwitched,
     InterviewCompleted,
+    InterviewBrokenOff,
 }
 
 impl EventKind {
@@ -105,6 +116,7 @@ impl EventKind {
             EventKind::WarningConfirmed => "warning_confirmed",
             EventKind::LanguageSwitched => "language_switched",
             EventKind::InterviewCompleted => "interview_completed",
+            EventKind::InterviewBrokenOff => "interview_broken_off",
         }
     }
 }
@@ -160,13 +172,14 @@ pub enum Durability {
 pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) device_id: String,
+    pub(crate) faults: batch::Faults,
 }
 
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn roster_text(key: &AnswerKey) -> String {
+pub(crate) fn roster_text(key: &AnswerKey) -> String {
     key.roster.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(".")
 }
 
@@ -178,7 +191,9 @@ fn parse_roster(s: &str) -> Result<Vec<u32>> {
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(migrations::ALL.iter().map(|sql| M::up(sql)).collect())
+    // Every migration ends with `PRAGMA foreign_key_check` inside its transaction: a table rebuilt with
+    // foreign keys off (migration 3) must leave every reference intact or the upgrade is rolled back.
+    Migrations::new(migrations::ALL.iter().map(|sql| M::up(sql).foreign_key_check()).collect())
 }
 
 /// The schema version this build writes.
@@ -213,7 +228,6 @@ impl Store {
             Durability::Full => "FULL",
             Durability::Normal => "NORMAL",
         })?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
         // Checkpoints copy the WAL into the main file. Left to SQLite they fall on whichever commit
         // crosses the threshold, i.e. on an interviewer's tap; Dala runs them itself between
         // interviews (`checkpoint`), and the high threshold is only a safety net.
@@ -222,7 +236,12 @@ impl Store {
         if found > schema_version() {
             return Err(StoreError::TooNew { found, supported: schema_version() });
         }
+        // Foreign keys are enforced after the migrations: one that rebuilds a table runs without them
+        // (SQLite's documented procedure) and checks them itself before committing. (The bundled
+        // SQLite turns them on by default, hence the explicit OFF.)
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
         migrations().to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         let device_id: Option<String> = conn.query_row("SELECT id FROM device LIMIT 1", [], |r| r.get(0)).optional()?;
         let device_id = match device_id {
             Some(d) => d,
@@ -232,7 +251,7 @@ impl Store {
                 d
             }
         };
-        Ok(Store { conn, device_id })
+        Ok(Store { conn, device_id, faults: batch::Faults::default() })
     }
 
     pub fn device_id(&self) -> &str {
@@ -244,32 +263,10 @@ impl Store {
         &self.conn
     }
 
-    fn journal(tx: &rusqlite::Transaction, device: &str, interview: &str, at: &str, kind: EventKind, key: Option<&AnswerKey>, old: Option<&str>, new: Option<&str>) -> Result<()> {
-        tx.execute(
-            "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![uuid::Uuid::new_v4().to_string(), interview, device, at, kind.as_str(), key.map(|k| k.question.clone()), key.map(roster_text), old, new],
-        )?;
-        Ok(())
-    }
-
-    fn touch(tx: &rusqlite::Transaction, interview: &str, at: &str) -> Result<()> {
-        let n = tx.execute("UPDATE interviews SET updated_at = ?2 WHERE id = ?1", params![interview, at])?;
-        if n == 0 {
-            return Err(StoreError::NoInterview(interview.to_string()));
-        }
-        Ok(())
-    }
-
     pub fn create_interview(&mut self, study_id: &str, study_version: &str, language: &str, now: DateTime<Utc>) -> Result<String> {
-        let id = uuid::Uuid::new_v4().to_string();
-        let at = ts(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES (?1, ?2, ?3, 'in_progress', ?4, ?5, ?6, ?6)",
-            params![id, study_id, study_version, language, self.device_id, at],
-        )?;
-        Store::journal(&tx, &self.device_id, &id, &at, EventKind::InterviewCreated, None, None, Some(language))?;
-        tx.commit()?;
+        let mut b = self.batch(now)?;
+        let id = b.create_interview(study_id, study_version, language)?;
+        b.commit()?;
         Ok(id)
     }
 
@@ -321,62 +318,27 @@ impl Store {
 
     /// Stores an answer, its journal entry and the new position in one durable transaction.
     pub fn save_answer(&mut self, interview: &str, key: &AnswerKey, value: &Json, previous: Option<&Json>, now: DateTime<Utc>) -> Result<()> {
-        let at = ts(now);
-        let new = value.to_string();
-        let old = previous.map(|p| p.to_string());
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Store::touch(&tx, interview, &at)?;
-        tx.execute(
-            "INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (interview_id, question, roster) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
-            params![interview, key.question, roster_text(key), new, at],
-        )?;
-        // A changed answer needs its soft warnings confirmed again.
-        tx.execute("DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
-        tx.execute("UPDATE interviews SET position_question = ?2, position_roster = ?3 WHERE id = ?1", params![interview, key.question, roster_text(key)])?;
-        let kind = if previous.is_some() { EventKind::AnswerChanged } else { EventKind::AnswerSet };
-        Store::journal(&tx, &self.device_id, interview, &at, kind, Some(key), old.as_deref(), Some(&new))?;
-        tx.commit()?;
-        Ok(())
+        let mut b = self.batch(now)?;
+        b.save_answer(interview, key, value, previous)?;
+        b.commit()
     }
 
     pub fn clear_answer(&mut self, interview: &str, key: &AnswerKey, previous: &Json, now: DateTime<Utc>) -> Result<()> {
-        let at = ts(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Store::touch(&tx, interview, &at)?;
-        tx.execute("DELETE FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
-        tx.execute("DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
-        Store::journal(&tx, &self.device_id, interview, &at, EventKind::AnswerCleared, Some(key), Some(&previous.to_string()), None)?;
-        tx.commit()?;
-        Ok(())
+        let mut b = self.batch(now)?;
+        b.clear_answer(interview, key, previous)?;
+        b.commit()
     }
 
     pub fn confirm_warning(&mut self, interview: &str, key: &AnswerKey, rule: usize, now: DateTime<Utc>) -> Result<()> {
-        let at = ts(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Store::touch(&tx, interview, &at)?;
-        tx.execute(
-            "INSERT OR REPLACE INTO confirmations (interview_id, question, roster, rule, confirmed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![interview, key.question, roster_text(key), rule as i64, at],
-        )?;
-        Store::journal(&tx, &self.device_id, interview, &at, EventKind::WarningConfirmed, Some(key), None, Some(&rule.to_string()))?;
-        tx.commit()?;
-        Ok(())
+        let mut b = self.batch(now)?;
+        b.confirm_warning(interview, key, rule)?;
+        b.commit()
     }
 
     pub fn set_language(&mut self, interview: &str, language: &str, now: DateTime<Utc>) -> Result<()> {
-        let at = ts(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let old: String = tx
-            .query_row("SELECT language FROM interviews WHERE id = ?1", [interview], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| StoreError::NoInterview(interview.to_string()))?;
-        if old != language {
-            tx.execute("UPDATE interviews SET language = ?2, updated_at = ?3 WHERE id = ?1", params![interview, language, at])?;
-            Store::journal(&tx, &self.device_id, interview, &at, EventKind::LanguageSwitched, None, Some(&old), Some(language))?;
-        }
-        tx.commit()?;
-        Ok(())
+        let mut b = self.batch(now)?;
+        b.set_language(interview, language)?;
+        b.commit()
     }
 
     /// Remembers the question on screen (no journal entry: navigation is not a change of data).
@@ -389,22 +351,15 @@ impl Store {
     }
 
     pub fn record_opened(&mut self, interview: &str, now: DateTime<Utc>) -> Result<()> {
-        let at = ts(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Store::touch(&tx, interview, &at)?;
-        Store::journal(&tx, &self.device_id, interview, &at, EventKind::InterviewOpened, None, None, None)?;
-        tx.commit()?;
-        Ok(())
+        let mut b = self.batch(now)?;
+        b.record_opened(interview)?;
+        b.commit()
     }
 
     pub fn complete(&mut self, interview: &str, now: DateTime<Utc>) -> Result<()> {
-        let at = ts(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Store::touch(&tx, interview, &at)?;
-        tx.execute("UPDATE interviews SET status = 'completed', completed_at = ?2 WHERE id = ?1", params![interview, at])?;
-        Store::journal(&tx, &self.device_id, interview, &at, EventKind::InterviewCompleted, None, None, None)?;
-        tx.commit()?;
-        Ok(())
+        let mut b = self.batch(now)?;
+        b.complete(interview)?;
+        b.commit()
     }
 
     pub fn journal_of(&self, interview: &str) -> Result<Vec<JournalEntry>> {

@@ -103,4 +103,47 @@ CREATE TABLE field_journal (
     detail     TEXT CHECK (detail IS NULL OR json_valid(detail))
 );
 "#,
+    // 3: an interview can be broken off (status 'broken_off', journal kind 'interview_broken_off').
+    // SQLite cannot change a CHECK constraint in place, so both tables are rebuilt the documented way
+    // (new table, copy, drop, rename) with foreign keys off and checked before the commit
+    // (`Store::from_connection`). Rows, ids and the journal's sequence numbers are kept.
+    r#"
+CREATE TABLE interviews_v3 (
+    id                TEXT PRIMARY KEY NOT NULL,
+    study_id          TEXT NOT NULL,
+    study_version     TEXT NOT NULL,
+    status            TEXT NOT NULL CHECK (status IN ('in_progress', 'completed', 'broken_off')),
+    language          TEXT NOT NULL CHECK (language IN ('ru', 'kk', 'en')),
+    device_id         TEXT NOT NULL,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    completed_at      TEXT,
+    position_question TEXT,
+    position_roster   TEXT
+);
+INSERT INTO interviews_v3 (id, study_id, study_version, status, language, device_id, created_at, updated_at, completed_at, position_question, position_roster)
+    SELECT id, study_id, study_version, status, language, device_id, created_at, updated_at, completed_at, position_question, position_roster FROM interviews;
+DROP TABLE interviews;
+ALTER TABLE interviews_v3 RENAME TO interviews;
+CREATE TABLE journal_v3 (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            TEXT NOT NULL UNIQUE,
+    interview_id  TEXT NOT NULL REFERENCES interviews (id),
+    device_id     TEXT NOT NULL,
+    at            TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('interview_created', 'interview_opened', 'answer_set', 'answer_changed',
+                                                'answer_cleared', 'warning_confirmed', 'language_switched', 'interview_completed',
+                                                'interview_broken_off')),
+    question      TEXT,
+    roster        TEXT,
+    old_value     TEXT,
+    new_value     TEXT
+);
+INSERT INTO journal_v3 (seq, id, interview_id, device_id, at, kind, question, roster, old_value, new_value)
+    SELECT seq, id, interview_id, device_id, at, kind, question, roster, old_value, new_value FROM journal;
+DROP TABLE journal;
+ALTER TABLE journal_v3 RENAME TO journal;
+CREATE INDEX journal_by_interview ON journal (interview_id, seq);
+CREATE INDEX addresses_by_interview ON addresses (interview_id);
+"#,
 ];

@@ -46,7 +46,7 @@ impl Store {
             memory
         };
         let device_id: Option<String> = conn.query_row("SELECT id FROM device LIMIT 1", [], |r| r.get(0)).optional()?;
-        Ok(Store { conn, device_id: device_id.unwrap_or_default() })
+        Ok(Store { conn, device_id: device_id.unwrap_or_default(), faults: crate::batch::Faults::default() })
     }
 }
 

@@ -135,3 +135,93 @@ fn a_version_1_file_with_data_upgrades_to_the_current_schema() {
     let fresh = Store::open_in_memory(t(0)).unwrap();
     assert_eq!(schema(s.connection()), schema(fresh.connection()), "an upgraded file has the same schema as a new one");
 }
+
+#[test]
+fn a_batch_commits_everything_or_nothing_at_every_write_point() {
+    // An interview created with two answers in one batch: a failure at any write leaves no trace.
+    let mut s = Store::open_in_memory(t(0)).unwrap();
+    let count = |s: &Store, table: &str| -> i64 { s.connection().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap() };
+    let run = |s: &mut Store| -> Result<String> {
+        let mut b = s.batch(t(1))?;
+        let id = b.create_interview("x", "1", "ru")?;
+        b.save_answer(&id, &key("Q101", &[]), &json!(1), None)?;
+        b.save_answer(&id, &key("Q102", &[1]), &json!("Айгуль"), None)?;
+        b.commit()?;
+        Ok(id)
+    };
+    let mut failed = 0;
+    for n in 0.. {
+        s.fail_write_after(n);
+        match run(&mut s) {
+            Err(StoreError::Sqlite(_)) => {
+                failed += 1;
+                for table in ["interviews", "answers", "journal"] {
+                    assert_eq!(count(&s, table), 0, "{table} after a failure at write {n}");
+                }
+            }
+            Err(e) => panic!("{e}"),
+            Ok(_) => {
+                assert!(s.cancel_fault(), "succeeds only once the planned failure lies beyond its last write");
+                break;
+            }
+        }
+    }
+    // 2 writes to create + 5 per answer (touch, answer, confirmations, position, journal) + the commit.
+    assert_eq!(failed, 2 + 5 + 5 + 1);
+    assert_eq!((count(&s, "interviews"), count(&s, "answers"), count(&s, "journal")), (1, 2, 3));
+}
+
+#[test]
+fn an_interview_ends_once_completed_or_broken_off() {
+    let mut s = Store::open_in_memory(t(0)).unwrap();
+    let a = s.create_interview("x", "1", "ru", t(1)).unwrap();
+    let b = s.create_interview("x", "1", "ru", t(1)).unwrap();
+    s.complete(&a, t(2)).unwrap();
+    assert!(matches!(s.complete(&a, t(3)), Err(StoreError::NotInProgress(_))), "a retried completion cannot count twice");
+    let mut batch = s.batch(t(4)).unwrap();
+    batch.break_off(&b).unwrap();
+    batch.commit().unwrap();
+    assert_eq!(s.interview(&b).unwrap().status, InterviewStatus::BrokenOff);
+    assert_eq!(s.interview(&b).unwrap().completed_at, None);
+    assert!(matches!(s.complete(&b, t(5)), Err(StoreError::NotInProgress(_))));
+    assert_eq!(s.journal_of(&b).unwrap().last().unwrap().kind, "interview_broken_off");
+}
+
+#[test]
+fn a_version_2_file_with_fieldwork_upgrades_and_keeps_its_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.sqlite");
+    {
+        // Schema 2 with an interview started from an address and its journal.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(migrations::ALL[0]).unwrap();
+        conn.execute_batch(migrations::ALL[1]).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO device (id, created_at) VALUES ('dev-1', 't');
+             INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES ('i1', 'kmrs-2010', '1', 'in_progress', 'ru', 'dev-1', 't', 't');
+             INSERT INTO journal (id, interview_id, device_id, at, kind) VALUES ('j1', 'i1', 'dev-1', 't', 'interview_created');
+             INSERT INTO journal (id, interview_id, device_id, at, kind) VALUES ('j2', 'i1', 'dev-1', 't', 'interview_opened');
+             INSERT INTO route_draws (city, seed, weighted, draw, drawn_at) VALUES ('almaty', 1, 0, '{}', 't');
+             INSERT INTO routes (id, city, street, route, quota, walk, updated_at) VALUES ('almaty-R01', 'almaty', 's', '{}', '{}', '{}', 't');
+             INSERT INTO addresses (key, route_id, address, log, interview_id, respondent_sex, updated_at) VALUES ('k1', 'almaty-R01', '{}', '{}', 'i1', 'female', 't');",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&path, t(0)).unwrap();
+    assert_eq!(s.address_of_interview("i1").unwrap().unwrap().key, "k1");
+    assert_eq!(s.held_places("almaty-R01", None).unwrap(), Held { female: 1, male: 0 });
+    assert_eq!(s.held_places("almaty-R01", Some("k1")).unwrap(), Held::default(), "an address holds no place against itself");
+    let fk: Option<String> = s.connection().query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional().unwrap();
+    assert_eq!(fk, None);
+    let on: i64 = s.connection().pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    assert_eq!(on, 1, "foreign keys are enforced again after the upgrade");
+    // The journal goes on numbering after its old entries.
+    s.record_opened("i1", t(1)).unwrap();
+    let seqs: Vec<i64> = s.journal_of("i1").unwrap().into_iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, [1, 2, 3]);
+    let mut b = s.batch(t(2)).unwrap();
+    b.break_off("i1").unwrap();
+    b.commit().unwrap();
+    assert_eq!(s.held_places("almaty-R01", None).unwrap(), Held::default(), "a broken-off interview frees its place");
+}

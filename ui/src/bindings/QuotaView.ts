@@ -3,6 +3,18 @@ import type { Sex } from "./Sex";
 
 export type QuotaView = { target_female: number, target_male: number, female: number, male: number, 
 /**
- * The sexes the route still needs.
+ * Places held by interviews in progress (started, neither completed nor broken off).
  */
-open: Array<Sex>, };
+held_female: number, held_male: number, 
+/**
+ * Completes beyond the target (an over-filled cell; completes are never refused).
+ */
+over_female: number, over_male: number, 
+/**
+ * The sexes with a free place (neither achieved nor held): what screening may still propose.
+ */
+open: Array<Sex>, 
+/**
+ * For the supervisor, in the interviewer's language, when the cell is over-filled.
+ */
+note: string | null, };

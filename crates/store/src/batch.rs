@@ -1,0 +1,191 @@
+//! A unit of work: several writes committed together in one SQLite transaction, or none of them.
+//!
+//! Every change the store makes goes through a [`Batch`]: `Store::batch(now)` opens a
+//! `BEGIN IMMEDIATE` transaction, the batch's methods write rows and their journal entries, and
+//! [`Batch::commit`] makes them durable at once. A batch dropped without a commit (an error on the
+//! way, a crash) leaves the database exactly as it was. The single-write methods of [`Store`] are a
+//! batch of one; the session uses longer batches where one user action touches several tables
+//! (an interview started from a household, a complete that closes its address and counts its quota).
+//!
+//! For tests, the store can make the n-th write fail (see `Store::fail_write_after`, behind the
+//! `fault-injection` feature): every statement a batch executes and its commit are write points, so a
+//! test can stop an action between any two of its steps and check that nothing is half-written.
+
+use std::cell::Cell;
+
+use rusqlite::{params, OptionalExtension, Params, Transaction, TransactionBehavior};
+use serde_json::Value as Json;
+
+use crate::{roster_text, ts, EventKind, Result, Store, StoreError};
+
+/// The write points left before an injected failure (`None`: no failure planned).
+#[derive(Debug, Default)]
+pub(crate) struct Faults {
+    countdown: Cell<Option<u32>>,
+}
+
+impl Faults {
+    /// Called before every write: fails (once) when the planned write is reached.
+    fn check(&self) -> Result<()> {
+        match self.countdown.get() {
+            None => Ok(()),
+            Some(0) => {
+                self.countdown.set(None);
+                Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR), Some("injected fault".into()))))
+            }
+            Some(n) => {
+                self.countdown.set(Some(n - 1));
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(any(test, feature = "fault-injection"))]
+impl Store {
+    /// Makes the write after the next `n` writes fail with an I/O error (`0`: the very next one), as
+    /// a crash or a full disk would. Writes are the statements of a batch and its commit.
+    pub fn fail_write_after(&self, n: u32) {
+        self.faults.countdown.set(Some(n));
+    }
+
+    /// Whether a planned failure has not been reached yet (and cancels it).
+    pub fn cancel_fault(&self) -> bool {
+        self.faults.countdown.replace(None).is_some()
+    }
+}
+
+/// Several writes in one transaction; see the module documentation.
+pub struct Batch<'s> {
+    pub(crate) tx: Transaction<'s>,
+    pub(crate) device_id: &'s str,
+    /// The time of the whole action, stamped on every row and journal entry it writes.
+    pub(crate) at: String,
+    faults: &'s Faults,
+}
+
+impl Store {
+    /// Opens a unit of work stamped with `now`; nothing is visible to others before [`Batch::commit`].
+    pub fn batch(&mut self, now: chrono::DateTime<chrono::Utc>) -> Result<Batch<'_>> {
+        let Store { conn, device_id, faults } = self;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Batch { tx, device_id, at: ts(now), faults })
+    }
+}
+
+impl Batch<'_> {
+    /// Executes one write (a fault-injection point).
+    pub(crate) fn exec<P: Params>(&self, sql: &str, params: P) -> Result<usize> {
+        self.faults.check()?;
+        Ok(self.tx.execute(sql, params)?)
+    }
+
+    /// Makes every write of the batch durable at once (a fault-injection point too).
+    pub fn commit(self) -> Result<()> {
+        self.faults.check()?;
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    pub(crate) fn journal(&self, interview: &str, kind: EventKind, key: Option<&crate::AnswerKey>, old: Option<&str>, new: Option<&str>) -> Result<()> {
+        self.exec(
+            "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![uuid::Uuid::new_v4().to_string(), interview, self.device_id, self.at, kind.as_str(), key.map(|k| k.question.clone()), key.map(roster_text), old, new],
+        )?;
+        Ok(())
+    }
+
+    fn touch(&self, interview: &str) -> Result<()> {
+        let n = self.exec("UPDATE interviews SET updated_at = ?2 WHERE id = ?1", params![interview, self.at])?;
+        if n == 0 {
+            return Err(StoreError::NoInterview(interview.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Creates an interview in progress and returns its new id.
+    pub fn create_interview(&mut self, study_id: &str, study_version: &str, language: &str) -> Result<String> {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.exec(
+            "INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES (?1, ?2, ?3, 'in_progress', ?4, ?5, ?6, ?6)",
+            params![id, study_id, study_version, language, self.device_id, self.at],
+        )?;
+        self.journal(&id, EventKind::InterviewCreated, None, None, Some(language))?;
+        Ok(id)
+    }
+
+    /// Stores an answer with its journal entry and makes it the interview's position.
+    pub fn save_answer(&mut self, interview: &str, key: &crate::AnswerKey, value: &Json, previous: Option<&Json>) -> Result<()> {
+        let new = value.to_string();
+        let old = previous.map(|p| p.to_string());
+        self.touch(interview)?;
+        self.exec(
+            "INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (interview_id, question, roster) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
+            params![interview, key.question, roster_text(key), new, self.at],
+        )?;
+        // A changed answer needs its soft warnings confirmed again.
+        self.exec("DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
+        self.exec("UPDATE interviews SET position_question = ?2, position_roster = ?3 WHERE id = ?1", params![interview, key.question, roster_text(key)])?;
+        let kind = if previous.is_some() { EventKind::AnswerChanged } else { EventKind::AnswerSet };
+        self.journal(interview, kind, Some(key), old.as_deref(), Some(&new))
+    }
+
+    pub fn clear_answer(&mut self, interview: &str, key: &crate::AnswerKey, previous: &Json) -> Result<()> {
+        self.touch(interview)?;
+        self.exec("DELETE FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
+        self.exec("DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
+        self.journal(interview, EventKind::AnswerCleared, Some(key), Some(&previous.to_string()), None)
+    }
+
+    pub fn confirm_warning(&mut self, interview: &str, key: &crate::AnswerKey, rule: usize) -> Result<()> {
+        self.touch(interview)?;
+        self.exec(
+            "INSERT OR REPLACE INTO confirmations (interview_id, question, roster, rule, confirmed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![interview, key.question, roster_text(key), rule as i64, self.at],
+        )?;
+        self.journal(interview, EventKind::WarningConfirmed, Some(key), None, Some(&rule.to_string()))
+    }
+
+    pub fn set_language(&mut self, interview: &str, language: &str) -> Result<()> {
+        let old: String = self
+            .tx
+            .query_row("SELECT language FROM interviews WHERE id = ?1", [interview], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NoInterview(interview.to_string()))?;
+        if old != language {
+            self.exec("UPDATE interviews SET language = ?2, updated_at = ?3 WHERE id = ?1", params![interview, language, self.at])?;
+            self.journal(interview, EventKind::LanguageSwitched, None, Some(&old), Some(language))?;
+        }
+        Ok(())
+    }
+
+    pub fn record_opened(&mut self, interview: &str) -> Result<()> {
+        self.touch(interview)?;
+        self.journal(interview, EventKind::InterviewOpened, None, None, None)
+    }
+
+    /// Marks an interview completed. Only an interview in progress can be: a completed one stays as it
+    /// is ([`StoreError::NotInProgress`]), so a retried completion cannot count twice.
+    pub fn complete(&mut self, interview: &str) -> Result<()> {
+        self.set_final_status(interview, "completed", EventKind::InterviewCompleted)
+    }
+
+    /// Marks an interview broken off: its answers stay, it takes no more (see `InterviewStatus`).
+    pub fn break_off(&mut self, interview: &str) -> Result<()> {
+        self.set_final_status(interview, "broken_off", EventKind::InterviewBrokenOff)
+    }
+
+    fn set_final_status(&mut self, interview: &str, status: &str, kind: EventKind) -> Result<()> {
+        self.touch(interview)?;
+        let completed_at = (status == "completed").then_some(self.at.as_str());
+        let n = self.exec(
+            "UPDATE interviews SET status = ?2, completed_at = coalesce(?3, completed_at) WHERE id = ?1 AND status = 'in_progress'",
+            params![interview, status, completed_at],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotInProgress(interview.to_string()));
+        }
+        self.journal(interview, kind, None, None, None)
+    }
+}
