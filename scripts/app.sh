@@ -12,7 +12,8 @@ cd "$root"
 "$root/scripts/setup-system.sh"
 (cd ui && npm run --silent build)
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+# shellcheck source=scripts/build-env.sh
+. "$root/scripts/build-env.sh"
 export DALA_STUDY="${DALA_STUDY:-$root/schema/kmrs-2010}"
 cargo build -p dala-app
 

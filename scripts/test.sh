@@ -7,8 +7,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
-export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# shellcheck source=scripts/build-env.sh
+. "$root/scripts/build-env.sh"
 
 step() { printf '\n== %s ==\n' "$*"; }
 
@@ -23,6 +23,9 @@ step "lints: the domain crates' purity ban bites; clippy over the workspace"
 
 step "Rust tests (workspace)"
 cargo test --workspace --locked
+
+step "no path of the build machine in the binaries"
+check_no_build_paths "$CARGO_TARGET_DIR/debug/dala"
 
 step "route draw against its independent Python peer"
 "$root/scripts/peer-route-draw.sh"

@@ -7,12 +7,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+# shellcheck source=scripts/build-env.sh
+. "$root/scripts/build-env.sh"
 
 if [ "${1:-}" != "--inside-display" ]; then
   "$root/scripts/setup-system.sh"
   (cd ui && npm run --silent build)
   cargo build -p dala-app
+  check_no_build_paths "$CARGO_TARGET_DIR/debug/dala-app"
 
   venv="$CARGO_TARGET_DIR/e2e-venv"
   if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
