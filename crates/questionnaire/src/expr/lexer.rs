@@ -96,6 +96,11 @@ const KEYWORDS: [(&str, Tok); 7] = [
     ("null", Tok::Null),
 ];
 
+/// The keywords, for the loader's check that no id is spelt like one.
+pub(super) fn keyword_names() -> impl Iterator<Item = &'static str> {
+    KEYWORDS.iter().map(|(kw, _)| *kw)
+}
+
 /// Cyrillic letters that look like Latin ones; an id typed with the keyboard in the wrong layout
 /// contains them.
 const CYRILLIC_LOOKALIKES: &str = "АВЕКМНОРСТХаеорсхуіІ";

@@ -89,6 +89,15 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
     })
 }
 
+/// True when `name` is a word of the language (a keyword such as `and`, a function name such as
+/// `count`, or `choice`, the option code in a choice filter), compared without regard to case.
+/// A question, roster or calculation id spelt like one could not be read in an expression.
+pub fn is_reserved_word(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    // `implies` is listed by name as well so the rule holds whichever order the grammar grows in.
+    lexer::keyword_names().chain(parser::function_names()).chain(["choice", "implies"]).any(|w| w == lower)
+}
+
 /// Why an expression could not be parsed, and where.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {

@@ -157,6 +157,11 @@ const FUNCTIONS: &[FnSpec] = &[
     FnSpec { name: "at", kind: FnKind::Aggregate(Agg::At), min_args: 3, max_args: Some(3), usage: "at(members, Q113, Q502)" },
 ];
 
+/// The function names, for the loader's check that no id is spelt like one.
+pub(super) fn function_names() -> impl Iterator<Item = &'static str> {
+    FUNCTIONS.iter().map(|f| f.name)
+}
+
 fn function(name: &str) -> Option<&'static FnSpec> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
