@@ -94,6 +94,10 @@ macro_rules! msg {
     ($en:literal, $ru:literal, $kk:literal $(,)?) => {
         Msg { en: format!($en), ru: format!($ru), kk: format!($kk) }
     };
+    // With one positional argument per language: a part already worded in each.
+    ($en:literal, $ru:literal, $kk:literal, $a:expr, $b:expr, $c:expr $(,)?) => {
+        Msg { en: format!($en, $a), ru: format!($ru, $b), kk: format!($kk, $c) }
+    };
 }
 
 pub mod document;
@@ -202,8 +206,9 @@ fn unknown_roster(r: &str) -> Msg {
     msg!("unknown roster `{r}`", "неизвестный ростер `{r}`", "белгісіз ростер `{r}`")
 }
 
+/// `e` is the system's reason, in English; the Russian and Kazakh texts leave it out.
 fn cannot_read(e: &str) -> Msg {
-    msg!("cannot read: {e}", "не удаётся прочитать файл: {e}", "файлды оқу мүмкін емес: {e}")
+    msg!("cannot read: {e}", "не удаётся прочитать файл", "файлды оқу мүмкін емес")
 }
 
 /// `names` is already formatted, e.g. "`Q101`, `Q102`".
