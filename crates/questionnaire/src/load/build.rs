@@ -13,7 +13,7 @@ use crate::model::*;
 
 const STUDY_FILE: &str = "study.toml";
 
-/// Loads the whole study into `ctx`; `None` when study.toml itself cannot be read.
+/// Loads the whole study into `ctx`; `None` when `study.toml` itself cannot be read.
 pub(super) fn study(src: &dyn StudySource, ctx: &mut Ctx) -> Option<Questionnaire> {
     let raw_study = read_study_file(src, ctx)?;
     let (languages, source_language, default_language) = languages(ctx, &raw_study);
@@ -66,7 +66,7 @@ fn read_study_file(src: &dyn StudySource, ctx: &mut Ctx) -> Option<RawStudy> {
                 STUDY_FILE,
                 "",
                 msg!("cannot read the study file: {e}", "не удаётся прочитать файл исследования", "зерттеу файлын оқу мүмкін емес"),
-                Some(msg!("a study folder must contain study.toml", "в папке исследования должен быть файл study.toml", "зерттеу қалтасында study.toml файлы болуы керек")),
+                Some(msg!("a study folder must contain `study.toml`", "в папке исследования должен быть файл `study.toml`", "зерттеу қалтасында `study.toml` файлы болуы керек")),
             );
             None
         }
@@ -100,7 +100,7 @@ fn languages(ctx: &mut Ctx, raw_study: &RawStudy) -> (Vec<Lang>, Lang, Lang) {
     (languages, source_language, default_language)
 }
 
-/// Reads the code-list files and the block files named in study.toml, each on its own.
+/// Reads the code-list files and the block files named in `study.toml`, each on its own.
 #[allow(clippy::type_complexity)]
 fn read_files(src: &dyn StudySource, ctx: &mut Ctx, raw_study: &RawStudy) -> (Vec<(String, BTreeMap<String, RawCodeList>)>, Vec<(String, RawBlock)>) {
     let mut codelist_files = Vec::new();
@@ -112,9 +112,9 @@ fn read_files(src: &dyn StudySource, ctx: &mut Ctx, raw_study: &RawStudy) -> (Ve
                 "",
                 cannot_read(&e),
                 Some(msg!(
-                    "check the path in study.toml `codelists`",
-                    "проверьте путь в `codelists` файла study.toml",
-                    "study.toml файлындағы `codelists` жолын тексеріңіз"
+                    "check the path in `study.toml` `codelists`",
+                    "проверьте путь в `codelists` файла `study.toml`",
+                    "`study.toml` файлындағы `codelists` жолын тексеріңіз"
                 )),
             ),
             Ok(text) => codelist_files.push((file.clone(), raw::read_codelist_file(&mut ctx.sink, file, &text))),
@@ -129,9 +129,9 @@ fn read_files(src: &dyn StudySource, ctx: &mut Ctx, raw_study: &RawStudy) -> (Ve
                 "",
                 cannot_read(&e),
                 Some(msg!(
-                    "check the path in study.toml `blocks`",
-                    "проверьте путь в `blocks` файла study.toml",
-                    "study.toml файлындағы `blocks` жолын тексеріңіз"
+                    "check the path in `study.toml` `blocks`",
+                    "проверьте путь в `blocks` файла `study.toml`",
+                    "`study.toml` файлындағы `blocks` жолын тексеріңіз"
                 )),
             ),
             Ok(text) => {
@@ -157,9 +157,9 @@ fn codelists(ctx: &mut Ctx, files: &[(String, BTreeMap<String, RawCodeList>)], b
                     file,
                     format!("codelist.{id}"),
                     msg!(
-                        "code list `{id}` is defined twice (also in {prev})",
-                        "список кодов `{id}` определён дважды (также в {prev})",
-                        "`{id}` код тізімі екі рет анықталған ({prev} файлында да бар)"
+                        "code list `{id}` is defined twice (also in `{prev}`)",
+                        "список кодов `{id}` определён дважды (также в `{prev}`)",
+                        "`{id}` код тізімі екі рет анықталған (`{prev}` файлында да бар)"
                     ),
                     Some(msg!("rename one of them", "переименуйте один из них", "біреуінің атауын өзгертіңіз")),
                 );
@@ -200,15 +200,15 @@ impl Symbols {
             let prev = self.file.get(prev_id).cloned().unwrap_or_default();
             let dup = if prev_id == id {
                 msg!(
-                    "`{id}` is defined twice (also in {prev})",
-                    "`{id}` определён дважды (также в {prev})",
-                    "`{id}` екі рет анықталған ({prev} файлында да бар)"
+                    "`{id}` is defined twice (also in `{prev}`)",
+                    "`{id}` определён дважды (также в `{prev}`)",
+                    "`{id}` екі рет анықталған (`{prev}` файлында да бар)"
                 )
             } else {
                 msg!(
-                    "`{id}` clashes with `{prev_id}` in {prev}: ids must differ in more than letter case",
-                    "`{id}` совпадает с `{prev_id}` из {prev}: id должны различаться не только регистром букв",
-                    "`{id}` {prev} файлындағы `{prev_id}` атауымен сәйкес келеді: id-лер тек әріп регистрімен ғана ерекшеленбеуі керек"
+                    "`{id}` clashes with `{prev_id}` in `{prev}`: ids must differ in more than letter case",
+                    "`{id}` совпадает с `{prev_id}` из `{prev}`: id должны различаться не только регистром букв",
+                    "`{id}` `{prev}` файлындағы `{prev_id}` атауымен сәйкес келеді: id-лер тек әріп регистрімен ғана ерекшеленбеуі керек"
                 )
             };
             ctx.sink.err(
@@ -335,9 +335,9 @@ fn rosters(ctx: &mut Ctx, syms: &Symbols, items: &Items<'_>) -> Vec<Roster> {
                     format!("{}.parent", r.id),
                     msg!("unknown parent roster `{p}`", "неизвестный родительский ростер `{p}`", "белгісіз жоғарғы ростер `{p}`"),
                     Some(msg!(
-                        "name a roster defined with [[roster]]",
-                        "укажите ростер, определённый через [[roster]]",
-                        "[[roster]] арқылы анықталған ростерді көрсетіңіз"
+                        "name a roster defined with `[[roster]]`",
+                        "укажите ростер, определённый через `[[roster]]`",
+                        "`[[roster]]` арқылы анықталған ростерді көрсетіңіз"
                     )),
                 ),
             }
@@ -461,9 +461,9 @@ fn questions(ctx: &mut Ctx, syms: &Symbols, codelists: &BTreeMap<String, CodeLis
                         loc("roster"),
                         unknown_roster(r),
                         Some(msg!(
-                            "define it with [[roster]] in a block file",
-                            "определите его через [[roster]] в файле блока",
-                            "оны блок файлында [[roster]] арқылы анықтаңыз"
+                            "define it with `[[roster]]` in a block file",
+                            "определите его через `[[roster]]` в файле блока",
+                            "оны блок файлында `[[roster]]` арқылы анықтаңыз"
                         )),
                     );
                     None
@@ -487,9 +487,9 @@ fn questions(ctx: &mut Ctx, syms: &Symbols, codelists: &BTreeMap<String, CodeLis
                     let close: Vec<&String> = codelists.keys().filter(|k| k.contains(cl.trim_start_matches("L_")) || cl.contains(k.trim_start_matches("L_"))).take(3).collect();
                     let hint = if close.is_empty() {
                         msg!(
-                            "define it under [codelist.ID] in codelists.toml",
-                            "определите его в разделе [codelist.ID] файла codelists.toml",
-                            "оны codelists.toml файлындағы [codelist.ID] бөлімінде анықтаңыз"
+                            "define it under `[codelist.ID]` in `codelists.toml`",
+                            "определите его в разделе `[codelist.ID]` файла `codelists.toml`",
+                            "оны `codelists.toml` файлындағы `[codelist.ID]` бөлімінде анықтаңыз"
                         )
                     } else {
                         did_you_mean(&close.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
@@ -561,16 +561,16 @@ fn questions(ctx: &mut Ctx, syms: &Symbols, codelists: &BTreeMap<String, CodeLis
                     loc("special"),
                     msg!("unknown special answer `{other}`", "неизвестный особый ответ `{other}`", "белгісіз арнайы жауап `{other}`"),
                     Some(msg!(
-                        "use \"dk\" (don't know, −98) and/or \"rf\" (refused, −99); −97 is set by routing",
-                        "используйте \"dk\" (затрудняюсь ответить, −98) и/или \"rf\" (отказ от ответа, −99); −97 ставится логикой переходов",
-                        "\"dk\" (жауап беруге қиналамын, −98) және/немесе \"rf\" (жауап беруден бас тарту, −99) қолданыңыз; −97 кодын өту логикасы қояды"
+                        "use `\"dk\"` (don't know, −98) and/or `\"rf\"` (refused, −99); −97 is set by routing",
+                        "используйте `\"dk\"` (затрудняюсь ответить, −98) и/или `\"rf\"` (отказ от ответа, −99); −97 ставится логикой переходов",
+                        "`\"dk\"` (жауап беруге қиналамын, −98) және/немесе `\"rf\"` (жауап беруден бас тарту, −99) қолданыңыз; −97 кодын өту логикасы қояды"
                     )),
                 ),
             }
         }
         if let (Some(a), Some(b)) = (q.min, q.max) {
             if a > b {
-                ctx.sink.err("S011", file, &q.id, msg!("min {a} is greater than max {b}", "min {a} больше, чем max {b}", "min {a} мәні max {b} мәнінен үлкен"), None);
+                ctx.sink.err("S011", file, &q.id, msg!("`min` {a} is greater than `max` {b}", "`min` {a} больше, чем `max` {b}", "`min` {a} мәні `max` {b} мәнінен үлкен"), None);
             }
         }
         if (q.min.is_some() || q.max.is_some()) && !q.kind.is_numeric() {
@@ -592,7 +592,7 @@ fn questions(ctx: &mut Ctx, syms: &Symbols, codelists: &BTreeMap<String, CodeLis
                 file,
                 &q.id,
                 msg!("a scale needs `min` and `max`", "для шкалы нужны `min` и `max`", "шкалаға `min` және `max` керек"),
-                Some(msg!("e.g. min = 1, max = 10", "например, min = 1, max = 10", "мысалы, min = 1, max = 10")),
+                Some(msg!("e.g. `min = 1`, `max = 10`", "например, `min = 1`, `max = 10`", "мысалы, `min = 1`, `max = 10`")),
             );
         }
         if q.kind == QuestionType::Grid && q.rows.is_empty() {

@@ -44,9 +44,9 @@ pub(super) fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of
                             &file,
                             &loc,
                             msg!(
-                                "`choice` is only defined in a choice_filter",
-                                "`choice` определён только внутри choice_filter",
-                                "`choice` тек choice_filter ішінде анықталған"
+                                "`choice` is only defined in a `choice_filter`",
+                                "`choice` определён только внутри `choice_filter`",
+                                "`choice` тек `choice_filter` ішінде анықталған"
                             ),
                             None,
                         );
@@ -79,9 +79,9 @@ pub(super) fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of
                         &file,
                         &loc,
                         msg!(
-                            "`{name}` is a roster; use it inside count(), sum(), at() ...",
-                            "`{name}` — это ростер; используйте его внутри count(), sum(), at() ...",
-                            "`{name}` — ростер; оны count(), sum(), at() ... ішінде қолданыңыз"
+                            "`{name}` is a roster; use it inside `count()`, `sum()`, `at()` ...",
+                            "`{name}` — это ростер; используйте его внутри `count()`, `sum()`, `at()` ...",
+                            "`{name}` — ростер; оны `count()`, `sum()`, `at()` ... ішінде қолданыңыз"
                         ),
                         None,
                     ),

@@ -404,7 +404,9 @@ pub fn nearest(key: &str, known: &[&str]) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for &k in known {
         let score = strsim::jaro_winkler(&key_l, k);
-        let close = strsim::damerau_levenshtein(&key_l, k) <= 2 || (key_l.len() >= 3 && k.starts_with(&key_l)) || score >= 0.85;
+        // Two edits turn any short word into another (`kind` → `id`), so short keys get one.
+        let edits = if key_l.len().min(k.len()) <= 4 { 1 } else { 2 };
+        let close = strsim::damerau_levenshtein(&key_l, k) <= edits || (key_l.len() >= 3 && k.starts_with(&key_l)) || score >= 0.85;
         if close && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, k));
         }
@@ -431,6 +433,8 @@ mod tests {
         assert_eq!(nearest("relevnt", &["relevant", "prefill"]).as_deref(), Some("relevant"));
         assert_eq!(nearest("dk", &["special", "relevant"]).as_deref(), Some("special"));
         assert_eq!(nearest("colour", &["id", "text", "type"]), None);
+        assert_eq!(nearest("kind", &["id", "number", "title"]), None);
+        assert_eq!(nearest("tpye", &["id", "type", "text"]).as_deref(), Some("type"));
     }
 
     #[test]
