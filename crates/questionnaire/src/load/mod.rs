@@ -8,7 +8,7 @@
 //! The loader reads files through [`StudySource`], so it does no IO itself. It works in phases, one
 //! module each:
 //!
-//! 1. [`document`]: parse each TOML file keeping spans; a syntax error is located (line:column).
+//! 1. [`dala_tomlcheck`]: parse each TOML file keeping spans; a syntax error is located (line:column).
 //! 2. `raw`: check every table's fields (each unknown field its own diagnostic with the nearest valid
 //!    field; a question's fields depend on its type), then read each item with serde on its own.
 //! 3. `build`: languages, code lists, the symbol table (ids checked and unique without regard to
@@ -81,6 +81,12 @@ impl Msg {
     }
 }
 
+impl From<dala_tomlcheck::Words> for Msg {
+    fn from(w: dala_tomlcheck::Words) -> Msg {
+        Msg { en: w.en, ru: w.ru, kk: w.kk }
+    }
+}
+
 /// English is the display form.
 impl std::fmt::Display for Msg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -100,7 +106,6 @@ macro_rules! msg {
     };
 }
 
-pub mod document;
 mod raw;
 mod build;
 mod expressions;
@@ -108,7 +113,7 @@ mod deps;
 #[cfg(test)]
 mod tests;
 
-pub use document::Position;
+pub use dala_tomlcheck::Position;
 
 /// One problem in a study definition.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -185,10 +190,6 @@ impl Sink {
 }
 
 // Texts used at more than one place.
-
-fn see_docs() -> Msg {
-    msg!("see docs/study-format.md", "см. docs/study-format.md", "docs/study-format.md құжатын қараңыз")
-}
 
 fn unknown_language(l: &str) -> Msg {
     msg!("unknown language `{l}`", "неизвестный язык `{l}`", "белгісіз тіл `{l}`")

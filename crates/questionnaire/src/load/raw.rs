@@ -1,7 +1,7 @@
 //! Reading the files of a study: the file format as serde sees it, and the walk that checks every
 //! table's fields before serde reads it.
 //!
-//! Each file is parsed once ([`document::parse`]); every table is checked against the fields its
+//! Each file is parsed once ([`document::parse`], from `dala-tomlcheck`); every table is checked against the fields its
 //! kind has (a question's fields depend on its type), each unknown field reported on its own and
 //! dropped; then every item (question, roster, calculation, code list) is read on its own, so a
 //! wrong value in one question leaves the others checked. A block file always yields a block
@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::document::{self, Elsewhere, Problem, ProblemKind, TableKind, Walk};
-use super::Sink;
+use dala_tomlcheck::{self as document, Elsewhere, Problem, ProblemKind, Walk, Words};
+use super::{Msg, Sink};
 use crate::model::{FieldLinks, QuestionType, RuleSeverity, Text};
 
 #[derive(Deserialize)]
@@ -174,6 +174,44 @@ pub(super) struct RawBlockHead {
     pub(super) title: Text,
 }
 
+/// The kinds of table a study file has, named in messages ("unknown field `x` of a question").
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum TableKind {
+    Study,
+    FieldLinks,
+    Block,
+    Question,
+    Option,
+    GridRow,
+    Validation,
+    Roster,
+    Calculation,
+    CodeList,
+    CodeListFile,
+    /// A translated text `{ en, ru, kk }`.
+    Text,
+}
+
+impl TableKind {
+    fn words(self) -> Words {
+        let w = Words::new;
+        match self {
+            TableKind::Study => w("of the study file", "файла исследования", "зерттеу файлының"),
+            TableKind::FieldLinks => w("of [fieldwork_links]", "раздела `[fieldwork_links]`", "`[fieldwork_links]` бөлімінің"),
+            TableKind::Block => w("of a block file", "файла блока", "блок файлының"),
+            TableKind::Question => w("of a question", "вопроса", "сұрақтың"),
+            TableKind::Option => w("of an option", "варианта ответа", "жауап нұсқасының"),
+            TableKind::GridRow => w("of a grid row", "строки таблицы", "кесте жолының"),
+            TableKind::Validation => w("of a validation rule", "правила проверки", "тексеру ережесінің"),
+            TableKind::Roster => w("of a roster", "ростера", "ростердің"),
+            TableKind::Calculation => w("of a calculation", "вычисления", "есептеудің"),
+            TableKind::CodeList => w("of a code list", "списка кодов", "код тізімінің"),
+            TableKind::CodeListFile => w("of a code-list file", "файла списков кодов", "код тізімдері файлының"),
+            TableKind::Text => w("of a translated text", "переводимого текста", "аударылатын мәтіннің"),
+        }
+    }
+}
+
 /// A block file as read: the header (placeholders when it could not be read) and its items.
 pub(super) struct RawBlock {
     pub(super) id: String,
@@ -236,13 +274,13 @@ fn str_of<'a>(t: &'a document::Table<'_>, key: &str) -> Option<&'a str> {
 /// Checks the fields of a translated text `key` of `table`, if it is a table.
 fn check_text(w: &mut Walk<'_>, table: &mut document::Table<'_>, path: &str, key: &str) {
     if let Some(t) = w.table_of(table, key) {
-        w.keep_known(t, &document::join(path, key), TableKind::Text, TEXT_FIELDS, None);
+        w.keep_known(t, &document::join(path, key), TableKind::Text.words(), TEXT_FIELDS, None);
     }
 }
 
 fn check_options(w: &mut Walk<'_>, table: &mut document::Table<'_>, path: &str) {
     for (i, o, _) in w.tables_of(table, path, "options") {
-        w.keep_known(o, &format!("{}[{i}]", document::join(path, "options")), TableKind::Option, OPTION_FIELDS, None);
+        w.keep_known(o, &format!("{}[{i}]", document::join(path, "options")), TableKind::Option.words(), OPTION_FIELDS, None);
     }
 }
 
@@ -251,7 +289,7 @@ fn check_codelists(w: &mut Walk<'_>, table: &mut document::Table<'_>) {
     for (id, list) in lists.iter_mut() {
         let path = format!("codelist.{}", id.get_ref());
         if let toml::de::DeValue::Table(t) = list.get_mut() {
-            w.keep_known(t, &path, TableKind::CodeList, CODELIST_FIELDS, None);
+            w.keep_known(t, &path, TableKind::CodeList.words(), CODELIST_FIELDS, None);
             check_options(w, t, &path);
         }
     }
@@ -284,18 +322,18 @@ pub(super) fn report(sink: &mut Sink, file: &str, problems: Vec<Problem>) {
             ProblemKind::UnknownField { .. } => "S014",
             _ => "S001",
         };
-        let (m, h) = p.message();
-        sink.err_at(code, file, p.position, p.path, m, h);
+        let (m, h) = p.message("docs/study-format.md");
+        sink.err_at(code, file, p.position, p.path, m.into(), h.map(Msg::from));
     }
 }
 
 pub(super) fn read_study(sink: &mut Sink, file: &str, text: &str) -> Option<RawStudy> {
     let mut table = open(sink, file, text)?;
     let mut w = Walk::new(text);
-    w.keep_known(&mut table, "", TableKind::Study, STUDY_FIELDS, None);
+    w.keep_known(&mut table, "", TableKind::Study.words(), STUDY_FIELDS, None);
     check_text(&mut w, &mut table, "", "title");
     if let Some(links) = w.table_of(&mut table, "fieldwork_links") {
-        w.keep_known(links, "fieldwork_links", TableKind::FieldLinks, FIELD_LINK_FIELDS, None);
+        w.keep_known(links, "fieldwork_links", TableKind::FieldLinks.words(), FIELD_LINK_FIELDS, None);
     }
     let span = 0..text.len();
     let study = w.read_table::<RawStudy>(table, span, "");
@@ -306,7 +344,7 @@ pub(super) fn read_study(sink: &mut Sink, file: &str, text: &str) -> Option<RawS
 pub(super) fn read_codelist_file(sink: &mut Sink, file: &str, text: &str) -> BTreeMap<String, RawCodeList> {
     let Some(mut table) = open(sink, file, text) else { return BTreeMap::new() };
     let mut w = Walk::new(text);
-    w.keep_known(&mut table, "", TableKind::CodeListFile, CODELIST_FILE_FIELDS, None);
+    w.keep_known(&mut table, "", TableKind::CodeListFile.words(), CODELIST_FILE_FIELDS, None);
     check_codelists(&mut w, &mut table);
     let lists = read_codelists(&mut w, &mut table);
     report(sink, file, w.problems);
@@ -335,17 +373,17 @@ fn read_codelists(w: &mut Walk<'_>, table: &mut document::Table<'_>) -> BTreeMap
 pub(super) fn read_block(sink: &mut Sink, file: &str, text: &str) -> Option<RawBlock> {
     let mut table = open(sink, file, text)?;
     let mut w = Walk::new(text);
-    w.keep_known(&mut table, "", TableKind::Block, BLOCK_FIELDS, None);
+    w.keep_known(&mut table, "", TableKind::Block.words(), BLOCK_FIELDS, None);
     check_text(&mut w, &mut table, "", "title");
     check_codelists(&mut w, &mut table);
     for (i, r, _) in w.tables_of(&mut table, "", "roster") {
         let path = item_name(r, "roster", i);
-        w.keep_known(r, &path, TableKind::Roster, ROSTER_FIELDS, None);
+        w.keep_known(r, &path, TableKind::Roster.words(), ROSTER_FIELDS, None);
         check_text(&mut w, r, &path, "title");
     }
     for (i, c, _) in w.tables_of(&mut table, "", "calculate") {
         let path = item_name(c, "calculate", i);
-        w.keep_known(c, &path, TableKind::Calculation, CALCULATION_FIELDS, None);
+        w.keep_known(c, &path, TableKind::Calculation.words(), CALCULATION_FIELDS, None);
         check_text(&mut w, c, &path, "label");
     }
     for (i, q, _) in w.tables_of(&mut table, "", "question") {
@@ -355,17 +393,17 @@ pub(super) fn read_block(sink: &mut Sink, file: &str, text: &str) -> Option<RawB
         let known = question_fields(kind);
         let elsewhere = type_word.as_deref().filter(|_| kind.is_some()).map(|here| Elsewhere { here, fields: QUESTION_FIELDS });
         let here = elsewhere.as_ref().map(|e| Elsewhere { here: e.here, fields: e.fields });
-        w.keep_known(q, &path, TableKind::Question, &known, here.as_ref());
+        w.keep_known(q, &path, TableKind::Question.words(), &known, here.as_ref());
         for key in ["text", "instruction", "min_label", "max_label"] {
             check_text(&mut w, q, &path, key);
         }
         check_options(&mut w, q, &path);
         for (ri, row, _) in w.tables_of(q, &path, "rows") {
-            w.keep_known(row, &format!("{path}.rows[{ri}]"), TableKind::GridRow, ROW_FIELDS, None);
+            w.keep_known(row, &format!("{path}.rows[{ri}]"), TableKind::GridRow.words(), ROW_FIELDS, None);
         }
         for (vi, v, _) in w.tables_of(q, &path, "validation") {
             let vpath = format!("{path}.validation[{vi}]");
-            w.keep_known(v, &vpath, TableKind::Validation, VALIDATION_FIELDS, None);
+            w.keep_known(v, &vpath, TableKind::Validation.words(), VALIDATION_FIELDS, None);
             check_text(&mut w, v, &vpath, "message");
         }
     }

@@ -1,15 +1,28 @@
-//! Reading one TOML file of a study: syntax errors, unknown fields and wrong values, each located.
+//! Reading a hand-written TOML file with every problem located: syntax errors, unknown fields and
+//! wrong values, each with its line, column and key path, worded in Russian, Kazakh and English.
 //!
 //! A file is parsed once into a table that keeps the byte span of every key and value
 //! ([`parse`]). The caller then walks it table by table with the list of fields each kind of
-//! table has ([`Walk::keep_known`]): every unknown field becomes its own [`Problem`] with its line,
-//! column, key path and the nearest valid field, and is dropped, so the rest of the file is read
-//! and checked as if it were not there. Values are then read with serde from the cleaned table,
-//! item by item ([`read`]), so one bad question does not hide the others.
+//! table has ([`Walk::keep_known`]): every unknown field becomes its own [`Problem`] with its
+//! position, key path and the nearest valid field ([`nearest`], by `strsim`), and is dropped, so the
+//! rest of the file is read and checked as if it were not there. Values are then read with serde
+//! from the cleaned table, item by item ([`Walk::read`]), so one bad item does not hide the others.
+//! `#[serde(deny_unknown_fields)]` alone would stop at the first unknown field, unlocated.
 //!
-//! Problems carry their text in Russian, Kazakh and English ([`Msg`]). The TOML parser's and
-//! serde's own messages are English; they are mapped to our words here and never shown verbatim.
-//! The fieldwork settings reader uses the same walk.
+//! The TOML parser's and serde's own messages are English; they are mapped to our words
+//! ([`Words`]) and never shown verbatim. Used by the study loader (`dala-questionnaire`) and the
+//! fieldwork settings (`dala-fieldwork`); pure: the caller passes the text in.
+//!
+//! ```
+//! use dala_tomlcheck::{parse, Walk, Words};
+//! let text = "id = \"x\"\nrelevnt = \"1 == 1\"\n";
+//! let mut table = parse(text).unwrap();
+//! let mut walk = Walk::new(text);
+//! walk.keep_known(&mut table, "Q1", Words::new("of a question", "вопроса", "сұрақтың"), &["id", "relevant"], None);
+//! let p = &walk.problems[0];
+//! assert_eq!((p.path.as_str(), p.position.unwrap().line), ("Q1.relevnt", 2));
+//! assert!(p.message("docs/study-format.md").1.unwrap().ru.contains("`relevant`"));
+//! ```
 
 use std::ops::Range;
 
@@ -17,7 +30,35 @@ use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
-use super::Msg;
+/// A text in English, Russian and Kazakh. Ids, field names and values appear in backticks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Words {
+    pub en: String,
+    pub ru: String,
+    pub kk: String,
+}
+
+impl Words {
+    pub fn new(en: impl Into<String>, ru: impl Into<String>, kk: impl Into<String>) -> Words {
+        Words { en: en.into(), ru: ru.into(), kk: kk.into() }
+    }
+}
+
+/// `msg!("english {x}", "русский {x}", "қазақша {x}")`: each text is a `format!` string.
+macro_rules! msg {
+    ($en:literal, $ru:literal, $kk:literal $(,)?) => {
+        Words { en: format!($en), ru: format!($ru), kk: format!($kk) }
+    };
+}
+
+fn see_docs(docs: &str) -> Words {
+    msg!("see {docs}", "см. {docs}", "{docs} құжатын қараңыз")
+}
+
+/// `names` is already formatted, e.g. "`max_choices`".
+pub fn did_you_mean(names: &str) -> Words {
+    msg!("did you mean {names}?", "возможно, имелось в виду {names}?", "мүмкін, {names} дегеніңіз бе?")
+}
 
 /// A parsed TOML table with the spans of its keys and values.
 pub type Table<'i> = DeTable<'i>;
@@ -25,7 +66,7 @@ pub type Table<'i> = DeTable<'i>;
 pub type Value<'i> = Spanned<DeValue<'i>>;
 
 /// A 1-based line and column (in characters) in a file.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Position {
     pub line: usize,
     pub column: usize,
@@ -64,9 +105,10 @@ pub struct Problem {
 pub enum ProblemKind {
     /// The text is not TOML.
     Syntax { detail: SyntaxDetail },
-    /// A field that this kind of table does not have. `elsewhere` names the kind of table
-    /// (a question type, say) where it would be valid; `suggestion` is the nearest valid field here.
-    UnknownField { field: String, table: TableKind, elsewhere: Option<String>, suggestion: Option<String> },
+    /// A field that this kind of table does not have. `table` says which table (`вопроса`, "of a
+    /// question"); `elsewhere` names the variant (a question type, say) where the field would be
+    /// valid but that this table is not; `suggestion` is the nearest valid field here.
+    UnknownField { field: String, table: Words, elsewhere: Option<String>, suggestion: Option<String> },
     /// A field the table must have.
     MissingField { field: String },
     /// A value of the wrong type, or a word not among the allowed ones.
@@ -96,51 +138,9 @@ pub enum Expected {
     Other,
 }
 
-/// The kinds of table a study file has, named in messages.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum TableKind {
-    Study,
-    FieldLinks,
-    Block,
-    /// A question; the field list depends on its type.
-    Question,
-    Option,
-    GridRow,
-    Validation,
-    Roster,
-    Calculation,
-    CodeList,
-    CodeListFile,
-    /// A translated text `{ en, ru, kk }`.
-    Text,
-    /// A table of the fieldwork settings, by its key (`visits`, `city`).
-    Settings(&'static str),
-}
-
-impl TableKind {
-    fn words(self) -> Msg {
-        match self {
-            TableKind::Study => msg!("the study file", "файла исследования", "зерттеу файлының"),
-            TableKind::FieldLinks => msg!("[fieldwork_links]", "[fieldwork_links]", "[fieldwork_links]"),
-            TableKind::Block => msg!("a block file", "файла блока", "блок файлының"),
-            TableKind::Question => msg!("a question", "вопроса", "сұрақтың"),
-            TableKind::Option => msg!("an option", "варианта ответа", "жауап нұсқасының"),
-            TableKind::GridRow => msg!("a grid row", "строки таблицы", "кесте жолының"),
-            TableKind::Validation => msg!("a validation rule", "правила проверки", "тексеру ережесінің"),
-            TableKind::Roster => msg!("a roster", "ростера", "ростердің"),
-            TableKind::Calculation => msg!("a calculation", "вычисления", "есептеудің"),
-            TableKind::CodeList => msg!("a code list", "списка кодов", "код тізімінің"),
-            TableKind::CodeListFile => msg!("a code-list file", "файла списков кодов", "код тізімдері файлының"),
-            TableKind::Text => msg!("a translated text", "переводимого текста", "аударылатын мәтіннің"),
-            TableKind::Settings(key) if key.is_empty() => msg!("the fieldwork settings", "настроек полевого этапа", "далалық кезең баптауларының"),
-            TableKind::Settings(key) => msg!("[{key}]", "[{key}]", "[{key}]"),
-        }
-    }
-}
-
 impl Problem {
-    /// The message and the hint.
-    pub fn message(&self) -> (Msg, Option<Msg>) {
+    /// The message and the hint; `docs` is the document that describes the file's format.
+    pub fn message(&self, docs: &str) -> (Words, Option<Words>) {
         match &self.kind {
             ProblemKind::Syntax { detail } => {
                 let m = match detail {
@@ -176,17 +176,16 @@ impl Problem {
                         "`{field}` өрісі `{kind}` түріндегі сұраққа қолданылмайды"
                     ),
                     None => {
-                        let t = table.words();
-                        let (en, ru, kk) = (&t.en, &t.ru, &t.kk);
-                        msg!("unknown field `{field}` of {en}", "неизвестное поле `{field}` {ru}", "{kk} белгісіз өрісі `{field}`")
+                        let (en, ru, kk) = (&table.en, &table.ru, &table.kk);
+                        msg!("unknown field `{field}` {en}", "неизвестное поле `{field}` {ru}", "{kk} белгісіз өрісі `{field}`")
                     }
                 };
                 let h = match suggestion {
-                    Some(s) => super::did_you_mean(&format!("`{s}`")),
+                    Some(s) => did_you_mean(&format!("`{s}`")),
                     None => msg!(
-                        "remove it or check its spelling (see docs/study-format.md)",
-                        "удалите его или проверьте написание (см. docs/study-format.md)",
-                        "оны алып тастаңыз немесе жазылуын тексеріңіз (docs/study-format.md құжатын қараңыз)"
+                        "remove it or check its spelling (see {docs})",
+                        "удалите его или проверьте написание (см. {docs})",
+                        "оны алып тастаңыз немесе жазылуын тексеріңіз ({docs} құжатын қараңыз)"
                     ),
                 };
                 (m, Some(h))
@@ -207,7 +206,7 @@ impl Problem {
                     Expected::Other => msg!("this value does not fit the field", "значение не подходит для этого поля", "мән бұл өріске сәйкес келмейді"),
                 };
                 let h = if allowed.is_empty() {
-                    super::see_docs()
+                    see_docs(docs)
                 } else {
                     let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
                     msg!("use one of {list}", "используйте одно из значений: {list}", "мына мәндердің бірін қолданыңыз: {list}")
@@ -277,14 +276,16 @@ impl<'t> Walk<'t> {
 
     /// Drops every key of `table` that is not in `known`, each reported on its own with the nearest
     /// known field. A key in `elsewhere.fields` is reported as not applying to `elsewhere.here`.
-    pub fn keep_known(&mut self, table: &mut Table<'_>, path: &str, kind: TableKind, known: &[&str], elsewhere: Option<&Elsewhere<'_>>) {
+    /// `what` names the table in messages, as in "unknown field `x` {what}": "of a question",
+    /// "вопроса", "сұрақтың".
+    pub fn keep_known(&mut self, table: &mut Table<'_>, path: &str, what: Words, known: &[&str], elsewhere: Option<&Elsewhere<'_>>) {
         let unknown: Vec<(String, Range<usize>)> =
             table.keys().filter(|k| !known.contains(&k.get_ref().as_ref())).map(|k| (k.get_ref().to_string(), k.span())).collect();
         for (key, span) in unknown {
             table.remove(key.as_str());
             let other = elsewhere.filter(|e| e.fields.contains(&key.as_str()));
             let suggestion = nearest(&key, known);
-            let problem = ProblemKind::UnknownField { field: key.clone(), table: kind, elsewhere: other.map(|e| e.here.to_string()), suggestion };
+            let problem = ProblemKind::UnknownField { field: key.clone(), table: what.clone(), elsewhere: other.map(|e| e.here.to_string()), suggestion };
             self.push(Some(span), join(path, &key), problem);
         }
     }
@@ -442,12 +443,12 @@ mod tests {
         let text = "id = \"x\"\ncolour = 1\nmax = 2\n";
         let mut t = parse(text).unwrap();
         let mut w = Walk::new(text);
-        w.keep_known(&mut t, "Q1", TableKind::Question, &["id", "max_choices"], Some(&Elsewhere { here: "multiple", fields: &["max"] }));
+        w.keep_known(&mut t, "Q1", Words::new("of a question", "вопроса", "сұрақтың"), &["id", "max_choices"], Some(&Elsewhere { here: "multiple", fields: &["max"] }));
         assert_eq!(t.len(), 1);
         assert_eq!(w.problems.len(), 2);
         let max = w.problems.iter().find(|p| p.path == "Q1.max").unwrap();
         assert_eq!(max.position, Some(Position { line: 3, column: 1 }));
-        let (m, h) = max.message();
+        let (m, h) = max.message("docs/study-format.md");
         assert_eq!(m.en, "field `max` does not apply to a `multiple` question");
         assert!(h.unwrap().en.contains("`max_choices`"));
     }
@@ -456,6 +457,6 @@ mod tests {
     fn a_syntax_error_is_located() {
         let e = parse("id = \"x\"\nnumber = \n").unwrap_err();
         assert_eq!(e.position.map(|p| p.line), Some(2));
-        assert!(e.message().0.ru.starts_with("ошибка синтаксиса TOML"));
+        assert!(e.message("docs/study-format.md").0.ru.starts_with("ошибка синтаксиса TOML"));
     }
 }
