@@ -24,6 +24,7 @@
 //! assert!(p.message("docs/study-format.md").1.unwrap().ru.contains("`relevant`"));
 //! ```
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -333,8 +334,12 @@ impl<'t> Walk<'t> {
             Ok(v) => Some(v),
             Err(e) => {
                 let (kind, field) = serde_problem(e.message());
-                let path = match field {
-                    Some(f) if matches!(kind, ProblemKind::MissingField { .. }) => join(path, &f),
+                // Without the input, toml's rendering ends with "in `key.path`": the key inside `value`.
+                let shown = e.to_string();
+                let inner = shown.lines().last().and_then(|l| l.strip_prefix("in `")).and_then(|l| l.strip_suffix('`')).map(str::to_string);
+                let path = match (field, inner) {
+                    (Some(f), inner) if matches!(kind, ProblemKind::MissingField { .. }) => join(&inner.map_or(path.to_string(), |i| join(path, &i)), &f),
+                    (_, Some(inner)) => join(path, &inner),
                     _ => path.to_string(),
                 };
                 let at = e.span().unwrap_or(span);
@@ -350,13 +355,42 @@ impl<'t> Walk<'t> {
     }
 }
 
-/// Takes the array of tables `key` out of `table`, as owned values with their spans.
+/// Takes the array of tables `key` out of `table`, as values with their spans. Anything else under
+/// `key` is dropped: [`Walk::tables_of`] has reported it.
 pub fn take_items<'i>(table: &mut Table<'i>, key: &str) -> Vec<Value<'i>> {
     match table.remove(key).map(Spanned::into_inner) {
         Some(DeValue::Array(items)) => items.into_iter().collect(),
-        Some(other) => vec![Spanned::new(0..0, other)],
-        None => Vec::new(),
+        _ => Vec::new(),
     }
+}
+
+/// Where every key of `table` is written, by key path (`visits.minimum`, `city[2].id`); an item of an
+/// array of tables by its own path (`city[2]`). For locating problems found after serde has read
+/// the values.
+pub fn key_positions(text: &str, table: &Table<'_>) -> HashMap<String, Position> {
+    fn walk(text: &str, table: &Table<'_>, path: &str, out: &mut HashMap<String, Position>) {
+        for (k, v) in table.iter() {
+            let p = join(path, k.get_ref());
+            out.insert(p.clone(), Position::of(text, k.span().start));
+            value(text, v, &p, out);
+        }
+    }
+    fn value(text: &str, v: &Value<'_>, path: &str, out: &mut HashMap<String, Position>) {
+        match v.get_ref() {
+            DeValue::Table(t) => walk(text, t, path, out),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let p = format!("{path}[{i}]");
+                    out.insert(p.clone(), Position::of(text, item.span().start));
+                    value(text, item, &p, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
+    walk(text, table, "", &mut out);
+    out
 }
 
 /// Maps serde's message (its wording is stable: "missing field `x`", "invalid type: ..., expected ...",
