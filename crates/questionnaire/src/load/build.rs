@@ -443,219 +443,245 @@ fn rosters(ctx: &mut Ctx, syms: &Symbols, items: &Items<'_>) -> Vec<Roster> {
 
 /// Questions: their roster, options, bounds, special answers, rows and expressions.
 fn questions(ctx: &mut Ctx, syms: &Symbols, codelists: &BTreeMap<String, CodeList>, items: &Items<'_>) -> Vec<Question> {
-    let mut questions = Vec::new();
-    for (file, bi, q) in &items.questions {
-        let loc = |f: &str| format!("{}.{f}", q.id);
-        ctx.text(&q.text, file, &loc("text"));
-        if let Some(t) = &q.instruction {
-            ctx.text(t, file, &loc("instruction"));
-        }
-        let roster = match &q.roster {
-            None => None,
-            Some(r) => match syms.table.get(r) {
-                Some(Symbol::Roster(ri)) => Some(*ri),
-                _ => {
-                    ctx.sink.err(
-                        "S010",
-                        file,
-                        loc("roster"),
-                        unknown_roster(r),
-                        Some(msg!(
-                            "define it with `[[roster]]` in a block file",
-                            "определите его через `[[roster]]` в файле блока",
-                            "оны блок файлында `[[roster]]` арқылы анықтаңыз"
-                        )),
-                    );
-                    None
-                }
-            },
-        };
-        let mut options = match (&q.codelist, &q.options) {
-            (Some(_), Some(_)) => {
+    items.questions.iter().map(|(file, bi, q)| question(ctx, syms, codelists, file, *bi, q)).collect()
+}
+
+/// One question: its roster, options, bounds, special answers, rows and expressions.
+fn question(ctx: &mut Ctx, syms: &Symbols, codelists: &BTreeMap<String, CodeList>, file: &str, bi: usize, q: &RawQuestion) -> Question {
+    let loc = |f: &str| format!("{}.{f}", q.id);
+    ctx.text(&q.text, file, &loc("text"));
+    if let Some(t) = &q.instruction {
+        ctx.text(t, file, &loc("instruction"));
+    }
+    let roster = match &q.roster {
+        None => None,
+        Some(r) => match syms.table.get(r) {
+            Some(Symbol::Roster(ri)) => Some(*ri),
+            _ => {
                 ctx.sink.err(
-                    "S011",
+                    "S010",
                     file,
-                    &q.id,
-                    msg!("both `codelist` and `options` are given", "заданы одновременно `codelist` и `options`", "`codelist` пен `options` бірге берілген"),
-                    Some(msg!("keep one", "оставьте что-то одно", "біреуін ғана қалдырыңыз")),
+                    loc("roster"),
+                    unknown_roster(r),
+                    Some(msg!(
+                        "define it with `[[roster]]` in a block file",
+                        "определите его через `[[roster]]` в файле блока",
+                        "оны блок файлында `[[roster]]` арқылы анықтаңыз"
+                    )),
+                );
+                None
+            }
+        },
+    };
+    let options = question_options(ctx, codelists, file, q);
+    let special = special_answers(ctx, file, q);
+    check_bounds(ctx, file, q);
+    let rows = grid_rows(ctx, file, q);
+    for t in [&q.min_label, &q.max_label].into_iter().flatten() {
+        ctx.text(t, file, &loc("label"));
+    }
+    let mut validations = Vec::new();
+    for (vi, v) in q.validation.iter().enumerate() {
+        ctx.text(&v.message, file, &format!("{}.validation[{vi}].message", q.id));
+        if let Some(e) = parse_expr(ctx, file, &format!("{}.validation[{vi}].rule", q.id), &v.rule) {
+            validations.push(Validation { rule: e, severity: v.severity, message: v.message.clone() });
+        }
+    }
+    let currencies = if q.kind == QuestionType::Money && q.currencies.is_empty() { vec!["KZT".to_string()] } else { q.currencies.clone() };
+    Question {
+        id: q.id.clone(),
+        block: bi,
+        kind: q.kind,
+        text: q.text.clone(),
+        instruction: q.instruction.clone(),
+        roster,
+        show_card: q.show_card,
+        read_out: q.read_out,
+        identifying: q.identifying,
+        required: q.required,
+        options,
+        max_choices: q.max_choices,
+        special,
+        min: q.min,
+        max: q.max,
+        min_label: q.min_label.clone(),
+        max_label: q.max_label.clone(),
+        currencies,
+        rows,
+        relevant: q.relevant.as_deref().and_then(|s| parse_expr(ctx, file, &loc("relevant"), s)),
+        prefill: q.prefill.as_deref().and_then(|s| parse_expr(ctx, file, &loc("prefill"), s)),
+        choice_filter: q.choice_filter.as_deref().and_then(|s| parse_expr(ctx, file, &loc("choice_filter"), s)),
+        validations,
+    }
+}
+
+/// The options of a question (its code list's or its own), with `exclusive` codes applied.
+fn question_options(ctx: &mut Ctx, codelists: &BTreeMap<String, CodeList>, file: &str, q: &RawQuestion) -> Vec<Choice> {
+    let loc = |f: &str| format!("{}.{f}", q.id);
+    let mut options = match (&q.codelist, &q.options) {
+        (Some(_), Some(_)) => {
+            ctx.sink.err(
+                "S011",
+                file,
+                &q.id,
+                msg!("both `codelist` and `options` are given", "заданы одновременно `codelist` и `options`", "`codelist` пен `options` бірге берілген"),
+                Some(msg!("keep one", "оставьте что-то одно", "біреуін ғана қалдырыңыз")),
+            );
+            Vec::new()
+        }
+        (Some(cl), None) => match codelists.get(cl) {
+            Some(list) => list.options.clone(),
+            None => {
+                let close: Vec<&String> = codelists.keys().filter(|k| k.contains(cl.trim_start_matches("L_")) || cl.contains(k.trim_start_matches("L_"))).take(3).collect();
+                let hint = if close.is_empty() {
+                    msg!(
+                        "define it under `[codelist.ID]` in `codelists.toml`",
+                        "определите его в разделе `[codelist.ID]` файла `codelists.toml`",
+                        "оны `codelists.toml` файлындағы `[codelist.ID]` бөлімінде анықтаңыз"
+                    )
+                } else {
+                    did_you_mean(&close.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+                };
+                ctx.sink.err(
+                    "S003",
+                    file,
+                    loc("codelist"),
+                    msg!("unknown code list `{cl}`", "неизвестный список кодов `{cl}`", "белгісіз код тізімі `{cl}`"),
+                    Some(hint),
                 );
                 Vec::new()
             }
-            (Some(cl), None) => match codelists.get(cl) {
-                Some(list) => list.options.clone(),
-                None => {
-                    let close: Vec<&String> = codelists.keys().filter(|k| k.contains(cl.trim_start_matches("L_")) || cl.contains(k.trim_start_matches("L_"))).take(3).collect();
-                    let hint = if close.is_empty() {
-                        msg!(
-                            "define it under `[codelist.ID]` in `codelists.toml`",
-                            "определите его в разделе `[codelist.ID]` файла `codelists.toml`",
-                            "оны `codelists.toml` файлындағы `[codelist.ID]` бөлімінде анықтаңыз"
-                        )
-                    } else {
-                        did_you_mean(&close.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
-                    };
-                    ctx.sink.err(
-                        "S003",
-                        file,
-                        loc("codelist"),
-                        msg!("unknown code list `{cl}`", "неизвестный список кодов `{cl}`", "белгісіз код тізімі `{cl}`"),
-                        Some(hint),
-                    );
-                    Vec::new()
-                }
-            },
-            (None, Some(opts)) => check_options(ctx, file, &loc("options"), opts),
-            (None, None) => Vec::new(),
-        };
-        let t = type_name(q.kind);
-        if q.kind.has_options() && options.is_empty() && q.codelist.is_none() {
-            ctx.sink.err(
+        },
+        (None, Some(opts)) => check_options(ctx, file, &loc("options"), opts),
+        (None, None) => Vec::new(),
+    };
+    let t = type_name(q.kind);
+    if q.kind.has_options() && options.is_empty() && q.codelist.is_none() {
+        ctx.sink.err(
+            "S011",
+            file,
+            &q.id,
+            msg!("a `{t}` question needs options", "вопросу типа `{t}` нужны варианты ответа", "`{t}` түріндегі сұраққа жауап нұсқалары керек"),
+            Some(msg!(
+                "add `codelist = \"L_...\"` or `options = [...]`",
+                "добавьте `codelist = \"L_...\"` или `options = [...]`",
+                "`codelist = \"L_...\"` немесе `options = [...]` қосыңыз"
+            )),
+        );
+    }
+    if !q.kind.has_options() && (q.codelist.is_some() || q.options.is_some()) {
+        ctx.sink.err(
+            "S011",
+            file,
+            &q.id,
+            msg!("a `{t}` question takes no options", "у вопроса типа `{t}` не бывает вариантов ответа", "`{t}` түріндегі сұрақтың жауап нұсқалары болмайды"),
+            Some(msg!(
+                "remove `codelist`/`options` or change the type",
+                "удалите `codelist`/`options` или смените тип вопроса",
+                "`codelist`/`options` өрісін алып тастаңыз немесе сұрақ түрін өзгертіңіз"
+            )),
+        );
+    }
+    for code in &q.exclusive {
+        match options.iter_mut().find(|o| o.code == *code) {
+            Some(o) => o.exclusive = true,
+            None => ctx.sink.err(
                 "S011",
                 file,
-                &q.id,
-                msg!("a `{t}` question needs options", "вопросу типа `{t}` нужны варианты ответа", "`{t}` түріндегі сұраққа жауап нұсқалары керек"),
-                Some(msg!(
-                    "add `codelist = \"L_...\"` or `options = [...]`",
-                    "добавьте `codelist = \"L_...\"` или `options = [...]`",
-                    "`codelist = \"L_...\"` немесе `options = [...]` қосыңыз"
-                )),
-            );
-        }
-        if !q.kind.has_options() && (q.codelist.is_some() || q.options.is_some()) {
-            ctx.sink.err(
-                "S011",
-                file,
-                &q.id,
-                msg!("a `{t}` question takes no options", "у вопроса типа `{t}` не бывает вариантов ответа", "`{t}` түріндегі сұрақтың жауап нұсқалары болмайды"),
-                Some(msg!(
-                    "remove `codelist`/`options` or change the type",
-                    "удалите `codelist`/`options` или смените тип вопроса",
-                    "`codelist`/`options` өрісін алып тастаңыз немесе сұрақ түрін өзгертіңіз"
-                )),
-            );
-        }
-        for code in &q.exclusive {
-            match options.iter_mut().find(|o| o.code == *code) {
-                Some(o) => o.exclusive = true,
-                None => ctx.sink.err(
-                    "S011",
-                    file,
-                    loc("exclusive"),
-                    msg!(
-                        "exclusive code {code} is not an option",
-                        "исключающего кода {code} нет среди вариантов ответа",
-                        "басқалармен бірге таңдалмайтын {code} коды жауап нұсқаларының арасында жоқ"
-                    ),
-                    None,
-                ),
-            }
-        }
-        let mut special = Vec::new();
-        for s in &q.special {
-            match s.as_str() {
-                "dk" => special.push(Missing::DontKnow),
-                "rf" => special.push(Missing::Refused),
-                other => ctx.sink.err(
-                    "S011",
-                    file,
-                    loc("special"),
-                    msg!("unknown special answer `{other}`", "неизвестный особый ответ `{other}`", "белгісіз арнайы жауап `{other}`"),
-                    Some(msg!(
-                        "use `\"dk\"` (don't know, −98) and/or `\"rf\"` (refused, −99); −97 is set by routing",
-                        "используйте `\"dk\"` (затрудняюсь ответить, −98) и/или `\"rf\"` (отказ от ответа, −99); −97 ставится логикой переходов",
-                        "`\"dk\"` (жауап беруге қиналамын, −98) және/немесе `\"rf\"` (жауап беруден бас тарту, −99) қолданыңыз; −97 кодын өту логикасы қояды"
-                    )),
-                ),
-            }
-        }
-        if let (Some(a), Some(b)) = (q.min, q.max) {
-            if a > b {
-                ctx.sink.err("S011", file, &q.id, msg!("`min` {a} is greater than `max` {b}", "`min` {a} больше, чем `max` {b}", "`min` {a} мәні `max` {b} мәнінен үлкен"), None);
-            }
-        }
-        if (q.min.is_some() || q.max.is_some()) && !q.kind.is_numeric() {
-            ctx.sink.err(
-                "S011",
-                file,
-                &q.id,
+                loc("exclusive"),
                 msg!(
-                    "`min`/`max` do not apply to a `{t}` question",
-                    "`min`/`max` неприменимы к вопросу типа `{t}`",
-                    "`min`/`max` `{t}` түріндегі сұраққа қолданылмайды"
+                    "exclusive code {code} is not an option",
+                    "исключающего кода {code} нет среди вариантов ответа",
+                    "басқалармен бірге таңдалмайтын {code} коды жауап нұсқаларының арасында жоқ"
                 ),
                 None,
-            );
+            ),
         }
-        if q.kind == QuestionType::Scale && (q.min.is_none() || q.max.is_none()) {
-            ctx.sink.err(
+    }
+    options
+}
+
+/// The missing codes the interviewer may record (`special = ["dk", "rf"]`).
+fn special_answers(ctx: &mut Ctx, file: &str, q: &RawQuestion) -> Vec<Missing> {
+    let loc = |f: &str| format!("{}.{f}", q.id);
+    let mut special = Vec::new();
+    for s in &q.special {
+        match s.as_str() {
+            "dk" => special.push(Missing::DontKnow),
+            "rf" => special.push(Missing::Refused),
+            other => ctx.sink.err(
                 "S011",
                 file,
-                &q.id,
-                msg!("a scale needs `min` and `max`", "для шкалы нужны `min` и `max`", "шкалаға `min` және `max` керек"),
-                Some(msg!("e.g. `min = 1`, `max = 10`", "например, `min = 1`, `max = 10`", "мысалы, `min = 1`, `max = 10`")),
-            );
+                loc("special"),
+                msg!("unknown special answer `{other}`", "неизвестный особый ответ `{other}`", "белгісіз арнайы жауап `{other}`"),
+                Some(msg!(
+                    "use `\"dk\"` (don't know, −98) and/or `\"rf\"` (refused, −99); −97 is set by routing",
+                    "используйте `\"dk\"` (затрудняюсь ответить, −98) и/или `\"rf\"` (отказ от ответа, −99); −97 ставится логикой переходов",
+                    "`\"dk\"` (жауап беруге қиналамын, −98) және/немесе `\"rf\"` (жауап беруден бас тарту, −99) қолданыңыз; −97 кодын өту логикасы қояды"
+                )),
+            ),
         }
-        if q.kind == QuestionType::Grid && q.rows.is_empty() {
-            ctx.sink.err("S011", file, &q.id, msg!("a grid needs `rows`", "для вопроса-таблицы нужны строки `rows`", "кесте сұрағына `rows` жолдары керек"), None);
-        }
-        let mut row_ids = HashSet::new();
-        let rows: Vec<GridRow> = q
-            .rows
-            .iter()
-            .map(|r| {
-                if !row_ids.insert(r.id.clone()) {
-                    let id = &r.id;
-                    ctx.sink.err(
-                        "S002",
-                        file,
-                        loc("rows"),
-                        msg!("grid row `{id}` appears twice", "строка таблицы `{id}` встречается дважды", "`{id}` кесте жолы екі рет кездеседі"),
-                        None,
-                    );
-                }
-                let t = Text { en: r.en.clone(), ru: r.ru.clone(), kk: r.kk.clone() };
-                ctx.text(&t, file, &format!("{}.rows.{}", q.id, r.id));
-                GridRow { id: r.id.clone(), label: t }
-            })
-            .collect();
-        for t in [&q.min_label, &q.max_label].into_iter().flatten() {
-            ctx.text(t, file, &loc("label"));
-        }
-        let mut validations = Vec::new();
-        for (vi, v) in q.validation.iter().enumerate() {
-            ctx.text(&v.message, file, &format!("{}.validation[{vi}].message", q.id));
-            if let Some(e) = parse_expr(ctx, file, &format!("{}.validation[{vi}].rule", q.id), &v.rule) {
-                validations.push(Validation { rule: e, severity: v.severity, message: v.message.clone() });
-            }
-        }
-        let currencies = if q.kind == QuestionType::Money && q.currencies.is_empty() { vec!["KZT".to_string()] } else { q.currencies.clone() };
-        questions.push(Question {
-            id: q.id.clone(),
-            block: *bi,
-            kind: q.kind,
-            text: q.text.clone(),
-            instruction: q.instruction.clone(),
-            roster,
-            show_card: q.show_card,
-            read_out: q.read_out,
-            identifying: q.identifying,
-            required: q.required,
-            options,
-            max_choices: q.max_choices,
-            special,
-            min: q.min,
-            max: q.max,
-            min_label: q.min_label.clone(),
-            max_label: q.max_label.clone(),
-            currencies,
-            rows,
-            relevant: q.relevant.as_deref().and_then(|s| parse_expr(ctx, file, &loc("relevant"), s)),
-            prefill: q.prefill.as_deref().and_then(|s| parse_expr(ctx, file, &loc("prefill"), s)),
-            choice_filter: q.choice_filter.as_deref().and_then(|s| parse_expr(ctx, file, &loc("choice_filter"), s)),
-            validations,
-        });
     }
-    questions
+    special
+}
+
+/// `min`/`max` in order and where they apply; what a scale and a grid need.
+fn check_bounds(ctx: &mut Ctx, file: &str, q: &RawQuestion) {
+    let t = type_name(q.kind);
+    if let (Some(a), Some(b)) = (q.min, q.max) {
+        if a > b {
+            ctx.sink.err("S011", file, &q.id, msg!("`min` {a} is greater than `max` {b}", "`min` {a} больше, чем `max` {b}", "`min` {a} мәні `max` {b} мәнінен үлкен"), None);
+        }
+    }
+    if (q.min.is_some() || q.max.is_some()) && !q.kind.is_numeric() {
+        ctx.sink.err(
+            "S011",
+            file,
+            &q.id,
+            msg!(
+                "`min`/`max` do not apply to a `{t}` question",
+                "`min`/`max` неприменимы к вопросу типа `{t}`",
+                "`min`/`max` `{t}` түріндегі сұраққа қолданылмайды"
+            ),
+            None,
+        );
+    }
+    if q.kind == QuestionType::Scale && (q.min.is_none() || q.max.is_none()) {
+        ctx.sink.err(
+            "S011",
+            file,
+            &q.id,
+            msg!("a scale needs `min` and `max`", "для шкалы нужны `min` и `max`", "шкалаға `min` және `max` керек"),
+            Some(msg!("e.g. `min = 1`, `max = 10`", "например, `min = 1`, `max = 10`", "мысалы, `min = 1`, `max = 10`")),
+        );
+    }
+    if q.kind == QuestionType::Grid && q.rows.is_empty() {
+        ctx.sink.err("S011", file, &q.id, msg!("a grid needs `rows`", "для вопроса-таблицы нужны строки `rows`", "кесте сұрағына `rows` жолдары керек"), None);
+    }
+}
+
+/// A grid's rows, each id once.
+fn grid_rows(ctx: &mut Ctx, file: &str, q: &RawQuestion) -> Vec<GridRow> {
+    let loc = |f: &str| format!("{}.{f}", q.id);
+    let mut row_ids = HashSet::new();
+    q.rows
+        .iter()
+        .map(|r| {
+            if !row_ids.insert(r.id.clone()) {
+                let id = &r.id;
+                ctx.sink.err(
+                    "S002",
+                    file,
+                    loc("rows"),
+                    msg!("grid row `{id}` appears twice", "строка таблицы `{id}` встречается дважды", "`{id}` кесте жолы екі рет кездеседі"),
+                    None,
+                );
+            }
+            let t = Text { en: r.en.clone(), ru: r.ru.clone(), kk: r.kk.clone() };
+            ctx.text(&t, file, &format!("{}.rows.{}", q.id, r.id));
+            GridRow { id: r.id.clone(), label: t }
+        })
+        .collect()
 }
 
 /// Checks that need both rosters and questions: labels and where the size question sits.

@@ -162,7 +162,7 @@ fn a_wrong_value_in_one_question_leaves_the_others_checked() {
     );
     let (_, d) = load_block(&block);
     let bad = d.iter().find(|d| d.code == "S001").expect("S001");
-    assert_eq!(bad.location, "Q1");
+    assert_eq!(bad.location, "Q1.min");
     assert_eq!(bad.position.map(|p| p.line), Some(8), "{bad:#?}");
     assert_eq!(bad.message.ru, "ожидается число");
     assert!(d.iter().any(|d| d.code == "S007" && d.location == "Q2.relevant"), "{d:#?}");
