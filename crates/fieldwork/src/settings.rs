@@ -237,7 +237,7 @@ impl FieldworkSettings {
     pub fn from_toml(text: &str) -> Result<FieldworkSettings, Vec<SettingsError>> {
         let mut root = match tomlcheck::parse(text) {
             Ok(t) => t,
-            Err(p) => return Err(vec![from_problem(p)]),
+            Err(p) => return Err(vec![from_problem(*p)]),
         };
         let positions = tomlcheck::key_positions(text, &root);
         let mut w = Walk::new(text);

@@ -334,7 +334,7 @@ fn every_property_is_described_and_shared_definitions_agree() {
         for (ptr, p) in props {
             // Conditionals (`allOf` .. `if`/`then`/`else`) restate properties to constrain them; those need no description.
             let conditional = ptr.contains("/allOf/");
-            if !conditional && !p["description"].as_str().is_some_and(|d| !d.trim().is_empty()) {
+            if !conditional && p["description"].as_str().is_none_or(|d| d.trim().is_empty()) {
                 missing.push(format!("{}#{ptr}", kind.schema_file()));
             }
         }

@@ -218,8 +218,8 @@ impl Problem {
     }
 }
 
-/// Parses a whole file. A syntax error is one located problem.
-pub fn parse(text: &str) -> Result<Table<'_>, Problem> {
+/// Parses a whole file. A syntax error is one located problem (boxed: the table is the common case).
+pub fn parse(text: &str) -> Result<Table<'_>, Box<Problem>> {
     match DeTable::parse(text) {
         Ok(t) => Ok(t.into_inner()),
         Err(e) => {
@@ -233,7 +233,7 @@ pub fn parse(text: &str) -> Result<Table<'_>, Problem> {
             } else {
                 SyntaxDetail::Other
             };
-            Err(Problem { position: e.span().map(|s| Position::of(text, s.start)), path: String::new(), kind: ProblemKind::Syntax { detail } })
+            Err(Box::new(Problem { position: e.span().map(|s| Position::of(text, s.start)), path: String::new(), kind: ProblemKind::Syntax { detail } }))
         }
     }
 }

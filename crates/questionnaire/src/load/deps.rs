@@ -7,10 +7,13 @@ use crate::model::*;
 
 use super::{did_you_mean, unknown_roster, Msg, Sink};
 
+/// A question or calculation with its roster, id and the expressions it evaluates (by field name).
+type TargetExprs<'a> = (Target, Option<usize>, String, Vec<(String, &'a Expr)>);
+
 /// Resolves every expression's names, checks scoping, detects cycles and builds the reverse graph.
 pub(super) fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of: &dyn Fn(&str) -> String) {
     let mut deps = Dependencies::default();
-    let mut targets: Vec<(Target, Option<usize>, String, Vec<(String, &Expr)>)> = Vec::new();
+    let mut targets: Vec<TargetExprs<'_>> = Vec::new();
     for (qi, question) in q.questions.iter().enumerate() {
         let mut exprs: Vec<(String, &Expr)> = Vec::new();
         if let Some(e) = &question.relevant {

@@ -308,7 +308,7 @@ fn open<'i>(sink: &mut Sink, file: &str, text: &'i str) -> Option<document::Tabl
     match document::parse(text) {
         Ok(t) => Some(t),
         Err(p) => {
-            report(sink, file, vec![p]);
+            report(sink, file, vec![*p]);
             None
         }
     }
