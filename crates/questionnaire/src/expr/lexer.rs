@@ -86,31 +86,9 @@ impl Tok {
             Tok::Str(s) => Found::Text(s.clone()),
             Tok::Ident(name) => Found::Name(name.clone()),
             Tok::End => Found::End,
-            other => Found::Symbol(match other {
-                Tok::Dot => ".",
-                Tok::LParen => "(",
-                Tok::RParen => ")",
-                Tok::Comma => ",",
-                Tok::Plus => "+",
-                Tok::Minus => "-",
-                Tok::Star => "*",
-                Tok::Slash => "/",
-                Tok::Percent => "%",
-                Tok::EqEq => "==",
-                Tok::NotEq => "!=",
-                Tok::Lt => "<",
-                Tok::Le => "<=",
-                Tok::Gt => ">",
-                Tok::Ge => ">=",
-                Tok::And => "and",
-                Tok::Or => "or",
-                Tok::Not => "not",
-                Tok::In => "in",
-                Tok::True => "true",
-                Tok::False => "false",
-                Tok::Null => "null",
-                _ => "?",
-            }),
+            // Operators, brackets and keywords as `describe` writes them, without its quotes, so a
+            // token added to the language is named right here too.
+            other => Found::Symbol(other.describe().trim_matches('\'').to_string()),
         }
     }
 }

@@ -159,7 +159,7 @@ pub enum Found {
     Text(String),
     Name(String),
     /// An operator, bracket or keyword, as written.
-    Symbol(&'static str),
+    Symbol(String),
     End,
 }
 

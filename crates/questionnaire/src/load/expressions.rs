@@ -195,7 +195,7 @@ pub(super) fn describe(e: &ParseError, src: &str) -> (Msg, Msg) {
             msg!("the expression ends where a value was expected", "выражение обрывается там, где ожидается значение", "өрнек мән күтілген жерде аяқталады"),
             msg!("complete the expression after the last operator", "допишите выражение после последнего оператора", "соңғы оператордан кейін өрнекті толықтырыңыз"),
         ),
-        ErrorKind::ExpectedValue { found: Found::Symbol("not") } => (
+        ErrorKind::ExpectedValue { found: Found::Symbol(s) } if s == "not" => (
             msg!("`not` cannot stand here", "`not` не может стоять здесь", "`not` мұнда тұра алмайды"),
             msg!(
                 "`not` negates a whole condition; put it in parentheses",
