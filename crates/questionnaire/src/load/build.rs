@@ -342,64 +342,7 @@ fn rosters(ctx: &mut Ctx, syms: &Symbols, items: &Items<'_>) -> Vec<Roster> {
                 ),
             }
         }
-        let size = match (&r.size, &r.source) {
-            (Some(q), None) => match syms.table.get(q) {
-                Some(Symbol::Question(qi)) if items.questions[*qi].2.kind == QuestionType::Integer => Some(RosterSize::Count(*qi)),
-                Some(Symbol::Question(_)) => {
-                    ctx.sink.err(
-                        "S009",
-                        file,
-                        format!("{}.size", r.id),
-                        msg!(
-                            "roster size question `{q}` is not an integer question",
-                            "вопрос `{q}`, задающий размер ростера, не целочисленный",
-                            "ростер өлшемін беретін `{q}` сұрағы бүтін сан сұрағы емес"
-                        ),
-                        Some(msg!("use `source` for a list question", "для вопроса-списка используйте `source`", "тізім сұрағы үшін `source` қолданыңыз")),
-                    );
-                    None
-                }
-                _ => {
-                    ctx.sink.err("S007", file, format!("{}.size", r.id), unknown_question(q), None);
-                    None
-                }
-            },
-            (None, Some(q)) => match syms.table.get(q) {
-                Some(Symbol::Question(qi)) if items.questions[*qi].2.kind == QuestionType::List => Some(RosterSize::List(*qi)),
-                Some(Symbol::Question(_)) => {
-                    ctx.sink.err(
-                        "S009",
-                        file,
-                        format!("{}.source", r.id),
-                        msg!(
-                            "list roster source `{q}` is not a `list` question",
-                            "источник списочного ростера `{q}` не является вопросом типа `list`",
-                            "тізімдік ростердің `{q}` көзі `list` түріндегі сұрақ емес"
-                        ),
-                        Some(msg!("use `size` for an integer count", "для целого числа используйте `size`", "бүтін сан үшін `size` қолданыңыз")),
-                    );
-                    None
-                }
-                _ => {
-                    ctx.sink.err("S007", file, format!("{}.source", r.id), unknown_question(q), None);
-                    None
-                }
-            },
-            _ => {
-                ctx.sink.err(
-                    "S009",
-                    file,
-                    &r.id,
-                    msg!(
-                        "a roster needs exactly one of `size` (integer question) or `source` (list question)",
-                        "у ростера должно быть ровно одно из полей: `size` (целочисленный вопрос) или `source` (вопрос-список)",
-                        "ростерде `size` (бүтін сан сұрағы) немесе `source` (тізім сұрағы) өрістерінің дәл біреуі болуы керек"
-                    ),
-                    None,
-                );
-                None
-            }
-        };
+        let size = roster_size(ctx, syms, items, file, r);
         if let Some(s) = size {
             rosters[ri].size = s;
         }
@@ -439,6 +382,68 @@ fn rosters(ctx: &mut Ctx, syms: &Symbols, items: &Items<'_>) -> Vec<Roster> {
     }
 
     rosters
+}
+
+/// What sizes roster `r`: an integer question (`size`) or a list question (`source`), exactly one.
+fn roster_size(ctx: &mut Ctx, syms: &Symbols, items: &Items<'_>, file: &str, r: &RawRoster) -> Option<RosterSize> {
+    match (&r.size, &r.source) {
+        (Some(q), None) => match syms.table.get(q) {
+            Some(Symbol::Question(qi)) if items.questions[*qi].2.kind == QuestionType::Integer => Some(RosterSize::Count(*qi)),
+            Some(Symbol::Question(_)) => {
+                ctx.sink.err(
+                    "S009",
+                    file,
+                    format!("{}.size", r.id),
+                    msg!(
+                        "roster size question `{q}` is not an integer question",
+                        "вопрос `{q}`, задающий размер ростера, не целочисленный",
+                        "ростер өлшемін беретін `{q}` сұрағы бүтін сан сұрағы емес"
+                    ),
+                    Some(msg!("use `source` for a list question", "для вопроса-списка используйте `source`", "тізім сұрағы үшін `source` қолданыңыз")),
+                );
+                None
+            }
+            _ => {
+                ctx.sink.err("S007", file, format!("{}.size", r.id), unknown_question(q), None);
+                None
+            }
+        },
+        (None, Some(q)) => match syms.table.get(q) {
+            Some(Symbol::Question(qi)) if items.questions[*qi].2.kind == QuestionType::List => Some(RosterSize::List(*qi)),
+            Some(Symbol::Question(_)) => {
+                ctx.sink.err(
+                    "S009",
+                    file,
+                    format!("{}.source", r.id),
+                    msg!(
+                        "list roster source `{q}` is not a `list` question",
+                        "источник списочного ростера `{q}` не является вопросом типа `list`",
+                        "тізімдік ростердің `{q}` көзі `list` түріндегі сұрақ емес"
+                    ),
+                    Some(msg!("use `size` for an integer count", "для целого числа используйте `size`", "бүтін сан үшін `size` қолданыңыз")),
+                );
+                None
+            }
+            _ => {
+                ctx.sink.err("S007", file, format!("{}.source", r.id), unknown_question(q), None);
+                None
+            }
+        },
+        _ => {
+            ctx.sink.err(
+                "S009",
+                file,
+                &r.id,
+                msg!(
+                    "a roster needs exactly one of `size` (integer question) or `source` (list question)",
+                    "у ростера должно быть ровно одно из полей: `size` (целочисленный вопрос) или `source` (вопрос-список)",
+                    "ростерде `size` (бүтін сан сұрағы) немесе `source` (тізім сұрағы) өрістерінің дәл біреуі болуы керек"
+                ),
+                None,
+            );
+            None
+        }
+    }
 }
 
 /// Questions: their roster, options, bounds, special answers, rows and expressions.
