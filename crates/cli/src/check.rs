@@ -14,6 +14,8 @@ fn diagnostic_json(d: &Diagnostic, lang: Lang) -> Value {
         "severity": d.severity,
         "file": d.file,
         "location": d.location,
+        "line": d.position.map(|p| p.line),
+        "column": d.position.map(|p| p.column),
         "message": d.message.get(lang),
         "hint": d.hint.as_ref().map(|h| h.get(lang)),
         "messages": { "ru": d.message.ru, "kk": d.message.kk, "en": d.message.en },

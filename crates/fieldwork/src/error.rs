@@ -134,11 +134,14 @@ impl FieldworkError {
         use FieldworkError::*;
         let l = |ru: String, kk: String, en: String| Localized::new(ru, kk, en);
         match self {
-            Settings(errors) => l(
-                format!("В настройках полевого этапа {} ошибок: {}", errors.len(), join(errors)),
-                format!("Далалық кезең баптауларында {} қате: {}", errors.len(), join(errors)),
-                self.to_string(),
-            ),
+            Settings(errors) => {
+                let list = |lang: &str| errors.iter().map(|e| e.render(lang)).collect::<Vec<_>>().join("; ");
+                l(
+                    format!("В настройках полевого этапа ошибок: {}: {}", errors.len(), list("ru")),
+                    format!("Далалық кезең баптауларындағы қателер: {}: {}", errors.len(), list("kk")),
+                    self.to_string(),
+                )
+            }
             Frame(errors) => l(
                 format!("В списке улиц {} ошибок: {}", errors.len(), errors.iter().map(|e| format!("строка {}: {}", e.line, e.message.ru)).collect::<Vec<_>>().join("; ")),
                 format!("Көшелер тізімінде {} қате: {}", errors.len(), errors.iter().map(|e| format!("{}-жол: {}", e.line, e.message.kk)).collect::<Vec<_>>().join("; ")),
@@ -279,7 +282,9 @@ mod tests {
         assert!(e.localized().ru.starts_with("В списке улиц"), "{}", e.localized().ru);
         let e: FieldworkError = crate::settings::FieldworkSettings::from_toml("study = 1").unwrap_err().into();
         assert!(matches!(&e, FieldworkError::Settings(list) if list.len() > 1));
-        assert!(e.to_string().contains("study: expected a string"), "{e}");
+        assert!(e.to_string().contains("fieldwork.toml:1:9: study: expected a text in quotes"), "{e}");
+        let ru = e.localized().ru;
+        assert!(ru.contains("study: ожидается текст в кавычках") && !ru.contains("expected"), "{ru}");
     }
 
     #[test]

@@ -5,15 +5,18 @@
 //! intervals, the clustering caps, the minimum visits before a final non-response, the respondent's
 //! eligibility, the AAPOR eligibility estimate `e` and the allowed quota cell shapes.
 //! [`FieldworkSettings::from_toml`] checks the whole text and reports every problem at once, each with
-//! its location (`city[2].female_share_percent`), like the questionnaire loader does. The format is
+//! its line, column and key path (`city[2].female_share_percent`) and worded in Russian, Kazakh and
+//! English, like the questionnaire loader does and through the same walk (`dala-tomlcheck`): every
+//! unknown key is its own problem with the nearest valid key, each table and each city is read with
+//! serde on its own, then the values are checked against the protocol's ranges. The format is
 //! described in `docs/fieldwork.md`; the settings types that belong to one concern (visit rules,
 //! eligibility, walk rules, quota shapes) live in the module of that concern.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{NaiveTime, Weekday};
+use dala_tomlcheck::{self as tomlcheck, Position, ProblemKind, Walk, Words};
 use serde::{Deserialize, Serialize};
-use toml::{Table, Value};
 
 use crate::contact::{InterimCode, VisitRules};
 use crate::quota::{CellShape, QuotaSettings};
@@ -22,21 +25,37 @@ use crate::selection::Eligibility;
 use crate::text::Localized;
 use crate::walk::WalkRules;
 
-/// One problem in the settings text: where it is and what is wrong (in English, for study authors).
+/// One problem in the settings text: where it is and what is wrong, in three languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsError {
     /// The key path, `city[2].female_share_percent`; empty for a problem of the whole text.
     pub path: String,
-    pub message: String,
+    /// The line and column in the text, when known.
+    pub position: Option<Position>,
+    pub message: Localized,
 }
 
+impl SettingsError {
+    /// `fieldwork.toml:12:3: city[0].id: message` in a language (`ru`, `kk`, `en`).
+    pub fn render(&self, lang: &str) -> String {
+        let mut out = String::from("fieldwork.toml");
+        if let Some(p) = self.position {
+            out.push_str(&format!(":{p}"));
+        }
+        if !self.path.is_empty() {
+            out.push_str(": ");
+            out.push_str(&self.path);
+        }
+        out.push_str(": ");
+        out.push_str(self.message.get(lang));
+        out
+    }
+}
+
+/// The English rendering.
 impl std::fmt::Display for SettingsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}", self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
+        f.write_str(&self.render("en"))
     }
 }
 
@@ -114,94 +133,197 @@ pub struct FieldworkSettings {
     pub quota: QuotaSettings,
 }
 
+
+/// `l!("english {x}", "русский {x}", "қазақша {x}")`: a [`Localized`] of three `format!` strings.
+macro_rules! l {
+    ($en:literal, $ru:literal, $kk:literal $(,)?) => {
+        Localized::new(format!($ru), format!($kk), format!($en))
+    };
+}
+
+/// Where the format is described, named in hints.
+const DOCS: &str = "docs/fieldwork.md";
+
+// The file as serde sees it. Tables the crate's own types describe exactly are read into them.
+
+#[derive(Deserialize)]
+struct RawRoutes {
+    interviews_per_route: u32,
+}
+
+#[derive(Deserialize)]
+struct RawVisits {
+    minimum: u32,
+    evening_from: String,
+    evening_visits: u32,
+    weekend_visits: u32,
+    #[serde(default)]
+    weekend_days: Option<Vec<String>>,
+    #[serde(default)]
+    final_without_minimum: Vec<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawEstimate {
+    Word(String),
+    Number(f64),
+}
+
+#[derive(Deserialize)]
+struct RawAapor {
+    #[serde(default)]
+    e: Option<RawEstimate>,
+}
+
+#[derive(Deserialize)]
+struct RawQuota {
+    #[serde(default)]
+    shapes: Option<Vec<CellShape>>,
+}
+
+#[derive(Deserialize)]
+struct RawCity {
+    id: String,
+    name: RawName,
+    planned_households: u32,
+    female_share_percent: f64,
+    #[serde(default)]
+    interviews_per_route: Option<u32>,
+    #[serde(default)]
+    routes: Option<u32>,
+    #[serde(default)]
+    frame: Option<String>,
+}
+
+/// Each language optional to serde, so that a missing one is reported with the city's other checks.
+#[derive(Deserialize)]
+struct RawName {
+    #[serde(default)]
+    ru: Option<String>,
+    #[serde(default)]
+    kk: Option<String>,
+    #[serde(default)]
+    en: Option<String>,
+}
+
+const ROOT_KEYS: &[&str] = &["study", "routes", "intervals", "clustering", "visits", "eligibility", "aapor", "quota", "city"];
+
+/// The keys of each table, by its key at the top level.
+fn keys_of(table: &str) -> &'static [&'static str] {
+    match table {
+        "routes" => &["interviews_per_route"],
+        "intervals" => &["single_house", "flat"],
+        "clustering" => &["max_per_building", "max_per_entrance"],
+        "visits" => &["minimum", "evening_from", "evening_visits", "weekend_visits", "weekend_days", "final_without_minimum"],
+        "eligibility" => &["permanent_member", "min_age", "head_or_co_decision_maker"],
+        "aapor" => &["e"],
+        "quota" => &["shapes"],
+        "city" => &["id", "name", "planned_households", "female_share_percent", "interviews_per_route", "routes", "frame"],
+        _ => &[],
+    }
+}
+
+fn table_words(key: &str) -> Words {
+    if key.is_empty() {
+        Words::new("of the fieldwork settings", "настроек полевого этапа", "далалық кезең баптауларының")
+    } else {
+        Words::new(format!("of [{key}]"), format!("раздела `[{key}]`"), format!("`[{key}]` бөлімінің"))
+    }
+}
+
 impl FieldworkSettings {
     /// Parses and checks the settings text; on failure every problem found is returned.
     pub fn from_toml(text: &str) -> Result<FieldworkSettings, Vec<SettingsError>> {
-        let root: Table = match text.parse::<Table>() {
+        let mut root = match tomlcheck::parse(text) {
             Ok(t) => t,
-            Err(e) => {
-                return Err(vec![SettingsError { path: String::new(), message: format!("not valid TOML: {}", e.message()) }]);
+            Err(p) => return Err(vec![from_problem(*p)]),
+        };
+        let positions = tomlcheck::key_positions(text, &root);
+        let mut w = Walk::new(text);
+
+        // Unknown keys, each on its own, with the nearest valid key.
+        w.keep_known(&mut root, "", table_words(""), ROOT_KEYS, None);
+        for key in ["routes", "intervals", "clustering", "visits", "eligibility", "aapor", "quota"] {
+            if let Some(t) = w.table_of(&mut root, key) {
+                w.keep_known(t, key, table_words(key), keys_of(key), None);
             }
-        };
-        let mut r = Reader { errors: Vec::new() };
-        r.unknown_keys(&root, "", &["study", "routes", "intervals", "clustering", "visits", "eligibility", "aapor", "quota", "city"]);
+        }
+        if let Some(t) = w.table_of(&mut root, "quota") {
+            for (i, cell, _) in w.tables_of(t, "quota", "shapes") {
+                w.keep_known(cell, &format!("quota.shapes[{i}]"), Words::new("of a cell shape", "формы квоты", "квота пішінінің"), &["female", "male"], None);
+            }
+        }
+        for (i, city, _) in w.tables_of(&mut root, "", "city") {
+            let at = format!("city[{i}]");
+            w.keep_known(city, &at, table_words("city"), keys_of("city"), None);
+            if let Some(name) = w.table_of(city, "name") {
+                w.keep_known(name, &format!("{at}.name"), Words::new("of a name", "названия", "атауының"), &["ru", "kk", "en"], None);
+            }
+        }
 
-        let study = r.string(&root, "", "study").unwrap_or_default();
+        // Each table on its own, so one with a wrong value leaves the others read and checked.
+        let study = read_required::<String>(&mut w, &mut root, "study");
+        let routes = root.remove("routes").map(|v| w.read::<RawRoutes>(v, "routes"));
+        let intervals = read_required::<Intervals>(&mut w, &mut root, "intervals");
+        let clustering = read_required::<Clustering>(&mut w, &mut root, "clustering");
+        let visits = read_required::<RawVisits>(&mut w, &mut root, "visits");
+        let eligibility = read_required::<Eligibility>(&mut w, &mut root, "eligibility");
+        let aapor = root.remove("aapor").map(|v| w.read::<RawAapor>(v, "aapor"));
+        let quota = root.remove("quota").map(|v| w.read::<RawQuota>(v, "quota"));
+        let city_present = root.contains_key("city");
+        let mut cities_raw = Vec::new();
+        for (i, item) in tomlcheck::take_items(&mut root, "city").into_iter().enumerate() {
+            cities_raw.push(w.read::<RawCity>(item, &format!("city[{i}]")));
+        }
+        let mut errors: Vec<SettingsError> = w.problems.into_iter().map(from_problem).collect();
+        if cities_raw.is_empty() && !(city_present && errors.iter().any(|e| e.path == "city")) {
+            errors.push(SettingsError {
+                path: "city".into(),
+                position: None,
+                message: l!("at least one [[city]] is needed", "нужен хотя бы один раздел `[[city]]`", "кемінде бір `[[city]]` бөлімі керек"),
+            });
+        }
 
-        // The `[routes]` table is optional when every city gives its own interviews per route.
-        let default_per_route = match root.get("routes") {
-            None => None,
-            Some(_) => r.table(&root, "", "routes").and_then(|t| {
-                r.unknown_keys(t, "routes", &["interviews_per_route"]);
-                r.uint(t, "routes", "interviews_per_route", 1, 1_000)
-            }),
-        };
-
-        let intervals = r.table(&root, "", "intervals").map(|t| {
-            r.unknown_keys(t, "intervals", &["single_house", "flat"]);
-            (r.uint(t, "intervals", "single_house", 1, 1_000), r.uint(t, "intervals", "flat", 1, 1_000))
-        });
-
-        let clustering = r.table(&root, "", "clustering").map(|t| {
-            r.unknown_keys(t, "clustering", &["max_per_building", "max_per_entrance"]);
-            (r.uint(t, "clustering", "max_per_building", 1, 10_000), r.uint(t, "clustering", "max_per_entrance", 1, 10_000))
-        });
-
-        let visits = r.table(&root, "", "visits").map(|t| r.visits(t));
-        let eligibility = r.table(&root, "", "eligibility").map(|t| {
-            r.unknown_keys(t, "eligibility", &["permanent_member", "min_age", "head_or_co_decision_maker"]);
-            (
-                r.boolean(t, "eligibility", "permanent_member"),
-                r.uint(t, "eligibility", "min_age", 0, 130),
-                r.boolean(t, "eligibility", "head_or_co_decision_maker"),
-            )
-        });
-
-        let e = match root.get("aapor") {
-            None => Some(EligibilityEstimate::Computed),
-            Some(_) => r.table(&root, "", "aapor").and_then(|t| {
-                r.unknown_keys(t, "aapor", &["e"]);
-                r.estimate(t)
-            }),
-        };
-
-        let shapes = match root.get("quota") {
+        // The values against the protocol's ranges and each other.
+        let mut c = Checker { errors, positions };
+        let study = study.and_then(|s| c.non_empty("study", &s));
+        let default_per_route = match routes {
             None => Some(None),
-            Some(_) => r.table(&root, "", "quota").and_then(|t| {
-                r.unknown_keys(t, "quota", &["shapes"]);
-                r.shapes(t)
-            }),
+            Some(r) => r.and_then(|r| c.range("routes.interviews_per_route", r.interviews_per_route, 1, 1_000)).map(Some),
         };
+        let intervals = intervals.and_then(|i| {
+            let single_house = c.range("intervals.single_house", i.single_house, 1, 1_000);
+            let flat = c.range("intervals.flat", i.flat, 1, 1_000);
+            Some(Intervals { single_house: single_house?, flat: flat? })
+        });
+        let clustering = clustering.and_then(|k| {
+            let b = c.range("clustering.max_per_building", k.max_per_building, 1, 10_000);
+            let e = c.range("clustering.max_per_entrance", k.max_per_entrance, 1, 10_000);
+            Some(Clustering { max_per_building: b?, max_per_entrance: e? })
+        });
+        let visits = visits.and_then(|v| c.visits(v));
+        let eligibility = eligibility.and_then(|e| c.range("eligibility.min_age", e.min_age, 0, 130).map(|_| e));
+        let e = match aapor {
+            None => Some(EligibilityEstimate::Computed),
+            Some(a) => a.and_then(|a| c.estimate(a.e)),
+        };
+        let shapes = match quota {
+            None => Some(None),
+            Some(q) => q.and_then(|q| c.shapes(q.shapes)),
+        };
+        let cities = c.cities(cities_raw, default_per_route);
 
-        let cities = r.cities(&root, default_per_route);
-
-        let mut errors = r.errors;
-
-        match (intervals, clustering, visits, eligibility, e, shapes, cities) {
-            (
-                Some((Some(single_house), Some(flat))),
-                Some((Some(max_per_building), Some(max_per_entrance))),
-                Some(Some(visits)),
-                Some((Some(permanent_member), Some(min_age), Some(head_or_co_decision_maker))),
-                Some(e),
-                Some(shapes),
-                Some(cities),
-            ) if errors.is_empty() => Ok(FieldworkSettings {
-                study,
-                cities,
-                intervals: Intervals { single_house, flat },
-                clustering: Clustering { max_per_building, max_per_entrance },
-                visits,
-                eligibility: Eligibility { permanent_member, min_age, head_or_co_decision_maker },
-                aapor: AaporSettings { e },
-                quota: QuotaSettings { shapes },
-            }),
+        match (study, intervals, clustering, visits, eligibility, e, shapes, cities) {
+            (Some(study), Some(intervals), Some(clustering), Some(visits), Some(eligibility), Some(e), Some(shapes), Some(cities)) if c.errors.is_empty() => {
+                Ok(FieldworkSettings { study, cities, intervals, clustering, visits, eligibility, aapor: AaporSettings { e }, quota: QuotaSettings { shapes } })
+            }
             _ => {
-                if errors.is_empty() {
+                if c.errors.is_empty() {
                     // Unreachable by construction: every missing value above has recorded an error.
-                    errors.push(SettingsError { path: String::new(), message: "incomplete settings".into() });
+                    c.errors.push(SettingsError { path: String::new(), position: None, message: l!("incomplete settings", "настройки неполны", "баптаулар толық емес") });
                 }
-                Err(errors)
+                Err(c.errors)
             }
         }
     }
@@ -222,177 +344,164 @@ impl FieldworkSettings {
     }
 }
 
-/// Walks the TOML tables and records every problem instead of stopping at the first.
-struct Reader {
+/// Reads the required top-level `key`, reporting it missing when absent.
+fn read_required<T: serde::de::DeserializeOwned>(w: &mut Walk<'_>, root: &mut tomlcheck::Table<'_>, key: &str) -> Option<T> {
+    match root.remove(key) {
+        Some(v) => w.read::<T>(v, key),
+        None => {
+            w.push(None, key, ProblemKind::MissingField { field: key.to_string() });
+            None
+        }
+    }
+}
+
+fn from_problem(p: tomlcheck::Problem) -> SettingsError {
+    let (m, h) = p.message(DOCS);
+    let message = match h {
+        Some(h) => Localized::new(format!("{}; {}", m.ru, h.ru), format!("{}; {}", m.kk, h.kk), format!("{}; {}", m.en, h.en)),
+        None => Localized::new(m.ru, m.kk, m.en),
+    };
+    SettingsError { path: p.path, position: p.position, message }
+}
+
+/// Checks values read by serde against the protocol and records every problem with its position.
+struct Checker {
     errors: Vec<SettingsError>,
+    /// Key path → where the key is written.
+    positions: HashMap<String, Position>,
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::String(_) => "a string",
-        Value::Integer(_) => "an integer",
-        Value::Float(_) => "a number",
-        Value::Boolean(_) => "true/false",
-        Value::Datetime(_) => "a date",
-        Value::Array(_) => "a list",
-        Value::Table(_) => "a table",
-    }
-}
-
-impl Reader {
-    fn err(&mut self, path: String, message: impl Into<String>) {
-        self.errors.push(SettingsError { path, message: message.into() });
+impl Checker {
+    fn err(&mut self, path: impl Into<String>, message: Localized) {
+        let path = path.into();
+        // An item's own position when the key is not written (a missing key of a city).
+        let position = self.positions.get(&path).or_else(|| path.rsplit_once('.').and_then(|(p, _)| self.positions.get(p))).copied();
+        self.errors.push(SettingsError { path, position, message });
     }
 
-    fn unknown_keys(&mut self, t: &Table, path: &str, allowed: &[&str]) {
-        for key in t.keys() {
-            if !allowed.contains(&key.as_str()) {
-                self.err(join(path, key), format!("unknown key; expected one of: {}", allowed.join(", ")));
-            }
+    fn range(&mut self, path: &str, n: u32, min: u32, max: u32) -> Option<u32> {
+        if n >= min && n <= max {
+            Some(n)
+        } else {
+            self.err(path, l!("{n} is out of range {min}..={max}", "{n} вне допустимых значений {min}–{max}", "{n} мәні {min}–{max} аралығынан тыс"));
+            None
         }
     }
 
-    fn get<'t>(&mut self, t: &'t Table, path: &str, key: &str) -> Option<&'t Value> {
-        let v = t.get(key);
-        if v.is_none() {
-            self.err(join(path, key), "missing");
+    fn non_empty(&mut self, path: &str, s: &str) -> Option<String> {
+        if s.trim().is_empty() {
+            self.err(path, l!("must not be empty", "не может быть пустым", "бос болмауы керек"));
+            None
+        } else {
+            Some(s.trim().to_string())
         }
-        v
     }
 
-    fn table<'t>(&mut self, t: &'t Table, path: &str, key: &str) -> Option<&'t Table> {
-        match self.get(t, path, key)? {
-            Value::Table(inner) => Some(inner),
-            other => {
-                self.err(join(path, key), format!("expected a table, found {}", type_name(other)));
+    /// A required text: missing or empty is reported.
+    fn present(&mut self, path: &str, s: Option<&str>) -> Option<String> {
+        match s {
+            Some(s) => self.non_empty(path, s),
+            None => {
+                let key = path.rsplit('.').next().unwrap_or(path);
+                self.err(path, l!("required field `{key}` is missing", "нет обязательного поля `{key}`", "міндетті `{key}` өрісі жоқ"));
                 None
             }
         }
     }
 
-    fn string(&mut self, t: &Table, path: &str, key: &str) -> Option<String> {
-        match self.get(t, path, key)? {
-            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            Value::String(_) => {
-                self.err(join(path, key), "must not be empty");
-                None
-            }
-            other => {
-                self.err(join(path, key), format!("expected a string, found {}", type_name(other)));
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, t: &Table, path: &str, key: &str) -> Option<bool> {
-        match self.get(t, path, key)? {
-            Value::Boolean(b) => Some(*b),
-            other => {
-                self.err(join(path, key), format!("expected true or false, found {}", type_name(other)));
-                None
-            }
-        }
-    }
-
-    fn uint(&mut self, t: &Table, path: &str, key: &str, min: u32, max: u32) -> Option<u32> {
-        let v = self.get(t, path, key)?;
-        self.uint_value(v, join(path, key), min, max)
-    }
-
-    fn uint_value(&mut self, v: &Value, at: String, min: u32, max: u32) -> Option<u32> {
-        match v {
-            Value::Integer(i) if *i >= i64::from(min) && *i <= i64::from(max) => Some(*i as u32),
-            Value::Integer(i) => {
-                self.err(at, format!("{i} is out of range {min}..={max}"));
-                None
-            }
-            other => {
-                self.err(at, format!("expected a whole number, found {}", type_name(other)));
-                None
-            }
-        }
-    }
-
-    fn visits(&mut self, t: &Table) -> Option<VisitRules> {
+    fn visits(&mut self, v: RawVisits) -> Option<VisitRules> {
         let p = "visits";
-        self.unknown_keys(t, p, &["minimum", "evening_from", "evening_visits", "weekend_visits", "weekend_days", "final_without_minimum"]);
-        let minimum = self.uint(t, p, "minimum", 1, 100);
-        let evening_from = self.string(t, p, "evening_from").and_then(|s| match NaiveTime::parse_from_str(&s, "%H:%M") {
+        let minimum = self.range("visits.minimum", v.minimum, 1, 100);
+        let evening_from = match NaiveTime::parse_from_str(v.evening_from.trim(), "%H:%M") {
             Ok(time) => Some(time),
             Err(_) => {
-                self.err(join(p, "evening_from"), format!("\"{s}\" is not a time HH:MM"));
+                let s = &v.evening_from;
+                self.err("visits.evening_from", l!("\"{s}\" is not a time HH:MM", "«{s}» — не время ЧЧ:ММ", "«{s}» — СС:ММ уақыты емес"));
                 None
             }
-        });
-        let evening_visits = self.uint(t, p, "evening_visits", 0, 100);
-        let weekend_visits = self.uint(t, p, "weekend_visits", 0, 100);
-        let weekend_days = match t.get("weekend_days") {
+        };
+        let evening_visits = self.range("visits.evening_visits", v.evening_visits, 0, 100);
+        let weekend_visits = self.range("visits.weekend_visits", v.weekend_visits, 0, 100);
+        let weekend_days = match v.weekend_days {
             None => Some(vec![Weekday::Sat, Weekday::Sun]),
-            Some(Value::Array(items)) => {
+            Some(items) => {
                 let mut days = Vec::new();
                 let mut ok = true;
                 for (i, item) in items.iter().enumerate() {
-                    match item.as_str().and_then(parse_weekday) {
+                    match parse_weekday(item) {
                         Some(d) if !days.contains(&d) => days.push(d),
                         Some(_) => {
-                            self.err(format!("{p}.weekend_days[{i}]"), "listed twice");
+                            self.err(format!("{p}.weekend_days[{i}]"), l!("listed twice", "указан дважды", "екі рет көрсетілген"));
                             ok = false;
                         }
                         None => {
-                            self.err(format!("{p}.weekend_days[{i}]"), "expected a day: mon, tue, wed, thu, fri, sat or sun");
+                            self.err(
+                                format!("{p}.weekend_days[{i}]"),
+                                l!(
+                                    "expected a day: mon, tue, wed, thu, fri, sat or sun",
+                                    "ожидается день недели: `mon`, `tue`, `wed`, `thu`, `fri`, `sat` или `sun`",
+                                    "апта күні күтіледі: `mon`, `tue`, `wed`, `thu`, `fri`, `sat` немесе `sun`"
+                                ),
+                            );
                             ok = false;
                         }
                     }
                 }
                 ok.then_some(days)
             }
-            Some(other) => {
-                self.err(join(p, "weekend_days"), format!("expected a list of days, found {}", type_name(other)));
-                None
-            }
         };
-        let final_without_minimum = match t.get("final_without_minimum") {
-            None => Some(Vec::new()),
-            Some(Value::Array(items)) => {
-                let mut codes = Vec::new();
-                let mut ok = true;
-                for (i, item) in items.iter().enumerate() {
-                    match item.as_integer().and_then(|n| u16::try_from(n).ok()).and_then(|n| InterimCode::try_from(n).ok()) {
-                        Some(code) => codes.push(code),
-                        None => {
-                            self.err(format!("{p}.final_without_minimum[{i}]"), "expected an interim outcome code of the contact record (11, 12, 21, ..., 99)");
-                            ok = false;
-                        }
-                    }
+        let mut codes = Vec::new();
+        let mut codes_ok = true;
+        for (i, n) in v.final_without_minimum.iter().enumerate() {
+            match u16::try_from(*n).ok().and_then(|n| InterimCode::try_from(n).ok()) {
+                Some(code) => codes.push(code),
+                None => {
+                    self.err(
+                        format!("{p}.final_without_minimum[{i}]"),
+                        l!(
+                            "expected an interim outcome code of the contact record (11, 12, 21, ..., 99)",
+                            "ожидается промежуточный код результата контакта (11, 12, 21, ..., 99)",
+                            "байланыс нәтижесінің аралық коды күтіледі (11, 12, 21, ..., 99)"
+                        ),
+                    );
+                    codes_ok = false;
                 }
-                ok.then_some(codes)
             }
-            Some(other) => {
-                self.err(join(p, "final_without_minimum"), format!("expected a list of codes, found {}", type_name(other)));
-                None
-            }
-        };
+        }
         if let (Some(m), Some(ev)) = (minimum, evening_visits) {
             if ev > m {
-                self.err(join(p, "evening_visits"), format!("{ev} evening visits cannot be required within a minimum of {m} visits"));
+                self.err(
+                    "visits.evening_visits",
+                    l!(
+                        "{ev} evening visits cannot be required within a minimum of {m} visits",
+                        "нельзя требовать {ev} вечерних визитов при минимуме в {m} визитов",
+                        "ең аз {m} бару ішінде {ev} кешкі баруды талап етуге болмайды"
+                    ),
+                );
             }
         }
         if let (Some(m), Some(we)) = (minimum, weekend_visits) {
             if we > m {
-                self.err(join(p, "weekend_visits"), format!("{we} weekend visits cannot be required within a minimum of {m} visits"));
+                self.err(
+                    "visits.weekend_visits",
+                    l!(
+                        "{we} weekend visits cannot be required within a minimum of {m} visits",
+                        "нельзя требовать {we} визитов в выходные при минимуме в {m} визитов",
+                        "ең аз {m} бару ішінде демалыс күнгі {we} баруды талап етуге болмайды"
+                    ),
+                );
             }
         }
         if let (Some(we), Some(days)) = (weekend_visits, &weekend_days) {
             if we > 0 && days.is_empty() {
-                self.err(join(p, "weekend_days"), "weekend visits are required but no weekend day is listed");
+                self.err(
+                    "visits.weekend_days",
+                    l!(
+                        "weekend visits are required but no weekend day is listed",
+                        "визиты в выходные требуются, но выходные дни не указаны",
+                        "демалыс күнгі бару талап етіледі, бірақ демалыс күндері көрсетілмеген"
+                    ),
+                );
             }
         }
         Some(VisitRules {
@@ -401,173 +510,148 @@ impl Reader {
             evening_visits: evening_visits?,
             weekend_visits: weekend_visits?,
             weekend_days: weekend_days?,
-            final_without_minimum: final_without_minimum?,
+            final_without_minimum: codes_ok.then_some(codes)?,
         })
     }
 
-    fn estimate(&mut self, t: &Table) -> Option<EligibilityEstimate> {
-        match t.get("e") {
+    fn estimate(&mut self, e: Option<RawEstimate>) -> Option<EligibilityEstimate> {
+        match e {
             None => Some(EligibilityEstimate::Computed),
-            Some(Value::String(s)) if s == "computed" => Some(EligibilityEstimate::Computed),
-            Some(v @ (Value::Float(_) | Value::Integer(_))) => {
-                let x = match v {
-                    Value::Float(f) => *f,
-                    Value::Integer(i) => *i as f64,
-                    _ => unreachable!(),
-                };
-                if (0.0..=1.0).contains(&x) {
-                    Some(EligibilityEstimate::Fixed(x))
-                } else {
-                    self.err("aapor.e".into(), format!("{x} is not a proportion between 0 and 1"));
-                    None
-                }
+            Some(RawEstimate::Word(w)) if w == "computed" => Some(EligibilityEstimate::Computed),
+            Some(RawEstimate::Number(x)) if (0.0..=1.0).contains(&x) => Some(EligibilityEstimate::Fixed(x)),
+            Some(RawEstimate::Number(x)) => {
+                self.err("aapor.e", l!("{x} is not a proportion between 0 and 1", "{x} — не доля от 0 до 1", "{x} — 0 мен 1 аралығындағы үлес емес"));
+                None
             }
-            Some(_) => {
-                self.err("aapor.e".into(), "expected \"computed\" or a proportion between 0 and 1");
+            Some(RawEstimate::Word(_)) => {
+                self.err(
+                    "aapor.e",
+                    l!(
+                        "expected \"computed\" or a proportion between 0 and 1",
+                        "ожидается `\"computed\"` или доля от 0 до 1",
+                        "`\"computed\"` немесе 0 мен 1 аралығындағы үлес күтіледі"
+                    ),
+                );
                 None
             }
         }
     }
 
     /// The allowed cell shapes: `Some(None)` when none are listed, `None` when the list is wrong.
-    fn shapes(&mut self, t: &Table) -> Option<Option<Vec<CellShape>>> {
-        let items = match t.get("shapes") {
-            None => return Some(None),
-            Some(Value::Array(items)) => items,
-            Some(other) => {
-                self.err("quota.shapes".into(), format!("expected a list of {{ female = n, male = n }}, found {}", type_name(other)));
-                return None;
-            }
-        };
-        let mut shapes = Vec::new();
-        for (i, item) in items.iter().enumerate() {
+    fn shapes(&mut self, shapes: Option<Vec<CellShape>>) -> Option<Option<Vec<CellShape>>> {
+        let Some(items) = shapes else { return Some(None) };
+        let mut out = Vec::new();
+        for (i, shape) in items.into_iter().enumerate() {
             let at = format!("quota.shapes[{i}]");
-            let Value::Table(cell) = item else {
-                self.err(at, "expected { female = n, male = n }");
+            let female = self.range(&format!("{at}.female"), shape.female, 0, 1_000);
+            let male = self.range(&format!("{at}.male"), shape.male, 0, 1_000);
+            if female.is_none() || male.is_none() {
                 continue;
-            };
-            self.unknown_keys(cell, &at, &["female", "male"]);
-            let female = self.uint(cell, &at, "female", 0, 1_000);
-            let male = self.uint(cell, &at, "male", 0, 1_000);
-            if let (Some(female), Some(male)) = (female, male) {
-                let shape = CellShape { female, male };
-                if female + male == 0 {
-                    self.err(at, "a cell shape needs at least one interview");
-                } else if shapes.contains(&shape) {
-                    self.err(at, "the same shape is listed twice");
-                } else {
-                    shapes.push(shape);
-                }
+            }
+            if shape.female + shape.male == 0 {
+                self.err(at, l!("a cell shape needs at least one interview", "в форме квоты нужно хотя бы одно интервью", "квота пішінінде кемінде бір сұхбат болуы керек"));
+            } else if out.contains(&shape) {
+                self.err(at, l!("the same shape is listed twice", "эта форма квоты указана дважды", "бұл квота пішіні екі рет көрсетілген"));
+            } else {
+                out.push(shape);
             }
         }
-        Some(Some(shapes))
+        Some(Some(out))
     }
 
-    fn cities(&mut self, root: &Table, default_per_route: Option<u32>) -> Option<Vec<CitySettings>> {
-        let items = match self.get(root, "", "city")? {
-            Value::Array(items) if !items.is_empty() => items,
-            Value::Array(_) => {
-                self.err("city".into(), "at least one [[city]] is needed");
-                return None;
-            }
-            other => {
-                self.err("city".into(), format!("expected [[city]] tables, found {}", type_name(other)));
-                return None;
-            }
-        };
+    fn cities(&mut self, raw: Vec<Option<RawCity>>, default_per_route: Option<Option<u32>>) -> Option<Vec<CitySettings>> {
+        if raw.is_empty() {
+            return None;
+        }
         let mut cities = Vec::new();
         let mut ids = BTreeSet::new();
         let mut complete = true;
-        for (i, item) in items.iter().enumerate() {
+        for (i, city) in raw.into_iter().enumerate() {
             let at = format!("city[{i}]");
-            let Value::Table(t) = item else {
-                self.err(at, "expected a [[city]] table");
+            let Some(city) = city else {
                 complete = false;
                 continue;
             };
-            self.unknown_keys(t, &at, &["id", "name", "planned_households", "female_share_percent", "interviews_per_route", "routes", "frame"]);
-            let id = self.string(t, &at, "id");
+            let id = self.non_empty(&format!("{at}.id"), &city.id);
             if let Some(id) = &id {
                 if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
-                    self.err(join(&at, "id"), format!("\"{id}\" must use lowercase Latin letters, digits, - or _"));
+                    self.err(
+                        format!("{at}.id"),
+                        l!(
+                            "\"{id}\" must use lowercase Latin letters, digits, - or _",
+                            "`{id}`: допустимы только строчные латинские буквы, цифры, `-` и `_`",
+                            "`{id}`: тек кіші латын әріптері, цифрлар, `-` және `_` болады"
+                        ),
+                    );
                 }
                 if !ids.insert(id.clone()) {
-                    self.err(join(&at, "id"), format!("the city \"{id}\" is listed twice"));
+                    self.err(format!("{at}.id"), l!("the city \"{id}\" is listed twice", "город `{id}` указан дважды", "`{id}` қаласы екі рет көрсетілген"));
                 }
             }
-            let name = self.table(t, &at, "name").and_then(|n| {
-                let np = join(&at, "name");
-                self.unknown_keys(n, &np, &["ru", "kk", "en"]);
-                let ru = self.string(n, &np, "ru");
-                let kk = self.string(n, &np, "kk");
-                let en = self.string(n, &np, "en");
-                Some(Localized::new(ru?, kk?, en?))
-            });
-            let planned = self.uint(t, &at, "planned_households", 1, 1_000_000);
-            let share = self.share(t, &at);
-            let per_route = match t.get("interviews_per_route") {
-                Some(v) => self.uint_value(v, join(&at, "interviews_per_route"), 1, 1_000),
-                None => {
-                    if default_per_route.is_none() && root.get("routes").is_some() {
-                        // The missing default has been reported already.
-                        None
-                    } else if default_per_route.is_none() {
-                        self.err(join(&at, "interviews_per_route"), "missing, and no [routes] interviews_per_route default is set");
-                        None
-                    } else {
-                        default_per_route
-                    }
+            let ru = self.present(&format!("{at}.name.ru"), city.name.ru.as_deref());
+            let kk = self.present(&format!("{at}.name.kk"), city.name.kk.as_deref());
+            let en = self.present(&format!("{at}.name.en"), city.name.en.as_deref());
+            let name = match (ru, kk, en) {
+                (Some(ru), Some(kk), Some(en)) => Some(Localized::new(ru, kk, en)),
+                _ => None,
+            };
+            let planned = self.range(&format!("{at}.planned_households"), city.planned_households, 1, 1_000_000);
+            let share = self.share(&format!("{at}.female_share_percent"), city.female_share_percent);
+            let per_route = match (city.interviews_per_route, default_per_route) {
+                (Some(n), _) => self.range(&format!("{at}.interviews_per_route"), n, 1, 1_000),
+                (None, Some(Some(d))) => Some(d),
+                // The [routes] default is wrong and reported already.
+                (None, None) => None,
+                (None, Some(None)) => {
+                    self.err(
+                        format!("{at}.interviews_per_route"),
+                        l!(
+                            "missing, and no [routes] interviews_per_route default is set",
+                            "не указано, и значение по умолчанию `interviews_per_route` в `[routes]` не задано",
+                            "көрсетілмеген, әрі `[routes]` ішінде әдепкі `interviews_per_route` мәні берілмеген"
+                        ),
+                    );
+                    None
                 }
             };
-            let routes = match t.get("routes") {
-                Some(v) => self.uint_value(v, join(&at, "routes"), 1, 100_000).map(Some),
+            let routes = match city.routes {
+                Some(n) => self.range(&format!("{at}.routes"), n, 1, 100_000).map(Some),
                 None => Some(None),
             };
-            let frame = match t.get("frame") {
+            let frame = match &city.frame {
                 None => Some(None),
-                Some(_) => self.string(t, &at, "frame").map(Some),
+                Some(f) => self.non_empty(&format!("{at}.frame"), f).map(Some),
             };
-            let (Some(id), Some(name), Some(planned), Some(share), Some(per_route), Some(routes), Some(frame)) =
-                (id, name, planned, share, per_route, routes, frame)
+            let (Some(id), Some(name), Some(planned), Some(share), Some(per_route), Some(routes), Some(frame)) = (id, name, planned, share, per_route, routes, frame)
             else {
                 complete = false;
                 continue;
             };
             let routes = routes.unwrap_or(planned.div_ceil(per_route));
             if routes > planned {
-                self.err(join(&at, "routes"), format!("{routes} routes cannot share {planned} planned households"));
+                self.err(
+                    format!("{at}.routes"),
+                    l!(
+                        "{routes} routes cannot share {planned} planned households",
+                        "{routes} маршрутов не могут поделить {planned} запланированных домохозяйств",
+                        "{routes} маршрут жоспарланған {planned} үй шаруашылығын бөлісе алмайды"
+                    ),
+                );
             }
-            cities.push(CitySettings {
-                id,
-                name,
-                planned_households: planned,
-                female_share_bp: share,
-                interviews_per_route: per_route,
-                routes,
-                frame,
-            });
+            cities.push(CitySettings { id, name, planned_households: planned, female_share_bp: share, interviews_per_route: per_route, routes, frame });
         }
         complete.then_some(cities)
     }
 
     /// The female share in percent with at most two decimals, kept as basis points.
-    fn share(&mut self, t: &Table, path: &str) -> Option<u32> {
-        let at = join(path, "female_share_percent");
-        let x = match self.get(t, path, "female_share_percent")? {
-            Value::Float(f) => *f,
-            Value::Integer(i) => *i as f64,
-            other => {
-                self.err(at, format!("expected a percentage, found {}", type_name(other)));
-                return None;
-            }
-        };
+    fn share(&mut self, at: &str, x: f64) -> Option<u32> {
         if !(0.0..=100.0).contains(&x) {
-            self.err(at, format!("{x} is not a percentage between 0 and 100"));
+            self.err(at, l!("{x} is not a percentage between 0 and 100", "{x} — не процент от 0 до 100", "{x} — 0 мен 100 аралығындағы пайыз емес"));
             return None;
         }
         let bp = (x * 100.0).round();
         if (x * 100.0 - bp).abs() > 1e-6 {
-            self.err(at, format!("{x} has more than two decimals"));
+            self.err(at, l!("{x} has more than two decimals", "в {x} больше двух знаков после запятой", "{x} санында үтірден кейін екі таңбадан артық"));
             return None;
         }
         Some(bp as u32)
@@ -667,6 +751,12 @@ interviews_per_route = 10
 "#;
         let errors = FieldworkSettings::from_toml(text).unwrap_err();
         let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        // Located, and worded in each language.
+        let colour = errors.iter().find(|e| e.path == "colour").unwrap();
+        assert_eq!(colour.position, Some(Position { line: 3, column: 1 }));
+        let share = errors.iter().find(|e| e.path == "city[1].female_share_percent").unwrap();
+        assert_eq!(share.position.map(|p| p.line), Some(32), "{share:#?}");
+        assert_eq!(share.message.ru, "в 50.855 больше двух знаков после запятой");
         for expected in [
             "colour",
             "routes.interviews_per_route",
@@ -689,7 +779,33 @@ interviews_per_route = 10
     fn syntax_errors_are_reported_without_panicking() {
         let errors = FieldworkSettings::from_toml("[[city]\nid = ").unwrap_err();
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].message.starts_with("not valid TOML"));
+        assert!(errors[0].message.en.starts_with("not valid TOML"), "{errors:?}");
+        assert!(errors[0].message.ru.starts_with("ошибка синтаксиса TOML"), "{errors:?}");
+        assert_eq!(errors[0].position.map(|p| p.line), Some(1));
+    }
+
+    #[test]
+    fn every_unknown_key_is_located_with_the_nearest_key_and_the_rest_still_checked() {
+        let text = KMRS.replace("minimum = 3", "minimun = 3").replace("flat = 5", "flat = 5\nflats = 4").replace("planned_households = 450\n", "planned_households = 450\nfemale_share = 50\n");
+        let errors = FieldworkSettings::from_toml(&text).unwrap_err();
+        let find = |path: &str| errors.iter().find(|e| e.path == path).unwrap_or_else(|| panic!("{path}: {errors:#?}"));
+        let typo = find("visits.minimun");
+        assert!(typo.position.is_some());
+        assert!(typo.message.en.contains("`minimum`"), "{typo:#?}");
+        assert!(typo.message.ru.starts_with("неизвестное поле `minimun` раздела `[visits]`"), "{typo:#?}");
+        assert!(find("intervals.flats").message.kk.contains("`flat`"));
+        assert!(find("city[2].female_share").message.en.contains("`female_share_percent`"));
+        assert!(find("city[3].female_share").position.is_some());
+        // The misspelt key is dropped, so `minimum` itself is reported missing: the rest is read.
+        find("visits.minimum");
+        for e in &errors {
+            for lang in ["ru", "kk"] {
+                let shown = e.render(lang);
+                let words: Vec<&str> = shown.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 2).collect();
+                let known = ["toml", "fieldwork", "visits", "minimun", "minimum", "intervals", "flats", "flat", "city", "female", "share", "percent", "docs", "md"];
+                assert!(words.iter().all(|w| known.contains(w)), "{lang}: {}", e.render(lang));
+            }
+        }
     }
 
     #[test]

@@ -400,3 +400,93 @@ impl Questionnaire {
         self.blocks.iter().filter(|b| b.number > 0)
     }
 }
+
+/// The longest id: Stata's limit for a variable name (SPSS allows 64).
+pub const MAX_ID_LEN: usize = 32;
+
+/// Why a text cannot be the id of a question, roster or calculation.
+///
+/// Ids travel unchanged into scripts, stored answers and exports, so they must be valid variable
+/// names in SPSS and Stata and readable in an expression: a Latin letter first, then Latin letters,
+/// digits or `_`, at most [`MAX_ID_LEN`] characters, and not a reserved word of either package or
+/// of the expression language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IdProblem {
+    Empty,
+    /// The first character is not a Latin letter.
+    BadStart(char),
+    /// A character other than a Latin letter, a digit or `_`.
+    BadChar(char),
+    TooLong(usize),
+    /// A keyword or function name of the expression language.
+    ExpressionWord,
+    /// A reserved name in Stata (`byte`, `int`, `str80`, `using` ...).
+    StataWord,
+    /// A reserved keyword in SPSS (`ALL`, `AND`, `BY`, `EQ`, ...).
+    SpssWord,
+}
+
+/// SPSS reserved keywords; SPSS compares names without regard to case.
+const SPSS_RESERVED: [&str; 13] = ["ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"];
+
+/// Stata reserved names that start with a letter (the `_all`, `_b`, `_n`, `_N` ... family starts with `_`,
+/// which ids cannot); Stata compares names with case.
+const STATA_RESERVED: [&str; 10] = ["byte", "double", "float", "if", "in", "int", "long", "strL", "using", "with"];
+
+/// Checks that `id` can name a question, roster or calculation (see [`IdProblem`]).
+pub fn check_id(id: &str) -> Result<(), IdProblem> {
+    let mut chars = id.chars();
+    let Some(first) = chars.next() else { return Err(IdProblem::Empty) };
+    if !first.is_ascii_alphabetic() {
+        return Err(IdProblem::BadStart(first));
+    }
+    if let Some(c) = chars.find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
+        return Err(IdProblem::BadChar(c));
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err(IdProblem::TooLong(id.len()));
+    }
+    if crate::expr::is_reserved_word(id) {
+        return Err(IdProblem::ExpressionWord);
+    }
+    // Stata's str1 ... str2045 string types.
+    let str_type = id.strip_prefix("str").is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if STATA_RESERVED.contains(&id) || str_type {
+        return Err(IdProblem::StataWord);
+    }
+    if SPSS_RESERVED.iter().any(|w| w.eq_ignore_ascii_case(id)) {
+        return Err(IdProblem::SpssWord);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::*;
+
+    #[test]
+    fn study_variable_names_are_ids() {
+        for id in ["Q101", "Q105A", "A1", "q4_age", "B2a", "AGE", "members", "x_1_2", &"v".repeat(32)] {
+            assert_eq!(check_id(id), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn what_spss_stata_or_expressions_cannot_name_is_refused() {
+        assert_eq!(check_id(""), Err(IdProblem::Empty));
+        assert_eq!(check_id("1Q"), Err(IdProblem::BadStart('1')));
+        assert_eq!(check_id("_n"), Err(IdProblem::BadStart('_')));
+        assert_eq!(check_id("Q1.2"), Err(IdProblem::BadChar('.')));
+        assert_eq!(check_id("Вопрос"), Err(IdProblem::BadStart('В')));
+        assert_eq!(check_id(&"v".repeat(33)), Err(IdProblem::TooLong(33)));
+        for w in ["and", "Or", "NOT", "true", "null", "in", "count", "Sum", "if", "choice", "implies"] {
+            assert_eq!(check_id(w), Err(IdProblem::ExpressionWord), "{w}");
+        }
+        for w in ["byte", "int", "long", "float", "double", "str80", "strL", "using"] {
+            assert_eq!(check_id(w), Err(IdProblem::StataWord), "{w}");
+        }
+        for w in ["ALL", "by", "Eq", "GE", "gt", "le", "LT", "ne", "TO", "with"] {
+            assert!(matches!(check_id(w), Err(IdProblem::SpssWord | IdProblem::StataWord | IdProblem::ExpressionWord)), "{w}");
+        }
+    }
+}

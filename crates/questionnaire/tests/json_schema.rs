@@ -227,7 +227,20 @@ message = { en = "M", ru = "М", kk = "М" }"#), true),
         ("misspelt type", STUDY.into(), CODELISTS.into(), q("id = \"Q101\"\ntype = \"singel\"\ncodelist = \"L_YESNO\""), false),
         ("no text", STUDY.into(), CODELISTS.into(), block_with("id = \"Q101\"\ntype = \"integer\""), false),
         ("text with a foreign language", STUDY.into(), CODELISTS.into(), block_with("id = \"Q101\"\ntype = \"integer\"\ntext = { en = \"Q\", de = \"F\" }"), false),
-        ("bad question id", STUDY.into(), CODELISTS.into(), q("id = \"Q101abc\"\ntype = \"integer\""), false),
+        ("bad question id", STUDY.into(), CODELISTS.into(), q("id = \"1Q01\"\ntype = \"integer\""), false),
+        ("question id with a dot", STUDY.into(), CODELISTS.into(), q("id = \"Q1.2\"\ntype = \"integer\""), false),
+        ("question id of 33 characters", STUDY.into(), CODELISTS.into(), q(&format!("id = \"{}\"\ntype = \"integer\"", "v".repeat(33))), false),
+        ("a study's own variable names", STUDY.into(), CODELISTS.into(), q("id = \"q4_age\"\ntype = \"integer\""), true),
+        ("lowercase and mixed ids", STUDY.into(), CODELISTS.into(), q("id = \"B2a\"\ntype = \"integer\"\nrelevant = \"Q100 > 0\""), true),
+        ("an expression word as id", STUDY.into(), CODELISTS.into(), q("id = \"count\"\ntype = \"integer\""), false),
+        ("a Stata word as id", STUDY.into(), CODELISTS.into(), q("id = \"str80\"\ntype = \"integer\""), false),
+        ("an SPSS word as id", STUDY.into(), CODELISTS.into(), q("id = \"BY\"\ntype = \"integer\""), false),
+        ("max_choices on a single", STUDY.into(), CODELISTS.into(), q("id = \"Q101\"\ntype = \"single\"\ncodelist = \"L_YESNO\"\nmax_choices = 1"), false),
+        ("currencies on an integer", STUDY.into(), CODELISTS.into(), q("id = \"Q101\"\ntype = \"integer\"\ncurrencies = [\"KZT\"]"), false),
+        ("rows on a single", STUDY.into(), CODELISTS.into(), q("id = \"Q101\"\ntype = \"single\"\ncodelist = \"L_YESNO\"\nrows = [{ id = \"r1\" }]"), false),
+        ("min_label on an integer", STUDY.into(), CODELISTS.into(), q("id = \"Q101\"\ntype = \"integer\"\nmin_label = { en = \"L\" }"), false),
+        ("choice_filter on an integer", STUDY.into(), CODELISTS.into(), q("id = \"Q101\"\ntype = \"integer\"\nchoice_filter = \"choice > 1\""), false),
+        ("study: a constant named like a keyword", format!("{STUDY}[constants]\nnull = 1\n"), CODELISTS.into(), q("id = \"Q101\"\ntype = \"integer\""), false),
         ("special xx", STUDY.into(), CODELISTS.into(), q("id = \"Q101\"\ntype = \"integer\"\nspecial = [\"dk\", \"xx\"]"), false),
         ("severity fatal", STUDY.into(), CODELISTS.into(), q("id = \"Q101\"\ntype = \"integer\"\n[[question.validation]]\nrule = \". > 0\"\nseverity = \"fatal\"\nmessage = { en = \"M\", ru = \"М\", kk = \"М\" }"), false),
         ("codelist and options", STUDY.into(), CODELISTS.into(), q("id = \"Q101\"\ntype = \"single\"\ncodelist = \"L_YESNO\"\noptions = [{ code = 1, en = \"A\", ru = \"А\", kk = \"А\" }]"), false),
@@ -321,7 +334,7 @@ fn every_property_is_described_and_shared_definitions_agree() {
         for (ptr, p) in props {
             // Conditionals (`allOf` .. `if`/`then`/`else`) restate properties to constrain them; those need no description.
             let conditional = ptr.contains("/allOf/");
-            if !conditional && !p["description"].as_str().is_some_and(|d| !d.trim().is_empty()) {
+            if !conditional && p["description"].as_str().is_none_or(|d| d.trim().is_empty()) {
                 missing.push(format!("{}#{ptr}", kind.schema_file()));
             }
         }

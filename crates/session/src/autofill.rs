@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use dala_questionnaire::engine::Slot;
-use dala_questionnaire::model::{QuestionType, RosterSize};
+use dala_questionnaire::model::{QuestionType, RosterSize, RuleSeverity};
 use dala_questionnaire::{AnswerKey, Questionnaire};
 use serde_json::{json, Value as Json};
 
@@ -25,6 +25,17 @@ pub struct FillReport {
     pub roster_build_us: f64,
 }
 
+/// True when a hard rule of a roster question reads the question over its own roster
+/// (`count(members, Q103 == 1) <= 1`: one head of household), so that later rows should try other
+/// codes first. Recognised by shape, not by id, so it works for any study.
+fn limits_its_rows(q: &Questionnaire, question: usize) -> bool {
+    let question = &q.questions[question];
+    let Some(roster) = question.roster.map(|r| q.rosters[r].id.as_str()) else { return false };
+    question.validations.iter().filter(|v| v.severity == RuleSeverity::Error).any(|v| {
+        v.rule.references().iter().any(|r| r.name == question.id && r.through_roster.as_deref() == Some(roster))
+    })
+}
+
 /// A plausible value for a question instance, trying alternatives in order.
 pub fn candidates(q: &Questionnaire, slot: Slot, members: usize) -> Vec<Json> {
     let question = &q.questions[slot.question];
@@ -36,7 +47,7 @@ pub fn candidates(q: &Questionnaire, slot: Slot, members: usize) -> Vec<Json> {
         QuestionType::Single => {
             // Relationship-style lists: the first row is the head (code 1), others a later code.
             let mut codes: Vec<i64> = question.options.iter().map(|o| o.code).collect();
-            if row > 1 && codes.first() == Some(&1) && question.id == "Q103" {
+            if row > 1 && codes.first() == Some(&1) && limits_its_rows(q, slot.question) {
                 codes.rotate_left(2);
             }
             out.extend(codes.into_iter().map(Json::from));

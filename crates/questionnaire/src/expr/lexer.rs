@@ -5,7 +5,7 @@
 //! languages, such as `=` for `==`, `&&` for `and` or a Cyrillic letter that looks like a Latin one
 //! in a question id, produce an error with a hint rather than a bare "unexpected character".
 
-use super::ParseError;
+use super::{ErrorKind, Found, ParseError};
 
 /// The kinds of token of the expression language.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +80,21 @@ impl Tok {
     }
 }
 
+impl Tok {
+    /// The token as named in an error, for wording in any language.
+    pub(super) fn found(&self) -> Found {
+        match self {
+            Tok::Num(n) => Found::Number(*n),
+            Tok::Str(s) => Found::Text(s.clone()),
+            Tok::Ident(name) => Found::Name(name.clone()),
+            Tok::End => Found::End,
+            // Operators, brackets and keywords as `describe` writes them, without its quotes, so a
+            // token added to the language is named right here too.
+            other => Found::Symbol(other.describe().trim_matches('\'').to_string()),
+        }
+    }
+}
+
 /// A token and the 1-based character column where it starts.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Token {
@@ -98,6 +113,11 @@ const KEYWORDS: [(&str, Tok); 8] = [
     ("false", Tok::False),
     ("null", Tok::Null),
 ];
+
+/// The keywords, for the loader's check that no id is spelt like one.
+pub(super) fn keyword_names() -> impl Iterator<Item = &'static str> {
+    KEYWORDS.iter().map(|(kw, _)| *kw)
+}
 
 /// Cyrillic letters that look like Latin ones; an id typed with the keyboard in the wrong layout
 /// contains them.
@@ -145,7 +165,8 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 ('>', Some('=')) => (Tok::Ge, 2),
                 ('<', Some('>')) => {
                     return Err(ParseError::new(col, "'<>' is not an operator")
-                        .with_hint("write '!=' for \"not equal\""))
+                        .with_hint("write '!=' for \"not equal\"")
+                        .of(ErrorKind::NotAnOperator { op: "<>".into() }))
                 }
                 ('=' | '-', Some('>')) => {
                     return Err(ParseError::new(col, format!("'{c}>' is not an operator"))
@@ -155,23 +176,28 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 ('>', _) => (Tok::Gt, 1),
                 ('=', _) => {
                     return Err(ParseError::new(col, "'=' is not an operator")
-                        .with_hint("write '==' to compare, as in Q103 == 1"))
+                        .with_hint("write '==' to compare, as in Q103 == 1")
+                        .of(ErrorKind::NotAnOperator { op: "=".into() }))
                 }
                 ('!', _) => {
                     return Err(ParseError::new(col, "'!' is not an operator")
-                        .with_hint("write 'not' to negate, or '!=' for \"not equal\""))
+                        .with_hint("write 'not' to negate, or '!=' for \"not equal\"")
+                        .of(ErrorKind::NotAnOperator { op: "!".into() }))
                 }
                 ('&', _) => {
                     return Err(ParseError::new(col, format!("'{}' is not an operator", run(&chars, i, '&')))
-                        .with_hint("write 'and'"))
+                        .with_hint("write 'and'")
+                        .of(ErrorKind::NotAnOperator { op: run(&chars, i, '&') }))
                 }
                 ('|', _) => {
                     return Err(ParseError::new(col, format!("'{}' is not an operator", run(&chars, i, '|')))
-                        .with_hint("write 'or'"))
+                        .with_hint("write 'or'")
+                        .of(ErrorKind::NotAnOperator { op: run(&chars, i, '|') }))
                 }
                 ('^', _) => {
                     return Err(ParseError::new(col, "'^' is not an operator")
-                        .with_hint("there is no power operator; multiply instead, as in x * x"))
+                        .with_hint("there is no power operator; multiply instead, as in x * x")
+                        .of(ErrorKind::NotAnOperator { op: "^".into() }))
                 }
                 ('.', _) => (Tok::Dot, 1),
                 ('(', _) => (Tok::LParen, 1),
@@ -184,7 +210,8 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 ('%', _) => (Tok::Percent, 1),
                 (c, _) if c.is_alphabetic() => return Err(foreign_letter(&chars, i)),
                 (c, _) => {
-                    return Err(ParseError::new(col, format!("unexpected character {}", show_char(c))))
+                    return Err(ParseError::new(col, format!("unexpected character {}", show_char(c)))
+                        .of(ErrorKind::UnexpectedChar { ch: c }))
                 }
             }
         };
@@ -206,21 +233,23 @@ fn lex_number(chars: &[char], start: usize) -> Result<(Tok, usize), ParseError> 
         let fraction = digits(end + 1);
         if fraction == 0 {
             return Err(ParseError::new(end + 1, "expected digits after the decimal point")
-                .with_hint("write decimals as 54.5 or 54"));
+                .with_hint("write decimals as 54.5 or 54")
+                .of(ErrorKind::NoDigitsAfterPoint));
         }
         end += 1 + fraction;
     }
     if let Some(&after) = chars.get(end) {
         if after.is_alphanumeric() || after == '_' {
             return Err(ParseError::new(end + 1, "a number cannot run into a name")
-                .with_hint("put a space or an operator after the number; names start with a letter, like Q105A"));
+                .with_hint("put a space or an operator after the number; names start with a letter, like Q105A")
+                .of(ErrorKind::NumberRunsIntoName));
         }
     }
     let text: String = chars[start..end].iter().collect();
     // Rust's float parser accepts any run of digits with a fraction, rounding very long ones.
     let value = text
         .parse::<f64>()
-        .map_err(|_| ParseError::new(start + 1, format!("'{text}' is not a number")))?;
+        .map_err(|_| ParseError::new(start + 1, format!("'{text}' is not a number")).of(ErrorKind::NotANumber { text: text.clone() }))?;
     Ok((Tok::Num(value), end - start))
 }
 
@@ -243,7 +272,8 @@ fn lex_string(chars: &[char], start: usize) -> Result<(Tok, usize), ParseError> 
                 Some('t') => '\t',
                 Some(&other) => {
                     return Err(ParseError::new(i + 1, format!("unknown escape '\\{other}' in text"))
-                        .with_hint("a backslash may only precede a quote, another backslash, n or t"))
+                        .with_hint("a backslash may only precede a quote, another backslash, n or t")
+                        .of(ErrorKind::UnknownEscape { ch: other }))
                 }
                 None => break,
             };
@@ -255,7 +285,8 @@ fn lex_string(chars: &[char], start: usize) -> Result<(Tok, usize), ParseError> 
         }
     }
     Err(ParseError::new(start + 1, format!("the text starting at column {} is never closed", start + 1))
-        .with_hint(format!("end it with {quote}")))
+        .with_hint(format!("end it with {quote}"))
+        .of(ErrorKind::UnclosedText { quote }))
 }
 
 /// Returns the run of `c` starting at `start`, so that `&&` is reported whole.
@@ -281,7 +312,9 @@ fn foreign_letter(chars: &[char], at: usize) -> ParseError {
     let before = chars[..at.min(chars.len())].iter().rev().take_while(in_word);
     let after = chars[at.min(chars.len())..].iter().take_while(in_word);
     let mixed = before.chain(after).any(char::is_ascii_alphanumeric);
-    let error = ParseError::new(at + 1, format!("the letter {} cannot appear outside quotes", show_char(c)));
+    let lookalike = mixed && CYRILLIC_LOOKALIKES.contains(c);
+    let error = ParseError::new(at + 1, format!("the letter {} cannot appear outside quotes", show_char(c)))
+        .of(ErrorKind::ForeignLetter { ch: c, in_word: mixed, lookalike });
     if mixed && CYRILLIC_LOOKALIKES.contains(c) {
         error.with_hint(format!(
             "'{c}' is a Cyrillic letter that looks like a Latin one; ids such as Q105A use Latin letters only"

@@ -105,6 +105,15 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
     })
 }
 
+/// True when `name` is a word of the language (a keyword such as `and`, a function name such as
+/// `count`, or `choice`, the option code in a choice filter), compared without regard to case.
+/// A question, roster or calculation id spelt like one could not be read in an expression.
+pub fn is_reserved_word(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    // `implies` is listed by name as well so the rule holds whichever order the grammar grows in.
+    lexer::keyword_names().chain(parser::function_names()).chain(["choice", "implies"]).any(|w| w == lower)
+}
+
 /// Why an expression could not be parsed, and where.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
@@ -114,6 +123,60 @@ pub struct ParseError {
     pub message: String,
     /// A suggestion for fixing it, such as the names of functions close to a misspelt one.
     pub hint: Option<String>,
+    /// What is wrong as data, so that a caller can word it in another language (`message` and
+    /// `hint` are the English wording). [`ErrorKind::Other`] when an error has no kind of its own yet.
+    pub kind: ErrorKind,
+}
+
+/// The kinds of parse error, with what a message needs to name; see [`ParseError::kind`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorKind {
+    Empty,
+    /// A character that is no operator here: `=`, `<>`, `!`, `&&`, `||`, `^`.
+    NotAnOperator { op: String },
+    UnexpectedChar { ch: char },
+    /// A non-Latin letter outside quotes; `in_word` when it sits among Latin letters or digits,
+    /// `lookalike` when it is a Cyrillic letter that looks like a Latin one.
+    ForeignLetter { ch: char, in_word: bool, lookalike: bool },
+    NoDigitsAfterPoint,
+    NumberRunsIntoName,
+    NotANumber { text: String },
+    UnknownEscape { ch: char },
+    UnclosedText { quote: char },
+    TooDeep { max: usize },
+    AggregatesTooDeep { max: usize },
+    ChainedComparison { found: Found },
+    StrayNot,
+    InWithoutList { found: Found },
+    EmptyInList,
+    UnclosedList { open: usize, found: Found },
+    Unclosed { open: usize, found: Found },
+    UnclosedCall { function: String, open: usize, found: Found },
+    ExpectedValue { found: Found },
+    FunctionWithoutCall { function: String },
+    /// The first argument of an aggregate is not a roster id alone; `found` is `None` for a name
+    /// followed by more.
+    NotARoster { function: String, found: Option<Found> },
+    WrongArity { function: String, min: usize, max: Option<usize>, given: usize },
+    UnmatchedParen,
+    /// A keyword in capitals (`AND`) after a complete expression.
+    KeywordCase { word: String },
+    Trailing { found: Found },
+    UnknownFunction { name: String, close: Vec<String> },
+    Internal,
+    /// An error not given a kind of its own; only the column is language-neutral.
+    Other,
+}
+
+/// A token as named in an error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    Number(f64),
+    Text(String),
+    Name(String),
+    /// An operator, bracket or keyword, as written.
+    Symbol(String),
+    End,
 }
 
 impl ParseError {
@@ -123,7 +186,14 @@ impl ParseError {
             column,
             message: message.into(),
             hint: None,
+            kind: ErrorKind::Other,
         }
+    }
+
+    /// Sets what the error is, as data.
+    pub(crate) fn of(mut self, kind: ErrorKind) -> Self {
+        self.kind = kind;
+        self
     }
 
     /// Adds a hint to the error.

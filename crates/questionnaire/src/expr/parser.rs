@@ -10,7 +10,7 @@
 //! [`MAX_AGGREGATE_NESTING`] deep, which bounds evaluation time.
 
 use super::lexer::{self, Tok, Token};
-use super::{ParseError, RefKind, Reference, Val};
+use super::{ErrorKind, ParseError, RefKind, Reference, Val};
 
 /// The deepest nesting of parentheses, call arguments, `in` lists and prefix operators accepted.
 pub const MAX_NESTING: usize = 64;
@@ -161,6 +161,11 @@ const FUNCTIONS: &[FnSpec] = &[
     FnSpec { name: "at", kind: FnKind::Aggregate(Agg::At), min_args: 3, max_args: Some(3), usage: "at(members, Q113, Q502)" },
 ];
 
+/// The function names, for the loader's check that no id is spelt like one.
+pub(super) fn function_names() -> impl Iterator<Item = &'static str> {
+    FUNCTIONS.iter().map(|f| f.name)
+}
+
 fn function(name: &str) -> Option<&'static FnSpec> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
@@ -175,7 +180,8 @@ pub(super) fn parse(src: &str) -> Result<Node, ParseError> {
     });
     if tokens.is_empty() {
         return Err(ParseError::new(1, "the expression is empty")
-            .with_hint("write a condition such as AGE >= 16, or remove the field"));
+            .with_hint("write a condition such as AGE >= 16, or remove the field")
+            .of(ErrorKind::Empty));
     }
     let mut parser = Parser {
         tokens,
@@ -382,7 +388,7 @@ impl Parser {
         if operands.is_empty() {
             Ok(result)
         } else {
-            Err(ParseError::new(col, "internal error: operands left over"))
+            Err(ParseError::new(col, "internal error: operands left over").of(ErrorKind::Internal))
         }
     }
 
@@ -595,6 +601,7 @@ fn too_deep(col: usize) -> ParseError {
         "at most {MAX_NESTING} levels of parentheses, calls and prefix operators are allowed; \
          split it into calculations"
     ))
+    .of(ErrorKind::TooDeep { max: MAX_NESTING })
 }
 
 #[cold]
@@ -602,6 +609,7 @@ fn too_deep(col: usize) -> ParseError {
 fn aggregates_too_deep(col: usize) -> ParseError {
     ParseError::new(col, format!("aggregates over rosters can be nested at most {MAX_AGGREGATE_NESTING} deep"))
         .with_hint("compute the inner aggregate in a calculation of the roster")
+        .of(ErrorKind::AggregatesTooDeep { max: MAX_AGGREGATE_NESTING })
 }
 
 #[cold]
@@ -612,6 +620,7 @@ fn chained(token: &Token) -> ParseError {
         format!("comparisons cannot be chained: {} follows another comparison", token.tok.describe()),
     )
     .with_hint("join two comparisons with 'and', as in AGE >= 15 and AGE <= 49")
+    .of(ErrorKind::ChainedComparison { found: token.tok.found() })
 }
 
 #[cold]
@@ -637,6 +646,7 @@ fn not_a_name(spec: &FnSpec, found: &Token, after_name: bool) -> ParseError {
 fn stray_not(token: &Token) -> ParseError {
     ParseError::new(token.col, "'not' after a value must be followed by 'in'")
         .with_hint("write Q312 not in (-98, -99), or put 'not' before the condition: not (Q103 == 1)")
+        .of(ErrorKind::StrayNot)
 }
 
 #[cold]
@@ -644,6 +654,7 @@ fn stray_not(token: &Token) -> ParseError {
 fn in_without_list(found: &Token) -> ParseError {
     ParseError::new(found.col, format!("expected '(' after 'in', found {}", found.tok.describe()))
         .with_hint("list the values in parentheses, as in Q312 in (-98, -99)")
+        .of(ErrorKind::InWithoutList { found: found.tok.found() })
 }
 
 #[cold]
@@ -651,6 +662,7 @@ fn in_without_list(found: &Token) -> ParseError {
 fn empty_in_list(found: &Token) -> ParseError {
     ParseError::new(found.col, "the list after 'in' is empty")
         .with_hint("list at least one value, as in Q312 in (-98, -99)")
+        .of(ErrorKind::EmptyInList)
 }
 
 #[cold]
@@ -660,6 +672,7 @@ fn unclosed_list(open: usize, found: &Token) -> ParseError {
         found.col,
         format!("expected ',' or ')' to close the list opened at column {open}, found {}", found.tok.describe()),
     )
+    .of(ErrorKind::UnclosedList { open, found: found.tok.found() })
 }
 
 #[cold]
@@ -669,6 +682,7 @@ fn unclosed(open: usize, found: &Token) -> ParseError {
         found.col,
         format!("expected ')' to close '(' opened at column {open}, found {}", found.tok.describe()),
     )
+    .of(ErrorKind::Unclosed { open, found: found.tok.found() })
 }
 
 #[cold]
@@ -683,6 +697,7 @@ fn unclosed_call(spec: &FnSpec, open: usize, found: &Token) -> ParseError {
         ),
     )
     .with_hint(format!("usage: {}", spec.usage))
+    .of(ErrorKind::UnclosedCall { function: spec.name.into(), open, found: found.tok.found() })
 }
 
 #[cold]
@@ -690,13 +705,16 @@ fn unclosed_call(spec: &FnSpec, open: usize, found: &Token) -> ParseError {
 fn expected_value(found: &Token) -> ParseError {
     match found.tok {
         Tok::End => ParseError::new(found.col, "the expression ends where a value was expected")
-            .with_hint("complete the expression after the last operator"),
+            .with_hint("complete the expression after the last operator")
+            .of(ErrorKind::ExpectedValue { found: found.tok.found() }),
         Tok::Not => ParseError::new(found.col, "'not' cannot stand here")
-            .with_hint("'not' negates a whole condition; put it in parentheses, as in Q1 == (not Q2)"),
+            .with_hint("'not' negates a whole condition; put it in parentheses, as in Q1 == (not Q2)")
+            .of(ErrorKind::ExpectedValue { found: found.tok.found() }),
         ref other => ParseError::new(
             found.col,
             format!("expected a value (a number, text, name, function or '('), found {}", other.describe()),
-        ),
+        )
+        .of(ErrorKind::ExpectedValue { found: other.found() }),
     }
 }
 
@@ -705,6 +723,7 @@ fn expected_value(found: &Token) -> ParseError {
 fn function_without_call(spec: &FnSpec, col: usize) -> ParseError {
     ParseError::new(col, format!("'{}' is a function and needs its arguments in parentheses", spec.name))
         .with_hint(format!("usage: {}", spec.usage))
+        .of(ErrorKind::FunctionWithoutCall { function: spec.name.into() })
 }
 
 #[cold]
@@ -718,7 +737,13 @@ fn not_a_roster(spec: &FnSpec, found: &Token) -> ParseError {
             other.describe()
         ),
     };
-    ParseError::new(found.col, message).with_hint(format!("usage: {}", spec.usage))
+    let what = match found.tok {
+        Tok::Ident(_) => None,
+        ref other => Some(other.found()),
+    };
+    ParseError::new(found.col, message)
+        .with_hint(format!("usage: {}", spec.usage))
+        .of(ErrorKind::NotARoster { function: spec.name.into(), found: what })
 }
 
 #[cold]
@@ -732,6 +757,7 @@ fn wrong_arity(spec: &FnSpec, col: usize, given: usize) -> ParseError {
     let plural = if expected == "1" { "argument" } else { "arguments" };
     ParseError::new(col, format!("'{}' takes {expected} {plural}, but {given} were given", spec.name))
         .with_hint(format!("usage: {}", spec.usage))
+        .of(ErrorKind::WrongArity { function: spec.name.into(), min: spec.min_args, max: spec.max_args, given })
 }
 
 /// Reports a token left over after a complete expression.
@@ -739,13 +765,15 @@ fn wrong_arity(spec: &FnSpec, col: usize, given: usize) -> ParseError {
 #[inline(never)]
 fn trailing(token: &Token) -> ParseError {
     match &token.tok {
-        Tok::RParen => ParseError::new(token.col, "this ')' closes no '('"),
+        Tok::RParen => ParseError::new(token.col, "this ')' closes no '('").of(ErrorKind::UnmatchedParen),
         Tok::Ident(name) if KEYWORD_TYPOS.contains(&name.to_ascii_lowercase().as_str()) => {
             ParseError::new(token.col, format!("unexpected {} after a complete expression", token.tok.describe()))
                 .with_hint(format!("keywords are lowercase: write '{}'", name.to_ascii_lowercase()))
+                .of(ErrorKind::KeywordCase { word: name.clone() })
         }
         other => ParseError::new(token.col, format!("unexpected {} after a complete expression", other.describe()))
-            .with_hint("join conditions with 'and' or 'or', and values with an operator such as '+'"),
+            .with_hint("join conditions with 'and' or 'or', and values with an operator such as '+'")
+            .of(ErrorKind::Trailing { found: other.found() }),
     }
 }
 
@@ -756,7 +784,7 @@ const KEYWORD_TYPOS: [&str; 5] = ["and", "or", "not", "in", "implies"];
 fn pop(operands: &mut Vec<Node>, col: usize) -> Result<Node, ParseError> {
     operands
         .pop()
-        .ok_or_else(|| ParseError::new(col, "internal error: an operator lacks an operand"))
+        .ok_or_else(|| ParseError::new(col, "internal error: an operator lacks an operand").of(ErrorKind::Internal))
 }
 
 /// Applies a binary operator, extending a flat chain of the same level when the left operand is one.
@@ -815,7 +843,10 @@ fn unknown_function(name: &str, col: usize) -> ParseError {
         let names: Vec<&str> = close.iter().map(|(_, n)| *n).collect();
         format!("did you mean {}?", names.join(", "))
     };
-    ParseError::new(col, format!("unknown function '{name}'")).with_hint(hint)
+    let close = close.iter().map(|(_, n)| n.to_string()).collect();
+    ParseError::new(col, format!("unknown function '{name}'"))
+        .with_hint(hint)
+        .of(ErrorKind::UnknownFunction { name: name.into(), close })
 }
 
 /// Tells whether the characters of `short` appear in `long` in order, as in an abbreviation.
