@@ -19,6 +19,11 @@ else
   export CARGO_ENCODED_RUSTFLAGS="$remap"
 fi
 unset RUSTFLAGS
+# The same for C compiled by build scripts (SQLite's amalgamation: __FILE__ in its assertions).
+case "${CFLAGS:-}" in
+  *"-ffile-prefix-map=$cargo_home=cargo"*) ;;
+  *) export CFLAGS="${CFLAGS:+$CFLAGS }-ffile-prefix-map=$cargo_home=cargo -ffile-prefix-map=$root=dala -ffile-prefix-map=$HOME=home" ;;
+esac
 
 # Fails when a built binary contains a path of this machine (the repository, the cargo home, $HOME).
 check_no_build_paths() {

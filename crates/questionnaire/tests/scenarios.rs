@@ -621,5 +621,5 @@ fn implies_and_currency_load_and_a_broken_rule_is_reported_at_its_token() {
     let (_, diags) = load(money(". > 0 implies . < 10 implies . < 5"));
     let d = diags.iter().find(|d| d.code == "S006").expect("a parse error");
     assert_eq!(d.location, "Q1.validation[0].rule");
-    assert!(d.message.get(Lang::En).contains("column 22") && d.message.get(Lang::En).contains("'implies' cannot be chained"), "{}", d.render(Lang::En));
+    assert!(d.message.get(Lang::En).contains("column 22") && d.message.get(Lang::En).contains("`implies` cannot be chained"), "{}", d.render(Lang::En));
 }

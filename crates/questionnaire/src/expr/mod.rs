@@ -157,6 +157,11 @@ pub enum ErrorKind {
     /// The first argument of an aggregate is not a roster id alone; `found` is `None` for a name
     /// followed by more.
     NotARoster { function: String, found: Option<Found> },
+    /// `a implies b implies c`: `implies` does not chain.
+    ChainedImplies,
+    /// The argument of `currency` is not a bare question id or `.`; `after_name` when a name is
+    /// followed by more.
+    NotAName { function: String, found: Found, after_name: bool },
     WrongArity { function: String, min: usize, max: Option<usize>, given: usize },
     UnmatchedParen,
     /// A keyword in capitals (`AND`) after a complete expression.

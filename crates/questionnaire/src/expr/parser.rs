@@ -628,6 +628,7 @@ fn chained(token: &Token) -> ParseError {
 fn chained_implies(token: &Token) -> ParseError {
     ParseError::new(token.col, "'implies' cannot be chained: this 'implies' follows another one")
         .with_hint("put one side in parentheses, as in (a implies b) and (b implies c)")
+        .of(ErrorKind::ChainedImplies)
 }
 
 #[cold]
@@ -638,7 +639,7 @@ fn not_a_name(spec: &FnSpec, found: &Token, after_name: bool) -> ParseError {
     } else {
         format!("the argument of '{}' must be the id of a money question or '.', found {}", spec.name, found.tok.describe())
     };
-    ParseError::new(found.col, message).with_hint(format!("usage: {}", spec.usage))
+    ParseError::new(found.col, message).with_hint(format!("usage: {}", spec.usage)).of(ErrorKind::NotAName { function: spec.name.to_string(), found: found.tok.found(), after_name })
 }
 
 #[cold]

@@ -222,6 +222,41 @@ pub(super) fn describe(e: &ParseError, src: &str) -> (Msg, Msg) {
             ),
             usage(function),
         ),
+        ErrorKind::ChainedImplies => (
+            msg!(
+                "`implies` cannot be chained: this `implies` follows another one",
+                "`implies` нельзя ставить цепочкой: это `implies` идёт после другого",
+                "`implies` сөзін тізбектей қоюға болмайды: бұл `implies` басқасынан кейін тұр"
+            ),
+            msg!(
+                "put one side in parentheses, as in `(a implies b) and (b implies c)`",
+                "заключите одну из частей в скобки: `(a implies b) and (b implies c)`",
+                "бір бөлігін жақшаға алыңыз: `(a implies b) and (b implies c)`"
+            ),
+        ),
+        ErrorKind::NotAName { function, found: f, after_name } => {
+            let f = found(f);
+            let what = if *after_name {
+                msg!(
+                    "the argument of `{function}` must be a question id alone, found {} after it",
+                    "аргументом `{function}` должен быть только id вопроса, а после него стоит {}",
+                    "`{function}` аргументі тек сұрақ id-і болуы керек, бірақ одан кейін {} тұр",
+                    f.en,
+                    f.ru,
+                    f.kk
+                )
+            } else {
+                msg!(
+                    "the argument of `{function}` must be the id of a money question or `.`, found {}",
+                    "аргументом `{function}` должен быть id денежного вопроса или `.`, а стоит {}",
+                    "`{function}` аргументі ақшалай сұрақтың id-і немесе `.` болуы керек, бірақ {} тұр",
+                    f.en,
+                    f.ru,
+                    f.kk
+                )
+            };
+            (what, usage(function))
+        }
         ErrorKind::NotARoster { function, found: f } => {
             let what = match f {
                 None => msg!(
