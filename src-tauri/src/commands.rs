@@ -7,7 +7,7 @@
 use chrono::Utc;
 use dala_questionnaire::{AnswerKey, Lang};
 use dala_session::field::{AddressView, AdultInput, OutcomeOption, RouteSummaryView, RouteView, VisitInput, WalkAction, When};
-use dala_session::{InterviewSummary, Nav, Screen, Session, SessionError, StudyInfo};
+use dala_session::{InterviewSummary, Nav, NumberReading, Screen, Session, SessionError, StudyInfo};
 use serde::Serialize;
 use serde_json::Value as Json;
 use tauri::State;
@@ -41,6 +41,13 @@ pub fn open_interview(state: State<'_, AppState>, id: String, ui_lang: Lang) -> 
 #[tauri::command(rename_all = "snake_case")]
 pub fn answer(state: State<'_, AppState>, id: String, key: AnswerKey, value: Json, ui_lang: Lang) -> Reply<Screen> {
     state.session(ui_lang)?.answer(&id, key, value, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+}
+
+/// Reads a typed number for a question by the interview language's rules (nothing is recorded):
+/// the UI shows the reading under the field and records its `answer`, or shows the refusal.
+#[tauri::command(rename_all = "snake_case")]
+pub fn read_number(state: State<'_, AppState>, id: String, key: AnswerKey, text: String, currency: Option<String>, ui_lang: Lang) -> Reply<NumberReading> {
+    state.session(ui_lang)?.read_number(&id, &key, &text, currency.as_deref()).map_err(|e| CommandError::from_session(&e, ui_lang))
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -44,6 +44,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R
         commands::create_interview,
         commands::open_interview,
         commands::answer,
+        commands::read_number,
         commands::clear,
         commands::confirm,
         commands::go,

@@ -14,6 +14,7 @@ import type { InterviewSummary } from "./bindings/InterviewSummary";
 import type { Lang } from "./bindings/Lang";
 import type { MyRoutes } from "./bindings/MyRoutes";
 import type { Nav } from "./bindings/Nav";
+import type { NumberReading } from "./bindings/NumberReading";
 import type { OutcomeOption } from "./bindings/OutcomeOption";
 import type { RouteView } from "./bindings/RouteView";
 import type { Screen } from "./bindings/Screen";
@@ -47,6 +48,9 @@ export const api = {
   createInterview: (lang: Lang) => call<Screen>("create_interview", { lang }),
   openInterview: (id: string, uiLang: Lang) => call<Screen>("open_interview", { id, ui_lang: uiLang }),
   answer: (id: string, key: AnswerKey, value: AnswerValue, uiLang: Lang) => call<Screen>("answer", { id, key, value, ui_lang: uiLang }),
+  /** Reads a typed number by the interview language's rules; nothing is recorded. */
+  readNumber: (id: string, key: AnswerKey, text: string, currency: string | null, uiLang: Lang) =>
+    call<NumberReading>("read_number", { id, key, text, currency, ui_lang: uiLang }),
   clear: (id: string, key: AnswerKey, uiLang: Lang) => call<Screen>("clear", { id, key, ui_lang: uiLang }),
   confirm: (id: string, key: AnswerKey, rule: number, uiLang: Lang) => call<Screen>("confirm", { id, key, rule, ui_lang: uiLang }),
   go: (id: string, nav: Nav, uiLang: Lang) => call<Screen>("go", { id, nav, ui_lang: uiLang }),
