@@ -269,11 +269,13 @@ const onEnter = (ctx: QuestionCtx) => (e: KeyboardEvent) => {
 };
 
 /** The line under a number field: the session's reading of what is typed, or why it refused it. */
-function readbackLine(ctx: QuestionCtx, q: QuestionView, draft: string | undefined, currency: string | null): TemplateResult | typeof nothing {
+function readbackLine(ctx: QuestionCtx, q: QuestionView, draft: string | undefined, currency: string | null): TemplateResult {
+  // An empty line keeps its height, so the keypad does not jump when a reading appears.
+  const empty = html`<div class="readback"></div>`;
   if (draft === undefined) {
-    return ctx.storedNumber ? html`<div class="readback" data-testid="num-readback">= ${ctx.storedNumber.display}</div>` : nothing;
+    return ctx.storedNumber ? html`<div class="readback" data-testid="num-readback">= ${ctx.storedNumber.display}</div>` : empty;
   }
-  if (draft.trim() === "") return nothing;
+  if (draft.trim() === "") return empty;
   const rb = ctx.readback(q.key, draft, currency);
   if (!rb) return html`<div class="readback pending" data-testid="num-reading">…</div>`;
   if (rb.reading) return html`<div class="readback" data-testid="num-readback">= ${rb.reading.display}</div>`;
