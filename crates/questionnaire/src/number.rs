@@ -594,6 +594,15 @@ mod tests {
     }
 
     #[test]
+    fn range_messages_write_their_bounds_the_languages_way() {
+        let e = crate::answer::AnswerError::OutOfRange { question: "Q309".into(), min: Some(0.0), max: Some(150_000.0) };
+        assert_eq!(crate::i18n::answer_error(&e, En), "Q309: the value must be between 0 and 150,000.");
+        assert_eq!(crate::i18n::answer_error(&e, Ru), "Q309: значение должно быть от 0 до 150\u{a0}000.");
+        let years = crate::answer::AnswerError::OutOfRange { question: "Q105".into(), min: Some(1900.0), max: Some(2010.0) };
+        assert!(crate::i18n::answer_error(&years, En).ends_with("between 1900 and 2010."));
+    }
+
+    #[test]
     fn currency_signs() {
         assert_eq!(currency_sign("KZT"), "₸");
         assert_eq!(currency_sign("USD"), "$");
