@@ -7,7 +7,7 @@
 use chrono::Utc;
 use dala_questionnaire::{AnswerKey, Lang};
 use dala_session::field::{AddressView, AdultInput, OutcomeOption, RouteSummaryView, RouteView, VisitInput, WalkAction, When};
-use dala_session::{InterviewSummary, Nav, Screen, Session, SessionError, StudyInfo};
+use dala_session::{InterviewSummary, Nav, NumberReading, Screen, Session, SessionError, StudyInfo};
 use serde::Serialize;
 use serde_json::Value as Json;
 use tauri::State;
@@ -135,6 +135,12 @@ commands! {
 
     pub fn answer(state: State<'_, AppState>, id: String, key: AnswerKey, value: Json, ui_lang: Lang) -> Reply<Screen> {
         state.session(ui_lang)?.answer(&id, key, value, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    /// Reads a typed number for a question by the interview language's rules (nothing is recorded):
+    /// the UI shows the reading under the field and records its `answer`, or shows the refusal.
+    pub fn read_number(state: State<'_, AppState>, id: String, key: AnswerKey, text: String, currency: Option<String>, ui_lang: Lang) -> Reply<NumberReading> {
+        state.session(ui_lang)?.read_number(&id, &key, &text, currency.as_deref()).map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
     pub fn clear(state: State<'_, AppState>, id: String, key: AnswerKey, ui_lang: Lang) -> Reply<Screen> {

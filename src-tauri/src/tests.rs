@@ -86,6 +86,27 @@ fn a_refused_answer_comes_back_typed_and_in_the_ui_language() {
     assert_eq!(missing.kind, "no_interview");
 }
 
+#[test]
+fn a_typed_number_is_read_in_the_interview_language_before_it_is_recorded() {
+    let shell = shell();
+    let q101 = json!({ "question": "Q101", "roster": [] });
+    let ru = shell.invoke("create_interview", json!({ "lang": "ru" })).unwrap();
+    let ru = ru["interview"]["id"].as_str().unwrap();
+    let refused = shell.invoke("read_number", json!({ "id": ru, "key": q101, "text": "150,000", "currency": null, "ui_lang": "ru" })).expect_err("ambiguous in Russian");
+    assert_eq!(refused.kind, "number_refused");
+    assert!(refused.message.contains("двояко"), "{}", refused.message);
+    let read = shell.invoke("read_number", json!({ "id": ru, "key": q101, "text": " 3 ", "currency": null, "ui_lang": "ru" })).expect("read");
+    assert_eq!((read["value"].clone(), read["answer"].clone(), read["display"].clone()), (json!(3.0), json!(3), json!("3")));
+
+    let en = shell.invoke("create_interview", json!({ "lang": "en" })).unwrap();
+    let en = en["interview"]["id"].as_str().unwrap();
+    let read = shell.invoke("read_number", json!({ "id": en, "key": q101, "text": "1,500", "ui_lang": "en" })).expect("grouped in English");
+    assert_eq!((read["answer"].clone(), read["display"].clone(), read["text"].clone()), (json!(1500), json!("1,500"), json!("1,500")));
+    // Read, not recorded: the range (1–30) is the answer's business.
+    let error = shell.invoke("answer", json!({ "id": en, "key": q101, "value": read["answer"], "ui_lang": "en" })).expect_err("out of range");
+    assert_eq!(error.kind, "answer_refused");
+}
+
 // ---- fieldwork ---------------------------------------------------------------------------------
 
 /// Walks `route` to the next address to approach (describing any building on the way as a single

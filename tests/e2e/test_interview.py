@@ -87,6 +87,11 @@ def text_of(driver, testid: str) -> str:
     return wait_for(lambda: driver.find_element(By.CSS_SELECTOR, tid(testid)).text, f"text of {testid}")
 
 
+def plain(text: str) -> str:
+    """Visible text with no-break spaces as plain spaces (WebDriver may report either)."""
+    return text.replace("\u00a0", " ")
+
+
 def current_question(driver) -> str:
     return text_of(driver, "q-id")
 
@@ -322,8 +327,11 @@ def test_every_question_type_records_what_was_tapped():
         assert not find(driver, "option-3").is_enabled(), "max_choices = 2 reached"
         shot(driver, "type-multiple.png")
 
-        next_to("Q103")  # integer with a soft warning, confirmed with one tap
+        next_to("Q103")  # integer: no decimal mark; then a soft warning, confirmed with one tap
+        type_into(driver, "num-input", "1,5")
+        wait_for(lambda: "целое число" in text_of(driver, "num-refused"), "a decimal mark refused in a whole number")
         type_into(driver, "num-input", "12")
+        wait_for(lambda: text_of(driver, "num-readback") == "= 12", "12 read back")
         click(driver, "next")
         find(driver, "rule-warning")
         driver.save_screenshot(str(shots / "warning.png"))
@@ -339,12 +347,36 @@ def test_every_question_type_records_what_was_tapped():
         wait_for(lambda: selected("scale-4"), "scale 4")
         shot(driver, "type-scale.png")
 
-        next_to("Q106")  # money, grouped as typed, in another currency
-        type_into(driver, "money-input", "150000")
-        wait_for(lambda: find(driver, "money-input").get_attribute("value") == "150\u00a0000", "150 000 grouped")
-        driver.find_element(By.XPATH, "//button[contains(., 'USD')]").click()
+        next_to("Q106")  # money: what is typed is read in Russian, shown back, and only then stored
+        def q106():
+            rows = db_rows("SELECT value FROM answers WHERE question = 'Q106'", db=TYPES_DB)
+            return json.loads(rows[0][0]) if rows else None
+
+        # "150,000" is 150 000 or 150,0: refused with both readings, nothing stored, Next stays.
+        type_into(driver, "money-input", "150,000")
+        refused = plain(wait_for(lambda: text_of(driver, "num-refused"), "150,000 refused"))
+        assert "двояко" in refused and "«150 000»" in refused and "«150,0»" in refused, refused
+        assert find(driver, "money-input").get_attribute("value") == "150,000", "the field keeps what was typed"
+        shot(driver, "number-ambiguous-ru.png")
+        click(driver, "next")
+        time.sleep(0.8)
+        assert current_question(driver) == "Q106" and q106() is None, "an ambiguous amount is never stored"
+        # Points grouping thousands, a space and a decimal comma, a space: each read, shown, stored.
+        for typed, shown, amount in [
+            ("1.500.000", "= 1\u00a0500\u00a0000\u00a0₸", 1_500_000),
+            ("150 000,50", "= 150\u00a0000,50\u00a0₸", 150_000.5),
+            ("1 500", "= 1\u00a0500\u00a0₸", 1500),
+        ]:
+            type_into(driver, "money-input", typed)
+            wait_for(lambda: plain(text_of(driver, "num-readback")) == plain(shown), f"{typed} read back as {shown}")
+            if typed == "150 000,50":
+                shot(driver, "type-money.png")
+            find(driver, "money-input").send_keys(Keys.TAB)
+            wait_for(lambda: q106() == {"amount": amount, "currency": "KZT"}, f"{typed} stored as {amount}")
+        assert find(driver, "money-input").get_attribute("value") == "1\u00a0500", "the stored amount written back"
+        click(driver, "currency-USD")
         wait_for(lambda: text_of(driver, "currency-sign") == "$", "dollar sign")
-        shot(driver, "type-money.png")
+        wait_for(lambda: q106() == {"amount": 1500, "currency": "USD"}, "the amount in dollars")
 
         next_to("Q107")  # decimal typed with a comma, stored with a point
         type_into(driver, "num-input", "54,5")
@@ -387,7 +419,7 @@ def test_every_question_type_records_what_was_tapped():
             "Q103": 12,
             "Q104": -98,
             "Q105": 4,
-            "Q106": {"amount": 150000, "currency": "USD"},
+            "Q106": {"amount": 1500, "currency": "USD"},
             "Q107": 54.5,
             "Q108": "2010-10-15",
             "Q109": "Алматы",
@@ -397,6 +429,69 @@ def test_every_question_type_records_what_was_tapped():
         assert stored == expected, stored
         assert db_rows("SELECT question, rule FROM confirmations WHERE interview_id = ?", iid, db=TYPES_DB) == [("Q103", 0)]
         assert db_rows("SELECT status FROM interviews", db=TYPES_DB)[0][0] == "completed"
+    finally:
+        driver.quit()
+
+
+def test_numbers_typed_in_english_group_with_commas():
+    """The same texts in an English interview: "150,000" is 150 000, "1.500" is ambiguous."""
+    assert TYPES_DB, "run through tests/e2e/run.sh (DALA_DB_TYPES is not set)"
+    driver = session(TYPES_DRIVER_URL)
+    try:
+        driver.set_window_size(1280, 800)
+        find(driver, "home-screen")
+        click(driver, "lang-en")
+        wait_for(lambda: "New interview" in text_of(driver, "new-interview"), "home in English")
+        click(driver, "new-interview")
+        wait_question(driver, "Q101")
+        (iid,) = db_rows("SELECT id FROM interviews WHERE language = 'en'", db=TYPES_DB)[0]
+
+        def stored(qid: str):
+            rows = db_rows("SELECT value FROM answers WHERE interview_id = ? AND question = ?", iid, qid, db=TYPES_DB)
+            return json.loads(rows[0][0]) if rows else None
+
+        click(driver, "option-1")
+        wait_for(lambda: stored("Q101") == 1, "Q101 stored")
+        click(driver, "next")
+        wait_question(driver, "Q102")
+        click(driver, "option-1")
+        wait_for(lambda: stored("Q102") == [1], "Q102 stored")
+        click(driver, "next")
+        wait_question(driver, "Q103")
+        # A whole number grouped with a comma is read as 1,500, then the range (0-20) refuses it.
+        type_into(driver, "num-input", "1,500")
+        wait_for(lambda: text_of(driver, "num-readback") == "= 1,500", "1,500 read back")
+        click(driver, "next")
+        assert "between 0 and 20" in text_of(driver, "command-error")
+        assert current_question(driver) == "Q103" and stored("Q103") is None
+        type_into(driver, "num-input", "3")
+        click(driver, "next")
+        wait_question(driver, "Q104")
+        type_into(driver, "num-input", "1985")
+        click(driver, "next")
+        wait_question(driver, "Q105")
+        click(driver, "scale-4")
+        wait_for(lambda: stored("Q105") == 4, "Q105 stored")
+        click(driver, "next")
+        wait_question(driver, "Q106")
+
+        type_into(driver, "money-input", "1.500")
+        refused = wait_for(lambda: text_of(driver, "num-refused"), "1.500 refused in English")
+        assert "two ways" in refused and '"1,500"' in refused and '"1.5"' in refused, refused
+        find(driver, "money-input").send_keys(Keys.TAB)
+        time.sleep(0.8)
+        assert stored("Q106") is None, "an ambiguous amount is never stored"
+        type_into(driver, "money-input", "150,000")
+        wait_for(lambda: plain(text_of(driver, "num-readback")) == "= 150,000 ₸", "150,000 read back")
+        shot(driver, "number-en.png")
+        find(driver, "money-input").send_keys(Keys.TAB)
+        wait_for(lambda: stored("Q106") == {"amount": 150000, "currency": "KZT"}, "150,000 stored as 150000")
+        type_into(driver, "money-input", "150 000,50")
+        wait_for(lambda: plain(text_of(driver, "num-readback")) == "= 150,000.50 ₸", "150 000,50 read back")
+        find(driver, "money-input").send_keys(Keys.TAB)
+        wait_for(lambda: stored("Q106") == {"amount": 150000.5, "currency": "KZT"}, "150 000,50 stored as 150000.5")
+        assert find(driver, "money-input").get_attribute("value") == "150,000.5"
+        assert stored("Q103") == 3 and stored("Q104") == 1985
     finally:
         driver.quit()
 

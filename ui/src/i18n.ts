@@ -73,6 +73,8 @@ export interface Strings {
   completedReadOnly: string;
   keypadBackspace: string;
   keypadClear: string;
+  /** The decimal mark of the keypad (the language's own: docs/number-input.md). */
+  decimalMark: string;
   row: string;
 
   // Random-route fieldwork: my routes, the route, a visit, screening.
@@ -250,6 +252,7 @@ const ru: Strings = {
   completedReadOnly: "Интервью завершено, ответы больше не меняются.",
   keypadBackspace: "Стереть цифру",
   keypadClear: "Очистить",
+  decimalMark: ",",
   row: "Строка",
 
   home: "Главная",
@@ -439,6 +442,7 @@ const kk: Strings = {
   completedReadOnly: "Сұхбат аяқталды, жауаптар енді өзгертілмейді.",
   keypadBackspace: "Цифрды өшіру",
   keypadClear: "Тазалау",
+  decimalMark: ",",
   row: "Жол",
 
   home: "Басты бет",
@@ -628,6 +632,7 @@ const en: Strings = {
   completedReadOnly: "The interview is completed; its answers can no longer change.",
   keypadBackspace: "Delete a digit",
   keypadClear: "Clear",
+  decimalMark: ".",
   row: "Row",
 
   home: "Home",

@@ -28,6 +28,7 @@ import { t } from "./i18n";
 import type { FieldBase } from "./views/field-common";
 import { homeScreen } from "./views/home";
 import { interviewScreen, keyId, type InterviewCtx } from "./views/interview";
+import type { NumberReadback } from "./views/question";
 import { emptyBuildingForm, emptyContinuationForm, routeScreen } from "./views/route";
 import { routesScreen } from "./views/routes";
 import { screeningFormFor, screeningScreen } from "./views/screening";
@@ -37,6 +38,16 @@ interface Pending {
   key: AnswerKey;
   /** null: the field was emptied, so the stored answer is cleared. */
   value: AnswerValue | null;
+  /** A typed number: recorded as the session reads it (its `answer`), never as typed. */
+  typed?: { text: string; currency: string | null };
+}
+
+/** The session's last reading of a typed number, for the line under the field. */
+interface Readback {
+  key: string;
+  text: string;
+  currency: string | null;
+  result: NumberReadback;
 }
 
 type View = "home" | "interview" | "routes" | "route" | "address" | "screening";
@@ -51,6 +62,7 @@ const state = {
   /** Text being typed in the current question's fields, by field name. */
   drafts: {} as Record<string, string>,
   pending: null as Pending | null,
+  readback: null as Readback | null,
 
   // Random-route fieldwork.
   myRoutes: null as MyRoutes | null,
@@ -95,6 +107,7 @@ function show(screen: Screen) {
   if (before !== after) {
     state.drafts = {};
     state.pending = null;
+    state.readback = null;
     storedSinceNext = false;
   }
   draw();
@@ -124,11 +137,27 @@ function commitPending(): Promise<Commit> {
     if (!p || !screen) return "none";
     const stored = screen.current && keyId(screen.current.key) === keyId(p.key) ? screen.current.value : undefined;
     state.pending = null;
-    if (JSON.stringify(stored ?? null) === JSON.stringify(p.value)) return "none";
     const id = screen.interview.id;
     const lang = screen.interview.language;
+    let value = p.value;
+    if (p.typed) {
+      // What the session cannot read, or reads two ways, stays in the field with the reason under
+      // it and is never sent.
+      const { text, currency } = p.typed;
+      try {
+        const reading = await api.readNumber(id, p.key, text, currency, lang);
+        value = reading.answer;
+        state.readback = { key: keyId(p.key), text, currency, result: { reading, error: null } };
+      } catch (e) {
+        if (state.pending === null) state.pending = p;
+        state.readback = { key: keyId(p.key), text, currency, result: { reading: null, error: e as CommandError } };
+        draw();
+        return "refused";
+      }
+    }
+    if (JSON.stringify(stored ?? null) === JSON.stringify(value)) return "none";
     try {
-      const next = p.value === null ? await api.clear(id, p.key, lang) : await api.answer(id, p.key, p.value, lang);
+      const next = value === null ? await api.clear(id, p.key, lang) : await api.answer(id, p.key, value, lang);
       // The field now shows the stored value; a later keystroke starts a new draft.
       if (state.pending === null) state.drafts = {};
       show(next);
@@ -187,6 +216,29 @@ const interviewCtx = (): InterviewCtx => {
     confirm: (key, rule) => void commitPending().then(() => run(() => api.confirm(id, key, rule, lang))),
     setPending: (key, value) => {
       state.pending = { key, value };
+    },
+    storedNumber: screen.current_number,
+    suggestedNumber: screen.suggested_number,
+    typeNumber: (key, text, currency) => {
+      if (text.trim() === "") {
+        state.pending = { key, value: null };
+        return;
+      }
+      state.pending = { key, value: null, typed: { text, currency } };
+      const asked = { key: keyId(key), text, currency };
+      const shown = (result: NumberReadback) => {
+        // Readings come back in the order they were asked; a later one replaces an earlier one.
+        state.readback = { ...asked, result };
+        if (state.screen?.interview.id === id) draw();
+      };
+      api.readNumber(id, key, text, currency, lang).then(
+        (reading) => shown({ reading, error: null }),
+        (e: unknown) => shown({ reading: null, error: e as CommandError }),
+      );
+    },
+    readback: (key, text, currency) => {
+      const r = state.readback;
+      return r && r.key === keyId(key) && r.text === text && r.currency === currency ? r.result : null;
     },
     commitPending: () => void commitPending(),
     commitAndNext: () => void move({ kind: "next" }),

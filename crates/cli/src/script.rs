@@ -3,7 +3,10 @@
 //! A script is `{"language": "ru", "steps": [...]}` with steps
 //! `{"q": "Q104", "roster": [2], "value": 1}` (optionally `"confirm": true` to confirm the soft
 //! warnings the answer raises), `{"q": "Q104", "roster": [2], "clear": true}`, `{"language": "kk"}`
-//! and `{"complete": true}`. The run stops at the first step the engine refuses, with exit code 2
+//! and `{"complete": true}`. A number question may take the text an interviewer would type instead
+//! of a value, `{"q": "Q309", "typed": "150 000,50", "currency": "KZT"}`: it is read in the
+//! interview's current language by the app's rules (docs/number-input.md), and an ambiguous text
+//! ("150,000" in Russian) stops the run like any refused answer. The run stops at the first step the engine refuses, with exit code 2
 //! and a message in the script's current language; the steps before it stay stored. At the end an
 //! interview with no open issues is marked completed.
 
@@ -18,6 +21,8 @@ use serde_json::{json, Value as Json};
 
 enum Step {
     Answer { key: AnswerKey, value: Json, confirm: bool },
+    /// A number as typed, read by the session before it is recorded.
+    Typed { key: AnswerKey, text: String, currency: Option<String>, confirm: bool },
     Clear { key: AnswerKey },
     Language(String),
     Complete,
@@ -55,8 +60,14 @@ fn parse_step(i: usize, v: &Json, lang: Lang) -> Result<Step, String> {
     if obj.get("clear").and_then(Json::as_bool) == Some(true) {
         return Ok(Step::Clear { key });
     }
+    let confirm = obj.get("confirm").and_then(Json::as_bool).unwrap_or(false);
+    if let Some(typed) = obj.get("typed") {
+        let text = typed.as_str().ok_or_else(|| bad("\"typed\" — текст, как его набирают", "\"typed\" — терілетін мәтін", "\"typed\" must be a text as typed"))?;
+        let currency = obj.get("currency").and_then(Json::as_str).map(str::to_string);
+        return Ok(Step::Typed { key, text: text.to_string(), currency, confirm });
+    }
     let value = obj.get("value").cloned().ok_or_else(|| bad("нет поля \"value\"", "\"value\" өрісі жоқ", "missing \"value\""))?;
-    Ok(Step::Answer { key, value, confirm: obj.get("confirm").and_then(Json::as_bool).unwrap_or(false) })
+    Ok(Step::Answer { key, value, confirm })
 }
 
 pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, resume: Option<&str>, msg_lang: Lang) -> ExitCode {
@@ -141,20 +152,16 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
                 Some(l2) => session.switch_language(&id, l2, Utc::now()).map(|_| lang = Some(l2)),
                 None => Err(SessionError::Language(l.clone())),
             },
-            Step::Answer { key, value, confirm } => session.record(&id, key, value, Utc::now()).and_then(|_| {
-                if *confirm {
-                    for rule in session.open_warnings(&id, key)? {
-                        session.confirm_only(&id, key, rule, Utc::now())?;
-                    }
-                }
-                Ok(())
-            }),
+            Step::Answer { key, value, confirm } => record(&mut session, &id, key, value, *confirm),
+            Step::Typed { key, text, currency, confirm } => session
+                .read_number(&id, key, text, currency.as_deref())
+                .and_then(|reading| record(&mut session, &id, key, &reading.answer, *confirm)),
             Step::Clear { key } => session.clear(&id, key.clone(), Utc::now()).map(|_| ()),
             Step::Complete => session.complete_only(&id, Utc::now()),
         };
         if let Err(e) = result {
             let what = match step {
-                Step::Answer { key, .. } | Step::Clear { key } => key.to_string(),
+                Step::Answer { key, .. } | Step::Typed { key, .. } | Step::Clear { key } => key.to_string(),
                 Step::Language(l) => format!("language {l}"),
                 Step::Complete => "complete".to_string(),
             };
@@ -196,4 +203,15 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Records one answer and, with `confirm`, confirms the soft warnings it raises.
+fn record(session: &mut Session, id: &str, key: &AnswerKey, value: &Json, confirm: bool) -> Result<(), SessionError> {
+    session.record(id, key, value, Utc::now())?;
+    if confirm {
+        for rule in session.open_warnings(id, key)? {
+            session.confirm_only(id, key, rule, Utc::now())?;
+        }
+    }
+    Ok(())
 }

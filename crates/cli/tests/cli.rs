@@ -133,6 +133,36 @@ fn a_refused_step_stops_the_run_with_code_2_in_the_script_language_and_keeps_ear
 }
 
 #[test]
+fn typed_numbers_are_read_in_the_interview_language_and_ambiguous_ones_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("typed.sqlite");
+    let script = dir.path().join("typed.json");
+    std::fs::write(
+        &script,
+        json!({"language": "ru", "steps": [
+            {"q": "Q101", "typed": " 2 "},
+            {"q": "Q102", "roster": [1], "value": "Айгуль"},
+            {"q": "Q105", "roster": [1], "typed": "1985"},
+            {"q": "Q102", "roster": [2], "value": "Ерлан"},
+            {"q": "Q105", "roster": [2], "typed": "1.985"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let out = dala().args(["interview", "--json", "--study"]).arg(kmrs()).arg("--db").arg(&db).arg("--script").arg(&script).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("двояко") && stderr.contains("Q105[2]"), "ambiguous in Russian: {stderr}");
+    let v: Json = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "number_refused", "{v:#}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let stored: Vec<(String, String, String)> =
+        conn.prepare("SELECT question, roster, value FROM answers ORDER BY question, roster").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect();
+    let stored: Vec<(&str, &str, &str)> = stored.iter().map(|(q, r, v)| (q.as_str(), r.as_str(), v.as_str())).collect();
+    assert_eq!(stored, [("Q101", "", "2"), ("Q102", "1", "\"Айгуль\""), ("Q102", "2", "\"Ерлан\""), ("Q105", "1", "1985")]);
+}
+
+#[test]
 fn unknown_question_and_irrelevant_question_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     for (steps, needle) in [

@@ -15,22 +15,10 @@ fn pick(lang: Lang, ru: String, kk: String, en: String) -> String {
     }
 }
 
-fn num(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        let s = format!("{}", n as i64);
-        // Thousands separated by a thin space as typed on forms: 150 000.
-        let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() > 4 {
-                out.push('\u{00A0}');
-            }
-            out.push(c);
-        }
-        format!("{sign}{out}")
-    } else {
-        format!("{n}")
-    }
+/// A bound in a message, written as the interviewer of `lang` reads numbers (`crate::number`):
+/// "150 000" (ru, kk), "150,000" (en); four-digit numbers such as years stay ungrouped.
+fn num(n: f64, lang: Lang) -> String {
+    crate::number::format_number(n, lang, n.abs() >= 10_000.0)
 }
 
 fn type_words(t: QuestionType, lang: Lang) -> &'static str {
@@ -84,9 +72,9 @@ pub fn answer_error(e: &AnswerError, lang: Lang) -> String {
         NotRelevant { question } => pick(lang, format!("Вопрос {question} в этом интервью не задаётся (по переходам анкеты)."), format!("{question} сұрағы бұл сұхбатта қойылмайды (сауалнама өтпелері бойынша)."), format!("Question {question} is not asked in this interview (skip logic).")),
         WrongType { question, expected } => pick(lang, format!("{question}: введите {}.", type_words(*expected, lang)), format!("{question}: {} енгізіңіз.", type_words(*expected, lang)), format!("{question}: enter {}.", type_words(*expected, lang))),
         OutOfRange { question, min, max } => match (min, max) {
-            (Some(a), Some(b)) => pick(lang, format!("{question}: значение должно быть от {} до {}.", num(*a), num(*b)), format!("{question}: мән {} мен {} аралығында болуы керек.", num(*a), num(*b)), format!("{question}: the value must be between {} and {}.", num(*a), num(*b))),
-            (Some(a), None) => pick(lang, format!("{question}: значение должно быть не меньше {}.", num(*a)), format!("{question}: мән {} кем болмауы керек.", num(*a)), format!("{question}: the value must be at least {}.", num(*a))),
-            (None, Some(b)) => pick(lang, format!("{question}: значение должно быть не больше {}.", num(*b)), format!("{question}: мән {} артық болмауы керек.", num(*b)), format!("{question}: the value must be at most {}.", num(*b))),
+            (Some(a), Some(b)) => pick(lang, format!("{question}: значение должно быть от {} до {}.", num(*a, lang), num(*b, lang)), format!("{question}: мән {} мен {} аралығында болуы керек.", num(*a, lang), num(*b, lang)), format!("{question}: the value must be between {} and {}.", num(*a, lang), num(*b, lang))),
+            (Some(a), None) => pick(lang, format!("{question}: значение должно быть не меньше {}.", num(*a, lang)), format!("{question}: мән {} кем болмауы керек.", num(*a, lang)), format!("{question}: the value must be at least {}.", num(*a, lang))),
+            (None, Some(b)) => pick(lang, format!("{question}: значение должно быть не больше {}.", num(*b, lang)), format!("{question}: мән {} артық болмауы керек.", num(*b, lang)), format!("{question}: the value must be at most {}.", num(*b, lang))),
             (None, None) => pick(lang, format!("{question}: недопустимое значение."), format!("{question}: рұқсат етілмеген мән."), format!("{question}: value not allowed.")),
         },
         UnknownOption { question, code } => pick(lang, format!("{question}: нет варианта ответа с кодом {code}."), format!("{question}: {code} кодты жауап нұсқасы жоқ."), format!("{question}: there is no option with code {code}.")),

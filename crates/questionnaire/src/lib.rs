@@ -8,6 +8,8 @@
 //! - [`engine`] is the filled-in instance ([`Interview`]): answers keyed by question and roster path,
 //!   incremental re-evaluation over a dependency graph, navigation, progress and open issues.
 //! - [`client`] is the complete contract with a user interface: serializable views of an interview.
+//! - [`number`] reads numbers as interviewers type them (per interface language, refusing what is
+//!   ambiguous) and writes them back the way they read them.
 //!
 //! The crate is pure: it reads no files, no clock and no random numbers. Callers pass file contents in.
 //!
@@ -44,6 +46,7 @@ pub mod expr;
 pub mod i18n;
 pub mod load;
 pub mod model;
+pub mod number;
 
 pub use answer::{Answer, AnswerError, AnswerKey};
 pub use engine::Interview;

@@ -1,6 +1,7 @@
 //! Session errors, each with a stable kind the UI can switch on and a message in ru/kk/en.
 
 use dala_questionnaire::load::Diagnostic;
+use dala_questionnaire::number::NumberInputError;
 use dala_questionnaire::{AnswerError, Lang};
 use dala_store::StoreError;
 
@@ -21,6 +22,9 @@ pub enum SessionError {
     /// The engine refused an answer.
     #[error(transparent)]
     Answer(#[from] AnswerError),
+    /// A typed number that cannot be read, or only ambiguously (the message says how to type it).
+    #[error(transparent)]
+    Number(#[from] NumberInputError),
     /// No interview with this id in the database.
     #[error("no interview {0}")]
     NoInterview(String),
@@ -106,6 +110,7 @@ pub enum ErrorKind {
     BrokenOff,
     InterviewInProgress,
     PlaceTaken,
+    NumberRefused,
     /// A failure of the shell itself (not of the session).
     Internal,
 }
@@ -139,6 +144,7 @@ impl ErrorKind {
             ErrorKind::BrokenOff => "broken_off",
             ErrorKind::InterviewInProgress => "interview_in_progress",
             ErrorKind::PlaceTaken => "place_taken",
+            ErrorKind::NumberRefused => "number_refused",
             ErrorKind::Internal => "internal",
         }
     }
@@ -185,6 +191,7 @@ impl SessionError {
             SessionError::BrokenOff => ErrorKind::BrokenOff,
             SessionError::InterviewInProgress(_) => ErrorKind::InterviewInProgress,
             SessionError::PlaceTaken { .. } => ErrorKind::PlaceTaken,
+            SessionError::Number(_) => ErrorKind::NumberRefused,
         }
     }
 
@@ -192,6 +199,7 @@ impl SessionError {
     pub fn message(&self, lang: Lang) -> String {
         let (ru, kk, en) = match self {
             SessionError::Answer(e) => return e.message(lang),
+            SessionError::Number(e) => return e.message(lang),
             SessionError::Field(e) => return e.localized().get(lang.code()).to_string(),
             SessionError::NoFieldwork => (
                 "В этом исследовании нет настроек полевого этапа (маршрутов и квот).".to_string(),

@@ -21,7 +21,9 @@ use ts_rs::TS;
 use dala_questionnaire::client::{self, BlockView, IssueView, QuestionView, RosterView};
 use dala_questionnaire::engine::{slot_of, Interview, Slot};
 use dala_questionnaire::load::{self, Diagnostic, Loaded, Severity, StudySource};
-use dala_questionnaire::{Answer, AnswerKey, Lang, Questionnaire};
+use dala_questionnaire::model::{Question, QuestionType};
+use dala_questionnaire::number::{currency_sign, editable_number, format_amount, format_number, read_number};
+use dala_questionnaire::{Answer, AnswerError, AnswerKey, Lang, Questionnaire};
 use dala_store::{InterviewStatus, Store, StoreError};
 
 pub mod autofill;
@@ -110,6 +112,70 @@ pub struct Screen {
     pub can_previous: bool,
     pub can_next: bool,
     pub can_complete: bool,
+    /// The current question's stored number as the interviewer reads it (numeric questions only).
+    pub current_number: Option<NumberReading>,
+    /// The current question's suggested number (prefill), formatted the same way.
+    pub suggested_number: Option<NumberReading>,
+}
+
+/// A number read for one question in the interview language: what will be stored and how it reads.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct NumberReading {
+    /// The value.
+    pub value: f64,
+    /// The answer to record, in its JSON form: a number, or `{ "amount": …, "currency": … }` for money.
+    #[ts(type = "number | { amount: number, currency: string }")]
+    pub answer: Json,
+    /// The value as it is typed in the interview language ("150 000,5", "150,000.5"): read again,
+    /// it gives the same value.
+    pub text: String,
+    /// The read-back shown under the field, with the currency sign for money: "150 000 ₸".
+    pub display: String,
+}
+
+/// Integer, year and scale answers take no decimal mark.
+fn is_whole(kind: QuestionType) -> bool {
+    matches!(kind, QuestionType::Integer | QuestionType::Year | QuestionType::Scale)
+}
+
+/// How `value` reads for `question` in `lang`; `currency` only matters for money (default: the
+/// question's first currency).
+fn number_reading(question: &Question, value: f64, currency: Option<&str>, lang: Lang) -> NumberReading {
+    let whole = is_whole(question.kind);
+    // Years are written as they are ("2010"); amounts and counts with their thousands grouped.
+    let grouped = question.kind != QuestionType::Year;
+    let text = editable_number(value, lang, grouped, whole);
+    let (answer, display) = match question.kind {
+        QuestionType::Money => {
+            let currency = currency.map(str::to_string).or_else(|| question.currencies.first().cloned()).unwrap_or_else(|| "KZT".into());
+            let display = format!("{}\u{a0}{}", format_amount(value, lang), currency_sign(&currency));
+            (serde_json::json!({ "amount": value, "currency": currency }), display)
+        }
+        _ if whole => (Json::from(value as i64), format_number(value, lang, grouped)),
+        _ => (serde_json::json!(value), format_number(value, lang, grouped)),
+    };
+    NumberReading { value, answer, text, display }
+}
+
+/// The numbers the screen shows for the current question: its stored value and its suggestion.
+fn numbers_of(q: &Questionnaire, iv: &Interview, slot: Slot, prefill: Option<&Json>, lang: Lang) -> (Option<NumberReading>, Option<NumberReading>) {
+    let question = &q.questions[slot.question];
+    if !matches!(question.kind, QuestionType::Integer | QuestionType::Year | QuestionType::Scale | QuestionType::Decimal | QuestionType::Money) {
+        return (None, None);
+    }
+    let stored = match iv.answer(&slot) {
+        Some(Answer::Int(n)) => Some(number_reading(question, *n as f64, None, lang)),
+        Some(Answer::Number(x)) => Some(number_reading(question, *x, None, lang)),
+        Some(Answer::Money { amount, currency }) => Some(number_reading(question, *amount, Some(currency), lang)),
+        _ => None,
+    };
+    let suggested = match prefill {
+        Some(Json::Number(n)) => n.as_f64().map(|x| number_reading(question, x, None, lang)),
+        Some(Json::Object(m)) => m.get("amount").and_then(Json::as_f64).map(|x| number_reading(question, x, m.get("currency").and_then(Json::as_str), lang)),
+        _ => None,
+    };
+    (stored, suggested)
 }
 
 /// The position marker stored for "on the completion view".
@@ -300,6 +366,23 @@ impl Session {
         Ok(())
     }
 
+    /// Reads a number typed for a question of an interview, by the rules of the interview language
+    /// (`dala_questionnaire::number`), without recording it: the interface shows the reading
+    /// ("= 150 000 ₸") and records `answer` only if the text was read. `currency` is the one chosen
+    /// for a money question. Ambiguous or malformed text is refused with a message saying how to
+    /// type it; the question's range is checked when the answer is recorded.
+    pub fn read_number(&mut self, id: &str, key: &AnswerKey, text: &str, currency: Option<&str>) -> Result<NumberReading, SessionError> {
+        self.load(id)?;
+        let q = &self.study;
+        let open = self.open.get(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        let question = &q.questions[slot_of(q, key)?.question];
+        if !question.kind.is_numeric() {
+            return Err(AnswerError::WrongType { question: question.id.clone(), expected: question.kind }.into());
+        }
+        let value = read_number(text, open.language, is_whole(question.kind))?;
+        Ok(number_reading(question, value, currency, open.language))
+    }
+
     pub fn answer(&mut self, id: &str, key: AnswerKey, value: Json, now: DateTime<Utc>) -> Result<Screen, SessionError> {
         self.record(id, &key, &value, now)?;
         self.screen(id)
@@ -486,6 +569,10 @@ impl Session {
             }
             v
         });
+        let (current_number, suggested_number) = match (current, &current_view) {
+            (Some(s), Some(v)) => numbers_of(q, iv, s, v.prefill.as_ref(), lang),
+            _ => (None, None),
+        };
         Ok(Screen {
             interview: InterviewHeader { id: id.to_string(), status: open.status, language: lang, study_title: q.title.get(lang).to_string() },
             current: current_view,
@@ -495,6 +582,8 @@ impl Session {
             can_next: current.is_some(),
             can_complete: issues.is_empty() && open.status == InterviewStatus::InProgress,
             issues,
+            current_number,
+            suggested_number,
         })
     }
 }

@@ -128,3 +128,55 @@ fn navigation_walks_members_and_refuses_unreached_jumps() {
     let sc = s.go(&id, Nav::Previous, t(5)).unwrap();
     assert_eq!(sc.current.unwrap().key, k("Q101", &[]));
 }
+
+#[test]
+fn typed_numbers_are_read_in_the_interview_language_and_ambiguous_ones_refused() {
+    let mut s = Session::with_parts(study(), Store::open_in_memory(t(0)).unwrap());
+    let id = s.create(Lang::Ru, t(1)).unwrap();
+    let q101 = k("Q101", &[]);
+    let q103 = k("Q103", &[]);
+
+    // A whole-number question takes no decimal mark; grouping is fine.
+    let err = s.read_number(&id, &q101, "1,5", None).unwrap_err();
+    assert_eq!(err.kind(), "number_refused");
+    assert!(err.message(Lang::Ru).contains("целое число"), "{}", err.message(Lang::Ru));
+    let r = s.read_number(&id, &q101, "2", None).unwrap();
+    assert_eq!((r.answer.clone(), r.display.as_str()), (json!(2), "2"));
+    s.record(&id, &q101, &r.answer, t(2)).unwrap();
+    s.record(&id, &k("Q102", &[1]), &json!("Айгуль"), t(3)).unwrap();
+    s.record(&id, &k("Q102", &[2]), &json!("Ерлан"), t(4)).unwrap();
+
+    // Russian: "150,000" could be 150 000 or 150,0, so it is refused with both readings.
+    let err = s.read_number(&id, &q103, "150,000", None).unwrap_err();
+    assert_eq!(err.kind(), "number_refused");
+    let message = err.message(Lang::Ru);
+    assert!(message.contains("двояко") && message.contains("150\u{a0}000") && message.contains("150,0"), "{message}");
+    let r = s.read_number(&id, &q103, "1.500.000", None).unwrap();
+    assert_eq!(r.answer, json!({ "amount": 1_500_000.0, "currency": "KZT" }));
+    assert_eq!(r.display, "1\u{a0}500\u{a0}000\u{a0}₸");
+    let r = s.read_number(&id, &q103, "150 000,50", None).unwrap();
+    assert_eq!(r.value, 150_000.5);
+    assert_eq!(r.display, "150\u{a0}000,50\u{a0}₸");
+    assert_eq!(r.text, "150\u{a0}000,5");
+    let r = s.read_number(&id, &q103, "1 500", Some("USD")).unwrap();
+    assert_eq!((r.answer.clone(), r.display.as_str()), (json!({ "amount": 1500.0, "currency": "USD" }), "1\u{a0}500\u{a0}$"));
+
+    // Not a number question: the engine's own "enter a text" message.
+    assert_eq!(s.read_number(&id, &k("Q102", &[1]), "5", None).unwrap_err().kind(), "answer_refused");
+
+    // What was read is what is stored; the screen writes it back for the field.
+    let r = s.read_number(&id, &q103, "150 000,50", None).unwrap();
+    let screen = s.answer(&id, q103.clone(), r.answer, t(5)).unwrap();
+    assert_eq!(s.store().answers(&id).unwrap().into_iter().find(|a| a.key == q103).unwrap().value, json!({ "amount": 150_000.5, "currency": "KZT" }));
+    let shown = screen.current_number.expect("the stored amount");
+    assert_eq!((shown.text.as_str(), shown.display.as_str()), ("150\u{a0}000,5", "150\u{a0}000,50\u{a0}₸"));
+
+    // English: the comma groups thousands, so the same text is 150 000.
+    let screen = s.set_language(&id, Lang::En, t(6)).unwrap();
+    assert_eq!(screen.current_number.unwrap().text, "150,000.5");
+    let r = s.read_number(&id, &q103, "150,000", None).unwrap();
+    assert_eq!((r.value, r.display.as_str()), (150_000.0, "150,000\u{a0}₸"));
+    let err = s.read_number(&id, &q103, "1.500", None).unwrap_err();
+    assert!(err.message(Lang::En).contains("two ways"), "{}", err.message(Lang::En));
+    assert!(s.screen(&id).unwrap().suggested_number.is_none());
+}

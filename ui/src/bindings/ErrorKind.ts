@@ -4,4 +4,4 @@
  * What kind of failure a command met: the UI switches on it, scripts print it, and a rename breaks
  * the UI's build (the TypeScript union is generated). Serialized in snake_case (`answer_refused`).
  */
-export type ErrorKind = "study_not_found" | "study_invalid" | "io" | "database_too_new" | "no_route" | "routes_in_use" | "database" | "answer_refused" | "no_interview" | "other_study" | "language" | "completed" | "not_complete" | "not_reached" | "not_a_warning" | "fieldwork_rule" | "no_fieldwork" | "bad_input" | "no_address" | "not_screened" | "no_respondent" | "no_appointment_visit" | "broken_off" | "interview_in_progress" | "place_taken" | "internal";
+export type ErrorKind = "study_not_found" | "study_invalid" | "io" | "database_too_new" | "no_route" | "routes_in_use" | "database" | "answer_refused" | "no_interview" | "other_study" | "language" | "completed" | "not_complete" | "not_reached" | "not_a_warning" | "fieldwork_rule" | "no_fieldwork" | "bad_input" | "no_address" | "not_screened" | "no_respondent" | "no_appointment_visit" | "broken_off" | "interview_in_progress" | "place_taken" | "number_refused" | "internal";

@@ -2,6 +2,7 @@
 import type { BlockView } from "./BlockView";
 import type { InterviewHeader } from "./InterviewHeader";
 import type { IssueView } from "./IssueView";
+import type { NumberReading } from "./NumberReading";
 import type { QuestionView } from "./QuestionView";
 import type { RosterView } from "./RosterView";
 
@@ -12,4 +13,12 @@ export type Screen = { interview: InterviewHeader,
 /**
  * `None`: past the last question, on the completion view.
  */
-current: QuestionView | null, blocks: Array<BlockView>, issues: Array<IssueView>, roster: RosterView | null, can_previous: boolean, can_next: boolean, can_complete: boolean, };
+current: QuestionView | null, blocks: Array<BlockView>, issues: Array<IssueView>, roster: RosterView | null, can_previous: boolean, can_next: boolean, can_complete: boolean, 
+/**
+ * The current question's stored number as the interviewer reads it (numeric questions only).
+ */
+current_number: NumberReading | null, 
+/**
+ * The current question's suggested number (prefill), formatted the same way.
+ */
+suggested_number: NumberReading | null, };

@@ -8,6 +8,7 @@ import type { JsonValue } from "./serde_json/JsonValue";
 import type { Lang } from "./Lang";
 import type { MyRoutes } from "./MyRoutes";
 import type { Nav } from "./Nav";
+import type { NumberReading } from "./NumberReading";
 import type { OutcomeOption } from "./OutcomeOption";
 import type { RouteView } from "./RouteView";
 import type { Screen } from "./Screen";
@@ -26,6 +27,7 @@ export function commands(invoke: Invoke) {
     create_interview: (lang: Lang) => invoke<Screen>("create_interview", { lang }),
     open_interview: (id: string, ui_lang: Lang) => invoke<Screen>("open_interview", { id, ui_lang }),
     answer: (id: string, key: AnswerKey, value: JsonValue, ui_lang: Lang) => invoke<Screen>("answer", { id, key, value, ui_lang }),
+    read_number: (id: string, key: AnswerKey, text: string, currency: string | null, ui_lang: Lang) => invoke<NumberReading>("read_number", { id, key, text, currency, ui_lang }),
     clear: (id: string, key: AnswerKey, ui_lang: Lang) => invoke<Screen>("clear", { id, key, ui_lang }),
     confirm: (id: string, key: AnswerKey, rule: number, ui_lang: Lang) => invoke<Screen>("confirm", { id, key, rule, ui_lang }),
     go: (id: string, nav: Nav, ui_lang: Lang) => invoke<Screen>("go", { id, nav, ui_lang }),

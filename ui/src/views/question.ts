@@ -4,16 +4,21 @@
 // cells, Don't know / Refused) record at once; typed fields (numbers, money, text, dates, a name
 // being added to a list) become a *pending* answer that is recorded on Enter, when the field is
 // left, or before any move (Next, Previous, a jump, a language switch).
+//
+// A number field keeps exactly what was typed. The session reads it by the rules of the interview
+// language (docs/number-input.md) and the reading is shown under the field ("= 150 000 ₸"), or
+// why it cannot be read ("150,000" in Russian: ambiguous); only the session's reading is recorded.
 
 import { html, nothing, type TemplateResult } from "lit-html";
 import { live } from "lit-html/directives/live.js";
 
 import type { AnswerKey } from "../bindings/AnswerKey";
 import type { CommandError } from "../bindings/CommandError";
+import type { NumberReading } from "../bindings/NumberReading";
 import type { QuestionView } from "../bindings/QuestionView";
 import type { AnswerValue } from "../api";
 import type { Strings } from "../i18n";
-import { cleanNumberText, currencySign, formatNumber, groupThousands, joinDate, parseNumber, splitDate } from "../format";
+import { currencySign, digitsOnly, joinDate, splitDate } from "../format";
 
 export const DONT_KNOW = -98;
 export const REFUSED = -99;
@@ -36,9 +41,17 @@ export interface QuestionCtx {
   setDraft(field: string, text: string): void;
   /** Re-render from the current Screen and drafts (after a keypad press, a currency choice). */
   redraw(): void;
+  /** The current question's stored number and its suggestion, as the session writes them. */
+  storedNumber: NumberReading | null;
+  suggestedNumber: NumberReading | null;
+  /** A number was typed: it becomes the pending answer, and the session is asked to read it. */
+  typeNumber(key: AnswerKey, text: string, currency: string | null): void;
+  /** The session's reading of `text` (with `currency`), once it has come back. */
+  readback(key: AnswerKey, text: string, currency: string | null): NumberReadback | null;
 }
 
-const isMissing = (v: unknown): v is number => v === DONT_KNOW || v === REFUSED || v === -97;
+/** What the session made of a typed number: its reading, or why it refused it. */
+export type NumberReadback = { reading: NumberReading; error: null } | { reading: null; error: CommandError };
 
 export function questionCard(q: QuestionView, ctx: QuestionCtx): TemplateResult {
   const { s } = ctx;
@@ -89,24 +102,20 @@ function specialButton(q: QuestionView, ctx: QuestionCtx, code: number, label: s
 
 function prefillBox(q: QuestionView, ctx: QuestionCtx): TemplateResult | typeof nothing {
   if (q.value !== null || q.prefill === null || q.prefill === undefined || ctx.readOnly) return nothing;
-  const shown = describeValue(q, q.prefill);
+  const shown = ctx.suggestedNumber?.display ?? describeValue(q, q.prefill);
   return html`<div class="prefill" data-testid="prefill">
     <span>${ctx.s.suggested}: <strong>${shown}</strong></span>
     <button class="secondary" @click=${() => ctx.answer(q.key, q.prefill as AnswerValue)}>${ctx.s.accept}</button>
   </div>`;
 }
 
-/** A value as words (option labels) or formatted numbers, for the suggestion box. */
+/** A suggested value as words (option labels), for the suggestion box; numbers come formatted
+ * from the session (`suggestedNumber`). */
 function describeValue(q: QuestionView, value: unknown): string {
   const label = (code: unknown) => q.options.find((o) => Number(o.code) === Number(code))?.label ?? String(code);
   if (q.kind === "single") return label(value);
   if (q.kind === "multiple" && Array.isArray(value)) return value.map(label).join(", ");
-  if (typeof value === "number") return formatNumber(value, q.kind === "money");
   if (Array.isArray(value)) return value.join(", ");
-  if (value && typeof value === "object") {
-    const m = value as { amount?: number; currency?: string };
-    if (typeof m.amount === "number") return `${formatNumber(m.amount, true)} ${currencySign(m.currency ?? "")}`;
-  }
   return String(value);
 }
 
@@ -260,35 +269,47 @@ const onEnter = (ctx: QuestionCtx) => (e: KeyboardEvent) => {
   }
 };
 
+/** The line under a number field: the session's reading of what is typed, or why it refused it. */
+function readbackLine(ctx: QuestionCtx, q: QuestionView, draft: string | undefined, currency: string | null): TemplateResult {
+  // An empty line keeps its height, so the keypad does not jump when a reading appears.
+  const empty = html`<div class="readback"></div>`;
+  if (draft === undefined) {
+    return ctx.storedNumber ? html`<div class="readback" data-testid="num-readback">= ${ctx.storedNumber.display}</div>` : empty;
+  }
+  if (draft.trim() === "") return empty;
+  const rb = ctx.readback(q.key, draft, currency);
+  if (!rb) return html`<div class="readback pending" data-testid="num-reading">…</div>`;
+  if (rb.reading) return html`<div class="readback" data-testid="num-readback">= ${rb.reading.display}</div>`;
+  return html`<div class="readback refused" role="alert" data-testid="num-refused">${rb.error.message}</div>`;
+}
+
 function numberInput(q: QuestionView, ctx: QuestionCtx): TemplateResult {
   const decimals = q.kind === "decimal";
-  const stored = typeof q.value === "number" && !isMissing(q.value) ? String(q.value) : "";
-  const text = ctx.draft("n") ?? stored;
-  const placeholder = typeof q.prefill === "number" ? String(q.prefill) : q.kind === "year" ? "YYYY" : "";
-  const update = (raw: string, el?: HTMLInputElement) => {
-    let cleaned = cleanNumberText(raw, decimals);
-    if (q.kind === "year") cleaned = cleaned.slice(0, 4);
-    if (el && el.value !== cleaned) el.value = cleaned;
-    ctx.setDraft("n", cleaned);
-    ctx.setPending(q.key, cleaned === "" ? null : parseNumber(cleaned));
+  const draft = ctx.draft("n");
+  const text = draft ?? ctx.storedNumber?.text ?? "";
+  const placeholder = ctx.suggestedNumber?.text ?? (q.kind === "year" ? "YYYY" : "");
+  const update = (typed: string) => {
+    ctx.setDraft("n", typed);
+    ctx.typeNumber(q.key, typed, null);
   };
   const bounds = q.min !== null || q.max !== null ? html`<span class="bounds">${q.min ?? "…"} – ${q.max ?? "…"}</span>` : nothing;
   return html`<div class="number-entry">
     <div class="field-row">
       <input class="big-input number" data-testid="num-input" type="text" inputmode=${decimals ? "decimal" : "numeric"}
-        autocomplete="off" maxlength=${q.kind === "year" ? 4 : 16} placeholder=${placeholder} .value=${live(text)} ?disabled=${ctx.readOnly}
-        @input=${(e: Event) => update((e.target as HTMLInputElement).value, e.target as HTMLInputElement)}
+        autocomplete="off" maxlength=${q.kind === "year" ? 4 : 24} placeholder=${placeholder} .value=${live(text)} ?disabled=${ctx.readOnly}
+        @input=${(e: Event) => update((e.target as HTMLInputElement).value)}
         @change=${() => ctx.commitPending()} @keydown=${onEnter(ctx)} />
       ${bounds}
     </div>
-    ${keypad(ctx, () => ctx.draft("n") ?? stored, decimals, (t) => update(t))}
+    ${readbackLine(ctx, q, draft, null)}
+    ${keypad(ctx, () => ctx.draft("n") ?? text, decimals, (t) => update(t))}
   </div>`;
 }
 
 /** An on-screen keypad for tablets whose virtual keyboard is missing or covers the question. */
 function keypad(ctx: QuestionCtx, current: () => string, decimals: boolean, set: (text: string) => void): TemplateResult {
   if (ctx.readOnly) return html``;
-  const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", decimals ? "," : "C", "0", "‹"];
+  const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", decimals ? ctx.s.decimalMark : "C", "0", "‹"];
   const press = (k: string) => {
     const text = current();
     if (k === "‹") set(text.slice(0, -1));
@@ -307,40 +328,33 @@ function keypad(ctx: QuestionCtx, current: () => string, decimals: boolean, set:
 function moneyInput(q: QuestionView, ctx: QuestionCtx): TemplateResult {
   const currencies = q.currencies.length ? q.currencies : ["KZT"];
   const stored = q.value && typeof q.value === "object" && !Array.isArray(q.value) ? (q.value as { amount: number; currency: string }) : null;
-  const storedAmount = typeof q.value === "number" && !isMissing(q.value) ? q.value : stored?.amount;
   const currency = ctx.draft("currency") ?? stored?.currency ?? currencies[0];
-  const text = ctx.draft("amount") ?? (storedAmount !== undefined ? formatNumber(storedAmount, true) : "");
-  const pendingFor = (amountText: string, cur: string) => {
-    const amount = parseNumber(amountText);
-    ctx.setPending(q.key, amount === null ? null : { amount, currency: cur });
-  };
-  const update = (raw: string, el?: HTMLInputElement) => {
-    const grouped = groupThousands(raw);
-    if (el && el.value !== grouped) {
-      el.value = grouped;
-      el.setSelectionRange(grouped.length, grouped.length);
-    }
-    ctx.setDraft("amount", grouped);
-    pendingFor(grouped, currency);
+  const draft = ctx.draft("amount");
+  const text = draft ?? ctx.storedNumber?.text ?? "";
+  const update = (typed: string) => {
+    ctx.setDraft("amount", typed);
+    ctx.typeNumber(q.key, typed, currency);
   };
   return html`<div class="number-entry">
     <div class="field-row">
       <input class="big-input money" data-testid="money-input" type="text" inputmode="decimal" autocomplete="off"
-        placeholder="0" aria-label=${ctx.s.amount} .value=${live(text)} ?disabled=${ctx.readOnly}
-        @input=${(e: Event) => update((e.target as HTMLInputElement).value, e.target as HTMLInputElement)}
+        placeholder=${ctx.suggestedNumber?.text ?? "0"} aria-label=${ctx.s.amount} .value=${live(text)} ?disabled=${ctx.readOnly}
+        @input=${(e: Event) => update((e.target as HTMLInputElement).value)}
         @change=${() => ctx.commitPending()} @keydown=${onEnter(ctx)} />
       <span class="currency-sign" data-testid="currency-sign">${currencySign(currency)}</span>
     </div>
+    ${readbackLine(ctx, q, draft, currency)}
     ${currencies.length > 1
       ? html`<div class="currencies" role="radiogroup" aria-label=${ctx.s.currency}>
           ${currencies.map(
             (c) => html`<button class="currency ${c === currency ? "selected" : ""}" role="radio" aria-checked=${c === currency}
-              ?disabled=${ctx.readOnly}
+              data-testid="currency-${c}" ?disabled=${ctx.readOnly}
               @click=${() => {
                 ctx.setDraft("currency", c);
                 const typed = ctx.draft("amount") ?? text;
-                if (parseNumber(typed) !== null) {
-                  pendingFor(typed, c);
+                if (typed.trim() !== "") {
+                  ctx.setDraft("amount", typed);
+                  ctx.typeNumber(q.key, typed, c);
                   ctx.commitPending();
                 }
                 ctx.redraw();
@@ -369,7 +383,7 @@ function dateInput(q: QuestionView, ctx: QuestionCtx): TemplateResult {
   const [d0, m0, y0] = splitDate(q.value);
   const parts = { d: ctx.draft("d") ?? d0, m: ctx.draft("m") ?? m0, y: ctx.draft("y") ?? y0 };
   const update = (field: "d" | "m" | "y", raw: string, el: HTMLInputElement) => {
-    const cleaned = cleanNumberText(raw, false).replace("-", "").slice(0, field === "y" ? 4 : 2);
+    const cleaned = digitsOnly(raw).slice(0, field === "y" ? 4 : 2);
     if (el.value !== cleaned) el.value = cleaned;
     parts[field] = cleaned;
     ctx.setDraft(field, cleaned);
