@@ -27,11 +27,7 @@ impl CommandError {
 
     /// The session lock was poisoned by a panic in an earlier command.
     pub fn internal(lang: Lang) -> CommandError {
-        let message = match lang {
-            Lang::Ru => "Внутренняя ошибка программы. Ответы сохранены; перезапустите Dala.",
-            Lang::Kk => "Бағдарламаның ішкі қатесі. Жауаптар сақталды; Dala-ны қайта іске қосыңыз.",
-            Lang::En => "Internal error in the program. Answers are saved; restart Dala.",
-        };
+        let message = lang.pick("Внутренняя ошибка программы. Ответы сохранены; перезапустите Dala.", "Бағдарламаның ішкі қатесі. Жауаптар сақталды; Dala-ны қайта іске қосыңыз.", "Internal error in the program. Answers are saved; restart Dala.");
         CommandError { kind: ErrorKind::Internal, message: message.to_string() }
     }
 }

@@ -59,11 +59,7 @@ pub fn measure(study: &Questionnaire, members: usize, dir: &Path, durability: Op
     let report = dala_session::autofill::fill(&mut session, &id, members, &|_| None)?;
     if std::env::var_os("DALA_BENCH_TRACE").is_some() {
         for (k, us) in report.answered.iter().filter(|(_, us)| *us > 1000.0) {
-            eprintln!("{}", match lang {
-                Lang::Ru => format!("медленный ответ {k}: {us:.0} мкс"),
-                Lang::Kk => format!("баяу жауап {k}: {us:.0} мкс"),
-                Lang::En => format!("slow answer {k}: {us:.0} µs"),
-            });
+            eprintln!("{}", lang.pick(format!("медленный ответ {k}: {us:.0} мкс"), format!("баяу жауап {k}: {us:.0} мкс"), format!("slow answer {k}: {us:.0} µs")));
         }
     }
     let roster_build = report.roster_build_us;
@@ -108,11 +104,7 @@ pub fn run(study_dir: &Path, members: &[usize], dir: Option<&Path>, as_json: boo
             match measure(&study, m, &dir, d, lang) {
                 Ok(f) => all.push(f),
                 Err(e) => {
-                    eprintln!("{}", match lang {
-                        Lang::Ru => format!("замер прерван на домохозяйстве из {m} человек: {e}"),
-                        Lang::Kk => format!("өлшеу {m} адамнан тұратын үй шаруашылығында тоқтады: {e}"),
-                        Lang::En => format!("bench failed at {m} members: {e}"),
-                    });
+                    eprintln!("{}", lang.pick(format!("замер прерван на домохозяйстве из {m} человек: {e}"), format!("өлшеу {m} адамнан тұратын үй шаруашылығында тоқтады: {e}"), format!("bench failed at {m} members: {e}")));
                     return ExitCode::from(1);
                 }
             }
@@ -121,11 +113,7 @@ pub fn run(study_dir: &Path, members: &[usize], dir: Option<&Path>, as_json: boo
     if as_json {
         println!("{}", json!({ "load_and_validate_ms": load_ms, "households": all }));
     } else {
-        let (load, head) = match lang {
-            Lang::Ru => ("загрузка и проверка исследования, мс", ["запись", "членов", "ответов", "медиана мкс", "p99 мкс", "макс мкс", "список мкс", "всего мс"]),
-            Lang::Kk => ("зерттеуді жүктеу және тексеру, мс", ["жазу", "мүшелер", "жауаптар", "медиана мкс", "p99 мкс", "макс мкс", "тізім мкс", "барлығы мс"]),
-            Lang::En => ("load and validate the study, ms", ["sync", "members", "answers", "median µs", "p99 µs", "max µs", "roster µs", "total ms"]),
-        };
+        let (load, head) = lang.pick(("загрузка и проверка исследования, мс", ["запись", "членов", "ответов", "медиана мкс", "p99 мкс", "макс мкс", "список мкс", "всего мс"]), ("зерттеуді жүктеу және тексеру, мс", ["жазу", "мүшелер", "жауаптар", "медиана мкс", "p99 мкс", "макс мкс", "тізім мкс", "барлығы мс"]), ("load and validate the study, ms", ["sync", "members", "answers", "median µs", "p99 µs", "max µs", "roster µs", "total ms"]));
         println!("{load}: {load_ms:.1}");
         println!("{:>7} {:>8} {:>8} {:>12} {:>10} {:>10} {:>14} {:>10}", head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7]);
         for f in &all {

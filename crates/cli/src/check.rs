@@ -60,11 +60,8 @@ pub fn run(dir: &Path, as_json: bool, lang: Lang) -> ExitCode {
         for d in &loaded.diagnostics {
             println!("{}", d.render(lang));
         }
-        match lang {
-            Lang::Ru => println!("ошибок: {}, предупреждений: {}", errors.len(), warnings.len()),
-            Lang::Kk => println!("қателер: {}, ескертулер: {}", errors.len(), warnings.len()),
-            Lang::En => println!("{} error(s), {} warning(s)", errors.len(), warnings.len()),
-        }
+        let (e, w) = (errors.len(), warnings.len());
+        println!("{}", lang.pick(format!("ошибок: {e}, предупреждений: {w}"), format!("қателер: {e}, ескертулер: {w}"), format!("{e} error(s), {w} warning(s)")));
     }
     if errors.is_empty() {
         ExitCode::SUCCESS

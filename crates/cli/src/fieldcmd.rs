@@ -23,15 +23,6 @@ use dala_session::field::{load_fieldwork, Fieldwork, When};
 use dala_session::{Session, SessionError};
 use serde_json::json;
 
-/// Words in three languages.
-pub fn say(lang: Lang, ru: impl Into<String>, kk: impl Into<String>, en: impl Into<String>) -> String {
-    match lang {
-        Lang::Ru => ru.into(),
-        Lang::Kk => kk.into(),
-        Lang::En => en.into(),
-    }
-}
-
 /// A failed command: the message (already in the message language) and the exit code.
 pub struct Failure {
     pub code: u8,
@@ -76,23 +67,13 @@ pub fn fieldwork_of(study: &Path, lang: Lang) -> Result<Fieldwork, Failure> {
 /// Parses a seed: a whole number 0 ..= 2^64 − 1.
 pub fn parse_seed(text: &str, lang: Lang) -> Result<u64, Failure> {
     text.trim().parse::<u64>().map_err(|_| {
-        Failure::usage(say(
-            lang,
-            format!("Неверное зерно «{text}»: нужно целое число от 0 до 18446744073709551615."),
-            format!("«{text}» бастапқы саны қате: 0-ден 18446744073709551615-ке дейінгі бүтін сан керек."),
-            format!("Bad seed `{text}`: expected a whole number from 0 to 18446744073709551615."),
-        ))
+        Failure::usage(lang.pick(format!("Неверное зерно «{text}»: нужно целое число от 0 до 18446744073709551615."), format!("«{text}» бастапқы саны қате: 0-ден 18446744073709551615-ке дейінгі бүтін сан керек."), format!("Bad seed `{text}`: expected a whole number from 0 to 18446744073709551615.")))
     })
 }
 
 fn unknown_city(city: &str, fw: &Fieldwork, lang: Lang) -> Failure {
     let known = fw.settings.cities.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ");
-    Failure::usage(say(
-        lang,
-        format!("Неизвестный город «{city}». Города исследования: {known}."),
-        format!("«{city}» қаласы белгісіз. Зерттеу қалалары: {known}."),
-        format!("Unknown city `{city}`. The study's cities: {known}."),
-    ))
+    Failure::usage(lang.pick(format!("Неизвестный город «{city}». Города исследования: {known}."), format!("«{city}» қаласы белгісіз. Зерттеу қалалары: {known}."), format!("Unknown city `{city}`. The study's cities: {known}.")))
 }
 
 /// `dala routes draw`.
@@ -110,7 +91,7 @@ fn routes_draw_inner(study: &Path, city: &str, seed: &str, routes: Option<u32>, 
     let fw = fieldwork_of(study, lang)?;
     let Some(settings) = fw.settings.city(city) else { return Err(unknown_city(city, &fw, lang)) };
     if routes == Some(0) {
-        return Err(Failure::usage(say(lang, "Число маршрутов должно быть не меньше 1.", "Маршрут саны кемінде 1 болуы керек.", "The number of routes must be at least 1.")));
+        return Err(Failure::usage(lang.pick("Число маршрутов должно быть не меньше 1.", "Маршрут саны кемінде 1 болуы керек.", "The number of routes must be at least 1.").to_string()));
     }
     let k = routes.unwrap_or(settings.routes);
     let draw = match db {
@@ -128,18 +109,9 @@ fn routes_draw_inner(study: &Path, city: &str, seed: &str, routes: Option<u32>, 
     let name = settings.name.get(lang.code());
     println!(
         "{}",
-        say(
-            lang,
-            format!("{name}: маршрутов {}, зерно {seed}{}", draw.routes.len(), if weighted { ", с вероятностью, пропорциональной числу жилищ" } else { "" }),
-            format!("{name}: {} маршрут, бастапқы сан {seed}{}", draw.routes.len(), if weighted { ", тұрғын үй санына пропорционал" } else { "" }),
-            format!("{name}: {} routes, seed {seed}{}", draw.routes.len(), if weighted { ", weighted by dwellings" } else { "" }),
-        )
+        lang.pick(format!("{name}: маршрутов {}, зерно {seed}{}", draw.routes.len(), if weighted { ", с вероятностью, пропорциональной числу жилищ" } else { "" }), format!("{name}: {} маршрут, бастапқы сан {seed}{}", draw.routes.len(), if weighted { ", тұрғын үй санына пропорционал" } else { "" }), format!("{name}: {} routes, seed {seed}{}", draw.routes.len(), if weighted { ", weighted by dwellings" } else { "" }))
     );
-    let (h_id, h_street, h_start, h_dir) = match lang {
-        Lang::Ru => ("маршрут", "улица", "старт", "направление"),
-        Lang::Kk => ("маршрут", "көше", "бастау", "бағыт"),
-        Lang::En => ("route", "street", "start", "direction"),
-    };
+    let (h_id, h_street, h_start, h_dir) = lang.pick(("маршрут", "улица", "старт", "направление"), ("маршрут", "көше", "бастау", "бағыт"), ("route", "street", "start", "direction"));
     println!("{h_id:<14} {h_street:<40} {h_start:>6}  {h_dir}");
     for r in &draw.routes {
         let street = if lang == Lang::Kk { &r.street_kk } else { &r.street };
@@ -154,7 +126,7 @@ fn routes_draw_inner(study: &Path, city: &str, seed: &str, routes: Option<u32>, 
         println!("{:<14} {:<40} {:>6}  {dir}", r.id, street, r.start_house);
     }
     if let Some(db) = db {
-        println!("{}", say(lang, format!("Маршруты сохранены в {}.", db.display()), format!("Маршруттар {} ішіне сақталды.", db.display()), format!("Routes stored in {}.", db.display())));
+        println!("{}", lang.pick(format!("Маршруты сохранены в {}.", db.display()), format!("Маршруттар {} ішіне сақталды.", db.display()), format!("Routes stored in {}.", db.display())));
     }
     Ok(())
 }
@@ -163,13 +135,13 @@ fn routes_draw_inner(study: &Path, city: &str, seed: &str, routes: Option<u32>, 
 pub fn routes_assign(study: &Path, db: &Path, to: &str, routes: &[String], lang: Lang) -> ExitCode {
     if !db.is_file() {
         let d = db.display();
-        return Failure::usage(say(lang, format!("Нет базы данных {d}."), format!("{d} дерекқоры жоқ."), format!("There is no database {d}."))).exit();
+        return Failure::usage(lang.pick(format!("Нет базы данных {d}."), format!("{d} дерекқоры жоқ."), format!("There is no database {d}."))).exit();
     }
     let result = Session::open(study, db).and_then(|mut s| s.assign_routes(routes, Some(to), When::now()));
     match result {
         Ok(()) => {
             let n = routes.len();
-            println!("{}", say(lang, format!("Маршрутов назначено {to}: {n}."), format!("{to} үшін {n} маршрут тағайындалды."), format!("{n} route(s) assigned to {to}.")));
+            println!("{}", lang.pick(format!("Маршрутов назначено {to}: {n}."), format!("{to} үшін {n} маршрут тағайындалды."), format!("{n} route(s) assigned to {to}.")));
             ExitCode::SUCCESS
         }
         Err(e) => Failure { code: if matches!(e, SessionError::Store(dala_store::StoreError::NoRoute(_))) { 2 } else { 1 }, message: e.message(lang) }.exit(),
@@ -186,11 +158,7 @@ pub fn quota_plan(study: &Path, as_json: bool, lang: Lang) -> ExitCode {
         println!("{}", serde_json::to_string_pretty(&fw.plan).expect("a quota plan serializes"));
         return ExitCode::SUCCESS;
     }
-    let head = match lang {
-        Lang::Ru => ["город", "домохозяйств", "женщин", "мужчин", "маршрутов", "ячейки маршрутов (Ж/М × число)"],
-        Lang::Kk => ["қала", "үй шаруашылығы", "әйел", "ер", "маршрут", "маршрут ұяшықтары (Ә/Е × саны)"],
-        Lang::En => ["city", "households", "female", "male", "routes", "route cells (F/M × routes)"],
-    };
+    let head = lang.pick(["город", "домохозяйств", "женщин", "мужчин", "маршрутов", "ячейки маршрутов (Ж/М × число)"], ["қала", "үй шаруашылығы", "әйел", "ер", "маршрут", "маршрут ұяшықтары (Ә/Е × саны)"], ["city", "households", "female", "male", "routes", "route cells (F/M × routes)"]);
     println!("{:<12} {:>13} {:>7} {:>7} {:>9}  {}", head[0], head[1], head[2], head[3], head[4], head[5]);
     let mut total = (0, 0, 0, 0);
     for c in &fw.plan.cities {
@@ -199,7 +167,7 @@ pub fn quota_plan(study: &Path, as_json: bool, lang: Lang) -> ExitCode {
         println!("{:<12} {:>13} {:>7} {:>7} {:>9}  {shapes}", name, c.planned, c.female, c.male, c.routes);
         total = (total.0 + c.planned, total.1 + c.female, total.2 + c.male, total.3 + c.routes);
     }
-    let all = say(lang, "всего", "барлығы", "total");
+    let all = lang.pick("всего", "барлығы", "total").to_string();
     println!("{:<12} {:>13} {:>7} {:>7} {:>9}", all, total.0, total.1, total.2, total.3);
     ExitCode::SUCCESS
 }
@@ -220,12 +188,7 @@ pub fn merged_report(study: &Path, dbs: &[PathBuf], lang: Lang) -> Result<Merged
     let fw = fieldwork_of(study, lang)?;
     for db in dbs {
         if !db.is_file() {
-            return Err(Failure::usage(say(
-                lang,
-                format!("Файл базы данных {} не найден.", db.display()),
-                format!("{} дерекқор файлы табылмады.", db.display()),
-                format!("The database file {} does not exist.", db.display()),
-            )));
+            return Err(Failure::usage(lang.pick(format!("Файл базы данных {} не найден.", db.display()), format!("{} дерекқор файлы табылмады.", db.display()), format!("The database file {} does not exist.", db.display()))));
         }
     }
     let mut by_key: BTreeMap<String, (ContactLog, Option<Sex>)> = BTreeMap::new();
@@ -274,12 +237,7 @@ pub fn report(study: &Path, dbs: &[PathBuf], as_json: bool, all_routes: bool, la
     if merged.duplicates > 0 {
         eprintln!(
             "{}",
-            say(
-                lang,
-                format!("Внимание: {} адресов найдены в нескольких базах; каждый учтён один раз.", merged.duplicates),
-                format!("Назар аударыңыз: {} мекенжай бірнеше дерекқорда табылды; әрқайсысы бір рет есептелді.", merged.duplicates),
-                format!("Note: {} addresses were found in more than one database; each is counted once.", merged.duplicates),
-            )
+            lang.pick(format!("Внимание: {} адресов найдены в нескольких базах; каждый учтён один раз.", merged.duplicates), format!("Назар аударыңыз: {} мекенжай бірнеше дерекқорда табылды; әрқайсысы бір рет есептелді.", merged.duplicates), format!("Note: {} addresses were found in more than one database; each is counted once.", merged.duplicates))
         );
     }
     if as_json {
@@ -314,11 +272,7 @@ pub fn overfill_line(r: &FieldReport, lang: Lang) -> Option<String> {
     if r.overfilled.is_empty() {
         return None;
     }
-    let (f, m) = match lang {
-        Lang::Ru => ("Ж", "М"),
-        Lang::Kk => ("Ә", "Е"),
-        Lang::En => ("F", "M"),
-    };
+    let (f, m) = lang.pick(("Ж", "М"), ("Ә", "Е"), ("F", "M"));
     let cells: Vec<String> = r
         .routes
         .iter()
@@ -335,24 +289,14 @@ pub fn overfill_line(r: &FieldReport, lang: Lang) -> Option<String> {
         })
         .collect();
     let cells = cells.join("; ");
-    Some(say(
-        lang,
-        format!("Переполненные ячейки квоты (все интервью учтены, проверьте отбор): {cells}"),
-        format!("Асып кеткен квота ұяшықтары (барлық сұхбат есептелді, іріктеуді тексеріңіз): {cells}"),
-        format!("Over-filled quota cells (every complete is counted; check the selection): {cells}"),
-    ))
+    Some(lang.pick(format!("Переполненные ячейки квоты (все интервью учтены, проверьте отбор): {cells}"), format!("Асып кеткен квота ұяшықтары (барлық сұхбат есептелді, іріктеуді тексеріңіз): {cells}"), format!("Over-filled quota cells (every complete is counted; check the selection): {cells}")))
 }
 
 /// The report as text tables.
 pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: Lang) {
     println!(
         "{}",
-        say(
-            lang,
-            format!("Визитов (попыток контакта): {}; адресов: {} (открытых {}); интервью: {}", r.attempts, r.addresses, r.open, r.completes),
-            format!("Бару (байланыс әрекеті): {}; мекенжай: {} (ашық {}); сұхбат: {}", r.attempts, r.addresses, r.open, r.completes),
-            format!("Visits (contact attempts): {}; addresses: {} ({} open); completes: {}", r.attempts, r.addresses, r.open, r.completes),
-        )
+        lang.pick(format!("Визитов (попыток контакта): {}; адресов: {} (открытых {}); интервью: {}", r.attempts, r.addresses, r.open, r.completes), format!("Бару (байланыс әрекеті): {}; мекенжай: {} (ашық {}); сұхбат: {}", r.attempts, r.addresses, r.open, r.completes), format!("Visits (contact attempts): {}; addresses: {} ({} open); completes: {}", r.attempts, r.addresses, r.open, r.completes))
     );
     if let Some(line) = overfill_line(r, lang) {
         println!("{line}");
@@ -361,11 +305,7 @@ pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: La
     println!("I {}  P {}  R {}  NC {}  O {}  UH {}  UO {}  NE {}", d.i, d.p, d.r, d.nc, d.o, d.uh, d.uo, d.ne);
     let x = &r.rates;
     println!("RR1 {}  RR3 {}  RR5 {}  COOP1 {}  REF1 {}  CON1 {}  e {}", pct(x.rr1), pct(x.rr3), pct(x.rr5), pct(x.coop1), pct(x.ref1), pct(x.con1), x.e.map_or("—".into(), |e| format!("{e:.3}")));
-    let head = match lang {
-        Lang::Ru => ["город", "интервью", "женщин", "цель Ж", "мужчин", "цель М"],
-        Lang::Kk => ["қала", "сұхбат", "әйел", "мақсат Ә", "ер", "мақсат Е"],
-        Lang::En => ["city", "completes", "female", "target F", "male", "target M"],
-    };
+    let head = lang.pick(["город", "интервью", "женщин", "цель Ж", "мужчин", "цель М"], ["қала", "сұхбат", "әйел", "мақсат Ә", "ер", "мақсат Е"], ["city", "completes", "female", "target F", "male", "target M"]);
     println!("{:<12} {:>9} {:>7} {:>9} {:>7} {:>9}", head[0], head[1], head[2], head[3], head[4], head[5]);
     for c in &r.cities {
         let name = fw.settings.city(&c.city).map(|s| s.name.get(lang.code()).to_string()).unwrap_or_else(|| c.city.clone());
@@ -375,11 +315,7 @@ pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: La
     if worked.is_empty() {
         return;
     }
-    let head = match lang {
-        Lang::Ru => ["маршрут", "интервью", "цель", "Ж", "М", "визитов", "адресов"],
-        Lang::Kk => ["маршрут", "сұхбат", "мақсат", "Ә", "Е", "бару", "мекенжай"],
-        Lang::En => ["route", "completes", "target", "F", "M", "visits", "addresses"],
-    };
+    let head = lang.pick(["маршрут", "интервью", "цель", "Ж", "М", "визитов", "адресов"], ["маршрут", "сұхбат", "мақсат", "Ә", "Е", "бару", "мекенжай"], ["route", "completes", "target", "F", "M", "visits", "addresses"]);
     println!("{:<16} {:>9} {:>7} {:>4} {:>4} {:>8} {:>9}", head[0], head[1], head[2], head[3], head[4], head[5], head[6]);
     for x in worked {
         println!("{:<16} {:>9} {:>7} {:>4} {:>4} {:>8} {:>9}", x.id, x.completes, x.target, x.female, x.male, x.visits, x.addresses);

@@ -209,11 +209,7 @@ fn usage_message(e: &clap::Error, lang: Lang) -> String {
     let valid = ctx(ContextKind::ValidValue);
     let suggested = ctx(ContextKind::SuggestedArg);
     let suggested_sub = ctx(ContextKind::SuggestedSubcommand);
-    let s = |ru: String, kk: String, en: String| match lang {
-        Lang::Ru => ru,
-        Lang::Kk => kk,
-        Lang::En => en,
-    };
+    let s = |ru: String, kk: String, en: String| lang.pick(ru, kk, en);
     let mut msg = match e.kind() {
         ErrorKind::UnknownArgument => s(format!("Неизвестный аргумент {arg}."), format!("Белгісіз аргумент {arg}."), format!("Unknown argument {arg}.")),
         ErrorKind::InvalidSubcommand => s(format!("Неизвестная команда {sub}."), format!("Белгісіз команда {sub}."), format!("Unknown command {sub}.")),

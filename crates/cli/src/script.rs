@@ -28,17 +28,8 @@ enum Step {
     Complete,
 }
 
-/// Words of the runner itself in three languages.
-fn say(lang: Lang, ru: String, kk: String, en: String) -> String {
-    match lang {
-        Lang::Ru => ru,
-        Lang::Kk => kk,
-        Lang::En => en,
-    }
-}
-
 fn parse_step(i: usize, v: &Json, lang: Lang) -> Result<Step, String> {
-    let bad = |why_ru: &str, why_kk: &str, why_en: &str| say(lang, format!("Шаг {i}: {why_ru}"), format!("{i}-қадам: {why_kk}"), format!("Step {i}: {why_en}"));
+    let bad = |why_ru: &str, why_kk: &str, why_en: &str| lang.pick(format!("Шаг {i}: {why_ru}"), format!("{i}-қадам: {why_kk}"), format!("Step {i}: {why_en}"));
     let obj = v.as_object().ok_or_else(|| bad("ожидается объект JSON", "JSON нысаны күтіледі", "expected a JSON object"))?;
     if let Some(l) = obj.get("language") {
         return l.as_str().map(|s| Step::Language(s.to_string())).ok_or_else(|| bad("язык должен быть строкой", "тіл жол болуы керек", "language must be a string"));
@@ -74,14 +65,14 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
     let text = match std::fs::read_to_string(script) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{}", say(msg_lang, format!("Не удалось прочитать сценарий {}: {e}", script.display()), format!("{} сценарийін оқу мүмкін болмады: {e}", script.display()), format!("Cannot read the script {}: {e}", script.display())));
+            eprintln!("{}", msg_lang.pick(format!("Не удалось прочитать сценарий {}: {e}", script.display()), format!("{} сценарийін оқу мүмкін болмады: {e}", script.display()), format!("Cannot read the script {}: {e}", script.display())));
             return ExitCode::from(crate::EXIT_USAGE);
         }
     };
     let doc: Json = match serde_json::from_str(&text) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("{}", say(msg_lang, format!("Сценарий не является корректным JSON: {e}"), format!("Сценарий дұрыс JSON емес: {e}"), format!("The script is not valid JSON: {e}")));
+            eprintln!("{}", msg_lang.pick(format!("Сценарий не является корректным JSON: {e}"), format!("Сценарий дұрыс JSON емес: {e}"), format!("The script is not valid JSON: {e}")));
             return ExitCode::from(crate::EXIT_USAGE);
         }
     };
@@ -190,7 +181,7 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
     let mut out = json!({ "interview": id, "status": status, "answers": answers, "language": last_lang });
     if let Some((n, what, kind, msg)) = &failure {
         let cur = lang.unwrap_or(lang_now);
-        eprintln!("{}", say(cur, format!("Шаг {n} ({what}) отклонён: {msg}"), format!("{n}-қадам ({what}) қабылданбады: {msg}"), format!("Step {n} ({what}) was refused: {msg}")));
+        eprintln!("{}", cur.pick(format!("Шаг {n} ({what}) отклонён: {msg}"), format!("{n}-қадам ({what}) қабылданбады: {msg}"), format!("Step {n} ({what}) was refused: {msg}")));
         out["error"] = json!({ "step": n, "target": what, "kind": kind, "message": msg });
     }
     if as_json {

@@ -15,7 +15,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{NaiveTime, Weekday};
-use dala_tomlcheck::{self as tomlcheck, Position, ProblemKind, Walk, Words};
+use dala_tomlcheck::{self as tomlcheck, Position, ProblemKind, Walk};
 use serde::{Deserialize, Serialize};
 
 use crate::contact::{InterimCode, VisitRules};
@@ -224,11 +224,11 @@ fn keys_of(table: &str) -> &'static [&'static str] {
     }
 }
 
-fn table_words(key: &str) -> Words {
+fn table_words(key: &str) -> Localized {
     if key.is_empty() {
-        Words::new("of the fieldwork settings", "настроек полевого этапа", "далалық кезең баптауларының")
+        dala_i18n::msg!("of the fieldwork settings", "настроек полевого этапа", "далалық кезең баптауларының")
     } else {
-        Words::new(format!("of [{key}]"), format!("раздела `[{key}]`"), format!("`[{key}]` бөлімінің"))
+        dala_i18n::msg!("of [{key}]", "раздела `[{key}]`", "`[{key}]` бөлімінің")
     }
 }
 
@@ -251,14 +251,14 @@ impl FieldworkSettings {
         }
         if let Some(t) = w.table_of(&mut root, "quota") {
             for (i, cell, _) in w.tables_of(t, "quota", "shapes") {
-                w.keep_known(cell, &format!("quota.shapes[{i}]"), Words::new("of a cell shape", "формы квоты", "квота пішінінің"), &["female", "male"], None);
+                w.keep_known(cell, &format!("quota.shapes[{i}]"), dala_i18n::msg!("of a cell shape", "формы квоты", "квота пішінінің"), &["female", "male"], None);
             }
         }
         for (i, city, _) in w.tables_of(&mut root, "", "city") {
             let at = format!("city[{i}]");
             w.keep_known(city, &at, table_words("city"), keys_of("city"), None);
             if let Some(name) = w.table_of(city, "name") {
-                w.keep_known(name, &format!("{at}.name"), Words::new("of a name", "названия", "атауының"), &["ru", "kk", "en"], None);
+                w.keep_known(name, &format!("{at}.name"), dala_i18n::msg!("of a name", "названия", "атауының"), &["ru", "kk", "en"], None);
             }
         }
 

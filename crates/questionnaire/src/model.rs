@@ -11,42 +11,7 @@ use ts_rs::TS;
 
 use crate::expr::{Expr, Missing};
 
-/// A language an interview can be held in and the interface shown in.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export)]
-pub enum Lang {
-    Ru,
-    Kk,
-    En,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 3] = [Lang::Ru, Lang::Kk, Lang::En];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ru => "ru",
-            Lang::Kk => "kk",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Lang> {
-        match code.trim().to_ascii_lowercase().as_str() {
-            "ru" => Some(Lang::Ru),
-            "kk" | "kz" => Some(Lang::Kk),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for Lang {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
-    }
-}
+pub use dala_i18n::Lang;
 
 /// A translated text: one entry per language. Lookups fall back to English, then to any language,
 /// so a missing translation shows the source text rather than nothing (the loader warns about it).
@@ -63,11 +28,7 @@ pub struct Text {
 
 impl Text {
     pub fn get_exact(&self, lang: Lang) -> Option<&str> {
-        match lang {
-            Lang::Ru => self.ru.as_deref(),
-            Lang::Kk => self.kk.as_deref(),
-            Lang::En => self.en.as_deref(),
-        }
+        lang.pick(self.ru.as_deref(), self.kk.as_deref(), self.en.as_deref())
         .filter(|s| !s.trim().is_empty())
     }
 

@@ -116,11 +116,7 @@ impl NumberInputError {
                 format!("\"{text}\": the number is too long (more than {MAX_DIGITS} digits)."),
             ),
         };
-        match lang {
-            Lang::Ru => ru,
-            Lang::Kk => kk,
-            Lang::En => en,
-        }
+        lang.pick(ru, kk, en)
     }
 }
 

@@ -311,10 +311,6 @@ impl SessionError {
                 "There is nothing to confirm here.".to_string(),
             ),
         };
-        match lang {
-            Lang::Ru => ru,
-            Lang::Kk => kk,
-            Lang::En => en,
-        }
+        lang.pick(ru, kk, en)
     }
 }

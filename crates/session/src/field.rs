@@ -363,35 +363,15 @@ fn to_doc<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("fieldwork documents serialise")
 }
 
-fn pick<'a>(lang: Lang, ru: &'a str, kk: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Ru => ru,
-        Lang::Kk => kk,
-        Lang::En => en,
-    }
-}
-
 /// "ул. Жандосова, 19, кв. 25" in the interviewer's language.
 fn address_label(a: &Address, lang: Lang) -> String {
     let street = if lang == Lang::Kk { &a.street_kk } else { &a.street_ru };
-    let mut s = match lang {
-        Lang::Ru => format!("{street}, дом {}", a.house),
-        Lang::Kk => format!("{street}, {}-үй", a.house),
-        Lang::En => format!("{street}, house {}", a.house),
-    };
+    let mut s = lang.pick(format!("{street}, дом {}", a.house), format!("{street}, {}-үй", a.house), format!("{street}, house {}", a.house));
     if let Some(e) = a.entrance {
-        s += &match lang {
-            Lang::Ru => format!(", подъезд {e}"),
-            Lang::Kk => format!(", {e}-кіреберіс"),
-            Lang::En => format!(", entrance {e}"),
-        };
+        s += &lang.pick(format!(", подъезд {e}"), format!(", {e}-кіреберіс"), format!(", entrance {e}"));
     }
     if let Some(f) = a.flat {
-        s += &match lang {
-            Lang::Ru => format!(", кв. {f}"),
-            Lang::Kk => format!(", {f}-пәтер"),
-            Lang::En => format!(", flat {f}"),
-        };
+        s += &lang.pick(format!(", кв. {f}"), format!(", {f}-пәтер"), format!(", flat {f}"));
     }
     s
 }
@@ -487,12 +467,8 @@ impl Session {
         Ok(match g {
             Guidance::Approach { address, walk } => {
                 let label = address_label(address, lang);
-                let mut text = match lang {
-                    Lang::Ru => format!("Следующий адрес: {label}."),
-                    Lang::Kk => format!("Келесі мекенжай: {label}."),
-                    Lang::En => format!("Next address: {label}."),
-                };
-                let hint = walk.crossed.then(|| pick(lang, "Перейдите на другую сторону улицы.", "Көшенің арғы бетіне өтіңіз.", "Cross to the other side of the street.").to_string());
+                let mut text = lang.pick(format!("Следующий адрес: {label}."), format!("Келесі мекенжай: {label}."), format!("Next address: {label}."));
+                let hint = walk.crossed.then(|| lang.pick("Перейдите на другую сторону улицы.", "Көшенің арғы бетіне өтіңіз.", "Cross to the other side of the street.").to_string());
                 if let Some(h) = &hint {
                     text.push(' ');
                     text.push_str(h);
@@ -505,21 +481,12 @@ impl Session {
             }
             Guidance::DescribeBuilding { street_ru, street_kk, house, .. } => {
                 let street = if lang == Lang::Kk { street_kk } else { street_ru };
-                let text = match lang {
-                    Lang::Ru => format!("Дойдите до здания {street}, {house} и укажите, что это: частный дом, многоквартирный дом (подъезды и квартиры) или нежилое здание."),
-                    Lang::Kk => format!("{street}, {house} ғимаратына барып, оның не екенін көрсетіңіз: жеке үй, көппәтерлі үй (кіреберістер мен пәтерлер) немесе тұрғын емес ғимарат."),
-                    Lang::En => format!("Walk to {street} {house} and say what it is: a single house, an apartment block (entrances and flats) or a non-residential building."),
-                };
+                let text = lang.pick(format!("Дойдите до здания {street}, {house} и укажите, что это: частный дом, многоквартирный дом (подъезды и квартиры) или нежилое здание."), format!("{street}, {house} ғимаратына барып, оның не екенін көрсетіңіз: жеке үй, көппәтерлі үй (кіреберістер мен пәтерлер) немесе тұрғын емес ғимарат."), format!("Walk to {street} {house} and say what it is: a single house, an apartment block (entrances and flats) or a non-residential building."));
                 GuidanceView { kind: GuidanceKind::DescribeBuilding, text, hint: None, address: None, house: Some(*house) }
             }
             Guidance::NeedsContinuation { .. } => GuidanceView {
                 kind: GuidanceKind::NeedsContinuation,
-                text: pick(
-                    lang,
-                    "Маршрут пройден до конца. Попросите у супервайзера точку продолжения маршрута.",
-                    "Маршрут соңына дейін жүріп өтілді. Супервайзерден маршрутты жалғастыру нүктесін сұраңыз.",
-                    "The route has run out. Ask your supervisor for a continuation start point.",
-                )
+                text: lang.pick("Маршрут пройден до конца. Попросите у супервайзера точку продолжения маршрута.", "Маршрут соңына дейін жүріп өтілді. Супервайзерден маршрутты жалғастыру нүктесін сұраңыз.", "The route has run out. Ask your supervisor for a continuation start point.")
                 .into(),
                 hint: None,
                 address: None,
@@ -947,11 +914,7 @@ fn quota_view(q: &RouteQuota, held: Holds, lang: Lang) -> QuotaView {
             }
         }
         let parts = parts.join(", ");
-        match lang {
-            Lang::Ru => format!("Ячейка квоты переполнена ({parts}): все интервью учтены; сообщите супервайзеру."),
-            Lang::Kk => format!("Квота ұяшығы асып кетті ({parts}): барлық сұхбат есептелді; супервайзерге хабарлаңыз."),
-            Lang::En => format!("The quota cell is over-filled ({parts}): every complete is counted; tell your supervisor."),
-        }
+        lang.pick(format!("Ячейка квоты переполнена ({parts}): все интервью учтены; сообщите супервайзеру."), format!("Квота ұяшығы асып кетті ({parts}): барлық сұхбат есептелді; супервайзерге хабарлаңыз."), format!("The quota cell is over-filled ({parts}): every complete is counted; tell your supervisor."))
     });
     QuotaView {
         target_female: q.target_female,
@@ -1022,13 +985,9 @@ fn listed_adults(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Vec<Lis
                 .check(a)
                 .into_iter()
                 .map(|w| match w {
-                    Ineligibility::Underage => match lang {
-                        Lang::Ru => format!("моложе {min} лет"),
-                        Lang::Kk => format!("{min} жасқа толмаған"),
-                        Lang::En => format!("under {min}"),
-                    },
-                    Ineligibility::NotPermanent => pick(lang, "не постоянный член домохозяйства", "үй шаруашылығының тұрақты мүшесі емес", "not a permanent member").to_string(),
-                    Ineligibility::NotHeadOrCoDecisionMaker => pick(lang, "не глава и не принимает решения вместе с главой", "басшы емес және шешімдерді басшымен бірге қабылдамайды", "neither the head nor a co-decision-maker").to_string(),
+                    Ineligibility::Underage => lang.pick(format!("моложе {min} лет"), format!("{min} жасқа толмаған"), format!("under {min}")),
+                    Ineligibility::NotPermanent => lang.pick("не постоянный член домохозяйства", "үй шаруашылығының тұрақты мүшесі емес", "not a permanent member").to_string(),
+                    Ineligibility::NotHeadOrCoDecisionMaker => lang.pick("не глава и не принимает решения вместе с главой", "басшы емес және шешімдерді басшымен бірге қабылдамайды", "neither the head nor a co-decision-maker").to_string(),
                 })
                 .collect();
             ListedAdultView {
@@ -1088,12 +1047,7 @@ fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Proposa
             sex: None,
             action: None,
             flagged: false,
-            text: pick(
-                lang,
-                "Для пола каждого подходящего члена квота маршрута уже выполнена или её места заняты начатыми интервью (код 65, AAPOR 4.80).",
-                "Әрбір лайықты мүшенің жынысы бойынша маршрут квотасы толған немесе оның орындарын басталған сұхбаттар алған (65-код, AAPOR 4.80).",
-                "For every eligible person's sex the route's quota is full or its places are held by interviews in progress (code 65, AAPOR 4.80).",
-            )
+            text: lang.pick("Для пола каждого подходящего члена квота маршрута уже выполнена или её места заняты начатыми интервью (код 65, AAPOR 4.80).", "Әрбір лайықты мүшенің жынысы бойынша маршрут квотасы толған немесе оның орындарын басталған сұхбаттар алған (65-код, AAPOR 4.80).", "For every eligible person's sex the route's quota is full or its places are held by interviews in progress (code 65, AAPOR 4.80).")
             .into(),
             households,
             chosen_household,
@@ -1106,7 +1060,7 @@ fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Proposa
             sex: None,
             action: None,
             flagged: false,
-            text: pick(lang, "В домохозяйстве нет подходящего респондента (код 64, AAPOR 4.70).", "Үй шаруашылығында лайықты респондент жоқ (64-код, AAPOR 4.70).", "No eligible person in the household (code 64, AAPOR 4.70).").into(),
+            text: lang.pick("В домохозяйстве нет подходящего респондента (код 64, AAPOR 4.70).", "Үй шаруашылығында лайықты респондент жоқ (64-код, AAPOR 4.70).", "No eligible person in the household (code 64, AAPOR 4.70).").into(),
             households,
             chosen_household,
             adults,

@@ -10,15 +10,16 @@
 //! `#[serde(deny_unknown_fields)]` alone would stop at the first unknown field, unlocated.
 //!
 //! The TOML parser's and serde's own messages are English; they are mapped to our words
-//! ([`Words`]) and never shown verbatim. Used by the study loader (`dala-questionnaire`) and the
+//! ([`Localized`]) and never shown verbatim. Used by the study loader (`dala-questionnaire`) and the
 //! fieldwork settings (`dala-fieldwork`); pure: the caller passes the text in.
 //!
 //! ```
-//! use dala_tomlcheck::{parse, Walk, Words};
+//! use dala_tomlcheck::{parse, Walk};
+//! use dala_i18n::msg;
 //! let text = "id = \"x\"\nrelevnt = \"1 == 1\"\n";
 //! let mut table = parse(text).unwrap();
 //! let mut walk = Walk::new(text);
-//! walk.keep_known(&mut table, "Q1", Words::new("of a question", "вопроса", "сұрақтың"), &["id", "relevant"], None);
+//! walk.keep_known(&mut table, "Q1", msg!("of a question", "вопроса", "сұрақтың"), &["id", "relevant"], None);
 //! let p = &walk.problems[0];
 //! assert_eq!((p.path.as_str(), p.position.unwrap().line), ("Q1.relevnt", 2));
 //! assert!(p.message("docs/study-format.md").1.unwrap().ru.contains("`relevant`"));
@@ -31,33 +32,15 @@ use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
-/// A text in English, Russian and Kazakh. Ids, field names and values appear in backticks.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Words {
-    pub en: String,
-    pub ru: String,
-    pub kk: String,
-}
+pub use dala_i18n::Localized;
+use dala_i18n::msg;
 
-impl Words {
-    pub fn new(en: impl Into<String>, ru: impl Into<String>, kk: impl Into<String>) -> Words {
-        Words { en: en.into(), ru: ru.into(), kk: kk.into() }
-    }
-}
-
-/// `msg!("english {x}", "русский {x}", "қазақша {x}")`: each text is a `format!` string.
-macro_rules! msg {
-    ($en:literal, $ru:literal, $kk:literal $(,)?) => {
-        Words { en: format!($en), ru: format!($ru), kk: format!($kk) }
-    };
-}
-
-fn see_docs(docs: &str) -> Words {
+fn see_docs(docs: &str) -> Localized {
     msg!("see {docs}", "см. {docs}", "{docs} құжатын қараңыз")
 }
 
 /// `names` is already formatted, e.g. "`max_choices`".
-pub fn did_you_mean(names: &str) -> Words {
+pub fn did_you_mean(names: &str) -> Localized {
     msg!("did you mean {names}?", "возможно, имелось в виду {names}?", "мүмкін, {names} дегеніңіз бе?")
 }
 
@@ -109,7 +92,7 @@ pub enum ProblemKind {
     /// A field that this kind of table does not have. `table` says which table (`вопроса`, "of a
     /// question"); `elsewhere` names the variant (a question type, say) where the field would be
     /// valid but that this table is not; `suggestion` is the nearest valid field here.
-    UnknownField { field: String, table: Words, elsewhere: Option<String>, suggestion: Option<String> },
+    UnknownField { field: String, table: Localized, elsewhere: Option<String>, suggestion: Option<String> },
     /// A field the table must have.
     MissingField { field: String },
     /// A value of the wrong type, or a word not among the allowed ones.
@@ -141,7 +124,7 @@ pub enum Expected {
 
 impl Problem {
     /// The message and the hint; `docs` is the document that describes the file's format.
-    pub fn message(&self, docs: &str) -> (Words, Option<Words>) {
+    pub fn message(&self, docs: &str) -> (Localized, Option<Localized>) {
         match &self.kind {
             ProblemKind::Syntax { detail } => {
                 let m = match detail {
@@ -279,7 +262,7 @@ impl<'t> Walk<'t> {
     /// known field. A key in `elsewhere.fields` is reported as not applying to `elsewhere.here`.
     /// `what` names the table in messages, as in "unknown field `x` {what}": "of a question",
     /// "вопроса", "сұрақтың".
-    pub fn keep_known(&mut self, table: &mut Table<'_>, path: &str, what: Words, known: &[&str], elsewhere: Option<&Elsewhere<'_>>) {
+    pub fn keep_known(&mut self, table: &mut Table<'_>, path: &str, what: Localized, known: &[&str], elsewhere: Option<&Elsewhere<'_>>) {
         let unknown: Vec<(String, Range<usize>)> =
             table.keys().filter(|k| !known.contains(&k.get_ref().as_ref())).map(|k| (k.get_ref().to_string(), k.span())).collect();
         for (key, span) in unknown {
@@ -421,7 +404,7 @@ fn serde_problem(message: &str) -> (ProblemKind, Option<String>) {
 /// The known field nearest to a misspelt `key`, if one is close enough to be a likely intent.
 pub fn nearest(key: &str, known: &[&str]) -> Option<String> {
     let key_l = key.to_ascii_lowercase();
-    // Words authors reach for that are spelt nothing like the field they mean.
+    // Localized authors reach for that are spelt nothing like the field they mean.
     const ALIASES: [(&str, &str); 9] = [
         ("dk", "special"),
         ("rf", "special"),
@@ -477,7 +460,7 @@ mod tests {
         let text = "id = \"x\"\ncolour = 1\nmax = 2\n";
         let mut t = parse(text).unwrap();
         let mut w = Walk::new(text);
-        w.keep_known(&mut t, "Q1", Words::new("of a question", "вопроса", "сұрақтың"), &["id", "max_choices"], Some(&Elsewhere { here: "multiple", fields: &["max"] }));
+        w.keep_known(&mut t, "Q1", msg!("of a question", "вопроса", "сұрақтың"), &["id", "max_choices"], Some(&Elsewhere { here: "multiple", fields: &["max"] }));
         assert_eq!(t.len(), 1);
         assert_eq!(w.problems.len(), 2);
         let max = w.problems.iter().find(|p| p.path == "Q1.max").unwrap();

@@ -21,7 +21,7 @@ use dala_fieldwork::draw::route_id;
 use dala_questionnaire::Lang;
 use serde_json::json;
 
-use crate::fieldcmd::{fieldwork_of, merged_report, parse_seed, print_report, say, Failure, RouteList};
+use crate::fieldcmd::{fieldwork_of, merged_report, parse_seed, print_report, Failure, RouteList};
 use device::{simulate_device, DeviceStats, Shared};
 
 /// The non-interviews among the eligible and unknown cases (E + U − I), split as the KMRS report
@@ -49,15 +49,10 @@ fn run_inner(study: &Path, seed: &str, devices: u32, scale: f64, out: &Path, thr
     let t0 = Instant::now();
     let seed = parse_seed(seed, lang)?;
     if !(scale > 0.0 && scale <= 1.0) {
-        return Err(Failure::usage(say(
-            lang,
-            format!("Неверный масштаб {scale}: нужно число больше 0 и не больше 1 (доля плана исследования; маршруты выбираются без возвращения, больше улиц в списке нет)."),
-            format!("{scale} масштабы қате: 0-ден үлкен және 1-ден аспайтын сан керек (зерттеу жоспарының үлесі; маршруттар қайтарусыз таңдалады)."),
-            format!("Bad scale {scale}: expected a number above 0 and at most 1 (a share of the study's plan; routes are drawn without replacement, and the frames have no more streets)."),
-        )));
+        return Err(Failure::usage(lang.pick(format!("Неверный масштаб {scale}: нужно число больше 0 и не больше 1 (доля плана исследования; маршруты выбираются без возвращения, больше улиц в списке нет)."), format!("{scale} масштабы қате: 0-ден үлкен және 1-ден аспайтын сан керек (зерттеу жоспарының үлесі; маршруттар қайтарусыз таңдалады)."), format!("Bad scale {scale}: expected a number above 0 and at most 1 (a share of the study's plan; routes are drawn without replacement, and the frames have no more streets)."))));
     }
     if devices == 0 || devices > 999 {
-        return Err(Failure::usage(say(lang, "Число устройств должно быть от 1 до 999.", "Құрылғылар саны 1-ден 999-ға дейін болуы керек.", "The number of devices must be from 1 to 999.")));
+        return Err(Failure::usage(lang.pick("Число устройств должно быть от 1 до 999.", "Құрылғылар саны 1-ден 999-ға дейін болуы керек.", "The number of devices must be from 1 to 999.").to_string()));
     }
     let fieldwork = fieldwork_of(study, lang)?;
     let questionnaire = dala_session::load_study(study).map_err(|e| Failure::runtime(e.message(lang)))?;
@@ -162,12 +157,7 @@ fn run_inner(study: &Path, seed: &str, devices: u32, scale: f64, out: &Path, thr
     }
     println!(
         "{}",
-        say(
-            lang,
-            format!("Симуляция: зерно {seed}, устройств {devices} (потоков {workers}), масштаб {scale}, маршрутов {}; базы в {}", all.len(), out.display()),
-            format!("Симуляция: бастапқы сан {seed}, {devices} құрылғы ({workers} ағын), масштаб {scale}, {} маршрут; дерекқорлар {} ішінде", all.len(), out.display()),
-            format!("Simulation: seed {seed}, {devices} devices ({workers} threads), scale {scale}, {} routes; databases in {}", all.len(), out.display()),
-        )
+        lang.pick(format!("Симуляция: зерно {seed}, устройств {devices} (потоков {workers}), масштаб {scale}, маршрутов {}; базы в {}", all.len(), out.display()), format!("Симуляция: бастапқы сан {seed}, {devices} құрылғы ({workers} ағын), масштаб {scale}, {} маршрут; дерекқорлар {} ішінде", all.len(), out.display()), format!("Simulation: seed {seed}, {devices} devices ({workers} threads), scale {scale}, {} routes; databases in {}", all.len(), out.display()))
     );
     print_report(report, &fieldwork, RouteList::None, lang);
     let kk: Vec<String> = cities
@@ -180,31 +170,21 @@ fn run_inner(study: &Path, seed: &str, devices: u32, scale: f64, out: &Path, thr
         .collect();
     println!(
         "{}",
-        say(
-            lang,
-            format!(
+        lang.pick(format!(
                 "Домохозяйств опрошено при отборе: {screened}, средний размер {:.2}; респондентов-мигрантов {:.1} %; интервью на казахском: {}",
                 share(members, screened),
                 share(moved, completes) * 100.0,
                 kk.join(", ")
-            ),
-            format!(
+            ), format!(
                 "Іріктеуде тізімделген үй шаруашылығы: {screened}, орташа мөлшері {:.2}; көшіп келген респонденттер {:.1} %; қазақ тіліндегі сұхбаттар: {}",
                 share(members, screened),
                 share(moved, completes) * 100.0,
                 kk.join(", ")
-            ),
-            format!("Households screened: {screened}, mean size {:.2}; respondents who moved to the city {:.1} %; Kazakh interviews: {}", share(members, screened), share(moved, completes) * 100.0, kk.join(", ")),
-        )
+            ), format!("Households screened: {screened}, mean size {:.2}; respondents who moved to the city {:.1} %; Kazakh interviews: {}", share(members, screened), share(moved, completes) * 100.0, kk.join(", ")))
     );
     println!(
         "{}",
-        say(
-            lang,
-            format!("Поле: {} – {}; время работы {run_s:.1} с", summary["fieldwork_from"].as_str().unwrap_or("—"), summary["fieldwork_to"].as_str().unwrap_or("—")),
-            format!("Далалық кезең: {} – {}; жұмыс уақыты {run_s:.1} с", summary["fieldwork_from"].as_str().unwrap_or("—"), summary["fieldwork_to"].as_str().unwrap_or("—")),
-            format!("Fieldwork: {} – {}; run time {run_s:.1} s", summary["fieldwork_from"].as_str().unwrap_or("—"), summary["fieldwork_to"].as_str().unwrap_or("—")),
-        )
+        lang.pick(format!("Поле: {} – {}; время работы {run_s:.1} с", summary["fieldwork_from"].as_str().unwrap_or("—"), summary["fieldwork_to"].as_str().unwrap_or("—")), format!("Далалық кезең: {} – {}; жұмыс уақыты {run_s:.1} с", summary["fieldwork_from"].as_str().unwrap_or("—"), summary["fieldwork_to"].as_str().unwrap_or("—")), format!("Fieldwork: {} – {}; run time {run_s:.1} s", summary["fieldwork_from"].as_str().unwrap_or("—"), summary["fieldwork_to"].as_str().unwrap_or("—")))
     );
     Ok(())
 }

@@ -2,12 +2,13 @@
 //! the symbol table (every id checked, unique without regard to case), rosters, questions,
 //! calculations and the block layout, each checked on its own.
 
+use dala_i18n::msg;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::deps::build_dependencies;
 use super::expressions::parse_expr;
 use super::raw::{self, RawBlock, RawCalculation, RawCodeList, RawOption, RawQuestion, RawRoster, RawStudy};
-use super::{cannot_read, did_you_mean, unknown_language, unknown_question, unknown_roster, use_a_language, Ctx, Msg, Sink, StudySource};
+use super::{cannot_read, did_you_mean, unknown_language, unknown_question, unknown_roster, use_a_language, Ctx, Sink, StudySource};
 use crate::expr::Missing;
 use crate::model::*;
 

@@ -2,6 +2,7 @@
 //! roster scopes are checked, cycles among calculations are found and the reverse dependency graph
 //! the engine propagates over is built.
 
+use dala_i18n::msg;
 use crate::expr::{Expr, RefKind};
 use crate::model::*;
 

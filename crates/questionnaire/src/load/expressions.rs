@@ -2,6 +2,7 @@
 //! diagnostic at the offending column, worded in the user's language from the parser's
 //! [`ErrorKind`] (the parser's own text is English only).
 
+use dala_i18n::msg;
 use crate::expr::{self, ErrorKind, Expr, Found, ParseError};
 
 use super::{Ctx, Msg};

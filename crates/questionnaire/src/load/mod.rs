@@ -52,59 +52,11 @@ pub enum Severity {
     Warning,
 }
 
-/// A diagnostic's text in the three interface languages. Ids, field names and file names appear
-/// verbatim in all three; third-party English (the TOML parser's, serde's) is never shown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Msg {
-    pub en: String,
-    pub ru: String,
-    pub kk: String,
-}
-
-impl Msg {
-    pub fn new(en: impl Into<String>, ru: impl Into<String>, kk: impl Into<String>) -> Msg {
-        Msg { en: en.into(), ru: ru.into(), kk: kk.into() }
-    }
-
-    /// The same text in every language (an id list, a third-party message).
-    pub fn same(text: impl Into<String>) -> Msg {
-        let t = text.into();
-        Msg { en: t.clone(), ru: t.clone(), kk: t }
-    }
-
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Ru => &self.ru,
-            Lang::Kk => &self.kk,
-            Lang::En => &self.en,
-        }
-    }
-}
-
-impl From<dala_tomlcheck::Words> for Msg {
-    fn from(w: dala_tomlcheck::Words) -> Msg {
-        Msg { en: w.en, ru: w.ru, kk: w.kk }
-    }
-}
-
-/// English is the display form.
-impl std::fmt::Display for Msg {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.en)
-    }
-}
-
-/// `msg!("english {x}", "русский {x}", "қазақша {x}")`: each text is a `format!` string.
-/// Defined before the phase modules so that each of them can use it.
-macro_rules! msg {
-    ($en:literal, $ru:literal, $kk:literal $(,)?) => {
-        Msg { en: format!($en), ru: format!($ru), kk: format!($kk) }
-    };
-    // With one positional argument per language: a part already worded in each.
-    ($en:literal, $ru:literal, $kk:literal, $a:expr, $b:expr, $c:expr $(,)?) => {
-        Msg { en: format!($en, $a), ru: format!($ru, $b), kk: format!($kk, $c) }
-    };
-}
+/// A diagnostic's text in the three interface languages (the one message type of `dala-i18n`). Ids,
+/// field names and file names appear verbatim in all three; third-party English (the TOML parser's,
+/// serde's) is never shown.
+pub use dala_i18n::Localized as Msg;
+use dala_i18n::msg;
 
 mod raw;
 mod build;

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use dala_tomlcheck::{self as document, Elsewhere, Problem, ProblemKind, Walk, Words};
+use dala_tomlcheck::{self as document, Elsewhere, Problem, ProblemKind, Walk};
 use super::{Msg, Sink};
 use crate::model::{FieldLinks, QuestionType, RuleSeverity, Text};
 
@@ -193,8 +193,8 @@ enum TableKind {
 }
 
 impl TableKind {
-    fn words(self) -> Words {
-        let w = Words::new;
+    fn words(self) -> Msg {
+        let w = |en: &str, ru: &str, kk: &str| Msg::new(ru, kk, en);
         match self {
             TableKind::Study => w("of the study file", "файла исследования", "зерттеу файлының"),
             TableKind::FieldLinks => w("of [fieldwork_links]", "раздела `[fieldwork_links]`", "`[fieldwork_links]` бөлімінің"),
