@@ -360,9 +360,16 @@ def test_break_off_frees_the_place_and_keeps_the_interview_read_only():
         find(driver, "interview-screen")
         assert KAZAKH_ONLY & set(text_of(driver, "broken-off-banner"))
         assert not driver.find_elements(By.CSS_SELECTOR, tid("break-off"))
-        options = driver.find_elements(By.CSS_SELECTOR, '[data-testid^="option-"]')
-        assert all(not o.is_enabled() for o in options), "answers are read-only"
+        fields = driver.find_elements(By.CSS_SELECTOR, '.question-pane input, [data-testid^="option-"]')
+        assert fields and all(not f.is_enabled() for f in fields), "answers are read-only"
+        assert not driver.find_elements(By.CSS_SELECTOR, ".keypad")
         shot(driver, "interview-broken-off-kk.png")
+        # A stored answer elsewhere is read-only too: Q101 (household size) shows its value, disabled.
+        click(driver, "previous")
+        wait_for(lambda: current_question(driver) != "Q113", "the previous question")
+        fields = driver.find_elements(By.CSS_SELECTOR, '.question-pane input, [data-testid^="option-"]')
+        assert fields and all(not f.is_enabled() for f in fields), "answers are read-only"
+        assert db_rows("SELECT status FROM interviews WHERE id = ?", interview_id)[0][0] == "broken_off"
     finally:
         driver.quit()
 
