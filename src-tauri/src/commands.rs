@@ -218,6 +218,13 @@ commands! {
             .map_err(|e| CommandError::from_session(&e, lang))
     }
 
+    /// Records that the respondent broke the interview off: its answers stay read-only, its address
+    /// gets visit 43 and its place in the route's cell is freed. Returns the address (`None` for an
+    /// interview not started from a household).
+    pub fn fieldwork_break_off(state: State<'_, AppState>, id: String, ui_lang: Lang) -> Reply<Option<AddressView>> {
+        state.session(ui_lang)?.break_off_interview(&id, None, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
     pub fn fieldwork_outcomes(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Vec<OutcomeOption>> {
         Ok(state.session(ui_lang)?.outcome_options(ui_lang))
     }

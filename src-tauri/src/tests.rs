@@ -244,6 +244,48 @@ fn an_override_needs_a_reason() {
     assert_eq!(address["proposal"]["line"], other);
 }
 
+#[test]
+fn a_broken_off_interview_frees_its_place_and_stays_read_only() {
+    let shell = shell();
+    shell.invoke("fieldwork_draw_demo", json!({ "ui_lang": "ru" })).unwrap();
+    let route = "almaty-R01";
+    let key = approach(&shell, route);
+    let adults = json!([
+        { "line": 1, "name": "Ерлан", "sex": "male", "age": 52, "permanent": true, "head": true, "co_decision_maker": false, "present": true },
+        { "line": 2, "name": "Айгуль", "sex": "female", "age": 48, "permanent": true, "head": false, "co_decision_maker": true, "present": true }
+    ]);
+    shell.invoke("fieldwork_screen", json!({ "key": key, "adults": adults, "households": 1, "ui_lang": "ru" })).unwrap();
+    let screen = shell.invoke("fieldwork_start_interview", json!({ "key": key, "override_line": null, "override_reason": null, "lang": "ru" })).unwrap();
+    let id = screen["interview"]["id"].as_str().unwrap().to_string();
+    assert_eq!(screen["interview"]["route"], route, "the header names the route the interview came from");
+    let quota = |shell: &Shell| shell.invoke("fieldwork_route", json!({ "id": route, "ui_lang": "ru" })).unwrap()["route"]["quota"].clone();
+    let held = quota(&shell);
+    assert_eq!(held["held_female"].as_u64().unwrap() + held["held_male"].as_u64().unwrap(), 1, "the started interview holds a place");
+
+    let address = shell.invoke("fieldwork_break_off", json!({ "id": id, "ui_lang": "kk" })).expect("broken off");
+    assert_eq!(address["key"], key.as_str());
+    assert_eq!(address["route"], route);
+    assert_eq!(address["visits"].as_array().unwrap().last().unwrap()["outcome"], 43);
+    let freed = quota(&shell);
+    assert_eq!(freed["held_female"].as_u64().unwrap() + freed["held_male"].as_u64().unwrap(), 0, "the place is free again");
+
+    let listed = shell.invoke("list_interviews", json!({ "ui_lang": "ru" })).unwrap();
+    assert_eq!(listed.as_array().unwrap().iter().find(|i| i["id"] == id.as_str()).unwrap()["status"], "broken_off");
+    let reopened = shell.invoke("open_interview", json!({ "id": id, "ui_lang": "ru" })).expect("opens read-only");
+    assert_eq!(reopened["interview"]["status"], "broken_off");
+    let refused = shell
+        .invoke("answer", json!({ "id": id, "key": { "question": "Q101", "roster": [] }, "value": 2, "ui_lang": "kk" }))
+        .expect_err("no more answers");
+    assert_eq!(refused.kind, "broken_off");
+    assert!(refused.message.chars().any(|c| "әғқңөұүһі".contains(c)), "Kazakh message: {}", refused.message);
+    let again = shell.invoke("fieldwork_break_off", json!({ "id": id, "ui_lang": "en" })).expect_err("once only");
+    assert_eq!(again.kind, "broken_off");
+
+    // An interview created on its own names no route.
+    let own = shell.invoke("create_interview", json!({ "lang": "ru" })).unwrap();
+    assert!(own["interview"]["route"].is_null());
+}
+
 /// The UI calls the shell only through `ui/src/bindings/commands.ts`, generated here from the
 /// `commands!` declarations (as ts-rs writes the types): a renamed command, argument or type changes
 /// the file, and the test command fails until the regenerated file is committed and the UI compiles.
@@ -258,7 +300,8 @@ fn typescript_command_wrappers_are_generated_from_the_commands() {
     assert!(ts.contains("import type { Screen } from \"./Screen\";"), "{ts}");
     assert!(ts.contains("fieldwork_start_interview: (key: string, override_line: number | null, override_reason: string | null, lang: Lang) => invoke<Screen>"), "{ts}");
     // Every registered command has a wrapper.
-    for command in ["study_info", "list_interviews", "create_interview", "go", "complete", "fieldwork_screen", "fieldwork_report"] {
+    assert!(ts.contains("    fieldwork_break_off: (id: string, ui_lang: Lang) => invoke<AddressView | null>(\"fieldwork_break_off\", { id, ui_lang }),"), "{ts}");
+    for command in ["study_info", "list_interviews", "create_interview", "go", "complete", "fieldwork_screen", "fieldwork_report", "fieldwork_break_off"] {
         assert!(ts.contains(&format!("    {command}: (")), "{command} has no wrapper");
     }
 }

@@ -22,7 +22,7 @@ import time
 from selenium.webdriver.common.by import By
 
 from test_interview import main as run_tests
-from test_interview import KAZAKH_ONLY, click, current_question, db_rows, find, session, shot, text_of, tid, type_into, wait_for, wait_question
+from test_interview import KAZAKH_ONLY, click, current_question, db_execute, db_rows, find, session, shot, text_of, tid, type_into, wait_for, wait_question
 
 DRIVER_URL = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4448")
 
@@ -282,6 +282,94 @@ def test_route_walk_with_visits_refusal_and_screening():
         answers = {q: json.loads(v) for q, v in db_rows("SELECT question, value FROM answers WHERE interview_id = ? AND roster = ''", interview_id)}
         assert answers.get("Q001") == 1 and answers.get("Q002") == route_id, answers
         assert db_rows("SELECT language FROM interviews WHERE id = ?", interview_id)[0][0] == "kk"
+    finally:
+        driver.quit()
+
+
+def test_break_off_frees_the_place_and_keeps_the_interview_read_only():
+    """Runs after the route walk, on its database: the interview started at address 3 holds a place
+    in almaty-R01's cell; the respondent breaks it off."""
+    driver = session(DRIVER_URL)
+    try:
+        driver.set_window_size(1280, 800)
+        [(key, interview_id, sex)] = db_rows("SELECT key, interview_id, respondent_sex FROM addresses WHERE interview_id IS NOT NULL")
+        other = "male" if sex == "female" else "female"
+        find(driver, "home-screen")
+        click(driver, "my-routes")
+        wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("route-card")), "route cards")[0].click()
+        find(driver, "route-screen")
+
+        # The started interview holds its place: a hatched segment and "+1 in progress".
+        assert attr(driver, f"quota-{sex}", "data-held") == "1" and attr(driver, f"quota-{other}", "data-held") == "0"
+        assert "+1 в процессе" in text_of(driver, f"quota-held-{sex}")
+        shot(driver, "route-held-ru.png")
+
+        # Back in the interview (in Kazakh, as it was started): break off, first cancelled, then confirmed.
+        [r for r in driver.find_elements(By.CSS_SELECTOR, tid("address-row")) if r.get_attribute("data-key") == key][0].click()
+        wait_for(lambda: attr(driver, "visit-screen", "data-key") == key, "the visit screen of the household")
+        click(driver, "open-interview")
+        find(driver, "interview-screen")
+        assert "almaty-R01" in text_of(driver, "field-strip")
+        assert text_of(driver, "break-off") == "Сұхбатты үзу"
+        click(driver, "break-off")
+        assert "43" in text_of(driver, "break-off-dialog") and KAZAKH_ONLY & set(text_of(driver, "break-off-dialog"))
+        shot(driver, "break-off-kk.png")
+        click(driver, "break-off-cancel")
+        wait_for(lambda: not driver.find_elements(By.CSS_SELECTOR, tid("break-off-dialog")), "the dialog closed")
+        assert db_rows("SELECT status FROM interviews WHERE id = ?", interview_id)[0][0] == "in_progress", "cancel writes nothing"
+        click(driver, "break-off")
+        click(driver, "break-off-confirm")
+
+        # The household's address comes back with visit 43; the place is free again.
+        wait_for(lambda: attr(driver, "visit-screen", "data-key") == key, "back at the household's address")
+        assert "43" in text_of(driver, "notice"), text_of(driver, "notice")
+        assert "(43)" in text_of(driver, "visit-list"), text_of(driver, "visit-list")
+        assert db_rows("SELECT status FROM interviews WHERE id = ?", interview_id)[0][0] == "broken_off"
+        assert [o for (o,) in db_rows("SELECT outcome FROM visits WHERE address_key = ? ORDER BY n", key)][-1] == 43
+        assert "interview_broken_off" in {k for (k,) in db_rows("SELECT kind FROM field_journal")}
+        click(driver, "back-route")
+        find(driver, "route-screen")
+        assert attr(driver, "quota-female", "data-held") == "0" and attr(driver, "quota-male", "data-held") == "0", "no place held"
+        assert not driver.find_elements(By.CSS_SELECTOR, ".quota-bar .held")
+
+        # An over-filled cell: completes are never refused, so the count can pass the target (a
+        # merged tablet or a long day). Six KMRS interviews through the window would take minutes, so
+        # the cell is set as the session leaves it after them; the note for the supervisor shows.
+        db_execute("UPDATE routes SET quota = json_set(quota, '$.female', json_extract(quota, '$.target_female') + 1) WHERE id = 'almaty-R01'")
+        click(driver, "back-routes")
+        wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("route-card")), "route cards")[0].click()
+        find(driver, "route-screen")
+        assert attr(driver, "quota-female", "data-over") == "1"
+        note = text_of(driver, "quota-note")
+        assert "супервайзер" in note and KAZAKH_ONLY & set(note), note
+        assert "квотадан тыс: 1" in text_of(driver, "quota-over-female")
+        shot(driver, "route-overfilled-kk.png")
+        driver.set_window_size(800, 1280)
+        time.sleep(0.5)
+        shot(driver, "route-overfilled-portrait-kk.png")
+        driver.set_window_size(1280, 800)
+
+        # Home: the interview is listed under "Broken off" and opens read-only.
+        click(driver, "back-routes")
+        click(driver, "home")
+        group = find(driver, "group-broken-off")
+        assert "Үзілген" in group.text
+        row = [r for r in group.find_elements(By.CSS_SELECTOR, tid("interview-row")) if r.get_attribute("data-id") == interview_id]
+        assert row and "Үзілді" in row[0].text, group.text
+        row[0].click()
+        find(driver, "interview-screen")
+        assert KAZAKH_ONLY & set(text_of(driver, "broken-off-banner"))
+        assert not driver.find_elements(By.CSS_SELECTOR, tid("break-off"))
+        fields = driver.find_elements(By.CSS_SELECTOR, '.question-pane input, [data-testid^="option-"]')
+        assert fields and all(not f.is_enabled() for f in fields), "answers are read-only"
+        assert not driver.find_elements(By.CSS_SELECTOR, ".keypad")
+        shot(driver, "interview-broken-off-kk.png")
+        # A stored answer elsewhere is read-only too: Q101 (household size) shows its value, disabled.
+        click(driver, "previous")
+        wait_for(lambda: current_question(driver) != "Q113", "the previous question")
+        fields = driver.find_elements(By.CSS_SELECTOR, '.question-pane input, [data-testid^="option-"]')
+        assert fields and all(not f.is_enabled() for f in fields), "answers are read-only"
+        assert db_rows("SELECT status FROM interviews WHERE id = ?", interview_id)[0][0] == "broken_off"
     finally:
         driver.quit()
 

@@ -124,6 +124,12 @@ def db_rows(query: str, *args, db: str = DB):
         return con.execute(query, args).fetchall()
 
 
+def db_execute(query: str, *args, db: str = DB):
+    """Writes to the database the app has open (WAL: the app sees it at its next read)."""
+    with sqlite3.connect(db, timeout=10) as con:
+        con.execute(query, args)
+
+
 # ---------------------------------------------------------------------------------------------
 # tests
 
@@ -405,9 +411,43 @@ def test_every_question_type_records_what_was_tapped():
         wait_for(lambda: selected("grid-ru--98"), "grid ru = DK")
         shot(driver, "type-grid.png")
 
+        # Q112 offers only what Q102 chose (bread and milk, not tea): milk.
+        next_to("Q112")
+        assert not driver.find_elements(By.CSS_SELECTOR, tid("option-3")), "tea was not chosen in Q102"
+        click(driver, "option-2")
+        wait_for(lambda: selected("option-2"), "Q112 = milk")
         click(driver, "next")
         find(driver, "completion")
         wait_for(lambda: find(driver, "complete").is_enabled(), "Complete enabled: nothing missing")
+
+        # Open errors: milk is taken off Q102, so the answer to Q112 no longer holds. It is kept, listed
+        # on the completion screen with a jump to it, and completion waits until it is answered again.
+        click(driver, "block-1")
+        wait_question(driver, "Q101")
+        next_to("Q102")
+        click(driver, "option-2")
+        wait_for(lambda: not selected("option-2"), "milk taken off Q102")
+        q102 = lambda: json.loads(db_rows("SELECT value FROM answers WHERE question = 'Q102'", db=TYPES_DB)[0][0])
+        wait_for(lambda: q102() == [1], "Q102 = bread stored")
+        click(driver, "to-completion")
+        find(driver, "completion")
+        invalid = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".issue-group.invalid " + tid("issue")), "the open error listed")
+        assert len(invalid) == 1 and "Q112" in invalid[0].text and "Молоко" in invalid[0].text, invalid[0].text
+        assert "Противоречит другому ответу" in text_of(driver, "completion")
+        assert not find(driver, "complete").is_enabled(), "no completion with an open error"
+        assert json.loads(db_rows("SELECT value FROM answers WHERE question = 'Q112'", db=TYPES_DB)[0][0]) == 2, "the answer is kept"
+        assert db_rows("SELECT status FROM interviews", db=TYPES_DB)[0][0] == "in_progress"
+        shot(driver, "completion-open-error-ru.png")
+        invalid[0].click()
+        wait_question(driver, "Q112")
+        assert "Молоко" in text_of(driver, "answer-invalid"), text_of(driver, "answer-invalid")
+        shot(driver, "question-open-error-ru.png")
+        click(driver, "option-1")
+        wait_for(lambda: not driver.find_elements(By.CSS_SELECTOR, tid("answer-invalid")), "the error resolved by a new answer")
+        click(driver, "to-completion")
+        find(driver, "completion")
+        assert not driver.find_elements(By.CSS_SELECTOR, ".issue-group.invalid"), text_of(driver, "completion")
+        wait_for(lambda: find(driver, "complete").is_enabled(), "Complete enabled once the error is resolved")
         click(driver, "complete")
         find(driver, "completed-banner")
 
@@ -415,7 +455,7 @@ def test_every_question_type_records_what_was_tapped():
         stored = {q: json.loads(v) for q, v in db_rows("SELECT question, value FROM answers WHERE interview_id = ?", iid, db=TYPES_DB)}
         expected = {
             "Q101": 1,
-            "Q102": [1, 2],
+            "Q102": [1],
             "Q103": 12,
             "Q104": -98,
             "Q105": 4,
@@ -425,6 +465,7 @@ def test_every_question_type_records_what_was_tapped():
             "Q109": "Алматы",
             "Q110": ["Айгуль", "Ерлан"],
             "Q111": {"kk": 1, "ru": -98},
+            "Q112": 1,
         }
         assert stored == expected, stored
         assert db_rows("SELECT question, rule FROM confirmations WHERE interview_id = ?", iid, db=TYPES_DB) == [("Q103", 0)]

@@ -60,5 +60,6 @@ export const api = {
   screenHousehold: c.fieldwork_screen,
   setAppointment: c.fieldwork_set_appointment,
   startInterview: c.fieldwork_start_interview,
+  breakOff: c.fieldwork_break_off,
   outcomes: c.fieldwork_outcomes,
 };

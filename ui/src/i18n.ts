@@ -7,6 +7,7 @@
 // Latin i): ui/tests/i18n.test.mjs (`npm test`) keeps it that way.
 
 import type { Lang } from "./bindings/Lang";
+import type { InterviewStatus } from "./bindings/InterviewStatus";
 import type { IssueKindView } from "./bindings/IssueKindView";
 
 export type BlockState = "not_started" | "in_progress" | "complete" | "has_errors";
@@ -21,6 +22,8 @@ export interface Strings {
   groupNew: string;
   groupInProgress: string;
   groupCompleted: string;
+  groupBrokenOff: string;
+  interviewStatus: Record<InterviewStatus, string>;
   noInterviews: string;
   answers: (n: number) => string;
   created: string;
@@ -71,6 +74,13 @@ export interface Strings {
   cannotComplete: string;
   completedBanner: string;
   completedReadOnly: string;
+  brokenOffReadOnly: string;
+  breakOff: string;
+  breakOffQuestion: string;
+  breakOffExplain: string;
+  breakOffYes: string;
+  cancel: string;
+  brokenOffNotice: string;
   keypadBackspace: string;
   keypadClear: string;
   /** The decimal mark of the keypad (the language's own: docs/number-input.md). */
@@ -91,6 +101,8 @@ export interface Strings {
   quotaOf: (done: number, target: number) => string;
   quotaNeeds: (sexes: string) => string;
   quotaFull: string;
+  quotaHeld: (n: number) => string;
+  quotaOver: (n: number) => string;
   statAddresses: string;
   statVisits: string;
   statCompletes: string;
@@ -200,6 +212,8 @@ const ru: Strings = {
   groupNew: "Новые",
   groupInProgress: "В работе",
   groupCompleted: "Завершённые",
+  groupBrokenOff: "Прерванные",
+  interviewStatus: { in_progress: "Идёт", completed: "Завершено", broken_off: "Прервано" },
   noInterviews: "Интервью пока нет.",
   answers: (n) => `ответов: ${n}`,
   created: "создано",
@@ -250,6 +264,13 @@ const ru: Strings = {
   cannotComplete: "Чтобы завершить интервью, исправьте ошибки и ответьте на обязательные вопросы из списка.",
   completedBanner: "Интервью завершено.",
   completedReadOnly: "Интервью завершено, ответы больше не меняются.",
+  brokenOffReadOnly: "Интервью прервано респондентом; ответы сохранены и больше не меняются.",
+  breakOff: "Прервать интервью",
+  breakOffQuestion: "Респондент прервал интервью?",
+  breakOffExplain: "Ответы сохранятся, но изменить их будет нельзя. По адресу запишется визит с кодом 43 (прервано), место в квоте маршрута освободится.",
+  breakOffYes: "Да, прервать",
+  cancel: "Отмена",
+  brokenOffNotice: "Интервью прервано: записан визит с кодом 43.",
   keypadBackspace: "Стереть цифру",
   keypadClear: "Очистить",
   decimalMark: ",",
@@ -268,6 +289,8 @@ const ru: Strings = {
   quotaOf: (done, target) => `${done} из ${target}`,
   quotaNeeds: (sexes) => `Нужны: ${sexes}`,
   quotaFull: "Квота маршрута выполнена",
+  quotaHeld: (n) => `+${n} в процессе`,
+  quotaOver: (n) => `сверх квоты: ${n}`,
   statAddresses: "Адреса",
   statVisits: "Визиты",
   statCompletes: "Интервью",
@@ -390,6 +413,8 @@ const kk: Strings = {
   groupNew: "Жаңа",
   groupInProgress: "Жүргізілуде",
   groupCompleted: "Аяқталған",
+  groupBrokenOff: "Үзілген",
+  interviewStatus: { in_progress: "Жүріп жатыр", completed: "Аяқталды", broken_off: "Үзілді" },
   noInterviews: "Әзірге сұхбат жоқ.",
   answers: (n) => `жауаптар: ${n}`,
   created: "құрылды",
@@ -440,6 +465,13 @@ const kk: Strings = {
   cannotComplete: "Сұхбатты аяқтау үшін тізімдегі қателерді түзетіп, міндетті сұрақтарға жауап беріңіз.",
   completedBanner: "Сұхбат аяқталды.",
   completedReadOnly: "Сұхбат аяқталды, жауаптар енді өзгертілмейді.",
+  brokenOffReadOnly: "Сұхбатты респондент үзді; жауаптар сақталды және енді өзгертілмейді.",
+  breakOff: "Сұхбатты үзу",
+  breakOffQuestion: "Респондент сұхбатты үзді ме?",
+  breakOffExplain: "Жауаптар сақталады, бірақ оларды өзгерту мүмкін болмайды. Мекенжайға 43-кодты бару (үзілді) жазылады, маршрут квотасындағы орын босайды.",
+  breakOffYes: "Иә, үзу",
+  cancel: "Болдырмау",
+  brokenOffNotice: "Сұхбат үзілді: 43-кодты бару жазылды.",
   keypadBackspace: "Цифрды өшіру",
   keypadClear: "Тазалау",
   decimalMark: ",",
@@ -458,6 +490,8 @@ const kk: Strings = {
   quotaOf: (done, target) => `${target} ішінен ${done}`,
   quotaNeeds: (sexes) => `Керек: ${sexes}`,
   quotaFull: "Маршрут квотасы орындалды",
+  quotaHeld: (n) => `+${n} жүріп жатыр`,
+  quotaOver: (n) => `квотадан тыс: ${n}`,
   statAddresses: "Мекенжайлар",
   statVisits: "Барулар",
   statCompletes: "Сұхбаттар",
@@ -580,6 +614,8 @@ const en: Strings = {
   groupNew: "New",
   groupInProgress: "In progress",
   groupCompleted: "Completed",
+  groupBrokenOff: "Broken off",
+  interviewStatus: { in_progress: "In progress", completed: "Completed", broken_off: "Broken off" },
   noInterviews: "No interviews yet.",
   answers: (n) => `${n} answers`,
   created: "created",
@@ -630,6 +666,13 @@ const en: Strings = {
   cannotComplete: "To complete the interview, fix the errors and answer the required questions listed.",
   completedBanner: "The interview is completed.",
   completedReadOnly: "The interview is completed; its answers can no longer change.",
+  brokenOffReadOnly: "The respondent broke the interview off; its answers are kept and can no longer change.",
+  breakOff: "Break off interview",
+  breakOffQuestion: "Did the respondent break the interview off?",
+  breakOffExplain: "The answers are kept but can no longer be changed. The address gets a visit with code 43 (break-off) and the place in the route's quota is freed.",
+  breakOffYes: "Yes, break off",
+  cancel: "Cancel",
+  brokenOffNotice: "Interview broken off: a visit with code 43 was recorded.",
   keypadBackspace: "Delete a digit",
   keypadClear: "Clear",
   decimalMark: ".",
@@ -648,6 +691,8 @@ const en: Strings = {
   quotaOf: (done, target) => `${done} of ${target}`,
   quotaNeeds: (sexes) => `Still needed: ${sexes}`,
   quotaFull: "The route's quota is complete",
+  quotaHeld: (n) => `+${n} in progress`,
+  quotaOver: (n) => `over target: ${n}`,
   statAddresses: "Addresses",
   statVisits: "Visits",
   statCompletes: "Interviews",

@@ -63,6 +63,8 @@ const state = {
   drafts: {} as Record<string, string>,
   pending: null as Pending | null,
   readback: null as Readback | null,
+  /** The break-off confirmation is open. */
+  confirmBreakOff: false,
 
   // Random-route fieldwork.
   myRoutes: null as MyRoutes | null,
@@ -100,6 +102,7 @@ function currentKeyId(): string | null {
 /** Shows a new screen; typed drafts survive only while the question stays the same. */
 function show(screen: Screen) {
   const before = currentKeyId();
+  if (state.screen?.interview.id !== screen.interview.id) state.confirmBreakOff = false;
   state.screen = screen;
   state.view = "interview";
   state.error = null;
@@ -202,7 +205,7 @@ const interviewCtx = (): InterviewCtx => {
   return {
     s: t(lang),
     lang,
-    readOnly: screen.interview.status === "completed",
+    readOnly: screen.interview.status !== "in_progress",
     error: state.error,
     answer: (key, value) => {
       state.pending = null;
@@ -252,6 +255,16 @@ const interviewCtx = (): InterviewCtx => {
     previous: () => void move({ kind: "previous" }),
     complete: () => void run(() => api.complete(id, lang)),
     backLabel: state.returnRoute ? t(lang).backToRoute : undefined,
+    confirmingBreakOff: state.confirmBreakOff,
+    askBreakOff: () => {
+      state.confirmBreakOff = true;
+      draw();
+    },
+    cancelBreakOff: () => {
+      state.confirmBreakOff = false;
+      draw();
+    },
+    breakOff: () => void breakOff(),
     home: () =>
       void commitPending().then((commit) => {
         if (commit !== "refused") void leaveInterview(lang);
@@ -264,6 +277,33 @@ const interviewCtx = (): InterviewCtx => {
         }),
   };
 };
+
+/**
+ * The respondent broke the interview off: what was typed is stored first, then the session records
+ * the break-off (visit 43, the quota place freed) and the app shows the household's address on its
+ * route, with the new visit.
+ */
+async function breakOff() {
+  const screen = state.screen;
+  if (!screen) return;
+  state.confirmBreakOff = false;
+  await commitPending();
+  const lang = screen.interview.language;
+  try {
+    const address = await api.breakOff(screen.interview.id, lang);
+    state.homeLang = lang;
+    state.returnRoute = null;
+    state.screen = null;
+    state.drafts = {};
+    state.pending = null;
+    if (!address || !(await openRoute(address.route))) return goHome(lang);
+    showAddress(address);
+    state.notice = t(lang).brokenOffNotice;
+    draw();
+  } catch (e) {
+    fail(e);
+  }
+}
 
 /** Back from an interview: to the route it was started from, else home. */
 async function leaveInterview(lang: Lang) {
@@ -484,7 +524,11 @@ async function ensureOutcomes() {
 
 function openAddress(key: string) {
   const address = state.route && findAddress(state.route, key);
-  if (!address) return;
+  if (address) showAddress(address);
+}
+
+/** The visit screen of an address of the route on screen. */
+function showAddress(address: AddressView) {
   state.address = address;
   state.visitForm = emptyVisitForm();
   state.notice = null;

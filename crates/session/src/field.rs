@@ -781,7 +781,7 @@ impl Session {
 
         // The interviewer goes on with whatever the cover sheet still needs.
         let position = engine.first_unanswered(q).or(position);
-        self.open.insert(id.clone(), Open { engine, language: lang, status: InterviewStatus::InProgress, position, presets: all.into_iter().collect() });
+        self.open.insert(id.clone(), Open { engine, language: lang, status: InterviewStatus::InProgress, position, presets: all.into_iter().collect(), route: Some(route.id.clone()) });
         self.screen(&id)
     }
 

@@ -97,6 +97,9 @@ pub struct InterviewHeader {
     pub status: InterviewStatus,
     pub language: Lang,
     pub study_title: String,
+    /// The route whose household the interview was started from (random-route fieldwork): the
+    /// interview can be broken off there and "back" leads to it. `None` for an interview on its own.
+    pub route: Option<String>,
 }
 
 /// Everything the interview screen shows, in the interview language.
@@ -190,6 +193,8 @@ struct Open {
     /// Values fieldwork knows for questions not yet askable (Q113 before the roster exists):
     /// shown as the suggested answer when the question comes up.
     presets: HashMap<AnswerKey, Json>,
+    /// The route of the household it was started from, if any (shown in the header).
+    route: Option<String>,
 }
 
 pub struct Session {
@@ -276,7 +281,7 @@ impl Session {
         let id = self.store.create_interview(&self.study.id, &self.study.version, lang.code(), now)?;
         let engine = Interview::new(&self.study);
         let position = engine.next(&self.study, None);
-        self.open.insert(id.clone(), Open { engine, language: lang, status: InterviewStatus::InProgress, position, presets: HashMap::new() });
+        self.open.insert(id.clone(), Open { engine, language: lang, status: InterviewStatus::InProgress, position, presets: HashMap::new(), route: None });
         Ok(id)
     }
 
@@ -326,7 +331,8 @@ impl Session {
         };
         let language = Lang::parse(&row.language).unwrap_or(q.default_language);
         let presets = self.presets_of_interview(id)?.into_iter().collect();
-        self.open.insert(id.to_string(), Open { engine, language, status: row.status, position, presets });
+        let route = self.store.address_of_interview(id)?.map(|a| a.route_id);
+        self.open.insert(id.to_string(), Open { engine, language, status: row.status, position, presets, route });
         Ok(())
     }
 
@@ -574,7 +580,7 @@ impl Session {
             _ => (None, None),
         };
         Ok(Screen {
-            interview: InterviewHeader { id: id.to_string(), status: open.status, language: lang, study_title: q.title.get(lang).to_string() },
+            interview: InterviewHeader { id: id.to_string(), status: open.status, language: lang, study_title: q.title.get(lang).to_string(), route: open.route.clone() },
             current: current_view,
             blocks: client::blocks_view(q, iv, lang),
             roster: current.and_then(|s| client::roster_view(q, iv, s, lang)),

@@ -2,4 +2,9 @@
 import type { InterviewStatus } from "./InterviewStatus";
 import type { Lang } from "./Lang";
 
-export type InterviewHeader = { id: string, status: InterviewStatus, language: Lang, study_title: string, };
+export type InterviewHeader = { id: string, status: InterviewStatus, language: Lang, study_title: string, 
+/**
+ * The route whose household the interview was started from (random-route fieldwork): the
+ * interview can be broken off there and "back" leads to it. `None` for an interview on its own.
+ */
+route: string | null, };

@@ -42,6 +42,7 @@ export function commands(invoke: Invoke) {
     fieldwork_screen: (key: string, adults: Array<AdultInput>, households: number, ui_lang: Lang) => invoke<AddressView>("fieldwork_screen", { key, adults, households, ui_lang }),
     fieldwork_set_appointment: (key: string, appointment: string, ui_lang: Lang) => invoke<AddressView>("fieldwork_set_appointment", { key, appointment, ui_lang }),
     fieldwork_start_interview: (key: string, override_line: number | null, override_reason: string | null, lang: Lang) => invoke<Screen>("fieldwork_start_interview", { key, override_line, override_reason, lang }),
+    fieldwork_break_off: (id: string, ui_lang: Lang) => invoke<AddressView | null>("fieldwork_break_off", { id, ui_lang }),
     fieldwork_outcomes: (ui_lang: Lang) => invoke<Array<OutcomeOption>>("fieldwork_outcomes", { ui_lang }),
     fieldwork_report: (ui_lang: Lang) => invoke<JsonValue>("fieldwork_report", { ui_lang }),
   };

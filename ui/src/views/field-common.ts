@@ -44,21 +44,32 @@ export function noticeBox(ctx: FieldBase): TemplateResult | typeof nothing {
   return ctx.notice ? html`<div class="message notice" role="status" data-testid="notice"><span class="tick"></span>${ctx.notice}</div>` : nothing;
 }
 
-/** Women and men achieved against the route's cell, as two bars; the sexes still needed are marked. */
+/**
+ * Women and men achieved against the route's cell, as two bars: completes solid, places held by
+ * interviews in progress hatched after them ("+1 in progress"), completes beyond the target marked;
+ * the sexes still needed are named, and an over-filled cell shows the session's note for the
+ * supervisor in a warning box.
+ */
 export function quotaBars(q: QuotaView, s: Strings, compact = false): TemplateResult {
-  const bar = (sex: "female" | "male", label: string, done: number, target: number) => {
+  const bar = (sex: "female" | "male", label: string, done: number, held: number, over: number, target: number) => {
     const open = q.open.includes(sex);
-    const pct = target > 0 ? Math.min(100, Math.round((100 * done) / target)) : 100;
-    return html`<div class="quota-row ${open ? "open" : "full"}" data-testid="quota-${sex}">
+    const scale = Math.max(target, done + held, 1);
+    const pct = (n: number) => Math.round((100 * n) / scale);
+    const donePct = target > 0 ? pct(done) : 100;
+    const heldPct = Math.min(pct(held), 100 - donePct);
+    return html`<div class="quota-row ${open ? "open" : "full"} ${over ? "over" : ""}" data-testid="quota-${sex}" data-held=${held} data-over=${over}>
       <span class="quota-label">${label}</span>
-      <span class="quota-bar ${sex}"><span style="width:${pct}%"></span></span>
-      <span class="quota-count">${s.quotaOf(done, target)}</span>
+      <span class="quota-bar ${sex}"><span style="width:${donePct}%"></span>${held ? html`<span class="held" style="width:${heldPct}%"></span>` : nothing}</span>
+      <span class="quota-count">${s.quotaOf(done, target)}${held ? html` <span class="quota-held" data-testid="quota-held-${sex}">${s.quotaHeld(held)}</span>` : nothing}${over
+        ? html` <span class="quota-over" data-testid="quota-over-${sex}">${s.quotaOver(over)}</span>`
+        : nothing}</span>
     </div>`;
   };
   const needed = q.open.map((x) => (x === "female" ? s.women : s.men).toLowerCase()).join(", ");
   return html`<div class="quota ${compact ? "compact" : ""}" data-testid="quota">
-    ${bar("female", s.women, q.female, q.target_female)} ${bar("male", s.men, q.male, q.target_male)}
+    ${bar("female", s.women, q.female, q.held_female, q.over_female, q.target_female)} ${bar("male", s.men, q.male, q.held_male, q.over_male, q.target_male)}
     ${compact ? nothing : html`<div class="quota-needs" data-testid="quota-needs">${q.open.length ? s.quotaNeeds(needed) : s.quotaFull}</div>`}
+    ${q.note ? html`<div class="quota-note" role="status" data-testid="quota-note">${q.note}</div>` : nothing}
   </div>`;
 }
 

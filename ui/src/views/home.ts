@@ -1,7 +1,7 @@
 // The home screen: a big "New interview" button, "My routes" when the study has random-route
 // fieldwork (the routes assigned to this device with their quota state, visits, completes and
-// appointments), and the interviews on this device, grouped New / In progress / Completed; a tap
-// on a row reopens it at its last question.
+// appointments), and the interviews on this device, grouped New / In progress / Completed / Broken
+// off; a tap on a row reopens it at its last question (an ended one read-only).
 
 import { html, nothing, type TemplateResult } from "lit-html";
 
@@ -35,6 +35,7 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
     ["in-progress", s.groupInProgress, sorted.filter((i) => i.status === "in_progress" && i.answered > 0)],
     ["new", s.groupNew, sorted.filter((i) => i.status === "in_progress" && i.answered === 0)],
     ["completed", s.groupCompleted, sorted.filter((i) => i.status === "completed")],
+    ["broken-off", s.groupBrokenOff, sorted.filter((i) => i.status === "broken_off")],
   ];
   return html`<div class="screen home" data-testid="home-screen" lang=${ctx.lang}>
     <header class="topbar">
@@ -59,9 +60,10 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
                     <ul>
                       ${items.map(
                         (i) => html`<li><button class="interview-row status-${i.status}" data-testid="interview-row" data-id=${i.id}
-                          @click=${() => ctx.open(i.id)}>
+                          data-status=${i.status} @click=${() => ctx.open(i.id)}>
                           <span class="row-main"><strong>${s.interviewNo} ${i.id.slice(0, 8)}</strong>
-                            <span class="lang-tag" lang=${i.language}>${STRINGS[i.language].languageName}</span></span>
+                            <span class="lang-tag" lang=${i.language}>${STRINGS[i.language].languageName}</span>
+                            ${i.status === "in_progress" ? nothing : html`<span class="status-tag status-${i.status}" data-testid="interview-status">${s.interviewStatus[i.status]}</span>`}</span>
                           <span class="row-sub">${s.answers(i.answered)} · ${s.created} ${formatTimestamp(i.created_at)} ·
                             ${s.updated} ${formatTimestamp(i.updated_at)}</span>
                         </button></li>`,

@@ -28,6 +28,12 @@ export interface InterviewCtx extends QuestionCtx {
   /** The back button's label when it does not lead to the interview list (e.g. "To the route"). */
   backLabel?: string;
   setLanguage(lang: Lang): void;
+  /** The confirmation of a break-off is on screen. */
+  confirmingBreakOff: boolean;
+  /** Asks to confirm a break-off (offered for an interview started from a household). */
+  askBreakOff(): void;
+  cancelBreakOff(): void;
+  breakOff(): void;
 }
 
 export function keyId(key: AnswerKey): string {
@@ -60,6 +66,13 @@ export function interviewScreen(screen: Screen, ctx: InterviewCtx): TemplateResu
       </header>
       ${blockStrip(screen, ctx)}
       ${screen.interview.status === "completed" ? html`<div class="banner done" data-testid="completed-banner"><span class="tick"></span>${s.completedReadOnly}</div>` : nothing}
+      ${screen.interview.status === "broken_off" ? html`<div class="banner broken-off" data-testid="broken-off-banner">${s.brokenOffReadOnly}</div>` : nothing}
+      ${screen.interview.route && screen.interview.status === "in_progress"
+        ? html`<div class="field-strip" data-testid="field-strip">
+            <span>${s.routeLabel} ${screen.interview.route}</span>
+            <button class="secondary danger" data-testid="break-off" @click=${ctx.askBreakOff}>${s.breakOff}</button>
+          </div>`
+        : nothing}
       <main class="interview-body">
         <section class="question-pane">
           ${current ? keyed(keyId(current.key), questionCard(current, ctx)) : completionView(screen, ctx)}
@@ -73,8 +86,24 @@ export function interviewScreen(screen: Screen, ctx: InterviewCtx): TemplateResu
           : nothing}
         <button class="nav-button next primary" data-testid="next" ?disabled=${!screen.can_next} @click=${ctx.next}>${s.next} ›</button>
       </footer>
+      ${ctx.confirmingBreakOff ? breakOffDialog(ctx) : nothing}
     </div>
   `;
+}
+
+/** The break-off confirmation: what it records, and two large answers. */
+function breakOffDialog(ctx: InterviewCtx): TemplateResult {
+  const { s } = ctx;
+  return html`<div class="backdrop">
+    <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="break-off-title" data-testid="break-off-dialog">
+      <h2 id="break-off-title">${s.breakOffQuestion}</h2>
+      <p>${s.breakOffExplain}</p>
+      <div class="dialog-actions">
+        <button class="secondary big" data-testid="break-off-cancel" @click=${ctx.cancelBreakOff}>${s.cancel}</button>
+        <button class="danger big" data-testid="break-off-confirm" @click=${ctx.breakOff}>${s.breakOffYes}</button>
+      </div>
+    </div>
+  </div>`;
 }
 
 function blockStrip(screen: Screen, ctx: InterviewCtx): TemplateResult {
