@@ -15,7 +15,8 @@ cd "$root"
 # shellcheck source=scripts/build-env.sh
 . "$root/scripts/build-env.sh"
 export DALA_STUDY="${DALA_STUDY:-$root/schema/kmrs-2010}"
-cargo build -p dala-app
+# Production mode, as `tauri build` makes it: no development paths are compiled into the app.
+cargo build -p dala-app --features custom-protocol
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   cat >&2 <<'MSG'

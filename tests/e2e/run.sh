@@ -13,7 +13,8 @@ cd "$root"
 if [ "${1:-}" != "--inside-display" ]; then
   "$root/scripts/setup-system.sh"
   (cd ui && npm run --silent build)
-  cargo build -p dala-app
+  # Production mode, as `tauri build` makes it: no development paths are compiled into the app.
+  cargo build -p dala-app --features custom-protocol
   check_no_build_paths "$CARGO_TARGET_DIR/debug/dala-app"
 
   venv="$CARGO_TARGET_DIR/e2e-venv"

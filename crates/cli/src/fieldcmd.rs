@@ -60,6 +60,15 @@ pub fn fieldwork_of(study: &Path, lang: Lang) -> Result<Fieldwork, Failure> {
     match load_fieldwork(study) {
         Ok(Some(fw)) => Ok(fw),
         Ok(None) => Err(Failure::usage(SessionError::NoFieldwork.message(lang))),
+        Err(SessionError::Study(diagnostics)) => {
+            // The message names the first problem; the others follow it.
+            let mut message = SessionError::Study(diagnostics.clone()).message(lang);
+            for d in diagnostics.iter().skip(1) {
+                message.push('\n');
+                message.push_str(&d.render(lang));
+            }
+            Err(Failure::runtime(message))
+        }
         Err(e) => Err(Failure::runtime(e.message(lang))),
     }
 }

@@ -99,3 +99,25 @@ fn report_never_writes_the_databases_it_reads() {
     assert_eq!(v["completes"], 0);
     assert_eq!(folder_bytes(dir.path()), before, "the report changed the folder of the database it read");
 }
+
+#[test]
+fn a_study_file_that_is_not_toml_is_reported_in_the_users_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("study");
+    std::fs::create_dir_all(&study).unwrap();
+    for entry in std::fs::read_dir(kmrs()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, study.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let text = std::fs::read_to_string(study.join("study.toml")).unwrap();
+    std::fs::write(study.join("study.toml"), format!("{text}\n[broken\n")).unwrap();
+    let out = dala().args(["--lang", "kk", "quota", "plan", "--study"]).arg(&study).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("study.toml:"), "the file and line are named: {stderr}");
+    for w in ["TOML parse error", "expected", "invalid", "error"] {
+        assert!(!stderr.contains(w), "English {w:?} in Kazakh output: {stderr}");
+    }
+}

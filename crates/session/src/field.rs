@@ -61,7 +61,11 @@ pub struct Fieldwork {
 /// Loads `fieldwork = "..."` of a study folder, with every frame it names; `None` when the study has none.
 pub fn load_fieldwork(study_dir: &Path) -> Result<Option<Fieldwork>, SessionError> {
     let read = |rel: &str| std::fs::read_to_string(study_dir.join(rel)).map_err(|e| SessionError::Io(format!("{}: {e}", study_dir.join(rel).display())));
-    let study: toml::Value = toml::from_str(&read("study.toml")?).map_err(|e| SessionError::Io(format!("study.toml: {e}")))?;
+    // A study.toml that does not parse is reported by the loader: located and worded in ru/kk/en.
+    let study: toml::Value = match toml::from_str(&read("study.toml")?) {
+        Ok(v) => v,
+        Err(_) => return Err(SessionError::Study(crate::check_study(study_dir).diagnostics.into_iter().filter(|d| d.severity == dala_questionnaire::load::Severity::Error).collect())),
+    };
     let Some(file) = study.get("fieldwork").and_then(|v| v.as_str()) else { return Ok(None) };
     let settings = FieldworkSettings::from_toml(&read(file)?).map_err(|errors| SessionError::Field(FieldworkError::Settings(errors)))?;
     let mut frame = Frame { streets: Vec::new() };

@@ -170,13 +170,13 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 }
                 ('=' | '-', Some('>')) => {
                     return Err(ParseError::new(col, format!("'{c}>' is not an operator"))
-                        .with_hint("write 'implies', as in Q518 > 0 implies Q518A >= 1993"))
+                        .with_hint("write 'implies', as in amount > 0 implies year >= 1993"))
                 }
                 ('<', _) => (Tok::Lt, 1),
                 ('>', _) => (Tok::Gt, 1),
                 ('=', _) => {
                     return Err(ParseError::new(col, "'=' is not an operator")
-                        .with_hint("write '==' to compare, as in Q103 == 1")
+                        .with_hint("write '==' to compare, as in relation == 1")
                         .of(ErrorKind::NotAnOperator { op: "=".into() }))
                 }
                 ('!', _) => {
@@ -241,7 +241,7 @@ fn lex_number(chars: &[char], start: usize) -> Result<(Tok, usize), ParseError> 
     if let Some(&after) = chars.get(end) {
         if after.is_alphanumeric() || after == '_' {
             return Err(ParseError::new(end + 1, "a number cannot run into a name")
-                .with_hint("put a space or an operator after the number; names start with a letter, like Q105A")
+                .with_hint("put a space or an operator after the number; names start with a letter, like birth_year")
                 .of(ErrorKind::NumberRunsIntoName));
         }
     }
@@ -317,11 +317,11 @@ fn foreign_letter(chars: &[char], at: usize) -> ParseError {
         .of(ErrorKind::ForeignLetter { ch: c, in_word: mixed, lookalike });
     if mixed && CYRILLIC_LOOKALIKES.contains(c) {
         error.with_hint(format!(
-            "'{c}' is a Cyrillic letter that looks like a Latin one; ids such as Q105A use Latin letters only"
+            "'{c}' is a Cyrillic letter that looks like a Latin one; ids such as birth_year use Latin letters only"
         ))
     } else if mixed {
-        error.with_hint("ids such as Q105A use Latin letters, digits and '_' only")
+        error.with_hint("ids such as birth_year use Latin letters, digits and '_' only")
     } else {
-        error.with_hint("put text in quotes, as in Q102 == 'Айгуль'")
+        error.with_hint("put text in quotes, as in name == 'Айгуль'")
     }
 }

@@ -136,29 +136,29 @@ struct FnSpec {
 
 /// Every function of the language.
 const FUNCTIONS: &[FnSpec] = &[
-    FnSpec { name: "selected", kind: FnKind::Scalar(Func::Selected), min_args: 2, max_args: Some(2), usage: "selected(Q512, 3)" },
-    FnSpec { name: "count_selected", kind: FnKind::Scalar(Func::CountSelected), min_args: 1, max_args: Some(1), usage: "count_selected(Q512)" },
-    FnSpec { name: "answered", kind: FnKind::Scalar(Func::Answered), min_args: 1, max_args: Some(1), usage: "answered(Q312)" },
-    FnSpec { name: "dk", kind: FnKind::Scalar(Func::Dk), min_args: 1, max_args: Some(1), usage: "dk(Q312)" },
-    FnSpec { name: "refused", kind: FnKind::Scalar(Func::Refused), min_args: 1, max_args: Some(1), usage: "refused(Q312)" },
-    FnSpec { name: "missing", kind: FnKind::Scalar(Func::Missing), min_args: 1, max_args: Some(1), usage: "missing(Q312)" },
+    FnSpec { name: "selected", kind: FnKind::Scalar(Func::Selected), min_args: 2, max_args: Some(2), usage: "selected(countries, 3)" },
+    FnSpec { name: "count_selected", kind: FnKind::Scalar(Func::CountSelected), min_args: 1, max_args: Some(1), usage: "count_selected(countries)" },
+    FnSpec { name: "answered", kind: FnKind::Scalar(Func::Answered), min_args: 1, max_args: Some(1), usage: "answered(income)" },
+    FnSpec { name: "dk", kind: FnKind::Scalar(Func::Dk), min_args: 1, max_args: Some(1), usage: "dk(income)" },
+    FnSpec { name: "refused", kind: FnKind::Scalar(Func::Refused), min_args: 1, max_args: Some(1), usage: "refused(income)" },
+    FnSpec { name: "missing", kind: FnKind::Scalar(Func::Missing), min_args: 1, max_args: Some(1), usage: "missing(income)" },
     FnSpec { name: "if", kind: FnKind::Scalar(Func::If), min_args: 3, max_args: Some(3), usage: "if(condition, value if true, value otherwise)" },
-    FnSpec { name: "coalesce", kind: FnKind::Scalar(Func::Coalesce), min_args: 2, max_args: None, usage: "coalesce(Q312, Q313, 0)" },
+    FnSpec { name: "coalesce", kind: FnKind::Scalar(Func::Coalesce), min_args: 2, max_args: None, usage: "coalesce(income, other_income, 0)" },
     FnSpec { name: "min", kind: FnKind::Scalar(Func::Min), min_args: 2, max_args: None, usage: "min(a, b, ...); over the rows of a roster use min_of(members, AGE)" },
     FnSpec { name: "max", kind: FnKind::Scalar(Func::Max), min_args: 2, max_args: None, usage: "max(a, b, ...); over the rows of a roster use max_of(members, AGE)" },
     FnSpec { name: "abs", kind: FnKind::Scalar(Func::Abs), min_args: 1, max_args: Some(1), usage: "abs(x)" },
     FnSpec { name: "round", kind: FnKind::Scalar(Func::Round), min_args: 1, max_args: Some(1), usage: "round(x)" },
     FnSpec { name: "floor", kind: FnKind::Scalar(Func::Floor), min_args: 1, max_args: Some(1), usage: "floor(x)" },
-    FnSpec { name: "len", kind: FnKind::Scalar(Func::Len), min_args: 1, max_args: Some(1), usage: "len(Q102)" },
+    FnSpec { name: "len", kind: FnKind::Scalar(Func::Len), min_args: 1, max_args: Some(1), usage: "len(name)" },
     FnSpec { name: "position", kind: FnKind::Scalar(Func::Position), min_args: 0, max_args: Some(0), usage: "position()" },
-    FnSpec { name: "currency", kind: FnKind::Scalar(Func::Currency), min_args: 1, max_args: Some(1), usage: "currency(Q518) == 'KZT'" },
-    FnSpec { name: "count", kind: FnKind::Aggregate(Agg::Count), min_args: 1, max_args: Some(2), usage: "count(members) or count(members, Q103 == 1)" },
-    FnSpec { name: "sum", kind: FnKind::Aggregate(Agg::Sum), min_args: 2, max_args: Some(2), usage: "sum(members, Q505)" },
+    FnSpec { name: "currency", kind: FnKind::Scalar(Func::Currency), min_args: 1, max_args: Some(1), usage: "currency(amount) == 'KZT'" },
+    FnSpec { name: "count", kind: FnKind::Aggregate(Agg::Count), min_args: 1, max_args: Some(2), usage: "count(members) or count(members, relation == 1)" },
+    FnSpec { name: "sum", kind: FnKind::Aggregate(Agg::Sum), min_args: 2, max_args: Some(2), usage: "sum(members, earnings)" },
     FnSpec { name: "any", kind: FnKind::Aggregate(Agg::Any), min_args: 2, max_args: Some(2), usage: "any(members, AGE < 16)" },
     FnSpec { name: "all", kind: FnKind::Aggregate(Agg::All), min_args: 2, max_args: Some(2), usage: "all(members, AGE >= 16)" },
     FnSpec { name: "min_of", kind: FnKind::Aggregate(Agg::MinOf), min_args: 2, max_args: Some(2), usage: "min_of(members, AGE)" },
     FnSpec { name: "max_of", kind: FnKind::Aggregate(Agg::MaxOf), min_args: 2, max_args: Some(2), usage: "max_of(members, AGE)" },
-    FnSpec { name: "at", kind: FnKind::Aggregate(Agg::At), min_args: 3, max_args: Some(3), usage: "at(members, Q113, Q502)" },
+    FnSpec { name: "at", kind: FnKind::Aggregate(Agg::At), min_args: 3, max_args: Some(3), usage: "at(members, respondent_line, age)" },
 ];
 
 /// The function names, for the loader's check that no id is spelt like one.
@@ -646,7 +646,7 @@ fn not_a_name(spec: &FnSpec, found: &Token, after_name: bool) -> ParseError {
 #[inline(never)]
 fn stray_not(token: &Token) -> ParseError {
     ParseError::new(token.col, "'not' after a value must be followed by 'in'")
-        .with_hint("write Q312 not in (-98, -99), or put 'not' before the condition: not (Q103 == 1)")
+        .with_hint("write income not in (-98, -99), or put 'not' before the condition: not (relation == 1)")
         .of(ErrorKind::StrayNot)
 }
 
@@ -654,7 +654,7 @@ fn stray_not(token: &Token) -> ParseError {
 #[inline(never)]
 fn in_without_list(found: &Token) -> ParseError {
     ParseError::new(found.col, format!("expected '(' after 'in', found {}", found.tok.describe()))
-        .with_hint("list the values in parentheses, as in Q312 in (-98, -99)")
+        .with_hint("list the values in parentheses, as in income in (-98, -99)")
         .of(ErrorKind::InWithoutList { found: found.tok.found() })
 }
 
@@ -662,7 +662,7 @@ fn in_without_list(found: &Token) -> ParseError {
 #[inline(never)]
 fn empty_in_list(found: &Token) -> ParseError {
     ParseError::new(found.col, "the list after 'in' is empty")
-        .with_hint("list at least one value, as in Q312 in (-98, -99)")
+        .with_hint("list at least one value, as in income in (-98, -99)")
         .of(ErrorKind::EmptyInList)
 }
 
