@@ -15,11 +15,15 @@ step() { printf '\n== %s ==\n' "$*"; }
 step "system packages, tauri-driver, npm packages"
 "$root/scripts/setup-system.sh"
 
+step "formatting (cargo fmt --check)"
+cargo fmt --all --check
+
 step "interface build"
 (cd ui && npm run --silent build)
 
 step "lints: the domain crates' purity ban bites; clippy over the workspace"
 "$root/scripts/check-domain-purity.sh"
+cargo clippy --workspace --locked -- -D warnings
 
 step "Rust tests (workspace)"
 cargo test --workspace --locked

@@ -45,7 +45,13 @@ impl Config {
     }
 
     /// The pure part of [`Config::from_env`], for tests.
-    pub fn resolve(study: Option<OsString>, db: Option<OsString>, exe: Option<&Path>, cwd: Option<&Path>, data_dir: Option<PathBuf>) -> Config {
+    pub fn resolve(
+        study: Option<OsString>,
+        db: Option<OsString>,
+        exe: Option<&Path>,
+        cwd: Option<&Path>,
+        data_dir: Option<PathBuf>,
+    ) -> Config {
         let study_dir = match study.filter(|s| !s.is_empty()) {
             Some(s) => PathBuf::from(s),
             None => default_study_dir(exe, cwd),
@@ -65,7 +71,11 @@ pub fn default_study_dir(exe: Option<&Path>, cwd: Option<&Path>) -> PathBuf {
     let from_exe = exe.and_then(Path::parent).into_iter().flat_map(Path::ancestors);
     let from_cwd = cwd.into_iter().flat_map(Path::ancestors);
     let candidates: Vec<PathBuf> = from_exe.chain(from_cwd).map(|dir| dir.join(DEFAULT_STUDY)).collect();
-    candidates.iter().find(|candidate| candidate.join("study.toml").is_file()).cloned().unwrap_or_else(|| candidates.into_iter().next().unwrap_or_else(|| PathBuf::from(DEFAULT_STUDY)))
+    candidates
+        .iter()
+        .find(|candidate| candidate.join("study.toml").is_file())
+        .cloned()
+        .unwrap_or_else(|| candidates.into_iter().next().unwrap_or_else(|| PathBuf::from(DEFAULT_STUDY)))
 }
 
 /// `Some(message)` when there is no display to open the window on (Linux/BSD without

@@ -27,7 +27,11 @@ impl CommandError {
 
     /// The session lock was poisoned by a panic in an earlier command.
     pub fn internal(lang: Lang) -> CommandError {
-        let message = lang.pick("Внутренняя ошибка программы. Ответы сохранены; перезапустите Dala.", "Бағдарламаның ішкі қатесі. Жауаптар сақталды; Dala-ны қайта іске қосыңыз.", "Internal error in the program. Answers are saved; restart Dala.");
+        let message = lang.pick(
+            "Внутренняя ошибка программы. Ответы сохранены; перезапустите Dala.",
+            "Бағдарламаның ішкі қатесі. Жауаптар сақталды; Dala-ны қайта іске қосыңыз.",
+            "Internal error in the program. Answers are saved; restart Dala.",
+        );
         CommandError { kind: ErrorKind::Internal, message: message.to_string() }
     }
 }

@@ -92,10 +92,13 @@ fn a_typed_number_is_read_in_the_interview_language_before_it_is_recorded() {
     let q101 = json!({ "question": "Q101", "roster": [] });
     let ru = shell.invoke("create_interview", json!({ "lang": "ru" })).unwrap();
     let ru = ru["interview"]["id"].as_str().unwrap();
-    let refused = shell.invoke("read_number", json!({ "id": ru, "key": q101, "text": "150,000", "currency": null, "ui_lang": "ru" })).expect_err("ambiguous in Russian");
+    let refused = shell
+        .invoke("read_number", json!({ "id": ru, "key": q101, "text": "150,000", "currency": null, "ui_lang": "ru" }))
+        .expect_err("ambiguous in Russian");
     assert_eq!(refused.kind, "number_refused");
     assert!(refused.message.contains("двояко"), "{}", refused.message);
-    let read = shell.invoke("read_number", json!({ "id": ru, "key": q101, "text": " 3 ", "currency": null, "ui_lang": "ru" })).expect("read");
+    let read =
+        shell.invoke("read_number", json!({ "id": ru, "key": q101, "text": " 3 ", "currency": null, "ui_lang": "ru" })).expect("read");
     assert_eq!((read["value"].clone(), read["answer"].clone(), read["display"].clone()), (json!(3.0), json!(3), json!("3")));
 
     let en = shell.invoke("create_interview", json!({ "lang": "en" })).unwrap();
@@ -103,7 +106,8 @@ fn a_typed_number_is_read_in_the_interview_language_before_it_is_recorded() {
     let read = shell.invoke("read_number", json!({ "id": en, "key": q101, "text": "1,500", "ui_lang": "en" })).expect("grouped in English");
     assert_eq!((read["answer"].clone(), read["display"].clone(), read["text"].clone()), (json!(1500), json!("1,500"), json!("1,500")));
     // Read, not recorded: the range (1–30) is the answer's business.
-    let error = shell.invoke("answer", json!({ "id": en, "key": q101, "value": read["answer"], "ui_lang": "en" })).expect_err("out of range");
+    let error =
+        shell.invoke("answer", json!({ "id": en, "key": q101, "value": read["answer"], "ui_lang": "en" })).expect_err("out of range");
     assert_eq!(error.kind, "answer_refused");
 }
 
@@ -198,7 +202,8 @@ fn visits_close_addresses_and_screening_starts_the_interview() {
         { "line": 2, "name": "Айгуль", "sex": "female", "age": 48, "permanent": true, "head": false, "co_decision_maker": true, "present": true },
         { "line": 3, "name": "Дана", "sex": "female", "age": 17, "permanent": true, "head": false, "co_decision_maker": false, "present": true }
     ]);
-    let screened = shell.invoke("fieldwork_screen", json!({ "key": a3, "adults": adults, "households": 1, "ui_lang": "en" })).expect("screened");
+    let screened =
+        shell.invoke("fieldwork_screen", json!({ "key": a3, "adults": adults, "households": 1, "ui_lang": "en" })).expect("screened");
     let proposal = &screened["proposal"];
     assert_eq!(proposal["outcome"], "respondent");
     assert_eq!(proposal["action"], "interview");
@@ -206,7 +211,9 @@ fn visits_close_addresses_and_screening_starts_the_interview() {
     assert_eq!(listed.len(), 3);
     assert_eq!(listed[2]["eligible"], false, "17 is under age");
     assert!(listed[2]["why_not"].as_str().unwrap().contains("under 18"));
-    let screen = shell.invoke("fieldwork_start_interview", json!({ "key": a3, "override_line": null, "override_reason": null, "lang": "kk" })).expect("interview");
+    let screen = shell
+        .invoke("fieldwork_start_interview", json!({ "key": a3, "override_line": null, "override_reason": null, "lang": "kk" }))
+        .expect("interview");
     assert_eq!(screen["interview"]["language"], "kk");
     let view = shell.invoke("fieldwork_route", json!({ "id": route, "ui_lang": "en" })).unwrap();
     let a3_view = view["addresses"].as_array().unwrap().iter().find(|a| a["key"] == a3.as_str()).unwrap();
@@ -235,7 +242,10 @@ fn an_override_needs_a_reason() {
         .expect_err("no reason");
     assert_eq!(error.kind, "fieldwork_rule");
     let screen = shell
-        .invoke("fieldwork_start_interview", json!({ "key": key, "override_line": other, "override_reason": "Выбранный болен", "lang": "ru" }))
+        .invoke(
+            "fieldwork_start_interview",
+            json!({ "key": key, "override_line": other, "override_reason": "Выбранный болен", "lang": "ru" }),
+        )
         .expect("override with a reason");
     assert!(screen["interview"]["id"].as_str().is_some());
     let view = shell.invoke("fieldwork_route", json!({ "id": "astana-R01", "ui_lang": "ru" })).unwrap();
@@ -255,7 +265,9 @@ fn a_broken_off_interview_frees_its_place_and_stays_read_only() {
         { "line": 2, "name": "Айгуль", "sex": "female", "age": 48, "permanent": true, "head": false, "co_decision_maker": true, "present": true }
     ]);
     shell.invoke("fieldwork_screen", json!({ "key": key, "adults": adults, "households": 1, "ui_lang": "ru" })).unwrap();
-    let screen = shell.invoke("fieldwork_start_interview", json!({ "key": key, "override_line": null, "override_reason": null, "lang": "ru" })).unwrap();
+    let screen = shell
+        .invoke("fieldwork_start_interview", json!({ "key": key, "override_line": null, "override_reason": null, "lang": "ru" }))
+        .unwrap();
     let id = screen["interview"]["id"].as_str().unwrap().to_string();
     assert_eq!(screen["interview"]["route"], route, "the header names the route the interview came from");
     let quota = |shell: &Shell| shell.invoke("fieldwork_route", json!({ "id": route, "ui_lang": "ru" })).unwrap()["route"]["quota"].clone();
@@ -300,8 +312,22 @@ fn typescript_command_wrappers_are_generated_from_the_commands() {
     assert!(ts.contains("import type { Screen } from \"./Screen\";"), "{ts}");
     assert!(ts.contains("fieldwork_start_interview: (key: string, override_line: number | null, override_reason: string | null, lang: Lang) => invoke<Screen>"), "{ts}");
     // Every registered command has a wrapper.
-    assert!(ts.contains("    fieldwork_break_off: (id: string, ui_lang: Lang) => invoke<AddressView | null>(\"fieldwork_break_off\", { id, ui_lang }),"), "{ts}");
-    for command in ["study_info", "list_interviews", "create_interview", "go", "complete", "fieldwork_screen", "fieldwork_report", "fieldwork_break_off"] {
+    assert!(
+        ts.contains(
+            "    fieldwork_break_off: (id: string, ui_lang: Lang) => invoke<AddressView | null>(\"fieldwork_break_off\", { id, ui_lang }),"
+        ),
+        "{ts}"
+    );
+    for command in [
+        "study_info",
+        "list_interviews",
+        "create_interview",
+        "go",
+        "complete",
+        "fieldwork_screen",
+        "fieldwork_report",
+        "fieldwork_break_off",
+    ] {
         assert!(ts.contains(&format!("    {command}: (")), "{command} has no wrapper");
     }
 }

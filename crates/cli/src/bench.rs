@@ -37,7 +37,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// `durability` None = an in-memory database: the engine and SQLite without any disk.
-pub fn measure(study: &Questionnaire, members: usize, dir: &Path, durability: Option<dala_store::Durability>, lang: Lang) -> anyhow::Result<Figures> {
+pub fn measure(
+    study: &Questionnaire,
+    members: usize,
+    dir: &Path,
+    durability: Option<dala_store::Durability>,
+    lang: Lang,
+) -> anyhow::Result<Figures> {
     let mut q = study.clone();
     for r in &q.rosters.clone() {
         if let RosterSize::Count(sq) = r.size {
@@ -59,7 +65,14 @@ pub fn measure(study: &Questionnaire, members: usize, dir: &Path, durability: Op
     let report = dala_session::autofill::fill(&mut session, &id, members, &|_| None)?;
     if std::env::var_os("DALA_BENCH_TRACE").is_some() {
         for (k, us) in report.answered.iter().filter(|(_, us)| *us > 1000.0) {
-            eprintln!("{}", lang.pick(format!("медленный ответ {k}: {us:.0} мкс"), format!("баяу жауап {k}: {us:.0} мкс"), format!("slow answer {k}: {us:.0} µs")));
+            eprintln!(
+                "{}",
+                lang.pick(
+                    format!("медленный ответ {k}: {us:.0} мкс"),
+                    format!("баяу жауап {k}: {us:.0} мкс"),
+                    format!("slow answer {k}: {us:.0} µs")
+                )
+            );
         }
     }
     let roster_build = report.roster_build_us;
@@ -104,7 +117,14 @@ pub fn run(study_dir: &Path, members: &[usize], dir: Option<&Path>, as_json: boo
             match measure(&study, m, &dir, d, lang) {
                 Ok(f) => all.push(f),
                 Err(e) => {
-                    eprintln!("{}", lang.pick(format!("замер прерван на домохозяйстве из {m} человек: {e}"), format!("өлшеу {m} адамнан тұратын үй шаруашылығында тоқтады: {e}"), format!("bench failed at {m} members: {e}")));
+                    eprintln!(
+                        "{}",
+                        lang.pick(
+                            format!("замер прерван на домохозяйстве из {m} человек: {e}"),
+                            format!("өлшеу {m} адамнан тұратын үй шаруашылығында тоқтады: {e}"),
+                            format!("bench failed at {m} members: {e}")
+                        )
+                    );
                     return ExitCode::from(1);
                 }
             }
@@ -113,11 +133,27 @@ pub fn run(study_dir: &Path, members: &[usize], dir: Option<&Path>, as_json: boo
     if as_json {
         println!("{}", json!({ "load_and_validate_ms": load_ms, "households": all }));
     } else {
-        let (load, head) = lang.pick(("загрузка и проверка исследования, мс", ["запись", "членов", "ответов", "медиана мкс", "p99 мкс", "макс мкс", "список мкс", "всего мс"]), ("зерттеуді жүктеу және тексеру, мс", ["жазу", "мүшелер", "жауаптар", "медиана мкс", "p99 мкс", "макс мкс", "тізім мкс", "барлығы мс"]), ("load and validate the study, ms", ["sync", "members", "answers", "median µs", "p99 µs", "max µs", "roster µs", "total ms"]));
+        let (load, head) = lang.pick(
+            (
+                "загрузка и проверка исследования, мс",
+                ["запись", "членов", "ответов", "медиана мкс", "p99 мкс", "макс мкс", "список мкс", "всего мс"],
+            ),
+            (
+                "зерттеуді жүктеу және тексеру, мс",
+                ["жазу", "мүшелер", "жауаптар", "медиана мкс", "p99 мкс", "макс мкс", "тізім мкс", "барлығы мс"],
+            ),
+            ("load and validate the study, ms", ["sync", "members", "answers", "median µs", "p99 µs", "max µs", "roster µs", "total ms"]),
+        );
         println!("{load}: {load_ms:.1}");
-        println!("{:>7} {:>8} {:>8} {:>12} {:>10} {:>10} {:>14} {:>10}", head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7]);
+        println!(
+            "{:>7} {:>8} {:>8} {:>12} {:>10} {:>10} {:>14} {:>10}",
+            head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7]
+        );
         for f in &all {
-            println!("{:>7} {:>8} {:>8} {:>12.0} {:>10.0} {:>10.0} {:>14.0} {:>10.0}", f.sync, f.members, f.answers, f.median_us, f.p99_us, f.max_us, f.roster_build_us, f.total_ms);
+            println!(
+                "{:>7} {:>8} {:>8} {:>12.0} {:>10.0} {:>10.0} {:>14.0} {:>10.0}",
+                f.sync, f.members, f.answers, f.median_us, f.p99_us, f.max_us, f.roster_build_us, f.total_ms
+            );
         }
     }
     ExitCode::SUCCESS

@@ -50,9 +50,30 @@ pub fn run(dir: &Path, as_json: bool, lang: Lang) -> ExitCode {
     } else {
         let pct = |l: Lang| format!("{} {:.1}%", l.code(), share(l) * 100.0);
         match (&loaded.questionnaire, lang) {
-            (Some(q), Lang::Ru) => println!("{} {}: блоков {blocks}, вопросов {questions} (+{cover} на титульном листе); переводы: {}, {}, {}", q.id, q.version, pct(Lang::Ru), pct(Lang::Kk), pct(Lang::En)),
-            (Some(q), Lang::Kk) => println!("{} {}: {blocks} блок, {questions} сұрақ (+{cover} титул парағында); аудармалар: {}, {}, {}", q.id, q.version, pct(Lang::Ru), pct(Lang::Kk), pct(Lang::En)),
-            (Some(q), Lang::En) => println!("{} {}: {blocks} blocks, {questions} questions (+{cover} on the cover sheet); translations: {}, {}, {}", q.id, q.version, pct(Lang::Ru), pct(Lang::Kk), pct(Lang::En)),
+            (Some(q), Lang::Ru) => println!(
+                "{} {}: блоков {blocks}, вопросов {questions} (+{cover} на титульном листе); переводы: {}, {}, {}",
+                q.id,
+                q.version,
+                pct(Lang::Ru),
+                pct(Lang::Kk),
+                pct(Lang::En)
+            ),
+            (Some(q), Lang::Kk) => println!(
+                "{} {}: {blocks} блок, {questions} сұрақ (+{cover} титул парағында); аудармалар: {}, {}, {}",
+                q.id,
+                q.version,
+                pct(Lang::Ru),
+                pct(Lang::Kk),
+                pct(Lang::En)
+            ),
+            (Some(q), Lang::En) => println!(
+                "{} {}: {blocks} blocks, {questions} questions (+{cover} on the cover sheet); translations: {}, {}, {}",
+                q.id,
+                q.version,
+                pct(Lang::Ru),
+                pct(Lang::Kk),
+                pct(Lang::En)
+            ),
             (None, Lang::Ru) => println!("{}: исследование не загружено", dir.display()),
             (None, Lang::Kk) => println!("{}: зерттеу жүктелмеді", dir.display()),
             (None, Lang::En) => println!("{}: the study could not be loaded", dir.display()),
@@ -61,7 +82,14 @@ pub fn run(dir: &Path, as_json: bool, lang: Lang) -> ExitCode {
             println!("{}", d.render(lang));
         }
         let (e, w) = (errors.len(), warnings.len());
-        println!("{}", lang.pick(format!("ошибок: {e}, предупреждений: {w}"), format!("қателер: {e}, ескертулер: {w}"), format!("{e} error(s), {w} warning(s)")));
+        println!(
+            "{}",
+            lang.pick(
+                format!("ошибок: {e}, предупреждений: {w}"),
+                format!("қателер: {e}, ескертулер: {w}"),
+                format!("{e} error(s), {w} warning(s)")
+            )
+        );
     }
     if errors.is_empty() {
         ExitCode::SUCCESS

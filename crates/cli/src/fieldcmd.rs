@@ -48,7 +48,12 @@ impl Failure {
 pub fn default_study() -> PathBuf {
     let here = std::env::current_dir().ok();
     let exe = std::env::current_exe().ok();
-    let candidates: Vec<PathBuf> = here.iter().flat_map(|d| d.ancestors()).chain(exe.iter().filter_map(|e| e.parent()).flat_map(|d| d.ancestors())).map(|d| d.join("schema/kmrs-2010")).collect();
+    let candidates: Vec<PathBuf> = here
+        .iter()
+        .flat_map(|d| d.ancestors())
+        .chain(exe.iter().filter_map(|e| e.parent()).flat_map(|d| d.ancestors()))
+        .map(|d| d.join("schema/kmrs-2010"))
+        .collect();
     candidates.into_iter().find(|c| c.join("study.toml").is_file()).unwrap_or_else(|| PathBuf::from("schema/kmrs-2010"))
 }
 
@@ -76,18 +81,35 @@ pub fn fieldwork_of(study: &Path, lang: Lang) -> Result<Fieldwork, Failure> {
 /// Parses a seed: a whole number 0 ..= 2^64 − 1.
 pub fn parse_seed(text: &str, lang: Lang) -> Result<u64, Failure> {
     text.trim().parse::<u64>().map_err(|_| {
-        Failure::usage(lang.pick(format!("Неверное зерно «{text}»: нужно целое число от 0 до 18446744073709551615."), format!("«{text}» бастапқы саны қате: 0-ден 18446744073709551615-ке дейінгі бүтін сан керек."), format!("Bad seed `{text}`: expected a whole number from 0 to 18446744073709551615.")))
+        Failure::usage(lang.pick(
+            format!("Неверное зерно «{text}»: нужно целое число от 0 до 18446744073709551615."),
+            format!("«{text}» бастапқы саны қате: 0-ден 18446744073709551615-ке дейінгі бүтін сан керек."),
+            format!("Bad seed `{text}`: expected a whole number from 0 to 18446744073709551615."),
+        ))
     })
 }
 
 fn unknown_city(city: &str, fw: &Fieldwork, lang: Lang) -> Failure {
     let known = fw.settings.cities.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ");
-    Failure::usage(lang.pick(format!("Неизвестный город «{city}». Города исследования: {known}."), format!("«{city}» қаласы белгісіз. Зерттеу қалалары: {known}."), format!("Unknown city `{city}`. The study's cities: {known}.")))
+    Failure::usage(lang.pick(
+        format!("Неизвестный город «{city}». Города исследования: {known}."),
+        format!("«{city}» қаласы белгісіз. Зерттеу қалалары: {known}."),
+        format!("Unknown city `{city}`. The study's cities: {known}."),
+    ))
 }
 
 /// `dala routes draw`.
 #[allow(clippy::too_many_arguments)]
-pub fn routes_draw(study: &Path, city: &str, seed: &str, routes: Option<u32>, weighted: bool, as_json: bool, db: Option<&Path>, lang: Lang) -> ExitCode {
+pub fn routes_draw(
+    study: &Path,
+    city: &str,
+    seed: &str,
+    routes: Option<u32>,
+    weighted: bool,
+    as_json: bool,
+    db: Option<&Path>,
+    lang: Lang,
+) -> ExitCode {
     match routes_draw_inner(study, city, seed, routes, weighted, as_json, db, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => f.exit(),
@@ -95,19 +117,37 @@ pub fn routes_draw(study: &Path, city: &str, seed: &str, routes: Option<u32>, we
 }
 
 #[allow(clippy::too_many_arguments)]
-fn routes_draw_inner(study: &Path, city: &str, seed: &str, routes: Option<u32>, weighted: bool, as_json: bool, db: Option<&Path>, lang: Lang) -> Result<(), Failure> {
+fn routes_draw_inner(
+    study: &Path,
+    city: &str,
+    seed: &str,
+    routes: Option<u32>,
+    weighted: bool,
+    as_json: bool,
+    db: Option<&Path>,
+    lang: Lang,
+) -> Result<(), Failure> {
     let seed = parse_seed(seed, lang)?;
     let fw = fieldwork_of(study, lang)?;
     let Some(settings) = fw.settings.city(city) else { return Err(unknown_city(city, &fw, lang)) };
     if routes == Some(0) {
-        return Err(Failure::usage(lang.pick("Число маршрутов должно быть не меньше 1.", "Маршрут саны кемінде 1 болуы керек.", "The number of routes must be at least 1.").to_string()));
+        return Err(Failure::usage(
+            lang.pick(
+                "Число маршрутов должно быть не меньше 1.",
+                "Маршрут саны кемінде 1 болуы керек.",
+                "The number of routes must be at least 1.",
+            )
+            .to_string(),
+        ));
     }
     let k = routes.unwrap_or(settings.routes);
     let draw = match db {
         // Stored through the session, exactly as the app stores a draw.
         Some(db) => {
             let mut session = Session::open(study, db).map_err(|e| Failure::runtime(e.message(lang)))?;
-            session.draw_city_routes(city, seed, Some(k), weighted, When::now()).map_err(|e| Failure { code: if matches!(e, SessionError::Field(_)) { 2 } else { 1 }, message: e.message(lang) })?
+            session
+                .draw_city_routes(city, seed, Some(k), weighted, When::now())
+                .map_err(|e| Failure { code: if matches!(e, SessionError::Field(_)) { 2 } else { 1 }, message: e.message(lang) })?
         }
         None => draw_routes(&fw.frame, city, seed, k, weighted).map_err(|e| Failure::usage(e.localized().get(lang.code()).to_string()))?,
     };
@@ -118,9 +158,25 @@ fn routes_draw_inner(study: &Path, city: &str, seed: &str, routes: Option<u32>, 
     let name = settings.name.get(lang.code());
     println!(
         "{}",
-        lang.pick(format!("{name}: маршрутов {}, зерно {seed}{}", draw.routes.len(), if weighted { ", с вероятностью, пропорциональной числу жилищ" } else { "" }), format!("{name}: {} маршрут, бастапқы сан {seed}{}", draw.routes.len(), if weighted { ", тұрғын үй санына пропорционал" } else { "" }), format!("{name}: {} routes, seed {seed}{}", draw.routes.len(), if weighted { ", weighted by dwellings" } else { "" }))
+        lang.pick(
+            format!(
+                "{name}: маршрутов {}, зерно {seed}{}",
+                draw.routes.len(),
+                if weighted { ", с вероятностью, пропорциональной числу жилищ" } else { "" }
+            ),
+            format!(
+                "{name}: {} маршрут, бастапқы сан {seed}{}",
+                draw.routes.len(),
+                if weighted { ", тұрғын үй санына пропорционал" } else { "" }
+            ),
+            format!("{name}: {} routes, seed {seed}{}", draw.routes.len(), if weighted { ", weighted by dwellings" } else { "" })
+        )
     );
-    let (h_id, h_street, h_start, h_dir) = lang.pick(("маршрут", "улица", "старт", "направление"), ("маршрут", "көше", "бастау", "бағыт"), ("route", "street", "start", "direction"));
+    let (h_id, h_street, h_start, h_dir) = lang.pick(
+        ("маршрут", "улица", "старт", "направление"),
+        ("маршрут", "көше", "бастау", "бағыт"),
+        ("route", "street", "start", "direction"),
+    );
     println!("{h_id:<14} {h_street:<40} {h_start:>6}  {h_dir}");
     for r in &draw.routes {
         let street = if lang == Lang::Kk { &r.street_kk } else { &r.street };
@@ -135,7 +191,14 @@ fn routes_draw_inner(study: &Path, city: &str, seed: &str, routes: Option<u32>, 
         println!("{:<14} {:<40} {:>6}  {dir}", r.id, street, r.start_house);
     }
     if let Some(db) = db {
-        println!("{}", lang.pick(format!("Маршруты сохранены в {}.", db.display()), format!("Маршруттар {} ішіне сақталды.", db.display()), format!("Routes stored in {}.", db.display())));
+        println!(
+            "{}",
+            lang.pick(
+                format!("Маршруты сохранены в {}.", db.display()),
+                format!("Маршруттар {} ішіне сақталды.", db.display()),
+                format!("Routes stored in {}.", db.display())
+            )
+        );
     }
     Ok(())
 }
@@ -144,16 +207,32 @@ fn routes_draw_inner(study: &Path, city: &str, seed: &str, routes: Option<u32>, 
 pub fn routes_assign(study: &Path, db: &Path, to: &str, routes: &[String], lang: Lang) -> ExitCode {
     if !db.is_file() {
         let d = db.display();
-        return Failure::usage(lang.pick(format!("Нет базы данных {d}."), format!("{d} дерекқоры жоқ."), format!("There is no database {d}."))).exit();
+        return Failure::usage(lang.pick(
+            format!("Нет базы данных {d}."),
+            format!("{d} дерекқоры жоқ."),
+            format!("There is no database {d}."),
+        ))
+        .exit();
     }
     let result = Session::open(study, db).and_then(|mut s| s.assign_routes(routes, Some(to), When::now()));
     match result {
         Ok(()) => {
             let n = routes.len();
-            println!("{}", lang.pick(format!("Маршрутов назначено {to}: {n}."), format!("{to} үшін {n} маршрут тағайындалды."), format!("{n} route(s) assigned to {to}.")));
+            println!(
+                "{}",
+                lang.pick(
+                    format!("Маршрутов назначено {to}: {n}."),
+                    format!("{to} үшін {n} маршрут тағайындалды."),
+                    format!("{n} route(s) assigned to {to}.")
+                )
+            );
             ExitCode::SUCCESS
         }
-        Err(e) => Failure { code: if matches!(e, SessionError::Store(dala_store::StoreError::NoRoute(_))) { 2 } else { 1 }, message: e.message(lang) }.exit(),
+        Err(e) => Failure {
+            code: if matches!(e, SessionError::Store(dala_store::StoreError::NoRoute(_))) { 2 } else { 1 },
+            message: e.message(lang),
+        }
+        .exit(),
     }
 }
 
@@ -167,7 +246,11 @@ pub fn quota_plan(study: &Path, as_json: bool, lang: Lang) -> ExitCode {
         println!("{}", serde_json::to_string_pretty(&fw.plan).expect("a quota plan serializes"));
         return ExitCode::SUCCESS;
     }
-    let head = lang.pick(["город", "домохозяйств", "женщин", "мужчин", "маршрутов", "ячейки маршрутов (Ж/М × число)"], ["қала", "үй шаруашылығы", "әйел", "ер", "маршрут", "маршрут ұяшықтары (Ә/Е × саны)"], ["city", "households", "female", "male", "routes", "route cells (F/M × routes)"]);
+    let head = lang.pick(
+        ["город", "домохозяйств", "женщин", "мужчин", "маршрутов", "ячейки маршрутов (Ж/М × число)"],
+        ["қала", "үй шаруашылығы", "әйел", "ер", "маршрут", "маршрут ұяшықтары (Ә/Е × саны)"],
+        ["city", "households", "female", "male", "routes", "route cells (F/M × routes)"],
+    );
     println!("{:<12} {:>13} {:>7} {:>7} {:>9}  {}", head[0], head[1], head[2], head[3], head[4], head[5]);
     let mut total = (0, 0, 0, 0);
     for c in &fw.plan.cities {
@@ -197,17 +280,24 @@ pub fn merged_report(study: &Path, dbs: &[PathBuf], lang: Lang) -> Result<Merged
     let fw = fieldwork_of(study, lang)?;
     for db in dbs {
         if !db.is_file() {
-            return Err(Failure::usage(lang.pick(format!("Файл базы данных {} не найден.", db.display()), format!("{} дерекқор файлы табылмады.", db.display()), format!("The database file {} does not exist.", db.display()))));
+            return Err(Failure::usage(lang.pick(
+                format!("Файл базы данных {} не найден.", db.display()),
+                format!("{} дерекқор файлы табылмады.", db.display()),
+                format!("The database file {} does not exist.", db.display()),
+            )));
         }
     }
     let mut by_key: BTreeMap<String, (ContactLog, Option<Sex>)> = BTreeMap::new();
     let mut duplicates = 0;
     for db in dbs {
         // Read only: a report never migrates or writes a device's database.
-        let store = dala_store::Store::open_read_only(db).map_err(|e| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang))))?;
-        let rows = store.addresses(None).map_err(|e| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang))))?;
+        let store = dala_store::Store::open_read_only(db)
+            .map_err(|e| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang))))?;
+        let rows =
+            store.addresses(None).map_err(|e| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang))))?;
         for row in rows {
-            let log: ContactLog = serde_json::from_str(&row.log).map_err(|e| Failure::runtime(format!("{}: {}: {e}", db.display(), row.key)))?;
+            let log: ContactLog =
+                serde_json::from_str(&row.log).map_err(|e| Failure::runtime(format!("{}: {}: {e}", db.display(), row.key)))?;
             let sex = match row.respondent_sex.as_deref() {
                 Some("female") => Some(Sex::Female),
                 Some("male") => Some(Sex::Male),
@@ -246,7 +336,11 @@ pub fn report(study: &Path, dbs: &[PathBuf], as_json: bool, all_routes: bool, la
     if merged.duplicates > 0 {
         eprintln!(
             "{}",
-            lang.pick(format!("Внимание: {} адресов найдены в нескольких базах; каждый учтён один раз.", merged.duplicates), format!("Назар аударыңыз: {} мекенжай бірнеше дерекқорда табылды; әрқайсысы бір рет есептелді.", merged.duplicates), format!("Note: {} addresses were found in more than one database; each is counted once.", merged.duplicates))
+            lang.pick(
+                format!("Внимание: {} адресов найдены в нескольких базах; каждый учтён один раз.", merged.duplicates),
+                format!("Назар аударыңыз: {} мекенжай бірнеше дерекқорда табылды; әрқайсысы бір рет есептелді.", merged.duplicates),
+                format!("Note: {} addresses were found in more than one database; each is counted once.", merged.duplicates)
+            )
         );
     }
     if as_json {
@@ -298,14 +392,25 @@ pub fn overfill_line(r: &FieldReport, lang: Lang) -> Option<String> {
         })
         .collect();
     let cells = cells.join("; ");
-    Some(lang.pick(format!("Переполненные ячейки квоты (все интервью учтены, проверьте отбор): {cells}"), format!("Асып кеткен квота ұяшықтары (барлық сұхбат есептелді, іріктеуді тексеріңіз): {cells}"), format!("Over-filled quota cells (every complete is counted; check the selection): {cells}")))
+    Some(lang.pick(
+        format!("Переполненные ячейки квоты (все интервью учтены, проверьте отбор): {cells}"),
+        format!("Асып кеткен квота ұяшықтары (барлық сұхбат есептелді, іріктеуді тексеріңіз): {cells}"),
+        format!("Over-filled quota cells (every complete is counted; check the selection): {cells}"),
+    ))
 }
 
 /// The report as text tables.
 pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: Lang) {
     println!(
         "{}",
-        lang.pick(format!("Визитов (попыток контакта): {}; адресов: {} (открытых {}); интервью: {}", r.attempts, r.addresses, r.open, r.completes), format!("Бару (байланыс әрекеті): {}; мекенжай: {} (ашық {}); сұхбат: {}", r.attempts, r.addresses, r.open, r.completes), format!("Visits (contact attempts): {}; addresses: {} ({} open); completes: {}", r.attempts, r.addresses, r.open, r.completes))
+        lang.pick(
+            format!(
+                "Визитов (попыток контакта): {}; адресов: {} (открытых {}); интервью: {}",
+                r.attempts, r.addresses, r.open, r.completes
+            ),
+            format!("Бару (байланыс әрекеті): {}; мекенжай: {} (ашық {}); сұхбат: {}", r.attempts, r.addresses, r.open, r.completes),
+            format!("Visits (contact attempts): {}; addresses: {} ({} open); completes: {}", r.attempts, r.addresses, r.open, r.completes)
+        )
     );
     if let Some(line) = overfill_line(r, lang) {
         println!("{line}");
@@ -313,8 +418,21 @@ pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: La
     let d = &r.dispositions;
     println!("I {}  P {}  R {}  NC {}  O {}  UH {}  UO {}  NE {}", d.i, d.p, d.r, d.nc, d.o, d.uh, d.uo, d.ne);
     let x = &r.rates;
-    println!("RR1 {}  RR3 {}  RR5 {}  COOP1 {}  REF1 {}  CON1 {}  e {}", pct(x.rr1), pct(x.rr3), pct(x.rr5), pct(x.coop1), pct(x.ref1), pct(x.con1), x.e.map_or("—".into(), |e| format!("{e:.3}")));
-    let head = lang.pick(["город", "интервью", "женщин", "цель Ж", "мужчин", "цель М"], ["қала", "сұхбат", "әйел", "мақсат Ә", "ер", "мақсат Е"], ["city", "completes", "female", "target F", "male", "target M"]);
+    println!(
+        "RR1 {}  RR3 {}  RR5 {}  COOP1 {}  REF1 {}  CON1 {}  e {}",
+        pct(x.rr1),
+        pct(x.rr3),
+        pct(x.rr5),
+        pct(x.coop1),
+        pct(x.ref1),
+        pct(x.con1),
+        x.e.map_or("—".into(), |e| format!("{e:.3}"))
+    );
+    let head = lang.pick(
+        ["город", "интервью", "женщин", "цель Ж", "мужчин", "цель М"],
+        ["қала", "сұхбат", "әйел", "мақсат Ә", "ер", "мақсат Е"],
+        ["city", "completes", "female", "target F", "male", "target M"],
+    );
     println!("{:<12} {:>9} {:>7} {:>9} {:>7} {:>9}", head[0], head[1], head[2], head[3], head[4], head[5]);
     for c in &r.cities {
         let name = fw.settings.city(&c.city).map(|s| s.name.get(lang.code()).to_string()).unwrap_or_else(|| c.city.clone());
@@ -324,7 +442,11 @@ pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: La
     if worked.is_empty() {
         return;
     }
-    let head = lang.pick(["маршрут", "интервью", "цель", "Ж", "М", "визитов", "адресов"], ["маршрут", "сұхбат", "мақсат", "Ә", "Е", "бару", "мекенжай"], ["route", "completes", "target", "F", "M", "visits", "addresses"]);
+    let head = lang.pick(
+        ["маршрут", "интервью", "цель", "Ж", "М", "визитов", "адресов"],
+        ["маршрут", "сұхбат", "мақсат", "Ә", "Е", "бару", "мекенжай"],
+        ["route", "completes", "target", "F", "M", "visits", "addresses"],
+    );
     println!("{:<16} {:>9} {:>7} {:>4} {:>4} {:>8} {:>9}", head[0], head[1], head[2], head[3], head[4], head[5], head[6]);
     for x in worked {
         println!("{:<16} {:>9} {:>7} {:>4} {:>4} {:>8} {:>9}", x.id, x.completes, x.target, x.female, x.male, x.visits, x.addresses);
@@ -340,11 +462,19 @@ mod tests {
     #[test]
     fn over_filled_cells_get_a_line_in_every_language() {
         let Ok(fw) = fieldwork_of(&default_study(), Lang::En) else { panic!("the KMRS study has fieldwork") };
-        let complete = |route: &str, sex| AddressSummary { route: route.into(), visits: 1, disposition: Some(Disposition::Complete), respondent_sex: Some(sex) };
+        let complete = |route: &str, sex| AddressSummary {
+            route: route.into(),
+            visits: 1,
+            disposition: Some(Disposition::Complete),
+            respondent_sex: Some(sex),
+        };
         let mut addresses: Vec<AddressSummary> = (0..6).map(|_| complete("almaty-R01", Sex::Female)).collect();
         addresses.push(complete("almaty-R02", Sex::Male));
         let report = build_report(&addresses, &fw.plan, EligibilityEstimate::Computed);
-        assert_eq!(overfill_line(&report, Lang::En).as_deref(), Some("Over-filled quota cells (every complete is counted; check the selection): almaty-R01 (F +1)"));
+        assert_eq!(
+            overfill_line(&report, Lang::En).as_deref(),
+            Some("Over-filled quota cells (every complete is counted; check the selection): almaty-R01 (F +1)")
+        );
         assert!(overfill_line(&report, Lang::Ru).unwrap().ends_with("almaty-R01 (Ж +1)"));
         assert!(overfill_line(&report, Lang::Kk).unwrap().ends_with("almaty-R01 (Ә +1)"));
         let within = build_report(&addresses[1..], &fw.plan, EligibilityEstimate::Computed);

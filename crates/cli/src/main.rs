@@ -211,15 +211,43 @@ fn usage_message(e: &clap::Error, lang: Lang) -> String {
     let suggested_sub = ctx(ContextKind::SuggestedSubcommand);
     let s = |ru: String, kk: String, en: String| lang.pick(ru, kk, en);
     let mut msg = match e.kind() {
-        ErrorKind::UnknownArgument => s(format!("Неизвестный аргумент {arg}."), format!("Белгісіз аргумент {arg}."), format!("Unknown argument {arg}.")),
-        ErrorKind::InvalidSubcommand => s(format!("Неизвестная команда {sub}."), format!("Белгісіз команда {sub}."), format!("Unknown command {sub}.")),
-        ErrorKind::MissingRequiredArgument => s(format!("Не хватает обязательного аргумента: {arg}."), format!("Міндетті аргумент жетіспейді: {arg}."), format!("A required argument is missing: {arg}.")),
-        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => s("Не указана команда.".into(), "Команда көрсетілмеген.".into(), "No command was given.".into()),
-        ErrorKind::InvalidValue if value.is_empty() => s(format!("Для {arg} нужно значение."), format!("{arg} үшін мән керек."), format!("{arg} needs a value.")),
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::InvalidUtf8 => s(format!("Недопустимое значение «{value}» для {arg}."), format!("{arg} үшін «{value}» мәні жарамсыз."), format!("Invalid value \"{value}\" for {arg}.")),
-        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => s(format!("Неверное число значений для {arg}."), format!("{arg} үшін мәндер саны қате."), format!("Wrong number of values for {arg}.")),
-        ErrorKind::ArgumentConflict => s(format!("Аргумент {arg} нельзя использовать вместе с другим указанным."), format!("{arg} аргументін көрсетілген басқа аргументпен бірге қолдануға болмайды."), format!("The argument {arg} cannot be used with another one given.")),
-        ErrorKind::NoEquals => s(format!("Значение {arg} пишется через «=»."), format!("{arg} мәні «=» арқылы жазылады."), format!("The value of {arg} must be given with \"=\".")),
+        ErrorKind::UnknownArgument => {
+            s(format!("Неизвестный аргумент {arg}."), format!("Белгісіз аргумент {arg}."), format!("Unknown argument {arg}."))
+        }
+        ErrorKind::InvalidSubcommand => {
+            s(format!("Неизвестная команда {sub}."), format!("Белгісіз команда {sub}."), format!("Unknown command {sub}."))
+        }
+        ErrorKind::MissingRequiredArgument => s(
+            format!("Не хватает обязательного аргумента: {arg}."),
+            format!("Міндетті аргумент жетіспейді: {arg}."),
+            format!("A required argument is missing: {arg}."),
+        ),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            s("Не указана команда.".into(), "Команда көрсетілмеген.".into(), "No command was given.".into())
+        }
+        ErrorKind::InvalidValue if value.is_empty() => {
+            s(format!("Для {arg} нужно значение."), format!("{arg} үшін мән керек."), format!("{arg} needs a value."))
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::InvalidUtf8 => s(
+            format!("Недопустимое значение «{value}» для {arg}."),
+            format!("{arg} үшін «{value}» мәні жарамсыз."),
+            format!("Invalid value \"{value}\" for {arg}."),
+        ),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => s(
+            format!("Неверное число значений для {arg}."),
+            format!("{arg} үшін мәндер саны қате."),
+            format!("Wrong number of values for {arg}."),
+        ),
+        ErrorKind::ArgumentConflict => s(
+            format!("Аргумент {arg} нельзя использовать вместе с другим указанным."),
+            format!("{arg} аргументін көрсетілген басқа аргументпен бірге қолдануға болмайды."),
+            format!("The argument {arg} cannot be used with another one given."),
+        ),
+        ErrorKind::NoEquals => s(
+            format!("Значение {arg} пишется через «=»."),
+            format!("{arg} мәні «=» арқылы жазылады."),
+            format!("The value of {arg} must be given with \"=\"."),
+        ),
         _ => s("Неверные аргументы команды.".into(), "Команда аргументтері қате.".into(), "Wrong command arguments.".into()),
     };
     if !valid.is_empty() {
@@ -229,7 +257,11 @@ fn usage_message(e: &clap::Error, lang: Lang) -> String {
     let hint = if !suggested.is_empty() { suggested } else { suggested_sub };
     if !hint.is_empty() {
         msg.push(' ');
-        msg.push_str(&s(format!("Возможно, имелось в виду {hint}?"), format!("Мүмкін, {hint} дегіңіз келді ме?"), format!("Did you mean {hint}?")));
+        msg.push_str(&s(
+            format!("Возможно, имелось в виду {hint}?"),
+            format!("Мүмкін, {hint} дегіңіз келді ме?"),
+            format!("Did you mean {hint}?"),
+        ));
     }
     msg.push(' ');
     msg.push_str(&s("См. dala --help.".into(), "dala --help қараңыз.".into(), "See dala --help.".into()));
@@ -256,7 +288,11 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let args: Vec<String> = std::env::args().collect();
-            let flag = args.iter().position(|a| a == "--lang").and_then(|i| args.get(i + 1).cloned()).or_else(|| args.iter().find_map(|a| a.strip_prefix("--lang=").map(str::to_string)));
+            let flag = args
+                .iter()
+                .position(|a| a == "--lang")
+                .and_then(|i| args.get(i + 1).cloned())
+                .or_else(|| args.iter().find_map(|a| a.strip_prefix("--lang=").map(str::to_string)));
             let lang = message_lang(flag.as_deref());
             eprintln!("{}", usage_message(&e, lang));
             return ExitCode::from(EXIT_USAGE);
@@ -265,13 +301,23 @@ fn main() -> ExitCode {
     let lang = message_lang(cli.lang.as_deref());
     let result = match cli.command {
         Command::Check { study, json } => check::run(&study, json, lang),
-        Command::Interview { study, db, script, json, ack, interview } => script::run(&study, &db, &script, json, ack, interview.as_deref(), lang),
+        Command::Interview { study, db, script, json, ack, interview } => {
+            script::run(&study, &db, &script, json, ack, interview.as_deref(), lang)
+        }
         Command::Bench { study, members, dir, json } => bench::run(&study, &members, dir.as_deref(), json, lang),
-        Command::Routes { command: RoutesCommand::Draw { study, city, seed, routes, weighted, json, db } } => fieldcmd::routes_draw(&study, &city, &seed, routes, weighted, json, db.as_deref(), lang),
-        Command::Routes { command: RoutesCommand::Assign { study, db, to, routes } } => fieldcmd::routes_assign(&study, &db, &to, &routes, lang),
+        Command::Routes { command: RoutesCommand::Draw { study, city, seed, routes, weighted, json, db } } => {
+            fieldcmd::routes_draw(&study, &city, &seed, routes, weighted, json, db.as_deref(), lang)
+        }
+        Command::Routes { command: RoutesCommand::Assign { study, db, to, routes } } => {
+            fieldcmd::routes_assign(&study, &db, &to, &routes, lang)
+        }
         Command::Quota { command: QuotaCommand::Plan { study, json } } => fieldcmd::quota_plan(&study, json, lang),
-        Command::Report { db, study, json, all_routes } => fieldcmd::report(&study.unwrap_or_else(fieldcmd::default_study), &db, json, all_routes, lang),
-        Command::Simulate { study, seed, devices, scale, out, threads, json } => simulate::run(&study, &seed, devices, scale, &out, threads, json, lang),
+        Command::Report { db, study, json, all_routes } => {
+            fieldcmd::report(&study.unwrap_or_else(fieldcmd::default_study), &db, json, all_routes, lang)
+        }
+        Command::Simulate { study, seed, devices, scale, out, threads, json } => {
+            simulate::run(&study, &seed, devices, scale, &out, threads, json, lang)
+        }
     };
     let _ = std::io::stdout().flush();
     result

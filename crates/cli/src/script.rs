@@ -20,32 +20,63 @@ use dala_session::{Session, SessionError};
 use serde_json::{json, Value as Json};
 
 enum Step {
-    Answer { key: AnswerKey, value: Json, confirm: bool },
+    Answer {
+        key: AnswerKey,
+        value: Json,
+        confirm: bool,
+    },
     /// A number as typed, read by the session before it is recorded.
-    Typed { key: AnswerKey, text: String, currency: Option<String>, confirm: bool },
-    Clear { key: AnswerKey },
+    Typed {
+        key: AnswerKey,
+        text: String,
+        currency: Option<String>,
+        confirm: bool,
+    },
+    Clear {
+        key: AnswerKey,
+    },
     Language(String),
     Complete,
 }
 
 fn parse_step(i: usize, v: &Json, lang: Lang) -> Result<Step, String> {
-    let bad = |why_ru: &str, why_kk: &str, why_en: &str| lang.pick(format!("Шаг {i}: {why_ru}"), format!("{i}-қадам: {why_kk}"), format!("Step {i}: {why_en}"));
+    let bad = |why_ru: &str, why_kk: &str, why_en: &str| {
+        lang.pick(format!("Шаг {i}: {why_ru}"), format!("{i}-қадам: {why_kk}"), format!("Step {i}: {why_en}"))
+    };
     let obj = v.as_object().ok_or_else(|| bad("ожидается объект JSON", "JSON нысаны күтіледі", "expected a JSON object"))?;
     if let Some(l) = obj.get("language") {
-        return l.as_str().map(|s| Step::Language(s.to_string())).ok_or_else(|| bad("язык должен быть строкой", "тіл жол болуы керек", "language must be a string"));
+        return l
+            .as_str()
+            .map(|s| Step::Language(s.to_string()))
+            .ok_or_else(|| bad("язык должен быть строкой", "тіл жол болуы керек", "language must be a string"));
     }
     if obj.get("complete").and_then(Json::as_bool) == Some(true) {
         return Ok(Step::Complete);
     }
-    let q = obj.get("q").and_then(Json::as_str).ok_or_else(|| bad("нет поля \"q\" (код вопроса)", "\"q\" өрісі (сұрақ коды) жоқ", "missing \"q\" (question id)"))?;
+    let q = obj
+        .get("q")
+        .and_then(Json::as_str)
+        .ok_or_else(|| bad("нет поля \"q\" (код вопроса)", "\"q\" өрісі (сұрақ коды) жоқ", "missing \"q\" (question id)"))?;
     let roster = match obj.get("roster") {
         None | Some(Json::Null) => Vec::new(),
         Some(Json::Array(a)) => a
             .iter()
             .map(|x| x.as_u64().filter(|n| *n >= 1 && *n <= u32::MAX as u64).map(|n| n as u32))
             .collect::<Option<Vec<u32>>>()
-            .ok_or_else(|| bad("\"roster\" — список номеров строк от 1", "\"roster\" — 1-ден басталатын жол нөмірлерінің тізімі", "\"roster\" must be a list of row numbers from 1"))?,
-        Some(_) => return Err(bad("\"roster\" — список номеров строк от 1", "\"roster\" — 1-ден басталатын жол нөмірлерінің тізімі", "\"roster\" must be a list of row numbers from 1")),
+            .ok_or_else(|| {
+                bad(
+                    "\"roster\" — список номеров строк от 1",
+                    "\"roster\" — 1-ден басталатын жол нөмірлерінің тізімі",
+                    "\"roster\" must be a list of row numbers from 1",
+                )
+            })?,
+        Some(_) => {
+            return Err(bad(
+                "\"roster\" — список номеров строк от 1",
+                "\"roster\" — 1-ден басталатын жол нөмірлерінің тізімі",
+                "\"roster\" must be a list of row numbers from 1",
+            ))
+        }
     };
     let key = AnswerKey { question: q.to_string(), roster };
     if obj.get("clear").and_then(Json::as_bool) == Some(true) {
@@ -53,7 +84,9 @@ fn parse_step(i: usize, v: &Json, lang: Lang) -> Result<Step, String> {
     }
     let confirm = obj.get("confirm").and_then(Json::as_bool).unwrap_or(false);
     if let Some(typed) = obj.get("typed") {
-        let text = typed.as_str().ok_or_else(|| bad("\"typed\" — текст, как его набирают", "\"typed\" — терілетін мәтін", "\"typed\" must be a text as typed"))?;
+        let text = typed.as_str().ok_or_else(|| {
+            bad("\"typed\" — текст, как его набирают", "\"typed\" — терілетін мәтін", "\"typed\" must be a text as typed")
+        })?;
         let currency = obj.get("currency").and_then(Json::as_str).map(str::to_string);
         return Ok(Step::Typed { key, text: text.to_string(), currency, confirm });
     }
@@ -65,14 +98,28 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
     let text = match std::fs::read_to_string(script) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{}", msg_lang.pick(format!("Не удалось прочитать сценарий {}: {e}", script.display()), format!("{} сценарийін оқу мүмкін болмады: {e}", script.display()), format!("Cannot read the script {}: {e}", script.display())));
+            eprintln!(
+                "{}",
+                msg_lang.pick(
+                    format!("Не удалось прочитать сценарий {}: {e}", script.display()),
+                    format!("{} сценарийін оқу мүмкін болмады: {e}", script.display()),
+                    format!("Cannot read the script {}: {e}", script.display())
+                )
+            );
             return ExitCode::from(crate::EXIT_USAGE);
         }
     };
     let doc: Json = match serde_json::from_str(&text) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("{}", msg_lang.pick(format!("Сценарий не является корректным JSON: {e}"), format!("Сценарий дұрыс JSON емес: {e}"), format!("The script is not valid JSON: {e}")));
+            eprintln!(
+                "{}",
+                msg_lang.pick(
+                    format!("Сценарий не является корректным JSON: {e}"),
+                    format!("Сценарий дұрыс JSON емес: {e}"),
+                    format!("The script is not valid JSON: {e}")
+                )
+            );
             return ExitCode::from(crate::EXIT_USAGE);
         }
     };
@@ -181,7 +228,14 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
     let mut out = json!({ "interview": id, "status": status, "answers": answers, "language": last_lang });
     if let Some((n, what, kind, msg)) = &failure {
         let cur = lang.unwrap_or(lang_now);
-        eprintln!("{}", cur.pick(format!("Шаг {n} ({what}) отклонён: {msg}"), format!("{n}-қадам ({what}) қабылданбады: {msg}"), format!("Step {n} ({what}) was refused: {msg}")));
+        eprintln!(
+            "{}",
+            cur.pick(
+                format!("Шаг {n} ({what}) отклонён: {msg}"),
+                format!("{n}-қадам ({what}) қабылданбады: {msg}"),
+                format!("Step {n} ({what}) was refused: {msg}")
+            )
+        );
         out["error"] = json!({ "step": n, "target": what, "kind": kind, "message": msg });
     }
     if as_json {

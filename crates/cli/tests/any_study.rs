@@ -78,13 +78,20 @@ fn a_study_with_its_own_variable_names_is_checked_and_interviewed() {
     ]});
     std::fs::write(&script, steps.to_string()).unwrap();
     let db = dir.path().join("i.sqlite");
-    let out = dala().args(["interview", "--json", "--study"]).arg(&study).arg("--db").arg(&db).arg("--script").arg(&script).output().unwrap();
+    let out =
+        dala().args(["interview", "--json", "--study"]).arg(&study).arg("--db").arg(&db).arg("--script").arg(&script).output().unwrap();
     assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["status"], "completed", "{v:#}");
     assert_eq!(v["answers"], 4, "{v:#}");
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let stored: Vec<String> = conn.prepare("SELECT DISTINCT question FROM answers ORDER BY question").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    let stored: Vec<String> = conn
+        .prepare("SELECT DISTINCT question FROM answers ORDER BY question")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     assert_eq!(stored, ["A1", "B2a", "q4_age"], "the study's names are the stored names");
 }
 
@@ -280,7 +287,8 @@ fn english_words(line: &str) -> Vec<String> {
             plain.push(c);
         }
     }
-    const SAME: [&str; 14] = ["TOML", "id", "docs", "expressions", "md", "study", "format", "Stata", "SPSS", "ru", "kk", "en", "true", "false"];
+    const SAME: [&str; 14] =
+        ["TOML", "id", "docs", "expressions", "md", "study", "format", "Stata", "SPSS", "ru", "kk", "en", "true", "false"];
     plain.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2 && !SAME.contains(w)).map(String::from).collect()
 }
 
@@ -288,7 +296,16 @@ fn english_words(line: &str) -> Vec<String> {
 fn check_words_every_kind_of_problem_in_russian_and_kazakh() {
     let dir = tempfile::tempdir().unwrap();
     let study = dir.path().join("broken");
-    write(&study, &[("study.toml", BROKEN_STUDY), ("lists.toml", BROKEN_LISTS), ("b1.toml", BROKEN_B1), ("b2.toml", BROKEN_B2), ("b3.toml", BROKEN_B3)]);
+    write(
+        &study,
+        &[
+            ("study.toml", BROKEN_STUDY),
+            ("lists.toml", BROKEN_LISTS),
+            ("b1.toml", BROKEN_B1),
+            ("b2.toml", BROKEN_B2),
+            ("b3.toml", BROKEN_B3),
+        ],
+    );
 
     let out = dala().args(["check", "--json"]).arg(&study).output().unwrap();
     assert_eq!(out.status.code(), Some(1));

@@ -62,7 +62,10 @@ fn check_reports_all_errors_of_a_broken_study_and_fails() {
     assert_eq!(out.status.code(), Some(1));
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
     let errors = v["errors"].as_array().unwrap();
-    assert!(errors.iter().any(|e| e["code"] == "S007" && e["location"] == "Q513.choice_filter" && e["file"] == "blocks/05-migration.toml"), "{errors:#?}");
+    assert!(
+        errors.iter().any(|e| e["code"] == "S007" && e["location"] == "Q513.choice_filter" && e["file"] == "blocks/05-migration.toml"),
+        "{errors:#?}"
+    );
     assert!(errors.iter().any(|e| e["code"] == "S006" && e["file"] == "blocks/01-demographics.toml"), "{errors:#?}");
     let text = dala().args(["--lang", "ru", "check"]).arg(&copy).output().unwrap();
     let s = String::from_utf8_lossy(&text.stdout);
@@ -115,7 +118,8 @@ fn a_refused_step_stops_the_run_with_code_2_in_the_script_language_and_keeps_ear
         .to_string(),
     )
     .unwrap();
-    let out = dala().args(["interview", "--json", "--study"]).arg(kmrs()).arg("--db").arg(&db).arg("--script").arg(&script).output().unwrap();
+    let out =
+        dala().args(["interview", "--json", "--study"]).arg(kmrs()).arg("--db").arg(&db).arg("--script").arg(&script).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("5-қадам (Q105[2])"), "{stderr}");
@@ -149,15 +153,21 @@ fn typed_numbers_are_read_in_the_interview_language_and_ambiguous_ones_stop_the_
         .to_string(),
     )
     .unwrap();
-    let out = dala().args(["interview", "--json", "--study"]).arg(kmrs()).arg("--db").arg(&db).arg("--script").arg(&script).output().unwrap();
+    let out =
+        dala().args(["interview", "--json", "--study"]).arg(kmrs()).arg("--db").arg(&db).arg("--script").arg(&script).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("двояко") && stderr.contains("Q105[2]"), "ambiguous in Russian: {stderr}");
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["error"]["kind"], "number_refused", "{v:#}");
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let stored: Vec<(String, String, String)> =
-        conn.prepare("SELECT question, roster, value FROM answers ORDER BY question, roster").unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect();
+    let stored: Vec<(String, String, String)> = conn
+        .prepare("SELECT question, roster, value FROM answers ORDER BY question, roster")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     let stored: Vec<(&str, &str, &str)> = stored.iter().map(|(q, r, v)| (q.as_str(), r.as_str(), v.as_str())).collect();
     assert_eq!(stored, [("Q101", "", "2"), ("Q102", "1", "\"Айгуль\""), ("Q102", "2", "\"Ерлан\""), ("Q105", "1", "1985")]);
 }
@@ -167,7 +177,10 @@ fn unknown_question_and_irrelevant_question_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     for (steps, needle) in [
         (json!([{"q": "Q999", "value": 1}]), "Q999"),
-        (json!([{"q": "Q101", "value": 1}, {"q": "Q102", "roster": [1], "value": "A"}, {"q": "Q105", "roster": [1], "value": 2005}, {"q": "Q106", "roster": [1], "value": 1}]), "Q106"),
+        (
+            json!([{"q": "Q101", "value": 1}, {"q": "Q102", "roster": [1], "value": "A"}, {"q": "Q105", "roster": [1], "value": 2005}, {"q": "Q106", "roster": [1], "value": 1}]),
+            "Q106",
+        ),
     ] {
         let db = dir.path().join(format!("{needle}.sqlite"));
         let script = dir.path().join(format!("{needle}.json"));

@@ -27,7 +27,12 @@ fn script_steps() -> Vec<Json> {
         .into_iter()
         .filter(|e| e.kind == "answer_set" || e.kind == "answer_changed")
         .map(|e| {
-            let roster: Vec<u32> = e.roster.as_deref().filter(|r| !r.is_empty()).map(|r| r.split('.').map(|x| x.parse().unwrap()).collect()).unwrap_or_default();
+            let roster: Vec<u32> = e
+                .roster
+                .as_deref()
+                .filter(|r| !r.is_empty())
+                .map(|r| r.split('.').map(|x| x.parse().unwrap()).collect())
+                .unwrap_or_default();
             let value: Json = serde_json::from_str(e.new_value.as_deref().unwrap()).unwrap();
             json!({"q": e.question, "roster": roster, "value": value, "confirm": true})
         })
@@ -83,12 +88,20 @@ fn answers_acknowledged_before_sigkill_survive() {
         for (i, step) in steps.iter().take(acked).enumerate() {
             let roster = step["roster"].as_array().unwrap().iter().map(|r| r.to_string()).collect::<Vec<_>>().join(".");
             let stored: Option<String> = conn
-                .query_row("SELECT value FROM answers WHERE question = ?1 AND roster = ?2", [step["q"].as_str().unwrap(), roster.as_str()], |r| r.get(0))
+                .query_row(
+                    "SELECT value FROM answers WHERE question = ?1 AND roster = ?2",
+                    [step["q"].as_str().unwrap(), roster.as_str()],
+                    |r| r.get(0),
+                )
                 .ok();
-            let stored: Json = serde_json::from_str(stored.as_deref().unwrap_or_else(|| panic!("run {run}: acknowledged step {} ({}) lost", i + 1, step["q"]))).unwrap();
+            let stored: Json = serde_json::from_str(
+                stored.as_deref().unwrap_or_else(|| panic!("run {run}: acknowledged step {} ({}) lost", i + 1, step["q"])),
+            )
+            .unwrap();
             assert_eq!(stored, step["value"], "run {run}, step {}", i + 1);
         }
-        let journal: i64 = conn.query_row("SELECT count(*) FROM journal WHERE kind IN ('answer_set', 'answer_changed')", [], |r| r.get(0)).unwrap();
+        let journal: i64 =
+            conn.query_row("SELECT count(*) FROM journal WHERE kind IN ('answer_set', 'answer_changed')", [], |r| r.get(0)).unwrap();
         assert!(journal as usize >= acked, "run {run}: every acknowledged answer has its journal entry");
     }
     assert!(killed_mid_run >= runs / 2, "most runs were really killed mid-interview ({killed_mid_run}/{runs})");

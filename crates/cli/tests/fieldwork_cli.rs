@@ -21,7 +21,13 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn ok(out: &Output) -> &Output {
-    assert!(out.status.success(), "exit {:?}\nstdout: {}\nstderr: {}", out.status.code(), String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -63,7 +69,10 @@ fn a_route_draw_is_byte_identical_for_a_seed_and_differs_for_another() {
     let k5 = json_of(&draw("pavlodar", "7", &["--routes", "5", "--weighted"]));
     assert_eq!(k5["routes"].as_array().unwrap().len(), 5);
     assert_eq!(k5["weighted"], true);
-    assert_eq!(draw("pavlodar", "7", &["--routes", "5", "--weighted"]).stdout, draw("pavlodar", "7", &["--routes", "5", "--weighted"]).stdout);
+    assert_eq!(
+        draw("pavlodar", "7", &["--routes", "5", "--weighted"]).stdout,
+        draw("pavlodar", "7", &["--routes", "5", "--weighted"]).stdout
+    );
 }
 
 #[test]
@@ -74,7 +83,11 @@ fn a_route_draw_stored_with_db_prints_the_same_and_keeps_the_routes_and_cells() 
     let stored = draw("karaganda", "42", &["--db", db.to_str().unwrap()]);
     assert_eq!(ok(&stored).stdout, ok(&plain).stdout);
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let (n, seed): (i64, i64) = conn.query_row("SELECT count(*), (SELECT seed FROM route_draws WHERE city = 'karaganda') FROM routes", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let (n, seed): (i64, i64) = conn
+        .query_row("SELECT count(*), (SELECT seed FROM route_draws WHERE city = 'karaganda') FROM routes", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
     assert_eq!((n, seed), (45, 42));
     let quota: String = conn.query_row("SELECT quota FROM routes WHERE id = 'karaganda-R01'", [], |r| r.get(0)).unwrap();
     let q: Json = serde_json::from_str(&quota).unwrap();
@@ -107,7 +120,8 @@ fn the_quota_plan_sums_exactly_to_every_citys_targets() {
     let study = kmrs();
     let v = json_of(&run(&["quota", "plan", "--study", study.to_str().unwrap(), "--json"]));
     let cities = v["cities"].as_array().unwrap();
-    let expected = [("almaty", 550, 300, 250, 55), ("astana", 550, 279, 271, 55), ("karaganda", 450, 246, 204, 45), ("pavlodar", 450, 245, 205, 45)];
+    let expected =
+        [("almaty", 550, 300, 250, 55), ("astana", 550, 279, 271, 55), ("karaganda", 450, 246, 204, 45), ("pavlodar", 450, 245, 205, 45)];
     assert_eq!(cities.len(), 4);
     for (c, (id, planned, female, male, routes)) in cities.iter().zip(expected) {
         assert_eq!(c["city"], id);
@@ -134,7 +148,20 @@ fn the_quota_plan_sums_exactly_to_every_citys_targets() {
 
 fn simulate(out: &Path, seed: &str) -> Json {
     let study = kmrs();
-    json_of(&run(&["simulate", "--study", study.to_str().unwrap(), "--seed", seed, "--scale", "0.05", "--devices", "3", "--out", out.to_str().unwrap(), "--json"]))
+    json_of(&run(&[
+        "simulate",
+        "--study",
+        study.to_str().unwrap(),
+        "--seed",
+        seed,
+        "--scale",
+        "0.05",
+        "--devices",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]))
 }
 
 fn report(dbs: &[PathBuf]) -> Output {
@@ -219,11 +246,18 @@ fn simulated_interviews_agree_with_the_screening_and_the_visit_rules() {
     for db in device_dbs(tmp.path()) {
         let conn = rusqlite::Connection::open(&db).unwrap();
         let answer = |id: &str, q: &str, roster: &str| -> Option<Json> {
-            conn.query_row("SELECT value FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", [id, q, roster], |r| r.get::<_, String>(0)).ok().map(|s| serde_json::from_str(&s).unwrap())
+            conn.query_row("SELECT value FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", [id, q, roster], |r| {
+                r.get::<_, String>(0)
+            })
+            .ok()
+            .map(|s| serde_json::from_str(&s).unwrap())
         };
         let mut stmt = conn.prepare("SELECT a.interview_id, a.screening, a.respondent_sex, a.disposition, i.status, i.language FROM addresses a JOIN interviews i ON i.id = a.interview_id").unwrap();
-        let rows: Vec<(String, String, String, String, String, String)> =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))).unwrap().map(Result::unwrap).collect();
+        let rows: Vec<(String, String, String, String, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
         for (id, screening, sex, disposition, status, language) in rows {
             interviews += 1;
             assert_eq!((disposition.as_str(), status.as_str()), ("1.1", "completed"));
@@ -244,7 +278,11 @@ fn simulated_interviews_agree_with_the_screening_and_the_visit_rules() {
             }
             let q101 = answer(&id, "Q101", "").unwrap().as_u64().unwrap();
             assert!(q101 as usize >= adults.len());
-            assert_eq!(answer(&id, "Q012", ""), Some(Json::from(if language == "kk" { 2 } else { 1 })), "the language asked for is the interview's");
+            assert_eq!(
+                answer(&id, "Q012", ""),
+                Some(Json::from(if language == "kk" { 2 } else { 1 })),
+                "the language asked for is the interview's"
+            );
             if language == "kk" {
                 kazakh += 1;
             }
@@ -258,7 +296,8 @@ fn simulated_interviews_agree_with_the_screening_and_the_visit_rules() {
                  GROUP BY a.key",
             )
             .unwrap();
-        let rows: Vec<(String, i64, i64, i64)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(Result::unwrap).collect();
+        let rows: Vec<(String, i64, i64, i64)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(Result::unwrap).collect();
         assert!(!rows.is_empty());
         for (key, visits, evening, weekend) in rows {
             assert!(visits >= 3 && evening >= 1 && weekend >= 1, "{key}: {visits} visits, {evening} evening, {weekend} weekend");
@@ -299,15 +338,35 @@ fn routes_drawn_into_a_device_database_can_be_assigned_there() {
         c.env("LANG", "C");
         c
     };
-    let out = dala().args(["routes", "draw", "--city", "karaganda", "--seed", "5", "--routes", "3", "--study"]).arg(&study).arg("--db").arg(&db).output().unwrap();
+    let out = dala()
+        .args(["routes", "draw", "--city", "karaganda", "--seed", "5", "--routes", "3", "--study"])
+        .arg(&study)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = dala().args(["--lang", "ru", "routes", "assign", "--to", "int-03", "--study"]).arg(&study).arg("--db").arg(&db).args(["karaganda-R01", "karaganda-R03"]).output().unwrap();
+    let out = dala()
+        .args(["--lang", "ru", "routes", "assign", "--to", "int-03", "--study"])
+        .arg(&study)
+        .arg("--db")
+        .arg(&db)
+        .args(["karaganda-R01", "karaganda-R03"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("int-03"));
     let conn = rusqlite::Connection::open(&db).unwrap();
     let n: i64 = conn.query_row("SELECT count(*) FROM routes WHERE assigned_to = 'int-03'", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 2);
-    let out = dala().args(["--lang", "kk", "routes", "assign", "--to", "x", "--study"]).arg(&study).arg("--db").arg(&db).arg("karaganda-R09").output().unwrap();
+    let out = dala()
+        .args(["--lang", "kk", "routes", "assign", "--to", "x", "--study"])
+        .arg(&study)
+        .arg("--db")
+        .arg(&db)
+        .arg("karaganda-R09")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("маршруты бұл дерекқорда табылмады"), "{}", String::from_utf8_lossy(&out.stderr));
     let n: i64 = conn.query_row("SELECT count(*) FROM routes WHERE assigned_to IS NOT NULL", [], |r| r.get(0)).unwrap();

@@ -56,7 +56,15 @@ fn a_malformed_script_exits_2() {
     let script = dir.path().join("s.json");
     for text in ["{not json", r#"{"language": "xx", "steps": []}"#, r#"{"steps": [{"value": 1}]}"#] {
         std::fs::write(&script, text).unwrap();
-        let out = dala().args(["--lang", "ru", "interview", "--study"]).arg(kmrs()).arg("--db").arg(dir.path().join("d.sqlite")).arg("--script").arg(&script).output().unwrap();
+        let out = dala()
+            .args(["--lang", "ru", "interview", "--study"])
+            .arg(kmrs())
+            .arg("--db")
+            .arg(dir.path().join("d.sqlite"))
+            .arg("--script")
+            .arg(&script)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "{text}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
@@ -76,7 +84,11 @@ fn output_into_a_closed_pipe_ends_quietly() {
 }
 
 fn folder_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())).collect();
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
     files.sort();
     files
 }
@@ -85,7 +97,8 @@ fn folder_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn report_never_writes_the_databases_it_reads() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("device.sqlite");
-    let out = dala().args(["routes", "draw", "--study"]).arg(kmrs()).args(["--city", "almaty", "--seed", "7", "--db"]).arg(&db).output().unwrap();
+    let out =
+        dala().args(["routes", "draw", "--study"]).arg(kmrs()).args(["--city", "almaty", "--seed", "7", "--db"]).arg(&db).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     {
         // A device row missing (as in a file written by another tool): opening for writing would add one.

@@ -145,7 +145,11 @@ impl InterimCode {
             EntranceLocked => ("Подъезд закрыт", "Кіреберіс жабық", "Entrance locked"),
             GuardRefusedEntry => ("Охрана не пустила", "Күзет кіргізбеді", "Guard refused entry"),
             UnsafeOrDog => ("Опасно / собака", "Қауіпті / ит", "Unsafe / dog"),
-            HouseholdRefusal => ("Отказ домохозяйства до отбора респондента", "Респондент таңдалғанға дейін үй шаруашылығы бас тартты", "Household refusal before selection"),
+            HouseholdRefusal => (
+                "Отказ домохозяйства до отбора респондента",
+                "Респондент таңдалғанға дейін үй шаруашылығы бас тартты",
+                "Household refusal before selection",
+            ),
             SelectedRespondentRefused => ("Отказ выбранного респондента", "Таңдалған респондент бас тартты", "Selected respondent refused"),
             BreakOff => ("Интервью прервано", "Сұхбат үзілді", "Break-off"),
             HardRefusal => ("Категорический отказ", "Үзілді-кесілді бас тарту", "Hard refusal"),
@@ -331,8 +335,12 @@ impl Disposition {
             BreakOff => ("Прерванное интервью", "Үзілген сұхбат", "Break-off"),
             UnableToEnterBuilding => ("Не удалось войти в здание", "Ғимаратқа кіру мүмкін болмады", "Unable to enter building"),
             NoOneAtResidence => ("Никого нет дома", "Үйде ешкім жоқ", "No one at residence"),
-            RespondentAway => ("Респондент в отъезде или недоступен", "Респондент кетіп қалған немесе қолжетімсіз", "Respondent away or unavailable"),
-            PhysicallyMentallyUnable => ("Не может отвечать по состоянию здоровья", "Денсаулығына байланысты жауап бере алмайды", "Physically or mentally unable"),
+            RespondentAway => {
+                ("Респондент в отъезде или недоступен", "Респондент кетіп қалған немесе қолжетімсіз", "Respondent away or unavailable")
+            }
+            PhysicallyMentallyUnable => {
+                ("Не может отвечать по состоянию здоровья", "Денсаулығына байланысты жауап бере алмайды", "Physically or mentally unable")
+            }
             Language => ("Языковой барьер", "Тіл кедергісі", "Language"),
             UnknownIfOccupied => ("Неизвестно, есть ли жильцы", "Тұрғындары бар-жоғы белгісіз", "Unknown if occupied housing unit"),
             UnableToReach => ("Невозможно добраться, опасно", "Жету мүмкін емес, қауіпті", "Unable to reach / unsafe area"),
@@ -435,7 +443,17 @@ pub struct Visit {
 impl Visit {
     /// A door visit with only a time and an outcome; set the other fields with struct update syntax.
     pub fn new(at: NaiveDateTime, outcome: InterimCode) -> Visit {
-        Visit { at, mode: Mode::Door, outcome, evidence_of_occupancy: false, households: None, appointment: None, refuser: None, reason: None, note: None }
+        Visit {
+            at,
+            mode: Mode::Door,
+            outcome,
+            evidence_of_occupancy: false,
+            households: None,
+            appointment: None,
+            refuser: None,
+            reason: None,
+            note: None,
+        }
     }
 }
 
@@ -498,7 +516,8 @@ pub fn derive_disposition(visits: &[Visit]) -> Option<(Disposition, usize)> {
     let occupied = visits.iter().any(|v| {
         v.evidence_of_occupancy
             || v.households.is_some_and(|h| h > 0)
-            || (v.outcome.is_informative() && !matches!(v.outcome, InterimCode::NotADwelling | InterimCode::Vacant | InterimCode::SeasonalHome))
+            || (v.outcome.is_informative()
+                && !matches!(v.outcome, InterimCode::NotADwelling | InterimCode::Vacant | InterimCode::SeasonalHome))
     });
     Some((Disposition::from_interim(visits[deciding].outcome, occupied), deciding))
 }
@@ -518,7 +537,11 @@ pub enum AddressStatus {
     /// No visit yet.
     NotVisited,
     /// Visited and still open: the disposition it would get now, and what closing it still needs.
-    Open { visits: u32, provisional: Disposition, shortfall: Option<VisitShortfall> },
+    Open {
+        visits: u32,
+        provisional: Disposition,
+        shortfall: Option<VisitShortfall>,
+    },
     Closed(Closure),
 }
 
@@ -622,7 +645,13 @@ mod tests {
             evening_visits: 1,
             weekend_visits: 1,
             weekend_days: vec![Weekday::Sat, Weekday::Sun],
-            final_without_minimum: vec![InterimCode::UnsafeOrDog, InterimCode::HardRefusal, InterimCode::IllOrIncapable, InterimCode::AwayForFieldwork, InterimCode::AddressNotFound],
+            final_without_minimum: vec![
+                InterimCode::UnsafeOrDog,
+                InterimCode::HardRefusal,
+                InterimCode::IllOrIncapable,
+                InterimCode::AwayForFieldwork,
+                InterimCode::AddressNotFound,
+            ],
         }
     }
 
@@ -707,7 +736,10 @@ mod tests {
             }
         );
         assert!(err.localized().ru.contains("после 18:00"), "{}", err.localized().ru);
-        assert!(matches!(log.status(&rules), AddressStatus::Open { visits: 3, provisional: Disposition::UnknownIfOccupied, shortfall: Some(_) }));
+        assert!(matches!(
+            log.status(&rules),
+            AddressStatus::Open { visits: 3, provisional: Disposition::UnknownIfOccupied, shortfall: Some(_) }
+        ));
         // Saturday 19:00 is both the evening and the weekend visit.
         log.record_visit(Visit { evidence_of_occupancy: true, ..Visit::new(at(16, 19), InterimCode::NoAnswer) }).unwrap();
         assert_eq!(log.close(&rules), Ok(Disposition::NoOneAtResidence));
@@ -719,7 +751,10 @@ mod tests {
     fn two_visits_are_not_enough_even_in_the_evening_at_a_weekend() {
         let log = log_with(&[(16, 19, InterimCode::HouseholdRefusal), (17, 20, InterimCode::HouseholdRefusal)]);
         let err = log.can_close(&kmrs_rules()).unwrap_err();
-        assert!(matches!(err, FieldworkError::MinimumVisitsNotMet { shortfall: VisitShortfall { visits_made: 2, visits_required: 3, .. }, .. }));
+        assert!(matches!(
+            err,
+            FieldworkError::MinimumVisitsNotMet { shortfall: VisitShortfall { visits_made: 2, visits_required: 3, .. }, .. }
+        ));
     }
 
     #[test]

@@ -124,7 +124,9 @@ fn reason_words(r: Ineligibility) -> (&'static str, &'static str, &'static str) 
     match r {
         Ineligibility::Underage => ("младше установленного возраста", "белгіленген жастан кіші", "under age"),
         Ineligibility::NotPermanent => ("не проживает постоянно", "тұрақты тұрмайды", "not a permanent member"),
-        Ineligibility::NotHeadOrCoDecisionMaker => ("не глава и не принимает решений", "басшы емес және шешім қабылдамайды", "neither head nor co-decision-maker"),
+        Ineligibility::NotHeadOrCoDecisionMaker => {
+            ("не глава и не принимает решений", "басшы емес және шешім қабылдамайды", "neither head nor co-decision-maker")
+        }
     }
 }
 

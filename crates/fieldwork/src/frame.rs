@@ -14,7 +14,8 @@ use crate::settings::FieldworkSettings;
 use crate::text::Localized;
 
 /// The columns of a frame file; `dwellings` may be left out of the header or left empty.
-pub const COLUMNS: [&str; 9] = ["city", "street_ru", "street_kk", "district", "from_number", "to_number", "odd_side", "building_type", "dwellings"];
+pub const COLUMNS: [&str; 9] =
+    ["city", "street_ru", "street_kk", "district", "from_number", "to_number", "odd_side", "building_type", "dwellings"];
 
 /// The highest house number a frame row may give.
 pub const MAX_HOUSE_NUMBER: u32 = 100_000;
@@ -242,8 +243,16 @@ pub fn parse_frame(csv_text: &str) -> Result<Frame, Vec<RowError>> {
                 );
             }
         }
-        let (Some(city), Some(street_ru), Some(street_kk), Some(from_number), Some(to_number), Some(odd_side), Some(building_type), Some(dwellings)) =
-            (city, street_ru, street_kk, from_number, to_number, odd_side, building_type, dwellings)
+        let (
+            Some(city),
+            Some(street_ru),
+            Some(street_kk),
+            Some(from_number),
+            Some(to_number),
+            Some(odd_side),
+            Some(building_type),
+            Some(dwellings),
+        ) = (city, street_ru, street_kk, from_number, to_number, odd_side, building_type, dwellings)
         else {
             continue;
         };
@@ -468,7 +477,10 @@ almaty,улица Сатпаева,Сәтбаев көшесі
     #[test]
     fn unknown_cities_are_found_against_the_settings() {
         let settings = FieldworkSettings::from_toml(crate::settings::tests::KMRS).unwrap();
-        let frame = parse_frame("city,street_ru,street_kk,district,from_number,to_number,odd_side,building_type\nalmaty-city,a,b,c,1,2,left,houses\n").unwrap();
+        let frame = parse_frame(
+            "city,street_ru,street_kk,district,from_number,to_number,odd_side,building_type\nalmaty-city,a,b,c,1,2,left,houses\n",
+        )
+        .unwrap();
         let errors = frame.check_cities(&settings);
         assert_eq!(errors.len(), 1);
         assert_eq!((errors[0].line, errors[0].column.as_deref()), (2, Some("city")));

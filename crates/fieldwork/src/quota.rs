@@ -264,7 +264,12 @@ mod tests {
     fn kmrs_allocation_matches_the_protocol_table() {
         let plan = plan_quotas(&kmrs()).unwrap();
         // City, planned, female, male, routes of 6F/4M, routes of 5F/5M (Part 3.2).
-        let table = [("almaty", 550, 300, 250, 25, 30), ("astana", 550, 279, 271, 4, 51), ("karaganda", 450, 246, 204, 21, 24), ("pavlodar", 450, 245, 205, 20, 25)];
+        let table = [
+            ("almaty", 550, 300, 250, 25, 30),
+            ("astana", 550, 279, 271, 4, 51),
+            ("karaganda", 450, 246, 204, 21, 24),
+            ("pavlodar", 450, 245, 205, 20, 25),
+        ];
         for (city, (id, planned, female, male, six, five)) in plan.cities.iter().zip(table) {
             assert_eq!((city.city.as_str(), city.planned, city.female, city.male), (id, planned, female, male));
             assert_eq!(city.routes, six + five);
@@ -293,7 +298,10 @@ mod tests {
         let v: serde_json::Value = serde_json::to_value(&plan).unwrap();
         let almaty = &v["cities"][0];
         assert_eq!(almaty["city"], "almaty");
-        assert_eq!((almaty["planned"].as_u64(), almaty["female"].as_u64(), almaty["male"].as_u64(), almaty["routes"].as_u64()), (Some(550), Some(300), Some(250), Some(55)));
+        assert_eq!(
+            (almaty["planned"].as_u64(), almaty["female"].as_u64(), almaty["male"].as_u64(), almaty["routes"].as_u64()),
+            (Some(550), Some(300), Some(250), Some(55))
+        );
         assert_eq!(almaty["cells"][0], serde_json::json!({"route": "almaty-R01", "female": 5, "male": 5}));
     }
 

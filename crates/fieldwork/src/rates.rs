@@ -222,7 +222,15 @@ mod tests {
 
     #[test]
     fn counts_come_from_dispositions_and_serialize_with_aapor_names() {
-        let ds = [Disposition::Complete, Disposition::Complete, Disposition::HouseholdRefusal, Disposition::NoOneAtResidence, Disposition::UnknownIfOccupied, Disposition::OtherUnknown, Disposition::QuotaFilled];
+        let ds = [
+            Disposition::Complete,
+            Disposition::Complete,
+            Disposition::HouseholdRefusal,
+            Disposition::NoOneAtResidence,
+            Disposition::UnknownIfOccupied,
+            Disposition::OtherUnknown,
+            Disposition::QuotaFilled,
+        ];
         let c = DispositionCounts::from_dispositions(&ds);
         assert_eq!(c, DispositionCounts { i: 2, p: 0, r: 1, nc: 1, o: 0, uh: 1, uo: 1, ne: 1 });
         let json = serde_json::to_value(compute_rates(&c, EligibilityEstimate::Computed)).unwrap();

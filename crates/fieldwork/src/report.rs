@@ -114,7 +114,19 @@ pub fn build_report(addresses: &[AddressSummary], plan: &QuotaPlan, e: Eligibili
         let index = match routes.iter().position(|r| r.id == a.route) {
             Some(i) => i,
             None => {
-                routes.push(RouteReport { id: a.route.clone(), completes: 0, target: 0, female: 0, male: 0, target_female: 0, target_male: 0, visits: 0, addresses: 0, over_female: 0, over_male: 0 });
+                routes.push(RouteReport {
+                    id: a.route.clone(),
+                    completes: 0,
+                    target: 0,
+                    female: 0,
+                    male: 0,
+                    target_female: 0,
+                    target_male: 0,
+                    visits: 0,
+                    addresses: 0,
+                    over_female: 0,
+                    over_male: 0,
+                });
                 routes.len() - 1
             }
         };
@@ -190,7 +202,10 @@ mod tests {
         assert_eq!(report.rates.rr1, Some(0.5));
         assert_eq!(report.routes.len(), 55 + 55 + 45 + 45);
         let r1 = &report.routes[0];
-        assert_eq!((r1.id.as_str(), r1.completes, r1.target, r1.female, r1.male, r1.visits, r1.addresses), ("almaty-R01", 1, 10, 1, 0, 6, 3));
+        assert_eq!(
+            (r1.id.as_str(), r1.completes, r1.target, r1.female, r1.male, r1.visits, r1.addresses),
+            ("almaty-R01", 1, 10, 1, 0, 6, 3)
+        );
         let almaty = &report.cities[0];
         assert_eq!((almaty.completes, almaty.female, almaty.male, almaty.target_female, almaty.target_male), (2, 1, 1, 300, 250));
 
@@ -212,7 +227,8 @@ mod tests {
         let settings = FieldworkSettings::from_toml(crate::settings::tests::KMRS).unwrap();
         let plan = plan_quotas(&settings).unwrap();
         let target_male = plan.cell("almaty-R02").unwrap().male;
-        let men: Vec<AddressSummary> = (0..=target_male).map(|_| summary("almaty-R02", 1, Some(Disposition::Complete), Some(Sex::Male))).collect();
+        let men: Vec<AddressSummary> =
+            (0..=target_male).map(|_| summary("almaty-R02", 1, Some(Disposition::Complete), Some(Sex::Male))).collect();
         let report = build_report(&men, &plan, EligibilityEstimate::Computed);
         let r2 = report.routes.iter().find(|r| r.id == "almaty-R02").unwrap();
         assert_eq!((r2.male, r2.over_male, r2.over_female), (u64::from(target_male) + 1, 1, 0));
@@ -225,7 +241,8 @@ mod tests {
     #[test]
     fn a_route_outside_the_plan_is_still_reported() {
         let plan = QuotaPlan { cities: vec![] };
-        let report = build_report(&[summary("test-R01", 2, Some(Disposition::Complete), Some(Sex::Male))], &plan, EligibilityEstimate::Fixed(1.0));
+        let report =
+            build_report(&[summary("test-R01", 2, Some(Disposition::Complete), Some(Sex::Male))], &plan, EligibilityEstimate::Fixed(1.0));
         assert_eq!(report.routes[0].id, "test-R01");
         assert_eq!((report.routes[0].completes, report.routes[0].target), (1, 0));
     }

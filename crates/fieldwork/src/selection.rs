@@ -163,7 +163,13 @@ impl Proposal {
 /// Proposes the respondent for a household under the route's quota state and the places `holds`
 /// keeps for interviews in progress elsewhere on the route. `seed` decides among several candidates;
 /// derive it per household, e.g. `rng::derive_seed(route_seed, &address_key)`.
-pub fn propose_respondent(adults: &[Adult], rules: &Eligibility, quota: &RouteQuota, holds: Holds, seed: u64) -> Result<Proposal, FieldworkError> {
+pub fn propose_respondent(
+    adults: &[Adult],
+    rules: &Eligibility,
+    quota: &RouteQuota,
+    holds: Holds,
+    seed: u64,
+) -> Result<Proposal, FieldworkError> {
     let screening = screen(adults, rules)?;
     if screening.eligible.is_empty() {
         return Ok(Proposal::NoEligible { screening });
@@ -190,7 +196,14 @@ pub fn propose_respondent(adults: &[Adult], rules: &Eligibility, quota: &RouteQu
 }
 
 /// Overrides the proposal with another eligible person, for a stated reason; the selection is flagged.
-pub fn override_respondent(adults: &[Adult], rules: &Eligibility, quota: &RouteQuota, holds: Holds, line: u32, reason: &str) -> Result<Selection, FieldworkError> {
+pub fn override_respondent(
+    adults: &[Adult],
+    rules: &Eligibility,
+    quota: &RouteQuota,
+    holds: Holds,
+    line: u32,
+    reason: &str,
+) -> Result<Selection, FieldworkError> {
     if reason.trim().is_empty() {
         return Err(FieldworkError::OverrideWithoutReason);
     }
@@ -201,7 +214,8 @@ pub fn override_respondent(adults: &[Adult], rules: &Eligibility, quota: &RouteQ
         return Err(FieldworkError::NotEligible { line, reasons: why });
     }
     let needed = quota.free_sexes(holds);
-    let candidates = screening.eligible.iter().copied().filter(|l| adults.iter().any(|a| a.line == *l && needed.contains(&a.sex))).collect();
+    let candidates =
+        screening.eligible.iter().copied().filter(|l| adults.iter().any(|a| a.line == *l && needed.contains(&a.sex))).collect();
     Ok(Selection {
         line,
         sex: chosen.sex,
@@ -259,7 +273,11 @@ mod tests {
     }
 
     fn quota(female_done: u32, male_done: u32) -> RouteQuota {
-        RouteQuota { female: female_done, male: male_done, ..RouteQuota::new(&QuotaCell { route: "almaty-R01".into(), female: 6, male: 4 }) }
+        RouteQuota {
+            female: female_done,
+            male: male_done,
+            ..RouteQuota::new(&QuotaCell { route: "almaty-R01".into(), female: 6, male: 4 })
+        }
     }
 
     #[test]
@@ -268,7 +286,11 @@ mod tests {
         assert_eq!(s.eligible, [1, 2]);
         assert_eq!(
             s.ineligible,
-            [(3, vec![Ineligibility::NotHeadOrCoDecisionMaker]), (4, vec![Ineligibility::Underage]), (5, vec![Ineligibility::NotPermanent])]
+            [
+                (3, vec![Ineligibility::NotHeadOrCoDecisionMaker]),
+                (4, vec![Ineligibility::Underage]),
+                (5, vec![Ineligibility::NotPermanent])
+            ]
         );
         let mut twice = family();
         twice[1].line = 1;
@@ -303,7 +325,10 @@ mod tests {
             assert_eq!((s.line, s.sex, s.needed.as_slice()), (1, Sex::Male, &[Sex::Male][..]));
         }
         let alone = [adult(1, "Галина", Sex::Female, 66, true, false, true)];
-        assert_eq!(propose_respondent(&alone, &KMRS, &quota(5, 0), held, 5).unwrap(), Proposal::QuotaFilled { eligible: vec![1], needed: vec![Sex::Male] });
+        assert_eq!(
+            propose_respondent(&alone, &KMRS, &quota(5, 0), held, 5).unwrap(),
+            Proposal::QuotaFilled { eligible: vec![1], needed: vec![Sex::Male] }
+        );
     }
 
     #[test]
@@ -324,8 +349,12 @@ mod tests {
         let adults: Vec<Adult> = (1..=4).map(|l| adult(l, "Ж", Sex::Female, 30 + l, l == 1, l != 1, true)).collect();
         let mut seen = [false; 5];
         for seed in 0..200 {
-            let Proposal::Respondent(a) = propose_respondent(&adults, &KMRS, &quota(0, 0), Holds::default(), seed).unwrap() else { panic!() };
-            let Proposal::Respondent(b) = propose_respondent(&adults, &KMRS, &quota(0, 0), Holds::default(), seed).unwrap() else { panic!() };
+            let Proposal::Respondent(a) = propose_respondent(&adults, &KMRS, &quota(0, 0), Holds::default(), seed).unwrap() else {
+                panic!()
+            };
+            let Proposal::Respondent(b) = propose_respondent(&adults, &KMRS, &quota(0, 0), Holds::default(), seed).unwrap() else {
+                panic!()
+            };
             assert_eq!(a, b, "the same seed gives the same respondent");
             assert_eq!(a.seed, seed);
             seen[a.line as usize] = true;
@@ -337,8 +366,14 @@ mod tests {
     fn an_override_needs_a_reason_and_an_eligible_person_and_is_flagged() {
         let q = quota(6, 0);
         assert!(matches!(override_respondent(&family(), &KMRS, &q, Holds::default(), 2, "  "), Err(FieldworkError::OverrideWithoutReason)));
-        assert!(matches!(override_respondent(&family(), &KMRS, &q, Holds::default(), 9, "x"), Err(FieldworkError::NoSuchPerson { line: 9 })));
-        assert!(matches!(override_respondent(&family(), &KMRS, &q, Holds::default(), 3, "x"), Err(FieldworkError::NotEligible { line: 3, .. })));
+        assert!(matches!(
+            override_respondent(&family(), &KMRS, &q, Holds::default(), 9, "x"),
+            Err(FieldworkError::NoSuchPerson { line: 9 })
+        ));
+        assert!(matches!(
+            override_respondent(&family(), &KMRS, &q, Holds::default(), 3, "x"),
+            Err(FieldworkError::NotEligible { line: 3, .. })
+        ));
         let s = override_respondent(&family(), &KMRS, &q, Holds::default(), 2, "Муж отказался, жена согласна").unwrap();
         assert_eq!((s.line, s.sex, s.flagged, s.action), (2, Sex::Female, true, Action::Appointment));
         assert_eq!(s.override_reason.as_deref(), Some("Муж отказался, жена согласна"));

@@ -133,7 +133,6 @@ pub struct FieldworkSettings {
     pub quota: QuotaSettings,
 }
 
-
 /// `l!("english {x}", "русский {x}", "қазақша {x}")`: a [`Localized`] of three `format!` strings.
 macro_rules! l {
     ($en:literal, $ru:literal, $kk:literal $(,)?) => {
@@ -251,7 +250,13 @@ impl FieldworkSettings {
         }
         if let Some(t) = w.table_of(&mut root, "quota") {
             for (i, cell, _) in w.tables_of(t, "quota", "shapes") {
-                w.keep_known(cell, &format!("quota.shapes[{i}]"), dala_i18n::msg!("of a cell shape", "формы квоты", "квота пішінінің"), &["female", "male"], None);
+                w.keep_known(
+                    cell,
+                    &format!("quota.shapes[{i}]"),
+                    dala_i18n::msg!("of a cell shape", "формы квоты", "квота пішінінің"),
+                    &["female", "male"],
+                    None,
+                );
             }
         }
         for (i, city, _) in w.tables_of(&mut root, "", "city") {
@@ -281,7 +286,11 @@ impl FieldworkSettings {
             errors.push(SettingsError {
                 path: "city".into(),
                 position: None,
-                message: l!("at least one [[city]] is needed", "нужен хотя бы один раздел `[[city]]`", "кемінде бір `[[city]]` бөлімі керек"),
+                message: l!(
+                    "at least one [[city]] is needed",
+                    "нужен хотя бы один раздел `[[city]]`",
+                    "кемінде бір `[[city]]` бөлімі керек"
+                ),
             });
         }
 
@@ -315,13 +324,28 @@ impl FieldworkSettings {
         let cities = c.cities(cities_raw, default_per_route);
 
         match (study, intervals, clustering, visits, eligibility, e, shapes, cities) {
-            (Some(study), Some(intervals), Some(clustering), Some(visits), Some(eligibility), Some(e), Some(shapes), Some(cities)) if c.errors.is_empty() => {
-                Ok(FieldworkSettings { study, cities, intervals, clustering, visits, eligibility, aapor: AaporSettings { e }, quota: QuotaSettings { shapes } })
+            (Some(study), Some(intervals), Some(clustering), Some(visits), Some(eligibility), Some(e), Some(shapes), Some(cities))
+                if c.errors.is_empty() =>
+            {
+                Ok(FieldworkSettings {
+                    study,
+                    cities,
+                    intervals,
+                    clustering,
+                    visits,
+                    eligibility,
+                    aapor: AaporSettings { e },
+                    quota: QuotaSettings { shapes },
+                })
             }
             _ => {
                 if c.errors.is_empty() {
                     // Unreachable by construction: every missing value above has recorded an error.
-                    c.errors.push(SettingsError { path: String::new(), position: None, message: l!("incomplete settings", "настройки неполны", "баптаулар толық емес") });
+                    c.errors.push(SettingsError {
+                        path: String::new(),
+                        position: None,
+                        message: l!("incomplete settings", "настройки неполны", "баптаулар толық емес"),
+                    });
                 }
                 Err(c.errors)
             }
@@ -383,7 +407,10 @@ impl Checker {
         if n >= min && n <= max {
             Some(n)
         } else {
-            self.err(path, l!("{n} is out of range {min}..={max}", "{n} вне допустимых значений {min}–{max}", "{n} мәні {min}–{max} аралығынан тыс"));
+            self.err(
+                path,
+                l!("{n} is out of range {min}..={max}", "{n} вне допустимых значений {min}–{max}", "{n} мәні {min}–{max} аралығынан тыс"),
+            );
             None
         }
     }
@@ -520,7 +547,10 @@ impl Checker {
             Some(RawEstimate::Word(w)) if w == "computed" => Some(EligibilityEstimate::Computed),
             Some(RawEstimate::Number(x)) if (0.0..=1.0).contains(&x) => Some(EligibilityEstimate::Fixed(x)),
             Some(RawEstimate::Number(x)) => {
-                self.err("aapor.e", l!("{x} is not a proportion between 0 and 1", "{x} — не доля от 0 до 1", "{x} — 0 мен 1 аралығындағы үлес емес"));
+                self.err(
+                    "aapor.e",
+                    l!("{x} is not a proportion between 0 and 1", "{x} — не доля от 0 до 1", "{x} — 0 мен 1 аралығындағы үлес емес"),
+                );
                 None
             }
             Some(RawEstimate::Word(_)) => {
@@ -549,9 +579,19 @@ impl Checker {
                 continue;
             }
             if shape.female + shape.male == 0 {
-                self.err(at, l!("a cell shape needs at least one interview", "в форме квоты нужно хотя бы одно интервью", "квота пішінінде кемінде бір сұхбат болуы керек"));
+                self.err(
+                    at,
+                    l!(
+                        "a cell shape needs at least one interview",
+                        "в форме квоты нужно хотя бы одно интервью",
+                        "квота пішінінде кемінде бір сұхбат болуы керек"
+                    ),
+                );
             } else if out.contains(&shape) {
-                self.err(at, l!("the same shape is listed twice", "эта форма квоты указана дважды", "бұл квота пішіні екі рет көрсетілген"));
+                self.err(
+                    at,
+                    l!("the same shape is listed twice", "эта форма квоты указана дважды", "бұл квота пішіні екі рет көрсетілген"),
+                );
             } else {
                 out.push(shape);
             }
@@ -585,7 +625,10 @@ impl Checker {
                     );
                 }
                 if !ids.insert(id.clone()) {
-                    self.err(format!("{at}.id"), l!("the city \"{id}\" is listed twice", "город `{id}` указан дважды", "`{id}` қаласы екі рет көрсетілген"));
+                    self.err(
+                        format!("{at}.id"),
+                        l!("the city \"{id}\" is listed twice", "город `{id}` указан дважды", "`{id}` қаласы екі рет көрсетілген"),
+                    );
                 }
             }
             let ru = self.present(&format!("{at}.name.ru"), city.name.ru.as_deref());
@@ -622,7 +665,8 @@ impl Checker {
                 None => Some(None),
                 Some(f) => self.non_empty(&format!("{at}.frame"), f).map(Some),
             };
-            let (Some(id), Some(name), Some(planned), Some(share), Some(per_route), Some(routes), Some(frame)) = (id, name, planned, share, per_route, routes, frame)
+            let (Some(id), Some(name), Some(planned), Some(share), Some(per_route), Some(routes), Some(frame)) =
+                (id, name, planned, share, per_route, routes, frame)
             else {
                 complete = false;
                 continue;
@@ -638,7 +682,15 @@ impl Checker {
                     ),
                 );
             }
-            cities.push(CitySettings { id, name, planned_households: planned, female_share_bp: share, interviews_per_route: per_route, routes, frame });
+            cities.push(CitySettings {
+                id,
+                name,
+                planned_households: planned,
+                female_share_bp: share,
+                interviews_per_route: per_route,
+                routes,
+                frame,
+            });
         }
         complete.then_some(cities)
     }
@@ -646,12 +698,22 @@ impl Checker {
     /// The female share in percent with at most two decimals, kept as basis points.
     fn share(&mut self, at: &str, x: f64) -> Option<u32> {
         if !(0.0..=100.0).contains(&x) {
-            self.err(at, l!("{x} is not a percentage between 0 and 100", "{x} — не процент от 0 до 100", "{x} — 0 мен 100 аралығындағы пайыз емес"));
+            self.err(
+                at,
+                l!("{x} is not a percentage between 0 and 100", "{x} — не процент от 0 до 100", "{x} — 0 мен 100 аралығындағы пайыз емес"),
+            );
             return None;
         }
         let bp = (x * 100.0).round();
         if (x * 100.0 - bp).abs() > 1e-6 {
-            self.err(at, l!("{x} has more than two decimals", "в {x} больше двух знаков после запятой", "{x} санында үтірден кейін екі таңбадан артық"));
+            self.err(
+                at,
+                l!(
+                    "{x} has more than two decimals",
+                    "в {x} больше двух знаков после запятой",
+                    "{x} санында үтірден кейін екі таңбадан артық"
+                ),
+            );
             return None;
         }
         Some(bp as u32)
@@ -786,7 +848,10 @@ interviews_per_route = 10
 
     #[test]
     fn every_unknown_key_is_located_with_the_nearest_key_and_the_rest_still_checked() {
-        let text = KMRS.replace("minimum = 3", "minimun = 3").replace("flat = 5", "flat = 5\nflats = 4").replace("planned_households = 450\n", "planned_households = 450\nfemale_share = 50\n");
+        let text = KMRS
+            .replace("minimum = 3", "minimun = 3")
+            .replace("flat = 5", "flat = 5\nflats = 4")
+            .replace("planned_households = 450\n", "planned_households = 450\nfemale_share = 50\n");
         let errors = FieldworkSettings::from_toml(&text).unwrap_err();
         let find = |path: &str| errors.iter().find(|e| e.path == path).unwrap_or_else(|| panic!("{path}: {errors:#?}"));
         let typo = find("visits.minimun");
@@ -802,7 +867,22 @@ interviews_per_route = 10
             for lang in ["ru", "kk"] {
                 let shown = e.render(lang);
                 let words: Vec<&str> = shown.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 2).collect();
-                let known = ["toml", "fieldwork", "visits", "minimun", "minimum", "intervals", "flats", "flat", "city", "female", "share", "percent", "docs", "md"];
+                let known = [
+                    "toml",
+                    "fieldwork",
+                    "visits",
+                    "minimun",
+                    "minimum",
+                    "intervals",
+                    "flats",
+                    "flat",
+                    "city",
+                    "female",
+                    "share",
+                    "percent",
+                    "docs",
+                    "md",
+                ];
                 assert!(words.iter().all(|w| known.contains(w)), "{lang}: {}", e.render(lang));
             }
         }
@@ -810,7 +890,8 @@ interviews_per_route = 10
 
     #[test]
     fn e_can_be_fixed_and_routes_given() {
-        let text = KMRS.replace("e = \"computed\"", "e = 0.8").replace("planned_households = 550\n", "planned_households = 550\nroutes = 50\n");
+        let text =
+            KMRS.replace("e = \"computed\"", "e = 0.8").replace("planned_households = 550\n", "planned_households = 550\nroutes = 50\n");
         let s = FieldworkSettings::from_toml(&text).unwrap();
         assert_eq!(s.aapor.e, EligibilityEstimate::Fixed(0.8));
         assert_eq!(s.city("almaty").unwrap().routes, 50);

@@ -539,7 +539,8 @@ impl WalkState {
         }
         self.segments.push(segment);
         let index = self.segments.len() - 1;
-        self.cursor = Cursor { segment: index, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count: 0 };
+        self.cursor =
+            Cursor { segment: index, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count: 0 };
         self.log.push(WalkStep::Continued { segment: index });
         Ok(self.current())
     }
@@ -758,12 +759,19 @@ mod tests {
         // house, 19 the 2nd (selected), 21, 23 (selected) … 39 (selected), 41 (1st). The side ends at
         // 41: cross and walk back on the even side from 40, the count carrying over: 40 is the 2nd
         // (selected), 38, 36 (selected) … 4 (selected), 2 (1st). Then the street is exhausted.
-        let mut w = WalkState::from_segment("almaty-R01", street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        let mut w = WalkState::from_segment(
+            "almaty-R01",
+            street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending),
+            KMRS_RULES,
+        );
         let first = w.current();
         let Guidance::Approach { address, walk } = &first else { panic!("{first:?}") };
         assert_eq!((address.house, address.dwelling, address.key.as_str()), (19, DwellingType::SingleHouse, "almaty-R01/s0/h19"));
         assert_eq!(walk.passed, [17]);
-        assert_eq!((walk.side, walk.hand, walk.direction, walk.crossed), (Some(Parity::Odd), Some(Hand::Left), Direction::Ascending, false));
+        assert_eq!(
+            (walk.side, walk.hand, walk.direction, walk.crossed),
+            (Some(Parity::Odd), Some(Hand::Left), Direction::Ascending, false)
+        );
         assert_eq!(w.current(), first, "looking at the guidance changes nothing");
 
         let all = walk_all(&mut w);
@@ -779,7 +787,8 @@ mod tests {
 
     #[test]
     fn crossing_is_announced_with_the_new_side_and_hand() {
-        let mut w = WalkState::from_segment("r", street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
         for _ in 0..6 {
             w.next_address().unwrap();
         }
@@ -795,7 +804,8 @@ mod tests {
     fn descending_walk_on_the_even_side() {
         // Houses 2–30 (and odd 1–29), start 20 descending: 18 (1st), 16 (sel), 14, 12 (sel), 10, 8 (sel),
         // 6, 4 (sel), 2 (1st); cross, odd side ascending from 1: 1 (sel), 3, 5 (sel) … 29 (sel).
-        let mut w = WalkState::from_segment("r", street(BuildingType::Houses, 1, 30, Some(Hand::Right), 20, Direction::Descending), KMRS_RULES);
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 30, Some(Hand::Right), 20, Direction::Descending), KMRS_RULES);
         assert_eq!(houses(&walk_all(&mut w)), [16, 12, 8, 4, 1, 5, 9, 13, 17, 21, 25, 29]);
     }
 
@@ -803,7 +813,8 @@ mod tests {
     fn a_corrected_house_is_not_counted() {
         // Start 15 ascending; 17 turns out to be a shop and 21 does not exist. Counted houses: 19 (1st),
         // 23 (2nd, selected), 25, 27 (selected).
-        let mut w = WalkState::from_segment("r", street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
         w.describe_building(17, BuildingKind::NonResidential).unwrap();
         let g = w.describe_building(21, BuildingKind::NoSuchNumber).unwrap();
         let Guidance::Approach { address, walk } = g else { panic!() };
@@ -821,7 +832,8 @@ mod tests {
         // Start 15 ascending; after 19 the interviewer finds a dead end (the frame said up to 41). Walk
         // back on the even side from 20: 20 (1st), 18 (sel), 16, 14 (sel), 12, 10 (sel), 8, 6 (sel), 4, 2
         // (sel). A dead end on the way back ends the route.
-        let mut w = WalkState::from_segment("r", street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 41, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
         w.next_address().unwrap();
         let Guidance::Approach { address, walk } = w.report_dead_end().unwrap() else { panic!() };
         assert_eq!((address.house, walk.passed), (18, vec![20]));
@@ -846,7 +858,10 @@ mod tests {
         let block = |n: Vec<u32>| BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: n, first_flat: 1 });
         let g = w.describe_building(5, block(vec![12, 12, 12])).unwrap();
         let Guidance::Approach { address, .. } = g else { panic!("{g:?}") };
-        assert_eq!((address.key.as_str(), address.entrance, address.flat, address.dwelling), ("astana-R02/s0/h5/f5", Some(1), Some(5), DwellingType::Flat));
+        assert_eq!(
+            (address.key.as_str(), address.entrance, address.flat, address.dwelling),
+            ("astana-R02/s0/h5/f5", Some(1), Some(5), DwellingType::Flat)
+        );
         w.next_address().unwrap();
         w.next_address().unwrap();
         let Guidance::DescribeBuilding { house, .. } = w.next_address().unwrap() else { panic!() };
@@ -902,9 +917,14 @@ mod tests {
         // Start 2 ascending on the even side of a mixed street. 4: house (1st); 6: block of 10 flats
         // (flats 5 and 10 are the 5th and 10th, but one entrance holds only one: 5 selected, 10
         // dropped); 8: house (2nd, selected); 10: shop; 12: house (1st); 14: house (selected).
-        let mut w = WalkState::from_segment("pavlodar-R03", street(BuildingType::Mixed, 1, 14, Some(Hand::Right), 2, Direction::Ascending), KMRS_RULES);
+        let mut w = WalkState::from_segment(
+            "pavlodar-R03",
+            street(BuildingType::Mixed, 1, 14, Some(Hand::Right), 2, Direction::Ascending),
+            KMRS_RULES,
+        );
         w.describe_building(4, BuildingKind::SingleHouse).unwrap();
-        w.describe_building(6, BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: vec![10], first_flat: 1 })).unwrap();
+        w.describe_building(6, BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: vec![10], first_flat: 1 }))
+            .unwrap();
         w.describe_building(8, BuildingKind::SingleHouse).unwrap();
         w.describe_building(10, BuildingKind::NonResidential).unwrap();
         w.describe_building(12, BuildingKind::SingleHouse).unwrap();
@@ -926,12 +946,20 @@ mod tests {
 
     #[test]
     fn the_supervisor_continues_the_route_on_a_new_street() {
-        let mut w = WalkState::from_segment("karaganda-R05", street(BuildingType::Houses, 1, 6, Some(Hand::Left), 1, Direction::Ascending), KMRS_RULES);
+        let mut w = WalkState::from_segment(
+            "karaganda-R05",
+            street(BuildingType::Houses, 1, 6, Some(Hand::Left), 1, Direction::Ascending),
+            KMRS_RULES,
+        );
         // 3 (1st), 5 (sel); cross: 6 (1st), 4 (sel), 2 (1st).
         assert_eq!(houses(&walk_all(&mut w)), [5, 4]);
         let bad = Segment { start_house: 99, ..street(BuildingType::Houses, 1, 20, Some(Hand::Left), 1, Direction::Ascending) };
         assert!(matches!(w.continue_from(bad), Err(FieldworkError::InvalidContinuation { start_house: 99, .. })));
-        let next = Segment { street_ru: "улица Гоголя".into(), street_kk: "Гоголь көшесі".into(), ..street(BuildingType::Houses, 1, 20, Some(Hand::Right), 10, Direction::Descending) };
+        let next = Segment {
+            street_ru: "улица Гоголя".into(),
+            street_kk: "Гоголь көшесі".into(),
+            ..street(BuildingType::Houses, 1, 20, Some(Hand::Right), 10, Direction::Descending)
+        };
         let Guidance::Approach { address, walk } = w.continue_from(next).unwrap() else { panic!() };
         // A fresh count from the new start house 10: 8 (1st), 6 (sel).
         assert_eq!((address.house, address.segment, address.key.as_str()), (6, 1, "karaganda-R05/s1/h6"));
@@ -948,7 +976,10 @@ mod tests {
             BuildingLayout::FlatRange { first: 10, last: 1 },
             BuildingLayout::FlatRange { first: 1, last: 50_000 },
         ] {
-            assert!(matches!(w.describe_building(3, BuildingKind::ApartmentBlock(layout)), Err(FieldworkError::InvalidLayout { house: 3 })));
+            assert!(matches!(
+                w.describe_building(3, BuildingKind::ApartmentBlock(layout)),
+                Err(FieldworkError::InvalidLayout { house: 3 })
+            ));
         }
     }
 
@@ -1007,7 +1038,8 @@ mod tests {
     #[test]
     fn the_state_survives_a_json_round_trip() {
         let mut w = WalkState::from_segment("r", street(BuildingType::Mixed, 1, 30, Some(Hand::Left), 1, Direction::Ascending), KMRS_RULES);
-        w.describe_building(3, BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: vec![20, 20], first_flat: 1 })).unwrap();
+        w.describe_building(3, BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: vec![20, 20], first_flat: 1 }))
+            .unwrap();
         w.next_address().unwrap();
         let json = serde_json::to_string(&w).unwrap();
         let back: WalkState = serde_json::from_str(&json).unwrap();

@@ -25,7 +25,16 @@ fn at(day: u32, hour: u32, minutes: i64) -> NaiveDateTime {
 }
 
 fn couple() -> Vec<Adult> {
-    let person = |line, name: &str, sex, age, head| Adult { line, name: name.into(), sex, age, permanent: true, head, co_decision_maker: !head, present: true };
+    let person = |line, name: &str, sex, age, head| Adult {
+        line,
+        name: name.into(),
+        sex,
+        age,
+        permanent: true,
+        head,
+        co_decision_maker: !head,
+        present: true,
+    };
     vec![person(1, "Ерлан", Sex::Male, 48, true), person(2, "Гульнара", Sex::Female, 45, false)]
 }
 
@@ -68,7 +77,8 @@ fn walk_route(seed: u64) -> Day {
             Guidance::NeedsContinuation { .. } => {
                 // The supervisor sends the interviewer to the next street of the frame, from its first house.
                 continuations += 1;
-                let street = frame.city("almaty").filter(|s| s.street_ru != route.street && s.odd_side.is_some()).nth(continuations).unwrap();
+                let street =
+                    frame.city("almaty").filter(|s| s.street_ru != route.street && s.odd_side.is_some()).nth(continuations).unwrap();
                 walk.continue_from(Segment {
                     street_ru: street.street_ru.clone(),
                     street_kk: street.street_kk.clone(),
@@ -98,7 +108,11 @@ fn walk_route(seed: u64) -> Day {
                         assert_eq!(log.close(&settings.visits), Ok(Disposition::UnknownIfOccupied));
                     }
                     1 => {
-                        log.record_visit(Visit { reason: Some("Не доверяет опросам".into()), ..Visit::new(at(11, 10, minutes), InterimCode::HardRefusal) }).unwrap();
+                        log.record_visit(Visit {
+                            reason: Some("Не доверяет опросам".into()),
+                            ..Visit::new(at(11, 10, minutes), InterimCode::HardRefusal)
+                        })
+                        .unwrap();
                         assert_eq!(log.close(&settings.visits), Ok(Disposition::KnownRespondentRefusal));
                     }
                     _ => {
@@ -106,7 +120,8 @@ fn walk_route(seed: u64) -> Day {
                         match propose_respondent(&couple(), &settings.eligibility, &quota, Holds::default(), seed).unwrap() {
                             Proposal::Respondent(selection) => {
                                 assert_eq!(selection.action, Action::Interview);
-                                log.record_visit(Visit { households: Some(1), ..Visit::new(at(11, 10, minutes), InterimCode::Complete) }).unwrap();
+                                log.record_visit(Visit { households: Some(1), ..Visit::new(at(11, 10, minutes), InterimCode::Complete) })
+                                    .unwrap();
                                 quota.record_complete(selection.sex, false);
                                 sex = Some(selection.sex);
                             }

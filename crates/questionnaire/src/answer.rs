@@ -114,7 +114,10 @@ pub enum Answer {
     Codes(Vec<i64>, Option<String>),
     Int(i64),
     Number(f64),
-    Money { amount: f64, currency: String },
+    Money {
+        amount: f64,
+        currency: String,
+    },
     Text(String),
     Date(chrono::NaiveDate),
     List(Vec<String>),
@@ -212,7 +215,9 @@ impl Answer {
             }
             QuestionType::Money => {
                 let (amount, currency) = match json {
-                    Json::Number(n) => (n.as_f64().ok_or_else(wrong)?, question.currencies.first().cloned().unwrap_or_else(|| "KZT".into())),
+                    Json::Number(n) => {
+                        (n.as_f64().ok_or_else(wrong)?, question.currencies.first().cloned().unwrap_or_else(|| "KZT".into()))
+                    }
                     Json::Object(m) => {
                         let amount = m.get("amount").and_then(Json::as_f64).ok_or_else(wrong)?;
                         let currency = match m.get("currency") {
@@ -241,12 +246,14 @@ impl Answer {
             }
             QuestionType::Date => {
                 let s = json.as_str().ok_or_else(wrong)?;
-                let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| AnswerError::BadDate { question: qid(), text: s.to_string() })?;
+                let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                    .map_err(|_| AnswerError::BadDate { question: qid(), text: s.to_string() })?;
                 Answer::Date(d)
             }
             QuestionType::List => {
                 let arr = json.as_array().ok_or_else(wrong)?;
-                let items: Vec<String> = arr.iter().map(|v| v.as_str().map(|s| s.trim().to_string()).ok_or_else(wrong)).collect::<Result<_, _>>()?;
+                let items: Vec<String> =
+                    arr.iter().map(|v| v.as_str().map(|s| s.trim().to_string()).ok_or_else(wrong)).collect::<Result<_, _>>()?;
                 let items: Vec<String> = items.into_iter().filter(|s| !s.is_empty()).collect();
                 if items.len() > 200 {
                     return Err(AnswerError::OutOfRange { question: qid(), min: Some(1.0), max: Some(200.0) });

@@ -203,10 +203,14 @@ pub fn invalid_message(q: &Questionnaire, iv: &Interview, slot: Slot, lang: Lang
     let question = &q.questions[slot.question];
     match iv.invalid(&slot)? {
         Invalid::Filtered { codes } => {
-            let labels: Vec<String> = codes.iter().map(|c| question.option(*c).map_or_else(|| c.to_string(), |o| o.label.get(lang).to_string())).collect();
+            let labels: Vec<String> =
+                codes.iter().map(|c| question.option(*c).map_or_else(|| c.to_string(), |o| o.label.get(lang).to_string())).collect();
             Some(crate::i18n::invalid_choice(&labels, &filter_rule(q, question), lang))
         }
-        Invalid::OutOfRange => Some(crate::i18n::answer_error(&crate::answer::AnswerError::OutOfRange { question: question.id.clone(), min: question.min, max: question.max }, lang)),
+        Invalid::OutOfRange => Some(crate::i18n::answer_error(
+            &crate::answer::AnswerError::OutOfRange { question: question.id.clone(), min: question.min, max: question.max },
+            lang,
+        )),
     }
 }
 
@@ -250,7 +254,9 @@ pub fn row_label(q: &Questionnaire, iv: &Interview, ri: usize, path: RowPath, la
     if let RosterSize::List(sq) = r.size {
         let parent = path.truncate(path.len() - 1);
         let idx = *path.as_slice().last()? as usize;
-        if let Some(crate::answer::Answer::List(items)) = iv.answer(&Slot { question: sq, path: parent.truncate(q.depth(q.questions[sq].roster)) }) {
+        if let Some(crate::answer::Answer::List(items)) =
+            iv.answer(&Slot { question: sq, path: parent.truncate(q.depth(q.questions[sq].roster)) })
+        {
             return items.get(idx - 1).cloned();
         }
     }
@@ -275,7 +281,9 @@ pub fn substitute(q: &Questionnaire, iv: &Interview, path: RowPath, roster: Opti
                     let slot = Slot { question: qi, path: path.truncate(q.depth(q.questions[qi].roster)) };
                     match iv.answer(&slot) {
                         Some(crate::answer::Answer::Code(_, Some(other))) => other.clone(),
-                        Some(crate::answer::Answer::Code(c, None)) => q.questions[qi].option(*c).map(|o| o.label.get(lang).to_string()).unwrap_or_default(),
+                        Some(crate::answer::Answer::Code(c, None)) => {
+                            q.questions[qi].option(*c).map(|o| o.label.get(lang).to_string()).unwrap_or_default()
+                        }
                         Some(crate::answer::Answer::Missing(_)) | None => "…".to_string(),
                         Some(a) => match a.to_val() {
                             Val::Text(s) => s,
@@ -310,8 +318,20 @@ pub fn blocks_view(q: &Questionnaire, iv: &Interview, lang: Lang) -> Vec<BlockVi
         .map(|p| {
             let b = &q.blocks[p.block];
             let inst = iv.block_instances(q, p.block);
-            let target = inst.iter().find(|s| iv.is_relevant(s) && !iv.is_answered(q, s)).or_else(|| inst.iter().find(|s| iv.is_relevant(s))).map(|s| s.key(q));
-            BlockView { number: b.number, id: b.id.clone(), title: b.title.get(lang).to_string(), answered: p.answered as u32, total: p.total as u32, errors: p.errors as u32, target }
+            let target = inst
+                .iter()
+                .find(|s| iv.is_relevant(s) && !iv.is_answered(q, s))
+                .or_else(|| inst.iter().find(|s| iv.is_relevant(s)))
+                .map(|s| s.key(q));
+            BlockView {
+                number: b.number,
+                id: b.id.clone(),
+                title: b.title.get(lang).to_string(),
+                answered: p.answered as u32,
+                total: p.total as u32,
+                errors: p.errors as u32,
+                target,
+            }
         })
         .collect()
 }

@@ -148,7 +148,11 @@ impl Interview {
     /// Rebuilds an interview from stored answers and warning confirmations (after a restart).
     /// Stored answers are loaded as they are (they were checked when they were given); one that no
     /// longer holds (another answer changed since, or the study's bounds did) is an open error again.
-    pub fn restore(q: &Questionnaire, answers: impl IntoIterator<Item = (Slot, Answer)>, confirmed: impl IntoIterator<Item = (Slot, usize)>) -> Interview {
+    pub fn restore(
+        q: &Questionnaire,
+        answers: impl IntoIterator<Item = (Slot, Answer)>,
+        confirmed: impl IntoIterator<Item = (Slot, usize)>,
+    ) -> Interview {
         let mut iv = Interview { answers: answers.into_iter().collect(), confirmed: confirmed.into_iter().collect(), ..Default::default() };
         iv.recompute_all(q);
         iv
@@ -265,7 +269,8 @@ impl Interview {
 
     /// Records an answer after checking it; on any error nothing changes.
     pub fn apply(&mut self, q: &Questionnaire, slot: Slot, answer: Answer) -> Result<Applied, AnswerError> {
-        let question = q.questions.get(slot.question).ok_or_else(|| AnswerError::UnknownQuestion { question: format!("#{}", slot.question) })?;
+        let question =
+            q.questions.get(slot.question).ok_or_else(|| AnswerError::UnknownQuestion { question: format!("#{}", slot.question) })?;
         if !self.row_exists(q, question.roster, slot.path) {
             return Err(AnswerError::NoSuchRow { question: question.id.clone(), roster: slot.path.as_slice().to_vec() });
         }
@@ -282,9 +287,11 @@ impl Interview {
         self.forget();
         if !is_missing {
             let ctx = self.context(q, &slot).with_answer(self.answers.get(&slot));
-            let broken = question.validations.iter().find(|v| v.severity == RuleSeverity::Error && v.rule.eval(&ctx).truth() == Some(false));
+            let broken =
+                question.validations.iter().find(|v| v.severity == RuleSeverity::Error && v.rule.eval(&ctx).truth() == Some(false));
             if let Some(v) = broken {
-                let err = AnswerError::Rule { question: question.id.clone(), rule: v.rule.source().to_string(), message: v.message.clone() };
+                let err =
+                    AnswerError::Rule { question: question.id.clone(), rule: v.rule.source().to_string(), message: v.message.clone() };
                 match previous {
                     Some(p) => self.answers.insert(slot, p),
                     None => self.answers.remove(&slot),
@@ -308,7 +315,8 @@ impl Interview {
 
     /// Confirms a failing soft rule. Returns false when there is no such failing warning.
     pub fn confirm(&mut self, q: &Questionnaire, slot: Slot, rule: usize) -> bool {
-        let is_warning = q.questions.get(slot.question).and_then(|qq| qq.validations.get(rule)).is_some_and(|v| v.severity == RuleSeverity::Warning);
+        let is_warning =
+            q.questions.get(slot.question).and_then(|qq| qq.validations.get(rule)).is_some_and(|v| v.severity == RuleSeverity::Warning);
         if is_warning && self.failing(&slot).contains(&rule) {
             self.confirmed.insert((slot, rule));
             true
@@ -376,7 +384,13 @@ impl Interview {
         let (failing, invalid): (Vec<usize>, Option<Invalid>) = match (relevant, self.answers.get(&slot)) {
             (true, Some(a)) if !matches!(a, Answer::Missing(_)) => {
                 let this = ctx.with_answer(Some(a));
-                let failing = question.validations.iter().enumerate().filter(|(_, v)| v.rule.eval(&this).truth() == Some(false)).map(|(i, _)| i).collect();
+                let failing = question
+                    .validations
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.rule.eval(&this).truth() == Some(false))
+                    .map(|(i, _)| i)
+                    .collect();
                 let filtered = self.filtered_out(q, &slot, a);
                 let invalid = if !filtered.is_empty() {
                     Some(Invalid::Filtered { codes: filtered })
@@ -576,7 +590,9 @@ impl Interview {
             for &rule in self.failing(&slot) {
                 match question.validations[rule].severity {
                     RuleSeverity::Error => out.push(Issue { slot, kind: IssueKind::Error, rule: Some(rule) }),
-                    RuleSeverity::Warning if !self.is_confirmed(&slot, rule) => out.push(Issue { slot, kind: IssueKind::Warning, rule: Some(rule) }),
+                    RuleSeverity::Warning if !self.is_confirmed(&slot, rule) => {
+                        out.push(Issue { slot, kind: IssueKind::Warning, rule: Some(rule) })
+                    }
                     RuleSeverity::Warning => {}
                 }
             }
@@ -688,7 +704,11 @@ impl<'a> Context<'a> {
 
     /// Binds `.` to an answer (its value, and its currency for `currency(.)`); `None` reads as unanswered.
     pub fn with_answer(self, answer: Option<&Answer>) -> ThisContext<'a> {
-        ThisContext { base: self, this: answer.map_or(Val::Null, Answer::to_val), currency: answer.and_then(Answer::currency).map(str::to_string) }
+        ThisContext {
+            base: self,
+            this: answer.map_or(Val::Null, Answer::to_val),
+            currency: answer.and_then(Answer::currency).map(str::to_string),
+        }
     }
 }
 

@@ -28,8 +28,7 @@ pub struct Text {
 
 impl Text {
     pub fn get_exact(&self, lang: Lang) -> Option<&str> {
-        lang.pick(self.ru.as_deref(), self.kk.as_deref(), self.en.as_deref())
-        .filter(|s| !s.trim().is_empty())
+        lang.pick(self.ru.as_deref(), self.kk.as_deref(), self.en.as_deref()).filter(|s| !s.trim().is_empty())
     }
 
     pub fn get(&self, lang: Lang) -> &str {
@@ -72,10 +71,7 @@ impl QuestionType {
         matches!(self, QuestionType::Single | QuestionType::Multiple | QuestionType::Grid)
     }
     pub fn is_numeric(self) -> bool {
-        matches!(
-            self,
-            QuestionType::Integer | QuestionType::Decimal | QuestionType::Money | QuestionType::Year | QuestionType::Scale
-        )
+        matches!(self, QuestionType::Integer | QuestionType::Decimal | QuestionType::Money | QuestionType::Year | QuestionType::Scale)
     }
 }
 

@@ -212,7 +212,8 @@ pub fn read_number(text: &str, lang: Lang, whole: bool) -> Result<f64, NumberInp
     }
 
     // Which mark, if any, is the decimal mark.
-    let marks: Vec<(usize, char)> = pieces.iter().enumerate().filter_map(|(i, p)| if let Piece::Mark(c) = p { Some((i, *c)) } else { None }).collect();
+    let marks: Vec<(usize, char)> =
+        pieces.iter().enumerate().filter_map(|(i, p)| if let Piece::Mark(c) = p { Some((i, *c)) } else { None }).collect();
     let count = |m: char| marks.iter().filter(|(_, c)| *c == m).count();
     let digits_before = |at: usize| -> String {
         pieces[..at].iter().filter_map(|p| if let Piece::Digits(d) = p { Some(d.as_str()) } else { None }).collect()
@@ -248,7 +249,11 @@ pub fn read_number(text: &str, lang: Lang, whole: bool) -> Result<f64, NumberInp
                 return Err(NumberInputError::Ambiguous {
                     text: shown,
                     thousands: format!("{sign}{}", group_digits(&thousands.to_string(), group_separator(lang))),
-                    fraction: format!("{sign}{}{}{fraction_digits}", group_digits(&whole_part.to_string(), group_separator(lang)), decimal_mark(lang)),
+                    fraction: format!(
+                        "{sign}{}{}{fraction_digits}",
+                        group_digits(&whole_part.to_string(), group_separator(lang)),
+                        decimal_mark(lang)
+                    ),
                 });
             }
         }
@@ -539,7 +544,9 @@ mod tests {
 
         // The suggested texts are themselves read as meant.
         for (text, lang) in [("150,000", Ru), ("1.500", Kk), ("2.125", En), ("-1.500", Ru), ("150,125", Ru)] {
-            let Err(NumberInputError::Ambiguous { thousands, fraction, .. }) = read_number(text, lang, false) else { panic!("{text} {lang}") };
+            let Err(NumberInputError::Ambiguous { thousands, fraction, .. }) = read_number(text, lang, false) else {
+                panic!("{text} {lang}")
+            };
             let sign = if text.starts_with('-') { -1.0 } else { 1.0 };
             let plain: f64 = text.trim_start_matches('-').replace(',', ".").parse().unwrap();
             assert_eq!(read_number(&thousands, lang, false), Ok(sign * plain * 1000.0), "{thousands}");

@@ -36,7 +36,9 @@ struct Kmrs {
 fn key(k: &str) -> AnswerKey {
     match k.split_once('[') {
         None => AnswerKey { question: k.into(), roster: vec![] },
-        Some((q, rest)) => AnswerKey { question: q.into(), roster: rest.trim_end_matches(']').split(',').map(|x| x.trim().parse().unwrap()).collect() },
+        Some((q, rest)) => {
+            AnswerKey { question: q.into(), roster: rest.trim_end_matches(']').split(',').map(|x| x.trim().parse().unwrap()).collect() }
+        }
     }
 }
 

@@ -285,7 +285,11 @@ message = { en = "M", ru = "М", kk = "М" }"#), true),
         }
         let (loaded, loader_errs) = loader_accepts(study, codelists, block);
         if schema_errs.is_empty() != *accepted {
-            disagreements.push(format!("{what}: the schemas {} it\n  {}", if *accepted { "reject" } else { "accept" }, schema_errs.join("\n  ")));
+            disagreements.push(format!(
+                "{what}: the schemas {} it\n  {}",
+                if *accepted { "reject" } else { "accept" },
+                schema_errs.join("\n  ")
+            ));
         }
         if loaded != *accepted {
             disagreements.push(format!("{what}: the loader {} it\n  {loader_errs}", if *accepted { "rejects" } else { "accepts" }));

@@ -28,7 +28,9 @@ struct Scenario {
 fn key(k: &str) -> AnswerKey {
     match k.split_once('[') {
         None => AnswerKey { question: k.into(), roster: vec![] },
-        Some((q, rest)) => AnswerKey { question: q.into(), roster: rest.trim_end_matches(']').split(',').map(|x| x.trim().parse().unwrap()).collect() },
+        Some((q, rest)) => {
+            AnswerKey { question: q.into(), roster: rest.trim_end_matches(']').split(',').map(|x| x.trim().parse().unwrap()).collect() }
+        }
     }
 }
 
@@ -289,7 +291,13 @@ message = {t}
     s.answer("Q550", json!(3)).unwrap();
     let order: Vec<String> = s.iv.instances(&s.q).iter().map(|sl| sl.key(&s.q).to_string()).collect();
     assert_eq!(order, ["Q531", "Q540[1]", "Q541[1,1]", "Q541[1,2]", "Q540[2]", "Q541[2,1]", "Q550"]);
-    let label = dala_questionnaire::client::row_label(&s.q, &s.iv, s.q.roster_index("away").unwrap(), dala_questionnaire::answer::RowPath::from_slice(&[2]).unwrap(), dala_questionnaire::Lang::Kk);
+    let label = dala_questionnaire::client::row_label(
+        &s.q,
+        &s.iv,
+        s.q.roster_index("away").unwrap(),
+        dala_questionnaire::answer::RowPath::from_slice(&[2]).unwrap(),
+        dala_questionnaire::Lang::Kk,
+    );
     assert_eq!(label.as_deref(), Some("Әлия"));
     s.answer("Q531", json!(["Марат"])).unwrap();
     let slot = s.slot("Q550");
@@ -523,7 +531,8 @@ text = {t}
     s.answer("Q1", json!(3)).unwrap();
     assert_eq!(s.iv.invalid(&s.slot("Q2")), Some(&Invalid::Filtered { codes: vec![4] }));
     assert_eq!(s.iv.invalid(&s.slot("Q3")), Some(&Invalid::Filtered { codes: vec![4, 5] }), "only the options no longer offered");
-    let kinds: Vec<(String, IssueKind)> = s.iv.issues(&s.q).into_iter().map(|i| (s.q.questions[i.slot.question].id.clone(), i.kind)).collect();
+    let kinds: Vec<(String, IssueKind)> =
+        s.iv.issues(&s.q).into_iter().map(|i| (s.q.questions[i.slot.question].id.clone(), i.kind)).collect();
     assert_eq!(kinds, vec![("Q2".to_string(), IssueKind::Invalid), ("Q3".to_string(), IssueKind::Invalid)]);
     assert!(!s.iv.is_complete(&s.q), "completion is refused while the answers contradict Q1");
     let view = dala_questionnaire::client::question_view(&s.q, &s.iv, s.slot("Q3"), Lang::En);
@@ -621,5 +630,9 @@ fn implies_and_currency_load_and_a_broken_rule_is_reported_at_its_token() {
     let (_, diags) = load(money(". > 0 implies . < 10 implies . < 5"));
     let d = diags.iter().find(|d| d.code == "S006").expect("a parse error");
     assert_eq!(d.location, "Q1.validation[0].rule");
-    assert!(d.message.get(Lang::En).contains("column 22") && d.message.get(Lang::En).contains("`implies` cannot be chained"), "{}", d.render(Lang::En));
+    assert!(
+        d.message.get(Lang::En).contains("column 22") && d.message.get(Lang::En).contains("`implies` cannot be chained"),
+        "{}",
+        d.render(Lang::En)
+    );
 }

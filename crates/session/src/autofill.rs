@@ -31,9 +31,11 @@ pub struct FillReport {
 fn limits_its_rows(q: &Questionnaire, question: usize) -> bool {
     let question = &q.questions[question];
     let Some(roster) = question.roster.map(|r| q.rosters[r].id.as_str()) else { return false };
-    question.validations.iter().filter(|v| v.severity == RuleSeverity::Error).any(|v| {
-        v.rule.references().iter().any(|r| r.name == question.id && r.through_roster.as_deref() == Some(roster))
-    })
+    question
+        .validations
+        .iter()
+        .filter(|v| v.severity == RuleSeverity::Error)
+        .any(|v| v.rule.references().iter().any(|r| r.name == question.id && r.through_roster.as_deref() == Some(roster)))
 }
 
 /// A plausible value for a question instance, trying alternatives in order.
@@ -68,7 +70,8 @@ pub fn candidates(q: &Questionnaire, slot: Slot, members: usize) -> Vec<Json> {
         }
         QuestionType::Year => {
             // The first roster row (usually the head) is the oldest, so family age gaps hold.
-            let years: &[i64] = if row == 1 { &[1960, 1975, 1990, 2000, 2005, 2009, 1950] } else { &[1988, 1975, 1995, 2000, 2005, 2009, 1960] };
+            let years: &[i64] =
+                if row == 1 { &[1960, 1975, 1990, 2000, 2005, 2009, 1950] } else { &[1988, 1975, 1995, 2000, 2005, 2009, 1960] };
             for &y in years {
                 if question.min.is_none_or(|m| y as f64 >= m) && question.max.is_none_or(|m| y as f64 <= m) {
                     out.push(json!(y));
@@ -102,14 +105,25 @@ pub fn candidates(q: &Questionnaire, slot: Slot, members: usize) -> Vec<Json> {
 }
 
 /// Answers every reachable question; returns per-answer durations in microseconds.
-pub fn fill(session: &mut Session, id: &str, members: usize, overrides: &dyn Fn(&AnswerKey) -> Option<Json>) -> Result<FillReport, SessionError> {
+pub fn fill(
+    session: &mut Session,
+    id: &str,
+    members: usize,
+    overrides: &dyn Fn(&AnswerKey) -> Option<Json>,
+) -> Result<FillReport, SessionError> {
     fill_at(session, id, members, overrides, &Utc::now)
 }
 
 /// [`fill`] with the time of each answer and confirmation taken from `now` (called once per
 /// attempted answer and per confirmation): a simulation passes its own clock so that even the stored
 /// times replay.
-pub fn fill_at(session: &mut Session, id: &str, members: usize, overrides: &dyn Fn(&AnswerKey) -> Option<Json>, now: &dyn Fn() -> DateTime<Utc>) -> Result<FillReport, SessionError> {
+pub fn fill_at(
+    session: &mut Session,
+    id: &str,
+    members: usize,
+    overrides: &dyn Fn(&AnswerKey) -> Option<Json>,
+    now: &dyn Fn() -> DateTime<Utc>,
+) -> Result<FillReport, SessionError> {
     let mut report = FillReport::default();
     let mut skipped: HashSet<Slot> = HashSet::new();
     loop {
@@ -165,4 +179,3 @@ pub fn fill_at(session: &mut Session, id: &str, members: usize, overrides: &dyn 
     }
     Ok(report)
 }
-

@@ -22,7 +22,9 @@ use dala_fieldwork::draw::{draw_routes, Direction, RouteDraw};
 use dala_fieldwork::frame::{parse_frame, Frame};
 use dala_fieldwork::quota::{plan_quotas, Counted, Holds, QuotaPlan, RouteQuota};
 use dala_fieldwork::report::{build_report, AddressSummary, FieldReport};
-use dala_fieldwork::selection::{draw_household, override_respondent, propose_respondent, Adult, Eligibility, HouseholdDraw, Ineligibility, Proposal, Selection};
+use dala_fieldwork::selection::{
+    draw_household, override_respondent, propose_respondent, Adult, Eligibility, HouseholdDraw, Ineligibility, Proposal, Selection,
+};
 use dala_fieldwork::settings::FieldworkSettings;
 use dala_fieldwork::walk::{Address, BuildingKind, BuildingLayout, DwellingType, Guidance, Segment, WalkState};
 use dala_fieldwork::{FieldworkError, Sex};
@@ -60,11 +62,21 @@ pub struct Fieldwork {
 
 /// Loads `fieldwork = "..."` of a study folder, with every frame it names; `None` when the study has none.
 pub fn load_fieldwork(study_dir: &Path) -> Result<Option<Fieldwork>, SessionError> {
-    let read = |rel: &str| std::fs::read_to_string(study_dir.join(rel)).map_err(|e| SessionError::Io(format!("{}: {e}", study_dir.join(rel).display())));
+    let read = |rel: &str| {
+        std::fs::read_to_string(study_dir.join(rel)).map_err(|e| SessionError::Io(format!("{}: {e}", study_dir.join(rel).display())))
+    };
     // A study.toml that does not parse is reported by the loader: located and worded in ru/kk/en.
     let study: toml::Value = match toml::from_str(&read("study.toml")?) {
         Ok(v) => v,
-        Err(_) => return Err(SessionError::Study(crate::check_study(study_dir).diagnostics.into_iter().filter(|d| d.severity == dala_questionnaire::load::Severity::Error).collect())),
+        Err(_) => {
+            return Err(SessionError::Study(
+                crate::check_study(study_dir)
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| d.severity == dala_questionnaire::load::Severity::Error)
+                    .collect(),
+            ))
+        }
     };
     let Some(file) = study.get("fieldwork").and_then(|v| v.as_str()) else { return Ok(None) };
     let settings = FieldworkSettings::from_toml(&read(file)?).map_err(|errors| SessionError::Field(FieldworkError::Settings(errors)))?;
@@ -292,9 +304,15 @@ pub enum WalkAction {
 pub enum BuildingInput {
     SingleHouse,
     /// Flats per entrance, in entrance order (e.g. [20, 20, 20]), numbered from `first_flat`.
-    ApartmentBlock { flats_per_entrance: Vec<u32>, first_flat: Option<u32> },
+    ApartmentBlock {
+        flats_per_entrance: Vec<u32>,
+        first_flat: Option<u32>,
+    },
     /// Only the range of flat numbers is known.
-    FlatRange { first: u32, last: u32 },
+    FlatRange {
+        first: u32,
+        last: u32,
+    },
     NonResidential,
     RefusedAccess,
     NoSuchNumber,
@@ -370,7 +388,8 @@ fn to_doc<T: Serialize>(v: &T) -> String {
 /// "ул. Жандосова, 19, кв. 25" in the interviewer's language.
 fn address_label(a: &Address, lang: Lang) -> String {
     let street = if lang == Lang::Kk { &a.street_kk } else { &a.street_ru };
-    let mut s = lang.pick(format!("{street}, дом {}", a.house), format!("{street}, {}-үй", a.house), format!("{street}, house {}", a.house));
+    let mut s =
+        lang.pick(format!("{street}, дом {}", a.house), format!("{street}, {}-үй", a.house), format!("{street}, house {}", a.house));
     if let Some(e) = a.entrance {
         s += &lang.pick(format!(", подъезд {e}"), format!(", {e}-кіреберіс"), format!(", entrance {e}"));
     }
@@ -390,7 +409,14 @@ impl Session {
     }
 
     /// Draws a city's routes (seeded, reproducible), stores them with the seed and their quota cells.
-    pub fn draw_city_routes(&mut self, city: &str, seed: u64, routes: Option<u32>, weighted: bool, when: When) -> Result<RouteDraw, SessionError> {
+    pub fn draw_city_routes(
+        &mut self,
+        city: &str,
+        seed: u64,
+        routes: Option<u32>,
+        weighted: bool,
+        when: When,
+    ) -> Result<RouteDraw, SessionError> {
         let fw = self.fw()?;
         let settings = fw.settings.city(city).ok_or_else(|| SessionError::Field(FieldworkError::UnknownCity { city: city.to_string() }))?;
         let k = routes.unwrap_or(settings.routes);
@@ -399,10 +425,20 @@ impl Session {
         let mut rows = Vec::new();
         for r in &draw.routes {
             // Routes beyond the plan (a larger k) get no cell until the supervisor plans them.
-            let quota = fw.plan.cell(&r.id).map(RouteQuota::new).unwrap_or(RouteQuota { route: r.id.clone(), target_female: 0, target_male: 0, female: 0, male: 0, overrides: 0 });
+            let quota = fw.plan.cell(&r.id).map(RouteQuota::new).unwrap_or(RouteQuota {
+                route: r.id.clone(),
+                target_female: 0,
+                target_male: 0,
+                female: 0,
+                male: 0,
+                overrides: 0,
+            });
             rows.push((r.id.clone(), r.street.clone(), to_doc(r), to_doc(&quota), to_doc(&WalkState::new(r, rules))));
         }
-        let new: Vec<NewRoute> = rows.iter().map(|(id, street, route, quota, walk)| NewRoute { id, street, route: route.clone(), quota: quota.clone(), walk: walk.clone() }).collect();
+        let new: Vec<NewRoute> = rows
+            .iter()
+            .map(|(id, street, route, quota, walk)| NewRoute { id, street, route: route.clone(), quota: quota.clone(), walk: walk.clone() })
+            .collect();
         self.store.save_route_draw(city, seed, weighted, &draw.to_json(), &new, when.utc)?;
         Ok(draw)
     }
@@ -429,7 +465,12 @@ impl Session {
         let route: dala_fieldwork::draw::Route = from_doc("route", &row.route)?;
         let quota: RouteQuota = from_doc("quota", &row.quota)?;
         let held = self.holds(&row.id, None)?;
-        let city_name = self.fw().ok().and_then(|f| f.settings.city(&row.city)).map(|c| c.name.get(lang.code()).to_string()).unwrap_or_else(|| row.city.clone());
+        let city_name = self
+            .fw()
+            .ok()
+            .and_then(|f| f.settings.city(&row.city))
+            .map(|c| c.name.get(lang.code()).to_string())
+            .unwrap_or_else(|| row.city.clone());
         let mut appointments = 0;
         for a in addresses {
             let log: ContactLog = from_doc("contact log", &a.log)?;
@@ -471,8 +512,15 @@ impl Session {
         Ok(match g {
             Guidance::Approach { address, walk } => {
                 let label = address_label(address, lang);
-                let mut text = lang.pick(format!("Следующий адрес: {label}."), format!("Келесі мекенжай: {label}."), format!("Next address: {label}."));
-                let hint = walk.crossed.then(|| lang.pick("Перейдите на другую сторону улицы.", "Көшенің арғы бетіне өтіңіз.", "Cross to the other side of the street.").to_string());
+                let mut text = lang.pick(
+                    format!("Следующий адрес: {label}."),
+                    format!("Келесі мекенжай: {label}."),
+                    format!("Next address: {label}."),
+                );
+                let hint = walk.crossed.then(|| {
+                    lang.pick("Перейдите на другую сторону улицы.", "Көшенің арғы бетіне өтіңіз.", "Cross to the other side of the street.")
+                        .to_string()
+                });
                 if let Some(h) = &hint {
                     text.push(' ');
                     text.push_str(h);
@@ -490,8 +538,13 @@ impl Session {
             }
             Guidance::NeedsContinuation { .. } => GuidanceView {
                 kind: GuidanceKind::NeedsContinuation,
-                text: lang.pick("Маршрут пройден до конца. Попросите у супервайзера точку продолжения маршрута.", "Маршрут соңына дейін жүріп өтілді. Супервайзерден маршрутты жалғастыру нүктесін сұраңыз.", "The route has run out. Ask your supervisor for a continuation start point.")
-                .into(),
+                text: lang
+                    .pick(
+                        "Маршрут пройден до конца. Попросите у супервайзера точку продолжения маршрута.",
+                        "Маршрут соңына дейін жүріп өтілді. Супервайзерден маршрутты жалғастыру нүктесін сұраңыз.",
+                        "The route has run out. Ask your supervisor for a continuation start point.",
+                    )
+                    .into(),
                 hint: None,
                 address: None,
                 house: None,
@@ -537,10 +590,18 @@ impl Session {
         let (disp, can_close, shortfall) = match (&log.closed, log.can_close(&fw.settings.visits)) {
             (Some(c), _) => (Some(c.disposition), false, None),
             (None, Ok(d)) => (Some(d), true, None),
-            (None, Err(e)) => (log.provisional(), false, if log.visits.is_empty() { None } else { Some(e.localized().get(lang.code()).to_string()) }),
+            (None, Err(e)) => {
+                (log.provisional(), false, if log.visits.is_empty() { None } else { Some(e.localized().get(lang.code()).to_string()) })
+            }
         };
         // A household screened at the address (an interview under way) counts as visited.
-        view.status = if log.closed.is_some() { AddressStatus::Closed } else if log.visits.is_empty() && row.screening.is_none() { AddressStatus::NotVisited } else { AddressStatus::Open };
+        view.status = if log.closed.is_some() {
+            AddressStatus::Closed
+        } else if log.visits.is_empty() && row.screening.is_none() {
+            AddressStatus::NotVisited
+        } else {
+            AddressStatus::Open
+        };
         view.disposition = disp.map(|d| d.code().to_string());
         view.disposition_label = disp.map(|d| d.label().get(lang.code()).to_string());
         view.can_close = can_close;
@@ -570,7 +631,7 @@ impl Session {
                     61..=66 => OutcomeGroup::Ineligible,
                     _ => OutcomeGroup::Other,
                 };
-                OutcomeOption { code: c.code(), label: c.label().get(lang.code()).to_string(), group: group.into(), manual: *c != InterimCode::Complete }
+                OutcomeOption { code: c.code(), label: c.label().get(lang.code()).to_string(), group, manual: *c != InterimCode::Complete }
             })
             .collect()
     }
@@ -655,7 +716,14 @@ impl Session {
         row.visits = log.visits.len() as u32;
         row.log = to_doc(log);
         let vr = visit_row(n, &visit);
-        self.store.save_address(row, Some(&vr), None, "visit_logged", Some(&json!({"n": n, "outcome": visit.outcome.code()}).to_string()), when.utc)?;
+        self.store.save_address(
+            row,
+            Some(&vr),
+            None,
+            "visit_logged",
+            Some(&json!({"n": n, "outcome": visit.outcome.code()}).to_string()),
+            when.utc,
+        )?;
         Ok(())
     }
 
@@ -695,7 +763,14 @@ impl Session {
     /// Screens a household: draws one of several households, then proposes the respondent under the
     /// route's quota. "Quota filled" and "no eligible person" end the visit with their interim code,
     /// an absent respondent with an appointment.
-    pub fn screen_household(&mut self, key: &str, adults: &[AdultInput], households: u32, when: When, lang: Lang) -> Result<AddressView, SessionError> {
+    pub fn screen_household(
+        &mut self,
+        key: &str,
+        adults: &[AdultInput],
+        households: u32,
+        when: When,
+        lang: Lang,
+    ) -> Result<AddressView, SessionError> {
         let (mut row, _a, mut log) = self.address_row_for(key)?;
         self.no_interview_in_progress(&row)?;
         let route = self.store.route(&row.route_id)?;
@@ -704,7 +779,18 @@ impl Session {
         let holds = self.holds(&route.id, Some(key))?;
         let adults: Vec<Adult> = adults
             .iter()
-            .map(|a| Ok(Adult { line: a.line, name: a.name.trim().to_string(), sex: a.sex, age: a.age, permanent: a.permanent, head: a.head, co_decision_maker: a.co_decision_maker, present: a.present }))
+            .map(|a| {
+                Ok(Adult {
+                    line: a.line,
+                    name: a.name.trim().to_string(),
+                    sex: a.sex,
+                    age: a.age,
+                    permanent: a.permanent,
+                    head: a.head,
+                    co_decision_maker: a.co_decision_maker,
+                    present: a.present,
+                })
+            })
             .collect::<Result<_, SessionError>>()?;
         let seed = dala_fieldwork::rng::derive_seed(route.seed as u64, key);
         let household_draw = draw_household(households.max(1), dala_fieldwork::rng::derive_seed(seed, "household"))?;
@@ -731,7 +817,14 @@ impl Session {
     /// cell): a failure leaves no interview without an address and no address pointing nowhere. A
     /// value the engine does not take yet (Q113 before the roster exists) stays a suggestion, shown
     /// when the question comes up; a database error fails the whole start.
-    pub fn start_interview(&mut self, key: &str, override_line: Option<u32>, override_reason: Option<&str>, lang: Lang, when: When) -> Result<Screen, SessionError> {
+    pub fn start_interview(
+        &mut self,
+        key: &str,
+        override_line: Option<u32>,
+        override_reason: Option<&str>,
+        lang: Lang,
+        when: When,
+    ) -> Result<Screen, SessionError> {
         let (mut row, address, _log) = self.address_row_for(key)?;
         if let Some(existing) = &row.interview_id {
             return self.open_interview(&existing.clone(), when.utc);
@@ -742,7 +835,9 @@ impl Session {
         let quota: RouteQuota = from_doc("quota", &route.quota)?;
         let holds = self.holds(&route.id, Some(key))?;
         let selection = match (override_line, &doc.proposal) {
-            (Some(line), _) => override_respondent(&doc.adults, &self.fw()?.settings.eligibility, &quota, holds, line, override_reason.unwrap_or(""))?,
+            (Some(line), _) => {
+                override_respondent(&doc.adults, &self.fw()?.settings.eligibility, &quota, holds, line, override_reason.unwrap_or(""))?
+            }
             (None, Proposal::Respondent(s)) => s.clone(),
             (None, _) => return Err(SessionError::NoRespondent),
         };
@@ -780,19 +875,41 @@ impl Session {
             batch.save_answer(&id, k, json, previous.as_ref())?;
         }
         row.interview_id = Some(id.clone());
-        batch.save_address(&row, None, None, "interview_started", Some(&json!({"interview": id, "line": selection.line, "flagged": selection.flagged}).to_string()))?;
+        batch.save_address(
+            &row,
+            None,
+            None,
+            "interview_started",
+            Some(&json!({"interview": id, "line": selection.line, "flagged": selection.flagged}).to_string()),
+        )?;
         batch.commit()?;
 
         // The interviewer goes on with whatever the cover sheet still needs.
         let position = engine.first_unanswered(q).or(position);
-        self.open.insert(id.clone(), Open { engine, language: lang, status: InterviewStatus::InProgress, position, presets: all.into_iter().collect(), route: Some(route.id.clone()) });
+        self.open.insert(
+            id.clone(),
+            Open {
+                engine,
+                language: lang,
+                status: InterviewStatus::InProgress,
+                position,
+                presets: all.into_iter().collect(),
+                route: Some(route.id.clone()),
+            },
+        );
         self.screen(&id)
     }
 
     /// Records that the respondent broke the interview off: the interview keeps its answers and takes
     /// no more, its address gets visit 43 (AAPOR 2.12 once the address is closed under the visit
     /// rules) and its place in the route's cell is freed, in one transaction. Returns the address.
-    pub fn break_off_interview(&mut self, id: &str, reason: Option<&str>, when: When, lang: Lang) -> Result<Option<AddressView>, SessionError> {
+    pub fn break_off_interview(
+        &mut self,
+        id: &str,
+        reason: Option<&str>,
+        when: When,
+        lang: Lang,
+    ) -> Result<Option<AddressView>, SessionError> {
         self.load(id)?;
         let status = self.open.get(id).map(|o| o.status).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
         crate::writable(status)?;
@@ -809,7 +926,13 @@ impl Session {
         let mut batch = self.store.batch(when.utc)?;
         batch.break_off(id)?;
         if let Some((row, visit)) = &field {
-            batch.save_address(row, Some(visit), None, "interview_broken_off", Some(&json!({"interview": id, "n": visit.n}).to_string()))?;
+            batch.save_address(
+                row,
+                Some(visit),
+                None,
+                "interview_broken_off",
+                Some(&json!({"interview": id, "n": visit.n}).to_string()),
+            )?;
         }
         batch.commit()?;
         if let Some(open) = self.open.get_mut(id) {
@@ -918,7 +1041,11 @@ fn quota_view(q: &RouteQuota, held: Holds, lang: Lang) -> QuotaView {
             }
         }
         let parts = parts.join(", ");
-        lang.pick(format!("Ячейка квоты переполнена ({parts}): все интервью учтены; сообщите супервайзеру."), format!("Квота ұяшығы асып кетті ({parts}): барлық сұхбат есептелді; супервайзерге хабарлаңыз."), format!("The quota cell is over-filled ({parts}): every complete is counted; tell your supervisor."))
+        lang.pick(
+            format!("Ячейка квоты переполнена ({parts}): все интервью учтены; сообщите супервайзеру."),
+            format!("Квота ұяшығы асып кетті ({parts}): барлық сұхбат есептелді; супервайзерге хабарлаңыз."),
+            format!("The quota cell is over-filled ({parts}): every complete is counted; tell your supervisor."),
+        )
     });
     QuotaView {
         target_female: q.target_female,
@@ -937,7 +1064,10 @@ fn quota_view(q: &RouteQuota, held: Holds, lang: Lang) -> QuotaView {
 fn building_kind(b: &BuildingInput) -> BuildingKind {
     match b {
         BuildingInput::SingleHouse => BuildingKind::SingleHouse,
-        BuildingInput::ApartmentBlock { flats_per_entrance, first_flat } => BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: flats_per_entrance.clone(), first_flat: first_flat.unwrap_or(1) }),
+        BuildingInput::ApartmentBlock { flats_per_entrance, first_flat } => BuildingKind::ApartmentBlock(BuildingLayout::Entrances {
+            flats_per_entrance: flats_per_entrance.clone(),
+            first_flat: first_flat.unwrap_or(1),
+        }),
         BuildingInput::FlatRange { first, last } => BuildingKind::ApartmentBlock(BuildingLayout::FlatRange { first: *first, last: *last }),
         BuildingInput::NonResidential => BuildingKind::NonResidential,
         BuildingInput::RefusedAccess => BuildingKind::RefusedAccess,
@@ -989,9 +1119,19 @@ fn listed_adults(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Vec<Lis
                 .check(a)
                 .into_iter()
                 .map(|w| match w {
-                    Ineligibility::Underage => lang.pick(format!("моложе {min} лет"), format!("{min} жасқа толмаған"), format!("under {min}")),
-                    Ineligibility::NotPermanent => lang.pick("не постоянный член домохозяйства", "үй шаруашылығының тұрақты мүшесі емес", "not a permanent member").to_string(),
-                    Ineligibility::NotHeadOrCoDecisionMaker => lang.pick("не глава и не принимает решения вместе с главой", "басшы емес және шешімдерді басшымен бірге қабылдамайды", "neither the head nor a co-decision-maker").to_string(),
+                    Ineligibility::Underage => {
+                        lang.pick(format!("моложе {min} лет"), format!("{min} жасқа толмаған"), format!("under {min}"))
+                    }
+                    Ineligibility::NotPermanent => lang
+                        .pick("не постоянный член домохозяйства", "үй шаруашылығының тұрақты мүшесі емес", "not a permanent member")
+                        .to_string(),
+                    Ineligibility::NotHeadOrCoDecisionMaker => lang
+                        .pick(
+                            "не глава и не принимает решения вместе с главой",
+                            "басшы емес және шешімдерді басшымен бірге қабылдамайды",
+                            "neither the head nor a co-decision-maker",
+                        )
+                        .to_string(),
                 })
                 .collect();
             ListedAdultView {
@@ -1073,7 +1213,15 @@ fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Proposa
 }
 
 /// The answers fieldwork fills in, per the study's `[fieldwork_links]`.
-fn prefills(q: &Questionnaire, city: &str, route: &str, interviewer: Option<&str>, a: &Address, doc: &ScreeningDoc, s: &Selection) -> Vec<(AnswerKey, Json)> {
+fn prefills(
+    q: &Questionnaire,
+    city: &str,
+    route: &str,
+    interviewer: Option<&str>,
+    a: &Address,
+    doc: &ScreeningDoc,
+    s: &Selection,
+) -> Vec<(AnswerKey, Json)> {
     let links = &q.field_links;
     let mut out: Vec<(Option<&String>, Json)> = vec![
         (links.respondent_line.as_ref(), json!(s.line)),

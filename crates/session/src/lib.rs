@@ -53,7 +53,9 @@ pub fn load_study(dir: &Path) -> Result<Questionnaire, SessionError> {
     let loaded = check_study(dir);
     match loaded.questionnaire {
         Some(q) => Ok(q),
-        None => Err(SessionError::Study(loaded.diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect::<Vec<Diagnostic>>())),
+        None => {
+            Err(SessionError::Study(loaded.diagnostics.into_iter().filter(|d| d.severity == Severity::Error).collect::<Vec<Diagnostic>>()))
+        }
     }
 }
 
@@ -162,9 +164,18 @@ fn number_reading(question: &Question, value: f64, currency: Option<&str>, lang:
 }
 
 /// The numbers the screen shows for the current question: its stored value and its suggestion.
-fn numbers_of(q: &Questionnaire, iv: &Interview, slot: Slot, prefill: Option<&Json>, lang: Lang) -> (Option<NumberReading>, Option<NumberReading>) {
+fn numbers_of(
+    q: &Questionnaire,
+    iv: &Interview,
+    slot: Slot,
+    prefill: Option<&Json>,
+    lang: Lang,
+) -> (Option<NumberReading>, Option<NumberReading>) {
     let question = &q.questions[slot.question];
-    if !matches!(question.kind, QuestionType::Integer | QuestionType::Year | QuestionType::Scale | QuestionType::Decimal | QuestionType::Money) {
+    if !matches!(
+        question.kind,
+        QuestionType::Integer | QuestionType::Year | QuestionType::Scale | QuestionType::Decimal | QuestionType::Money
+    ) {
         return (None, None);
     }
     let stored = match iv.answer(&slot) {
@@ -175,7 +186,9 @@ fn numbers_of(q: &Questionnaire, iv: &Interview, slot: Slot, prefill: Option<&Js
     };
     let suggested = match prefill {
         Some(Json::Number(n)) => n.as_f64().map(|x| number_reading(question, x, None, lang)),
-        Some(Json::Object(m)) => m.get("amount").and_then(Json::as_f64).map(|x| number_reading(question, x, m.get("currency").and_then(Json::as_str), lang)),
+        Some(Json::Object(m)) => {
+            m.get("amount").and_then(Json::as_f64).map(|x| number_reading(question, x, m.get("currency").and_then(Json::as_str), lang))
+        }
         _ => None,
     };
     (stored, suggested)
@@ -281,7 +294,10 @@ impl Session {
         let id = self.store.create_interview(&self.study.id, &self.study.version, lang.code(), now)?;
         let engine = Interview::new(&self.study);
         let position = engine.next(&self.study, None);
-        self.open.insert(id.clone(), Open { engine, language: lang, status: InterviewStatus::InProgress, position, presets: HashMap::new(), route: None });
+        self.open.insert(
+            id.clone(),
+            Open { engine, language: lang, status: InterviewStatus::InProgress, position, presets: HashMap::new(), route: None },
+        );
         Ok(id)
     }
 
@@ -322,7 +338,8 @@ impl Session {
                 }
             }
         }
-        let confirmed: Vec<(Slot, usize)> = self.store.confirmations(id)?.into_iter().filter_map(|(k, r)| slot_of(q, &k).ok().map(|s| (s, r))).collect();
+        let confirmed: Vec<(Slot, usize)> =
+            self.store.confirmations(id)?.into_iter().filter_map(|(k, r)| slot_of(q, &k).ok().map(|s| (s, r))).collect();
         let engine = Interview::restore(q, answers, confirmed);
         let position = match &row.position {
             Some(k) if k.question == END => None,
@@ -438,7 +455,10 @@ impl Session {
             .failing(&slot)
             .iter()
             .copied()
-            .filter(|&r| q.questions[slot.question].validations[r].severity == dala_questionnaire::model::RuleSeverity::Warning && !open.engine.is_confirmed(&slot, r))
+            .filter(|&r| {
+                q.questions[slot.question].validations[r].severity == dala_questionnaire::model::RuleSeverity::Warning
+                    && !open.engine.is_confirmed(&slot, r)
+            })
             .collect())
     }
 
@@ -580,7 +600,13 @@ impl Session {
             _ => (None, None),
         };
         Ok(Screen {
-            interview: InterviewHeader { id: id.to_string(), status: open.status, language: lang, study_title: q.title.get(lang).to_string(), route: open.route.clone() },
+            interview: InterviewHeader {
+                id: id.to_string(),
+                status: open.status,
+                language: lang,
+                study_title: q.title.get(lang).to_string(),
+                route: open.route.clone(),
+            },
             current: current_view,
             blocks: client::blocks_view(q, iv, lang),
             roster: current.and_then(|s| client::roster_view(q, iv, s, lang)),

@@ -11,14 +11,19 @@ fn t(sec: i64) -> DateTime<Utc> {
 
 fn study() -> Questionnaire {
     let mut src = MemorySource::default();
-    src.insert("study.toml", r#"
+    src.insert(
+        "study.toml",
+        r#"
         id = "mini"
         version = "1"
         title = { en = "Mini", ru = "Мини", kk = "Шағын" }
         languages = ["ru", "kk", "en"]
         blocks = ["b1.toml"]
-    "#);
-    src.insert("b1.toml", r#"
+    "#,
+    );
+    src.insert(
+        "b1.toml",
+        r#"
         id = "B1"
         number = 1
         title = { en = "Household", ru = "Домохозяйство", kk = "Үй шаруашылығы" }
@@ -47,7 +52,8 @@ fn study() -> Questionnaire {
         rule = ". <= 1000000"
         severity = "warning"
         message = { en = "Very high income: confirm", ru = "Очень высокий доход: подтвердите", kk = "Табыс өте жоғары: растаңыз" }
-    "#);
+    "#,
+    );
     let (q, d) = dala_questionnaire::load::load_study(&src);
     assert!(d.is_empty(), "{d:?}");
     q.unwrap()
@@ -167,7 +173,10 @@ fn typed_numbers_are_read_in_the_interview_language_and_ambiguous_ones_refused()
     // What was read is what is stored; the screen writes it back for the field.
     let r = s.read_number(&id, &q103, "150 000,50", None).unwrap();
     let screen = s.answer(&id, q103.clone(), r.answer, t(5)).unwrap();
-    assert_eq!(s.store().answers(&id).unwrap().into_iter().find(|a| a.key == q103).unwrap().value, json!({ "amount": 150_000.5, "currency": "KZT" }));
+    assert_eq!(
+        s.store().answers(&id).unwrap().into_iter().find(|a| a.key == q103).unwrap().value,
+        json!({ "amount": 150_000.5, "currency": "KZT" })
+    );
     let shown = screen.current_number.expect("the stored amount");
     assert_eq!((shown.text.as_str(), shown.display.as_str()), ("150\u{a0}000,5", "150\u{a0}000,50\u{a0}₸"));
 

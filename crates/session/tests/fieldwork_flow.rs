@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use dala_questionnaire::Lang;
 use dala_fieldwork::Sex;
+use dala_questionnaire::Lang;
 use dala_session::field::{AdultInput, BuildingInput, GuidanceKind, ProposalOutcome, VisitInput, WalkAction, When};
 use dala_session::Session;
 use dala_store::Store;
@@ -28,7 +28,17 @@ fn at(day: u32, hour: u32) -> When {
 }
 
 fn visit(code: u16) -> VisitInput {
-    VisitInput { outcome: code, evidence_of_occupancy: true, households: None, appointment: None, refuser_sex: None, refuser_age: None, reason: None, note: None, mode: None }
+    VisitInput {
+        outcome: code,
+        evidence_of_occupancy: true,
+        households: None,
+        appointment: None,
+        refuser_sex: None,
+        refuser_age: None,
+        reason: None,
+        note: None,
+        mode: None,
+    }
 }
 
 /// Moves the walk to the next address to approach, describing any building as a single house.
@@ -38,7 +48,13 @@ fn next_target(s: &mut Session, route: &str) -> String {
         match v.guidance.kind {
             GuidanceKind::Approach => return v.guidance.address.unwrap().key,
             GuidanceKind::DescribeBuilding => {
-                s.walk(route, WalkAction::DescribeBuilding { house: v.guidance.house.unwrap(), building: BuildingInput::SingleHouse }, at(18, 10), Lang::Ru).unwrap();
+                s.walk(
+                    route,
+                    WalkAction::DescribeBuilding { house: v.guidance.house.unwrap(), building: BuildingInput::SingleHouse },
+                    at(18, 10),
+                    Lang::Ru,
+                )
+                .unwrap();
             }
             other => panic!("unexpected guidance {other:?}"),
         }
@@ -81,8 +97,26 @@ fn a_route_walked_with_refusals_non_contacts_and_a_complete() {
     // Address 3: screening, selection under the quota, the interview, completion.
     let a3 = next_target(&mut s, &route);
     let adults = vec![
-        AdultInput { line: 1, name: "Ерлан".into(), sex: Sex::Male, age: 52, permanent: true, head: true, co_decision_maker: false, present: true },
-        AdultInput { line: 2, name: "Айгуль".into(), sex: Sex::Female, age: 48, permanent: true, head: false, co_decision_maker: true, present: true },
+        AdultInput {
+            line: 1,
+            name: "Ерлан".into(),
+            sex: Sex::Male,
+            age: 52,
+            permanent: true,
+            head: true,
+            co_decision_maker: false,
+            present: true,
+        },
+        AdultInput {
+            line: 2,
+            name: "Айгуль".into(),
+            sex: Sex::Female,
+            age: 48,
+            permanent: true,
+            head: false,
+            co_decision_maker: true,
+            present: true,
+        },
     ];
     let screened = s.screen_household(&a3, &adults, 1, at(18, 14), Lang::Kk).unwrap();
     let proposal = screened.proposal.unwrap();
@@ -91,7 +125,11 @@ fn a_route_walked_with_refusals_non_contacts_and_a_complete() {
     let screen = s.start_interview(&a3, None, None, Lang::Kk, at(18, 14)).unwrap();
     let id = screen.interview.id.clone();
     let stored = s.store().answers(&id).unwrap();
-    assert_eq!(s.preset(&id, &dala_questionnaire::AnswerKey { question: "Q113".into(), roster: vec![] }), Some(serde_json::json!(line)), "the respondent line is suggested for Q113");
+    assert_eq!(
+        s.preset(&id, &dala_questionnaire::AnswerKey { question: "Q113".into(), roster: vec![] }),
+        Some(serde_json::json!(line)),
+        "the respondent line is suggested for Q113"
+    );
     assert!(stored.iter().any(|a| a.key.question == "Q001" && a.value == serde_json::json!(1)), "city code of Almaty");
     let overrides = move |k: &dala_questionnaire::AnswerKey| -> Option<serde_json::Value> {
         let name = if line == 1 { "Ерлан" } else { "Айгуль" };
@@ -130,11 +168,29 @@ fn a_household_without_an_eligible_adult_is_coded_64() {
     let mut s = session();
     let draw = s.draw_city_routes("astana", 7, Some(3), false, at(18, 9)).unwrap();
     let route = draw.routes[0].id.clone();
-    let female = |line| AdultInput { line, name: format!("Ж{line}"), sex: Sex::Female, age: 40, permanent: true, head: true, co_decision_maker: false, present: true };
+    let female = |line| AdultInput {
+        line,
+        name: format!("Ж{line}"),
+        sex: Sex::Female,
+        age: 40,
+        permanent: true,
+        head: true,
+        co_decision_maker: false,
+        present: true,
+    };
     let a = next_target(&mut s, &route);
     let v = s.screen_household(&a, &[female(1)], 1, at(18, 10), Lang::Ru).unwrap();
     assert_eq!(v.proposal.unwrap().outcome, ProposalOutcome::Respondent);
-    let nobody = AdultInput { line: 1, name: "Малика".into(), sex: Sex::Female, age: 16, permanent: true, head: false, co_decision_maker: false, present: true };
+    let nobody = AdultInput {
+        line: 1,
+        name: "Малика".into(),
+        sex: Sex::Female,
+        age: 16,
+        permanent: true,
+        head: false,
+        co_decision_maker: false,
+        present: true,
+    };
     s.walk(&route, WalkAction::NextAddress, at(18, 11), Lang::Ru).unwrap();
     let b = next_target(&mut s, &route);
     let v = s.screen_household(&b, &[nobody], 1, at(18, 12), Lang::Ru).unwrap();
@@ -150,8 +206,26 @@ fn an_absent_respondent_gets_an_appointment_with_its_time() {
     let route = draw.routes[0].id.clone();
     let a = next_target(&mut s, &route);
     let adults = vec![
-        AdultInput { line: 1, name: "Марат".into(), sex: Sex::Male, age: 50, permanent: true, head: true, co_decision_maker: false, present: false },
-        AdultInput { line: 2, name: "Сауле".into(), sex: Sex::Female, age: 45, permanent: true, head: false, co_decision_maker: true, present: false },
+        AdultInput {
+            line: 1,
+            name: "Марат".into(),
+            sex: Sex::Male,
+            age: 50,
+            permanent: true,
+            head: true,
+            co_decision_maker: false,
+            present: false,
+        },
+        AdultInput {
+            line: 2,
+            name: "Сауле".into(),
+            sex: Sex::Female,
+            age: 45,
+            permanent: true,
+            head: false,
+            co_decision_maker: true,
+            present: false,
+        },
     ];
     let v = s.screen_household(&a, &adults, 1, at(18, 10), Lang::Ru).unwrap();
     let p = v.proposal.unwrap();
@@ -162,7 +236,8 @@ fn an_absent_respondent_gets_an_appointment_with_its_time() {
     assert_eq!(err.kind(), "fieldwork_rule", "an appointment before the visit is refused");
     let v = s.set_appointment(&a, "2010-10-19T18:30", at(18, 10), Lang::Kk).unwrap();
     assert_eq!(v.visits.last().unwrap().appointment.as_deref(), Some("2010-10-19 18:30"));
-    let stored: String = s.store().connection().query_row("SELECT visit FROM visits WHERE address_key = ?1 AND n = 1", [&a], |r| r.get(0)).unwrap();
+    let stored: String =
+        s.store().connection().query_row("SELECT visit FROM visits WHERE address_key = ?1 AND n = 1", [&a], |r| r.get(0)).unwrap();
     assert!(stored.contains("2010-10-19T18:30"), "{stored}");
     let summary = &s.routes_view(None, Lang::Ru).unwrap()[0];
     assert_eq!(summary.appointments, 1);

@@ -10,8 +10,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use dala_questionnaire::{AnswerKey, Lang};
 use dala_fieldwork::Sex;
+use dala_questionnaire::{AnswerKey, Lang};
 use dala_session::field::{AdultInput, BuildingInput, GuidanceKind, ProposalOutcome, WalkAction, When};
 use dala_session::{Session, SessionError};
 use dala_store::{InterviewStatus, Store};
@@ -35,11 +35,29 @@ fn at(day: u32, hour: u32) -> When {
 }
 
 fn woman(line: u32, name: &str) -> AdultInput {
-    AdultInput { line, name: name.into(), sex: Sex::Female, age: 44, permanent: true, head: line == 1, co_decision_maker: line != 1, present: true }
+    AdultInput {
+        line,
+        name: name.into(),
+        sex: Sex::Female,
+        age: 44,
+        permanent: true,
+        head: line == 1,
+        co_decision_maker: line != 1,
+        present: true,
+    }
 }
 
 fn man(line: u32, name: &str) -> AdultInput {
-    AdultInput { line, name: name.into(), sex: Sex::Male, age: 47, permanent: true, head: line == 1, co_decision_maker: line != 1, present: true }
+    AdultInput {
+        line,
+        name: name.into(),
+        sex: Sex::Male,
+        age: 47,
+        permanent: true,
+        head: line == 1,
+        co_decision_maker: line != 1,
+        present: true,
+    }
 }
 
 /// Draws Almaty and leaves `female_left` places for women on route 1: the women's completes made
@@ -71,7 +89,13 @@ fn next_target(s: &mut Session, route: &str) -> String {
         match v.guidance.kind {
             GuidanceKind::Approach => return v.guidance.address.unwrap().key,
             GuidanceKind::DescribeBuilding => {
-                s.walk(route, WalkAction::DescribeBuilding { house: v.guidance.house.unwrap(), building: BuildingInput::SingleHouse }, at(18, 10), Lang::Ru).unwrap();
+                s.walk(
+                    route,
+                    WalkAction::DescribeBuilding { house: v.guidance.house.unwrap(), building: BuildingInput::SingleHouse },
+                    at(18, 10),
+                    Lang::Ru,
+                )
+                .unwrap();
             }
             other => panic!("unexpected guidance {other:?}"),
         }
@@ -198,7 +222,9 @@ fn an_over_filled_cell_counts_every_complete_closes_every_address_and_is_flagged
     let view = s.route_view(&route, Lang::Ru).unwrap().route.quota;
     assert_eq!((view.female, view.held_female), (3, 3));
 
-    for (id, adults) in [(&id_c, vec![woman(1, "Сауле"), man(2, "Марат")]), (&id_a, vec![woman(1, "Айгуль")]), (&id_b, vec![woman(1, "Галина")])] {
+    for (id, adults) in
+        [(&id_c, vec![woman(1, "Сауле"), man(2, "Марат")]), (&id_a, vec![woman(1, "Айгуль")]), (&id_b, vec![woman(1, "Галина")])]
+    {
         fill(&mut s, id, &adults, 1);
         s.complete_only(id, Utc::now()).unwrap();
         assert_eq!(s.store().interview(id).unwrap().status, InterviewStatus::Completed);
@@ -208,7 +234,11 @@ fn an_over_filled_cell_counts_every_complete_closes_every_address_and_is_flagged
     }
     let q = quota(&s, &route);
     assert_eq!((q["female"].as_u64(), q["overrides"].as_u64()), (Some(6), Some(0)), "every complete is counted");
-    let journal: String = s.store().connection().query_row("SELECT detail FROM field_journal WHERE kind = 'interview_completed' AND subject = ?1", [&b], |r| r.get(0)).unwrap();
+    let journal: String = s
+        .store()
+        .connection()
+        .query_row("SELECT detail FROM field_journal WHERE kind = 'interview_completed' AND subject = ?1", [&b], |r| r.get(0))
+        .unwrap();
     assert!(journal.contains("\"over_target\":true"), "{journal}");
     for (lang, word) in [(Lang::Ru, "женщина +1"), (Lang::Kk, "әйел +1"), (Lang::En, "female +1")] {
         let view = s.route_view(&route, lang).unwrap().route.quota;
@@ -331,7 +361,10 @@ fn a_crash_while_starting_an_interview_leaves_no_orphan_and_the_retry_starts_it(
     assert!(crashes > 2 + 5 * 3 + 2, "{crashes} write points");
     let row = s.store().address(&key).unwrap().unwrap();
     assert_eq!(row.interview_id.as_deref(), Some(id.as_str()));
-    assert!(s.store().answers(&id).unwrap().iter().any(|a| a.key.question == "Q001" && a.value == json!(1)), "Almaty's city code is filled");
+    assert!(
+        s.store().answers(&id).unwrap().iter().any(|a| a.key.question == "Q001" && a.value == json!(1)),
+        "Almaty's city code is filled"
+    );
     assert_eq!(s.preset(&id, &AnswerKey { question: "Q113".into(), roster: vec![] }), Some(json!(1)), "the respondent line is suggested");
     assert_eq!(s.route_view(&route, Lang::Ru).unwrap().route.quota.held_female, 1);
     assert_eq!(s.list_interviews().unwrap().len(), 1);

@@ -44,7 +44,8 @@ fn answer(s: &mut Session, id: &str, key: AnswerKey) -> Option<Json> {
 
 #[test]
 fn one_person_household_completes_without_roster_members_away() {
-    let (mut s, id) = run(1, Lang::Ru, &[("Q101", json!(1)), ("Q113", json!(1)), ("Q105[1]", json!(1960)), ("Q110[1]", json!(1)), ("Q530", json!(2))]);
+    let (mut s, id) =
+        run(1, Lang::Ru, &[("Q101", json!(1)), ("Q113", json!(1)), ("Q105[1]", json!(1960)), ("Q110[1]", json!(1)), ("Q530", json!(2))]);
     assert_eq!(s.status(&id).unwrap().0, InterviewStatus::Completed);
     let engine = s.engine(&id).unwrap();
     let q = kmrs();
@@ -121,11 +122,24 @@ fn migrant_respondent_gets_block_5b_with_prefill_and_filtered_main_reason() {
 fn migrant_year_mismatch_between_q402_and_q502_is_an_open_error() {
     let mut s = session();
     let id = s.create(Lang::En, Utc::now()).unwrap();
-    let overrides: Vec<(&str, Json)> = vec![("Q101", json!(1)), ("Q113", json!(1)), ("Q105[1]", json!(1970)), ("Q110[1]", json!(1)), ("Q401", json!(2)), ("Q402", json!(2001)), ("Q501[1]", json!(2)), ("Q502[1]", json!(2003))];
+    let overrides: Vec<(&str, Json)> = vec![
+        ("Q101", json!(1)),
+        ("Q113", json!(1)),
+        ("Q105[1]", json!(1970)),
+        ("Q110[1]", json!(1)),
+        ("Q401", json!(2)),
+        ("Q402", json!(2001)),
+        ("Q501[1]", json!(2)),
+        ("Q502[1]", json!(2003)),
+    ];
     let map: std::collections::HashMap<String, Json> = overrides.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     fill(&mut s, &id, 1, &|key| map.get(&key.to_string()).cloned()).unwrap();
     let screen = s.screen(&id).unwrap();
-    assert!(screen.issues.iter().any(|i| i.key == k("Q402", &[]) && matches!(i.kind, dala_questionnaire::client::IssueKindView::Error)), "{:#?}", screen.issues);
+    assert!(
+        screen.issues.iter().any(|i| i.key == k("Q402", &[]) && matches!(i.kind, dala_questionnaire::client::IssueKindView::Error)),
+        "{:#?}",
+        screen.issues
+    );
     assert!(!screen.can_complete);
     assert_eq!(s.complete_only(&id, Utc::now()).unwrap_err().kind(), "not_complete");
 }
@@ -145,7 +159,11 @@ fn dont_know_on_income_goes_to_the_bracket_questions() {
 
 #[test]
 fn known_income_skips_the_bracket_question() {
-    let (mut s, id) = run(1, Lang::En, &[("Q101", json!(1)), ("Q113", json!(1)), ("Q110[1]", json!(1)), ("Q801", json!({"amount": 180000, "currency": "KZT"}))]);
+    let (mut s, id) = run(
+        1,
+        Lang::En,
+        &[("Q101", json!(1)), ("Q113", json!(1)), ("Q110[1]", json!(1)), ("Q801", json!({"amount": 180000, "currency": "KZT"}))],
+    );
     assert_eq!(answer(&mut s, &id, k("Q802", &[])), None);
     let q = kmrs();
     let engine = s.engine(&id).unwrap();

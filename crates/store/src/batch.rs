@@ -31,7 +31,10 @@ impl Faults {
             None => Ok(()),
             Some(0) => {
                 self.countdown.set(None);
-                Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR), Some("injected fault".into()))))
+                Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR),
+                    Some("injected fault".into()),
+                )))
             }
             Some(n) => {
                 self.countdown.set(Some(n - 1));
@@ -87,7 +90,14 @@ impl Batch<'_> {
         Ok(())
     }
 
-    pub(crate) fn journal(&self, interview: &str, kind: EventKind, key: Option<&crate::AnswerKey>, old: Option<&str>, new: Option<&str>) -> Result<()> {
+    pub(crate) fn journal(
+        &self,
+        interview: &str,
+        kind: EventKind,
+        key: Option<&crate::AnswerKey>,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> Result<()> {
         self.exec(
             "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![uuid::Uuid::new_v4().to_string(), interview, self.device_id, self.at, kind.as_str(), key.map(|k| k.question.clone()), key.map(roster_text), old, new],
@@ -125,16 +135,28 @@ impl Batch<'_> {
             params![interview, key.question, roster_text(key), new, self.at],
         )?;
         // A changed answer needs its soft warnings confirmed again.
-        self.exec("DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
-        self.exec("UPDATE interviews SET position_question = ?2, position_roster = ?3 WHERE id = ?1", params![interview, key.question, roster_text(key)])?;
+        self.exec(
+            "DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3",
+            params![interview, key.question, roster_text(key)],
+        )?;
+        self.exec(
+            "UPDATE interviews SET position_question = ?2, position_roster = ?3 WHERE id = ?1",
+            params![interview, key.question, roster_text(key)],
+        )?;
         let kind = if previous.is_some() { EventKind::AnswerChanged } else { EventKind::AnswerSet };
         self.journal(interview, kind, Some(key), old.as_deref(), Some(&new))
     }
 
     pub fn clear_answer(&mut self, interview: &str, key: &crate::AnswerKey, previous: &Json) -> Result<()> {
         self.touch(interview)?;
-        self.exec("DELETE FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
-        self.exec("DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3", params![interview, key.question, roster_text(key)])?;
+        self.exec(
+            "DELETE FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3",
+            params![interview, key.question, roster_text(key)],
+        )?;
+        self.exec(
+            "DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3",
+            params![interview, key.question, roster_text(key)],
+        )?;
         self.journal(interview, EventKind::AnswerCleared, Some(key), Some(&previous.to_string()), None)
     }
 

@@ -56,7 +56,16 @@ pub struct NewRoute<'a> {
 }
 
 fn route_row(r: &rusqlite::Row) -> rusqlite::Result<RouteRow> {
-    Ok(RouteRow { id: r.get(0)?, city: r.get(1)?, street: r.get(2)?, route: r.get(3)?, quota: r.get(4)?, walk: r.get(5)?, assigned_to: r.get(6)?, seed: r.get(7)? })
+    Ok(RouteRow {
+        id: r.get(0)?,
+        city: r.get(1)?,
+        street: r.get(2)?,
+        route: r.get(3)?,
+        quota: r.get(4)?,
+        walk: r.get(5)?,
+        assigned_to: r.get(6)?,
+        seed: r.get(7)?,
+    })
 }
 
 fn address_row(r: &rusqlite::Row) -> rusqlite::Result<AddressRow> {
@@ -80,7 +89,8 @@ pub struct Held {
     pub male: u32,
 }
 
-const ROUTE_COLS: &str = "r.id, r.city, r.street, r.route, r.quota, r.walk, r.assigned_to, d.seed FROM routes r JOIN route_draws d ON d.city = r.city";
+const ROUTE_COLS: &str =
+    "r.id, r.city, r.street, r.route, r.quota, r.walk, r.assigned_to, d.seed FROM routes r JOIN route_draws d ON d.city = r.city";
 const ADDRESS_COLS: &str = "key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex FROM addresses";
 
 impl Batch<'_> {
@@ -95,7 +105,9 @@ impl Batch<'_> {
     /// Stores a city's route draw and its routes. A city whose routes already have addresses keeps
     /// its draw: redrawing it would orphan fieldwork ([`StoreError::RoutesInUse`]).
     pub fn save_route_draw(&mut self, city: &str, seed: u64, weighted: bool, draw: &str, routes: &[NewRoute]) -> Result<()> {
-        let used: i64 = self.tx.query_row("SELECT count(*) FROM addresses a JOIN routes r ON r.id = a.route_id WHERE r.city = ?1", [city], |r| r.get(0))?;
+        let used: i64 =
+            self.tx
+                .query_row("SELECT count(*) FROM addresses a JOIN routes r ON r.id = a.route_id WHERE r.city = ?1", [city], |r| r.get(0))?;
         if used > 0 {
             return Err(StoreError::RoutesInUse(city.to_string()));
         }
@@ -111,7 +123,11 @@ impl Batch<'_> {
                 params![r.id, city, r.street, r.route, r.quota, r.walk, self.at],
             )?;
         }
-        self.field_journal("routes_drawn", city, Some(&serde_json::json!({"seed": seed, "weighted": weighted, "routes": routes.len()}).to_string()))
+        self.field_journal(
+            "routes_drawn",
+            city,
+            Some(&serde_json::json!({"seed": seed, "weighted": weighted, "routes": routes.len()}).to_string()),
+        )
     }
 
     /// Assigns routes to an interviewer or device (`None` unassigns).
@@ -128,7 +144,10 @@ impl Batch<'_> {
 
     /// Updates a route's quota and/or walk documents with a journal entry describing why.
     pub fn update_route(&mut self, id: &str, quota: Option<&str>, walk: Option<&str>, kind: &str, detail: Option<&str>) -> Result<()> {
-        let n = self.exec("UPDATE routes SET quota = coalesce(?2, quota), walk = coalesce(?3, walk), updated_at = ?4 WHERE id = ?1", params![id, quota, walk, self.at])?;
+        let n = self.exec(
+            "UPDATE routes SET quota = coalesce(?2, quota), walk = coalesce(?3, walk), updated_at = ?4 WHERE id = ?1",
+            params![id, quota, walk, self.at],
+        )?;
         if n == 0 {
             return Err(StoreError::NoRoute(id.to_string()));
         }
@@ -137,7 +156,14 @@ impl Batch<'_> {
 
     /// Inserts or updates an address (and its new visit, if any) with a journal entry. A route's
     /// quota document may be updated with it (the count after a complete).
-    pub fn save_address(&mut self, row: &AddressRow, visit: Option<&VisitRow>, route_quota: Option<&str>, kind: &str, detail: Option<&str>) -> Result<()> {
+    pub fn save_address(
+        &mut self,
+        row: &AddressRow,
+        visit: Option<&VisitRow>,
+        route_quota: Option<&str>,
+        kind: &str,
+        detail: Option<&str>,
+    ) -> Result<()> {
         self.exec(
             "INSERT INTO addresses (key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -146,7 +172,10 @@ impl Batch<'_> {
             params![row.key, row.route_id, row.address, row.log, row.visits as i64, row.disposition, row.screening, row.interview_id, row.respondent_sex, self.at],
         )?;
         if let Some(v) = visit {
-            self.exec("INSERT INTO visits (address_key, n, at, outcome, visit) VALUES (?1, ?2, ?3, ?4, ?5)", params![row.key, v.n as i64, v.at, v.outcome as i64, v.visit])?;
+            self.exec(
+                "INSERT INTO visits (address_key, n, at, outcome, visit) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![row.key, v.n as i64, v.at, v.outcome as i64, v.visit],
+            )?;
         }
         if let Some(q) = route_quota {
             let n = self.exec("UPDATE routes SET quota = ?2, updated_at = ?3 WHERE id = ?1", params![row.route_id, q, self.at])?;
@@ -160,7 +189,8 @@ impl Batch<'_> {
     /// Replaces the document of an already stored visit (an appointment time added after screening)
     /// together with the address's contact log.
     pub fn amend_visit(&mut self, row: &AddressRow, visit: &VisitRow) -> Result<()> {
-        let n = self.exec("UPDATE visits SET visit = ?3 WHERE address_key = ?1 AND n = ?2", params![row.key, visit.n as i64, visit.visit])?;
+        let n =
+            self.exec("UPDATE visits SET visit = ?3 WHERE address_key = ?1 AND n = ?2", params![row.key, visit.n as i64, visit.visit])?;
         if n == 0 {
             return Err(StoreError::Corrupt(format!("visit {} of {} is not stored", visit.n, row.key)));
         }
@@ -170,7 +200,15 @@ impl Batch<'_> {
 }
 
 impl Store {
-    pub fn save_route_draw(&mut self, city: &str, seed: u64, weighted: bool, draw: &str, routes: &[NewRoute], now: DateTime<Utc>) -> Result<()> {
+    pub fn save_route_draw(
+        &mut self,
+        city: &str,
+        seed: u64,
+        weighted: bool,
+        draw: &str,
+        routes: &[NewRoute],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let mut b = self.batch(now)?;
         b.save_route_draw(city, seed, weighted, draw, routes)?;
         b.commit()
@@ -195,7 +233,15 @@ impl Store {
         b.commit()
     }
 
-    pub fn update_route(&mut self, id: &str, quota: Option<&str>, walk: Option<&str>, kind: &str, detail: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+    pub fn update_route(
+        &mut self,
+        id: &str,
+        quota: Option<&str>,
+        walk: Option<&str>,
+        kind: &str,
+        detail: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let mut b = self.batch(now)?;
         b.update_route(id, quota, walk, kind, detail)?;
         b.commit()
@@ -212,7 +258,15 @@ impl Store {
     }
 
     /// Inserts or updates an address (and its new visit, if any) with a journal entry, atomically.
-    pub fn save_address(&mut self, row: &AddressRow, visit: Option<&VisitRow>, route_quota: Option<&str>, kind: &str, detail: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+    pub fn save_address(
+        &mut self,
+        row: &AddressRow,
+        visit: Option<&VisitRow>,
+        route_quota: Option<&str>,
+        kind: &str,
+        detail: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let mut b = self.batch(now)?;
         b.save_address(row, visit, route_quota, kind, detail)?;
         b.commit()

@@ -224,10 +224,14 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL + FULL: a commit is on disk when it returns, and readers never block the writer.
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", match durability {
-            Durability::Full => "FULL",
-            Durability::Normal => "NORMAL",
-        })?;
+        conn.pragma_update(
+            None,
+            "synchronous",
+            match durability {
+                Durability::Full => "FULL",
+                Durability::Normal => "NORMAL",
+            },
+        )?;
         // Checkpoints copy the WAL into the main file. Left to SQLite they fall on whichever commit
         // crosses the threshold, i.e. on an interviewer's tap; Dala runs them itself between
         // interviews (`checkpoint`), and the high threshold is only a safety net.
@@ -295,7 +299,9 @@ impl Store {
 
     pub fn answers(&self, interview: &str) -> Result<Vec<StoredAnswer>> {
         let mut stmt = self.conn.prepare("SELECT question, roster, value, answered_at FROM answers WHERE interview_id = ?1")?;
-        let rows = stmt.query_map([interview], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
+        let rows = stmt.query_map([interview], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (question, roster, value, answered_at) = row?;
@@ -317,7 +323,14 @@ impl Store {
     }
 
     /// Stores an answer, its journal entry and the new position in one durable transaction.
-    pub fn save_answer(&mut self, interview: &str, key: &AnswerKey, value: &Json, previous: Option<&Json>, now: DateTime<Utc>) -> Result<()> {
+    pub fn save_answer(
+        &mut self,
+        interview: &str,
+        key: &AnswerKey,
+        value: &Json,
+        previous: Option<&Json>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let mut b = self.batch(now)?;
         b.save_answer(interview, key, value, previous)?;
         b.commit()

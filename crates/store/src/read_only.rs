@@ -19,7 +19,10 @@ impl Store {
     pub fn open_read_only(path: &Path) -> Result<Store> {
         let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
         if !path.is_file() {
-            return Err(open_err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN), Some("no such file".into()))));
+            return Err(open_err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                Some("no such file".into()),
+            )));
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         // Without a WAL file no one is writing the database: it is opened as immutable, so SQLite does
@@ -27,7 +30,9 @@ impl Store {
         // without a checkpoint) the WAL's committed answers must be read, through the usual read-only
         // connection, which uses the existing files.
         let wal = path.with_file_name(format!("{}-wal", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
-        let file = if wal.exists() { Connection::open_with_flags(path, flags) } else { Connection::open_with_flags(immutable_uri(path), flags) }.map_err(open_err)?;
+        let file =
+            if wal.exists() { Connection::open_with_flags(path, flags) } else { Connection::open_with_flags(immutable_uri(path), flags) }
+                .map_err(open_err)?;
         file.busy_timeout(std::time::Duration::from_secs(5)).map_err(open_err)?;
         let found: i64 = file.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(open_err)?;
         if found > schema_version() {
@@ -71,7 +76,11 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     fn bytes_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())).collect();
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+            .collect();
         files.sort();
         files
     }

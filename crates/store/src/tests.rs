@@ -121,7 +121,8 @@ fn a_version_1_file_with_data_upgrades_to_the_current_schema() {
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.execute("INSERT INTO device (id, created_at) VALUES ('dev-1', 't')", []).unwrap();
         conn.execute("INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES ('i1', 'kmrs-2010', '1', 'in_progress', 'kk', 'dev-1', 't', 't')", []).unwrap();
-        conn.execute("INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES ('i1', 'Q101', '', '3', 't')", []).unwrap();
+        conn.execute("INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES ('i1', 'Q101', '', '3', 't')", [])
+            .unwrap();
     }
     let s = Store::open(&path, t(0)).unwrap();
     assert_eq!(s.device_id(), "dev-1");
@@ -140,7 +141,8 @@ fn a_version_1_file_with_data_upgrades_to_the_current_schema() {
 fn a_batch_commits_everything_or_nothing_at_every_write_point() {
     // An interview created with two answers in one batch: a failure at any write leaves no trace.
     let mut s = Store::open_in_memory(t(0)).unwrap();
-    let count = |s: &Store, table: &str| -> i64 { s.connection().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap() };
+    let count =
+        |s: &Store, table: &str| -> i64 { s.connection().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap() };
     let run = |s: &mut Store| -> Result<String> {
         let mut b = s.batch(t(1))?;
         let id = b.create_interview("x", "1", "ru")?;

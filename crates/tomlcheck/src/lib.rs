@@ -32,8 +32,8 @@ use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
-pub use dala_i18n::Localized;
 use dala_i18n::msg;
+pub use dala_i18n::Localized;
 
 fn see_docs(docs: &str) -> Localized {
     msg!("see {docs}", "см. {docs}", "{docs} құжатын қараңыз")
@@ -186,8 +186,12 @@ impl Problem {
                     Expected::Bool => msg!("expected true or false", "ожидается true или false", "true немесе false күтіледі"),
                     Expected::List => msg!("expected a list [...]", "ожидается список [...]", "[...] тізімі күтіледі"),
                     Expected::Table => msg!("expected a table {{ ... }}", "ожидается таблица {{ ... }}", "{{ ... }} кестесі күтіледі"),
-                    Expected::OneOf => msg!("this value is not allowed here", "это значение здесь недопустимо", "бұл мән мұнда рұқсат етілмейді"),
-                    Expected::Other => msg!("this value does not fit the field", "значение не подходит для этого поля", "мән бұл өріске сәйкес келмейді"),
+                    Expected::OneOf => {
+                        msg!("this value is not allowed here", "это значение здесь недопустимо", "бұл мән мұнда рұқсат етілмейді")
+                    }
+                    Expected::Other => {
+                        msg!("this value does not fit the field", "значение не подходит для этого поля", "мән бұл өріске сәйкес келмейді")
+                    }
                 };
                 let h = if allowed.is_empty() {
                     see_docs(docs)
@@ -209,14 +213,20 @@ pub fn parse(text: &str) -> Result<Table<'_>, Box<Problem>> {
             let message = e.message().to_ascii_lowercase();
             let detail = if message.contains("duplicate") {
                 SyntaxDetail::DuplicateKey
-            } else if message.contains("string") && (message.contains("unclosed") || message.contains("unterminated") || message.contains("missing")) {
+            } else if message.contains("string")
+                && (message.contains("unclosed") || message.contains("unterminated") || message.contains("missing"))
+            {
                 SyntaxDetail::UnclosedString
             } else if message.contains("unclosed") || message.contains("`]`") || message.contains("`}`") {
                 SyntaxDetail::UnclosedBracket
             } else {
                 SyntaxDetail::Other
             };
-            Err(Box::new(Problem { position: e.span().map(|s| Position::of(text, s.start)), path: String::new(), kind: ProblemKind::Syntax { detail } }))
+            Err(Box::new(Problem {
+                position: e.span().map(|s| Position::of(text, s.start)),
+                path: String::new(),
+                kind: ProblemKind::Syntax { detail },
+            }))
         }
     }
 }
@@ -269,7 +279,12 @@ impl<'t> Walk<'t> {
             table.remove(key.as_str());
             let other = elsewhere.filter(|e| e.fields.contains(&key.as_str()));
             let suggestion = nearest(&key, known);
-            let problem = ProblemKind::UnknownField { field: key.clone(), table: what.clone(), elsewhere: other.map(|e| e.here.to_string()), suggestion };
+            let problem = ProblemKind::UnknownField {
+                field: key.clone(),
+                table: what.clone(),
+                elsewhere: other.map(|e| e.here.to_string()),
+                suggestion,
+            };
             self.push(Some(span), join(path, &key), problem);
         }
     }
@@ -321,7 +336,9 @@ impl<'t> Walk<'t> {
                 let shown = e.to_string();
                 let inner = shown.lines().last().and_then(|l| l.strip_prefix("in `")).and_then(|l| l.strip_suffix('`')).map(str::to_string);
                 let path = match (field, inner) {
-                    (Some(f), inner) if matches!(kind, ProblemKind::MissingField { .. }) => join(&inner.map_or(path.to_string(), |i| join(path, &i)), &f),
+                    (Some(f), inner) if matches!(kind, ProblemKind::MissingField { .. }) => {
+                        join(&inner.map_or(path.to_string(), |i| join(path, &i)), &f)
+                    }
                     (_, Some(inner)) => join(path, &inner),
                     _ => path.to_string(),
                 };
@@ -460,7 +477,13 @@ mod tests {
         let text = "id = \"x\"\ncolour = 1\nmax = 2\n";
         let mut t = parse(text).unwrap();
         let mut w = Walk::new(text);
-        w.keep_known(&mut t, "Q1", msg!("of a question", "вопроса", "сұрақтың"), &["id", "max_choices"], Some(&Elsewhere { here: "multiple", fields: &["max"] }));
+        w.keep_known(
+            &mut t,
+            "Q1",
+            msg!("of a question", "вопроса", "сұрақтың"),
+            &["id", "max_choices"],
+            Some(&Elsewhere { here: "multiple", fields: &["max"] }),
+        );
         assert_eq!(t.len(), 1);
         assert_eq!(w.problems.len(), 2);
         let max = w.problems.iter().find(|p| p.path == "Q1.max").unwrap();

@@ -21,10 +21,12 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, 
 use dala_fieldwork::draw::Route;
 use dala_fieldwork::frame::BuildingType;
 use dala_fieldwork::rng::{derive_seed, stream};
-use dala_questionnaire::{AnswerKey, Lang, Questionnaire};
 use dala_fieldwork::walk::DwellingType;
 use dala_fieldwork::Sex;
-use dala_session::field::{AddressView, BuildingInput, Fieldwork, GuidanceKind, ProposalAction, ProposalOutcome, RouteView, VisitInput, WalkAction, When};
+use dala_questionnaire::{AnswerKey, Lang, Questionnaire};
+use dala_session::field::{
+    AddressView, BuildingInput, Fieldwork, GuidanceKind, ProposalAction, ProposalOutcome, RouteView, VisitInput, WalkAction, When,
+};
 use dala_session::{Session, SessionError};
 use dala_store::{Durability, Store};
 use rand::{Rng, RngCore};
@@ -76,7 +78,13 @@ pub struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    pub fn new<'a>(study: &'a Questionnaire, fieldwork: &'a Fieldwork, seed: u64, routes_per_city: Vec<(String, u32)>, out: PathBuf) -> Shared<'a> {
+    pub fn new<'a>(
+        study: &'a Questionnaire,
+        fieldwork: &'a Fieldwork,
+        seed: u64,
+        routes_per_city: Vec<(String, u32)>,
+        out: PathBuf,
+    ) -> Shared<'a> {
         Shared { study, fieldwork, seed, routes_per_city, out, generic: generic_questions(study) }
     }
 }
@@ -108,7 +116,11 @@ pub struct DeviceStats {
 
 /// The moment of an action on the simulated clock (see the module doc).
 fn when(local: NaiveDateTime) -> When {
-    let utc = chrono::Local.from_local_datetime(&local).earliest().map(|d| d.with_timezone(&Utc)).unwrap_or_else(|| Utc.from_utc_datetime(&local));
+    let utc = chrono::Local
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|d| d.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&local));
     When { utc, local }
 }
 
@@ -122,7 +134,17 @@ pub fn fieldwork_start() -> NaiveDateTime {
 }
 
 fn visit(code: u16) -> VisitInput {
-    VisitInput { outcome: code, evidence_of_occupancy: false, households: None, appointment: None, refuser_sex: None, refuser_age: None, reason: None, note: None, mode: None }
+    VisitInput {
+        outcome: code,
+        evidence_of_occupancy: false,
+        households: None,
+        appointment: None,
+        refuser_sex: None,
+        refuser_age: None,
+        reason: None,
+        note: None,
+        mode: None,
+    }
 }
 
 fn err(context: &str, e: SessionError) -> String {
@@ -224,7 +246,8 @@ pub fn simulate_device(shared: &Shared, device: u32, route_ids: &[String]) -> Re
     let setup = start - Duration::hours(1);
     let mut routes: BTreeMap<String, Route> = BTreeMap::new();
     for (city, k) in &shared.routes_per_city {
-        let draw = session.draw_city_routes(city, shared.seed, Some(*k), false, when(setup)).map_err(|e| err(&format!("draw {city}"), e))?;
+        let draw =
+            session.draw_city_routes(city, shared.seed, Some(*k), false, when(setup)).map_err(|e| err(&format!("draw {city}"), e))?;
         for r in draw.routes {
             routes.insert(r.id.clone(), r);
         }
@@ -387,7 +410,10 @@ impl RouteRun {
                 GuidanceKind::DescribeBuilding => {
                     let house = v.guidance.house.ok_or("describe_building without a house")?;
                     let building = describe(&mut self.rng, self.route.building_type);
-                    let next = dev.session.walk(&self.id(), WalkAction::DescribeBuilding { house, building }, when(t), Lang::En).map_err(|e| err("describe building", e))?;
+                    let next = dev
+                        .session
+                        .walk(&self.id(), WalkAction::DescribeBuilding { house, building }, when(t), Lang::En)
+                        .map_err(|e| err("describe building", e))?;
                     *view = Some(next);
                 }
                 GuidanceKind::NeedsContinuation => {
@@ -419,7 +445,14 @@ impl RouteRun {
             }
             let start = self.rng.random_range(s.from_number..=s.to_number.max(s.from_number));
             self.street = s.street_ru.clone();
-            return Some(WalkAction::ContinueFrom { street_ru: s.street_ru.clone(), street_kk: s.street_kk.clone(), from_number: s.from_number, to_number: s.to_number, start_house: start, ascending: true });
+            return Some(WalkAction::ContinueFrom {
+                street_ru: s.street_ru.clone(),
+                street_kk: s.street_kk.clone(),
+                from_number: s.from_number,
+                to_number: s.to_number,
+                start_house: start,
+                ascending: true,
+            });
         }
         None
     }
@@ -430,12 +463,33 @@ impl RouteRun {
         let flat = address.dwelling == DwellingType::Flat;
         let mut rng = stream(derive_seed(self.route_seed, &key));
         let truth = if flat {
-            pick(&mut rng, &[(Truth::Occupied, 0.962), (Truth::Vacant, 0.03), (Truth::NotDwelling, 0.005), (Truth::Seasonal, 0.002), (Truth::NotFound, 0.001)])
+            pick(
+                &mut rng,
+                &[
+                    (Truth::Occupied, 0.962),
+                    (Truth::Vacant, 0.03),
+                    (Truth::NotDwelling, 0.005),
+                    (Truth::Seasonal, 0.002),
+                    (Truth::NotFound, 0.001),
+                ],
+            )
         } else {
-            pick(&mut rng, &[(Truth::Occupied, 0.942), (Truth::Vacant, 0.03), (Truth::NotDwelling, 0.02), (Truth::Seasonal, 0.005), (Truth::NotFound, 0.003)])
+            pick(
+                &mut rng,
+                &[
+                    (Truth::Occupied, 0.942),
+                    (Truth::Vacant, 0.03),
+                    (Truth::NotDwelling, 0.02),
+                    (Truth::Seasonal, 0.005),
+                    (Truth::NotFound, 0.003),
+                ],
+            )
         };
         let household = Household::generate(&mut rng, &self.city, flat);
-        let attitude = pick(&mut rng, &[(Attitude::Cooperative, 1.0 - cal::SOFT - cal::HARD), (Attitude::Soft, cal::SOFT), (Attitude::Hard, cal::HARD)]);
+        let attitude = pick(
+            &mut rng,
+            &[(Attitude::Cooperative, 1.0 - cal::SOFT - cal::HARD), (Attitude::Soft, cal::SOFT), (Attitude::Hard, cal::HARD)],
+        );
         let a = Addr {
             flat,
             truth,
@@ -596,7 +650,13 @@ impl RouteRun {
         let draws: Vec<f64> = a.household.members.iter().map(|_| a.rng.random::<f64>()).collect();
         let present = |p: &super::household::Person| {
             let x = draws[p.line as usize - 1];
-            x < if off_hours { 0.8 } else if p.home_by_day { 0.85 } else { 0.25 }
+            x < if off_hours {
+                0.8
+            } else if p.home_by_day {
+                0.85
+            } else {
+                0.25
+            }
         };
         let adults = a.household.adults(&present);
         let households = a.households;
@@ -628,7 +688,11 @@ impl RouteRun {
         let row = dev.session.store().address(key).map_err(|e| format!("{key}: {e}"))?.ok_or("selected address not stored")?;
         let screening: Json = serde_json::from_str(row.screening.as_deref().unwrap_or("null")).map_err(|e| e.to_string())?;
         let line = screening["selection"]["line"].as_u64().or_else(|| screening["proposal"]["line"].as_u64()).unwrap_or(1) as u32;
-        let sex = if screening["selection"]["sex"].as_str().or_else(|| screening["proposal"]["sex"].as_str()) == Some("male") { Sex::Male } else { Sex::Female };
+        let sex = if screening["selection"]["sex"].as_str().or_else(|| screening["proposal"]["sex"].as_str()) == Some("male") {
+            Sex::Male
+        } else {
+            Sex::Female
+        };
         // The cell may have filled since: the household is screened again under the quota as it is now.
         if !self.open_sexes.contains(&sex) {
             return self.screen(dev, key, t);
@@ -647,7 +711,17 @@ impl RouteRun {
         if a.rng.random_bool(if a.respondent_refused { cal::RESPONDENT_REFUSES_AGAIN } else { cal::RESPONDENT_REFUSES }) {
             a.respondent_refused = true;
             let age = a.household.members.get(line as usize - 1).map(|p| p.age() as u32);
-            let v = self.log(dev, key, VisitInput { refuser_sex: Some(sex), refuser_age: age.map(|x| x / 5 * 5), reason: Some("отказ выбранного респондента".into()), ..visit(42) }, t)?;
+            let v = self.log(
+                dev,
+                key,
+                VisitInput {
+                    refuser_sex: Some(sex),
+                    refuser_age: age.map(|x| x / 5 * 5),
+                    reason: Some("отказ выбранного респондента".into()),
+                    ..visit(42)
+                },
+                t,
+            )?;
             return self.again_or_close(dev, key, &v, t);
         }
         self.interview(dev, key, line, t)
@@ -662,7 +736,14 @@ impl RouteRun {
         let id = screen.interview.id.clone();
         let stored = dev.session.store().answers(&id).map_err(|e| e.to_string())?;
         let has = |q: &str| stored.iter().any(|s| s.key.question == q);
-        let plan = InterviewPlan { household: &a.household, respondent: line, lang, city: &self.city, has_entrance: has("Q007"), has_flat: has("Q008") };
+        let plan = InterviewPlan {
+            household: &a.household,
+            respondent: line,
+            lang,
+            city: &self.city,
+            has_entrance: has("Q007"),
+            has_flat: has("Q008"),
+        };
         let fixed = plan.answers(&mut a.rng);
         let seed = a.rng.next_u64();
         let step = a.rng.random_range(7..=11);
@@ -675,14 +756,16 @@ impl RouteRun {
         let generic = &dev.shared.generic;
         let overrides = |k: &AnswerKey| override_for(k, &fixed, generic, seed);
         let members = a.household.size();
-        let report = dala_session::autofill::fill_at(dev.session, &id, members, &overrides, &tick).map_err(|e| err(&format!("fill {key}"), e))?;
+        let report =
+            dala_session::autofill::fill_at(dev.session, &id, members, &overrides, &tick).map_err(|e| err(&format!("fill {key}"), e))?;
         dev.stats.answers += report.answered.len() as u64;
         let required_skipped = report.skipped.iter().any(|k| dev.shared.study.question(&k.question).is_some_and(|q| q.required));
         let mut done = dev.session.complete_only(&id, tick());
         if required_skipped || done.is_err() {
             // Whatever the household model could not answer, the filler answers with its own values.
             dev.stats.repaired += 1;
-            let report = dala_session::autofill::fill_at(dev.session, &id, members, &|_| None, &tick).map_err(|e| err(&format!("refill {key}"), e))?;
+            let report = dala_session::autofill::fill_at(dev.session, &id, members, &|_| None, &tick)
+                .map_err(|e| err(&format!("refill {key}"), e))?;
             dev.stats.answers += report.answered.len() as u64;
             done = dev.session.complete_only(&id, tick());
         }
@@ -724,7 +807,13 @@ fn working_hours(t: NaiveDateTime, rng: &mut ChaCha20Rng) -> NaiveDateTime {
 }
 
 /// The next call-back: an evening visit and a weekend visit while the rule still needs them.
-fn next_call(rng: &mut ChaCha20Rng, t: NaiveDateTime, evening_done: bool, weekend_done: bool, rules: &dala_fieldwork::contact::VisitRules) -> NaiveDateTime {
+fn next_call(
+    rng: &mut ChaCha20Rng,
+    t: NaiveDateTime,
+    evening_done: bool,
+    weekend_done: bool,
+    rules: &dala_fieldwork::contact::VisitRules,
+) -> NaiveDateTime {
     let from = rules.evening_from;
     let evening = |rng: &mut ChaCha20Rng, d: NaiveDate| d.and_time(from) + Duration::minutes(rng.random_range(0..150));
     let daytime = |rng: &mut ChaCha20Rng, d: NaiveDate| at(d, rng.random_range(10..=17), rng.random_range(0..60));

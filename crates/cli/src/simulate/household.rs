@@ -64,20 +64,145 @@ pub struct CityProfile {
 impl CityProfile {
     #[allow(clippy::type_complexity)]
     pub fn of(id: &str) -> CityProfile {
-        let (kk, ethnic, home, is_city, sett, origins, moved, recent, wage): (f64, Vec<(i64, f64)>, i64, bool, i64, Vec<(i64, f64)>, f64, f64, f64) = match id {
-            "almaty" => (0.16, vec![(1, 0.52), (2, 0.32), (5, 0.05), (6, 0.02), (8, 0.03), (4, 0.02), (3, 0.01), (7, 0.01), (96, 0.02)], 2, true, 1, vec![(5, 0.30), (13, 0.16), (8, 0.14), (16, 0.08), (11, 0.06), (3, 0.04), (9, 0.04), (10, 0.03), (4, 0.03), (14, 0.03), (15, 0.03), (6, 0.02), (7, 0.02), (12, 0.02)], 0.45, 0.55, 90_000.0),
-            "astana" => (0.12, vec![(1, 0.62), (2, 0.26), (4, 0.03), (6, 0.02), (7, 0.02), (8, 0.01), (96, 0.04)], 1, true, 1, vec![(3, 0.28), (9, 0.12), (15, 0.08), (10, 0.08), (16, 0.08), (13, 0.08), (14, 0.06), (11, 0.05), (8, 0.05), (5, 0.04), (4, 0.04), (2, 0.04)], 0.63, 0.80, 95_000.0),
-            "karaganda" => (0.05, vec![(1, 0.36), (2, 0.45), (4, 0.05), (7, 0.04), (6, 0.03), (9, 0.02), (8, 0.01), (96, 0.04)], 9, false, 2, vec![(9, 0.45), (3, 0.10), (16, 0.08), (14, 0.06), (13, 0.06), (10, 0.05), (15, 0.05), (8, 0.05), (5, 0.05), (11, 0.05)], 0.33, 0.35, 62_000.0),
-            "pavlodar" => (0.02, vec![(1, 0.40), (2, 0.44), (4, 0.06), (7, 0.04), (6, 0.02), (96, 0.04)], 14, false, 2, vec![(14, 0.50), (16, 0.12), (3, 0.08), (15, 0.08), (9, 0.08), (10, 0.07), (13, 0.04), (5, 0.03)], 0.37, 0.30, 62_000.0),
+        let (kk, ethnic, home, is_city, sett, origins, moved, recent, wage): (
+            f64,
+            Vec<(i64, f64)>,
+            i64,
+            bool,
+            i64,
+            Vec<(i64, f64)>,
+            f64,
+            f64,
+            f64,
+        ) = match id {
+            "almaty" => (
+                0.16,
+                vec![(1, 0.52), (2, 0.32), (5, 0.05), (6, 0.02), (8, 0.03), (4, 0.02), (3, 0.01), (7, 0.01), (96, 0.02)],
+                2,
+                true,
+                1,
+                vec![
+                    (5, 0.30),
+                    (13, 0.16),
+                    (8, 0.14),
+                    (16, 0.08),
+                    (11, 0.06),
+                    (3, 0.04),
+                    (9, 0.04),
+                    (10, 0.03),
+                    (4, 0.03),
+                    (14, 0.03),
+                    (15, 0.03),
+                    (6, 0.02),
+                    (7, 0.02),
+                    (12, 0.02),
+                ],
+                0.45,
+                0.55,
+                90_000.0,
+            ),
+            "astana" => (
+                0.12,
+                vec![(1, 0.62), (2, 0.26), (4, 0.03), (6, 0.02), (7, 0.02), (8, 0.01), (96, 0.04)],
+                1,
+                true,
+                1,
+                vec![
+                    (3, 0.28),
+                    (9, 0.12),
+                    (15, 0.08),
+                    (10, 0.08),
+                    (16, 0.08),
+                    (13, 0.08),
+                    (14, 0.06),
+                    (11, 0.05),
+                    (8, 0.05),
+                    (5, 0.04),
+                    (4, 0.04),
+                    (2, 0.04),
+                ],
+                0.63,
+                0.80,
+                95_000.0,
+            ),
+            "karaganda" => (
+                0.05,
+                vec![(1, 0.36), (2, 0.45), (4, 0.05), (7, 0.04), (6, 0.03), (9, 0.02), (8, 0.01), (96, 0.04)],
+                9,
+                false,
+                2,
+                vec![(9, 0.45), (3, 0.10), (16, 0.08), (14, 0.06), (13, 0.06), (10, 0.05), (15, 0.05), (8, 0.05), (5, 0.05), (11, 0.05)],
+                0.33,
+                0.35,
+                62_000.0,
+            ),
+            "pavlodar" => (
+                0.02,
+                vec![(1, 0.40), (2, 0.44), (4, 0.06), (7, 0.04), (6, 0.02), (96, 0.04)],
+                14,
+                false,
+                2,
+                vec![(14, 0.50), (16, 0.12), (3, 0.08), (15, 0.08), (9, 0.08), (10, 0.07), (13, 0.04), (5, 0.03)],
+                0.37,
+                0.30,
+                62_000.0,
+            ),
             _ => (0.05, vec![(1, 0.5), (2, 0.5)], 2, true, 2, vec![(5, 1.0)], 0.45, 0.5, 70_000.0),
         };
         let places = match id {
-            "almaty" => vec!["Талдыкорган", "Шымкент", "Тараз", "Каскелен", "Есик", "Капшагай", "Кызылорда", "Усть-Каменогорск", "с. Узынагаш", "с. Шамалган"],
-            "astana" => vec!["Кокшетау", "Караганда", "Степногорск", "Щучинск", "Петропавловск", "Костанай", "Атбасар", "с. Акмол", "Шымкент", "Алматы"],
-            "karaganda" => vec!["Темиртау", "Жезказган", "Балхаш", "Шахтинск", "Сарань", "Абай", "с. Токаревка", "Сатпаев", "Жезды", "Караганда"],
-            _ => vec!["Экибастуз", "Аксу", "Семей", "Усть-Каменогорск", "Кокшетау", "Петропавловск", "с. Иртышск", "с. Лебяжье", "Майкаин", "Павлодар"],
+            "almaty" => vec![
+                "Талдыкорган",
+                "Шымкент",
+                "Тараз",
+                "Каскелен",
+                "Есик",
+                "Капшагай",
+                "Кызылорда",
+                "Усть-Каменогорск",
+                "с. Узынагаш",
+                "с. Шамалган",
+            ],
+            "astana" => vec![
+                "Кокшетау",
+                "Караганда",
+                "Степногорск",
+                "Щучинск",
+                "Петропавловск",
+                "Костанай",
+                "Атбасар",
+                "с. Акмол",
+                "Шымкент",
+                "Алматы",
+            ],
+            "karaganda" => {
+                vec!["Темиртау", "Жезказган", "Балхаш", "Шахтинск", "Сарань", "Абай", "с. Токаревка", "Сатпаев", "Жезды", "Караганда"]
+            }
+            _ => vec![
+                "Экибастуз",
+                "Аксу",
+                "Семей",
+                "Усть-Каменогорск",
+                "Кокшетау",
+                "Петропавловск",
+                "с. Иртышск",
+                "с. Лебяжье",
+                "Майкаин",
+                "Павлодар",
+            ],
         };
-        CityProfile { id: id.to_string(), kazakh_interviews: kk, ethnic, home_oblast: home, oblast_is_city: is_city, settlement: sett, origins, head_moved: moved, recent_arrivals: recent, wage, places }
+        CityProfile {
+            id: id.to_string(),
+            kazakh_interviews: kk,
+            ethnic,
+            home_oblast: home,
+            oblast_is_city: is_city,
+            settlement: sett,
+            origins,
+            head_moved: moved,
+            recent_arrivals: recent,
+            wage,
+            places,
+        }
     }
 
     /// Probability that a Kazakh respondent chooses Kazakh, so that the city's share comes out.
@@ -150,10 +275,94 @@ pub struct Household {
     pub income: f64,
 }
 
-const KZ_MALE: [&str; 20] = ["Ерлан", "Нурлан", "Серик", "Асхат", "Бауыржан", "Канат", "Марат", "Даурен", "Ержан", "Талгат", "Айдос", "Болат", "Арман", "Жандос", "Мурат", "Руслан", "Санжар", "Тимур", "Ербол", "Азамат"];
-const KZ_FEMALE: [&str; 20] = ["Айгуль", "Гульнара", "Динара", "Жанар", "Сауле", "Айжан", "Асель", "Гульмира", "Алия", "Мадина", "Назира", "Жулдыз", "Карлыгаш", "Салтанат", "Аружан", "Дана", "Камила", "Маржан", "Ляззат", "Айнур"];
-const RU_MALE: [&str; 20] = ["Александр", "Сергей", "Андрей", "Владимир", "Дмитрий", "Николай", "Алексей", "Игорь", "Виктор", "Юрий", "Олег", "Евгений", "Михаил", "Павел", "Иван", "Константин", "Роман", "Артём", "Денис", "Максим"];
-const RU_FEMALE: [&str; 20] = ["Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Людмила", "Галина", "Анна", "Марина", "Валентина", "Екатерина", "Юлия", "Надежда", "Любовь", "Оксана", "Мария", "Виктория", "Анастасия", "Лариса"];
+const KZ_MALE: [&str; 20] = [
+    "Ерлан",
+    "Нурлан",
+    "Серик",
+    "Асхат",
+    "Бауыржан",
+    "Канат",
+    "Марат",
+    "Даурен",
+    "Ержан",
+    "Талгат",
+    "Айдос",
+    "Болат",
+    "Арман",
+    "Жандос",
+    "Мурат",
+    "Руслан",
+    "Санжар",
+    "Тимур",
+    "Ербол",
+    "Азамат",
+];
+const KZ_FEMALE: [&str; 20] = [
+    "Айгуль",
+    "Гульнара",
+    "Динара",
+    "Жанар",
+    "Сауле",
+    "Айжан",
+    "Асель",
+    "Гульмира",
+    "Алия",
+    "Мадина",
+    "Назира",
+    "Жулдыз",
+    "Карлыгаш",
+    "Салтанат",
+    "Аружан",
+    "Дана",
+    "Камила",
+    "Маржан",
+    "Ляззат",
+    "Айнур",
+];
+const RU_MALE: [&str; 20] = [
+    "Александр",
+    "Сергей",
+    "Андрей",
+    "Владимир",
+    "Дмитрий",
+    "Николай",
+    "Алексей",
+    "Игорь",
+    "Виктор",
+    "Юрий",
+    "Олег",
+    "Евгений",
+    "Михаил",
+    "Павел",
+    "Иван",
+    "Константин",
+    "Роман",
+    "Артём",
+    "Денис",
+    "Максим",
+];
+const RU_FEMALE: [&str; 20] = [
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Татьяна",
+    "Ирина",
+    "Светлана",
+    "Людмила",
+    "Галина",
+    "Анна",
+    "Марина",
+    "Валентина",
+    "Екатерина",
+    "Юлия",
+    "Надежда",
+    "Любовь",
+    "Оксана",
+    "Мария",
+    "Виктория",
+    "Анастасия",
+    "Лариса",
+];
 
 fn name(rng: &mut ChaCha20Rng, ethnic: i64, female: bool) -> String {
     let list: &[&str] = match (ethnic == 1 || ethnic == 3 || ethnic == 5 || ethnic == 14, female) {
@@ -186,11 +395,24 @@ impl Household {
     pub fn generate(rng: &mut ChaCha20Rng, city: &CityProfile, flat: bool) -> Household {
         let ethnic = pick(rng, &city.ethnic);
         let head_age: i32 = {
-            let (lo, hi) = pick(rng, &[((20, 29), 0.14), ((30, 39), 0.22), ((40, 49), 0.22), ((50, 59), 0.20), ((60, 69), 0.12), ((70, 86), 0.10)]);
+            let (lo, hi) =
+                pick(rng, &[((20, 29), 0.14), ((30, 39), 0.22), ((40, 49), 0.22), ((50, 59), 0.20), ((60, 69), 0.12), ((70, 86), 0.10)]);
             rng.random_range(lo..=hi)
         };
-        let p_single = if head_age < 30 { 0.18 } else if head_age >= 65 { 0.30 } else { 0.09 };
-        let p_couple = if head_age < 30 { 0.14 } else if head_age >= 50 { 0.36 } else { 0.05 };
+        let p_single = if head_age < 30 {
+            0.18
+        } else if head_age >= 65 {
+            0.30
+        } else {
+            0.09
+        };
+        let p_couple = if head_age < 30 {
+            0.14
+        } else if head_age >= 50 {
+            0.36
+        } else {
+            0.05
+        };
         let r = rng.random::<f64>();
         let kind = if r < p_single {
             Kind::Single
@@ -319,7 +541,11 @@ impl Household {
         .min(8);
         let area = ((rooms as f64) * rng.random_range(14.0..20.0) + rng.random_range(8.0..20.0) + if flat { 0.0 } else { 20.0 }).round();
         let recent = members[0].moved && members[0].arrival >= 2006;
-        let tenure = if recent { pick(rng, &[(3, 0.45), (2, 0.30), (6, 0.15), (5, 0.10)]) } else { pick(rng, &[(1, 0.48), (2, 0.32), (3, 0.10), (6, 0.05), (4, 0.03), (5, 0.02)]) };
+        let tenure = if recent {
+            pick(rng, &[(3, 0.45), (2, 0.30), (6, 0.15), (5, 0.10)])
+        } else {
+            pick(rng, &[(1, 0.48), (2, 0.32), (3, 0.10), (6, 0.05), (4, 0.03), (5, 0.02)])
+        };
         let any_away = members.iter().any(|p| p.away != 1);
         let receives = rng.random_bool(if any_away { 0.55 } else { 0.14 });
         let sends = rng.random_bool(if members[0].moved { 0.30 } else { 0.18 });
@@ -399,7 +625,22 @@ fn migrate(rng: &mut ChaCha20Rng, city: &CityProfile, members: &mut [Person]) {
             } else if p.rel == 2 && own_origin {
                 31
             } else {
-                pick(rng, &[(12, 0.22), (13, 0.14), (21, if age_at < 25 { 0.30 } else { 0.03 }), (32, 0.10), (33, 0.08), (31, 0.06), (41, 0.05), (11, 0.05), (14, 0.03), (35, 0.02), (61, if age_at > 55 { 0.2 } else { 0.0 })])
+                pick(
+                    rng,
+                    &[
+                        (12, 0.22),
+                        (13, 0.14),
+                        (21, if age_at < 25 { 0.30 } else { 0.03 }),
+                        (32, 0.10),
+                        (33, 0.08),
+                        (31, 0.06),
+                        (41, 0.05),
+                        (11, 0.05),
+                        (14, 0.03),
+                        (35, 0.02),
+                        (61, if age_at > 55 { 0.2 } else { 0.0 }),
+                    ],
+                )
             };
             // Born where they came from (mostly), or born here and came back.
             if rng.random_bool(0.88) {
@@ -443,7 +684,11 @@ fn arrival_year(rng: &mut ChaCha20Rng, city: &CityProfile, birth: i32) -> Option
 
 /// Where a mover came from: country, oblast (L_OBL, 0 abroad) and settlement type (L_SETT).
 fn origin(rng: &mut ChaCha20Rng, city: &CityProfile, ethnic: i64) -> (i64, i64, i64) {
-    let country = if ethnic == 1 { pick(rng, &[(398, 0.86), (860, 0.05), (156, 0.04), (496, 0.03), (643, 0.02)]) } else { pick(rng, &[(398, 0.78), (643, 0.14), (860, 0.03), (417, 0.02), (804, 0.02), (112, 0.01)]) };
+    let country = if ethnic == 1 {
+        pick(rng, &[(398, 0.86), (860, 0.05), (156, 0.04), (496, 0.03), (643, 0.02)])
+    } else {
+        pick(rng, &[(398, 0.78), (643, 0.14), (860, 0.03), (417, 0.02), (804, 0.02), (112, 0.01)])
+    };
     let oblast = if country == 398 {
         loop {
             let o = pick(rng, &city.origins);
@@ -501,7 +746,19 @@ fn personal(rng: &mut ChaCha20Rng, city: &CityProfile, p: &mut Person, kind: Kin
     } else if p.activity == 6 || age < 20 {
         (4, 17)
     } else {
-        let l = pick(rng, &[(4, 0.24), (5, 0.08), (6, 0.27), (7, 0.05), (8, if age < 35 { 0.16 } else { 0.04 }), (9, if age < 35 { 0.14 } else { 0.26 }), (10, if age < 40 { 0.04 } else { 0.01 }), (11, 0.01)]);
+        let l = pick(
+            rng,
+            &[
+                (4, 0.24),
+                (5, 0.08),
+                (6, 0.27),
+                (7, 0.05),
+                (8, if age < 35 { 0.16 } else { 0.04 }),
+                (9, if age < 35 { 0.14 } else { 0.26 }),
+                (10, if age < 40 { 0.04 } else { 0.01 }),
+                (11, 0.01),
+            ],
+        );
         let at = match l {
             4 => 17,
             5 => 19,
@@ -575,7 +832,8 @@ fn wage_bracket(w: f64) -> i64 {
 }
 
 fn income_bracket(w: f64) -> i64 {
-    [30_000.0, 60_000.0, 100_000.0, 150_000.0, 200_000.0, 300_000.0, 400_000.0, 600_000.0].iter().take_while(|b| w >= **b).count() as i64 + 1
+    [30_000.0, 60_000.0, 100_000.0, 150_000.0, 200_000.0, 300_000.0, 400_000.0, 600_000.0].iter().take_while(|b| w >= **b).count() as i64
+        + 1
 }
 
 const JOBS: [(&str, i64, &str, i64); 12] = [
@@ -643,8 +901,30 @@ impl InterviewPlan<'_> {
                 put(format!("Q203[{l}]"), json!(p.education_year));
             }
             let educated_here = !p.moved || p.arrival <= p.education_year;
-            put(format!("Q204[{l}]"), json!(if educated_here { 1 } else if p.origin_country == 398 { 2 } else if p.origin_country == 643 { 3 } else if FSU.contains(&p.origin_country) { 4 } else { 5 }));
-            put(format!("Q205[{l}]"), json!(if p.kazakh_school { 1 } else if p.ethnic == 3 && p.born_country == 860 { 3 } else { 2 }));
+            put(
+                format!("Q204[{l}]"),
+                json!(if educated_here {
+                    1
+                } else if p.origin_country == 398 {
+                    2
+                } else if p.origin_country == 643 {
+                    3
+                } else if FSU.contains(&p.origin_country) {
+                    4
+                } else {
+                    5
+                }),
+            );
+            put(
+                format!("Q205[{l}]"),
+                json!(if p.kazakh_school {
+                    1
+                } else if p.ethnic == 3 && p.born_country == 860 {
+                    3
+                } else {
+                    2
+                }),
+            );
             let native = match p.ethnic {
                 1 => 1,
                 3 => 3,
@@ -667,9 +947,19 @@ impl InterviewPlan<'_> {
                 pick(rng, &[([3, 4, 4, 4], 0.45), ([2, 3, 3, 4], 0.35), ([2, 2, 3, 3], 0.12), ([4, 4, 4, 4], 0.08)])
             };
             put(format!("Q208[{l}]"), grid(&kk_rows, &kk));
-            let ru: [i64; 4] = if p.oralman { [3, 3, 4, 4] } else if p.kazakh_school { pick(rng, &[([1, 1, 1, 2], 0.5), ([1, 2, 2, 2], 0.3), ([1, 1, 1, 1], 0.2)]) } else { [1, 1, 1, 1] };
+            let ru: [i64; 4] = if p.oralman {
+                [3, 3, 4, 4]
+            } else if p.kazakh_school {
+                pick(rng, &[([1, 1, 1, 2], 0.5), ([1, 2, 2, 2], 0.3), ([1, 1, 1, 1], 0.2)])
+            } else {
+                [1, 1, 1, 1]
+            };
             put(format!("Q209[{l}]"), grid(&kk_rows, &ru));
-            let en: [i64; 2] = if p.age() < 35 { pick(rng, &[([4, 4], 0.45), ([3, 3], 0.38), ([2, 2], 0.15), ([1, 1], 0.02)]) } else { pick(rng, &[([4, 4], 0.8), ([3, 3], 0.18), ([2, 2], 0.02)]) };
+            let en: [i64; 2] = if p.age() < 35 {
+                pick(rng, &[([4, 4], 0.45), ([3, 3], 0.38), ([2, 2], 0.15), ([1, 1], 0.02)])
+            } else {
+                pick(rng, &[([4, 4], 0.8), ([3, 3], 0.18), ([2, 2], 0.02)])
+            };
             put(format!("Q210[{l}]"), grid(&["speak", "read"], &en));
             // Block 5A.
             put(format!("Q501[{l}]"), json!(if p.moved { 2 } else { 1 }));
@@ -681,7 +971,11 @@ impl InterviewPlan<'_> {
                 }
                 put(format!("Q503B[{l}]"), json!(p.origin_settlement.max(1)));
                 put(format!("Q504[{l}]"), json!(p.reason));
-                let moves = if p.arrival >= 1991 { pick(rng, &[(1, 0.7), (2, 0.2), (3, 0.1)]) } else { pick(rng, &[(0, 0.8), (1, 0.15), (2, 0.05)]) };
+                let moves = if p.arrival >= 1991 {
+                    pick(rng, &[(1, 0.7), (2, 0.2), (3, 0.1)])
+                } else {
+                    pick(rng, &[(0, 0.8), (1, 0.15), (2, 0.05)])
+                };
                 put(format!("Q505[{l}]"), json!(moves));
             }
             match p.abroad {
@@ -707,7 +1001,18 @@ impl InterviewPlan<'_> {
             vec![2]
         };
         put("Q207".into(), json!(langs));
-        put("Q211".into(), json!(if r.ethnic == 1 { if r.kazakh_school || r.oralman { 1 } else { pick(rng, &[(3, 0.5), (2, 0.35), (1, 0.15)]) } } else { 2 }));
+        put(
+            "Q211".into(),
+            json!(if r.ethnic == 1 {
+                if r.kazakh_school || r.oralman {
+                    1
+                } else {
+                    pick(rng, &[(3, 0.5), (2, 0.35), (1, 0.15)])
+                }
+            } else {
+                2
+            }),
+        );
         // Block 3: the respondent's job.
         self.job(rng, r, &mut put);
         // Block 4: 1991 and 2001.
@@ -740,7 +1045,14 @@ impl InterviewPlan<'_> {
             1
         };
         put("Q405".into(), json!(act91));
-        put("Q406".into(), json!(if r.origin_settlement == 4 && r.moved && r.arrival > 1991 { pick(rng, &[(2, 0.5), (3, 0.3), (1, 0.2)]) } else { pick(rng, &[(1, 0.85), (4, 0.1), (6, 0.05)]) }));
+        put(
+            "Q406".into(),
+            json!(if r.origin_settlement == 4 && r.moved && r.arrival > 1991 {
+                pick(rng, &[(2, 0.5), (3, 0.3), (1, 0.2)])
+            } else {
+                pick(rng, &[(1, 0.85), (4, 0.1), (6, 0.05)])
+            }),
+        );
         let q409 = if !r.moved || r.arrival <= 2001 { 1 } else { place_code(r) };
         put("Q409".into(), json!(q409));
         put("Q410".into(), json!(r.origin_country));
@@ -782,7 +1094,18 @@ impl InterviewPlan<'_> {
             }
             put("Q512".into(), json!(reasons));
             put("Q513".into(), json!(r.reason));
-            put("Q514".into(), json!(if child { 3 } else if r.reason == 14 { 4 } else if with.contains(&2) { 2 } else { 1 }));
+            put(
+                "Q514".into(),
+                json!(if child {
+                    3
+                } else if r.reason == 14 {
+                    4
+                } else if with.contains(&2) {
+                    2
+                } else {
+                    1
+                }),
+            );
             put("Q515".into(), json!(if matches!(r.reason, 13 | 14) { 1 } else { 2 }));
             let fin: Vec<i64> = if child {
                 vec![9]
@@ -821,10 +1144,35 @@ impl InterviewPlan<'_> {
                 v
             };
             put("Q521".into(), json!(help));
-            put("Q522".into(), json!(if child { 1 } else if relatives { pick(rng, &[(4, 0.6), (2, 0.25), (1, 0.15)]) } else { pick(rng, &[(2, 0.35), (6, 0.2), (3, 0.2), (1, 0.15), (7, 0.05), (5, 0.05)]) }));
-            put("Q523".into(), json!(if !r.employed() { 5 } else if child || r.arrival - r.birth < 20 { 4 } else { pick(rng, &[(1, 0.55), (2, 0.25), (3, 0.2)]) }));
+            put(
+                "Q522".into(),
+                json!(if child {
+                    1
+                } else if relatives {
+                    pick(rng, &[(4, 0.6), (2, 0.25), (1, 0.15)])
+                } else {
+                    pick(rng, &[(2, 0.35), (6, 0.2), (3, 0.2), (1, 0.15), (7, 0.05), (5, 0.05)])
+                }),
+            );
+            put(
+                "Q523".into(),
+                json!(if !r.employed() {
+                    5
+                } else if child || r.arrival - r.birth < 20 {
+                    4
+                } else {
+                    pick(rng, &[(1, 0.55), (2, 0.25), (3, 0.2)])
+                }),
+            );
             put("Q524".into(), json!(rng.random_range(2..=6)));
-            put("Q525".into(), json!(if r.arrival >= 2008 { pick(rng, &[(1, 0.5), (2, 0.35), (3, 0.15)]) } else { pick(rng, &[(1, 0.93), (2, 0.05), (3, 0.02)]) }));
+            put(
+                "Q525".into(),
+                json!(if r.arrival >= 2008 {
+                    pick(rng, &[(1, 0.5), (2, 0.35), (3, 0.15)])
+                } else {
+                    pick(rng, &[(1, 0.93), (2, 0.05), (3, 0.02)])
+                }),
+            );
             put("Q526".into(), json!(pick(rng, &[(1, 0.3), (2, 0.35), (3, 0.2), (4, 0.1), (5, 0.05)])));
             let intend = pick(rng, &[(1, 0.88), (2, 0.07), (3, 0.05)]);
             put("Q527".into(), json!(intend));
@@ -844,10 +1192,17 @@ impl InterviewPlan<'_> {
             put(format!("Q532A[{row}]"), json!(p.birth));
             put(format!("Q533[{row}]"), json!(p.education));
             put(format!("Q534[{row}]"), json!(rng.random_range((p.birth + 17).clamp(2000, YEAR)..=YEAR)));
-            let country = if p.away == 2 { 398 } else { pick(rng, &[(643, 0.55), (410, 0.1), (792, 0.1), (276, 0.08), (784, 0.07), (840, 0.05), (156, 0.05)]) };
+            let country = if p.away == 2 {
+                398
+            } else {
+                pick(rng, &[(643, 0.55), (410, 0.1), (792, 0.1), (276, 0.08), (784, 0.07), (840, 0.05), (156, 0.05)])
+            };
             away_country.push(country);
             put(format!("Q535[{row}]"), json!(country));
-            put(format!("Q535A[{row}]"), json!(if country == 398 { self.city.places[rng.random_range(0..self.city.places.len())] } else { "—" }));
+            put(
+                format!("Q535A[{row}]"),
+                json!(if country == 398 { self.city.places[rng.random_range(0..self.city.places.len())] } else { "—" }),
+            );
             let why = if p.activity == 6 { 21 } else { pick(rng, &[(12, 0.6), (13, 0.3), (15, 0.1)]) };
             put(format!("Q536[{row}]"), json!([why]));
             put(format!("Q536A[{row}]"), json!(why));
@@ -919,7 +1274,18 @@ impl InterviewPlan<'_> {
         put("Q803A".into(), json!(sources[0]));
         put("Q803".into(), json!(sources));
         let per_head = income / h.size() as f64;
-        put("Q804".into(), json!(if per_head < 20_000.0 { pick(rng, &[(1, 0.3), (2, 0.7)]) } else if per_head < 40_000.0 { pick(rng, &[(2, 0.5), (3, 0.5)]) } else if per_head < 80_000.0 { pick(rng, &[(3, 0.6), (4, 0.4)]) } else { pick(rng, &[(4, 0.6), (5, 0.35), (6, 0.05)]) }));
+        put(
+            "Q804".into(),
+            json!(if per_head < 20_000.0 {
+                pick(rng, &[(1, 0.3), (2, 0.7)])
+            } else if per_head < 40_000.0 {
+                pick(rng, &[(2, 0.5), (3, 0.5)])
+            } else if per_head < 80_000.0 {
+                pick(rng, &[(3, 0.6), (4, 0.4)])
+            } else {
+                pick(rng, &[(4, 0.6), (5, 0.35), (6, 0.05)])
+            }),
+        );
         put("Q805".into(), json!(if per_head < 30_000.0 { rng.random_range(2..=5) } else { rng.random_range(4..=7) }));
         put("Q807".into(), json!(if h.flat { 1 } else { 2 }));
         put("Q808".into(), json!(h.tenure));
@@ -949,7 +1315,21 @@ impl InterviewPlan<'_> {
         // Block 9: spending, in proportion to the income.
         let inc = income.max(30_000.0);
         let jitter = |rng: &mut ChaCha20Rng, share: f64| money(round_to(inc * share * rng.random_range(0.6..1.4), 500.0));
-        for (q, share) in [("Q901", 0.36), ("Q902", 0.03), ("Q903", 0.025), ("Q904", 0.9), ("Q905", 0.1), ("Q906", 0.06), ("Q907", 0.03), ("Q908", 0.45), ("Q909", 0.3), ("Q910", 0.35), ("Q911", 0.2), ("Q912", 0.7), ("Q913", 0.8)] {
+        for (q, share) in [
+            ("Q901", 0.36),
+            ("Q902", 0.03),
+            ("Q903", 0.025),
+            ("Q904", 0.9),
+            ("Q905", 0.1),
+            ("Q906", 0.06),
+            ("Q907", 0.03),
+            ("Q908", 0.45),
+            ("Q909", 0.3),
+            ("Q910", 0.35),
+            ("Q911", 0.2),
+            ("Q912", 0.7),
+            ("Q913", 0.8),
+        ] {
             put(q.into(), jitter(rng, share));
         }
         a
@@ -961,13 +1341,23 @@ impl InterviewPlan<'_> {
         put("Q301".into(), json!(if employed { 1 } else { 2 }));
         put("Q302".into(), json!(if maternity { 1 } else { 2 }));
         if employed || maternity {
-            put("Q303".into(), json!(match r.activity {
-                2 => 2,
-                3 => 3,
-                4 => 5,
-                _ => 1,
-            }));
-            put("Q304".into(), json!(if matches!(r.activity, 2 | 3) { 6 } else { pick(rng, &[(1, 0.25), (2, 0.15), (3, 0.05), (4, 0.45), (5, 0.08), (9, 0.02)]) }));
+            put(
+                "Q303".into(),
+                json!(match r.activity {
+                    2 => 2,
+                    3 => 3,
+                    4 => 5,
+                    _ => 1,
+                }),
+            );
+            put(
+                "Q304".into(),
+                json!(if matches!(r.activity, 2 | 3) {
+                    6
+                } else {
+                    pick(rng, &[(1, 0.25), (2, 0.15), (3, 0.05), (4, 0.45), (5, 0.08), (9, 0.02)])
+                }),
+            );
             let (what, sector, title, isco) = JOBS[rng.random_range(0..JOBS.len())];
             put("Q305".into(), json!(what));
             put("Q305A".into(), json!(sector));
@@ -992,14 +1382,17 @@ impl InterviewPlan<'_> {
             let looking = r.activity == 5;
             put("Q315".into(), json!(if looking { 1 } else { 2 }));
             put("Q316".into(), json!(if looking || rng.random_bool(0.1) { 1 } else { 2 }));
-            put("Q317".into(), json!(match r.activity {
-                6 => 1,
-                7 => 2,
-                8 => 3,
-                10 => 4,
-                5 => 5,
-                _ => 7,
-            }));
+            put(
+                "Q317".into(),
+                json!(match r.activity {
+                    6 => 1,
+                    7 => 2,
+                    8 => 3,
+                    10 => 4,
+                    5 => 5,
+                    _ => 7,
+                }),
+            );
         }
     }
 }
@@ -1030,7 +1423,9 @@ pub fn generic_questions(q: &Questionnaire) -> HashMap<String, Generic> {
         let codes: Vec<i64> = question.options.iter().filter(|o| !o.specify && !o.exclusive).map(|o| o.code).collect();
         let g = match question.kind {
             QuestionType::Single if !codes.is_empty() => Generic::Single(codes),
-            QuestionType::Multiple if !codes.is_empty() => Generic::Multiple { max: question.max_choices.map_or(3, |m| (m as usize).min(3)), codes },
+            QuestionType::Multiple if !codes.is_empty() => {
+                Generic::Multiple { max: question.max_choices.map_or(3, |m| (m as usize).min(3)), codes }
+            }
             QuestionType::Grid if !codes.is_empty() => Generic::Grid { rows: question.rows.iter().map(|r| r.id.clone()).collect(), codes },
             QuestionType::Scale => Generic::Scale { min: question.min.unwrap_or(0.0) as i64, max: question.max.unwrap_or(10.0) as i64 },
             _ => continue,
@@ -1056,7 +1451,9 @@ impl Generic {
                 chosen.sort_unstable();
                 json!(chosen)
             }
-            Generic::Grid { rows, codes } => Json::Object(rows.iter().map(|r| (r.clone(), json!(codes[rng.random_range(0..codes.len())]))).collect()),
+            Generic::Grid { rows, codes } => {
+                Json::Object(rows.iter().map(|r| (r.clone(), json!(codes[rng.random_range(0..codes.len())]))).collect())
+            }
             Generic::Scale { min, max } => json!(rng.random_range(*min..=*max)),
         }
     }

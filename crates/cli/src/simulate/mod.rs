@@ -45,14 +45,30 @@ pub fn run(study: &Path, seed: &str, devices: u32, scale: f64, out: &Path, threa
 }
 
 #[allow(clippy::too_many_arguments)]
-fn run_inner(study: &Path, seed: &str, devices: u32, scale: f64, out: &Path, threads: Option<usize>, as_json: bool, lang: Lang) -> Result<(), Failure> {
+fn run_inner(
+    study: &Path,
+    seed: &str,
+    devices: u32,
+    scale: f64,
+    out: &Path,
+    threads: Option<usize>,
+    as_json: bool,
+    lang: Lang,
+) -> Result<(), Failure> {
     let t0 = Instant::now();
     let seed = parse_seed(seed, lang)?;
     if !(scale > 0.0 && scale <= 1.0) {
         return Err(Failure::usage(lang.pick(format!("Неверный масштаб {scale}: нужно число больше 0 и не больше 1 (доля плана исследования; маршруты выбираются без возвращения, больше улиц в списке нет)."), format!("{scale} масштабы қате: 0-ден үлкен және 1-ден аспайтын сан керек (зерттеу жоспарының үлесі; маршруттар қайтарусыз таңдалады)."), format!("Bad scale {scale}: expected a number above 0 and at most 1 (a share of the study's plan; routes are drawn without replacement, and the frames have no more streets)."))));
     }
     if devices == 0 || devices > 999 {
-        return Err(Failure::usage(lang.pick("Число устройств должно быть от 1 до 999.", "Құрылғылар саны 1-ден 999-ға дейін болуы керек.", "The number of devices must be from 1 to 999.").to_string()));
+        return Err(Failure::usage(
+            lang.pick(
+                "Число устройств должно быть от 1 до 999.",
+                "Құрылғылар саны 1-ден 999-ға дейін болуы керек.",
+                "The number of devices must be from 1 to 999.",
+            )
+            .to_string(),
+        ));
     }
     let fieldwork = fieldwork_of(study, lang)?;
     let questionnaire = dala_session::load_study(study).map_err(|e| Failure::runtime(e.message(lang)))?;
@@ -64,7 +80,12 @@ fn run_inner(study: &Path, seed: &str, devices: u32, scale: f64, out: &Path, thr
         }
     }
     // Routes per city: the plan's routes times the scale (at least one), in the plan's order.
-    let routes_per_city: Vec<(String, u32)> = fieldwork.settings.cities.iter().map(|c| (c.id.clone(), ((f64::from(c.routes) * scale).round() as u32).clamp(1, c.routes))).collect();
+    let routes_per_city: Vec<(String, u32)> = fieldwork
+        .settings
+        .cities
+        .iter()
+        .map(|c| (c.id.clone(), ((f64::from(c.routes) * scale).round() as u32).clamp(1, c.routes)))
+        .collect();
     let all: Vec<String> = routes_per_city.iter().flat_map(|(city, k)| (0..*k as usize).map(move |i| route_id(city, i))).collect();
     let mut assignment: Vec<Vec<String>> = vec![Vec::new(); devices as usize];
     for (i, r) in all.iter().enumerate() {
@@ -103,7 +124,8 @@ fn run_inner(study: &Path, seed: &str, devices: u32, scale: f64, out: &Path, thr
     let merged = merged_report(study, &paths, lang)?;
     let report = &merged.report;
     let total = |f: fn(&DeviceStats) -> u64| stats.iter().map(f).sum::<u64>();
-    let (screened, members, completes, moved) = (total(|s| s.screened), total(|s| s.members), total(|s| s.completes), total(|s| s.respondents_moved));
+    let (screened, members, completes, moved) =
+        (total(|s| s.screened), total(|s| s.members), total(|s| s.completes), total(|s| s.respondents_moved));
     let first = stats.iter().filter_map(|s| s.first).min();
     let last = stats.iter().filter_map(|s| s.last).max();
     let share = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
@@ -157,7 +179,23 @@ fn run_inner(study: &Path, seed: &str, devices: u32, scale: f64, out: &Path, thr
     }
     println!(
         "{}",
-        lang.pick(format!("Симуляция: зерно {seed}, устройств {devices} (потоков {workers}), масштаб {scale}, маршрутов {}; базы в {}", all.len(), out.display()), format!("Симуляция: бастапқы сан {seed}, {devices} құрылғы ({workers} ағын), масштаб {scale}, {} маршрут; дерекқорлар {} ішінде", all.len(), out.display()), format!("Simulation: seed {seed}, {devices} devices ({workers} threads), scale {scale}, {} routes; databases in {}", all.len(), out.display()))
+        lang.pick(
+            format!(
+                "Симуляция: зерно {seed}, устройств {devices} (потоков {workers}), масштаб {scale}, маршрутов {}; базы в {}",
+                all.len(),
+                out.display()
+            ),
+            format!(
+                "Симуляция: бастапқы сан {seed}, {devices} құрылғы ({workers} ағын), масштаб {scale}, {} маршрут; дерекқорлар {} ішінде",
+                all.len(),
+                out.display()
+            ),
+            format!(
+                "Simulation: seed {seed}, {devices} devices ({workers} threads), scale {scale}, {} routes; databases in {}",
+                all.len(),
+                out.display()
+            )
+        )
     );
     print_report(report, &fieldwork, RouteList::None, lang);
     let kk: Vec<String> = cities
@@ -184,7 +222,23 @@ fn run_inner(study: &Path, seed: &str, devices: u32, scale: f64, out: &Path, thr
     );
     println!(
         "{}",
-        lang.pick(format!("Поле: {} – {}; время работы {run_s:.1} с", summary["fieldwork_from"].as_str().unwrap_or("—"), summary["fieldwork_to"].as_str().unwrap_or("—")), format!("Далалық кезең: {} – {}; жұмыс уақыты {run_s:.1} с", summary["fieldwork_from"].as_str().unwrap_or("—"), summary["fieldwork_to"].as_str().unwrap_or("—")), format!("Fieldwork: {} – {}; run time {run_s:.1} s", summary["fieldwork_from"].as_str().unwrap_or("—"), summary["fieldwork_to"].as_str().unwrap_or("—")))
+        lang.pick(
+            format!(
+                "Поле: {} – {}; время работы {run_s:.1} с",
+                summary["fieldwork_from"].as_str().unwrap_or("—"),
+                summary["fieldwork_to"].as_str().unwrap_or("—")
+            ),
+            format!(
+                "Далалық кезең: {} – {}; жұмыс уақыты {run_s:.1} с",
+                summary["fieldwork_from"].as_str().unwrap_or("—"),
+                summary["fieldwork_to"].as_str().unwrap_or("—")
+            ),
+            format!(
+                "Fieldwork: {} – {}; run time {run_s:.1} s",
+                summary["fieldwork_from"].as_str().unwrap_or("—"),
+                summary["fieldwork_to"].as_str().unwrap_or("—")
+            )
+        )
     );
     Ok(())
 }

@@ -207,11 +207,7 @@ fn call<E: Env>(func: Func, args: &[Node], env: &E) -> Val {
                 arg(2)
             }
         }
-        Func::Coalesce => args
-            .iter()
-            .map(|node| eval(node, env))
-            .find(|value| !value.is_null_or_missing())
-            .unwrap_or(Val::Null),
+        Func::Coalesce => args.iter().map(|node| eval(node, env)).find(|value| !value.is_null_or_missing()).unwrap_or(Val::Null),
         Func::Min => extreme(args, env, false),
         Func::Max => extreme(args, env, true),
         Func::Abs => numeric(arg(0), f64::abs),
@@ -288,16 +284,8 @@ fn fold_rows<E: Env>(agg: Agg, roster: &str, first: &Node, env: &E) -> Val {
         Agg::Any => kleene(values.map(|v| v.truth()), true),
         Agg::All => kleene(values.map(|v| v.truth()), false),
         Agg::Sum => finite(values.filter_map(|v| v.as_num()).filter(|n| !n.is_nan()).sum()),
-        Agg::MinOf => values
-            .filter_map(|v| v.as_num())
-            .filter(|n| !n.is_nan())
-            .reduce(f64::min)
-            .map_or(Val::Null, Val::Num),
-        Agg::MaxOf => values
-            .filter_map(|v| v.as_num())
-            .filter(|n| !n.is_nan())
-            .reduce(f64::max)
-            .map_or(Val::Null, Val::Num),
+        Agg::MinOf => values.filter_map(|v| v.as_num()).filter(|n| !n.is_nan()).reduce(f64::min).map_or(Val::Null, Val::Num),
+        Agg::MaxOf => values.filter_map(|v| v.as_num()).filter(|n| !n.is_nan()).reduce(f64::max).map_or(Val::Null, Val::Num),
         Agg::At => Val::Null,
     }
 }

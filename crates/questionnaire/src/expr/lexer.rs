@@ -139,16 +139,9 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
         let (tok, len) = if c.is_ascii_digit() || (c == '.' && next.is_some_and(|n| n.is_ascii_digit())) {
             lex_number(&chars, i)?
         } else if c.is_ascii_alphabetic() || c == '_' {
-            let len = chars[i..]
-                .iter()
-                .take_while(|ch| ch.is_ascii_alphanumeric() || **ch == '_')
-                .count();
+            let len = chars[i..].iter().take_while(|ch| ch.is_ascii_alphanumeric() || **ch == '_').count();
             let word: String = chars[i..i + len].iter().collect();
-            let tok = KEYWORDS
-                .iter()
-                .find(|(kw, _)| *kw == word)
-                .map(|(_, tok)| tok.clone())
-                .unwrap_or(Tok::Ident(word));
+            let tok = KEYWORDS.iter().find(|(kw, _)| *kw == word).map(|(_, tok)| tok.clone()).unwrap_or(Tok::Ident(word));
             if let Some(&after) = chars.get(i + len) {
                 if !after.is_ascii() && after.is_alphabetic() {
                     return Err(foreign_letter(&chars, i + len));
@@ -210,18 +203,16 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 ('%', _) => (Tok::Percent, 1),
                 (c, _) if c.is_alphabetic() => return Err(foreign_letter(&chars, i)),
                 (c, _) => {
-                    return Err(ParseError::new(col, format!("unexpected character {}", show_char(c)))
-                        .of(ErrorKind::UnexpectedChar { ch: c }))
+                    return Err(
+                        ParseError::new(col, format!("unexpected character {}", show_char(c))).of(ErrorKind::UnexpectedChar { ch: c })
+                    )
                 }
             }
         };
         tokens.push(Token { tok, col });
         i += len;
     }
-    tokens.push(Token {
-        tok: Tok::End,
-        col: chars.len() + 1,
-    });
+    tokens.push(Token { tok: Tok::End, col: chars.len() + 1 });
     Ok(tokens)
 }
 
@@ -313,12 +304,13 @@ fn foreign_letter(chars: &[char], at: usize) -> ParseError {
     let after = chars[at.min(chars.len())..].iter().take_while(in_word);
     let mixed = before.chain(after).any(char::is_ascii_alphanumeric);
     let lookalike = mixed && CYRILLIC_LOOKALIKES.contains(c);
-    let error = ParseError::new(at + 1, format!("the letter {} cannot appear outside quotes", show_char(c)))
-        .of(ErrorKind::ForeignLetter { ch: c, in_word: mixed, lookalike });
+    let error = ParseError::new(at + 1, format!("the letter {} cannot appear outside quotes", show_char(c))).of(ErrorKind::ForeignLetter {
+        ch: c,
+        in_word: mixed,
+        lookalike,
+    });
     if mixed && CYRILLIC_LOOKALIKES.contains(c) {
-        error.with_hint(format!(
-            "'{c}' is a Cyrillic letter that looks like a Latin one; ids such as birth_year use Latin letters only"
-        ))
+        error.with_hint(format!("'{c}' is a Cyrillic letter that looks like a Latin one; ids such as birth_year use Latin letters only"))
     } else if mixed {
         error.with_hint("ids such as birth_year use Latin letters, digits and '_' only")
     } else {

@@ -62,7 +62,9 @@ impl Expr {
         };
         match node {
             parser::Node::Call(parser::Func::Selected, args) => match args.as_slice() {
-                [parser::Node::Name(question), parser::Node::Name(choice)] if choice == "choice" && question != "." => Some((question.as_str(), negated)),
+                [parser::Node::Name(question), parser::Node::Name(choice)] if choice == "choice" && question != "." => {
+                    Some((question.as_str(), negated))
+                }
                 _ => None,
             },
             _ => None,
@@ -99,10 +101,7 @@ impl FromStr for Expr {
 /// aggregates).
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
     let root = parser::parse(src)?;
-    Ok(Expr {
-        source: src.to_owned(),
-        root,
-    })
+    Ok(Expr { source: src.to_owned(), root })
 }
 
 /// True when `name` is a word of the language (a keyword such as `and`, a function name such as
@@ -125,7 +124,8 @@ pub struct ParseError {
     pub hint: Option<String>,
     /// What is wrong as data, so that a caller can word it in another language (`message` and
     /// `hint` are the English wording). [`ErrorKind::Other`] when an error has no kind of its own yet.
-    pub kind: ErrorKind,
+    /// Boxed: the kind carries names and tokens, and a parse error travels in every `Result` of the parser.
+    pub kind: Box<ErrorKind>,
 }
 
 /// The kinds of parse error, with what a message needs to name; see [`ParseError::kind`].
@@ -133,41 +133,96 @@ pub struct ParseError {
 pub enum ErrorKind {
     Empty,
     /// A character that is no operator here: `=`, `<>`, `!`, `&&`, `||`, `^`.
-    NotAnOperator { op: String },
-    UnexpectedChar { ch: char },
+    NotAnOperator {
+        op: String,
+    },
+    UnexpectedChar {
+        ch: char,
+    },
     /// A non-Latin letter outside quotes; `in_word` when it sits among Latin letters or digits,
     /// `lookalike` when it is a Cyrillic letter that looks like a Latin one.
-    ForeignLetter { ch: char, in_word: bool, lookalike: bool },
+    ForeignLetter {
+        ch: char,
+        in_word: bool,
+        lookalike: bool,
+    },
     NoDigitsAfterPoint,
     NumberRunsIntoName,
-    NotANumber { text: String },
-    UnknownEscape { ch: char },
-    UnclosedText { quote: char },
-    TooDeep { max: usize },
-    AggregatesTooDeep { max: usize },
-    ChainedComparison { found: Found },
+    NotANumber {
+        text: String,
+    },
+    UnknownEscape {
+        ch: char,
+    },
+    UnclosedText {
+        quote: char,
+    },
+    TooDeep {
+        max: usize,
+    },
+    AggregatesTooDeep {
+        max: usize,
+    },
+    ChainedComparison {
+        found: Found,
+    },
     StrayNot,
-    InWithoutList { found: Found },
+    InWithoutList {
+        found: Found,
+    },
     EmptyInList,
-    UnclosedList { open: usize, found: Found },
-    Unclosed { open: usize, found: Found },
-    UnclosedCall { function: String, open: usize, found: Found },
-    ExpectedValue { found: Found },
-    FunctionWithoutCall { function: String },
+    UnclosedList {
+        open: usize,
+        found: Found,
+    },
+    Unclosed {
+        open: usize,
+        found: Found,
+    },
+    UnclosedCall {
+        function: String,
+        open: usize,
+        found: Found,
+    },
+    ExpectedValue {
+        found: Found,
+    },
+    FunctionWithoutCall {
+        function: String,
+    },
     /// The first argument of an aggregate is not a roster id alone; `found` is `None` for a name
     /// followed by more.
-    NotARoster { function: String, found: Option<Found> },
+    NotARoster {
+        function: String,
+        found: Option<Found>,
+    },
     /// `a implies b implies c`: `implies` does not chain.
     ChainedImplies,
     /// The argument of `currency` is not a bare question id or `.`; `after_name` when a name is
     /// followed by more.
-    NotAName { function: String, found: Found, after_name: bool },
-    WrongArity { function: String, min: usize, max: Option<usize>, given: usize },
+    NotAName {
+        function: String,
+        found: Found,
+        after_name: bool,
+    },
+    WrongArity {
+        function: String,
+        min: usize,
+        max: Option<usize>,
+        given: usize,
+    },
     UnmatchedParen,
     /// A keyword in capitals (`AND`) after a complete expression.
-    KeywordCase { word: String },
-    Trailing { found: Found },
-    UnknownFunction { name: String, close: Vec<String> },
+    KeywordCase {
+        word: String,
+    },
+    Trailing {
+        found: Found,
+    },
+    UnknownFunction {
+        name: String,
+        close: Vec<String>,
+    },
     Internal,
     /// An error not given a kind of its own; only the column is language-neutral.
     Other,
@@ -187,17 +242,12 @@ pub enum Found {
 impl ParseError {
     /// Creates an error without a hint.
     pub(crate) fn new(column: usize, message: impl Into<String>) -> Self {
-        ParseError {
-            column,
-            message: message.into(),
-            hint: None,
-            kind: ErrorKind::Other,
-        }
+        ParseError { column, message: message.into(), hint: None, kind: Box::new(ErrorKind::Other) }
     }
 
     /// Sets what the error is, as data.
     pub(crate) fn of(mut self, kind: ErrorKind) -> Self {
-        self.kind = kind;
+        self.kind = Box::new(kind);
         self
     }
 

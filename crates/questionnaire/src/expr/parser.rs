@@ -41,19 +41,11 @@ pub(super) enum Node {
     /// A comparison of two operands.
     Cmp(CmpOp, Box<Node>, Box<Node>),
     /// `value in (items)`, or `value not in (items)` when `negated`.
-    In {
-        negated: bool,
-        value: Box<Node>,
-        items: Vec<Node>,
-    },
+    In { negated: bool, value: Box<Node>, items: Vec<Node> },
     /// A call of a function that does not loop over a roster.
     Call(Func, Vec<Node>),
     /// An aggregate over the rows of `roster`; `args` are the arguments after the roster.
-    Aggregate {
-        agg: Agg,
-        roster: String,
-        args: Vec<Node>,
-    },
+    Aggregate { agg: Agg, roster: String, args: Vec<Node> },
 }
 
 /// The arithmetic operators.
@@ -137,22 +129,58 @@ struct FnSpec {
 /// Every function of the language.
 const FUNCTIONS: &[FnSpec] = &[
     FnSpec { name: "selected", kind: FnKind::Scalar(Func::Selected), min_args: 2, max_args: Some(2), usage: "selected(countries, 3)" },
-    FnSpec { name: "count_selected", kind: FnKind::Scalar(Func::CountSelected), min_args: 1, max_args: Some(1), usage: "count_selected(countries)" },
+    FnSpec {
+        name: "count_selected",
+        kind: FnKind::Scalar(Func::CountSelected),
+        min_args: 1,
+        max_args: Some(1),
+        usage: "count_selected(countries)",
+    },
     FnSpec { name: "answered", kind: FnKind::Scalar(Func::Answered), min_args: 1, max_args: Some(1), usage: "answered(income)" },
     FnSpec { name: "dk", kind: FnKind::Scalar(Func::Dk), min_args: 1, max_args: Some(1), usage: "dk(income)" },
     FnSpec { name: "refused", kind: FnKind::Scalar(Func::Refused), min_args: 1, max_args: Some(1), usage: "refused(income)" },
     FnSpec { name: "missing", kind: FnKind::Scalar(Func::Missing), min_args: 1, max_args: Some(1), usage: "missing(income)" },
-    FnSpec { name: "if", kind: FnKind::Scalar(Func::If), min_args: 3, max_args: Some(3), usage: "if(condition, value if true, value otherwise)" },
-    FnSpec { name: "coalesce", kind: FnKind::Scalar(Func::Coalesce), min_args: 2, max_args: None, usage: "coalesce(income, other_income, 0)" },
-    FnSpec { name: "min", kind: FnKind::Scalar(Func::Min), min_args: 2, max_args: None, usage: "min(a, b, ...); over the rows of a roster use min_of(members, AGE)" },
-    FnSpec { name: "max", kind: FnKind::Scalar(Func::Max), min_args: 2, max_args: None, usage: "max(a, b, ...); over the rows of a roster use max_of(members, AGE)" },
+    FnSpec {
+        name: "if",
+        kind: FnKind::Scalar(Func::If),
+        min_args: 3,
+        max_args: Some(3),
+        usage: "if(condition, value if true, value otherwise)",
+    },
+    FnSpec {
+        name: "coalesce",
+        kind: FnKind::Scalar(Func::Coalesce),
+        min_args: 2,
+        max_args: None,
+        usage: "coalesce(income, other_income, 0)",
+    },
+    FnSpec {
+        name: "min",
+        kind: FnKind::Scalar(Func::Min),
+        min_args: 2,
+        max_args: None,
+        usage: "min(a, b, ...); over the rows of a roster use min_of(members, AGE)",
+    },
+    FnSpec {
+        name: "max",
+        kind: FnKind::Scalar(Func::Max),
+        min_args: 2,
+        max_args: None,
+        usage: "max(a, b, ...); over the rows of a roster use max_of(members, AGE)",
+    },
     FnSpec { name: "abs", kind: FnKind::Scalar(Func::Abs), min_args: 1, max_args: Some(1), usage: "abs(x)" },
     FnSpec { name: "round", kind: FnKind::Scalar(Func::Round), min_args: 1, max_args: Some(1), usage: "round(x)" },
     FnSpec { name: "floor", kind: FnKind::Scalar(Func::Floor), min_args: 1, max_args: Some(1), usage: "floor(x)" },
     FnSpec { name: "len", kind: FnKind::Scalar(Func::Len), min_args: 1, max_args: Some(1), usage: "len(name)" },
     FnSpec { name: "position", kind: FnKind::Scalar(Func::Position), min_args: 0, max_args: Some(0), usage: "position()" },
     FnSpec { name: "currency", kind: FnKind::Scalar(Func::Currency), min_args: 1, max_args: Some(1), usage: "currency(amount) == 'KZT'" },
-    FnSpec { name: "count", kind: FnKind::Aggregate(Agg::Count), min_args: 1, max_args: Some(2), usage: "count(members) or count(members, relation == 1)" },
+    FnSpec {
+        name: "count",
+        kind: FnKind::Aggregate(Agg::Count),
+        min_args: 1,
+        max_args: Some(2),
+        usage: "count(members) or count(members, relation == 1)",
+    },
     FnSpec { name: "sum", kind: FnKind::Aggregate(Agg::Sum), min_args: 2, max_args: Some(2), usage: "sum(members, earnings)" },
     FnSpec { name: "any", kind: FnKind::Aggregate(Agg::Any), min_args: 2, max_args: Some(2), usage: "any(members, AGE < 16)" },
     FnSpec { name: "all", kind: FnKind::Aggregate(Agg::All), min_args: 2, max_args: Some(2), usage: "all(members, AGE >= 16)" },
@@ -174,22 +202,13 @@ fn function(name: &str) -> Option<&'static FnSpec> {
 pub(super) fn parse(src: &str) -> Result<Node, ParseError> {
     let mut tokens = lexer::lex(src)?;
     // The lexer always ends the tokens with `End`; keep it apart so that peeking never fails.
-    let end = tokens.pop().unwrap_or(Token {
-        tok: Tok::End,
-        col: src.chars().count() + 1,
-    });
+    let end = tokens.pop().unwrap_or(Token { tok: Tok::End, col: src.chars().count() + 1 });
     if tokens.is_empty() {
         return Err(ParseError::new(1, "the expression is empty")
             .with_hint("write a condition such as AGE >= 16, or remove the field")
             .of(ErrorKind::Empty));
     }
-    let mut parser = Parser {
-        tokens,
-        pos: 0,
-        end,
-        depth: 0,
-        aggregate_depth: 0,
-    };
+    let mut parser = Parser { tokens, pos: 0, end, depth: 0, aggregate_depth: 0 };
     let root = parser.sub_expression(1)?;
     match parser.peek() {
         Token { tok: Tok::End, .. } => Ok(root),
@@ -403,11 +422,7 @@ impl Parser {
         self.enter(col)?;
         let items = self.in_list();
         self.leave();
-        operands.push(Node::In {
-            negated,
-            value: Box::new(value),
-            items: items?,
-        });
+        operands.push(Node::In { negated, value: Box::new(value), items: items? });
         Ok(())
     }
 
@@ -597,11 +612,12 @@ impl Parser {
 #[cold]
 #[inline(never)]
 fn too_deep(col: usize) -> ParseError {
-    ParseError::new(col, "the expression nests too deeply").with_hint(format!(
-        "at most {MAX_NESTING} levels of parentheses, calls and prefix operators are allowed; \
+    ParseError::new(col, "the expression nests too deeply")
+        .with_hint(format!(
+            "at most {MAX_NESTING} levels of parentheses, calls and prefix operators are allowed; \
          split it into calculations"
-    ))
-    .of(ErrorKind::TooDeep { max: MAX_NESTING })
+        ))
+        .of(ErrorKind::TooDeep { max: MAX_NESTING })
 }
 
 #[cold]
@@ -615,12 +631,9 @@ fn aggregates_too_deep(col: usize) -> ParseError {
 #[cold]
 #[inline(never)]
 fn chained(token: &Token) -> ParseError {
-    ParseError::new(
-        token.col,
-        format!("comparisons cannot be chained: {} follows another comparison", token.tok.describe()),
-    )
-    .with_hint("join two comparisons with 'and', as in AGE >= 15 and AGE <= 49")
-    .of(ErrorKind::ChainedComparison { found: token.tok.found() })
+    ParseError::new(token.col, format!("comparisons cannot be chained: {} follows another comparison", token.tok.describe()))
+        .with_hint("join two comparisons with 'and', as in AGE >= 15 and AGE <= 49")
+        .of(ErrorKind::ChainedComparison { found: token.tok.found() })
 }
 
 #[cold]
@@ -639,7 +652,11 @@ fn not_a_name(spec: &FnSpec, found: &Token, after_name: bool) -> ParseError {
     } else {
         format!("the argument of '{}' must be the id of a money question or '.', found {}", spec.name, found.tok.describe())
     };
-    ParseError::new(found.col, message).with_hint(format!("usage: {}", spec.usage)).of(ErrorKind::NotAName { function: spec.name.to_string(), found: found.tok.found(), after_name })
+    ParseError::new(found.col, message).with_hint(format!("usage: {}", spec.usage)).of(ErrorKind::NotAName {
+        function: spec.name.to_string(),
+        found: found.tok.found(),
+        after_name,
+    })
 }
 
 #[cold]
@@ -669,21 +686,15 @@ fn empty_in_list(found: &Token) -> ParseError {
 #[cold]
 #[inline(never)]
 fn unclosed_list(open: usize, found: &Token) -> ParseError {
-    ParseError::new(
-        found.col,
-        format!("expected ',' or ')' to close the list opened at column {open}, found {}", found.tok.describe()),
-    )
-    .of(ErrorKind::UnclosedList { open, found: found.tok.found() })
+    ParseError::new(found.col, format!("expected ',' or ')' to close the list opened at column {open}, found {}", found.tok.describe()))
+        .of(ErrorKind::UnclosedList { open, found: found.tok.found() })
 }
 
 #[cold]
 #[inline(never)]
 fn unclosed(open: usize, found: &Token) -> ParseError {
-    ParseError::new(
-        found.col,
-        format!("expected ')' to close '(' opened at column {open}, found {}", found.tok.describe()),
-    )
-    .of(ErrorKind::Unclosed { open, found: found.tok.found() })
+    ParseError::new(found.col, format!("expected ')' to close '(' opened at column {open}, found {}", found.tok.describe()))
+        .of(ErrorKind::Unclosed { open, found: found.tok.found() })
 }
 
 #[cold]
@@ -691,11 +702,7 @@ fn unclosed(open: usize, found: &Token) -> ParseError {
 fn unclosed_call(spec: &FnSpec, open: usize, found: &Token) -> ParseError {
     ParseError::new(
         found.col,
-        format!(
-            "expected ',' or ')' in the call of '{}' opened at column {open}, found {}",
-            spec.name,
-            found.tok.describe()
-        ),
+        format!("expected ',' or ')' in the call of '{}' opened at column {open}, found {}", spec.name, found.tok.describe()),
     )
     .with_hint(format!("usage: {}", spec.usage))
     .of(ErrorKind::UnclosedCall { function: spec.name.into(), open, found: found.tok.found() })
@@ -711,11 +718,10 @@ fn expected_value(found: &Token) -> ParseError {
         Tok::Not => ParseError::new(found.col, "'not' cannot stand here")
             .with_hint("'not' negates a whole condition; put it in parentheses, as in Q1 == (not Q2)")
             .of(ErrorKind::ExpectedValue { found: found.tok.found() }),
-        ref other => ParseError::new(
-            found.col,
-            format!("expected a value (a number, text, name, function or '('), found {}", other.describe()),
-        )
-        .of(ErrorKind::ExpectedValue { found: other.found() }),
+        ref other => {
+            ParseError::new(found.col, format!("expected a value (a number, text, name, function or '('), found {}", other.describe()))
+                .of(ErrorKind::ExpectedValue { found: other.found() })
+        }
     }
 }
 
@@ -732,11 +738,7 @@ fn function_without_call(spec: &FnSpec, col: usize) -> ParseError {
 fn not_a_roster(spec: &FnSpec, found: &Token) -> ParseError {
     let message = match found.tok {
         Tok::Ident(_) => format!("the first argument of '{}' must be the id of a roster alone", spec.name),
-        ref other => format!(
-            "the first argument of '{}' must be the id of a roster, found {}",
-            spec.name,
-            other.describe()
-        ),
+        ref other => format!("the first argument of '{}' must be the id of a roster, found {}", spec.name, other.describe()),
     };
     let what = match found.tok {
         Tok::Ident(_) => None,
@@ -783,9 +785,7 @@ const KEYWORD_TYPOS: [&str; 5] = ["and", "or", "not", "in", "implies"];
 
 /// Pops an operand; the shunting yard always has one, but a parse error is safer than a panic.
 fn pop(operands: &mut Vec<Node>, col: usize) -> Result<Node, ParseError> {
-    operands
-        .pop()
-        .ok_or_else(|| ParseError::new(col, "internal error: an operator lacks an operand").of(ErrorKind::Internal))
+    operands.pop().ok_or_else(|| ParseError::new(col, "internal error: an operator lacks an operand").of(ErrorKind::Internal))
 }
 
 /// Applies a binary operator, extending a flat chain of the same level when the left operand is one.
@@ -811,11 +811,7 @@ fn combine(op: Infix, left: Node, right: Node) -> Node {
         (Infix::Arith(arith), left) => Node::Arith(Box::new(left), vec![(arith, right)]),
         (Infix::Cmp(cmp), left) => Node::Cmp(cmp, Box::new(left), Box::new(right)),
         // `in` never reaches the operator stack; it is applied as soon as its list is read.
-        (Infix::In { negated }, left) => Node::In {
-            negated,
-            value: Box::new(left),
-            items: vec![right],
-        },
+        (Infix::In { negated }, left) => Node::In { negated, value: Box::new(left), items: vec![right] },
     }
 }
 
@@ -831,8 +827,7 @@ fn unknown_function(name: &str, col: usize) -> ParseError {
         .iter()
         .filter_map(|f| {
             let distance = edit_distance(&lower, f.name);
-            let related = (lower.len() >= 2 && is_subsequence(&lower, f.name))
-                || (f.name.len() >= 3 && lower.contains(f.name));
+            let related = (lower.len() >= 2 && is_subsequence(&lower, f.name)) || (f.name.len() >= 3 && lower.contains(f.name));
             (distance <= threshold || related).then_some((distance, f.name))
         })
         .collect();
@@ -845,9 +840,7 @@ fn unknown_function(name: &str, col: usize) -> ParseError {
         format!("did you mean {}?", names.join(", "))
     };
     let close = close.iter().map(|(_, n)| n.to_string()).collect();
-    ParseError::new(col, format!("unknown function '{name}'"))
-        .with_hint(hint)
-        .of(ErrorKind::UnknownFunction { name: name.into(), close })
+    ParseError::new(col, format!("unknown function '{name}'")).with_hint(hint).of(ErrorKind::UnknownFunction { name: name.into(), close })
 }
 
 /// Tells whether the characters of `short` appear in `long` in order, as in an abbreviation.
@@ -880,11 +873,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// of the innermost aggregate whose inner expression `node` belongs to.
 pub(super) fn collect_references(node: &Node, through: Option<&str>, out: &mut Vec<Reference>) {
     let push = |name: &str, kind: RefKind, out: &mut Vec<Reference>| {
-        let reference = Reference {
-            name: name.to_owned(),
-            through_roster: through.map(str::to_owned),
-            kind,
-        };
+        let reference = Reference { name: name.to_owned(), through_roster: through.map(str::to_owned), kind };
         if !out.contains(&reference) {
             out.push(reference);
         }

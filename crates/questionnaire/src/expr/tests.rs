@@ -28,11 +28,7 @@ struct Ctx<'a> {
 impl Env for Ctx<'_> {
     fn lookup(&self, name: &str) -> Val {
         let member = self.row.and_then(|r| self.survey.members.get(r - 1));
-        member
-            .and_then(|values| values.get(name))
-            .or_else(|| self.survey.household.get(name))
-            .cloned()
-            .unwrap_or(Val::Null)
+        member.and_then(|values| values.get(name)).or_else(|| self.survey.household.get(name)).cloned().unwrap_or(Val::Null)
     }
 
     fn roster_len(&self, roster: &str) -> Option<usize> {
@@ -44,10 +40,8 @@ impl Env for Ctx<'_> {
     }
 
     fn row(&self, roster: &str, position: usize) -> Option<Self> {
-        (roster == "members" && (1..=self.survey.members.len()).contains(&position)).then_some(Ctx {
-            survey: self.survey,
-            row: Some(position),
-        })
+        (roster == "members" && (1..=self.survey.members.len()).contains(&position))
+            .then_some(Ctx { survey: self.survey, row: Some(position) })
     }
 
     fn position(&self) -> Option<usize> {
@@ -396,12 +390,7 @@ fn row_contexts() {
 #[test]
 fn validation_and_choice_filter_names() {
     check(
-        &[
-            (". <= SURVEY_YEAR", T),
-            (". >= SURVEY_YEAR - 120 and . <= SURVEY_YEAR", T),
-            ("selected(Q512, choice)", T),
-            ("choice != 7", T),
-        ],
+        &[(". <= SURVEY_YEAR", T), (". >= SURVEY_YEAR - 120 and . <= SURVEY_YEAR", T), ("selected(Q512, choice)", T), ("choice != 7", T)],
         None,
     );
 }
@@ -457,11 +446,7 @@ fn parse_error_columns() {
         ("'a\\q'", 3, "unknown escape"),
         ("Q1 # 2", 4, "unexpected character '#'"),
         ("Q1 ^ 2", 4, "'^' is not an operator"),
-        (
-            "count(members, count(members, count(members, count(members, true))))",
-            46,
-            "nested at most 3 deep",
-        ),
+        ("count(members, count(members, count(members, count(members, true))))", 46, "nested at most 3 deep"),
     ];
     for (src, column, fragment) in cases {
         let error = parse(src).expect_err(src);
@@ -575,10 +560,7 @@ fn parse_error_hints_and_display() {
     assert!(hint(&"(".repeat(200)).contains("split it into calculations"));
 
     let error = parse("(1").expect_err("unclosed");
-    assert_eq!(
-        error.to_string(),
-        "column 3: expected ')' to close '(' opened at column 1, found the end of the expression"
-    );
+    assert_eq!(error.to_string(), "column 3: expected ')' to close '(' opened at column 1, found the end of the expression");
     let error = parse("cnt(members)").expect_err("unknown");
     assert_eq!(error.to_string(), "column 1: unknown function 'cnt' (hint: did you mean count, count_selected?)");
 }
@@ -586,39 +568,20 @@ fn parse_error_hints_and_display() {
 #[test]
 fn references() {
     fn name(n: &str, through: Option<&str>) -> Reference {
-        Reference {
-            name: n.to_owned(),
-            through_roster: through.map(str::to_owned),
-            kind: RefKind::Name,
-        }
+        Reference { name: n.to_owned(), through_roster: through.map(str::to_owned), kind: RefKind::Name }
     }
     fn roster(n: &str, through: Option<&str>) -> Reference {
-        Reference {
-            kind: RefKind::Roster,
-            ..name(n, through)
-        }
+        Reference { kind: RefKind::Roster, ..name(n, through) }
     }
     let cases: Vec<(&str, Vec<Reference>)> = vec![
         ("AGE >= 16", vec![name("AGE", None)]),
         ("1 + 2", vec![]),
         (". <= SURVEY_YEAR", vec![name(".", None), name("SURVEY_YEAR", None)]),
         ("selected(Q512, choice)", vec![name("Q512", None), name("choice", None)]),
-        (
-            "count(members, Q103 == 1) == 1",
-            vec![roster("members", None), name("Q103", Some("members"))],
-        ),
-        (
-            "Q101 > 0 and sum(members, Q312) > Q101",
-            vec![name("Q101", None), roster("members", None), name("Q312", Some("members"))],
-        ),
-        (
-            "at(members, Q113, Q502)",
-            vec![roster("members", None), name("Q113", None), name("Q502", Some("members"))],
-        ),
-        (
-            "Q1 + count(members, Q1 > 0)",
-            vec![name("Q1", None), roster("members", None), name("Q1", Some("members"))],
-        ),
+        ("count(members, Q103 == 1) == 1", vec![roster("members", None), name("Q103", Some("members"))]),
+        ("Q101 > 0 and sum(members, Q312) > Q101", vec![name("Q101", None), roster("members", None), name("Q312", Some("members"))]),
+        ("at(members, Q113, Q502)", vec![roster("members", None), name("Q113", None), name("Q502", Some("members"))]),
+        ("Q1 + count(members, Q1 > 0)", vec![name("Q1", None), roster("members", None), name("Q1", Some("members"))]),
         (
             "count(members, any(away, Q532 == Q102) or AGE > 60)",
             vec![
@@ -662,15 +625,7 @@ fn values_display_for_texts() {
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let deep = |open: &str, close: &str| format!("{}1{}", open.repeat(10_000), close.repeat(10_000));
-    for src in [
-        deep("(", ")"),
-        deep("-", ""),
-        deep("not ", ""),
-        deep("abs(", ")"),
-        deep("-(", ")"),
-        deep("1 in (", ")"),
-        deep("(", ""),
-    ] {
+    for src in [deep("(", ")"), deep("-", ""), deep("not ", ""), deep("abs(", ")"), deep("-(", ")"), deep("1 in (", ")"), deep("(", "")] {
         let error = parse(&src).expect_err("10,000 levels must be rejected");
         assert!(error.message.contains("nests too deeply"), "{error}");
     }
@@ -682,10 +637,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 #[test]
 fn long_flat_chains_parse_and_evaluate() {
     let survey = survey();
-    let ctx = Ctx {
-        survey: &survey,
-        row: None,
-    };
+    let ctx = Ctx { survey: &survey, row: None };
     let sum = vec!["1"; 10_000].join(" + ");
     assert_eq!(parse(&sum).expect("sum").eval(&ctx), num(10_000.0));
     let ors = vec!["Q999"; 10_000].join(" or ") + " or true";
@@ -739,32 +691,117 @@ fn deepest_accepted_expression_evaluates() {
 
 /// Pieces of expressions, valid and not, for the token-soup property test.
 const SOUP: &[&str] = &[
-    "(", ")", ",", ".", "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or", "not", "in",
-    "implies", "currency", "=>", "true", "false", "null", "0", "1", "-98", "54.5", "1e9", "'Айгуль'", "\"Ерлан\"", "'", "\"", "Q101",
-    "Q312", "Q512", "Q531", "AGE", "SURVEY_YEAR", "choice", "members", "away", "nosuch", "count", "sum",
-    "any", "all", "min_of", "max_of", "at", "selected", "count_selected", "answered", "dk", "refused",
-    "missing", "if", "coalesce", "min", "max", "abs", "round", "floor", "len", "position", "Қ", "О", "=",
-    "&&", "\\", "\u{0}", "🙂", "9999999999999999999999999999999",
+    "(",
+    ")",
+    ",",
+    ".",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "and",
+    "or",
+    "not",
+    "in",
+    "implies",
+    "currency",
+    "=>",
+    "true",
+    "false",
+    "null",
+    "0",
+    "1",
+    "-98",
+    "54.5",
+    "1e9",
+    "'Айгуль'",
+    "\"Ерлан\"",
+    "'",
+    "\"",
+    "Q101",
+    "Q312",
+    "Q512",
+    "Q531",
+    "AGE",
+    "SURVEY_YEAR",
+    "choice",
+    "members",
+    "away",
+    "nosuch",
+    "count",
+    "sum",
+    "any",
+    "all",
+    "min_of",
+    "max_of",
+    "at",
+    "selected",
+    "count_selected",
+    "answered",
+    "dk",
+    "refused",
+    "missing",
+    "if",
+    "coalesce",
+    "min",
+    "max",
+    "abs",
+    "round",
+    "floor",
+    "len",
+    "position",
+    "Қ",
+    "О",
+    "=",
+    "&&",
+    "\\",
+    "\u{0}",
+    "🙂",
+    "9999999999999999999999999999999",
 ];
 
 /// Well-formed expressions over the names of the test household, built from the grammar.
 fn well_formed() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         prop::sample::select(vec![
-            "Q101", "Q312", "Q311", "Q314", "Q512", "Q531", "Q999", "AGE", "Q102", "NAME", "DATE", ".", "choice",
-            "true", "false", "null", "0", "-98", "2.5", "'Айгуль'", "position()", "currency(Q518)", "currency(.)",
+            "Q101",
+            "Q312",
+            "Q311",
+            "Q314",
+            "Q512",
+            "Q531",
+            "Q999",
+            "AGE",
+            "Q102",
+            "NAME",
+            "DATE",
+            ".",
+            "choice",
+            "true",
+            "false",
+            "null",
+            "0",
+            "-98",
+            "2.5",
+            "'Айгуль'",
+            "position()",
+            "currency(Q518)",
+            "currency(.)",
         ])
         .prop_map(str::to_owned),
         any::<i32>().prop_map(|n| n.to_string()),
     ];
     leaf.prop_recursive(5, 48, 3, |inner| {
-        let binary = prop::sample::select(vec![
-            "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or", "implies",
-        ]);
+        let binary = prop::sample::select(vec!["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or", "implies"]);
         let unary = prop::sample::select(vec!["-", "not "]);
-        let one = prop::sample::select(vec![
-            "count_selected", "answered", "dk", "refused", "missing", "abs", "round", "floor", "len",
-        ]);
+        let one = prop::sample::select(vec!["count_selected", "answered", "dk", "refused", "missing", "abs", "round", "floor", "len"]);
         let many = prop::sample::select(vec!["coalesce", "min", "max"]);
         let agg = prop::sample::select(vec!["count", "sum", "any", "all", "min_of", "max_of"]);
         let roster = prop::sample::select(vec!["members", "away", "nosuch"]);
@@ -775,9 +812,8 @@ fn well_formed() -> impl Strategy<Value = String> {
             (many, prop::collection::vec(inner.clone(), 2..4)).prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
             (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| format!("if({c}, {a}, {b})")),
             (inner.clone(), inner.clone()).prop_map(|(q, c)| format!("selected({q}, {c})")),
-            (inner.clone(), prop::collection::vec(inner.clone(), 1..4), any::<bool>()).prop_map(|(v, items, neg)| {
-                format!("({v}) {}in ({})", if neg { "not " } else { "" }, items.join(", "))
-            }),
+            (inner.clone(), prop::collection::vec(inner.clone(), 1..4), any::<bool>())
+                .prop_map(|(v, items, neg)| { format!("({v}) {}in ({})", if neg { "not " } else { "" }, items.join(", ")) }),
             (agg, roster.clone(), inner.clone()).prop_map(|(f, r, e)| format!("{f}({r}, {e})")),
             (roster.clone(), inner.clone(), inner.clone()).prop_map(|(r, n, e)| format!("at({r}, {n}, {e})")),
             roster.prop_map(|r| format!("count({r})")),

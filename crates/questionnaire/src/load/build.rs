@@ -67,7 +67,11 @@ fn read_study_file(src: &dyn StudySource, ctx: &mut Ctx) -> Option<RawStudy> {
                 STUDY_FILE,
                 "",
                 msg!("cannot read the study file: {e}", "не удаётся прочитать файл исследования", "зерттеу файлын оқу мүмкін емес"),
-                Some(msg!("a study folder must contain `study.toml`", "в папке исследования должен быть файл `study.toml`", "зерттеу қалтасында `study.toml` файлы болуы керек")),
+                Some(msg!(
+                    "a study folder must contain `study.toml`",
+                    "в папке исследования должен быть файл `study.toml`",
+                    "зерттеу қалтасында `study.toml` файлы болуы керек"
+                )),
             );
             None
         }
@@ -103,7 +107,11 @@ fn languages(ctx: &mut Ctx, raw_study: &RawStudy) -> (Vec<Lang>, Lang, Lang) {
 
 /// Reads the code-list files and the block files named in `study.toml`, each on its own.
 #[allow(clippy::type_complexity)]
-fn read_files(src: &dyn StudySource, ctx: &mut Ctx, raw_study: &RawStudy) -> (Vec<(String, BTreeMap<String, RawCodeList>)>, Vec<(String, RawBlock)>) {
+fn read_files(
+    src: &dyn StudySource,
+    ctx: &mut Ctx,
+    raw_study: &RawStudy,
+) -> (Vec<(String, BTreeMap<String, RawCodeList>)>, Vec<(String, RawBlock)>) {
     let mut codelist_files = Vec::new();
     for file in &raw_study.codelists {
         match src.read(file) {
@@ -146,7 +154,11 @@ fn read_files(src: &dyn StudySource, ctx: &mut Ctx, raw_study: &RawStudy) -> (Ve
 }
 
 /// Code lists: shared files first, then lists defined inside block files.
-fn codelists(ctx: &mut Ctx, files: &[(String, BTreeMap<String, RawCodeList>)], blocks: &[(String, RawBlock)]) -> BTreeMap<String, CodeList> {
+fn codelists(
+    ctx: &mut Ctx,
+    files: &[(String, BTreeMap<String, RawCodeList>)],
+    blocks: &[(String, RawBlock)],
+) -> BTreeMap<String, CodeList> {
     let mut codelists: BTreeMap<String, CodeList> = BTreeMap::new();
     let mut codelist_file: HashMap<String, String> = HashMap::new();
     let all = files.iter().map(|(f, l)| (f, l)).chain(blocks.iter().map(|(f, b)| (f, &b.codelist)));
@@ -253,13 +265,15 @@ fn check_id_of(ctx: &mut Ctx, file: &str, id: &str) {
             "в `{id}` {n} символов; имя переменной Stata/SPSS вмещает не больше {max}",
             "`{id}` ішінде {n} таңба бар; Stata/SPSS айнымалы атауына {max} таңбадан артық сыймайды"
         ),
-        IdProblem::ExpressionWord => msg!(
-            "`{id}` is a word of the expression language",
-            "`{id}` — слово языка выражений",
-            "`{id}` — өрнектер тілінің сөзі"
-        ),
-        IdProblem::StataWord => msg!("`{id}` is a reserved name in Stata", "`{id}` — зарезервированное имя в Stata", "`{id}` — Stata-да сақталған атау"),
-        IdProblem::SpssWord => msg!("`{id}` is a reserved word in SPSS", "`{id}` — зарезервированное слово в SPSS", "`{id}` — SPSS-те сақталған сөз"),
+        IdProblem::ExpressionWord => {
+            msg!("`{id}` is a word of the expression language", "`{id}` — слово языка выражений", "`{id}` — өрнектер тілінің сөзі")
+        }
+        IdProblem::StataWord => {
+            msg!("`{id}` is a reserved name in Stata", "`{id}` — зарезервированное имя в Stata", "`{id}` — Stata-да сақталған атау")
+        }
+        IdProblem::SpssWord => {
+            msg!("`{id}` is a reserved word in SPSS", "`{id}` — зарезервированное слово в SPSS", "`{id}` — SPSS-те сақталған сөз")
+        }
     };
     ctx.sink.err(
         "S013",
@@ -323,7 +337,14 @@ fn rosters(ctx: &mut Ctx, syms: &Symbols, items: &Items<'_>) -> Vec<Roster> {
     let mut rosters: Vec<Roster> = items
         .rosters
         .iter()
-        .map(|(_, r)| Roster { id: r.id.clone(), title: r.title.clone(), size: RosterSize::Count(usize::MAX), label: None, parent: None, depth: 1 })
+        .map(|(_, r)| Roster {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            size: RosterSize::Count(usize::MAX),
+            label: None,
+            parent: None,
+            depth: 1,
+        })
         .collect();
     for (ri, (file, r)) in items.rosters.iter().enumerate() {
         ctx.text(&r.title, file, &format!("{}.title", r.id));
@@ -400,7 +421,11 @@ fn roster_size(ctx: &mut Ctx, syms: &Symbols, items: &Items<'_>, file: &str, r: 
                         "вопрос `{q}`, задающий размер ростера, не целочисленный",
                         "ростер өлшемін беретін `{q}` сұрағы бүтін сан сұрағы емес"
                     ),
-                    Some(msg!("use `source` for a list question", "для вопроса-списка используйте `source`", "тізім сұрағы үшін `source` қолданыңыз")),
+                    Some(msg!(
+                        "use `source` for a list question",
+                        "для вопроса-списка используйте `source`",
+                        "тізім сұрағы үшін `source` қолданыңыз"
+                    )),
                 );
                 None
             }
@@ -421,7 +446,11 @@ fn roster_size(ctx: &mut Ctx, syms: &Symbols, items: &Items<'_>, file: &str, r: 
                         "источник списочного ростера `{q}` не является вопросом типа `list`",
                         "тізімдік ростердің `{q}` көзі `list` түріндегі сұрақ емес"
                     ),
-                    Some(msg!("use `size` for an integer count", "для целого числа используйте `size`", "бүтін сан үшін `size` қолданыңыз")),
+                    Some(msg!(
+                        "use `size` for an integer count",
+                        "для целого числа используйте `size`",
+                        "бүтін сан үшін `size` қолданыңыз"
+                    )),
                 );
                 None
             }
@@ -530,7 +559,11 @@ fn question_options(ctx: &mut Ctx, codelists: &BTreeMap<String, CodeList>, file:
                 "S011",
                 file,
                 &q.id,
-                msg!("both `codelist` and `options` are given", "заданы одновременно `codelist` и `options`", "`codelist` пен `options` бірге берілген"),
+                msg!(
+                    "both `codelist` and `options` are given",
+                    "заданы одновременно `codelist` и `options`",
+                    "`codelist` пен `options` бірге берілген"
+                ),
                 Some(msg!("keep one", "оставьте что-то одно", "біреуін ғана қалдырыңыз")),
             );
             Vec::new()
@@ -538,7 +571,11 @@ fn question_options(ctx: &mut Ctx, codelists: &BTreeMap<String, CodeList>, file:
         (Some(cl), None) => match codelists.get(cl) {
             Some(list) => list.options.clone(),
             None => {
-                let close: Vec<&String> = codelists.keys().filter(|k| k.contains(cl.trim_start_matches("L_")) || cl.contains(k.trim_start_matches("L_"))).take(3).collect();
+                let close: Vec<&String> = codelists
+                    .keys()
+                    .filter(|k| k.contains(cl.trim_start_matches("L_")) || cl.contains(k.trim_start_matches("L_")))
+                    .take(3)
+                    .collect();
                 let hint = if close.is_empty() {
                     msg!(
                         "define it under `[codelist.ID]` in `codelists.toml`",
@@ -567,7 +604,11 @@ fn question_options(ctx: &mut Ctx, codelists: &BTreeMap<String, CodeList>, file:
             "S011",
             file,
             &q.id,
-            msg!("a `{t}` question needs options", "вопросу типа `{t}` нужны варианты ответа", "`{t}` түріндегі сұраққа жауап нұсқалары керек"),
+            msg!(
+                "a `{t}` question needs options",
+                "вопросу типа `{t}` нужны варианты ответа",
+                "`{t}` түріндегі сұраққа жауап нұсқалары керек"
+            ),
             Some(msg!(
                 "add `codelist = \"L_...\"` or `options = [...]`",
                 "добавьте `codelist = \"L_...\"` или `options = [...]`",
@@ -580,7 +621,11 @@ fn question_options(ctx: &mut Ctx, codelists: &BTreeMap<String, CodeList>, file:
             "S011",
             file,
             &q.id,
-            msg!("a `{t}` question takes no options", "у вопроса типа `{t}` не бывает вариантов ответа", "`{t}` түріндегі сұрақтың жауап нұсқалары болмайды"),
+            msg!(
+                "a `{t}` question takes no options",
+                "у вопроса типа `{t}` не бывает вариантов ответа",
+                "`{t}` түріндегі сұрақтың жауап нұсқалары болмайды"
+            ),
             Some(msg!(
                 "remove `codelist`/`options` or change the type",
                 "удалите `codelist`/`options` или смените тип вопроса",
@@ -636,7 +681,13 @@ fn check_bounds(ctx: &mut Ctx, file: &str, q: &RawQuestion) {
     let t = type_name(q.kind);
     if let (Some(a), Some(b)) = (q.min, q.max) {
         if a > b {
-            ctx.sink.err("S011", file, &q.id, msg!("`min` {a} is greater than `max` {b}", "`min` {a} больше, чем `max` {b}", "`min` {a} мәні `max` {b} мәнінен үлкен"), None);
+            ctx.sink.err(
+                "S011",
+                file,
+                &q.id,
+                msg!("`min` {a} is greater than `max` {b}", "`min` {a} больше, чем `max` {b}", "`min` {a} мәні `max` {b} мәнінен үлкен"),
+                None,
+            );
         }
     }
     if (q.min.is_some() || q.max.is_some()) && !q.kind.is_numeric() {
@@ -662,7 +713,13 @@ fn check_bounds(ctx: &mut Ctx, file: &str, q: &RawQuestion) {
         );
     }
     if q.kind == QuestionType::Grid && q.rows.is_empty() {
-        ctx.sink.err("S011", file, &q.id, msg!("a grid needs `rows`", "для вопроса-таблицы нужны строки `rows`", "кесте сұрағына `rows` жолдары керек"), None);
+        ctx.sink.err(
+            "S011",
+            file,
+            &q.id,
+            msg!("a grid needs `rows`", "для вопроса-таблицы нужны строки `rows`", "кесте сұрағына `rows` жолдары керек"),
+            None,
+        );
     }
 }
 
@@ -679,7 +736,11 @@ fn grid_rows(ctx: &mut Ctx, file: &str, q: &RawQuestion) -> Vec<GridRow> {
                     "S002",
                     file,
                     loc("rows"),
-                    msg!("grid row `{id}` appears twice", "строка таблицы `{id}` встречается дважды", "`{id}` кесте жолы екі рет кездеседі"),
+                    msg!(
+                        "grid row `{id}` appears twice",
+                        "строка таблицы `{id}` встречается дважды",
+                        "`{id}` кесте жолы екі рет кездеседі"
+                    ),
                     None,
                 );
             }
@@ -753,7 +814,8 @@ fn calculations(ctx: &mut Ctx, syms: &Symbols, items: &Items<'_>) -> Vec<Calcula
                 None
             }
         });
-        let expr = parse_expr(ctx, file, &format!("{}.expr", c.id), &c.expr).unwrap_or_else(|| crate::expr::parse("null").expect("`null` parses"));
+        let expr =
+            parse_expr(ctx, file, &format!("{}.expr", c.id), &c.expr).unwrap_or_else(|| crate::expr::parse("null").expect("`null` parses"));
         calculations.push(Calculation { id: c.id.clone(), roster, expr, label: c.label.clone() });
     }
 
@@ -766,7 +828,12 @@ fn blocks(ctx: &mut Ctx, blocks_raw: &[(String, RawBlock)], questions: &[Questio
     for (bi, (file, b)) in blocks_raw.iter().enumerate() {
         ctx.text(&b.title, file, "title");
         let qs: Vec<usize> = (0..questions.len()).filter(|&qi| questions[qi].block == bi).collect();
-        blocks.push(Block { id: b.id.clone(), number: b.number.unwrap_or(u32::MAX), title: b.title.clone(), sections: layout(&qs, questions, rosters) });
+        blocks.push(Block {
+            id: b.id.clone(),
+            number: b.number.unwrap_or(u32::MAX),
+            title: b.title.clone(),
+            sections: layout(&qs, questions, rosters),
+        });
     }
 
     blocks
@@ -811,7 +878,11 @@ fn check_options(ctx: &mut Ctx, file: &str, loc: &str, raw: &[RawOption]) -> Vec
                 file,
                 loc,
                 msg!("code {code} is used twice", "код {code} используется дважды", "{code} коды екі рет қолданылған"),
-                Some(msg!("each option needs its own code", "у каждого варианта ответа должен быть свой код", "әр жауап нұсқасының өз коды болуы керек")),
+                Some(msg!(
+                    "each option needs its own code",
+                    "у каждого варианта ответа должен быть свой код",
+                    "әр жауап нұсқасының өз коды болуы керек"
+                )),
             );
         }
         if Missing::from_code(code).is_some() {
@@ -872,4 +943,3 @@ fn layout(qs: &[usize], questions: &[Question], rosters: &[Roster]) -> Vec<Secti
     }
     out
 }
-

@@ -2,9 +2,9 @@
 //! roster scopes are checked, cycles among calculations are found and the reverse dependency graph
 //! the engine propagates over is built.
 
-use dala_i18n::msg;
 use crate::expr::{Expr, RefKind};
 use crate::model::*;
+use dala_i18n::msg;
 
 use super::{did_you_mean, unknown_roster, Msg, Sink};
 
@@ -76,7 +76,9 @@ pub(super) fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of
                             deps.readers.entry(Source::Question(sq)).or_default().push((*target, ReadScope::Aggregate));
                         }
                     }
-                    (RefKind::Roster, _) => sink.err("S007", &file, &loc, unknown_roster(name), Some(hint_names(q, name, |s| matches!(s, Symbol::Roster(_))))),
+                    (RefKind::Roster, _) => {
+                        sink.err("S007", &file, &loc, unknown_roster(name), Some(hint_names(q, name, |s| matches!(s, Symbol::Roster(_)))))
+                    }
                     (RefKind::Name, Some(Symbol::Constant(_))) => {}
                     (RefKind::Name, Some(Symbol::Roster(_))) => sink.err(
                         "S007",

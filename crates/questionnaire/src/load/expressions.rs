@@ -2,8 +2,8 @@
 //! diagnostic at the offending column, worded in the user's language from the parser's
 //! [`ErrorKind`] (the parser's own text is English only).
 
-use dala_i18n::msg;
 use crate::expr::{self, ErrorKind, Expr, Found, ParseError};
+use dala_i18n::msg;
 
 use super::{Ctx, Msg};
 
@@ -41,18 +41,30 @@ pub(super) fn describe(e: &ParseError, src: &str) -> (Msg, Msg) {
             "docs/expressions.md ішінен `{f}(...)` сипаттамасын қараңыз"
         )
     };
-    let (what, hint): (Msg, Msg) = match &e.kind {
+    let (what, hint): (Msg, Msg) = match e.kind.as_ref() {
         ErrorKind::Empty => (
             msg!("the expression is empty", "выражение пустое", "өрнек бос"),
-            msg!("write a condition, or remove the field", "запишите условие или удалите поле", "шартты жазыңыз немесе өрісті алып тастаңыз"),
+            msg!(
+                "write a condition, or remove the field",
+                "запишите условие или удалите поле",
+                "шартты жазыңыз немесе өрісті алып тастаңыз"
+            ),
         ),
         ErrorKind::NotAnOperator { op } => {
             let what = msg!("`{op}` is not an operator", "`{op}` — не оператор", "`{op}` — оператор емес");
             let hint = match op.as_str() {
                 "=" => msg!("write `==` to compare", "для сравнения пишите `==`", "салыстыру үшін `==` жазыңыз"),
                 "<>" => msg!("write `!=` for \"not equal\"", "«не равно» пишется `!=`", "«тең емес» `!=` деп жазылады"),
-                "!" => msg!("write `not` to negate, or `!=` for \"not equal\"", "отрицание пишется `not`, «не равно» — `!=`", "терістеу `not` деп, «тең емес» `!=` деп жазылады"),
-                "^" => msg!("there is no power operator; multiply instead", "оператора степени нет; используйте умножение", "дәреже операторы жоқ; көбейтуді қолданыңыз"),
+                "!" => msg!(
+                    "write `not` to negate, or `!=` for \"not equal\"",
+                    "отрицание пишется `not`, «не равно» — `!=`",
+                    "терістеу `not` деп, «тең емес» `!=` деп жазылады"
+                ),
+                "^" => msg!(
+                    "there is no power operator; multiply instead",
+                    "оператора степени нет; используйте умножение",
+                    "дәреже операторы жоқ; көбейтуді қолданыңыз"
+                ),
                 o if o.starts_with('&') => msg!("write `and`", "пишите `and`", "`and` деп жазыңыз"),
                 o if o.starts_with('|') => msg!("write `or`", "пишите `or`", "`or` деп жазыңыз"),
                 _ => docs.clone(),
@@ -100,7 +112,11 @@ pub(super) fn describe(e: &ParseError, src: &str) -> (Msg, Msg) {
         ),
         ErrorKind::NotANumber { text } => (msg!("`{text}` is not a number", "`{text}` — не число", "`{text}` — сан емес"), docs.clone()),
         ErrorKind::UnknownEscape { ch } => (
-            msg!("unknown escape `\\{ch}` in text", "неизвестная управляющая последовательность `\\{ch}` в тексте", "мәтінде белгісіз `\\{ch}` тізбегі"),
+            msg!(
+                "unknown escape `\\{ch}` in text",
+                "неизвестная управляющая последовательность `\\{ch}` в тексте",
+                "мәтінде белгісіз `\\{ch}` тізбегі"
+            ),
             msg!(
                 "a backslash may only precede a quote, another backslash, n or t",
                 "обратная косая черта ставится только перед кавычкой, другой косой чертой, n или t",
@@ -146,7 +162,11 @@ pub(super) fn describe(e: &ParseError, src: &str) -> (Msg, Msg) {
             )
         }
         ErrorKind::StrayNot => (
-            msg!("`not` after a value must be followed by `in`", "после значения за `not` должно идти `in`", "мәннен кейінгі `not` сөзінен соң `in` тұруы керек"),
+            msg!(
+                "`not` after a value must be followed by `in`",
+                "после значения за `not` должно идти `in`",
+                "мәннен кейінгі `not` сөзінен соң `in` тұруы керек"
+            ),
             msg!(
                 "write `x not in (...)`, or put `not` before the condition",
                 "пишите `x not in (...)` или ставьте `not` перед условием",
@@ -156,7 +176,14 @@ pub(super) fn describe(e: &ParseError, src: &str) -> (Msg, Msg) {
         ErrorKind::InWithoutList { found: f } => {
             let f = found(f);
             (
-                msg!("expected `(` after `in`, found {}", "после `in` ожидается `(`, а стоит {}", "`in` сөзінен кейін `(` күтіледі, бірақ {} тұр", f.en, f.ru, f.kk),
+                msg!(
+                    "expected `(` after `in`, found {}",
+                    "после `in` ожидается `(`, а стоит {}",
+                    "`in` сөзінен кейін `(` күтіледі, бірақ {} тұр",
+                    f.en,
+                    f.ru,
+                    f.kk
+                ),
                 msg!("list the values in parentheses", "перечислите значения в скобках", "мәндерді жақша ішінде тізіп жазыңыз"),
             )
         }
@@ -193,8 +220,16 @@ pub(super) fn describe(e: &ParseError, src: &str) -> (Msg, Msg) {
             )
         }
         ErrorKind::ExpectedValue { found: Found::End } => (
-            msg!("the expression ends where a value was expected", "выражение обрывается там, где ожидается значение", "өрнек мән күтілген жерде аяқталады"),
-            msg!("complete the expression after the last operator", "допишите выражение после последнего оператора", "соңғы оператордан кейін өрнекті толықтырыңыз"),
+            msg!(
+                "the expression ends where a value was expected",
+                "выражение обрывается там, где ожидается значение",
+                "өрнек мән күтілген жерде аяқталады"
+            ),
+            msg!(
+                "complete the expression after the last operator",
+                "допишите выражение после последнего оператора",
+                "соңғы оператордан кейін өрнекті толықтырыңыз"
+            ),
         ),
         ErrorKind::ExpectedValue { found: Found::Symbol(s) } if s == "not" => (
             msg!("`not` cannot stand here", "`not` не может стоять здесь", "`not` мұнда тұра алмайды"),
@@ -299,19 +334,38 @@ pub(super) fn describe(e: &ParseError, src: &str) -> (Msg, Msg) {
         }
         ErrorKind::UnmatchedParen => (
             msg!("this `)` closes no `(`", "эта `)` не закрывает ни одной `(`", "бұл `)` ешқандай `(` жақшасын жаппайды"),
-            msg!("remove it or add the missing `(`", "удалите её или добавьте недостающую `(`", "оны алып тастаңыз немесе жетпейтін `(` қосыңыз"),
+            msg!(
+                "remove it or add the missing `(`",
+                "удалите её или добавьте недостающую `(`",
+                "оны алып тастаңыз немесе жетпейтін `(` қосыңыз"
+            ),
         ),
         ErrorKind::KeywordCase { word } => {
             let lower = word.to_ascii_lowercase();
             (
-                msg!("unexpected `{word}` after a complete expression", "лишнее `{word}` после законченного выражения", "аяқталған өрнектен кейін артық `{word}`"),
-                msg!("keywords are lowercase: write `{lower}`", "ключевые слова пишутся строчными: `{lower}`", "кілт сөздер кіші әріппен жазылады: `{lower}`"),
+                msg!(
+                    "unexpected `{word}` after a complete expression",
+                    "лишнее `{word}` после законченного выражения",
+                    "аяқталған өрнектен кейін артық `{word}`"
+                ),
+                msg!(
+                    "keywords are lowercase: write `{lower}`",
+                    "ключевые слова пишутся строчными: `{lower}`",
+                    "кілт сөздер кіші әріппен жазылады: `{lower}`"
+                ),
             )
         }
         ErrorKind::Trailing { found: f } => {
             let f = found(f);
             (
-                msg!("unexpected {} after a complete expression", "лишнее {} после законченного выражения", "аяқталған өрнектен кейін артық {}", f.en, f.ru, f.kk),
+                msg!(
+                    "unexpected {} after a complete expression",
+                    "лишнее {} после законченного выражения",
+                    "аяқталған өрнектен кейін артық {}",
+                    f.en,
+                    f.ru,
+                    f.kk
+                ),
                 msg!(
                     "join conditions with `and` or `or`, and values with an operator such as `+`",
                     "соединяйте условия через `and` или `or`, а значения — оператором, например `+`",
@@ -321,7 +375,11 @@ pub(super) fn describe(e: &ParseError, src: &str) -> (Msg, Msg) {
         }
         ErrorKind::UnknownFunction { name, close } => {
             let hint = if close.is_empty() {
-                msg!("see the functions in docs/expressions.md", "список функций — в docs/expressions.md", "функциялар тізімі docs/expressions.md құжатында")
+                msg!(
+                    "see the functions in docs/expressions.md",
+                    "список функций — в docs/expressions.md",
+                    "функциялар тізімі docs/expressions.md құжатында"
+                )
             } else {
                 super::did_you_mean(&close.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
             };

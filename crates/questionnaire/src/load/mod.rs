@@ -52,16 +52,16 @@ pub enum Severity {
     Warning,
 }
 
+use dala_i18n::msg;
 /// A diagnostic's text in the three interface languages (the one message type of `dala-i18n`). Ids,
 /// field names and file names appear verbatim in all three; third-party English (the TOML parser's,
 /// serde's) is never shown.
 pub use dala_i18n::Localized as Msg;
-use dala_i18n::msg;
 
-mod raw;
 mod build;
-mod expressions;
 mod deps;
+mod expressions;
+mod raw;
 #[cfg(test)]
 mod tests;
 
@@ -136,7 +136,16 @@ impl Sink {
         self.push(Severity::Warning, code, file, None, loc, msg, hint);
     }
     #[allow(clippy::too_many_arguments)]
-    fn push(&mut self, severity: Severity, code: &'static str, file: &str, position: Option<Position>, loc: impl Into<String>, msg: Msg, hint: Option<Msg>) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        file: &str,
+        position: Option<Position>,
+        loc: impl Into<String>,
+        msg: Msg,
+        hint: Option<Msg>,
+    ) {
         self.diags.push(Diagnostic { code, severity, file: file.to_string(), location: loc.into(), position, message: msg, hint });
     }
 }

@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use dala_tomlcheck::{self as document, Elsewhere, Problem, ProblemKind, Walk};
 use super::{Msg, Sink};
 use crate::model::{FieldLinks, QuestionType, RuleSeverity, Text};
+use dala_tomlcheck::{self as document, Elsewhere, Problem, ProblemKind, Walk};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -227,10 +227,33 @@ pub(super) struct RawBlock {
 // The fields of each kind of table. Kept next to the structs above; a test checks that each list
 // holds exactly the struct's fields, so the two cannot drift apart.
 
-pub(super) const STUDY_FIELDS: &[&str] =
-    &["id", "version", "title", "languages", "source_language", "default_language", "codelists", "blocks", "constants", "fieldwork", "fieldwork_links"];
-pub(super) const FIELD_LINK_FIELDS: &[&str] =
-    &["respondent_line", "city", "city_codes", "route", "interviewer", "street", "house", "entrance", "flat", "dwelling", "dwelling_codes", "households"];
+pub(super) const STUDY_FIELDS: &[&str] = &[
+    "id",
+    "version",
+    "title",
+    "languages",
+    "source_language",
+    "default_language",
+    "codelists",
+    "blocks",
+    "constants",
+    "fieldwork",
+    "fieldwork_links",
+];
+pub(super) const FIELD_LINK_FIELDS: &[&str] = &[
+    "respondent_line",
+    "city",
+    "city_codes",
+    "route",
+    "interviewer",
+    "street",
+    "house",
+    "entrance",
+    "flat",
+    "dwelling",
+    "dwelling_codes",
+    "households",
+];
 pub(super) const BLOCK_FIELDS: &[&str] = &["id", "number", "title", "roster", "calculate", "question", "codelist"];
 pub(super) const CODELIST_FILE_FIELDS: &[&str] = &["codelist"];
 pub(super) const CODELIST_FIELDS: &[&str] = &["options"];
@@ -242,13 +265,48 @@ pub(super) const CALCULATION_FIELDS: &[&str] = &["id", "roster", "expr", "label"
 pub(super) const TEXT_FIELDS: &[&str] = &["en", "ru", "kk"];
 
 /// The fields every question has, whatever its type.
-const QUESTION_COMMON: &[&str] =
-    &["id", "type", "text", "instruction", "roster", "show_card", "read_out", "identifying", "required", "special", "relevant", "prefill", "validation"];
+const QUESTION_COMMON: &[&str] = &[
+    "id",
+    "type",
+    "text",
+    "instruction",
+    "roster",
+    "show_card",
+    "read_out",
+    "identifying",
+    "required",
+    "special",
+    "relevant",
+    "prefill",
+    "validation",
+];
 
 /// Every field some question type has.
 pub(super) const QUESTION_FIELDS: &[&str] = &[
-    "id", "type", "text", "instruction", "roster", "show_card", "read_out", "identifying", "required", "codelist", "options", "exclusive",
-    "max_choices", "special", "min", "max", "min_label", "max_label", "currencies", "rows", "relevant", "prefill", "choice_filter", "validation",
+    "id",
+    "type",
+    "text",
+    "instruction",
+    "roster",
+    "show_card",
+    "read_out",
+    "identifying",
+    "required",
+    "codelist",
+    "options",
+    "exclusive",
+    "max_choices",
+    "special",
+    "min",
+    "max",
+    "min_label",
+    "max_label",
+    "currencies",
+    "rows",
+    "relevant",
+    "prefill",
+    "choice_filter",
+    "validation",
 ];
 
 /// The fields of a question of type `kind` (all of them for an unknown type, which serde reports).
@@ -323,7 +381,7 @@ pub(super) fn report(sink: &mut Sink, file: &str, problems: Vec<Problem>) {
             _ => "S001",
         };
         let (m, h) = p.message("docs/study-format.md");
-        sink.err_at(code, file, p.position, p.path, m.into(), h.map(Msg::from));
+        sink.err_at(code, file, p.position, p.path, m, h);
     }
 }
 
@@ -473,7 +531,12 @@ mod tests {
         fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
             Err(serde::de::Error::custom("names only"))
         }
-        fn deserialize_struct<V: serde::de::Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], _: V) -> Result<V::Value, Self::Error> {
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
             self.0.extend_from_slice(fields);
             Err(serde::de::Error::custom("names only"))
         }
