@@ -5,7 +5,7 @@
 //! the error message arrives already translated.
 
 use chrono::Utc;
-use dala_questionnaire::{AnswerKey, Lang};
+use dala_questionnaire::{AnswerKey, AnswerValue, Lang};
 use dala_session::field::{AddressView, AdultInput, OutcomeOption, RouteSummaryView, RouteView, VisitInput, WalkAction, When};
 use dala_session::{InterviewSummary, Nav, NumberReading, Screen, Session, SessionError, StudyInfo};
 use serde::Serialize;
@@ -133,8 +133,8 @@ commands! {
         state.session(ui_lang)?.open_interview(&id, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
-    pub fn answer(state: State<'_, AppState>, id: String, key: AnswerKey, value: Json, ui_lang: Lang) -> Reply<Screen> {
-        state.session(ui_lang)?.answer(&id, key, value, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    pub fn answer(state: State<'_, AppState>, id: String, key: AnswerKey, value: AnswerValue, ui_lang: Lang) -> Reply<Screen> {
+        state.session(ui_lang)?.answer(&id, key, value.to_json(), Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
     /// Reads a typed number for a question by the interview language's rules (nothing is recorded):

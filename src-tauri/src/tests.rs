@@ -308,7 +308,7 @@ fn typescript_command_wrappers_are_generated_from_the_commands() {
     <serde_json::Value as ts_rs::TS>::export_all().expect("export JsonValue");
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings/commands.ts");
     std::fs::write(&path, &ts).expect("write ui/src/bindings/commands.ts");
-    assert!(ts.contains("    answer: (id: string, key: AnswerKey, value: JsonValue, ui_lang: Lang) => invoke<Screen>(\"answer\", { id, key, value, ui_lang }),"), "{ts}");
+    assert!(ts.contains("    answer: (id: string, key: AnswerKey, value: AnswerValue, ui_lang: Lang) => invoke<Screen>(\"answer\", { id, key, value, ui_lang }),"), "{ts}");
     assert!(ts.contains("import type { Screen } from \"./Screen\";"), "{ts}");
     assert!(ts.contains("fieldwork_start_interview: (key: string, override_line: number | null, override_reason: string | null, lang: Lang) => invoke<Screen>"), "{ts}");
     // Every registered command has a wrapper.

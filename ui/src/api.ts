@@ -9,11 +9,11 @@ import { invoke } from "@tauri-apps/api/core";
 import type { AnswerKey } from "./bindings/AnswerKey";
 import type { CommandError } from "./bindings/CommandError";
 import { commands } from "./bindings/commands";
-import type { JsonValue } from "./bindings/serde_json/JsonValue";
+import type { AnswerValue } from "./bindings/AnswerValue";
 import type { Lang } from "./bindings/Lang";
 
-/** An answer in the JSON form of docs/study-format.md. */
-export type AnswerValue = JsonValue;
+/** An answer in the JSON form of docs/study-format.md (generated from the Rust `AnswerValue`). */
+export type { AnswerValue };
 
 let queue: Promise<unknown> = Promise.resolve();
 

@@ -106,6 +106,50 @@ impl std::fmt::Display for AnswerKey {
 }
 
 /// A recorded answer.
+/// An answer in its JSON form (docs/study-format.md) as it crosses to the interface: a closed set of
+/// shapes, so the interface's types follow the engine's and a change of form breaks its build. The
+/// engine reads it with [`Answer::from_json`] for the question's type; numbers keep their JSON form
+/// (`3` stays a whole number).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum AnswerValue {
+    /// A code, a whole number, a year, a decimal, or a missing code (−98 don't know, −99 refused).
+    Number(serde_json::Number),
+    /// Text, or a date as `YYYY-MM-DD`.
+    Text(String),
+    /// The codes of a multiple-choice answer.
+    Codes(Vec<Code>),
+    /// The entries of a list question.
+    List(Vec<String>),
+    /// A single choice of an "other (specify)" option, with its text.
+    Other { code: Code, other: String },
+    /// Several choices including an "other (specify)" option, with its text.
+    CodesOther { codes: Vec<Code>, other: String },
+    /// An amount with its currency code.
+    Money { amount: serde_json::Number, currency: String },
+    /// A grid: row id → code.
+    Grid(BTreeMap<String, Code>),
+}
+
+/// An option code or a missing code in an [`AnswerValue`] (a number in TypeScript: codes are small).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+#[ts(export)]
+pub struct Code(#[ts(type = "number")] pub i64);
+
+impl AnswerValue {
+    /// The JSON form the store and scripts use.
+    pub fn to_json(&self) -> Json {
+        serde_json::to_value(self).expect("an answer value serializes")
+    }
+
+    /// The value of a JSON form, `None` for JSON that is no answer form at all (`null`, `true`).
+    pub fn from_json(json: &Json) -> Option<AnswerValue> {
+        serde_json::from_value(json.clone()).ok()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Answer {
     /// A single choice, with the text of an "other (specify)" option when one was given.

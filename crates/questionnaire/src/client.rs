@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use ts_rs::TS;
 
-use crate::answer::{AnswerKey, RowPath};
+use crate::answer::{AnswerKey, AnswerValue, RowPath};
 use crate::engine::{filter_rule, Interview, Invalid, IssueKind, Slot};
 use crate::expr::Val;
 use crate::model::*;
@@ -74,11 +74,9 @@ pub struct QuestionView {
     pub max_label: Option<String>,
     pub currencies: Vec<String>,
     pub max_choices: Option<u32>,
-    #[ts(type = "unknown")]
-    pub value: Option<Json>,
+    pub value: Option<AnswerValue>,
     /// A suggested value (Q510 from Q502) when the question has no answer yet.
-    #[ts(type = "unknown")]
-    pub prefill: Option<Json>,
+    pub prefill: Option<AnswerValue>,
     pub rules: Vec<RuleView>,
     /// Why the stored answer no longer holds (an answer it depends on changed since), in the
     /// interview language: an open error until this or the other answer changes.
@@ -157,9 +155,9 @@ pub fn question_view(q: &Questionnaire, iv: &Interview, slot: Slot, lang: Lang) 
         })
         .map(|o| OptionView { code: o.code, label: o.label.get(lang).to_string(), exclusive: o.exclusive, specify: o.specify })
         .collect();
-    let value = iv.answer(&slot).map(|a| a.to_json());
+    let value = iv.answer(&slot).and_then(|a| AnswerValue::from_json(&a.to_json()));
     let prefill = match (&value, &question.prefill) {
-        (None, Some(e)) => val_to_json(&e.eval(&ctx)),
+        (None, Some(e)) => val_to_json(&e.eval(&ctx)).and_then(|j| AnswerValue::from_json(&j)),
         _ => None,
     };
     let rules = iv

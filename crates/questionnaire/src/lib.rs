@@ -48,7 +48,7 @@ pub mod load;
 pub mod model;
 pub mod number;
 
-pub use answer::{Answer, AnswerError, AnswerKey};
+pub use answer::{Answer, AnswerError, AnswerKey, AnswerValue};
 pub use engine::Interview;
 pub use load::{Diagnostic, Severity};
 pub use model::{Lang, Questionnaire};

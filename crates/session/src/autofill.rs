@@ -137,7 +137,8 @@ pub fn fill_at(
             Some(v) => vec![v],
             None => {
                 // A prefilled value is what an interviewer confirms first.
-                let prefill = dala_questionnaire::client::question_view(q, engine, slot, dala_questionnaire::Lang::En).prefill;
+                let prefill =
+                    dala_questionnaire::client::question_view(q, engine, slot, dala_questionnaire::Lang::En).prefill.map(|p| p.to_json());
                 prefill.into_iter().chain(candidates(q, slot, members)).collect()
             }
         };

@@ -590,13 +590,13 @@ impl Session {
             let mut v = client::question_view(q, iv, s, lang);
             if v.value.is_none() {
                 if let Some(p) = open.presets.get(&v.key) {
-                    v.prefill = Some(p.clone());
+                    v.prefill = dala_questionnaire::AnswerValue::from_json(p);
                 }
             }
             v
         });
         let (current_number, suggested_number) = match (current, &current_view) {
-            (Some(s), Some(v)) => numbers_of(q, iv, s, v.prefill.as_ref(), lang),
+            (Some(s), Some(v)) => numbers_of(q, iv, s, v.prefill.as_ref().map(|p| p.to_json()).as_ref(), lang),
             _ => (None, None),
         };
         Ok(Screen {

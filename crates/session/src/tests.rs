@@ -80,7 +80,7 @@ fn an_interview_resumes_after_restart_at_the_last_answer() {
     let screen = s.open_interview(&id, t(11)).unwrap();
     let cur = screen.current.unwrap();
     assert_eq!(cur.key, k("Q102", &[2]));
-    assert_eq!(cur.value, Some(json!("Ерлан")));
+    assert_eq!(cur.value, Some(dala_questionnaire::AnswerValue::Text("Ерлан".into())));
     assert_eq!(cur.text, "Есімі", "the interview language (kk) is kept");
     assert_eq!(screen.interview.language, Lang::Kk);
     let roster = screen.roster.unwrap();
