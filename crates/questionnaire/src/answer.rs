@@ -134,7 +134,6 @@ pub enum AnswerValue {
 
 /// An option code or a missing code in an [`AnswerValue`] (a number in TypeScript: codes are small).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(transparent)]
 #[ts(export)]
 pub struct Code(#[ts(type = "number")] pub i64);
 
