@@ -53,6 +53,14 @@ impl Expr {
         out
     }
 
+    /// The names given to `currency(...)` in the expression, `.` for the answer being validated: the
+    /// loader checks that each is a money question.
+    pub fn currency_arguments(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        parser::collect_currency_arguments(&self.root, &mut out);
+        out
+    }
+
     /// Recognises the choice filter `selected(Q, choice)` (or `not selected(Q, choice)`, then with
     /// `true` as the second element): the question whose chosen options are offered (or hidden).
     pub fn selected_choice_of(&self) -> Option<(&str, bool)> {

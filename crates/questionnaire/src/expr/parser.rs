@@ -871,6 +871,33 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Appends the references of `node` to `out`, skipping ones already there. `through` is the roster
 /// of the innermost aggregate whose inner expression `node` belongs to.
+/// The names given to `currency(...)` anywhere in `node` (`.` for the answer being validated).
+pub(super) fn collect_currency_arguments<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
+    match node {
+        Node::Lit(_) | Node::Name(_) => {}
+        Node::Call(Func::Currency, args) => {
+            if let [Node::Name(name)] = args.as_slice() {
+                out.push(name);
+            }
+        }
+        Node::Neg(inner) | Node::Not(inner) => collect_currency_arguments(inner, out),
+        Node::And(items) | Node::Or(items) | Node::Call(_, items) => items.iter().for_each(|i| collect_currency_arguments(i, out)),
+        Node::Arith(first, rest) => {
+            collect_currency_arguments(first, out);
+            rest.iter().for_each(|(_, operand)| collect_currency_arguments(operand, out));
+        }
+        Node::Cmp(_, left, right) | Node::Implies(left, right) => {
+            collect_currency_arguments(left, out);
+            collect_currency_arguments(right, out);
+        }
+        Node::In { value, items, .. } => {
+            collect_currency_arguments(value, out);
+            items.iter().for_each(|i| collect_currency_arguments(i, out));
+        }
+        Node::Aggregate { args, .. } => args.iter().for_each(|a| collect_currency_arguments(a, out)),
+    }
+}
+
 pub(super) fn collect_references(node: &Node, through: Option<&str>, out: &mut Vec<Reference>) {
     let push = |name: &str, kind: RefKind, out: &mut Vec<Reference>| {
         let reference = Reference { name: name.to_owned(), through_roster: through.map(str::to_owned), kind };

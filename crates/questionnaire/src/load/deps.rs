@@ -39,6 +39,33 @@ pub(super) fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of
         let file = file_of(id);
         for (field, e) in exprs {
             let loc = format!("{id}.{field}");
+            // `currency()` reads the currency of a money answer: its argument must be one.
+            for name in e.currency_arguments() {
+                let money = |qi: usize| q.questions[qi].kind == QuestionType::Money;
+                let is_money = match (name, target) {
+                    (".", Target::Question(qi)) => money(*qi),
+                    (".", Target::Calculation(_)) => false,
+                    (n, _) => matches!(q.symbols.get(n), Some(Symbol::Question(qi)) if money(*qi)) || q.symbols.get(n).is_none(),
+                };
+                if !is_money {
+                    let shown = if name == "." { id.as_str() } else { name };
+                    sink.err(
+                        "S015",
+                        &file,
+                        &loc,
+                        msg!(
+                            "`currency({name})` reads the currency of a money answer, but `{shown}` is not a money question",
+                            "`currency({name})` читает валюту денежного ответа, но `{shown}` — не денежный вопрос",
+                            "`currency({name})` ақшалай жауаптың валютасын оқиды, бірақ `{shown}` ақшалай сұрақ емес"
+                        ),
+                        Some(msg!(
+                            "give it the id of a question of type `money`",
+                            "укажите id вопроса типа `money`",
+                            "`money` түріндегі сұрақтың id-ін көрсетіңіз"
+                        )),
+                    );
+                }
+            }
             for r in e.references() {
                 let name = r.name.as_str();
                 if name == "." || name == "choice" {

@@ -264,3 +264,31 @@ fn every_expression_error_has_a_kind_and_no_english_in_russian_or_kazakh() {
     let e = expr::parse(&deep).unwrap_err();
     assert_eq!(*e.kind, expr::ErrorKind::TooDeep { max: expr::MAX_NESTING });
 }
+
+#[test]
+fn currency_reads_only_money_questions() {
+    let t = "{ en = \"x\", ru = \"х\", kk = \"х\" }";
+    let question = |id: &str, kind: &str, rule: &str| {
+        let currencies = if kind == "money" { "currencies = [\"KZT\", \"USD\"]\n" } else { "" };
+        format!("[[question]]\nid = \"{id}\"\ntype = \"{kind}\"\n{currencies}text = {t}\n[[question.validation]]\nrule = \"{rule}\"\nmessage = {t}\n")
+    };
+    // A money question reading its own currency and another money question's: no problem.
+    let fine = format!(
+        "{HEAD}{}{}",
+        question("amount", "money", "currency(.) == 'KZT' implies . <= 5000000"),
+        question("sent", "money", "currency(sent) == currency(amount)")
+    );
+    let (q, d) = load_block(&fine);
+    assert!(errors(&d).is_empty(), "{d:#?}");
+    assert!(q.is_some());
+    // `currency(.)` on a whole number, and `currency(n)` of a whole number from a money question.
+    let wrong =
+        format!("{HEAD}{}{}", question("n", "integer", "currency(.) == 'KZT'"), question("amount", "money", "currency(n) == 'KZT'"));
+    let (_, d) = load_block(&wrong);
+    let s015: Vec<&Diagnostic> = d.iter().filter(|d| d.code == "S015").collect();
+    assert_eq!(s015.len(), 2, "{d:#?}");
+    assert_eq!(s015[0].location, "n.validation[0].rule");
+    assert!(s015[0].message.get(Lang::En).contains("`n` is not a money question"), "{}", s015[0].render(Lang::En));
+    assert_eq!(s015[1].location, "amount.validation[0].rule");
+    assert!(s015[1].message.get(Lang::Kk).contains("`n` ақшалай сұрақ емес"), "{}", s015[1].render(Lang::Kk));
+}
