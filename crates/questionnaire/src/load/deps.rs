@@ -45,7 +45,7 @@ pub(super) fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of
                 let is_money = match (name, target) {
                     (".", Target::Question(qi)) => money(*qi),
                     (".", Target::Calculation(_)) => false,
-                    (n, _) => matches!(q.symbols.get(n), Some(Symbol::Question(qi)) if money(*qi)) || q.symbols.get(n).is_none(),
+                    (n, _) => matches!(q.symbols.get(n), Some(Symbol::Question(qi)) if money(*qi)) || !q.symbols.contains_key(n),
                 };
                 if !is_money {
                     let shown = if name == "." { id.as_str() } else { name };
