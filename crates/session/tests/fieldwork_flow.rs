@@ -1,30 +1,21 @@
 //! A route walked through the session as an interviewer would: guidance, visits with different
 //! outcomes, the minimum-visits rule, screening under the quota, an interview, and the report.
 
-use std::path::PathBuf;
-
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::Utc;
 use dala_fieldwork::Sex;
 use dala_questionnaire::Lang;
-use dala_session::field::{AdultInput, BuildingInput, GuidanceKind, ProposalOutcome, VisitInput, WalkAction, When};
+use dala_session::field::{AdultInput, ProposalOutcome, VisitInput, WalkAction};
 use dala_session::Session;
 use dala_store::Store;
 
-fn study_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schema/kmrs-2010")
-}
+mod common;
+use common::{approach_next, at, study_dir};
 
 fn session() -> Session {
     let q = dala_session::load_study(&study_dir()).unwrap();
     let fw = dala_session::field::load_fieldwork(&study_dir()).unwrap();
     assert!(fw.is_some(), "KMRS has fieldwork settings");
     Session::with_parts(q, Store::open_in_memory(Utc::now()).unwrap()).with_fieldwork(fw)
-}
-
-/// 2010-10-18 was a Monday.
-fn at(day: u32, hour: u32) -> When {
-    let local = NaiveDate::from_ymd_opt(2010, 10, day).unwrap().and_hms_opt(hour, 0, 0).unwrap();
-    When { utc: Utc.from_utc_datetime(&local), local }
 }
 
 fn visit(code: u16) -> VisitInput {
@@ -43,23 +34,7 @@ fn visit(code: u16) -> VisitInput {
 
 /// Moves the walk to the next address to approach, describing any building as a single house.
 fn next_target(s: &mut Session, route: &str) -> String {
-    for _ in 0..50 {
-        let v = s.route_view(route, Lang::Ru).unwrap();
-        match v.guidance.kind {
-            GuidanceKind::Approach => return v.guidance.address.unwrap().key,
-            GuidanceKind::DescribeBuilding => {
-                s.walk(
-                    route,
-                    WalkAction::DescribeBuilding { house: v.guidance.house.unwrap(), building: BuildingInput::SingleHouse },
-                    at(18, 10),
-                    Lang::Ru,
-                )
-                .unwrap();
-            }
-            other => panic!("unexpected guidance {other:?}"),
-        }
-    }
-    panic!("no address after 50 buildings");
+    approach_next(s, route)
 }
 
 #[test]

@@ -7,31 +7,24 @@
 //! store's fault injection (`Store::fail_write_after`) stops each action at every one of its writes:
 //! after each failure nothing is half-written, and the retry does the whole of it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::Utc;
 use dala_fieldwork::Sex;
 use dala_questionnaire::{AnswerKey, Lang};
-use dala_session::field::{AdultInput, BuildingInput, GuidanceKind, ProposalOutcome, WalkAction, When};
+use dala_session::field::{AdultInput, ProposalOutcome, WalkAction};
 use dala_session::{Session, SessionError};
 use dala_store::{InterviewStatus, Store};
-use serde_json::{json, Value as Json};
 
-fn study_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schema/kmrs-2010")
-}
+mod common;
+use common::{approach_next, at, study_dir};
+use serde_json::{json, Value as Json};
 
 /// A session on a database file (so a second handle can play the supervisor's correction).
 fn session(db: &Path) -> Session {
     let q = dala_session::load_study(&study_dir()).unwrap();
     let fw = dala_session::field::load_fieldwork(&study_dir()).unwrap();
     Session::with_parts(q, Store::open(db, Utc::now()).unwrap()).with_fieldwork(fw)
-}
-
-/// 2010-10-18 was a Monday.
-fn at(day: u32, hour: u32) -> When {
-    let local = NaiveDate::from_ymd_opt(2010, 10, day).unwrap().and_hms_opt(hour, 0, 0).unwrap();
-    When { utc: Utc.from_utc_datetime(&local), local }
 }
 
 fn woman(line: u32, name: &str) -> AdultInput {
@@ -84,23 +77,7 @@ fn next_target(s: &mut Session, route: &str) -> String {
             s.walk(route, WalkAction::NextAddress, at(18, 10), Lang::Ru).unwrap();
         }
     }
-    for _ in 0..50 {
-        let v = s.route_view(route, Lang::Ru).unwrap();
-        match v.guidance.kind {
-            GuidanceKind::Approach => return v.guidance.address.unwrap().key,
-            GuidanceKind::DescribeBuilding => {
-                s.walk(
-                    route,
-                    WalkAction::DescribeBuilding { house: v.guidance.house.unwrap(), building: BuildingInput::SingleHouse },
-                    at(18, 10),
-                    Lang::Ru,
-                )
-                .unwrap();
-            }
-            other => panic!("unexpected guidance {other:?}"),
-        }
-    }
-    panic!("no address after 50 buildings");
+    approach_next(s, route)
 }
 
 /// Fills the interview of a household listed as `adults` (the respondent on `line`) so it can complete.
