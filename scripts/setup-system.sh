@@ -23,6 +23,13 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# rustfmt and clippy (the test command checks formatting and lints) come with the toolchain's default
+# profile; add them when a minimal profile left them out.
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  echo "setup-system: adding the rustfmt and clippy components"
+  rustup component add rustfmt clippy
+fi
+
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
   echo "setup-system: installing tauri-driver"
   cargo install tauri-driver --locked --version '^2'
