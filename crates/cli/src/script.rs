@@ -2,7 +2,8 @@
 //!
 //! A script is `{"language": "ru", "steps": [...]}` with steps
 //! `{"q": "Q104", "roster": [2], "value": 1}` (optionally `"confirm": true` to confirm the soft
-//! warnings the answer raises), `{"q": "Q104", "roster": [2], "clear": true}`, `{"language": "kk"}`
+//! warnings the answer raises, or `"end": true` to confirm that an answer which ends the interview,
+//! such as consent "no", does: the interview ends there, as the study's `[question.end]` says), `{"q": "Q104", "roster": [2], "clear": true}`, `{"language": "kk"}`
 //! and `{"complete": true}`. A number question may take the text an interviewer would type instead
 //! of a value, `{"q": "Q309", "typed": "150 000,50", "currency": "KZT"}`: it is read in the
 //! interview's current language by the app's rules (docs/number-input.md), and an ambiguous text
@@ -24,6 +25,11 @@ enum Step {
         key: AnswerKey,
         value: Json,
         confirm: bool,
+    },
+    /// An answer that ends the interview, confirmed.
+    End {
+        key: AnswerKey,
+        value: Json,
     },
     /// A number as typed, read by the session before it is recorded.
     Typed {
@@ -91,6 +97,9 @@ fn parse_step(i: usize, v: &Json, lang: Lang) -> Result<Step, String> {
         return Ok(Step::Typed { key, text: text.to_string(), currency, confirm });
     }
     let value = obj.get("value").cloned().ok_or_else(|| bad("нет поля \"value\"", "\"value\" өрісі жоқ", "missing \"value\""))?;
+    if obj.get("end").and_then(Json::as_bool) == Some(true) {
+        return Ok(Step::End { key, value });
+    }
     Ok(Step::Answer { key, value, confirm })
 }
 
@@ -191,6 +200,7 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
                 None => Err(SessionError::Language(l.clone())),
             },
             Step::Answer { key, value, confirm } => record(&mut session, &id, key, value, *confirm),
+            Step::End { key, value } => session.end_interview(&id, key, value, dala_session::field::When::now()).map(|_| ()),
             Step::Typed { key, text, currency, confirm } => session
                 .read_number(&id, key, text, currency.as_deref())
                 .and_then(|reading| record(&mut session, &id, key, &reading.answer, *confirm)),
@@ -199,7 +209,7 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
         };
         if let Err(e) = result {
             let what = match step {
-                Step::Answer { key, .. } | Step::Typed { key, .. } | Step::Clear { key } => key.to_string(),
+                Step::Answer { key, .. } | Step::End { key, .. } | Step::Typed { key, .. } | Step::Clear { key } => key.to_string(),
                 Step::Language(l) => format!("language {l}"),
                 Step::Complete => "complete".to_string(),
             };
@@ -213,7 +223,9 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
             let _ = out.flush();
         }
     }
-    if failure.is_none() && session.is_complete(&id).unwrap_or(false) {
+    // An interview that ended early (a refusal) is not completed afterwards.
+    let ended = matches!(session.status(&id), Ok((dala_store::InterviewStatus::Refused, _, _)));
+    if failure.is_none() && !ended && session.is_complete(&id).unwrap_or(false) {
         if let Err(e) = session.complete_only(&id, Utc::now()) {
             failure = Some((steps.len() + 1, "complete".into(), e.kind().to_string(), e.message(lang.unwrap_or(lang_now))));
         }

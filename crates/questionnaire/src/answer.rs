@@ -163,6 +163,8 @@ pub enum Answer {
     },
     Text(String),
     Date(chrono::NaiveDate),
+    /// A time of day to the minute.
+    Time(chrono::NaiveTime),
     List(Vec<String>),
     Grid(BTreeMap<String, i64>),
     Missing(Missing),
@@ -180,6 +182,7 @@ impl Answer {
             Answer::Money { amount, currency } => serde_json::json!({ "amount": amount, "currency": currency }),
             Answer::Text(s) => Json::from(s.clone()),
             Answer::Date(d) => Json::from(d.format("%Y-%m-%d").to_string()),
+            Answer::Time(t) => Json::from(t.format("%H:%M").to_string()),
             Answer::List(items) => Json::from(items.clone()),
             Answer::Grid(m) => Json::Object(m.iter().map(|(k, v)| (k.clone(), Json::from(*v))).collect()),
             Answer::Missing(m) => Json::from(m.code()),
@@ -293,6 +296,10 @@ impl Answer {
                     .map_err(|_| AnswerError::BadDate { question: qid(), text: s.to_string() })?;
                 Answer::Date(d)
             }
+            QuestionType::Time => {
+                let s = json.as_str().ok_or_else(wrong)?;
+                Answer::Time(parse_time(s).ok_or_else(|| AnswerError::BadTime { question: qid(), text: s.to_string() })?)
+            }
             QuestionType::List => {
                 let arr = json.as_array().ok_or_else(wrong)?;
                 let items: Vec<String> =
@@ -334,6 +341,7 @@ impl Answer {
             Answer::Money { amount, .. } => Val::Num(*amount),
             Answer::Text(s) => Val::Text(s.clone()),
             Answer::Date(d) => Val::Text(d.format("%Y-%m-%d").to_string()),
+            Answer::Time(t) => Val::Text(t.format("%H:%M").to_string()),
             Answer::List(items) => Val::TextList(items.clone()),
             Answer::Grid(m) => Val::List(m.values().map(|c| *c as f64).collect()),
             Answer::Missing(m) => Val::Missing(*m),
@@ -368,6 +376,16 @@ impl Answer {
 }
 
 /// The trimmed `other` text of an object answer; empty means none.
+/// A time of day as typed: `HH:MM` on a 24-hour clock (`9:05` is read as 09:05), nothing else.
+pub fn parse_time(s: &str) -> Option<chrono::NaiveTime> {
+    let (h, m) = s.trim().split_once(':')?;
+    let digits = |t: &str, lens: &[usize]| lens.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h, &[1, 2]) || !digits(m, &[2]) {
+        return None;
+    }
+    chrono::NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
 fn other_text(m: &serde_json::Map<String, Json>, wrong: &dyn Fn() -> AnswerError) -> Result<Option<String>, AnswerError> {
     match m.get("other") {
         None | Some(Json::Null) => Ok(None),
@@ -473,6 +491,9 @@ pub enum AnswerError {
     /// A date that is not YYYY-MM-DD.
     #[error("{question}: {text} is not a date")]
     BadDate { question: String, text: String },
+    /// A time that is not HH:MM (00:00–23:59).
+    #[error("{question}: {text} is not a time")]
+    BadTime { question: String, text: String },
     /// An "other" text given without choosing an "other (specify)" option.
     #[error("{question}: a specification needs an \"other (specify)\" option")]
     OtherWithoutSpecify { question: String },
@@ -506,6 +527,7 @@ impl AnswerError {
             | AnswerError::UnknownCurrency { question, .. }
             | AnswerError::UnknownRow { question, .. }
             | AnswerError::BadDate { question, .. }
+            | AnswerError::BadTime { question, .. }
             | AnswerError::Empty { question }
             | AnswerError::OtherWithoutSpecify { question }
             | AnswerError::Rule { question, .. } => question,

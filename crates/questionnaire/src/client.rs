@@ -83,6 +83,8 @@ pub struct QuestionView {
     pub invalid: Option<String>,
     pub block: u32,
     pub roster: Vec<RosterCrumb>,
+    /// Recorded by the session (date, start and end time, visit number): shown, never edited.
+    pub auto: Option<AutoKind>,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -193,6 +195,7 @@ pub fn question_view(q: &Questionnaire, iv: &Interview, slot: Slot, lang: Lang) 
         invalid: invalid_message(q, iv, slot, lang),
         block: q.blocks[question.block].number,
         roster: crumbs(q, iv, slot, lang),
+        auto: question.auto,
     }
 }
 

@@ -596,7 +596,8 @@ impl Interview {
                     RuleSeverity::Warning => {}
                 }
             }
-            if question.required && !self.is_answered(q, &slot) {
+            // An automatic value is the session's to record (the end time with the completion).
+            if question.required && question.auto.is_none() && !self.is_answered(q, &slot) {
                 out.push(Issue { slot, kind: IssueKind::Unanswered, rule: None });
             }
         }
@@ -645,7 +646,24 @@ impl Interview {
 
     /// The first relevant instance without an answer: where a resumed interview continues.
     pub fn first_unanswered(&self, q: &Questionnaire) -> Option<Slot> {
-        self.instances(q).into_iter().find(|s| self.is_relevant(s) && !self.is_answered(q, s))
+        self.instances(q).into_iter().find(|s| self.is_relevant(s) && q.questions[s.question].auto.is_none() && !self.is_answered(q, s))
+    }
+
+    /// Whether `answer` at `slot` meets the question's `[question.end]` condition (with `.` bound to it).
+    pub fn ends_with(&self, q: &Questionnaire, slot: &Slot, answer: &Answer) -> Option<EndOutcome> {
+        let end = q.questions.get(slot.question)?.end.as_ref()?;
+        let ctx = self.context(q, slot).with_answer(Some(answer));
+        (end.when.eval(&ctx).truth() == Some(true)).then_some(end.outcome)
+    }
+
+    /// The first relevant question (in questionnaire order) whose stored answer ends the interview,
+    /// with its outcome. Questions that end an interview are at the household level (the loader checks it).
+    pub fn ending(&self, q: &Questionnaire) -> Option<(Slot, EndOutcome)> {
+        q.questions.iter().enumerate().filter(|(_, question)| question.end.is_some() && question.roster.is_none()).find_map(|(qi, _)| {
+            let slot = Slot { question: qi, path: RowPath::ROOT };
+            let answer = self.answers.get(&slot).filter(|_| self.is_relevant(&slot))?;
+            self.ends_with(q, &slot, answer).map(|o| (slot, o))
+        })
     }
 
     /// Whether the interviewer may jump to an instance: it is relevant and either answered or not

@@ -60,6 +60,8 @@ pub enum QuestionType {
     Money,
     Year,
     Date,
+    /// A time of day, "HH:MM" (24-hour clock).
+    Time,
     Text,
     List,
     Scale,
@@ -101,6 +103,82 @@ pub enum RuleSeverity {
     Warning,
 }
 
+/// What the session records by itself for a question (`auto = "..."`); the interviewer sees it and cannot change it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AutoKind {
+    /// The local date the interview was created on (a `date` question).
+    InterviewDate,
+    /// The local time the interview was created at (a `time` question).
+    StartTime,
+    /// The local time the interview was completed at (a `time` question), recorded with the completion.
+    EndTime,
+    /// The fieldwork visit at the address the interview is held at (an `integer` question); 1 for an
+    /// interview not started from a household.
+    VisitNumber,
+}
+
+impl AutoKind {
+    pub const ALL: [AutoKind; 4] = [AutoKind::InterviewDate, AutoKind::StartTime, AutoKind::EndTime, AutoKind::VisitNumber];
+
+    /// The word used in a study file.
+    pub fn name(self) -> &'static str {
+        match self {
+            AutoKind::InterviewDate => "interview_date",
+            AutoKind::StartTime => "start_time",
+            AutoKind::EndTime => "end_time",
+            AutoKind::VisitNumber => "visit_number",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AutoKind> {
+        AutoKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// The question type that holds the value.
+    pub fn kind(self) -> QuestionType {
+        match self {
+            AutoKind::InterviewDate => QuestionType::Date,
+            AutoKind::StartTime | AutoKind::EndTime => QuestionType::Time,
+            AutoKind::VisitNumber => QuestionType::Integer,
+        }
+    }
+}
+
+/// How an interview ends early (`[question.end]`, `outcome = "..."`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum EndOutcome {
+    /// The respondent refused the interview (consent "no"): interview status `refused`; for an
+    /// interview started from a household, visit 42 (selected respondent refused, AAPOR 2.112).
+    Refused,
+}
+
+impl EndOutcome {
+    pub const ALL: [EndOutcome; 1] = [EndOutcome::Refused];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EndOutcome::Refused => "refused",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EndOutcome> {
+        EndOutcome::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+/// A condition on a question's answer that ends the interview (`[question.end]`): when the answer
+/// meets `when` (with `.` bound to it), the interviewer is asked to confirm, and the session ends the
+/// interview with `outcome`.
+#[derive(Clone, Debug)]
+pub struct EndRule {
+    pub when: Expr,
+    pub outcome: EndOutcome,
+}
+
 #[derive(Clone, Debug)]
 pub struct Validation {
     pub rule: Expr,
@@ -133,6 +211,10 @@ pub struct Question {
     pub prefill: Option<Expr>,
     pub choice_filter: Option<Expr>,
     pub validations: Vec<Validation>,
+    /// Recorded by the session, not the interviewer (`auto = "start_time"`).
+    pub auto: Option<AutoKind>,
+    /// The answers that end the interview (`[question.end]`).
+    pub end: Option<EndRule>,
 }
 
 impl Question {

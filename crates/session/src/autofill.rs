@@ -90,6 +90,7 @@ pub fn candidates(q: &Questionnaire, slot: Slot, members: usize) -> Vec<Json> {
             }
         }
         QuestionType::Date => out.push(json!("2010-10-15")),
+        QuestionType::Time => out.push(json!("10:30")),
         QuestionType::Text => out.push(json!(format!("Член {row}"))),
         QuestionType::List => out.push(json!(["Айгуль", "Ерлан"])),
         QuestionType::Grid => {
@@ -104,7 +105,7 @@ pub fn candidates(q: &Questionnaire, slot: Slot, members: usize) -> Vec<Json> {
     out
 }
 
-/// Answers every reachable question; returns per-answer durations in microseconds.
+/// Answers every reachable question the interviewer answers (not those recorded automatically); returns per-answer durations in microseconds.
 pub fn fill(
     session: &mut Session,
     id: &str,
@@ -129,7 +130,10 @@ pub fn fill_at(
     loop {
         session.engine(id)?;
         let (q, engine) = session.peek(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
-        let next = engine.instances(q).into_iter().find(|s| engine.is_relevant(s) && !engine.is_answered(q, s) && !skipped.contains(s));
+        // Values the session records itself (the end time, at completion) are not the filler's.
+        let next = engine.instances(q).into_iter().find(|s| {
+            engine.is_relevant(s) && q.questions[s.question].auto.is_none() && !engine.is_answered(q, s) && !skipped.contains(s)
+        });
         let Some(slot) = next else { break };
         let key = slot.key(q);
         let is_size = q.rosters.iter().any(|r| matches!(r.size, RosterSize::Count(s) if s == slot.question));

@@ -2,6 +2,7 @@
 
 use dala_questionnaire::load::Diagnostic;
 use dala_questionnaire::number::NumberInputError;
+use dala_questionnaire::model::EndOutcome;
 use dala_questionnaire::{AnswerError, Lang};
 use dala_store::StoreError;
 
@@ -77,6 +78,19 @@ pub enum SessionError {
     /// interview in progress since the screening).
     #[error("route {route} has no free place for a {} respondent", if *female { "female" } else { "male" })]
     PlaceTaken { route: String, female: bool },
+    /// The respondent refused the interview; it is read-only.
+    #[error("the interview was refused")]
+    Refused,
+    /// The answer ends the interview (`[question.end]`): nothing was recorded; the interviewer
+    /// confirms with `Session::end_interview` or gives another answer.
+    #[error("the answer to {question} ends the interview ({})", .outcome.name())]
+    EndsInterview { question: String, outcome: EndOutcome },
+    /// `Session::end_interview` with an answer that does not end the interview.
+    #[error("the answer to {0} does not end the interview")]
+    NotAnEnd(String),
+    /// A question the session records by itself (date, times, visit number).
+    #[error("{0} is recorded automatically")]
+    AutoQuestion(String),
 }
 
 /// What kind of failure a command met: the UI switches on it, scripts print it, and a rename breaks
@@ -111,6 +125,11 @@ pub enum ErrorKind {
     InterviewInProgress,
     PlaceTaken,
     NumberRefused,
+    Refused,
+    /// The answer would end the interview: ask the interviewer to confirm (`end_interview`).
+    EndsInterview,
+    NotAnEnd,
+    AutoQuestion,
     /// A failure of the shell itself (not of the session).
     Internal,
 }
@@ -145,6 +164,10 @@ impl ErrorKind {
             ErrorKind::InterviewInProgress => "interview_in_progress",
             ErrorKind::PlaceTaken => "place_taken",
             ErrorKind::NumberRefused => "number_refused",
+            ErrorKind::Refused => "refused",
+            ErrorKind::EndsInterview => "ends_interview",
+            ErrorKind::NotAnEnd => "not_an_end",
+            ErrorKind::AutoQuestion => "auto_question",
             ErrorKind::Internal => "internal",
         }
     }
@@ -192,6 +215,10 @@ impl SessionError {
             SessionError::InterviewInProgress(_) => ErrorKind::InterviewInProgress,
             SessionError::PlaceTaken { .. } => ErrorKind::PlaceTaken,
             SessionError::Number(_) => ErrorKind::NumberRefused,
+            SessionError::Refused => ErrorKind::Refused,
+            SessionError::EndsInterview { .. } => ErrorKind::EndsInterview,
+            SessionError::NotAnEnd(_) => ErrorKind::NotAnEnd,
+            SessionError::AutoQuestion(_) => ErrorKind::AutoQuestion,
         }
     }
 
@@ -226,6 +253,26 @@ impl SessionError {
                 "Интервью прервано респондентом; его ответы сохранены и больше не меняются.".to_string(),
                 "Сұхбатты респондент үзді; жауаптары сақталды және енді өзгертілмейді.".to_string(),
                 "The interview was broken off; its answers are kept and can no longer change.".to_string(),
+            ),
+            SessionError::Refused => (
+                "Респондент отказался от интервью; ответы сохранены и больше не меняются.".to_string(),
+                "Респондент сұхбаттан бас тартты; жауаптар сақталды және енді өзгертілмейді.".to_string(),
+                "The respondent refused the interview; its answers are kept and can no longer change.".to_string(),
+            ),
+            SessionError::EndsInterview { question, outcome: EndOutcome::Refused } => (
+                format!("Этот ответ на вопрос {question} означает отказ от интервью. Подтвердите, чтобы завершить интервью как отказ, или выберите другой ответ."),
+                format!("{question} сұрағына берілген бұл жауап сұхбаттан бас тартуды білдіреді. Сұхбатты бас тарту ретінде аяқтау үшін растаңыз немесе басқа жауап таңдаңыз."),
+                format!("This answer to {question} is a refusal of the interview. Confirm to end the interview as a refusal, or choose another answer."),
+            ),
+            SessionError::NotAnEnd(q) => (
+                format!("Этот ответ на вопрос {q} не завершает интервью; запишите его как обычный ответ."),
+                format!("{q} сұрағына берілген бұл жауап сұхбатты аяқтамайды; оны әдеттегі жауап ретінде жазыңыз."),
+                format!("This answer to {q} does not end the interview; record it as an ordinary answer."),
+            ),
+            SessionError::AutoQuestion(q) => (
+                format!("Вопрос {q} заполняется автоматически и не редактируется."),
+                format!("{q} сұрағы автоматты түрде толтырылады және өңделмейді."),
+                format!("Question {q} is recorded automatically and cannot be edited."),
             ),
             SessionError::InterviewInProgress(k) => (
                 format!("По адресу {k} идёт интервью: сначала завершите его или отметьте, что оно прервано."),

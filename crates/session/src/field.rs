@@ -825,7 +825,7 @@ impl Session {
         lang: Lang,
         when: When,
     ) -> Result<Screen, SessionError> {
-        let (mut row, address, _log) = self.address_row_for(key)?;
+        let (mut row, address, log) = self.address_row_for(key)?;
         if let Some(existing) = &row.interview_id {
             return self.open_interview(&existing.clone(), when.utc);
         }
@@ -869,9 +869,12 @@ impl Session {
             }
             position = Some(slot);
         }
+        // The values the session records itself (date, start time, the visit it is held at).
+        let visit = crate::visit_number(log.visits.iter().map(|v| v.at), when.local);
+        let autos = crate::auto_start(q, &mut engine, when.local, visit);
         let mut batch = self.store.batch(when.utc)?;
         let id = batch.create_interview(&q.id, &q.version, lang.code())?;
-        for (k, json, previous) in &answers {
+        for (k, json, previous) in answers.iter().map(|(k, j, p)| (*k, j, p)).chain(autos.iter().map(|(k, j, p)| (k, j, p))) {
             batch.save_answer(&id, k, json, previous.as_ref())?;
         }
         row.interview_id = Some(id.clone());
@@ -939,6 +942,22 @@ impl Session {
             open.status = InterviewStatus::BrokenOff;
         }
         field.map(|(row, _)| self.address_view(&row, lang)).transpose()
+    }
+
+    /// What a refusal of an interview started from a household writes to its address (`None`
+    /// otherwise): visit 42 (the selected respondent refused), logged no earlier than the last visit.
+    /// Reads only; `Session::end_interview` writes it with the refusal in one transaction.
+    pub(crate) fn fieldwork_refusal(&self, interview: &str, when: When) -> Result<Option<(AddressRow, VisitRow)>, SessionError> {
+        let Some(mut row) = self.store.address_of_interview(interview)? else { return Ok(None) };
+        let mut log: ContactLog = from_doc("contact log", &row.log)?;
+        let at = when.local.max(log.visits.last().map_or(when.local, |v| v.at));
+        // The refuser is the selected respondent, whose sex the selection recorded.
+        let refuser = Refuser { sex: row.respondent_sex.as_deref().and_then(|s| parse_sex(s).ok()), approximate_age: None };
+        let visit = Visit { refuser: Some(refuser), ..Visit::new(at, InterimCode::SelectedRespondentRefused) };
+        let n = log.record_visit(visit.clone())?;
+        row.visits = log.visits.len() as u32;
+        row.log = to_doc(&log);
+        Ok(Some((row, visit_row(n, &visit))))
     }
 
     /// The places of a route's cell held by interviews in progress (leaving out one address).

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
@@ -21,7 +21,8 @@ use ts_rs::TS;
 use dala_questionnaire::client::{self, BlockView, IssueView, QuestionView, RosterView};
 use dala_questionnaire::engine::{slot_of, Interview, Slot};
 use dala_questionnaire::load::{self, Diagnostic, Loaded, Severity, StudySource};
-use dala_questionnaire::model::{Question, QuestionType};
+use dala_questionnaire::answer::RowPath;
+use dala_questionnaire::model::{AutoKind, EndOutcome, Question, QuestionType};
 use dala_questionnaire::number::{currency_sign, editable_number, format_amount, format_number, read_number};
 use dala_questionnaire::{Answer, AnswerError, AnswerKey, Lang, Questionnaire};
 use dala_store::{InterviewStatus, Store, StoreError};
@@ -287,12 +288,21 @@ impl Session {
         self.screen(&id)
     }
 
-    /// Creates an interview and returns its id (no screen: for scripts).
+    /// Creates an interview and returns its id (no screen: for scripts). The values the study has
+    /// the session record (`auto`: the interview date and start time in local time, visit number 1)
+    /// are stored in the same transaction.
     pub fn create(&mut self, lang: Lang, now: DateTime<Utc>) -> Result<String, SessionError> {
         self.check_language(lang)?;
         self.store.checkpoint()?;
-        let id = self.store.create_interview(&self.study.id, &self.study.version, lang.code(), now)?;
-        let engine = Interview::new(&self.study);
+        let q = &self.study;
+        let mut engine = Interview::new(q);
+        let autos = auto_start(q, &mut engine, local_of(now), 1);
+        let mut batch = self.store.batch(now)?;
+        let id = batch.create_interview(&q.id, &q.version, lang.code())?;
+        for (k, json, previous) in &autos {
+            batch.save_answer(&id, k, json, previous.as_ref())?;
+        }
+        batch.commit()?;
         let position = engine.next(&self.study, None);
         self.open.insert(
             id.clone(),
@@ -365,7 +375,18 @@ impl Session {
         let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
         writable(open.status)?;
         let slot = slot_of(q, key)?;
-        let answer = Answer::from_json(&q.questions[slot.question], value)?;
+        let question = &q.questions[slot.question];
+        if question.auto.is_some() {
+            return Err(SessionError::AutoQuestion(question.id.clone()));
+        }
+        let answer = Answer::from_json(question, value)?;
+        // An answer that ends the interview is recorded only with the interviewer's confirmation
+        // (`end_interview`), together with the end itself.
+        if let Some(outcome) = open.engine.ends_with(q, &slot, &answer) {
+            if open.engine.is_relevant(&slot) {
+                return Err(SessionError::EndsInterview { question: question.id.clone(), outcome });
+            }
+        }
         let json = answer.to_json();
         let applied = open.engine.apply(q, slot, answer)?;
         let previous = applied.previous.as_ref().map(Answer::to_json);
@@ -417,6 +438,9 @@ impl Session {
         let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
         writable(open.status)?;
         let slot = slot_of(q, &key)?;
+        if q.questions[slot.question].auto.is_some() {
+            return Err(SessionError::AutoQuestion(key.question.clone()));
+        }
         if let Some(previous) = open.engine.answer(&slot).cloned() {
             self.store.clear_answer(id, &key, &previous.to_json(), now)?;
             open.engine.clear(q, slot);
@@ -531,6 +555,7 @@ impl Session {
         let status = open.status;
         match status {
             InterviewStatus::BrokenOff => return Err(SessionError::BrokenOff),
+            InterviewStatus::Refused => return Err(SessionError::Refused),
             InterviewStatus::Completed => {}
             InterviewStatus::InProgress => {
                 let issues = open.engine.issues(q);
@@ -543,19 +568,90 @@ impl Session {
         if status == InterviewStatus::Completed && field.is_none() {
             return Ok(());
         }
-        let mut batch = self.store.batch(now)?;
-        if status == InterviewStatus::InProgress {
-            batch.complete(id)?;
+        // The end time goes into the engine now and out again if the commit fails.
+        let ends = match self.open.get_mut(id) {
+            Some(open) if status == InterviewStatus::InProgress => auto_end(&self.study, &mut open.engine, local_of(now)),
+            _ => Vec::new(),
+        };
+        let written = (|| {
+            let mut batch = self.store.batch(now)?;
+            for e in &ends {
+                batch.save_answer(id, &e.key, &e.json, e.previous.as_ref().map(Answer::to_json).as_ref())?;
+            }
+            if status == InterviewStatus::InProgress {
+                batch.complete(id)?;
+            }
+            if let Some(f) = &field {
+                batch.save_address(&f.row, Some(&f.visit), Some(&f.quota), "interview_completed", Some(&f.detail))?;
+            }
+            batch.commit()
+        })();
+        if let Err(e) = written {
+            if let Some(open) = self.open.get_mut(id) {
+                undo_autos(&self.study, &mut open.engine, ends);
+            }
+            return Err(e.into());
         }
-        if let Some(f) = &field {
-            batch.save_address(&f.row, Some(&f.visit), Some(&f.quota), "interview_completed", Some(&f.detail))?;
-        }
-        batch.commit()?;
         if let Some(open) = self.open.get_mut(id) {
             open.status = InterviewStatus::Completed;
         }
         self.store.checkpoint()?;
         Ok(())
+    }
+
+    /// Ends an interview early with the answer that ends it (`[question.end]`, consent "no"), after
+    /// the interviewer confirmed: the answer, the end time, the interview's status (`refused`) and,
+    /// for an interview started from a household, the address's visit (42, the selected respondent
+    /// refused; AAPOR 2.112 once the address is closed) are written in one transaction, which also
+    /// frees the interview's place in its route's quota cell. If the commit fails nothing is written
+    /// and the interview is as it was. Refused with [`SessionError::NotAnEnd`] when the answer does
+    /// not end the interview.
+    pub fn end_interview(&mut self, id: &str, key: &AnswerKey, value: &Json, when: field::When) -> Result<Screen, SessionError> {
+        self.load(id)?;
+        let q = &self.study;
+        let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        writable(open.status)?;
+        let slot = slot_of(q, key)?;
+        let question = &q.questions[slot.question];
+        let answer = Answer::from_json(question, value)?;
+        let Some(outcome) = open.engine.ends_with(q, &slot, &answer) else {
+            return Err(SessionError::NotAnEnd(question.id.clone()));
+        };
+        let json = answer.to_json();
+        let applied = open.engine.apply(q, slot, answer)?;
+        let mut changes = vec![AutoChange { slot, key: key.clone(), json, previous: applied.previous }];
+        changes.extend(auto_end(q, &mut open.engine, when.local));
+        let field = match outcome {
+            EndOutcome::Refused => self.fieldwork_refusal(id, when),
+        };
+        let written = field.and_then(|field| {
+            let mut batch = self.store.batch(when.utc)?;
+            for c in &changes {
+                let previous = c.previous.as_ref().map(Answer::to_json);
+                if previous.as_ref() != Some(&c.json) {
+                    batch.save_answer(id, &c.key, &c.json, previous.as_ref())?;
+                }
+            }
+            match outcome {
+                EndOutcome::Refused => batch.refuse(id)?,
+            }
+            if let Some((row, visit)) = &field {
+                let detail = serde_json::json!({"interview": id, "n": visit.n, "question": key.question}).to_string();
+                batch.save_address(row, Some(visit), None, "interview_refused", Some(&detail))?;
+            }
+            batch.commit().map_err(SessionError::from)
+        });
+        let open = self.open.get_mut(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
+        if let Err(e) = written {
+            undo_autos(&self.study, &mut open.engine, changes);
+            return Err(e);
+        }
+        open.status = match outcome {
+            EndOutcome::Refused => InterviewStatus::Refused,
+        };
+        open.position = Some(slot);
+        self.store.checkpoint()?;
+        self.screen(id)
     }
 
     pub fn status(&mut self, id: &str) -> Result<(InterviewStatus, Lang, usize), SessionError> {
@@ -626,7 +722,84 @@ fn writable(status: InterviewStatus) -> Result<(), SessionError> {
         InterviewStatus::InProgress => Ok(()),
         InterviewStatus::Completed => Err(SessionError::Completed),
         InterviewStatus::BrokenOff => Err(SessionError::BrokenOff),
+        InterviewStatus::Refused => Err(SessionError::Refused),
     }
+}
+
+/// The local wall-clock time of an instant, by the device's time zone: the convention of the
+/// fieldwork visit log (`field::When`, `fieldwork_completion`).
+pub(crate) fn local_of(utc: DateTime<Utc>) -> NaiveDateTime {
+    utc.with_timezone(&chrono::Local).naive_local()
+}
+
+/// An answer the session put into the engine and will store (or take back if the store fails).
+pub(crate) struct AutoChange {
+    slot: Slot,
+    key: AnswerKey,
+    json: Json,
+    previous: Option<Answer>,
+}
+
+/// Puts the automatic value `value` into question `qi` (household level) if the engine takes it.
+fn put_auto(q: &Questionnaire, engine: &mut Interview, qi: usize, value: &Json) -> Option<AutoChange> {
+    let slot = Slot { question: qi, path: RowPath::ROOT };
+    let answer = Answer::from_json(&q.questions[qi], value).ok()?;
+    let json = answer.to_json();
+    let applied = engine.apply(q, slot, answer).ok()?;
+    if applied.previous.as_ref().map(Answer::to_json).as_ref() == Some(&json) {
+        return None;
+    }
+    Some(AutoChange { slot, key: slot.key(q), json, previous: applied.previous })
+}
+
+/// The values recorded when an interview is created (`auto` = `interview_date`, `start_time`,
+/// `visit_number`), from the local time of creation: put into `engine`, returned for storing as
+/// (key, value, previous value).
+pub(crate) fn auto_start(q: &Questionnaire, engine: &mut Interview, local: NaiveDateTime, visit: u32) -> Vec<(AnswerKey, Json, Option<Json>)> {
+    let mut out = Vec::new();
+    for (qi, question) in q.questions.iter().enumerate() {
+        let value = match question.auto {
+            Some(AutoKind::InterviewDate) => Json::from(local.format("%Y-%m-%d").to_string()),
+            Some(AutoKind::StartTime) => Json::from(local.format("%H:%M").to_string()),
+            Some(AutoKind::VisitNumber) => Json::from(visit),
+            Some(AutoKind::EndTime) | None => continue,
+        };
+        if let Some(c) = put_auto(q, engine, qi, &value) {
+            out.push((c.key, c.json, c.previous.as_ref().map(Answer::to_json)));
+        }
+    }
+    out
+}
+
+/// The end time (`auto = "end_time"`), recorded when an interview is completed or ends early.
+fn auto_end(q: &Questionnaire, engine: &mut Interview, local: NaiveDateTime) -> Vec<AutoChange> {
+    let value = Json::from(local.format("%H:%M").to_string());
+    (0..q.questions.len()).filter(|&qi| q.questions[qi].auto == Some(AutoKind::EndTime)).filter_map(|qi| put_auto(q, engine, qi, &value)).collect()
+}
+
+/// Takes back answers put into the engine whose commit failed, latest first.
+fn undo_autos(q: &Questionnaire, engine: &mut Interview, changes: Vec<AutoChange>) {
+    for c in changes.into_iter().rev() {
+        match c.previous {
+            Some(p) => {
+                let _ = engine.apply(q, c.slot, p);
+            }
+            None => {
+                engine.clear(q, c.slot);
+            }
+        }
+    }
+}
+
+/// The visit at which an interview started at `local` is held: visits on one local day are one
+/// visit, so it is the number of days with a visit logged at the address up to and including the
+/// day of the start (1 when nothing was logged before).
+pub(crate) fn visit_number(logged: impl IntoIterator<Item = NaiveDateTime>, local: NaiveDateTime) -> u32 {
+    let mut days: Vec<chrono::NaiveDate> = logged.into_iter().map(|t| t.date()).filter(|d| *d <= local.date()).collect();
+    days.push(local.date());
+    days.sort_unstable_by_key(|d| d.num_days_from_ce());
+    days.dedup();
+    days.len() as u32
 }
 
 /// The instance on screen: the stored position if it is still asked, else the next one that is.

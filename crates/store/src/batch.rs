@@ -198,6 +198,11 @@ impl Batch<'_> {
         self.set_final_status(interview, "broken_off", EventKind::InterviewBrokenOff)
     }
 
+    /// Marks an interview refused: the respondent declined it (see `InterviewStatus::Refused`).
+    pub fn refuse(&mut self, interview: &str) -> Result<()> {
+        self.set_final_status(interview, "refused", EventKind::InterviewRefused)
+    }
+
     fn set_final_status(&mut self, interview: &str, status: &str, kind: EventKind) -> Result<()> {
         self.touch(interview)?;
         let completed_at = (status == "completed").then_some(self.at.as_str());

@@ -71,6 +71,10 @@ pub enum InterviewStatus {
     /// The respondent stopped the interview (AAPOR 2.12 at its address): its answers are kept, it
     /// takes no more, and it no longer holds a place in its route's quota cell.
     BrokenOff,
+    /// The respondent refused the interview (a question the study marks as ending it, such as
+    /// consent, was answered "no"; AAPOR 2.112 at its address): its answers are kept, it takes no
+    /// more, and it no longer holds a place in its route's quota cell.
+    Refused,
 }
 
 impl InterviewStatus {
@@ -79,6 +83,7 @@ impl InterviewStatus {
             InterviewStatus::InProgress => "in_progress",
             InterviewStatus::Completed => "completed",
             InterviewStatus::BrokenOff => "broken_off",
+            InterviewStatus::Refused => "refused",
         }
     }
     fn parse(s: &str) -> Result<Self> {
@@ -86,6 +91,7 @@ impl InterviewStatus {
             "in_progress" => Ok(InterviewStatus::InProgress),
             "completed" => Ok(InterviewStatus::Completed),
             "broken_off" => Ok(InterviewStatus::BrokenOff),
+            "refused" => Ok(InterviewStatus::Refused),
             other => Err(StoreError::Corrupt(format!("interview status `{other}`"))),
         }
     }
@@ -103,6 +109,7 @@ pub enum EventKind {
     LanguageSwitched,
     InterviewCompleted,
     InterviewBrokenOff,
+    InterviewRefused,
 }
 
 impl EventKind {
@@ -117,6 +124,7 @@ impl EventKind {
             EventKind::LanguageSwitched => "language_switched",
             EventKind::InterviewCompleted => "interview_completed",
             EventKind::InterviewBrokenOff => "interview_broken_off",
+            EventKind::InterviewRefused => "interview_refused",
         }
     }
 }

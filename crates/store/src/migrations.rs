@@ -146,4 +146,45 @@ ALTER TABLE journal_v3 RENAME TO journal;
 CREATE INDEX journal_by_interview ON journal (interview_id, seq);
 CREATE INDEX addresses_by_interview ON addresses (interview_id);
 "#,
+    // 4: an interview can end as a refusal (status 'refused', journal kind 'interview_refused'): the
+    // respondent said no to a question the study marks as ending the interview (consent). Both tables
+    // are rebuilt the way migration 3 did it; rows, ids and the journal's sequence numbers are kept.
+    r#"
+CREATE TABLE interviews_v4 (
+    id                TEXT PRIMARY KEY NOT NULL,
+    study_id          TEXT NOT NULL,
+    study_version     TEXT NOT NULL,
+    status            TEXT NOT NULL CHECK (status IN ('in_progress', 'completed', 'broken_off', 'refused')),
+    language          TEXT NOT NULL CHECK (language IN ('ru', 'kk', 'en')),
+    device_id         TEXT NOT NULL,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    completed_at      TEXT,
+    position_question TEXT,
+    position_roster   TEXT
+);
+INSERT INTO interviews_v4 (id, study_id, study_version, status, language, device_id, created_at, updated_at, completed_at, position_question, position_roster)
+    SELECT id, study_id, study_version, status, language, device_id, created_at, updated_at, completed_at, position_question, position_roster FROM interviews;
+DROP TABLE interviews;
+ALTER TABLE interviews_v4 RENAME TO interviews;
+CREATE TABLE journal_v4 (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            TEXT NOT NULL UNIQUE,
+    interview_id  TEXT NOT NULL REFERENCES interviews (id),
+    device_id     TEXT NOT NULL,
+    at            TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('interview_created', 'interview_opened', 'answer_set', 'answer_changed',
+                                                'answer_cleared', 'warning_confirmed', 'language_switched', 'interview_completed',
+                                                'interview_broken_off', 'interview_refused')),
+    question      TEXT,
+    roster        TEXT,
+    old_value     TEXT,
+    new_value     TEXT
+);
+INSERT INTO journal_v4 (seq, id, interview_id, device_id, at, kind, question, roster, old_value, new_value)
+    SELECT seq, id, interview_id, device_id, at, kind, question, roster, old_value, new_value FROM journal;
+DROP TABLE journal;
+ALTER TABLE journal_v4 RENAME TO journal;
+CREATE INDEX journal_by_interview ON journal (interview_id, seq);
+"#,
 ];

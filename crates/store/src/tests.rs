@@ -190,6 +190,51 @@ fn an_interview_ends_once_completed_or_broken_off() {
 }
 
 #[test]
+fn a_refused_interview_ends_and_frees_its_place() {
+    let mut s = Store::open_in_memory(t(0)).unwrap();
+    let a = s.create_interview("x", "1", "ru", t(1)).unwrap();
+    let mut batch = s.batch(t(2)).unwrap();
+    batch.refuse(&a).unwrap();
+    batch.commit().unwrap();
+    let row = s.interview(&a).unwrap();
+    assert_eq!((row.status, row.completed_at), (InterviewStatus::Refused, None));
+    assert_eq!(s.journal_of(&a).unwrap().last().unwrap().kind, "interview_refused");
+    assert!(matches!(s.complete(&a, t(3)), Err(StoreError::NotInProgress(_))), "a refused interview cannot be completed");
+    let mut batch = s.batch(t(4)).unwrap();
+    assert!(matches!(batch.break_off(&a), Err(StoreError::NotInProgress(_))));
+}
+
+#[test]
+fn a_version_3_file_upgrades_to_refusals_keeping_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.sqlite");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for m in &migrations::ALL[..3] {
+            conn.execute_batch(m).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO device (id, created_at) VALUES ('dev-1', 't');
+             INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES ('i1', 'kmrs-2010', '1', 'broken_off', 'ru', 'dev-1', 't', 't');
+             INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES ('i2', 'kmrs-2010', '1', 'in_progress', 'ru', 'dev-1', 't', 't');
+             INSERT INTO journal (id, interview_id, device_id, at, kind) VALUES ('j1', 'i1', 'dev-1', 't', 'interview_created');
+             INSERT INTO journal (id, interview_id, device_id, at, kind) VALUES ('j2', 'i1', 'dev-1', 't', 'interview_broken_off');
+             INSERT INTO journal (id, interview_id, device_id, at, kind) VALUES ('j3', 'i2', 'dev-1', 't', 'interview_created');",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&path, t(0)).unwrap();
+    assert_eq!(s.interview("i1").unwrap().status, InterviewStatus::BrokenOff);
+    let mut b = s.batch(t(1)).unwrap();
+    b.refuse("i2").unwrap();
+    b.commit().unwrap();
+    assert_eq!(s.interview("i2").unwrap().status, InterviewStatus::Refused);
+    let seqs: Vec<i64> = s.journal_of("i2").unwrap().into_iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, [3, 4], "the journal goes on numbering after its old entries");
+}
+
+#[test]
 fn a_version_2_file_with_fieldwork_upgrades_and_keeps_its_links() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v2.sqlite");

@@ -3,4 +3,4 @@
 /**
  * The kind of a question, which fixes the shape of its answer.
  */
-export type QuestionType = "single" | "multiple" | "integer" | "decimal" | "money" | "year" | "date" | "text" | "list" | "scale" | "grid";
+export type QuestionType = "single" | "multiple" | "integer" | "decimal" | "money" | "year" | "date" | "time" | "text" | "list" | "scale" | "grid";

@@ -9,6 +9,8 @@
 
 use std::cmp::Ordering;
 
+use chrono::Datelike;
+
 use super::parser::{Agg, ArithOp, CmpOp, Func, Node};
 use super::{Env, Missing, Val};
 
@@ -174,6 +176,14 @@ fn extreme<E: Env>(args: &[Node], env: &E, max: bool) -> Val {
     best.map_or(Val::Null, Val::Num)
 }
 
+/// A part of an ISO date (`"2010-10-15"`, as a date answer reads); unknown for anything else.
+fn date_part(v: Val, part: fn(&chrono::NaiveDate) -> i32) -> Val {
+    match v {
+        Val::Text(t) => chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_or(Val::Null, |d| Val::Num(part(&d) as f64)),
+        _ => Val::Null,
+    }
+}
+
 fn call<E: Env>(func: Func, args: &[Node], env: &E) -> Val {
     // The parser checked the arity, so a missing argument cannot occur; `Null` stands in for it
     // anyway rather than indexing out of bounds.
@@ -217,6 +227,13 @@ fn call<E: Env>(func: Func, args: &[Node], env: &E) -> Val {
             Val::Text(text) => Val::Num(text.chars().count() as f64),
             Val::List(items) => Val::Num(items.len() as f64),
             Val::TextList(items) => Val::Num(items.len() as f64),
+            _ => Val::Null,
+        },
+        Func::Year => date_part(arg(0), |d| d.year()),
+        Func::Month => date_part(arg(0), |d| d.month() as i32),
+        Func::Day => date_part(arg(0), |d| d.day() as i32),
+        Func::Digits => match arg(0) {
+            Val::Text(text) => Val::Num(text.chars().filter(char::is_ascii_digit).count() as f64),
             _ => Val::Null,
         },
         Func::Position => env.position().map_or(Val::Null, |p| Val::Num(p as f64)),

@@ -88,6 +88,10 @@ pub(super) enum Func {
     Len,
     Position,
     Currency,
+    Year,
+    Month,
+    Day,
+    Digits,
 }
 
 /// The aggregates, whose first argument names a roster.
@@ -174,6 +178,10 @@ const FUNCTIONS: &[FnSpec] = &[
     FnSpec { name: "len", kind: FnKind::Scalar(Func::Len), min_args: 1, max_args: Some(1), usage: "len(name)" },
     FnSpec { name: "position", kind: FnKind::Scalar(Func::Position), min_args: 0, max_args: Some(0), usage: "position()" },
     FnSpec { name: "currency", kind: FnKind::Scalar(Func::Currency), min_args: 1, max_args: Some(1), usage: "currency(amount) == 'KZT'" },
+    FnSpec { name: "year", kind: FnKind::Scalar(Func::Year), min_args: 1, max_args: Some(1), usage: "year(interview_date)" },
+    FnSpec { name: "month", kind: FnKind::Scalar(Func::Month), min_args: 1, max_args: Some(1), usage: "month(interview_date)" },
+    FnSpec { name: "day", kind: FnKind::Scalar(Func::Day), min_args: 1, max_args: Some(1), usage: "day(interview_date)" },
+    FnSpec { name: "digits", kind: FnKind::Scalar(Func::Digits), min_args: 1, max_args: Some(1), usage: "digits(phone)" },
     FnSpec {
         name: "count",
         kind: FnKind::Aggregate(Agg::Count),

@@ -111,6 +111,51 @@ fn survey() -> Survey {
     }
 }
 
+#[test]
+fn parts_of_a_date() {
+    check(
+        &[
+            ("year(DATE)", num(2010.0)),
+            ("month(DATE)", num(10.0)),
+            ("day(DATE)", num(15.0)),
+            ("year('2008-02-29')", num(2008.0)),
+            ("day('2008-02-29')", num(29.0)),
+            // Not a date, or no date at all: unknown, never an error.
+            ("year('2010-02-30')", NULL),
+            ("month('15.10.2010')", NULL),
+            ("day('')", NULL),
+            ("year(NAME)", NULL),
+            ("year(Q999)", NULL),
+            ("year(Q312)", NULL),
+            ("month(Q101)", NULL),
+            ("year(Q512)", NULL),
+            ("year(true)", NULL),
+            // Exact age in whole years on the interview date, from a birth year and month.
+            ("year(DATE) - 1985 - if(month(DATE) < 11, 1, 0)", num(24.0)),
+            ("year(DATE) - 1985 - if(month(DATE) < 10, 1, 0)", num(25.0)),
+            // Born in October 1992: 18 in October 2010; born in November 1992: still 17.
+            ("year(DATE) - 1992 - if(month(DATE) < 10, 1, 0) >= 18", T),
+            ("year(DATE) - 1992 - if(month(DATE) < 11, 1, 0) >= 18", F),
+            ("year(Q999) - 1985 >= 18", NULL),
+        ],
+        None,
+    );
+    check(
+        &[
+            ("digits('+7 (727) 250-13-13')", num(11.0)),
+            ("digits('25 13 13')", num(6.0)),
+            ("digits(NAME)", num(0.0)),
+            ("len('+7 727 2501313') - digits('+7 727 2501313')", num(3.0)),
+            ("digits(Q101)", NULL),
+            ("digits(Q999)", NULL),
+        ],
+        None,
+    );
+    for bad in ["year()", "year(DATE, 1)", "month(1, 2)", "day()", "digits()"] {
+        assert!(parse(bad).is_err(), "{bad}");
+    }
+}
+
 /// Parses and evaluates every case in the household context, or in member `row` when given.
 fn check(cases: &[(&str, Val)], row: Option<usize>) {
     let survey = survey();
@@ -757,6 +802,10 @@ const SOUP: &[&str] = &[
     "floor",
     "len",
     "position",
+    "year",
+    "month",
+    "day",
+    "digits",
     "Қ",
     "О",
     "=",
@@ -801,7 +850,21 @@ fn well_formed() -> impl Strategy<Value = String> {
     leaf.prop_recursive(5, 48, 3, |inner| {
         let binary = prop::sample::select(vec!["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or", "implies"]);
         let unary = prop::sample::select(vec!["-", "not "]);
-        let one = prop::sample::select(vec!["count_selected", "answered", "dk", "refused", "missing", "abs", "round", "floor", "len"]);
+        let one = prop::sample::select(vec![
+            "count_selected",
+            "answered",
+            "dk",
+            "refused",
+            "missing",
+            "abs",
+            "round",
+            "floor",
+            "len",
+            "year",
+            "month",
+            "day",
+            "digits",
+        ]);
         let many = prop::sample::select(vec!["coalesce", "min", "max"]);
         let agg = prop::sample::select(vec!["count", "sum", "any", "all", "min_of", "max_of"]);
         let roster = prop::sample::select(vec!["members", "away", "nosuch"]);

@@ -523,6 +523,8 @@ fn question(ctx: &mut Ctx, syms: &Symbols, codelists: &BTreeMap<String, CodeList
         }
     }
     let currencies = if q.kind == QuestionType::Money && q.currencies.is_empty() { vec!["KZT".to_string()] } else { q.currencies.clone() };
+    let auto = auto_kind(ctx, file, q, roster.is_some());
+    let end = end_rule(ctx, file, q, roster.is_some());
     Question {
         id: q.id.clone(),
         block: bi,
@@ -547,6 +549,141 @@ fn question(ctx: &mut Ctx, syms: &Symbols, codelists: &BTreeMap<String, CodeList
         prefill: q.prefill.as_deref().and_then(|s| parse_expr(ctx, file, &loc("prefill"), s)),
         choice_filter: q.choice_filter.as_deref().and_then(|s| parse_expr(ctx, file, &loc("choice_filter"), s)),
         validations,
+        auto,
+        end,
+    }
+}
+
+/// `auto = "..."`: a known kind, on a question of the type that holds its value, at the household level.
+fn auto_kind(ctx: &mut Ctx, file: &str, q: &RawQuestion, in_roster: bool) -> Option<AutoKind> {
+    let word = q.auto.as_deref()?;
+    let loc = format!("{}.auto", q.id);
+    let Some(kind) = AutoKind::parse(word) else {
+        let names: Vec<String> = AutoKind::ALL.iter().map(|k| format!("`\"{}\"`", k.name())).collect();
+        let names = names.join(", ");
+        ctx.sink.err(
+            "S011",
+            file,
+            loc,
+            msg!(
+                "unknown automatic value `{word}`",
+                "неизвестное автоматическое значение `{word}`",
+                "белгісіз автоматты мән `{word}`"
+            ),
+            Some(msg!("use one of {names}", "используйте одно из значений: {names}", "мына мәндердің бірін қолданыңыз: {names}")),
+        );
+        return None;
+    };
+    let need = type_name(kind.kind());
+    let t = type_name(q.kind);
+    let mut ok = true;
+    if q.kind != kind.kind() {
+        ctx.sink.err(
+            "S011",
+            file,
+            &loc,
+            msg!(
+                "`auto = \"{word}\"` is recorded in a `{need}` question, not a `{t}` one",
+                "`auto = \"{word}\"` записывается в вопрос типа `{need}`, а не `{t}`",
+                "`auto = \"{word}\"` `{t}` емес, `{need}` түріндегі сұраққа жазылады"
+            ),
+            Some(msg!("set `type = \"{need}\"`", "укажите `type = \"{need}\"`", "`type = \"{need}\"` деп көрсетіңіз")),
+        );
+        ok = false;
+    }
+    let extra = [
+        (in_roster, "roster"),
+        (q.prefill.is_some(), "prefill"),
+        (q.end.is_some(), "end"),
+        (!q.special.is_empty(), "special"),
+    ];
+    for (present, field) in extra {
+        if present {
+            ctx.sink.err(
+                "S011",
+                file,
+                &loc,
+                msg!(
+                    "a question recorded automatically takes no `{field}`",
+                    "у вопроса, заполняемого автоматически, не бывает `{field}`",
+                    "автоматты түрде толтырылатын сұрақта `{field}` болмайды"
+                ),
+                Some(msg!(
+                    "remove `{field}` (the session records the value once, for the whole interview)",
+                    "удалите `{field}` (значение записывает сама программа, один раз на всё интервью)",
+                    "`{field}` өрісін алып тастаңыз (мәнді бағдарламаның өзі бүкіл сұхбатқа бір рет жазады)"
+                )),
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(kind)
+}
+
+/// The question types whose answer can end an interview: a choice or a number the respondent gives.
+const ENDS_ON: [QuestionType; 4] = [QuestionType::Single, QuestionType::Multiple, QuestionType::Integer, QuestionType::Scale];
+
+/// `[question.end]`: a known outcome, a condition that parses, on a household-level question of a type that can end it.
+fn end_rule(ctx: &mut Ctx, file: &str, q: &RawQuestion, in_roster: bool) -> Option<EndRule> {
+    let raw = q.end.as_ref()?;
+    let loc = format!("{}.end", q.id);
+    let mut ok = true;
+    let t = type_name(q.kind);
+    if !ENDS_ON.contains(&q.kind) {
+        let names: Vec<String> = ENDS_ON.iter().map(|k| format!("`{}`", type_name(*k))).collect();
+        let names = names.join(", ");
+        ctx.sink.err(
+            "S011",
+            file,
+            &loc,
+            msg!(
+                "a `{t}` question cannot end the interview",
+                "вопрос типа `{t}` не может завершать интервью",
+                "`{t}` түріндегі сұрақ сұхбатты аяқтай алмайды"
+            ),
+            Some(msg!(
+                "only {names} questions end an interview (consent: a `single` question)",
+                "завершать интервью могут только вопросы типов {names} (согласие — вопрос `single`)",
+                "сұхбатты тек {names} түріндегі сұрақтар аяқтай алады (келісім — `single` сұрағы)"
+            )),
+        );
+        ok = false;
+    }
+    if in_roster {
+        ctx.sink.err(
+            "S011",
+            file,
+            &loc,
+            msg!(
+                "a question in a roster cannot end the interview",
+                "вопрос внутри ростера не может завершать интервью",
+                "ростер ішіндегі сұрақ сұхбатты аяқтай алмайды"
+            ),
+            Some(msg!(
+                "put the question that ends the interview outside the roster",
+                "вынесите вопрос, завершающий интервью, за пределы ростера",
+                "сұхбатты аяқтайтын сұрақты ростерден тыс орналастырыңыз"
+            )),
+        );
+        ok = false;
+    }
+    let outcome = EndOutcome::parse(raw.outcome.trim());
+    if outcome.is_none() {
+        let word = &raw.outcome;
+        let names: Vec<String> = EndOutcome::ALL.iter().map(|k| format!("`\"{}\"`", k.name())).collect();
+        let names = names.join(", ");
+        ctx.sink.err(
+            "S011",
+            file,
+            format!("{loc}.outcome"),
+            msg!("unknown interview outcome `{word}`", "неизвестный исход интервью `{word}`", "сұхбаттың белгісіз нәтижесі `{word}`"),
+            Some(msg!("use {names}", "используйте {names}", "{names} қолданыңыз")),
+        );
+    }
+    let when = parse_expr(ctx, file, &format!("{loc}.when"), &raw.when);
+    match (when, outcome) {
+        (Some(when), Some(outcome)) if ok => Some(EndRule { when, outcome }),
+        _ => None,
     }
 }
 

@@ -29,6 +29,9 @@ pub(super) fn build_dependencies(q: &mut Questionnaire, sink: &mut Sink, file_of
         for (vi, v) in question.validations.iter().enumerate() {
             exprs.push((format!("validation[{vi}].rule"), &v.rule));
         }
+        if let Some(end) = &question.end {
+            exprs.push(("end.when".into(), &end.when));
+        }
         targets.push((Target::Question(qi), question.roster, question.id.clone(), exprs));
     }
     for (ci, c) in q.calculations.iter().enumerate() {

@@ -82,6 +82,14 @@ pub(super) struct RawValidation {
     pub(super) message: Text,
 }
 
+/// `[question.end]`: the answers that end the interview, and how.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEnd {
+    pub(super) when: String,
+    pub(super) outcome: String,
+}
+
 fn default_severity() -> RuleSeverity {
     RuleSeverity::Error
 }
@@ -139,6 +147,10 @@ pub(super) struct RawQuestion {
     pub(super) choice_filter: Option<String>,
     #[serde(default)]
     pub(super) validation: Vec<RawValidation>,
+    #[serde(default)]
+    pub(super) auto: Option<String>,
+    #[serde(default)]
+    pub(super) end: Option<RawEnd>,
 }
 
 #[derive(Deserialize)]
@@ -184,6 +196,7 @@ enum TableKind {
     Option,
     GridRow,
     Validation,
+    End,
     Roster,
     Calculation,
     CodeList,
@@ -203,6 +216,7 @@ impl TableKind {
             TableKind::Option => w("of an option", "варианта ответа", "жауап нұсқасының"),
             TableKind::GridRow => w("of a grid row", "строки таблицы", "кесте жолының"),
             TableKind::Validation => w("of a validation rule", "правила проверки", "тексеру ережесінің"),
+            TableKind::End => w("of an interview end rule", "правила завершения интервью", "сұхбатты аяқтау ережесінің"),
             TableKind::Roster => w("of a roster", "ростера", "ростердің"),
             TableKind::Calculation => w("of a calculation", "вычисления", "есептеудің"),
             TableKind::CodeList => w("of a code list", "списка кодов", "код тізімінің"),
@@ -260,6 +274,7 @@ pub(super) const CODELIST_FIELDS: &[&str] = &["options"];
 pub(super) const OPTION_FIELDS: &[&str] = &["code", "en", "ru", "kk", "exclusive", "specify"];
 pub(super) const ROW_FIELDS: &[&str] = &["id", "en", "ru", "kk"];
 pub(super) const VALIDATION_FIELDS: &[&str] = &["rule", "severity", "message"];
+pub(super) const END_FIELDS: &[&str] = &["when", "outcome"];
 pub(super) const ROSTER_FIELDS: &[&str] = &["id", "title", "size", "source", "label", "parent"];
 pub(super) const CALCULATION_FIELDS: &[&str] = &["id", "roster", "expr", "label"];
 pub(super) const TEXT_FIELDS: &[&str] = &["en", "ru", "kk"];
@@ -279,6 +294,8 @@ const QUESTION_COMMON: &[&str] = &[
     "relevant",
     "prefill",
     "validation",
+    "auto",
+    "end",
 ];
 
 /// Every field some question type has.
@@ -307,6 +324,8 @@ pub(super) const QUESTION_FIELDS: &[&str] = &[
     "prefill",
     "choice_filter",
     "validation",
+    "auto",
+    "end",
 ];
 
 /// The fields of a question of type `kind` (all of them for an unknown type, which serde reports).
@@ -320,7 +339,7 @@ pub(super) fn question_fields(kind: Option<QuestionType>) -> Vec<&'static str> {
         Some(Integer | Decimal | Year) => &["min", "max"],
         Some(Money) => &["min", "max", "currencies"],
         Some(Scale) => &["min", "max", "min_label", "max_label"],
-        Some(Date | Text | List) => &[],
+        Some(Date | Time | Text | List) => &[],
     };
     QUESTION_COMMON.iter().chain(extra).copied().collect()
 }
@@ -464,6 +483,9 @@ pub(super) fn read_block(sink: &mut Sink, file: &str, text: &str) -> Option<RawB
             w.keep_known(v, &vpath, TableKind::Validation.words(), VALIDATION_FIELDS, None);
             check_text(&mut w, v, &vpath, "message");
         }
+        if let Some(e) = w.table_of(q, "end") {
+            w.keep_known(e, &format!("{path}.end"), TableKind::End.words(), END_FIELDS, None);
+        }
     }
 
     // Every item on its own, so one that cannot be read leaves the others checked.
@@ -513,6 +535,7 @@ mod tests {
         assert_eq!(fields_of::<RawOption>(), sorted(OPTION_FIELDS));
         assert_eq!(fields_of::<RawRow>(), sorted(ROW_FIELDS));
         assert_eq!(fields_of::<RawValidation>(), sorted(VALIDATION_FIELDS));
+        assert_eq!(fields_of::<RawEnd>(), sorted(END_FIELDS));
         assert_eq!(fields_of::<RawRoster>(), sorted(ROSTER_FIELDS));
         assert_eq!(fields_of::<RawCalculation>(), sorted(CALCULATION_FIELDS));
         assert_eq!(fields_of::<RawQuestion>(), sorted(QUESTION_FIELDS));
