@@ -91,7 +91,8 @@ pub fn candidates(q: &Questionnaire, slot: Slot, members: usize) -> Vec<Json> {
         }
         QuestionType::Date => out.push(json!("2010-10-15")),
         QuestionType::Time => out.push(json!("10:30")),
-        QuestionType::Text => out.push(json!(format!("Член {row}"))),
+        // A name first; then a text of digits, for texts whose rules want a number (a telephone).
+        QuestionType::Text => out.extend([json!(format!("Член {row}")), json!("8 701 234 56 78")]),
         QuestionType::List => out.push(json!(["Айгуль", "Ерлан"])),
         QuestionType::Grid => {
             if let Some(first) = question.options.first() {

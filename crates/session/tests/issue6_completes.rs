@@ -234,6 +234,10 @@ fn an_over_filled_cell_counts_every_complete_closes_every_address_and_is_flagged
 fn assert_not_completed(s: &mut Session, id: &str, key: &str, route: &str, quota_before: &Json, visits_before: u64) {
     assert_eq!(s.store().interview(id).unwrap().status, InterviewStatus::InProgress);
     assert!(!s.store().journal_of(id).unwrap().iter().any(|e| e.kind == "interview_completed"));
+    assert!(!s.store().answers(id).unwrap().iter().any(|a| a.key.question == "Q1007"), "no end time without the completion");
+    s.engine(id).unwrap();
+    let (q, engine) = s.peek(id).unwrap();
+    assert!(engine.answers().all(|(slot, _)| q.questions[slot.question].id != "Q1007"), "nor in the session");
     let row = s.store().address(key).unwrap().unwrap();
     assert_eq!(row.disposition, None, "the address is not closed");
     assert!(!row.log.contains("\"closed\":{"), "the contact log is not closed: {}", row.log);
@@ -272,8 +276,10 @@ fn a_crash_at_any_step_of_a_completion_leaves_it_undone_and_the_retry_does_all_o
             }
         }
     }
-    // Status, journal (3 writes), address, visit, quota, field journal (4) and the commit.
-    assert_eq!(crashes, 8, "every write point was tried");
+    // The end time (Q1007: touch, answer, confirmations, position, journal = 5 writes), status, journal
+    // (3 writes), address, visit, quota, field journal (4) and the commit.
+    assert_eq!(crashes, 13, "every write point was tried");
+    assert_eq!(s.store().answers(&id).unwrap().iter().filter(|a| a.key.question == "Q1007").count(), 1, "the end time is stored");
     assert_eq!(s.store().interview(&id).unwrap().status, InterviewStatus::Completed);
     assert_eq!(disposition(&s, &key).as_deref(), Some("1.1"));
     assert_eq!(s.store().visit_count().unwrap(), visits_before + 1);

@@ -3,4 +3,4 @@
 /**
  * The lifecycle of an interview.
  */
-export type InterviewStatus = "in_progress" | "completed" | "broken_off";
+export type InterviewStatus = "in_progress" | "completed" | "broken_off" | "refused";
