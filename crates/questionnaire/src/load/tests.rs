@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::expr;
+use crate::model::{AutoKind, EndOutcome};
 
 const STUDY: &str = r#"
 id = "t"
@@ -291,4 +292,138 @@ fn currency_reads_only_money_questions() {
     assert!(s015[0].message.get(Lang::En).contains("`n` is not a money question"), "{}", s015[0].render(Lang::En));
     assert_eq!(s015[1].location, "amount.validation[0].rule");
     assert!(s015[1].message.get(Lang::Kk).contains("`n` ақшалай сұрақ емес"), "{}", s015[1].render(Lang::Kk));
+}
+
+/// A block with a consent question that ends the interview and the four automatic values.
+const COVER: &str = r#"
+[[question]]
+id = "D1"
+type = "date"
+auto = "interview_date"
+text = { en = "Date", ru = "Дата", kk = "Күні" }
+
+[[question]]
+id = "T1"
+type = "time"
+auto = "start_time"
+text = { en = "Start", ru = "Начало", kk = "Басы" }
+
+[[question]]
+id = "T2"
+type = "time"
+auto = "end_time"
+text = { en = "End", ru = "Конец", kk = "Соңы" }
+
+[[question]]
+id = "V1"
+type = "integer"
+auto = "visit_number"
+text = { en = "Visit", ru = "Визит", kk = "Бару" }
+
+[[question]]
+id = "C1"
+type = "single"
+options = [{ code = 1, en = "Yes", ru = "Да", kk = "Иә" }, { code = 2, en = "No", ru = "Нет", kk = "Жоқ" }]
+text = { en = "Agree?", ru = "Согласны?", kk = "Келісесіз бе?" }
+
+[question.end]
+when = ". == 2"
+outcome = "refused"
+"#;
+
+#[test]
+fn automatic_values_and_an_interview_end_load() {
+    let (q, d) = load_block(&format!("{HEAD}{COVER}"));
+    assert!(errors(&d).is_empty(), "{d:#?}");
+    let q = q.unwrap();
+    let auto = |id: &str| q.question(id).unwrap().auto;
+    assert_eq!(
+        [auto("D1"), auto("T1"), auto("T2"), auto("V1"), auto("C1")],
+        [Some(AutoKind::InterviewDate), Some(AutoKind::StartTime), Some(AutoKind::EndTime), Some(AutoKind::VisitNumber), None]
+    );
+    let end = q.question("C1").unwrap().end.as_ref().unwrap();
+    assert_eq!((end.outcome, end.when.source()), (EndOutcome::Refused, ". == 2"));
+    // The engine reads the condition with `.` bound to the answer.
+    let iv = crate::engine::Interview::new(&q);
+    let slot = crate::engine::Slot { question: q.question_index("C1").unwrap(), path: crate::answer::RowPath::ROOT };
+    assert_eq!(iv.ends_with(&q, &slot, &crate::Answer::Code(2, None)), Some(EndOutcome::Refused));
+    assert_eq!(iv.ends_with(&q, &slot, &crate::Answer::Code(1, None)), None);
+    assert_eq!(iv.ending(&q), None);
+    // Inline table form too.
+    let inline = format!("{HEAD}{}", COVER.replace("[question.end]\nwhen = \". == 2\"\noutcome = \"refused\"", "end = { when = \". == 2\", outcome = \"refused\" }"));
+    let (q, d) = load_block(&inline);
+    assert!(errors(&d).is_empty() && q.unwrap().question("C1").unwrap().end.is_some(), "{d:#?}");
+}
+
+/// The S011/S014/S006 diagnostics of a block, as (code, location), each worded without English in ru and kk.
+fn problems(block: &str) -> Vec<(&'static str, String)> {
+    let (q, d) = load_block(&format!("{HEAD}{block}"));
+    assert!(q.is_none(), "a study with these errors does not load: {d:#?}");
+    for e in errors(&d) {
+        for text in [&e.message.ru, &e.message.kk].into_iter().chain(e.hint.iter().flat_map(|h| [&h.ru, &h.kk])) {
+            assert_no_english(text);
+        }
+    }
+    errors(&d).into_iter().map(|e| (e.code, e.location.clone())).collect()
+}
+
+#[test]
+fn a_wrong_automatic_value_or_interview_end_is_located() {
+    let text = r#"text = { en = "A", ru = "А", kk = "А" }"#;
+    let yes_no = r#"options = [{ code = 1, en = "Yes", ru = "Да", kk = "Иә" }, { code = 2, en = "No", ru = "Нет", kk = "Жоқ" }]"#;
+    // An unknown kind, named with the known ones.
+    let p = problems(&format!("[[question]]\nid = \"D1\"\ntype = \"date\"\nauto = \"interview_day\"\n{text}\n"));
+    assert_eq!(p, [("S011", "D1.auto".to_string())]);
+    let (_, d) = load_block(&format!("{HEAD}[[question]]\nid = \"D1\"\ntype = \"date\"\nauto = \"interview_day\"\n{text}\n"));
+    assert!(d[0].hint.as_ref().unwrap().ru.contains("`\"interview_date\"`"), "{:?}", d[0].hint);
+    // The kind on a question of the wrong type; in a roster; with a prefill.
+    let p = problems(&format!("[[question]]\nid = \"T1\"\ntype = \"text\"\nauto = \"start_time\"\n{text}\n"));
+    assert_eq!(p, [("S011", "T1.auto".to_string())]);
+    let p = problems(&format!(
+        "[[roster]]\nid = \"people\"\ntitle = {{ en = \"P\", ru = \"Л\", kk = \"А\" }}\nsize = \"N\"\n\n\
+         [[question]]\nid = \"N\"\ntype = \"integer\"\n{text}\n\n\
+         [[question]]\nid = \"V1\"\ntype = \"integer\"\nroster = \"people\"\nauto = \"visit_number\"\nprefill = \"1\"\n{text}\n"
+    ));
+    assert_eq!(p, [("S011", "V1.auto".to_string()), ("S011", "V1.auto".to_string())], "roster and prefill");
+
+    // `end` where it makes no sense: a text or date question, a roster question, an automatic value.
+    let end = "[question.end]\nwhen = \". == 2\"\noutcome = \"refused\"\n";
+    let p = problems(&format!("[[question]]\nid = \"X\"\ntype = \"text\"\n{text}\n{end}"));
+    assert_eq!(p, [("S011", "X.end".to_string())]);
+    let p = problems(&format!("[[question]]\nid = \"D1\"\ntype = \"date\"\nauto = \"interview_date\"\n{text}\n{end}"));
+    assert_eq!(p, [("S011", "D1.auto".to_string()), ("S011", "D1.end".to_string())]);
+    let p = problems(&format!(
+        "[[roster]]\nid = \"people\"\ntitle = {{ en = \"P\", ru = \"Л\", kk = \"А\" }}\nsize = \"N\"\n\n\
+         [[question]]\nid = \"N\"\ntype = \"integer\"\n{text}\n\n\
+         [[question]]\nid = \"C1\"\ntype = \"single\"\nroster = \"people\"\n{yes_no}\n{text}\n{end}"
+    ));
+    assert_eq!(p, [("S011", "C1.end".to_string())]);
+    // An unknown outcome; a condition that does not parse; a field `end` does not have; a name it does not know.
+    let p = problems(&format!("[[question]]\nid = \"C1\"\ntype = \"single\"\n{yes_no}\n{text}\n[question.end]\nwhen = \". == 2\"\noutcome = \"declined\"\n"));
+    assert_eq!(p, [("S011", "C1.end.outcome".to_string())]);
+    let p = problems(&format!("[[question]]\nid = \"C1\"\ntype = \"single\"\n{yes_no}\n{text}\n[question.end]\nwhen = \". = 2\"\noutcome = \"refused\"\n"));
+    assert_eq!(p, [("S006", "C1.end.when".to_string())]);
+    let p = problems(&format!(
+        "[[question]]\nid = \"C1\"\ntype = \"single\"\n{yes_no}\n{text}\n[question.end]\nwhen = \". == 2\"\noutcome = \"refused\"\nmessage = \"x\"\n"
+    ));
+    assert_eq!(p, [("S014", "C1.end.message".to_string())]);
+    let p = problems(&format!("[[question]]\nid = \"C1\"\ntype = \"single\"\n{yes_no}\n{text}\n[question.end]\nwhen = \"C9 == 2\"\noutcome = \"refused\"\n"));
+    assert_eq!(p, [("S007", "C1.end.when".to_string())]);
+}
+
+#[test]
+fn a_time_answer_is_hours_and_minutes() {
+    use crate::answer::parse_time;
+    assert_eq!(parse_time("09:05").map(|t| t.to_string()), Some("09:05:00".into()));
+    assert_eq!(parse_time(" 9:05 ").map(|t| t.to_string()), Some("09:05:00".into()));
+    assert_eq!(parse_time("23:59").map(|t| t.to_string()), Some("23:59:00".into()));
+    for bad in ["24:00", "12:60", "12:5", "1205", "12:05:00", "", ":", "-1:00", "12:0a", "１２:05", "123:00"] {
+        assert_eq!(parse_time(bad), None, "{bad}");
+    }
+    let (q, _) = load_block(&format!("{HEAD}{COVER}"));
+    let q = q.unwrap();
+    let t1 = q.question("T1").unwrap();
+    assert_eq!(crate::Answer::from_json(t1, &serde_json::json!("7:30")).unwrap().to_json(), serde_json::json!("07:30"));
+    let err = crate::Answer::from_json(t1, &serde_json::json!("7.30")).unwrap_err();
+    assert!(err.message(Lang::Kk).contains("СС:ММ"), "{}", err.message(Lang::Kk));
 }
