@@ -137,6 +137,13 @@ commands! {
         state.session(ui_lang)?.answer(&id, key, value.to_json(), Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
+    /// Records an answer that ends the interview (consent "no"), after the interviewer confirmed the
+    /// end the `answer` command refused with `ends_interview`: the interview ends as its study says
+    /// (a refusal), with the address's visit 42 when it was started from a household.
+    pub fn end_interview(state: State<'_, AppState>, id: String, key: AnswerKey, value: AnswerValue, ui_lang: Lang) -> Reply<Screen> {
+        state.session(ui_lang)?.end_interview(&id, &key, &value.to_json(), When::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
     /// Reads a typed number for a question by the interview language's rules (nothing is recorded):
     /// the UI shows the reading under the field and records its `answer`, or shows the refusal.
     pub fn read_number(state: State<'_, AppState>, id: String, key: AnswerKey, text: String, currency: Option<String>, ui_lang: Lang) -> Reply<NumberReading> {

@@ -42,6 +42,8 @@ export const api = {
   createInterview: c.create_interview,
   openInterview: c.open_interview,
   answer: (id: string, key: AnswerKey, value: AnswerValue, uiLang: Lang) => c.answer(id, key, value, uiLang),
+  /** Records an answer that ends the interview (consent "no") once the interviewer confirmed it. */
+  endInterview: (id: string, key: AnswerKey, value: AnswerValue, uiLang: Lang) => c.end_interview(id, key, value, uiLang),
   /** Reads a typed number by the interview language's rules; nothing is recorded. */
   readNumber: c.read_number,
   clear: c.clear,

@@ -23,6 +23,7 @@ export interface Strings {
   groupInProgress: string;
   groupCompleted: string;
   groupBrokenOff: string;
+  groupRefused: string;
   interviewStatus: Record<InterviewStatus, string>;
   noInterviews: string;
   answers: (n: number) => string;
@@ -81,6 +82,20 @@ export interface Strings {
   breakOffYes: string;
   cancel: string;
   brokenOffNotice: string;
+  /** A value the app records itself (date, start and end time, visit number): shown, not edited. */
+  autoRecorded: string;
+  autoPending: string;
+  /** Hours and minutes of a time answer. */
+  timeHint: string;
+  /** The answer ends the interview (consent "no"): the confirmation and the ended screen. */
+  endQuestion: string;
+  endExplain: string;
+  endYes: string;
+  endChangeAnswer: string;
+  refusedTitle: string;
+  refusedReadOnly: string;
+  refusedExplainField: string;
+  refusedExplain: string;
   keypadBackspace: string;
   keypadClear: string;
   /** The decimal mark of the keypad (the language's own: docs/number-input.md). */
@@ -213,7 +228,8 @@ const ru: Strings = {
   groupInProgress: "В работе",
   groupCompleted: "Завершённые",
   groupBrokenOff: "Прерванные",
-  interviewStatus: { in_progress: "Идёт", completed: "Завершено", broken_off: "Прервано" },
+  groupRefused: "Отказы",
+  interviewStatus: { in_progress: "Идёт", completed: "Завершено", broken_off: "Прервано", refused: "Отказ" },
   noInterviews: "Интервью пока нет.",
   answers: (n) => `ответов: ${n}`,
   created: "создано",
@@ -271,6 +287,17 @@ const ru: Strings = {
   breakOffYes: "Да, прервать",
   cancel: "Отмена",
   brokenOffNotice: "Интервью прервано: записан визит с кодом 43.",
+  autoRecorded: "Записывается приложением автоматически, изменить нельзя.",
+  autoPending: "Будет записано при завершении интервью.",
+  timeHint: "ЧЧ:ММ",
+  endQuestion: "Завершить интервью как отказ?",
+  endExplain: "Ответ и время окончания сохранятся, интервью будет закрыто без возможности изменений.",
+  endYes: "Да, завершить (отказ)",
+  endChangeAnswer: "Изменить ответ",
+  refusedTitle: "Интервью завершено: отказ респондента",
+  refusedReadOnly: "Респондент отказался от интервью; ответы сохранены и больше не меняются.",
+  refusedExplainField: "По адресу записан визит с кодом 42 (отказ выбранного респондента), место в квоте маршрута освобождено.",
+  refusedExplain: "Отказ записан. Вернитесь к списку интервью.",
   keypadBackspace: "Стереть цифру",
   keypadClear: "Очистить",
   decimalMark: ",",
@@ -414,7 +441,8 @@ const kk: Strings = {
   groupInProgress: "Жүргізілуде",
   groupCompleted: "Аяқталған",
   groupBrokenOff: "Үзілген",
-  interviewStatus: { in_progress: "Жүріп жатыр", completed: "Аяқталды", broken_off: "Үзілді" },
+  groupRefused: "Бас тартулар",
+  interviewStatus: { in_progress: "Жүріп жатыр", completed: "Аяқталды", broken_off: "Үзілді", refused: "Бас тартты" },
   noInterviews: "Әзірге сұхбат жоқ.",
   answers: (n) => `жауаптар: ${n}`,
   created: "құрылды",
@@ -472,6 +500,17 @@ const kk: Strings = {
   breakOffYes: "Иә, үзу",
   cancel: "Болдырмау",
   brokenOffNotice: "Сұхбат үзілді: 43-кодты бару жазылды.",
+  autoRecorded: "Қосымша автоматты түрде жазады, өзгертуге болмайды.",
+  autoPending: "Сұхбат аяқталғанда жазылады.",
+  timeHint: "СС:ММ",
+  endQuestion: "Сұхбатты бас тарту ретінде аяқтау керек пе?",
+  endExplain: "Жауап пен аяқталу уақыты сақталады, сұхбат өзгертуге болмайтындай жабылады.",
+  endYes: "Иә, аяқтау (бас тарту)",
+  endChangeAnswer: "Жауапты өзгерту",
+  refusedTitle: "Сұхбат аяқталды: респондент бас тартты",
+  refusedReadOnly: "Респондент сұхбаттан бас тартты; жауаптар сақталды және енді өзгертілмейді.",
+  refusedExplainField: "Мекенжайға 42-кодты бару (таңдалған респонденттің бас тартуы) жазылды, маршрут квотасындағы орын босатылды.",
+  refusedExplain: "Бас тарту жазылды. Сұхбаттар тізіміне оралыңыз.",
   keypadBackspace: "Цифрды өшіру",
   keypadClear: "Тазалау",
   decimalMark: ",",
@@ -615,7 +654,8 @@ const en: Strings = {
   groupInProgress: "In progress",
   groupCompleted: "Completed",
   groupBrokenOff: "Broken off",
-  interviewStatus: { in_progress: "In progress", completed: "Completed", broken_off: "Broken off" },
+  groupRefused: "Refused",
+  interviewStatus: { in_progress: "In progress", completed: "Completed", broken_off: "Broken off", refused: "Refused" },
   noInterviews: "No interviews yet.",
   answers: (n) => `${n} answers`,
   created: "created",
@@ -673,6 +713,17 @@ const en: Strings = {
   breakOffYes: "Yes, break off",
   cancel: "Cancel",
   brokenOffNotice: "Interview broken off: a visit with code 43 was recorded.",
+  autoRecorded: "Recorded by the app automatically; it cannot be changed.",
+  autoPending: "Recorded when the interview is completed.",
+  timeHint: "HH:MM",
+  endQuestion: "End the interview as a refusal?",
+  endExplain: "The answer and the end time are kept, and the interview is closed: it can no longer be changed.",
+  endYes: "Yes, end it (refusal)",
+  endChangeAnswer: "Change the answer",
+  refusedTitle: "Interview ended: the respondent refused",
+  refusedReadOnly: "The respondent refused the interview; its answers are kept and can no longer change.",
+  refusedExplainField: "The address got a visit with code 42 (selected respondent refused) and the place in the route's quota was freed.",
+  refusedExplain: "The refusal is recorded. Go back to the list of interviews.",
   keypadBackspace: "Delete a digit",
   keypadClear: "Clear",
   decimalMark: ".",

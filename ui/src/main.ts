@@ -9,7 +9,7 @@ import "./styles.css";
 
 import { render } from "lit-html";
 
-import { api, type AnswerValue } from "./api";
+import { api, isCommandError, type AnswerValue } from "./api";
 import type { AddressView } from "./bindings/AddressView";
 import type { AdultInput } from "./bindings/AdultInput";
 import type { AnswerKey } from "./bindings/AnswerKey";
@@ -65,6 +65,9 @@ const state = {
   readback: null as Readback | null,
   /** The break-off confirmation is open. */
   confirmBreakOff: false,
+  /** An answer the session did not record because it ends the interview (consent "no"), waiting for
+   * the interviewer's confirmation, with the session's explanation. */
+  endOffer: null as { key: AnswerKey; value: AnswerValue; message: string } | null,
 
   // Random-route fieldwork.
   myRoutes: null as MyRoutes | null,
@@ -102,7 +105,10 @@ function currentKeyId(): string | null {
 /** Shows a new screen; typed drafts survive only while the question stays the same. */
 function show(screen: Screen) {
   const before = currentKeyId();
-  if (state.screen?.interview.id !== screen.interview.id) state.confirmBreakOff = false;
+  if (state.screen?.interview.id !== screen.interview.id) {
+    state.confirmBreakOff = false;
+    state.endOffer = null;
+  }
   state.screen = screen;
   state.view = "interview";
   state.error = null;
@@ -118,8 +124,29 @@ function show(screen: Screen) {
 }
 
 function fail(e: unknown) {
-  state.error = e as CommandError;
+  // An answer that ends the interview is not an error: its confirmation is on screen (endOffer).
+  state.error = isCommandError(e) && e.kind === "ends_interview" && state.endOffer ? null : (e as CommandError);
   draw();
+}
+
+/** Records an answer; one that would end the interview is kept, unrecorded, for the interviewer to confirm. */
+async function record(id: string, key: AnswerKey, value: AnswerValue, lang: Lang): Promise<Screen> {
+  try {
+    return await api.answer(id, key, value, lang);
+  } catch (e) {
+    if (isCommandError(e) && e.kind === "ends_interview") state.endOffer = { key, value, message: e.message };
+    throw e;
+  }
+}
+
+/** The interviewer confirmed that the answer ends the interview: the session records it and ends it. */
+async function endInterview() {
+  const screen = state.screen;
+  const offer = state.endOffer;
+  if (!screen || !offer) return;
+  state.endOffer = null;
+  state.pending = null;
+  await run(() => api.endInterview(screen.interview.id, offer.key, offer.value, screen.interview.language));
 }
 
 async function run(call: () => Promise<Screen>): Promise<boolean> {
@@ -160,7 +187,7 @@ function commitPending(): Promise<Commit> {
     }
     if (JSON.stringify(stored ?? null) === JSON.stringify(value)) return "none";
     try {
-      const next = value === null ? await api.clear(id, p.key, lang) : await api.answer(id, p.key, value, lang);
+      const next = value === null ? await api.clear(id, p.key, lang) : await record(id, p.key, value, lang);
       // The field now shows the stored value; a later keystroke starts a new draft.
       if (state.pending === null) state.drafts = {};
       show(next);
@@ -209,7 +236,7 @@ const interviewCtx = (): InterviewCtx => {
     error: state.error,
     answer: (key, value) => {
       state.pending = null;
-      void commitPending().then(() => run(() => api.answer(id, key, value, lang)));
+      void commitPending().then(() => run(() => record(id, key, value, lang)));
     },
     clear: (key) => {
       state.pending = null;
@@ -265,6 +292,12 @@ const interviewCtx = (): InterviewCtx => {
       draw();
     },
     breakOff: () => void breakOff(),
+    endOffer: state.endOffer?.message ?? null,
+    cancelEnd: () => {
+      state.endOffer = null;
+      draw();
+    },
+    confirmEnd: () => void endInterview(),
     home: () =>
       void commitPending().then((commit) => {
         if (commit !== "refused") void leaveInterview(lang);

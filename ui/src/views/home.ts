@@ -36,6 +36,7 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
     ["new", s.groupNew, sorted.filter((i) => i.status === "in_progress" && i.answered === 0)],
     ["completed", s.groupCompleted, sorted.filter((i) => i.status === "completed")],
     ["broken-off", s.groupBrokenOff, sorted.filter((i) => i.status === "broken_off")],
+    ["refused", s.groupRefused, sorted.filter((i) => i.status === "refused")],
   ];
   return html`<div class="screen home" data-testid="home-screen" lang=${ctx.lang}>
     <header class="topbar">

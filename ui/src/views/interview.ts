@@ -34,6 +34,10 @@ export interface InterviewCtx extends QuestionCtx {
   askBreakOff(): void;
   cancelBreakOff(): void;
   breakOff(): void;
+  /** An answer that would end the interview (consent "no") waits for confirmation: the session's message. */
+  endOffer: string | null;
+  cancelEnd(): void;
+  confirmEnd(): void;
 }
 
 export function keyId(key: AnswerKey): string {
@@ -67,6 +71,7 @@ export function interviewScreen(screen: Screen, ctx: InterviewCtx): TemplateResu
       ${blockStrip(screen, ctx)}
       ${screen.interview.status === "completed" ? html`<div class="banner done" data-testid="completed-banner"><span class="tick"></span>${s.completedReadOnly}</div>` : nothing}
       ${screen.interview.status === "broken_off" ? html`<div class="banner broken-off" data-testid="broken-off-banner">${s.brokenOffReadOnly}</div>` : nothing}
+      ${screen.interview.status === "refused" ? html`<div class="banner broken-off" data-testid="refused-banner">${s.refusedReadOnly}</div>` : nothing}
       ${screen.interview.route && screen.interview.status === "in_progress"
         ? html`<div class="field-strip" data-testid="field-strip">
             <span>${s.routeLabel} ${screen.interview.route}</span>
@@ -75,7 +80,11 @@ export function interviewScreen(screen: Screen, ctx: InterviewCtx): TemplateResu
         : nothing}
       <main class="interview-body">
         <section class="question-pane">
-          ${current ? keyed(keyId(current.key), questionCard(current, ctx)) : completionView(screen, ctx)}
+          ${screen.interview.status === "refused"
+            ? endedView(screen, ctx)
+            : current
+              ? keyed(keyId(current.key), questionCard(current, ctx))
+              : completionView(screen, ctx)}
         </section>
         ${screen.roster ? rosterTable(screen.roster, current?.roster.at(-1)?.row ?? null, ctx) : nothing}
       </main>
@@ -87,6 +96,7 @@ export function interviewScreen(screen: Screen, ctx: InterviewCtx): TemplateResu
         <button class="nav-button next primary" data-testid="next" ?disabled=${!screen.can_next} @click=${ctx.next}>${s.next} ›</button>
       </footer>
       ${ctx.confirmingBreakOff ? breakOffDialog(ctx) : nothing}
+      ${ctx.endOffer !== null ? endDialog(ctx.endOffer, ctx) : nothing}
     </div>
   `;
 }
@@ -104,6 +114,34 @@ function breakOffDialog(ctx: InterviewCtx): TemplateResult {
       </div>
     </div>
   </div>`;
+}
+
+/** An answer ends the interview (consent "no"): the session's explanation, and two large answers. */
+function endDialog(message: string, ctx: InterviewCtx): TemplateResult {
+  const { s } = ctx;
+  return html`<div class="backdrop">
+    <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="end-title" data-testid="end-dialog">
+      <h2 id="end-title">${s.endQuestion}</h2>
+      <p data-testid="end-message">${message}</p>
+      <p>${s.endExplain}</p>
+      <div class="dialog-actions">
+        <button class="secondary big" data-testid="end-cancel" @click=${ctx.cancelEnd}>${s.endChangeAnswer}</button>
+        <button class="danger big" data-testid="end-confirm" @click=${ctx.confirmEnd}>${s.endYes}</button>
+      </div>
+    </div>
+  </div>`;
+}
+
+/** The interview ended early as a refusal: what was recorded, and the way back. */
+function endedView(screen: Screen, ctx: InterviewCtx): TemplateResult {
+  const { s } = ctx;
+  return html`<article class="completion ended" data-testid="ended">
+    <h1>${s.refusedTitle}</h1>
+    <p>${screen.interview.route ? s.refusedExplainField : s.refusedExplain}</p>
+    <div class="complete-row">
+      <button class="primary big" data-testid="ended-back" @click=${ctx.home}>‹ ${ctx.backLabel ?? s.backToList}</button>
+    </div>
+  </article>`;
 }
 
 function blockStrip(screen: Screen, ctx: InterviewCtx): TemplateResult {

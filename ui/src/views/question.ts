@@ -79,19 +79,35 @@ export function questionCard(q: QuestionView, ctx: QuestionCtx): TemplateResult 
         ? html`<aside class="instruction" data-testid="instruction"><div class="instruction-label">${s.instruction}</div>${q.instruction}</aside>`
         : nothing}
       ${prefillBox(q, ctx)}
-      <div class="answer-area">${input(q, ctx)}</div>
-      ${special.length && q.kind !== "grid"
+      <div class="answer-area">${q.auto ? autoValue(q, ctx) : input(q, ctx)}</div>
+      ${special.length && q.kind !== "grid" && !q.auto
         ? html`<div class="special">
             ${special.includes(DONT_KNOW) ? specialButton(q, ctx, DONT_KNOW, s.dontKnow, "dk") : nothing}
             ${special.includes(REFUSED) ? specialButton(q, ctx, REFUSED, s.refused, "rf") : nothing}
           </div>`
         : nothing}
       ${messages(q, ctx)}
-      ${q.value !== null && !ctx.readOnly
+      ${q.value !== null && !ctx.readOnly && !q.auto
         ? html`<button class="link-button clear-answer" data-testid="clear-answer" @click=${() => ctx.clear(q.key)}>× ${s.clearAnswer}</button>`
         : nothing}
     </article>
   `;
+}
+
+/** A value the app records itself (date, start and end time, visit number): shown, never an input. */
+function autoValue(q: QuestionView, ctx: QuestionCtx): TemplateResult {
+  const { s } = ctx;
+  const shown = q.value === null ? s.autoPending : q.kind === "date" ? formatDate(String(q.value)) : String(q.value);
+  return html`<div class="auto-value" data-testid="auto-value">
+    <strong class="auto-shown">${shown}</strong>
+    <span class="hint">${s.autoRecorded}</span>
+  </div>`;
+}
+
+/** An ISO date as the interviewer writes it: DD.MM.YYYY. */
+function formatDate(iso: string): string {
+  const [d, m, y] = splitDate(iso);
+  return d && m && y ? `${d}.${m}.${y}` : iso;
 }
 
 function specialButton(q: QuestionView, ctx: QuestionCtx, code: number, label: string, id: string): TemplateResult {
@@ -158,6 +174,8 @@ function input(q: QuestionView, ctx: QuestionCtx): TemplateResult {
       return textInput(q, ctx);
     case "date":
       return dateInput(q, ctx);
+    case "time":
+      return timeInput(q, ctx);
     case "list":
       return listInput(q, ctx);
     case "grid":
@@ -403,6 +421,21 @@ function dateInput(q: QuestionView, ctx: QuestionCtx): TemplateResult {
   </label>`;
   return html`<div class="date-entry">${field("d", ctx.s.day, "3.5em")}<span class="date-sep">.</span>${field("m", ctx.s.month, "3.5em")}<span
       class="date-sep">.</span>${field("y", ctx.s.year, "5em")}</div>`;
+}
+
+/** A time of day, typed as HH:MM; the session checks it (00:00–23:59). */
+function timeInput(q: QuestionView, ctx: QuestionCtx): TemplateResult {
+  const text = ctx.draft("time") ?? (typeof q.value === "string" ? q.value : "");
+  return html`<label class="time-entry">
+    <input class="big-input" style="width:6em" data-testid="time-input" type="text" inputmode="numeric" autocomplete="off"
+      maxlength="5" placeholder=${ctx.s.timeHint} .value=${live(text)} ?disabled=${ctx.readOnly}
+      @input=${(e: Event) => {
+        const v = (e.target as HTMLInputElement).value.replace(/[^0-9:]/g, "");
+        ctx.setDraft("time", v);
+        ctx.setPending(q.key, v.trim() === "" ? null : v.trim());
+      }}
+      @change=${() => ctx.commitPending()} @keydown=${onEnter(ctx)} />
+  </label>`;
 }
 
 function listInput(q: QuestionView, ctx: QuestionCtx): TemplateResult {
