@@ -298,6 +298,36 @@ fn a_broken_off_interview_frees_its_place_and_stays_read_only() {
     assert!(own["interview"]["route"].is_null());
 }
 
+#[test]
+fn consent_no_is_confirmed_then_ends_the_interview_as_a_refusal() {
+    let shell = shell();
+    shell.invoke("fieldwork_draw_demo", json!({ "ui_lang": "ru" })).unwrap();
+    let route = "almaty-R01";
+    let key = approach(&shell, route);
+    let adults = json!([
+        { "line": 1, "name": "Айгуль", "sex": "female", "age": 48, "permanent": true, "head": true, "co_decision_maker": false, "present": true }
+    ]);
+    shell.invoke("fieldwork_screen", json!({ "key": key, "adults": adults, "households": 1, "ui_lang": "ru" })).unwrap();
+    let screen = shell
+        .invoke("fieldwork_start_interview", json!({ "key": key, "override_line": null, "override_reason": null, "lang": "ru" }))
+        .unwrap();
+    let id = screen["interview"]["id"].as_str().unwrap().to_string();
+    let consent = json!({ "question": "Q011", "roster": [] });
+    // The answer is not recorded: the UI asks the interviewer to confirm the end.
+    let asked = shell.invoke("answer", json!({ "id": id, "key": consent, "value": 2, "ui_lang": "kk" })).expect_err("confirm first");
+    assert_eq!(asked.kind, "ends_interview");
+    assert!(asked.message.chars().any(|c| "әғқңөұүһі".contains(c)), "Kazakh message: {}", asked.message);
+    let ended = shell.invoke("end_interview", json!({ "id": id, "key": consent, "value": 2, "ui_lang": "kk" })).expect("ended");
+    assert_eq!(ended["interview"]["status"], "refused");
+    assert_eq!(ended["interview"]["route"], route, "the ended screen leads back to the route");
+    let view = shell.invoke("fieldwork_route", json!({ "id": route, "ui_lang": "ru" })).unwrap();
+    let address = view["addresses"].as_array().unwrap().iter().find(|a| a["key"] == key.as_str()).unwrap().clone();
+    assert_eq!(address["visits"].as_array().unwrap().last().unwrap()["outcome"], 42);
+    assert_eq!(view["route"]["quota"]["held_female"], 0, "the place is free again");
+    let listed = shell.invoke("list_interviews", json!({ "ui_lang": "ru" })).unwrap();
+    assert_eq!(listed.as_array().unwrap().iter().find(|i| i["id"] == id.as_str()).unwrap()["status"], "refused");
+}
+
 /// The UI calls the shell only through `ui/src/bindings/commands.ts`, generated here from the
 /// `commands!` declarations (as ts-rs writes the types): a renamed command, argument or type changes
 /// the file, and the test command fails until the regenerated file is committed and the UI compiles.
