@@ -146,12 +146,26 @@ def test_interview_in_russian_switched_to_kazakh_is_stored():
         click(driver, "new-interview")
         find(driver, "interview-screen")
         assert "selected" in find(driver, "lang-ru").get_attribute("class")
-        assert len(driver.find_elements(By.CSS_SELECTOR, ".block-chip")) == 10, "cover + 9 blocks"
+        assert len(driver.find_elements(By.CSS_SELECTOR, ".block-chip")) == 11, "cover + 9 blocks + the closing block"
+
+        # Through the optional cover to the consent (required), past the values the app records itself
+        # (date, start time, visit number: shown read-only).
+        seen_auto = False
+        for _ in range(20):
+            if current_question(driver) == "Q011":
+                break
+            seen_auto = seen_auto or bool(driver.find_elements(By.CSS_SELECTOR, tid("auto-value")))
+            before = current_question(driver)
+            click(driver, "next")
+            wait_for(lambda: current_question(driver) != before, "the next cover question")
+        assert seen_auto, "the date, start time and visit number are shown read-only"
+        click(driver, "option-1")
+        wait_for(lambda: db_rows("SELECT 1 FROM answers WHERE question = 'Q011'"), "consent stored")
 
         # Block 1 from the progress strip: Q101, household size.
         click(driver, "block-1")
         wait_question(driver, "Q101")
-        assert text_of(driver, "block-of").startswith("Блок 1 из 9")
+        assert text_of(driver, "block-of").startswith("Блок 1 из 10")
         assert "Сколько человек" in text_of(driver, "q-text")
 
         # An out-of-range answer is refused in place, in Russian, and Next stays put.
