@@ -131,10 +131,20 @@ fn migrant_respondent_gets_block_5b_with_filtered_main_reason_and_no_repeated_hi
 
 #[test]
 fn dwelling_type_is_prefilled_from_the_cover() {
-    let (mut s, id) = run(1, Lang::En, &[("Q101", json!(1)), ("Q113", json!(1)), ("Q110[1]", json!(1)), ("Q009", json!(2))]);
+    let mut s = session();
+    let id = s.create(Lang::En, Utc::now()).unwrap();
+    let map: std::collections::HashMap<String, Json> =
+        [("Q101", json!(1)), ("Q113", json!(1)), ("Q110[1]", json!(1)), ("Q009", json!(2))].iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    fill(&mut s, &id, 1, &|key| map.get(&key.to_string()).cloned()).unwrap();
     assert_eq!(answer(&mut s, &id, k("Q009", &[])), Some(json!(2)));
-    assert_eq!(s.preset(&id, &k("Q807", &[])), Some(json!(2)), "Q807 offers the cover's dwelling type");
     assert_eq!(answer(&mut s, &id, k("Q807", &[])), Some(json!(2)), "the filler took the prefilled dwelling type");
+    // Cleared, Q807 offers the cover's answer again, and follows a changed cover.
+    s.clear(&id, k("Q807", &[]), Utc::now()).unwrap();
+    let screen = s.go(&id, dala_session::Nav::To(k("Q807", &[])), Utc::now()).unwrap();
+    assert_eq!(screen.current.unwrap().prefill, Some(dala_questionnaire::AnswerValue::Number(2.into())));
+    s.answer(&id, k("Q009", &[]), json!(1), Utc::now()).unwrap();
+    let screen = s.go(&id, dala_session::Nav::To(k("Q807", &[])), Utc::now()).unwrap();
+    assert_eq!(screen.current.unwrap().prefill, Some(dala_questionnaire::AnswerValue::Number(1.into())));
 }
 
 #[test]
