@@ -72,8 +72,14 @@ fn cells(t: &Text, langs: &[Lang]) -> String {
 fn card_html(card: &Card<'_>, langs: &[Lang]) -> String {
     let mut h = String::new();
     let first = card.questions[0];
-    let long = first.options.len() > 14;
-    let _ = write!(h, "<section class=\"card{}\" data-card=\"{}\">", if long { " long" } else { "" }, card.number);
+    let long = first.options.len() > 11;
+    let class = match (long, langs.len() > 1) {
+        (true, true) => "card long two",
+        (true, false) => "card long",
+        (false, true) => "card two",
+        (false, false) => "card",
+    };
+    let _ = write!(h, "<section class=\"{class}\" data-card=\"{}\">", card.number);
     let titles: Vec<String> = langs.iter().map(|l| format!("<span lang=\"{}\">{}</span>", l.code(), esc(&card_title(card.number, *l)))).collect();
     let _ = write!(h, "<h1>{}</h1>", titles.join(" <span class=\"sep\">/</span> "));
     match first.kind {
@@ -108,7 +114,7 @@ fn card_html(card: &Card<'_>, langs: &[Lang]) -> String {
         }
     }
     let ids: Vec<&str> = card.questions.iter().map(|q| q.id.as_str()).collect();
-    let _ = write!(h, "<p class=\"used\">{}</p></section>\n", esc(&ids.join(" · ")));
+    let _ = writeln!(h, "<p class=\"used\">{}</p></section>", esc(&ids.join(" · ")));
     h
 }
 
@@ -136,19 +142,22 @@ const STYLE: &str = "@page { size: A4; margin: 15mm; }
 * { box-sizing: border-box; }
 html, body { margin: 0; padding: 0; }
 body { font-family: 'DejaVu Sans', 'Noto Sans', Arial, sans-serif; color: #000; background: #fff; }
-.card { width: 180mm; min-height: 260mm; padding: 0; page-break-after: always; break-after: page; position: relative; }
+.card { width: 180mm; padding: 0; page-break-after: always; break-after: page; page-break-inside: avoid; }
 .card:last-child { page-break-after: auto; break-after: auto; }
 h1 { font-size: 34pt; margin: 0 0 8mm 0; padding-bottom: 3mm; border-bottom: 2pt solid #000; }
 h1 .sep { color: #666; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 .options td, .ends td { font-size: 20pt; padding: 2.2mm 3mm; vertical-align: top; border-bottom: 0.5pt solid #bbb; }
-.long .options td { font-size: 15pt; padding: 1.4mm 2.5mm; }
+.long .options td { font-size: 14pt; padding: 1.2mm 2.5mm; }
+.two .options td { font-size: 16pt; padding: 1.6mm 2.5mm; }
+.long.two .options td { font-size: 13.5pt; padding: 1.1mm 2mm; }
+.long.two h1 { font-size: 26pt; margin-bottom: 5mm; }
 td.code { width: 18mm; font-weight: bold; text-align: right; white-space: nowrap; }
 .scale td.point { font-size: 26pt; font-weight: bold; text-align: center; border: 1.5pt solid #000; padding: 5mm 0; }
 .ends { margin-top: 8mm; }
 .ends tr.gap td { border: none; height: 4mm; }
-.used { position: absolute; bottom: 0; right: 0; font-size: 9pt; color: #666; margin: 0; }
-@media screen { body { background: #ddd; } .card { background: #fff; margin: 10mm auto; padding: 15mm; width: 210mm; min-height: 297mm; } .used { bottom: 15mm; right: 15mm; } }";
+.used { text-align: right; font-size: 9pt; color: #666; margin: 4mm 0 0 0; }
+@media screen { body { background: #ddd; } .card { background: #fff; margin: 10mm auto; padding: 15mm; width: 210mm; min-height: 297mm; } }";
 
 /// `dala cards`: exit 0 when written, 1 when the study cannot be loaded or the file cannot be written,
 /// 2 when the language is not one of the study's.
