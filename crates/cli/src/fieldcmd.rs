@@ -468,7 +468,8 @@ mod tests {
             disposition: Some(Disposition::Complete),
             respondent_sex: Some(sex),
         };
-        let mut addresses: Vec<AddressSummary> = (0..6).map(|_| complete("almaty-R01", Sex::Female)).collect();
+        // Almaty R01 is a 6F/5M cell: a seventh woman over-fills it.
+        let mut addresses: Vec<AddressSummary> = (0..7).map(|_| complete("almaty-R01", Sex::Female)).collect();
         addresses.push(complete("almaty-R02", Sex::Male));
         let report = build_report(&addresses, &fw.plan, EligibilityEstimate::Computed);
         assert_eq!(

@@ -11,6 +11,8 @@
 //!   rates and completes against the quota, over one or several device databases.
 //! - `dala simulate --study <dir> --seed <n> [--devices d] [--scale x] --out <dir> [--json]`: the field
 //!   simulator (see `docs/simulator.md`).
+//! - `dala cards --study <dir> --lang ru|kk|en [--bilingual] --out cards.html`: the study's show cards as a
+//!   printable A4 booklet (`cards.rs`).
 //!
 //! Messages to people follow `--lang` (or the `LANG` environment variable): ru, kk or en.
 
@@ -22,6 +24,7 @@ use clap::{Parser, Subcommand};
 use dala_questionnaire::Lang;
 
 mod bench;
+mod cards;
 mod check;
 mod fieldcmd;
 mod script;
@@ -101,6 +104,19 @@ enum Command {
         /// In text mode, list every route of the plan, not only those worked.
         #[arg(long)]
         all_routes: bool,
+    },
+    /// Print the study's show cards as an A4 booklet (one HTML file, one card per page) in the `--lang`
+    /// language (default: the study's default language).
+    Cards {
+        /// The study folder, e.g. schema/kmrs-2010.
+        #[arg(long)]
+        study: PathBuf,
+        /// Print a second language on every card (ru with kk, kk with ru, en with ru).
+        #[arg(long)]
+        bilingual: bool,
+        /// The HTML file to write.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Simulate the fieldwork of a study: one database per device, as real fieldwork would leave.
     Simulate {
@@ -315,6 +331,7 @@ fn main() -> ExitCode {
         Command::Report { db, study, json, all_routes } => {
             fieldcmd::report(&study.unwrap_or_else(fieldcmd::default_study), &db, json, all_routes, lang)
         }
+        Command::Cards { study, bilingual, out } => cards::run(&study, cli.lang.as_deref(), lang, bilingual, &out),
         Command::Simulate { study, seed, devices, scale, out, threads, json } => {
             simulate::run(&study, &seed, devices, scale, &out, threads, json, lang)
         }

@@ -263,21 +263,23 @@ mod tests {
     #[test]
     fn kmrs_allocation_matches_the_protocol_table() {
         let plan = plan_quotas(&kmrs()).unwrap();
-        // City, planned, female, male, routes of 6F/4M, routes of 5F/5M (Part 3.2).
+        // City, planned, female, male, interviews per route, then the cell shapes (F, M, routes): the report's
+        // 50 routes in Almaty and Astana (11 interviews each) and 45 in Karaganda and Pavlodar (10 each).
+        let six_five = |n| ShapeCount { female: 6, male: 5, routes: n };
         let table = [
-            ("almaty", 550, 300, 250, 25, 30),
-            ("astana", 550, 279, 271, 4, 51),
-            ("karaganda", 450, 246, 204, 21, 24),
-            ("pavlodar", 450, 245, 205, 20, 25),
+            ("almaty", 550, 300, 250, 11, vec![six_five(50)]),
+            ("astana", 550, 279, 271, 11, vec![six_five(29), ShapeCount { female: 5, male: 6, routes: 21 }]),
+            ("karaganda", 450, 246, 204, 10, vec![ShapeCount { female: 6, male: 4, routes: 21 }, ShapeCount { female: 5, male: 5, routes: 24 }]),
+            ("pavlodar", 450, 245, 205, 10, vec![ShapeCount { female: 6, male: 4, routes: 20 }, ShapeCount { female: 5, male: 5, routes: 25 }]),
         ];
-        for (city, (id, planned, female, male, six, five)) in plan.cities.iter().zip(table) {
+        for (city, (id, planned, female, male, per_route, shapes)) in plan.cities.iter().zip(table) {
             assert_eq!((city.city.as_str(), city.planned, city.female, city.male), (id, planned, female, male));
-            assert_eq!(city.routes, six + five);
-            assert_eq!(city.shapes, [ShapeCount { female: 6, male: 4, routes: six }, ShapeCount { female: 5, male: 5, routes: five }]);
+            assert_eq!(city.routes, shapes.iter().map(|s| s.routes).sum::<u32>());
+            assert_eq!(city.shapes, shapes);
             // The cells sum exactly to the targets.
             assert_eq!(city.cells.iter().map(|c| c.female).sum::<u32>(), female);
             assert_eq!(city.cells.iter().map(|c| c.male).sum::<u32>(), male);
-            assert!(city.cells.iter().all(|c| c.female + c.male == 10));
+            assert!(city.cells.iter().all(|c| c.female + c.male == per_route));
             assert_eq!(city.cells[0].route, format!("{id}-R01"));
         }
     }
@@ -285,11 +287,13 @@ mod tests {
     #[test]
     fn the_heavier_cells_are_spread_along_the_routes() {
         let plan = plan_quotas(&kmrs()).unwrap();
-        let astana = &plan.cities[1];
-        let six: Vec<&str> = astana.cells.iter().filter(|c| c.female == 6).map(|c| c.route.as_str()).collect();
-        // r = 4 extra women over 55 routes: i where floor((i+1)·4/55) steps up: i = 13, 27, 41, 54.
-        assert_eq!(six, ["astana-R14", "astana-R28", "astana-R42", "astana-R55"]);
-        assert_eq!(plan.cell("astana-R14"), Some(&QuotaCell { route: "astana-R14".into(), female: 6, male: 4 }));
+        let pavlodar = &plan.cities[3];
+        let six: Vec<&str> = pavlodar.cells.iter().filter(|c| c.female == 6).map(|c| c.route.as_str()).collect();
+        // r = 20 extra women over 45 routes: i where floor((i+1)·20/45) steps up: i = 2, 4, 6, 8, 11, 13, ...
+        assert_eq!(six.len(), 20);
+        assert_eq!(six[..6], ["pavlodar-R03", "pavlodar-R05", "pavlodar-R07", "pavlodar-R09", "pavlodar-R12", "pavlodar-R14"]);
+        assert_eq!(six[19], "pavlodar-R45");
+        assert_eq!(plan.cell("pavlodar-R03"), Some(&QuotaCell { route: "pavlodar-R03".into(), female: 6, male: 4 }));
     }
 
     #[test]
@@ -300,9 +304,9 @@ mod tests {
         assert_eq!(almaty["city"], "almaty");
         assert_eq!(
             (almaty["planned"].as_u64(), almaty["female"].as_u64(), almaty["male"].as_u64(), almaty["routes"].as_u64()),
-            (Some(550), Some(300), Some(250), Some(55))
+            (Some(550), Some(300), Some(250), Some(50))
         );
-        assert_eq!(almaty["cells"][0], serde_json::json!({"route": "almaty-R01", "female": 5, "male": 5}));
+        assert_eq!(almaty["cells"][0], serde_json::json!({"route": "almaty-R01", "female": 6, "male": 5}));
     }
 
     #[test]
@@ -323,9 +327,9 @@ mod tests {
                 }
             }
         }
-        // With the KMRS shapes only, 11-interview routes are refused.
-        s.cities[0].routes = 50;
-        assert!(matches!(plan_quotas(&s), Err(FieldworkError::ShapeNotAllowed { female: 6, male: 5, .. })));
+        // With the KMRS shapes only (10 and 11 interviews), 14-interview routes are refused.
+        s.cities[0].routes = 40;
+        assert!(matches!(plan_quotas(&s), Err(FieldworkError::ShapeNotAllowed { .. })));
     }
 
     #[test]

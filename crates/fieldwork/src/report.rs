@@ -200,11 +200,11 @@ mod tests {
         let report = build_report(&addresses, &plan, EligibilityEstimate::Computed);
         assert_eq!((report.attempts, report.addresses, report.open, report.completes), (11, 5, 1, 2));
         assert_eq!(report.rates.rr1, Some(0.5));
-        assert_eq!(report.routes.len(), 55 + 55 + 45 + 45);
+        assert_eq!(report.routes.len(), 50 + 50 + 45 + 45);
         let r1 = &report.routes[0];
         assert_eq!(
             (r1.id.as_str(), r1.completes, r1.target, r1.female, r1.male, r1.visits, r1.addresses),
-            ("almaty-R01", 1, 10, 1, 0, 6, 3)
+            ("almaty-R01", 1, 11, 1, 0, 6, 3)
         );
         let almaty = &report.cities[0];
         assert_eq!((almaty.completes, almaty.female, almaty.male, almaty.target_female, almaty.target_male), (2, 1, 1, 300, 250));

@@ -751,8 +751,9 @@ pub(crate) mod tests {
         let shares: Vec<u32> = s.cities.iter().map(|c| c.female_share_bp).collect();
         assert_eq!(shares, [5460, 5080, 5470, 5440]);
         let routes: Vec<u32> = s.cities.iter().map(|c| c.routes).collect();
-        assert_eq!(routes, [55, 55, 45, 45]);
-        assert!(s.cities.iter().all(|c| c.interviews_per_route == 10));
+        assert_eq!(routes, [50, 50, 45, 45], "the report's routes");
+        let per_route: Vec<u32> = s.cities.iter().map(|c| c.interviews_per_route).collect();
+        assert_eq!(per_route, [11, 11, 10, 10], "550 on 50 routes, 450 on 45");
         let karaganda = s.city("karaganda").unwrap();
         assert_eq!(karaganda.name, Localized::new("Караганда", "Қарағанды", "Karaganda"));
         assert_eq!(karaganda.frame.as_deref(), Some("frames/karaganda.csv"));
@@ -764,7 +765,15 @@ pub(crate) mod tests {
         assert_eq!(s.visits.weekend_days, [Weekday::Sat, Weekday::Sun]);
         assert_eq!(s.eligibility, Eligibility { permanent_member: true, min_age: 18, head_or_co_decision_maker: true });
         assert_eq!(s.aapor.e, EligibilityEstimate::Computed);
-        assert_eq!(s.quota.shapes, Some(vec![CellShape { female: 6, male: 4 }, CellShape { female: 5, male: 5 }]));
+        assert_eq!(
+            s.quota.shapes,
+            Some(vec![
+                CellShape { female: 6, male: 4 },
+                CellShape { female: 5, male: 5 },
+                CellShape { female: 6, male: 5 },
+                CellShape { female: 5, male: 6 }
+            ])
+        );
     }
 
     #[test]
@@ -890,11 +899,11 @@ interviews_per_route = 10
 
     #[test]
     fn e_can_be_fixed_and_routes_given() {
-        let text =
-            KMRS.replace("e = \"computed\"", "e = 0.8").replace("planned_households = 550\n", "planned_households = 550\nroutes = 50\n");
+        let text = KMRS.replace("e = \"computed\"", "e = 0.8").replacen("routes = 50\n", "routes = 55\n", 1);
         let s = FieldworkSettings::from_toml(&text).unwrap();
         assert_eq!(s.aapor.e, EligibilityEstimate::Fixed(0.8));
-        assert_eq!(s.city("almaty").unwrap().routes, 50);
+        assert_eq!(s.city("almaty").unwrap().routes, 55);
+        assert_eq!(s.city("astana").unwrap().routes, 50);
         assert_eq!(s.city("karaganda").unwrap().routes, 45);
     }
 }

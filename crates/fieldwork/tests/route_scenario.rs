@@ -47,7 +47,11 @@ struct Day {
 }
 
 fn walk_route(seed: u64) -> Day {
-    let settings = FieldworkSettings::from_toml(SETTINGS).unwrap();
+    // The scenario's counts are those of a 10-interview route: Almaty is planned here on 55 routes of 10
+    // (the study follows the report's 50 routes of 11 there; Karaganda and Pavlodar have routes of 10).
+    let text = SETTINGS.replacen("routes = 50\ninterviews_per_route = 11\n", "routes = 55\ninterviews_per_route = 10\n", 1);
+    assert_ne!(text, SETTINGS, "the Almaty route settings were found");
+    let settings = FieldworkSettings::from_toml(&text).unwrap();
     let frame = parse_frame(ALMATY).unwrap();
     let plan = plan_quotas(&settings).unwrap();
     let draw = draw_routes(&frame, "almaty", seed, 55, false).unwrap();

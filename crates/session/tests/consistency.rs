@@ -32,9 +32,6 @@ fn migrant_interview(s: &mut Session, lang: Lang) -> String {
         ("Q110[1]", json!(1)),
         ("Q401", json!(2)),
         ("Q402", json!(2003)),
-        ("Q501[1]", json!(2)),
-        ("Q502[1]", json!(2003)),
-        ("Q510", json!(2003)),
         ("Q512", json!([11, 12])),
         ("Q513", json!(12)),
     ];
