@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::draw::{Direction, Parity, Route};
 use crate::error::FieldworkError;
 use crate::frame::{BuildingType, Hand};
+use crate::rng;
 
 /// The intervals and caps the walk follows (from [`crate::settings::FieldworkSettings::walk_rules`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,7 +91,13 @@ pub enum BuildingKind {
     ApartmentBlock(BuildingLayout),
     /// A shop, office, school or other building without dwellings: skipped, not counted.
     NonResidential,
-    /// An apartment block the interviewer cannot enter (locked, guarded): skipped, not counted.
+    /// An apartment block the interviewer cannot enter (locked entrance, intercom, guard), with its flats
+    /// as far as they are known (the flat ranges on the entrance signs, or the entrances and flats counted
+    /// from outside): counted like any block; its selected flats are cases whose visits may end in 32/33.
+    LockedBlock(BuildingLayout),
+    /// Kept only to read walks stored before locked blocks became cases: a block that could not be
+    /// entered, skipped without counting. [`WalkState::describe_building`] refuses it now
+    /// ([`FieldworkError::LockedBlockNeedsFlats`]): a locked block is described with its flats.
     RefusedAccess,
     /// The house number does not exist on the street: skipped, not counted.
     NoSuchNumber,
@@ -114,6 +121,34 @@ pub enum DwellingType {
     Flat,
 }
 
+/// A selection probability as an exact fraction `num / den` (both ≥ 1, reduced), so that it is stored
+/// and compared without rounding; [`Chance::value`] gives it as a number for the design weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Chance {
+    pub num: u64,
+    pub den: u64,
+}
+
+impl Chance {
+    /// `num / den` reduced; `den` must not be 0.
+    pub fn new(num: u64, den: u64) -> Chance {
+        fn gcd(a: u64, b: u64) -> u64 {
+            if b == 0 {
+                a
+            } else {
+                gcd(b, a % b)
+            }
+        }
+        let g = gcd(num, den).max(1);
+        Chance { num: num / g, den: den / g }
+    }
+
+    /// The probability as a floating-point number.
+    pub fn value(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+}
+
 /// An address to approach.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
@@ -128,6 +163,16 @@ pub struct Address {
     pub entrance: Option<u32>,
     pub flat: Option<u32>,
     pub dwelling: DwellingType,
+    /// The address's selection probability within its route, given the buildings the walk met (see
+    /// `docs/fieldwork.md`, "Selection probabilities"): a flat's chance of being on the flat interval
+    /// times its chance of surviving the clustering caps; a single house `1 / house interval`.
+    /// `None` in addresses stored before the probability was recorded.
+    #[serde(default)]
+    pub chance: Option<Chance>,
+    /// True for a flat of a block the interviewer could not enter (locked entrance, intercom, guard):
+    /// it is a case like any other, whose visits may end in 32 (entrance locked) or 33 (guard).
+    #[serde(default)]
+    pub locked: bool,
 }
 
 /// Where the interviewer walks: the side, the hand it is on, the direction, and what was passed.
@@ -174,6 +219,10 @@ pub struct FlatPick {
     /// The entrance (1-based); `None` when only the flat range was given.
     pub entrance: Option<u32>,
     pub flat: u32,
+    /// The flat's selection probability (for a selected flat; `None` for a dropped one and in walks
+    /// stored before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chance: Option<Chance>,
 }
 
 /// One thing that happened on the walk, kept as paradata and for the design weights.
@@ -185,7 +234,16 @@ pub enum WalkStep {
     /// A single house selected.
     SelectedHouse { segment: usize, house: u32 },
     /// An apartment block counted through: its flats, the selected flats and those dropped by a cap.
-    Block { segment: usize, house: u32, flats: u32, selected: Vec<FlatPick>, dropped_by_cap: Vec<FlatPick> },
+    /// `locked`: the block could not be entered; its selected flats are cases all the same.
+    Block {
+        segment: usize,
+        house: u32,
+        flats: u32,
+        selected: Vec<FlatPick>,
+        dropped_by_cap: Vec<FlatPick>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        locked: bool,
+    },
     /// A selected flat approached.
     SelectedFlat { segment: usize, house: u32, pick: FlatPick },
     /// A building skipped without counting.
@@ -240,6 +298,8 @@ struct Cursor {
 struct BlockCursor {
     house: u32,
     picks: Vec<FlatPick>,
+    #[serde(default)]
+    locked: bool,
     /// How many of the picks have been approached.
     next: usize,
 }
@@ -348,34 +408,27 @@ fn hand(seg: &Segment, side: Option<Parity>, direction: Direction) -> Option<Han
 }
 
 /// The selected and dropped flats of a block, counting on from `flat_count`.
-fn count_block(layout: &BuildingLayout, rules: &WalkRules, flat_count: &mut u32) -> (u32, Vec<FlatPick>, Vec<FlatPick>) {
-    let mut selected = Vec::new();
-    let mut dropped = Vec::new();
+///
+/// Every `flat_interval`-th flat counted from flat 1 of entrance 1 (the count carrying over from the
+/// previous block) is a candidate. When the candidates exceed a clustering cap, the flats kept are
+/// drawn at random from the candidates with the ChaCha20 stream of `seed`: first `max_per_entrance` in
+/// each entrance (when the entrances are known), then `max_per_building` among those; the rest are
+/// dropped. Keeping the first candidates instead would give the later flats of an entrance and the
+/// later entrances of a building no chance at all.
+///
+/// The chance recorded with each selected flat: the walk starts each segment's flat count at a random
+/// point, so the count entering any block is uniform over the interval and a flat is a candidate with
+/// probability `1 / flat_interval`; it is then kept with probability `min(1, m / n_e) × min(1, M / T)`
+/// (`n_e` candidates in its entrance, `T` kept in the building after the entrance cap, caps `m`, `M`).
+fn count_block(layout: &BuildingLayout, rules: &WalkRules, flat_count: &mut u32, seed: u64) -> (u32, Vec<FlatPick>, Vec<FlatPick>) {
+    let mut candidates: Vec<FlatPick> = Vec::new();
     let mut flats = 0;
-    let mut per_entrance: Vec<u32> = Vec::new();
-    let mut visit = |entrance: Option<u32>, flat: u32, selected: &mut Vec<FlatPick>, dropped: &mut Vec<FlatPick>| {
+    let mut visit = |entrance: Option<u32>, flat: u32| {
         flats += 1;
         *flat_count += 1;
-        if *flat_count < rules.flat_interval {
-            return;
-        }
-        *flat_count = 0;
-        let pick = FlatPick { entrance, flat };
-        let in_entrance = entrance.map_or(0, |e| {
-            let i = e as usize - 1;
-            if per_entrance.len() <= i {
-                per_entrance.resize(i + 1, 0);
-            }
-            per_entrance[i]
-        });
-        let entrance_full = entrance.is_some() && in_entrance >= rules.max_per_entrance;
-        if selected.len() as u32 >= rules.max_per_building || entrance_full {
-            dropped.push(pick);
-        } else {
-            if let Some(e) = entrance {
-                per_entrance[e as usize - 1] += 1;
-            }
-            selected.push(pick);
+        if *flat_count >= rules.flat_interval {
+            *flat_count = 0;
+            candidates.push(FlatPick { entrance, flat, chance: None });
         }
     };
     match layout {
@@ -383,15 +436,64 @@ fn count_block(layout: &BuildingLayout, rules: &WalkRules, flat_count: &mut u32)
             let mut flat = *first_flat;
             for (i, n) in flats_per_entrance.iter().enumerate() {
                 for _ in 0..*n {
-                    visit(Some(i as u32 + 1), flat, &mut selected, &mut dropped);
+                    visit(Some(i as u32 + 1), flat);
                     flat += 1;
                 }
             }
         }
         BuildingLayout::FlatRange { first, last } => {
             for flat in *first..=*last {
-                visit(None, flat, &mut selected, &mut dropped);
+                visit(None, flat);
             }
+        }
+    }
+    let mut stream = rng::stream(seed);
+    // Draws `keep` of the positions `items` uniformly (a partial Fisher–Yates shuffle), in their order.
+    let mut choose = |mut items: Vec<usize>, keep: usize| -> Vec<usize> {
+        if items.len() <= keep {
+            return items;
+        }
+        for i in 0..keep {
+            let j = i + rng::below(&mut stream, (items.len() - i) as u64) as usize;
+            items.swap(i, j);
+        }
+        items.truncate(keep);
+        items.sort_unstable();
+        items
+    };
+    // Stage 1: the entrance cap, entrance by entrance (all candidates form one group without entrances).
+    let mut groups: Vec<(Option<u32>, Vec<usize>)> = Vec::new();
+    for (i, p) in candidates.iter().enumerate() {
+        match groups.iter_mut().find(|g| g.0 == p.entrance) {
+            Some(g) => g.1.push(i),
+            None => groups.push((p.entrance, vec![i])),
+        }
+    }
+    let mut factor: Vec<(u64, u64)> = vec![(1, 1); candidates.len()];
+    let mut kept: Vec<usize> = Vec::new();
+    for (entrance, members) in groups {
+        let n = members.len();
+        let m = if entrance.is_some() { (rules.max_per_entrance as usize).min(n) } else { n };
+        for i in choose(members, m) {
+            factor[i] = (m as u64, n as u64);
+            kept.push(i);
+        }
+    }
+    kept.sort_unstable();
+    // Stage 2: the building cap among the flats the entrance cap kept.
+    let t = kept.len();
+    let big_m = (rules.max_per_building as usize).min(t);
+    let kept = choose(kept, big_m);
+    let k = u64::from(rules.flat_interval.max(1));
+    let mut selected = Vec::new();
+    let mut dropped = Vec::new();
+    for (i, mut pick) in candidates.into_iter().enumerate() {
+        if kept.binary_search(&i).is_ok() {
+            let (m, n) = factor[i];
+            pick.chance = Some(Chance::new(m * big_m as u64, k * n * t as u64));
+            selected.push(pick);
+        } else {
+            dropped.push(pick);
         }
     }
     (flats, selected, dropped)
@@ -424,6 +526,10 @@ fn check_layout(house: u32, layout: &BuildingLayout) -> Result<(), FieldworkErro
 pub struct WalkState {
     route: String,
     rules: WalkRules,
+    /// The seed of the walk's random choices (each segment's flat-count start, the flats kept under a
+    /// clustering cap); the session derives it from the route draw's seed. 0 in walks stored before.
+    #[serde(default)]
+    seed: u64,
     segments: Vec<Segment>,
     described: Vec<Described>,
     cursor: Cursor,
@@ -438,21 +544,53 @@ struct Run {
 }
 
 impl WalkState {
-    /// Starts the walk of a drawn route at its start house.
-    pub fn new(route: &Route, rules: WalkRules) -> WalkState {
-        WalkState::from_segment(&route.id, Segment::of_route(route), rules)
+    /// Starts the walk of a drawn route at its start house. `seed` drives the walk's random choices
+    /// (store it: the session uses `derive_seed(draw seed, route id)`).
+    pub fn new(route: &Route, rules: WalkRules, seed: u64) -> WalkState {
+        WalkState::from_segment(&route.id, Segment::of_route(route), rules).seeded(seed)
     }
 
-    /// Starts a walk from any segment (a route rebuilt by storage, or a test).
+    /// Starts a walk from any segment (a route rebuilt by storage, or a test), with seed 0.
     pub fn from_segment(route: &str, segment: Segment, rules: WalkRules) -> WalkState {
-        WalkState {
+        let mut w = WalkState {
             route: route.to_string(),
             rules,
+            seed: 0,
             segments: vec![segment],
             described: Vec::new(),
             cursor: Cursor { segment: 0, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count: 0 },
             log: Vec::new(),
+        };
+        w.cursor.flat_count = w.flat_start(0);
+        w
+    }
+
+    /// The same walk, not yet begun, with another seed.
+    pub fn seeded(mut self, seed: u64) -> WalkState {
+        self.seed = seed;
+        if self.log.is_empty() && self.cursor.segment == 0 && self.cursor.last.is_none() && self.cursor.leg == 0 {
+            self.cursor.flat_count = self.flat_start(0);
         }
+        self
+    }
+
+    /// The walk's seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Where a segment's flat count starts: uniform in `0..flat_interval`, so that the first selected
+    /// flat is uniform among the first `flat_interval` flats and every flat has the same chance of
+    /// being on the interval (a systematic sample with a random start).
+    fn flat_start(&self, segment: usize) -> u32 {
+        let k = u64::from(self.rules.flat_interval.max(1));
+        let mut stream = rng::stream(rng::derive_seed(self.seed, &format!("{}/s{segment}/flat-start", self.route)));
+        rng::below(&mut stream, k) as u32
+    }
+
+    /// The rules the walk follows.
+    pub fn rules(&self) -> WalkRules {
+        self.rules
     }
 
     /// The route id.
@@ -489,8 +627,10 @@ impl WalkState {
     /// [`Guidance::DescribeBuilding`], or a correction of an assumed single house before moving on.
     /// A building already walked past (committed) cannot be changed.
     pub fn describe_building(&mut self, house: u32, kind: BuildingKind) -> Result<Guidance, FieldworkError> {
-        if let BuildingKind::ApartmentBlock(layout) = &kind {
-            check_layout(house, layout)?;
+        match &kind {
+            BuildingKind::ApartmentBlock(layout) | BuildingKind::LockedBlock(layout) => check_layout(house, layout)?,
+            BuildingKind::RefusedAccess => return Err(FieldworkError::LockedBlockNeedsFlats { house }),
+            _ => {}
         }
         if !self.is_ahead(house) {
             return Err(FieldworkError::BuildingNotAhead { house });
@@ -539,8 +679,8 @@ impl WalkState {
         }
         self.segments.push(segment);
         let index = self.segments.len() - 1;
-        self.cursor =
-            Cursor { segment: index, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count: 0 };
+        let flat_count = self.flat_start(index);
+        self.cursor = Cursor { segment: index, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count };
         self.log.push(WalkStep::Continued { segment: index });
         Ok(self.current())
     }
@@ -560,8 +700,9 @@ impl WalkState {
                     t.houses_counted += 1;
                     t.houses_selected += 1;
                 }
-                WalkStep::Block { flats, selected, dropped_by_cap, .. } => {
+                WalkStep::Block { flats, selected, dropped_by_cap, locked, .. } => {
                     t.blocks += 1;
+                    t.refused_access += u32::from(*locked);
                     t.flats_counted += flats;
                     t.flats_selected += selected.len() as u32;
                     t.flats_dropped_by_cap += dropped_by_cap.len() as u32;
@@ -611,7 +752,7 @@ impl WalkState {
         }
     }
 
-    fn address(&self, segment: usize, house: u32, pick: Option<FlatPick>) -> Address {
+    fn address(&self, segment: usize, house: u32, pick: Option<FlatPick>, locked: bool) -> Address {
         let seg = &self.segments[segment];
         let mut key = format!("{}/s{segment}/h{house}", self.route);
         if let Some(p) = pick {
@@ -627,6 +768,11 @@ impl WalkState {
             entrance: pick.and_then(|p| p.entrance),
             flat: pick.map(|p| p.flat),
             dwelling: if pick.is_some() { DwellingType::Flat } else { DwellingType::SingleHouse },
+            chance: match pick {
+                Some(p) => p.chance,
+                None => Some(Chance::new(1, u64::from(self.rules.house_interval.max(1)))),
+            },
+            locked,
         }
     }
 
@@ -649,10 +795,11 @@ impl WalkState {
             if let Some(block) = &mut c.block {
                 if block.next < block.picks.len() {
                     let pick = block.picks[block.next];
-                    let house = block.house;
+                    let (house, locked) = (block.house, block.locked);
                     block.next += 1;
                     steps.push(WalkStep::SelectedFlat { segment: c.segment, house, pick });
-                    let guidance = Guidance::Approach { address: self.address(c.segment, house, Some(pick)), walk: note(&passed, crossed) };
+                    let address = self.address(c.segment, house, Some(pick), locked);
+                    let guidance = Guidance::Approach { address, walk: note(&passed, crossed) };
                     return Run { guidance, after: c, steps };
                 }
                 c.block = None;
@@ -681,25 +828,28 @@ impl WalkState {
                 return Run { guidance, after: c, steps };
             };
             c.last = Some(house);
+            let locked = matches!(kind, BuildingKind::LockedBlock(_));
             match kind {
                 BuildingKind::SingleHouse => {
                     c.house_count += 1;
                     if c.house_count >= self.rules.house_interval {
                         c.house_count = 0;
                         steps.push(WalkStep::SelectedHouse { segment: c.segment, house });
-                        let guidance = Guidance::Approach { address: self.address(c.segment, house, None), walk: note(&passed, crossed) };
+                        let guidance =
+                            Guidance::Approach { address: self.address(c.segment, house, None, false), walk: note(&passed, crossed) };
                         return Run { guidance, after: c, steps };
                     }
                     steps.push(WalkStep::PassedHouse { segment: c.segment, house });
                     passed.push(house);
                 }
-                BuildingKind::ApartmentBlock(layout) => {
-                    let (flats, selected, dropped_by_cap) = count_block(&layout, &self.rules, &mut c.flat_count);
-                    steps.push(WalkStep::Block { segment: c.segment, house, flats, selected: selected.clone(), dropped_by_cap });
+                BuildingKind::ApartmentBlock(layout) | BuildingKind::LockedBlock(layout) => {
+                    let seed = rng::derive_seed(self.seed, &format!("{}/s{}/h{house}/caps", self.route, c.segment));
+                    let (flats, selected, dropped_by_cap) = count_block(&layout, &self.rules, &mut c.flat_count, seed);
+                    steps.push(WalkStep::Block { segment: c.segment, house, flats, selected: selected.clone(), dropped_by_cap, locked });
                     if selected.is_empty() {
                         passed.push(house);
                     } else {
-                        c.block = Some(BlockCursor { house, picks: selected, next: 0 });
+                        c.block = Some(BlockCursor { house, picks: selected, locked, next: 0 });
                     }
                 }
                 BuildingKind::NonResidential | BuildingKind::RefusedAccess | BuildingKind::NoSuchNumber => {
@@ -841,38 +991,50 @@ mod tests {
         assert_eq!(w.report_dead_end().unwrap(), Guidance::NeedsContinuation { reason: ContinuationReason::DeadEnd });
     }
 
+    /// The walk with its flat count started at 0 (as if the random start had drawn 0), for tests that
+    /// follow the count by hand.
+    fn count_from_zero(mut w: WalkState) -> WalkState {
+        w.cursor.flat_count = 0;
+        w
+    }
+
+    fn entrances(n: Vec<u32>) -> BuildingKind {
+        BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: n, first_flat: 1 })
+    }
+
     #[test]
     fn flats_every_fifth_with_the_count_carrying_over_and_caps() {
         // A flats street: the walk asks for each building. House 5 has 3 entrances of 12 flats (1–36),
-        // house 7 has 2 entrances of 8 flats (1–16). Counting from flat 1 of entrance 1, every 5th flat:
-        //   house 5: 5 (entrance 1, selected), 10 (entrance 1 already has one: dropped), 15 (entrance 2,
-        //   selected), 20 (dropped), 25 (entrance 3, selected: 3 in the building), 30, 35 (building cap:
-        //   dropped); flat 36 is the 1st of the next count;
-        //   house 7: flats 1–4 are the 2nd–5th: 4 (entrance 1, selected), 9 (entrance 2, selected),
-        //   14 (entrance 2 has one: dropped); flats 15, 16 carry 2 into the next building.
+        // house 7 has 2 entrances of 8 flats (1–16). Counting from flat 1 of entrance 1, every 5th flat
+        // is a candidate: house 5: 5, 10 (entrance 1), 15, 20 (entrance 2), 25, 30, 35 (entrance 3);
+        // flat 36 is the 1st of the next count; house 7: 4 (entrance 1), 9, 14 (entrance 2); flats 15,
+        // 16 carry 2 into the next building. The caps (1 per entrance, 3 per building) keep one flat of
+        // each entrance drawn at random among its candidates.
         let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
-        let mut w = WalkState::from_segment("astana-R02", seg, KMRS_RULES);
+        let mut w = count_from_zero(WalkState::from_segment("astana-R02", seg, KMRS_RULES));
         let Guidance::DescribeBuilding { house, .. } = w.current() else { panic!() };
         assert_eq!(house, 5);
         assert!(matches!(w.next_address(), Err(FieldworkError::BuildingNotDescribed { house: 5 })));
-        let block = |n: Vec<u32>| BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: n, first_flat: 1 });
-        let g = w.describe_building(5, block(vec![12, 12, 12])).unwrap();
+        let g = w.describe_building(5, entrances(vec![12, 12, 12])).unwrap();
         let Guidance::Approach { address, .. } = g else { panic!("{g:?}") };
-        assert_eq!(
-            (address.key.as_str(), address.entrance, address.flat, address.dwelling),
-            ("astana-R02/s0/h5/f5", Some(1), Some(5), DwellingType::Flat)
-        );
+        assert_eq!((address.entrance, address.dwelling), (Some(1), DwellingType::Flat));
+        assert!([5, 10].contains(&address.flat.unwrap()), "{address:?}");
+        assert_eq!(address.key, format!("astana-R02/s0/h5/f{}", address.flat.unwrap()));
+        // Entrance 1 has 2 candidates, one kept: 1/5 × 1/2; no building cap binds (3 kept of 3).
+        assert_eq!(address.chance, Some(Chance::new(1, 10)));
         w.next_address().unwrap();
         w.next_address().unwrap();
         let Guidance::DescribeBuilding { house, .. } = w.next_address().unwrap() else { panic!() };
         assert_eq!(house, 7);
-        w.describe_building(7, block(vec![8, 8])).unwrap();
-        let mut approached = vec![(5, Some(5)), (5, Some(15)), (5, Some(25))];
+        w.describe_building(7, entrances(vec![8, 8])).unwrap();
+        let mut approached = Vec::new();
         while let Guidance::Approach { address, .. } = w.current() {
-            approached.push((address.house, address.flat));
+            approached.push((address.house, address.entrance, address.flat.unwrap(), address.chance.unwrap()));
             w.next_address().unwrap();
         }
-        assert_eq!(approached, [(5, Some(5)), (5, Some(15)), (5, Some(25)), (7, Some(4)), (7, Some(9))]);
+        assert_eq!(approached.len(), 2);
+        assert_eq!(approached[0], (7, Some(1), 4, Chance::new(1, 5)));
+        assert!(matches!(approached[1], (7, Some(2), 9 | 14, c) if c == Chance::new(1, 10)), "{approached:?}");
         // House 9 is a flat range without entrances (flats 1–12): the count stands at 2, so flat 3 is
         // the 5th, then 8 (the entrance cap does not apply); 9 is the last building of the side, and the
         // walk crosses to the even side.
@@ -885,43 +1047,160 @@ mod tests {
 
         let t = w.tally();
         assert_eq!((t.blocks, t.flats_counted, t.flats_selected, t.flats_dropped_by_cap), (3, 64, 7, 5));
-        let dropped: Vec<u32> = w
-            .log()
-            .iter()
-            .filter_map(|s| match s {
-                WalkStep::Block { dropped_by_cap, .. } => Some(dropped_by_cap.iter().map(|p| p.flat).collect::<Vec<_>>()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        assert_eq!(dropped, [10, 20, 30, 35, 14]);
+    }
+
+    #[test]
+    fn capped_picks_are_drawn_at_random_and_respect_the_caps() {
+        // 4 entrances of 20 flats, every 5th: 16 candidates, 4 per entrance. With 1 per entrance and 3
+        // per building, 3 flats are kept, from 3 different entrances, and over seeds every candidate
+        // (not only the first of each entrance) is kept sometimes.
+        let layout = BuildingLayout::Entrances { flats_per_entrance: vec![20; 4], first_flat: 1 };
+        let mut kept_ever = std::collections::BTreeSet::new();
+        for seed in 0..400 {
+            let mut count = 0;
+            let (flats, selected, dropped) = count_block(&layout, &KMRS_RULES, &mut count, seed);
+            assert_eq!((flats, selected.len(), dropped.len()), (80, 3, 13));
+            let mut es: Vec<_> = selected.iter().map(|p| p.entrance.unwrap()).collect();
+            es.dedup();
+            assert_eq!(es.len(), 3, "one per entrance: {selected:?}");
+            assert!(selected.iter().all(|p| p.flat % 5 == 0 && p.chance == Some(Chance::new(3, 80))));
+            assert!(selected.windows(2).all(|w| w[0].flat < w[1].flat), "in walking order");
+            kept_ever.extend(selected.iter().map(|p| p.flat));
+        }
+        assert_eq!(kept_ever.len(), 16, "{kept_ever:?}");
     }
 
     #[test]
     fn without_caps_every_fifth_flat_is_selected() {
-        let rules = WalkRules { max_per_building: 100, max_per_entrance: 100, ..KMRS_RULES };
+        let rules = WalkRules { max_per_building: u32::MAX, max_per_entrance: u32::MAX, ..KMRS_RULES };
         let mut count = 0;
         let layout = BuildingLayout::Entrances { flats_per_entrance: vec![12, 12, 12], first_flat: 1 };
-        let (flats, selected, dropped) = count_block(&layout, &rules, &mut count);
+        let (flats, selected, dropped) = count_block(&layout, &rules, &mut count, 7);
         assert_eq!(flats, 36);
         assert_eq!(selected.iter().map(|p| p.flat).collect::<Vec<_>>(), [5, 10, 15, 20, 25, 30, 35]);
+        assert!(selected.iter().all(|p| p.chance == Some(Chance::new(1, 5))));
         assert!(dropped.is_empty());
         assert_eq!(count, 1, "flat 36 starts the next count");
         let layout = BuildingLayout::Entrances { flats_per_entrance: vec![8, 8], first_flat: 1 };
-        let (_, selected, _) = count_block(&layout, &rules, &mut count);
+        let (_, selected, _) = count_block(&layout, &rules, &mut count, 7);
         assert_eq!(selected.iter().map(|p| (p.entrance, p.flat)).collect::<Vec<_>>(), [(Some(1), 4), (Some(2), 9), (Some(2), 14)]);
+    }
+
+    /// Walks a route whose first building is the block, over many seeds, and counts how often each flat
+    /// is selected; returns (selections per flat, recorded chance per flat, seeds).
+    fn selection_frequencies(rules: WalkRules, per_entrance: Vec<u32>, seeds: u64) -> (Vec<u64>, Vec<Option<Chance>>) {
+        let total: u32 = per_entrance.iter().sum();
+        let mut hits = vec![0u64; total as usize + 1];
+        let mut chance: Vec<Option<Chance>> = vec![None; total as usize + 1];
+        for seed in 0..seeds {
+            let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
+            let mut w = WalkState::from_segment("almaty-R11", seg, rules).seeded(seed);
+            w.describe_building(5, entrances(per_entrance.clone())).unwrap();
+            while let Guidance::Approach { address, .. } = w.current() {
+                let f = address.flat.unwrap() as usize;
+                hits[f] += 1;
+                let c = address.chance.unwrap();
+                assert!(chance[f].is_none_or(|x| x == c), "flat {f}: the recorded chance depends on the start");
+                chance[f] = Some(c);
+                w.next_address().unwrap();
+            }
+        }
+        (hits, chance)
+    }
+
+    /// Pearson's chi-square of the counts against `n × p` per flat; `p` of a flat never selected is
+    /// taken from `expected`.
+    fn chi_square(hits: &[u64], p: &[f64], n: u64) -> f64 {
+        hits.iter().zip(p).skip(1).map(|(h, p)| (*h as f64 - n as f64 * p).powi(2) / (n as f64 * p)).sum()
+    }
+
+    #[test]
+    fn every_flat_of_an_80_flat_block_is_selected_as_often_as_its_recorded_chance_says() {
+        // 4 entrances × 5 floors × 4 flats. Under the KMRS caps (3 per building, 1 per entrance) every
+        // flat's chance is 1/5 × 1/4 × 3/4 = 3/80; without caps (the report's "every fifth apartment")
+        // it is 1/5. Over 8000 seeds each flat's frequency must match: Pearson's chi-square over the 80
+        // flats (79 degrees of freedom) stays below 130 (p ≈ 0.0003 under the null).
+        let n = 8000;
+        for (rules, p) in [
+            (KMRS_RULES, 3.0 / 80.0),
+            (WalkRules { max_per_building: u32::MAX, max_per_entrance: u32::MAX, ..KMRS_RULES }, 0.2),
+        ] {
+            let (hits, chance) = selection_frequencies(rules, vec![20; 4], n);
+            for f in 1..=80 {
+                assert_eq!(chance[f].map(Chance::value), Some(p), "flat {f}");
+            }
+            let floors: std::collections::BTreeSet<u32> =
+                (1..=80u32).filter(|f| hits[*f as usize] > 0).map(|f| ((f - 1) % 20) / 4 + 1).collect();
+            assert_eq!(floors.into_iter().collect::<Vec<_>>(), [1, 2, 3, 4, 5], "flats on every floor");
+            let chi = chi_square(&hits, &vec![p; 81], n);
+            assert!(chi < 130.0, "chi-square {chi:.1} over 79 df: frequencies do not match {p}");
+        }
+    }
+
+    #[test]
+    fn unequal_entrances_get_unequal_but_known_chances() {
+        // Entrances of 12, 20 and 8 flats: 12/5 → candidates 2 or 3 per entrance depending on the start,
+        // so the chances differ from flat to flat; the recorded chance must still match the frequency.
+        let n = 12_000;
+        let (hits, chance) = selection_frequencies(KMRS_RULES, vec![12, 20, 8], n);
+        let p: Vec<f64> = chance.iter().map(|c| c.map_or(1e-9, Chance::value)).collect();
+        assert!(chance.iter().skip(1).all(Option::is_some), "every flat can be selected");
+        let distinct: std::collections::HashSet<Chance> = chance.iter().flatten().copied().collect();
+        assert!(distinct.len() > 1, "{distinct:?}");
+        let chi = chi_square(&hits, &p, n);
+        // 40 flats, 39 df: p ≈ 0.0003 at 76.
+        assert!(chi < 76.0, "chi-square {chi:.1}");
+        // A wrong claim is caught: pretending every flat has 1/5 × 3/… the same chance fails.
+        let flat: Vec<f64> = vec![p.iter().skip(1).sum::<f64>() / 40.0; 41];
+        assert!(chi_square(&hits, &flat, n) > 76.0, "the test can fail");
+    }
+
+    #[test]
+    fn a_locked_block_yields_its_selected_flats_as_cases() {
+        let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
+        let mut w = count_from_zero(WalkState::from_segment("r", seg, KMRS_RULES));
+        // Without its flats the locked block is refused: it would otherwise be replaced by the next.
+        assert!(matches!(w.describe_building(5, BuildingKind::RefusedAccess), Err(FieldworkError::LockedBlockNeedsFlats { house: 5 })));
+        let g = w.describe_building(5, BuildingKind::LockedBlock(BuildingLayout::FlatRange { first: 1, last: 10 })).unwrap();
+        let Guidance::Approach { address, .. } = g else { panic!("{g:?}") };
+        assert_eq!((address.flat, address.locked, address.key.as_str()), (Some(5), true, "r/s0/h5/f5"));
+        w.next_address().unwrap();
+        let Guidance::Approach { address, .. } = w.current() else { panic!() };
+        assert_eq!((address.flat, address.locked), (Some(10), true));
+        w.next_address().unwrap();
+        // The next block's count goes on after the locked block's 10 flats.
+        w.describe_building(7, entrances(vec![10])).unwrap();
+        let Guidance::Approach { address, .. } = w.current() else { panic!() };
+        assert_eq!((address.flat, address.locked), (Some(5), false));
+        let t = w.tally();
+        assert_eq!((t.refused_access, t.blocks, t.flats_counted), (1, 1, 10), "the open block is not committed yet");
+    }
+
+    #[test]
+    fn a_segment_starts_its_flat_count_at_random() {
+        // The first selected flat of a route's first block is uniform among flats 1–5 over seeds.
+        let mut first = [0u32; 6];
+        for seed in 0..500 {
+            let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
+            let mut w = WalkState::from_segment("r", seg, WalkRules { max_per_building: u32::MAX, max_per_entrance: u32::MAX, ..KMRS_RULES })
+                .seeded(seed);
+            let Guidance::Approach { address, .. } = w.describe_building(5, entrances(vec![20])).unwrap() else { panic!() };
+            first[address.flat.unwrap() as usize] += 1;
+        }
+        assert_eq!(first[0], 0);
+        assert!(first[1..].iter().all(|n| (70..=130).contains(n)), "{first:?}");
     }
 
     #[test]
     fn mixed_street_counts_houses_and_flats_separately() {
         // Start 2 ascending on the even side of a mixed street. 4: house (1st); 6: block of 10 flats
-        // (flats 5 and 10 are the 5th and 10th, but one entrance holds only one: 5 selected, 10
-        // dropped); 8: house (2nd, selected); 10: shop; 12: house (1st); 14: house (selected).
-        let mut w = WalkState::from_segment(
+        // (flats 5 and 10 are the 5th and 10th, but one entrance holds only one: 5 or 10, at random);
+        // 8: house (2nd, selected); 10: shop; 12: house (1st); 14: house (selected).
+        let mut w = count_from_zero(WalkState::from_segment(
             "pavlodar-R03",
             street(BuildingType::Mixed, 1, 14, Some(Hand::Right), 2, Direction::Ascending),
             KMRS_RULES,
-        );
+        ));
         w.describe_building(4, BuildingKind::SingleHouse).unwrap();
         w.describe_building(6, BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: vec![10], first_flat: 1 }))
             .unwrap();
@@ -930,7 +1209,8 @@ mod tests {
         w.describe_building(12, BuildingKind::SingleHouse).unwrap();
         w.describe_building(14, BuildingKind::SingleHouse).unwrap();
         let got = walk_all(&mut w);
-        assert_eq!(got, [(6, Some(5)), (8, None), (14, None)]);
+        assert!(matches!(got[0], (6, Some(5 | 10))), "{got:?}");
+        assert_eq!(got[1..], [(8, None), (14, None)]);
         let Guidance::DescribeBuilding { house: 13, walk, .. } = w.current() else { panic!("{:?}", w.current()) };
         assert!(walk.crossed);
     }
@@ -996,7 +1276,7 @@ mod tests {
             flat_interval in 1u32..8,
             max_per_building in 1u32..4,
             max_per_entrance in 1u32..3,
-            buildings in proptest::collection::vec((0u8..5, 1u32..5, 1u32..30), 1..40),
+            buildings in proptest::collection::vec((0u8..6, 1u32..5, 1u32..30), 1..40),
         ) {
             let to = from + len;
             let start = from + start_offset % (len + 1);
@@ -1004,7 +1284,7 @@ mod tests {
             let building_type = [BuildingType::Houses, BuildingType::Flats, BuildingType::Mixed][kind as usize];
             let direction = if descending { Direction::Descending } else { Direction::Ascending };
             let rules = WalkRules { house_interval, flat_interval, max_per_building, max_per_entrance };
-            let mut w = WalkState::from_segment("p", street(building_type, from, to, odd_side, start, direction), rules);
+            let mut w = WalkState::from_segment("p", street(building_type, from, to, odd_side, start, direction), rules).seeded(u64::from(from));
             let mut seen = std::collections::BTreeSet::new();
             let mut ended = false;
             for _ in 0..20_000 {
@@ -1020,7 +1300,8 @@ mod tests {
                             0 => BuildingKind::SingleHouse,
                             1 => BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: vec![flats; entrances as usize], first_flat: 1 }),
                             2 => BuildingKind::ApartmentBlock(BuildingLayout::FlatRange { first: 1, last: flats }),
-                            3 => BuildingKind::NonResidential,
+                            3 => BuildingKind::LockedBlock(BuildingLayout::FlatRange { first: 1, last: flats }),
+                            5 => BuildingKind::NonResidential,
                             _ => BuildingKind::NoSuchNumber,
                         };
                         w.describe_building(house, kind).unwrap();
