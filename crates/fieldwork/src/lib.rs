@@ -36,6 +36,7 @@ pub mod rng;
 pub mod selection;
 pub mod settings;
 pub mod text;
+pub mod turn;
 pub mod walk;
 
 pub use error::FieldworkError;

@@ -190,6 +190,14 @@ pub struct WalkNote {
     pub direction: Direction,
 }
 
+/// An end of a street: below its lowest number or above its highest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StreetEnd {
+    Low,
+    High,
+}
+
 /// Why the route cannot go on without the supervisor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -683,6 +691,23 @@ impl WalkState {
         self.cursor = Cursor { segment: index, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count };
         self.log.push(WalkStep::Continued { segment: index });
         Ok(self.current())
+    }
+
+    /// The end of the current segment's street the walker leaves by when the route has run out: the
+    /// low end when the last leg walked towards lower numbers, the high end otherwise. `None` while the
+    /// route goes on, after a dead end, and in a microdistrict (no crossing to turn at).
+    pub fn exit_end(&self) -> Option<StreetEnd> {
+        let run = self.run();
+        if !matches!(run.guidance, Guidance::NeedsContinuation { .. }) {
+            return None;
+        }
+        let c = &run.after;
+        let seg = &self.segments[c.segment];
+        if c.leg < 2 || c.dead_end || seg.odd_side.is_none() {
+            return None;
+        }
+        // The way back (leg 1) runs against the segment's direction.
+        Some(if seg.direction == Direction::Ascending { StreetEnd::Low } else { StreetEnd::High })
     }
 
     /// Everything committed so far, in order.

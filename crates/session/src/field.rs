@@ -22,6 +22,7 @@ use dala_fieldwork::draw::{draw_routes, Direction, RouteDraw};
 use dala_fieldwork::frame::{parse_frame, Frame};
 use dala_fieldwork::quota::{plan_quotas, Counted, Holds, QuotaPlan, RouteQuota};
 use dala_fieldwork::report::{build_report, AddressSummary, FieldReport};
+use dala_fieldwork::rng::derive_seed;
 use dala_fieldwork::selection::{
     draw_household, override_respondent, propose_respondent, Adult, Eligibility, HouseholdDraw, Ineligibility, Proposal, Selection,
 };
@@ -58,6 +59,14 @@ pub struct Fieldwork {
     pub settings: FieldworkSettings,
     pub frame: Frame,
     pub plan: QuotaPlan,
+    /// Per city id, the SHA-256 (lowercase hex) of its frame file's bytes; stored with each draw.
+    pub frame_sha256: std::collections::BTreeMap<String, String>,
+}
+
+/// The SHA-256 of bytes as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Loads `fieldwork = "..."` of a study folder, with every frame it names; `None` when the study has none.
@@ -81,14 +90,17 @@ pub fn load_fieldwork(study_dir: &Path) -> Result<Option<Fieldwork>, SessionErro
     let Some(file) = study.get("fieldwork").and_then(|v| v.as_str()) else { return Ok(None) };
     let settings = FieldworkSettings::from_toml(&read(file)?).map_err(|errors| SessionError::Field(FieldworkError::Settings(errors)))?;
     let mut frame = Frame { streets: Vec::new() };
+    let mut frame_sha256 = std::collections::BTreeMap::new();
     for city in &settings.cities {
         if let Some(path) = &city.frame {
-            let f = parse_frame(&read(path)?).map_err(|rows| SessionError::Field(FieldworkError::Frame(rows)))?;
+            let text = read(path)?;
+            frame_sha256.insert(city.id.clone(), sha256_hex(text.as_bytes()));
+            let f = parse_frame(&text).map_err(|rows| SessionError::Field(FieldworkError::Frame(rows)))?;
             frame.streets.extend(f.streets);
         }
     }
     let plan = plan_quotas(&settings)?;
-    Ok(Some(Fieldwork { settings, frame, plan }))
+    Ok(Some(Fieldwork { settings, frame, plan, frame_sha256 }))
 }
 
 // ---- views -------------------------------------------------------------------------------------
@@ -420,7 +432,8 @@ impl Session {
         let fw = self.fw()?;
         let settings = fw.settings.city(city).ok_or_else(|| SessionError::Field(FieldworkError::UnknownCity { city: city.to_string() }))?;
         let k = routes.unwrap_or(settings.routes);
-        let draw = draw_routes(&fw.frame, city, seed, k, weighted)?;
+        let mut draw = draw_routes(&fw.frame, city, seed, k, weighted)?;
+        draw.frame_sha256 = fw.frame_sha256.get(city).cloned();
         let rules = fw.settings.walk_rules();
         let mut rows = Vec::new();
         for r in &draw.routes {
@@ -433,13 +446,13 @@ impl Session {
                 male: 0,
                 overrides: 0,
             });
-            rows.push((r.id.clone(), r.street.clone(), to_doc(r), to_doc(&quota), to_doc(&WalkState::new(r, rules))));
+            rows.push((r.id.clone(), r.street.clone(), to_doc(r), to_doc(&quota), to_doc(&WalkState::new(r, rules, derive_seed(seed, &r.id)))));
         }
         let new: Vec<NewRoute> = rows
             .iter()
             .map(|(id, street, route, quota, walk)| NewRoute { id, street, route: route.clone(), quota: quota.clone(), walk: walk.clone() })
             .collect();
-        self.store.save_route_draw(city, seed, weighted, &draw.to_json(), &new, when.utc)?;
+        self.store.save_route_draw(city, seed, weighted, &draw.to_json(), draw.frame_sha256.as_deref(), &new, when.utc)?;
         Ok(draw)
     }
 

@@ -146,4 +146,8 @@ ALTER TABLE journal_v3 RENAME TO journal;
 CREATE INDEX journal_by_interview ON journal (interview_id, seq);
 CREATE INDEX addresses_by_interview ON addresses (interview_id);
 "#,
+    // 4: the SHA-256 of the frame file each route draw was made from (NULL for draws stored before).
+    r#"
+ALTER TABLE route_draws ADD COLUMN frame_sha256 TEXT;
+"#,
 ];
