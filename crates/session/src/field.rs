@@ -27,6 +27,7 @@ use dala_fieldwork::selection::{
     draw_household, override_respondent, propose_respondent, Adult, Eligibility, HouseholdDraw, Ineligibility, Proposal, Selection,
 };
 use dala_fieldwork::settings::FieldworkSettings;
+use dala_fieldwork::turn::{continuation, Continuation};
 use dala_fieldwork::walk::{Address, BuildingKind, BuildingLayout, DwellingType, Guidance, Segment, WalkState};
 use dala_fieldwork::{FieldworkError, Sex};
 use dala_questionnaire::engine::{slot_of, Interview};
@@ -326,8 +327,21 @@ pub enum BuildingInput {
         last: u32,
     },
     NonResidential,
+    /// A block that cannot be entered, with nothing known of its flats: refused
+    /// (`LockedBlockNeedsFlats`); give its flats with `locked_block` or `locked_flat_range`.
     RefusedAccess,
     NoSuchNumber,
+    /// A block that cannot be entered (locked entrance, intercom, guard), its flats per entrance as
+    /// counted from outside or read from the entrance signs: its selected flats become addresses.
+    LockedBlock {
+        flats_per_entrance: Vec<u32>,
+        first_flat: Option<u32>,
+    },
+    /// A block that cannot be entered, with the range of flat numbers on its signs.
+    LockedFlatRange {
+        first: u32,
+        last: u32,
+    },
 }
 
 #[derive(Clone, Debug, Deserialize, TS)]
@@ -446,7 +460,9 @@ impl Session {
                 male: 0,
                 overrides: 0,
             });
-            rows.push((r.id.clone(), r.street.clone(), to_doc(r), to_doc(&quota), to_doc(&WalkState::new(r, rules, derive_seed(seed, &r.id)))));
+            let mut walk = WalkState::new(r, rules, derive_seed(seed, &r.id));
+            auto_continue(&fw.frame, city, &mut walk);
+            rows.push((r.id.clone(), r.street.clone(), to_doc(r), to_doc(&quota), to_doc(&walk)));
         }
         let new: Vec<NewRoute> = rows
             .iter()
@@ -530,10 +546,21 @@ impl Session {
                     format!("Келесі мекенжай: {label}."),
                     format!("Next address: {label}."),
                 );
-                let hint = walk.crossed.then(|| {
+                let mut hint = walk.crossed.then(|| {
                     lang.pick("Перейдите на другую сторону улицы.", "Көшенің арғы бетіне өтіңіз.", "Cross to the other side of the street.")
                         .to_string()
                 });
+                if address.locked {
+                    let locked = lang.pick(
+                        "В этот дом не попасть: позвоните в квартиру по домофону или дождитесь жильца. Если не впустили, отметьте визит 32 (подъезд закрыт) или 33 (охрана не пустила) и отметьте признаки проживания; приходите снова, как на любой адрес.",
+                        "Бұл үйге кіру мүмкін емес: пәтерге домофон арқылы қоңырау шалыңыз немесе тұрғынды күтіңіз. Кіргізбесе, 32 (кіреберіс жабық) немесе 33 (күзет кіргізбеді) келуін белгілеп, тұрғын бар екенінің белгілерін көрсетіңіз; кез келген мекенжайдағыдай қайта келіңіз.",
+                        "This block cannot be entered: ring the flat on the intercom or wait for a resident. If no one lets you in, log visit 32 (entrance locked) or 33 (guard refused entry) and mark any evidence that the flat is lived in; come back as for any address.",
+                    );
+                    hint = Some(match hint {
+                        Some(h) => format!("{h} {locked}"),
+                        None => locked.to_string(),
+                    });
+                }
                 if let Some(h) = &hint {
                     text.push(' ');
                     text.push_str(h);
@@ -546,7 +573,7 @@ impl Session {
             }
             Guidance::DescribeBuilding { street_ru, street_kk, house, .. } => {
                 let street = if lang == Lang::Kk { street_kk } else { street_ru };
-                let text = lang.pick(format!("Дойдите до здания {street}, {house} и укажите, что это: частный дом, многоквартирный дом (подъезды и квартиры) или нежилое здание."), format!("{street}, {house} ғимаратына барып, оның не екенін көрсетіңіз: жеке үй, көппәтерлі үй (кіреберістер мен пәтерлер) немесе тұрғын емес ғимарат."), format!("Walk to {street} {house} and say what it is: a single house, an apartment block (entrances and flats) or a non-residential building."));
+                let text = lang.pick(format!("Дойдите до здания {street}, {house} и укажите, что это: частный дом, многоквартирный дом (подъезды и квартиры) или нежилое здание. Если в дом не попасть, укажите его квартиры по табличкам на подъездах или число подъездов и квартир: отобранные квартиры станут адресами."), format!("{street}, {house} ғимаратына барып, оның не екенін көрсетіңіз: жеке үй, көппәтерлі үй (кіреберістер мен пәтерлер) немесе тұрғын емес ғимарат. Үйге кіру мүмкін болмаса, оның пәтерлерін кіреберіс тақтайшалары бойынша немесе кіреберістер мен пәтерлер санымен көрсетіңіз: таңдалған пәтерлер мекенжай болады."), format!("Walk to {street} {house} and say what it is: a single house, an apartment block (entrances and flats) or a non-residential building. If the block cannot be entered, give its flats from the entrance signs or the number of entrances and flats: the selected flats become addresses."));
                 GuidanceView { kind: GuidanceKind::DescribeBuilding, text, hint: None, address: None, house: Some(*house) }
             }
             Guidance::NeedsContinuation { .. } => GuidanceView {
@@ -653,7 +680,7 @@ impl Session {
     pub fn walk(&mut self, route_id: &str, action: WalkAction, when: When, lang: Lang) -> Result<RouteView, SessionError> {
         let row = self.store.route(route_id)?;
         let mut walk: WalkState = from_doc("walk", &row.walk)?;
-        let (kind, detail) = match &action {
+        let (kind, mut detail) = match &action {
             WalkAction::NextAddress => {
                 walk.next_address()?;
                 ("walk_next", json!({}))
@@ -682,6 +709,14 @@ impl Session {
                 ("walk_continued", serde_json::to_value(&segment).unwrap_or(Json::Null))
             }
         };
+        // A route that has run out goes on by the crossing rule or a seeded street draw, stored in the
+        // walk (its segments) and journalled with how it was found.
+        let continued = auto_continue(&self.fw()?.frame, &row.city, &mut walk);
+        if !continued.is_empty() {
+            if let Json::Object(map) = &mut detail {
+                map.insert("continued".into(), serde_json::to_value(&continued).unwrap_or(Json::Null));
+            }
+        }
         self.store.update_route(route_id, None, Some(&to_doc(&walk)), kind, Some(&detail.to_string()), when.utc)?;
         self.route_view(route_id, lang)
     }
@@ -1085,7 +1120,29 @@ fn building_kind(b: &BuildingInput) -> BuildingKind {
         BuildingInput::NonResidential => BuildingKind::NonResidential,
         BuildingInput::RefusedAccess => BuildingKind::RefusedAccess,
         BuildingInput::NoSuchNumber => BuildingKind::NoSuchNumber,
+        BuildingInput::LockedBlock { flats_per_entrance, first_flat } => BuildingKind::LockedBlock(BuildingLayout::Entrances {
+            flats_per_entrance: flats_per_entrance.clone(),
+            first_flat: first_flat.unwrap_or(1),
+        }),
+        BuildingInput::LockedFlatRange { first, last } => BuildingKind::LockedBlock(BuildingLayout::FlatRange { first: *first, last: *last }),
     }
+}
+
+/// Continues a walk whose route has run out ([`dala_fieldwork::turn::continuation`]) with the seed
+/// `derive_seed(walk seed, "<route>/continuation/<segment index>")`, again while a new street has no
+/// address either (at most 16 streets at once). Empty when the route goes on; the walk still needs the
+/// supervisor's continuation when every street of the city has been walked.
+pub fn auto_continue(frame: &Frame, city: &str, walk: &mut WalkState) -> Vec<Continuation> {
+    let mut out = Vec::new();
+    while out.len() < 16 && matches!(walk.current(), Guidance::NeedsContinuation { .. }) {
+        let seed = derive_seed(walk.seed(), &format!("{}/continuation/{}", walk.route(), walk.segments().len()));
+        let Ok(c) = continuation(frame, city, walk, seed) else { break };
+        if walk.continue_from(c.segment.clone()).is_err() {
+            break;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A local date-time as the interface sends it: "2010-10-21T18:30" (or with a space).
