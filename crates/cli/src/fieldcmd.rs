@@ -149,7 +149,12 @@ fn routes_draw_inner(
                 .draw_city_routes(city, seed, Some(k), weighted, When::now())
                 .map_err(|e| Failure { code: if matches!(e, SessionError::Field(_)) { 2 } else { 1 }, message: e.message(lang) })?
         }
-        None => draw_routes(&fw.frame, city, seed, k, weighted).map_err(|e| Failure::usage(e.localized().get(lang.code()).to_string()))?,
+        None => {
+            let mut draw =
+                draw_routes(&fw.frame, city, seed, k, weighted).map_err(|e| Failure::usage(e.localized().get(lang.code()).to_string()))?;
+            draw.frame_sha256 = fw.frame_sha256.get(city).cloned();
+            draw
+        }
     };
     if as_json {
         println!("{}", draw.to_json());
@@ -189,6 +194,9 @@ fn routes_draw_inner(
             (Direction::Descending, Lang::En) => "descending numbers",
         };
         println!("{:<14} {:<40} {:>6}  {dir}", r.id, street, r.start_house);
+    }
+    if let Some(hash) = &draw.frame_sha256 {
+        println!("{}", lang.pick(format!("Список улиц (SHA-256): {hash}"), format!("Көшелер тізімі (SHA-256): {hash}"), format!("Street list (SHA-256): {hash}")));
     }
     if let Some(db) = db {
         println!(

@@ -171,6 +171,11 @@ pub struct AddressView {
     pub can_close: bool,
     pub interview_id: Option<String>,
     pub proposal: Option<ProposalView>,
+    /// A flat of a block that could not be entered: visits may end in 32 (entrance locked) or 33 (guard).
+    pub locked: bool,
+    /// The address's selection probability within its route as an exact fraction ("3/80"); `None` for
+    /// addresses stored before it was recorded.
+    pub chance: Option<String>,
 }
 
 /// Where an address is in its life.
@@ -606,6 +611,8 @@ impl Session {
             can_close: false,
             interview_id: None,
             proposal: None,
+            locked: a.locked,
+            chance: a.chance.map(|c| format!("{}/{}", c.num, c.den)),
         }
     }
 
