@@ -29,6 +29,7 @@ pub mod contact;
 pub mod draw;
 pub mod error;
 pub mod frame;
+pub mod house;
 pub mod quota;
 pub mod rates;
 pub mod report;
