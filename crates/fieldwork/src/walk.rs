@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::draw::{Direction, Parity, Route};
 use crate::error::FieldworkError;
 use crate::frame::{BuildingType, Hand};
+use crate::house::HouseNumber;
 use crate::rng;
 
 /// The intervals and caps the walk follows (from [`crate::settings::FieldworkSettings::walk_rules`]).
@@ -169,6 +170,10 @@ pub struct Address {
     /// `None` in addresses stored before the probability was recorded.
     #[serde(default)]
     pub chance: Option<Chance>,
+    /// The building's number when it is not a whole number («15А», «15/1», «15 корп. 2»): an extra
+    /// building the interviewer added next to `house`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<HouseNumber>,
     /// True for a flat of a block the interviewer could not enter (locked entrance, intercom, guard):
     /// it is a case like any other, whose visits may end in 32 (entrance locked) or 33 (guard).
     #[serde(default)]
@@ -237,10 +242,20 @@ pub struct FlatPick {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum WalkStep {
-    /// A single house counted but not selected.
-    PassedHouse { segment: usize, house: u32 },
+    /// A single house counted but not selected (`number`: an extra building's number, as in the steps below).
+    PassedHouse {
+        segment: usize,
+        house: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        number: Option<HouseNumber>,
+    },
     /// A single house selected.
-    SelectedHouse { segment: usize, house: u32 },
+    SelectedHouse {
+        segment: usize,
+        house: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        number: Option<HouseNumber>,
+    },
     /// An apartment block counted through: its flats, the selected flats and those dropped by a cap.
     /// `locked`: the block could not be entered; its selected flats are cases all the same.
     Block {
@@ -251,11 +266,19 @@ pub enum WalkStep {
         dropped_by_cap: Vec<FlatPick>,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         locked: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        number: Option<HouseNumber>,
     },
     /// A selected flat approached.
     SelectedFlat { segment: usize, house: u32, pick: FlatPick },
     /// A building skipped without counting.
-    Skipped { segment: usize, house: u32, reason: SkipReason },
+    Skipped {
+        segment: usize,
+        house: u32,
+        reason: SkipReason,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        number: Option<HouseNumber>,
+    },
     /// The walk crossed to the other side (or wrapped round a microdistrict).
     Crossed { segment: usize, dead_end: bool },
     /// The supervisor's continuation start point began a new segment.
@@ -280,8 +303,12 @@ pub struct WalkTally {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Described {
     segment: usize,
+    /// The whole number (the base of an extra building).
     house: u32,
     kind: BuildingKind,
+    /// An extra building next to `house` («15А», «15/1», «15 корп. 2»); `None` for the whole number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    number: Option<HouseNumber>,
 }
 
 /// Where the walk stands.
@@ -293,6 +320,9 @@ struct Cursor {
     leg: u8,
     /// The last building processed on the current leg; `None` at the start of the leg.
     last: Option<u32>,
+    /// When the last building processed was an extra building of `last` («15А»), its number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_extra: Option<HouseNumber>,
     /// Where the way back starts after a dead end, instead of the far end of the other side.
     back_from: Option<u32>,
     /// Whether leg 2 was reached through a dead end.
@@ -305,6 +335,8 @@ struct Cursor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct BlockCursor {
     house: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    number: Option<HouseNumber>,
     picks: Vec<FlatPick>,
     #[serde(default)]
     locked: bool,
@@ -334,6 +366,11 @@ impl Span {
             (Some(l), true) => l.checked_sub(self.step)?,
         };
         (self.lo..=self.hi).contains(&n).then_some(n)
+    }
+
+    /// Whether a whole number lies on this leg (within its range, of its parity).
+    fn holds(&self, n: u32) -> bool {
+        self.lo <= self.hi && (self.lo..=self.hi).contains(&n) && (self.step == 1 || Parity::of(n) == Parity::of(self.lo))
     }
 
     fn direction(&self) -> Direction {
@@ -566,7 +603,7 @@ impl WalkState {
             seed: 0,
             segments: vec![segment],
             described: Vec::new(),
-            cursor: Cursor { segment: 0, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count: 0 },
+            cursor: Cursor { segment: 0, leg: 0, last: None, last_extra: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count: 0 },
             log: Vec::new(),
         };
         w.cursor.flat_count = w.flat_start(0);
@@ -644,8 +681,32 @@ impl WalkState {
             return Err(FieldworkError::BuildingNotAhead { house });
         }
         let segment = self.cursor.segment;
-        self.described.retain(|d| !(d.segment == segment && d.house == house));
-        self.described.push(Described { segment, house, kind });
+        self.described.retain(|d| !(d.segment == segment && d.house == house && d.number.is_none()));
+        self.described.push(Described { segment, house, kind, number: None });
+        Ok(self.current())
+    }
+
+    /// Adds a building whose number is not a whole number («15А», «15/1», «15 корп. 2») next to its
+    /// whole number on the current segment, or corrects one added before. The walk meets it in the
+    /// order of [`HouseNumber`] (after «15» walking up, before it walking down), counts it like any
+    /// building of its kind, and keys its addresses by the full number (`…/h15А`, `…/h15_1`, `…/h15к2/f3`).
+    /// A whole number is the same as [`WalkState::describe_building`].
+    pub fn describe_extra_building(&mut self, number: HouseNumber, kind: BuildingKind) -> Result<Guidance, FieldworkError> {
+        if number.is_plain() {
+            return self.describe_building(number.number, kind);
+        }
+        let house = number.number;
+        match &kind {
+            BuildingKind::ApartmentBlock(layout) | BuildingKind::LockedBlock(layout) => check_layout(house, layout)?,
+            BuildingKind::RefusedAccess => return Err(FieldworkError::LockedBlockNeedsFlats { house }),
+            _ => {}
+        }
+        if !self.is_ahead_number(number) {
+            return Err(FieldworkError::BuildingNotAhead { house });
+        }
+        let segment = self.cursor.segment;
+        self.described.retain(|d| !(d.segment == segment && d.number == Some(number)));
+        self.described.push(Described { segment, house, kind, number: Some(number) });
         Ok(self.current())
     }
 
@@ -665,11 +726,11 @@ impl WalkState {
                     (Some(_), Direction::Ascending) => Some(here + 1),
                     (Some(_), Direction::Descending) => Some(here.saturating_sub(1)),
                 };
-                self.cursor = Cursor { leg: 1, last: None, back_from: opposite, block: None, ..self.cursor.clone() };
+                self.cursor = Cursor { leg: 1, last: None, last_extra: None, back_from: opposite, block: None, ..self.cursor.clone() };
                 self.log.push(WalkStep::Crossed { segment: self.cursor.segment, dead_end: true });
             }
             _ => {
-                self.cursor = Cursor { leg: 2, last: None, dead_end: true, block: None, ..self.cursor.clone() };
+                self.cursor = Cursor { leg: 2, last: None, last_extra: None, dead_end: true, block: None, ..self.cursor.clone() };
             }
         }
         Ok(self.current())
@@ -688,7 +749,17 @@ impl WalkState {
         self.segments.push(segment);
         let index = self.segments.len() - 1;
         let flat_count = self.flat_start(index);
-        self.cursor = Cursor { segment: index, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count };
+        self.cursor = Cursor {
+            segment: index,
+            leg: 0,
+            last: None,
+            last_extra: None,
+            back_from: None,
+            dead_end: false,
+            block: None,
+            house_count: 0,
+            flat_count,
+        };
         self.log.push(WalkStep::Continued { segment: index });
         Ok(self.current())
     }
@@ -745,30 +816,69 @@ impl WalkState {
 
     /// Whether the house is a building not yet walked past on the current segment.
     fn is_ahead(&self, house: u32) -> bool {
+        self.is_ahead_number(HouseNumber::plain(house))
+    }
+
+    /// The position of the cursor on its leg: the last building processed.
+    fn position(c: &Cursor) -> Option<HouseNumber> {
+        c.last.map(|l| c.last_extra.unwrap_or(HouseNumber::plain(l)))
+    }
+
+    /// Whether a building (a whole number or an extra one) is not yet walked past on the current segment.
+    fn is_ahead_number(&self, n: HouseNumber) -> bool {
         let c = &self.cursor;
         let seg = &self.segments[c.segment];
-        if c.block.as_ref().is_some_and(|b| b.house == house) {
+        let extra = (!n.is_plain()).then_some(n);
+        if c.block.as_ref().is_some_and(|b| b.house == n.number && b.number == extra) {
             return false;
         }
         for leg in c.leg..2 {
             let s = span(seg, leg, c.back_from);
-            let last = if leg == c.leg { c.last } else { None };
-            // A sided leg steps by 2, so only numbers of the leg's parity are on it.
-            let inside = (s.lo..=s.hi).contains(&house) && (s.step == 1 || Parity::of(house) == Parity::of(s.lo));
-            let not_passed = match (last, s.descending) {
+            let pos = if leg == c.leg { Self::position(c) } else { None };
+            let not_passed = match (pos, s.descending) {
                 (None, _) => true,
-                (Some(l), false) => house > l,
-                (Some(l), true) => house < l,
+                (Some(p), false) => n > p,
+                (Some(p), true) => n < p,
             };
-            if inside && not_passed {
+            if s.holds(n.number) && not_passed {
                 return true;
             }
         }
         false
     }
 
+    /// The next building of the leg after the cursor: whole numbers and extra buildings in walking order.
+    fn next_building(&self, c: &Cursor, s: &Span) -> Option<(u32, Option<HouseNumber>)> {
+        let pos = Self::position(c);
+        let base = match (c.last, c.last_extra, s.descending) {
+            // Walking down, the extra buildings of a number come before it.
+            (Some(l), Some(_), true) => s.holds(l).then_some(l),
+            _ => s.next_after(c.last),
+        };
+        let extra = self
+            .described
+            .iter()
+            .filter(|d| d.segment == c.segment && s.holds(d.house))
+            .filter_map(|d| d.number)
+            .filter(|n| match (pos, s.descending) {
+                (None, _) => true,
+                (Some(p), false) => *n > p,
+                (Some(p), true) => *n < p,
+            })
+            .reduce(|a, b| if s.descending { a.max(b) } else { a.min(b) });
+        match (base, extra) {
+            (None, None) => None,
+            (Some(b), None) => Some((b, None)),
+            (None, Some(e)) => Some((e.number, Some(e))),
+            (Some(b), Some(e)) => {
+                let first = if s.descending { e > HouseNumber::plain(b) } else { e < HouseNumber::plain(b) };
+                Some(if first { (e.number, Some(e)) } else { (b, None) })
+            }
+        }
+    }
+
     fn kind_of(&self, segment: usize, house: u32) -> Option<BuildingKind> {
-        if let Some(d) = self.described.iter().find(|d| d.segment == segment && d.house == house) {
+        if let Some(d) = self.described.iter().find(|d| d.segment == segment && d.house == house && d.number.is_none()) {
             return Some(d.kind.clone());
         }
         match self.segments[segment].building_type {
@@ -777,9 +887,11 @@ impl WalkState {
         }
     }
 
-    fn address(&self, segment: usize, house: u32, pick: Option<FlatPick>, locked: bool) -> Address {
+    fn address(&self, segment: usize, house: u32, number: Option<HouseNumber>, pick: Option<FlatPick>, locked: bool) -> Address {
         let seg = &self.segments[segment];
-        let mut key = format!("{}/s{segment}/h{house}", self.route);
+        // «15 корп. 2» is keyed `h15к2` and «15/1» `h15_1`: no spaces, and `/` separates the key's parts.
+        let label = number.map_or_else(|| house.to_string(), |n| n.to_string().replace(" корп. ", "к").replace('/', "_"));
+        let mut key = format!("{}/s{segment}/h{label}", self.route);
         if let Some(p) = pick {
             key.push_str(&format!("/f{}", p.flat));
         }
@@ -798,6 +910,7 @@ impl WalkState {
                 None => Some(Chance::new(1, u64::from(self.rules.house_interval.max(1)))),
             },
             locked,
+            number,
         }
     }
 
@@ -820,10 +933,10 @@ impl WalkState {
             if let Some(block) = &mut c.block {
                 if block.next < block.picks.len() {
                     let pick = block.picks[block.next];
-                    let (house, locked) = (block.house, block.locked);
+                    let (house, locked, number) = (block.house, block.locked, block.number);
                     block.next += 1;
                     steps.push(WalkStep::SelectedFlat { segment: c.segment, house, pick });
-                    let address = self.address(c.segment, house, Some(pick), locked);
+                    let address = self.address(c.segment, house, number, Some(pick), locked);
                     let guidance = Guidance::Approach { address, walk: note(&passed, crossed) };
                     return Run { guidance, after: c, steps };
                 }
@@ -833,16 +946,21 @@ impl WalkState {
                 let reason = if c.dead_end { ContinuationReason::DeadEnd } else { ContinuationReason::StreetExhausted };
                 return Run { guidance: Guidance::NeedsContinuation { reason }, after: c, steps };
             }
-            let Some(house) = s.next_after(c.last) else {
+            let Some((house, number)) = self.next_building(&c, &s) else {
                 c.leg += 1;
                 c.last = None;
+                c.last_extra = None;
                 if c.leg < 2 {
                     crossed = true;
                     steps.push(WalkStep::Crossed { segment: c.segment, dead_end: false });
                 }
                 continue;
             };
-            let Some(kind) = self.kind_of(c.segment, house) else {
+            let described = match number {
+                None => self.kind_of(c.segment, house),
+                Some(n) => self.described.iter().find(|d| d.segment == c.segment && d.number == Some(n)).map(|d| d.kind.clone()),
+            };
+            let Some(kind) = described else {
                 let guidance = Guidance::DescribeBuilding {
                     segment: c.segment,
                     street_ru: seg.street_ru.clone(),
@@ -853,28 +971,31 @@ impl WalkState {
                 return Run { guidance, after: c, steps };
             };
             c.last = Some(house);
+            c.last_extra = number;
             let locked = matches!(kind, BuildingKind::LockedBlock(_));
             match kind {
                 BuildingKind::SingleHouse => {
                     c.house_count += 1;
                     if c.house_count >= self.rules.house_interval {
                         c.house_count = 0;
-                        steps.push(WalkStep::SelectedHouse { segment: c.segment, house });
-                        let guidance =
-                            Guidance::Approach { address: self.address(c.segment, house, None, false), walk: note(&passed, crossed) };
+                        steps.push(WalkStep::SelectedHouse { segment: c.segment, house, number });
+                        let address = self.address(c.segment, house, number, None, false);
+                        let guidance = Guidance::Approach { address, walk: note(&passed, crossed) };
                         return Run { guidance, after: c, steps };
                     }
-                    steps.push(WalkStep::PassedHouse { segment: c.segment, house });
+                    steps.push(WalkStep::PassedHouse { segment: c.segment, house, number });
                     passed.push(house);
                 }
                 BuildingKind::ApartmentBlock(layout) | BuildingKind::LockedBlock(layout) => {
-                    let seed = rng::derive_seed(self.seed, &format!("{}/s{}/h{house}/caps", self.route, c.segment));
+                    let at = number.map_or_else(|| house.to_string(), |n| n.to_string());
+                    let seed = rng::derive_seed(self.seed, &format!("{}/s{}/h{at}/caps", self.route, c.segment));
                     let (flats, selected, dropped_by_cap) = count_block(&layout, &self.rules, &mut c.flat_count, seed);
-                    steps.push(WalkStep::Block { segment: c.segment, house, flats, selected: selected.clone(), dropped_by_cap, locked });
+                    let block = WalkStep::Block { segment: c.segment, house, flats, selected: selected.clone(), dropped_by_cap, locked, number };
+                    steps.push(block);
                     if selected.is_empty() {
                         passed.push(house);
                     } else {
-                        c.block = Some(BlockCursor { house, picks: selected, locked, next: 0 });
+                        c.block = Some(BlockCursor { house, number, picks: selected, locked, next: 0 });
                     }
                 }
                 BuildingKind::NonResidential | BuildingKind::RefusedAccess | BuildingKind::NoSuchNumber => {
@@ -883,7 +1004,7 @@ impl WalkState {
                         BuildingKind::RefusedAccess => SkipReason::RefusedAccess,
                         _ => SkipReason::NoSuchNumber,
                     };
-                    steps.push(WalkStep::Skipped { segment: c.segment, house, reason });
+                    steps.push(WalkStep::Skipped { segment: c.segment, house, reason, number });
                     passed.push(house);
                 }
             }
@@ -1199,6 +1320,59 @@ mod tests {
         assert_eq!((address.flat, address.locked), (Some(5), false));
         let t = w.tally();
         assert_eq!((t.refused_access, t.blocks, t.flats_counted), (1, 1, 10), "the open block is not committed yet");
+    }
+
+    fn keys(w: &mut WalkState) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Guidance::Approach { address, .. } = w.current() {
+            out.push(address.key.rsplit('/').next().unwrap().to_string());
+            w.next_address().unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn extra_buildings_with_letters_fractions_and_korpus_are_walked_in_house_number_order() {
+        // Start 15 ascending on the odd side of a houses street. The interviewer finds 17А, 19/1 and
+        // 21 корп. 2 besides the whole numbers: 17 (1st), 17А (sel), 19 (1st), 19/1 (sel), 21 (1st),
+        // 21 корп. 2 (sel), 23 (1st), 25 (sel).
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 25, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        for n in ["21 корп. 2", "19/1", "17а"] {
+            w.describe_extra_building(n.parse().unwrap(), BuildingKind::SingleHouse).unwrap();
+        }
+        let Guidance::Approach { address, walk } = w.current() else { panic!() };
+        assert_eq!((address.house, address.number.map(|n| n.to_string()), walk.passed), (17, Some("17А".into()), vec![17]));
+        assert_eq!(keys(&mut w)[..4], ["h17А", "h19_1", "h21к2", "h25"]);
+        // A building already walked past cannot be added.
+        assert!(matches!(
+            w.describe_extra_building("19Б".parse().unwrap(), BuildingKind::SingleHouse),
+            Err(FieldworkError::BuildingNotAhead { house: 19 })
+        ));
+        // Walking down, the extra buildings of a number come before it: 28 (1st), 26Б (sel), 26А,
+        // 26 (sel), 24, 22 (sel).
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 30, Some(Hand::Right), 30, Direction::Descending), KMRS_RULES);
+        for n in ["26А", "26Б"] {
+            w.describe_extra_building(n.parse().unwrap(), BuildingKind::SingleHouse).unwrap();
+        }
+        assert_eq!(keys(&mut w)[..3], ["h26Б", "h26", "h22"]);
+    }
+
+    #[test]
+    fn an_extra_building_can_be_a_block_and_its_flats_are_keyed_by_its_number() {
+        let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
+        let mut w = count_from_zero(WalkState::from_segment("r", seg, KMRS_RULES));
+        w.describe_building(5, BuildingKind::NonResidential).unwrap();
+        w.describe_extra_building("5/1".parse().unwrap(), entrances(vec![10])).unwrap();
+        let Guidance::Approach { address, .. } = w.current() else { panic!("{:?}", w.current()) };
+        // Flats 5 and 10 are picks of the one entrance; the entrance cap keeps one of them at random.
+        let flat = address.flat.unwrap();
+        assert!([5, 10].contains(&flat));
+        assert_eq!(address.key, format!("r/s0/h5_1/f{flat}"));
+        assert!(matches!(w.describe_extra_building("5/2".parse().unwrap(), BuildingKind::RefusedAccess), Err(FieldworkError::LockedBlockNeedsFlats { .. })));
+        let json = serde_json::to_string(&w).unwrap();
+        assert_eq!(serde_json::from_str::<WalkState>(&json).unwrap(), w, "extra buildings survive a JSON round trip");
     }
 
     #[test]
