@@ -14,6 +14,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::NaiveDateTime;
+use dala_fieldwork::house::HouseNumber;
 use dala_questionnaire::Lang;
 use dala_session::field::{AddressStatus, AddressView, BuildingInput, GuidanceKind, VisitInput, WalkAction, When};
 use dala_session::{Session, SessionError};
@@ -26,8 +27,11 @@ use crate::fieldcmd::Failure;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Building {
-    /// The house number on the route's first street.
-    house: u32,
+    /// The house number on the route's first street: a whole number, or text with a letter, fraction or
+    /// корпус (`"15А"`, `"15/1"`, `"15 корп. 2"`) for a building next to a whole number. Not needed in
+    /// `default_building`.
+    #[serde(default)]
+    house: Option<Json>,
     /// `single_house`, `apartment_block`, `non_residential` or `no_such_number`.
     kind: String,
     #[serde(default)]
@@ -117,8 +121,19 @@ fn when(local: NaiveDateTime) -> When {
 }
 
 impl Building {
+    /// The building's number: a whole number, or an extra building's number; `None` when not given.
+    fn number(&self, lang: Lang) -> Result<Option<HouseNumber>, Failure> {
+        let text = match &self.house {
+            None => return Ok(None),
+            Some(Json::Number(n)) => n.to_string(),
+            Some(Json::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        HouseNumber::parse_near(&text, None).map(Some).map_err(|e| Failure::usage(e.get(lang.code()).to_string()))
+    }
+
     fn input(&self, lang: Lang) -> Result<BuildingInput, Failure> {
-        let house = self.house;
+        let house = self.house.as_ref().map_or_else(String::new, |h| h.as_str().map_or_else(|| h.to_string(), str::to_string));
         let bad = |ru: &str, kk: &str, en: &str| {
             usage(lang, format!("Дом {house} в сценарии: {ru}"), format!("Сценарийдегі {house} үй: {kk}"), format!("House {house} in the script: {en}"))
         };
@@ -218,7 +233,15 @@ fn run_inner(study: &Path, db: &Path, route: &str, script_path: &Path, as_json: 
     }
     let mut inputs = Vec::new();
     for b in &script.buildings {
-        inputs.push((b.house, b.input(lang)?));
+        let Some(number) = b.number(lang)? else {
+            return Err(usage(
+                lang,
+                "Здание в сценарии без номера дома (house).".into(),
+                "Сценарийдегі ғимараттың үй нөмірі (house) жоқ.".into(),
+                "A building in the script has no house number (house).".into(),
+            ));
+        };
+        inputs.push((number, b.input(lang)?));
     }
     let default_building = script.default_building.as_ref().map(|b| b.input(lang)).transpose()?;
     let mut visits: Vec<Vec<(NaiveDateTime, VisitInput)>> = Vec::new();
@@ -238,7 +261,11 @@ fn run_inner(study: &Path, db: &Path, route: &str, script_path: &Path, as_json: 
     })?;
     // The buildings of the route's first street, described ahead as the interviewer would correct them.
     for (house, input) in &inputs {
-        let action = WalkAction::DescribeBuilding { house: *house, building: input.clone() };
+        let action = if house.is_plain() {
+            WalkAction::DescribeBuilding { house: house.number, building: input.clone() }
+        } else {
+            WalkAction::DescribeExtraBuilding { number: house.to_string(), building: input.clone() }
+        };
         match session.walk(route, action, when(now), lang) {
             Ok(_) => {}
             // Not on this street's walk (e.g. a number on the wrong side): the interviewer meets it never.

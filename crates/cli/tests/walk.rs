@@ -35,6 +35,12 @@ fn json_of(out: &Output) -> Json {
 /// Draws almaty's routes with `seed` into `db` and returns the first route with a building right after
 /// its start on the start side, and that building's number.
 fn route_with_a_next_building(db: &Path, seed: u64) -> (String, u32) {
+    let (id, house, _) = route_and_direction(db, seed);
+    (id, house)
+}
+
+/// As [`route_with_a_next_building`], with whether the route walks up (ascending numbers).
+fn route_and_direction(db: &Path, seed: u64) -> (String, u32, bool) {
     let study = kmrs();
     let out = dala()
         .args(["routes", "draw", "--study", study.to_str().unwrap(), "--city", "almaty", "--seed", &seed.to_string()])
@@ -49,7 +55,7 @@ fn route_with_a_next_building(db: &Path, seed: u64) -> (String, u32) {
         let step = if r["odd_side"].is_null() { 1 } else { 2 };
         let next = if r["direction"] == "ascending" { start.checked_add(step) } else { start.checked_sub(step) };
         if let Some(n) = next.filter(|n| (from..=to).contains(n) && *n >= 1) {
-            return (r["id"].as_str().unwrap().to_string(), n);
+            return (r["id"].as_str().unwrap().to_string(), n, r["direction"] == "ascending");
         }
     }
     panic!("no route of seed {seed} has a building after its start");
@@ -80,7 +86,7 @@ fn a_block_of_4_entrances_and_80_flats_selects_flats_above_the_second_floor() {
         let (route, house) = route_with_a_next_building(&db, seed);
         let script = json!({
             "buildings": [{"house": house, "kind": "apartment_block", "entrances": 4, "floors": 5, "flats_per_floor": 4}],
-            "default_building": {"house": 0, "kind": "single_house"},
+            "default_building": {"kind": "single_house"},
             "addresses": 16,
         });
         let out = json_of(&walk(&db, &route, &script, &["--json"]));
@@ -120,7 +126,7 @@ fn a_locked_block_yields_cases_with_their_own_dispositions() {
     ]);
     let script = json!({
         "buildings": [{"house": house, "kind": "apartment_block", "flats": [1, 20], "locked": true}],
-        "default_building": {"house": 0, "kind": "single_house"},
+        "default_building": {"kind": "single_house"},
         "visits": [locked_visits, [{"at": "2010-10-18T10:10", "outcome": 32}]],
         "addresses": 4,
     });
@@ -178,4 +184,50 @@ fn a_locked_block_without_its_flats_and_bad_scripts_are_refused_in_the_users_lan
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!missing.exists());
+}
+
+#[test]
+fn buildings_with_letters_fractions_and_korpus_are_walked_in_house_number_order() {
+    let mut directions = std::collections::BTreeSet::new();
+    for seed in [11u64, 12, 13, 14] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("device.sqlite");
+        let (route, house, ascending) = route_and_direction(&db, seed);
+        directions.insert(ascending);
+        // Next to the first building N: «NА» and «N/1» single houses and «N к2» a block of 10 flats.
+        // Walking up: N (1st house), N корп. 2 (its flats), NА (2nd house: selected), N/1 (1st).
+        // Walking down: N/1 (1st house), NА (2nd: selected), N корп. 2 (its flats), N (1st).
+        let script = json!({
+            "buildings": [
+                {"house": house, "kind": "single_house"},
+                {"house": format!("{house}а"), "kind": "single_house"},
+                {"house": format!("{house}/1"), "kind": "single_house"},
+                {"house": format!("{house} к2"), "kind": "apartment_block", "flats": [1, 10]},
+            ],
+            "default_building": {"kind": "single_house"},
+            "addresses": 3,
+        });
+        let out = json_of(&walk(&db, &route, &script, &["--json"]));
+        let keys: Vec<String> = out["addresses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["key"].as_str().unwrap().rsplit("/s0/").next().unwrap().to_string())
+            .collect();
+        let house_a = format!("h{house}А");
+        let pos_a = keys.iter().position(|k| *k == house_a).unwrap_or_else(|| panic!("{keys:?}"));
+        let pos_k = keys.iter().position(|k| k.starts_with(&format!("h{house}к2/f"))).unwrap_or_else(|| panic!("{keys:?}"));
+        assert_eq!(pos_k < pos_a, ascending, "seed {seed}, ascending {ascending}: {keys:?}");
+        let labels: Vec<&str> = out["addresses"].as_array().unwrap().iter().map(|a| a["label"].as_str().unwrap()).collect();
+        assert!(labels.iter().any(|l| l.contains(&format!("{house}А"))) && labels.iter().any(|l| l.contains("корп. 2")), "{labels:?}");
+    }
+    assert_eq!(directions.len(), 2, "both directions walked");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("device.sqlite");
+    let (route, _) = route_with_a_next_building(&db, 11);
+    // A number that is not one is refused, in the user's language.
+    let bad = json!({"buildings": [{"house": "15//1", "kind": "single_house"}]});
+    let out = walk(&db, &route, &bad, &["--lang", "ru"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Номер дома «15//1» не прочитан"));
 }

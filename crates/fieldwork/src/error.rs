@@ -50,6 +50,9 @@ pub enum FieldworkError {
     /// entrances and flats counted from outside), so that its selected flats become cases.
     #[error("building No. {house} cannot be entered: give its flats (the ranges on the entrance signs, or entrances and flats per entrance)")]
     LockedBlockNeedsFlats { house: u32 },
+    /// A house number that cannot be read (`15`, `15А`, `15/1`, `15 корп. 2` are read).
+    #[error("the house number \"{text}\" cannot be read: write 15, 15А, 15/1, 15 корп. 2 or 15к2")]
+    BadHouseNumber { text: String },
     /// A dead end cannot be reported while selected flats of a building are still to be approached.
     #[error("finish the selected flats of this building before reporting a dead end")]
     BlockInProgress,
@@ -189,6 +192,9 @@ impl FieldworkError {
                 format!("№ {house} үйге кіру мүмкін емес: оның пәтерлерін көрсетіңіз (кіреберіс тақтайшаларындағы нөмірлер немесе кіреберістер саны және әрқайсысындағы пәтерлер), сонда таңдалған пәтерлер мекенжай болады."),
                 self.to_string(),
             ),
+            BadHouseNumber { text } => {
+                crate::house::HouseNumber::parse_near(text, None).err().unwrap_or_else(|| l(text.clone(), text.clone(), self.to_string()))
+            }
             BlockInProgress => l(
                 "Сначала обойдите отобранные квартиры этого дома, затем отмечайте тупик.".into(),
                 "Алдымен осы үйдің таңдалған пәтерлерін аралап шығыңыз, содан кейін тұйықты белгілеңіз.".into(),

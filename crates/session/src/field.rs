@@ -26,6 +26,7 @@ use dala_fieldwork::rng::derive_seed;
 use dala_fieldwork::selection::{
     draw_household, override_respondent, propose_respondent, Adult, Eligibility, HouseholdDraw, Ineligibility, Proposal, Selection,
 };
+use dala_fieldwork::house::HouseNumber;
 use dala_fieldwork::settings::FieldworkSettings;
 use dala_fieldwork::turn::{continuation, Continuation};
 use dala_fieldwork::walk::{Address, BuildingKind, BuildingLayout, DwellingType, Guidance, Segment, WalkState};
@@ -310,6 +311,9 @@ pub enum WalkAction {
     NextAddress,
     /// What the building at `house` is.
     DescribeBuilding { house: u32, building: BuildingInput },
+    /// A building whose number is not a whole number («15А», «15/1», «15 корп. 2», «15к2»), next to its
+    /// whole number on the current street: added to the walk in house-number order.
+    DescribeExtraBuilding { number: String, building: BuildingInput },
     /// The street ends in a dead end here.
     DeadEnd,
     /// The supervisor's continuation start point.
@@ -419,8 +423,8 @@ fn to_doc<T: Serialize>(v: &T) -> String {
 /// "ул. Жандосова, 19, кв. 25" in the interviewer's language.
 fn address_label(a: &Address, lang: Lang) -> String {
     let street = if lang == Lang::Kk { &a.street_kk } else { &a.street_ru };
-    let mut s =
-        lang.pick(format!("{street}, дом {}", a.house), format!("{street}, {}-үй", a.house), format!("{street}, house {}", a.house));
+    let house = a.number.map_or_else(|| a.house.to_string(), |n| n.to_string());
+    let mut s = lang.pick(format!("{street}, дом {house}"), format!("{street}, {house}-үй"), format!("{street}, house {house}"));
     if let Some(e) = a.entrance {
         s += &lang.pick(format!(", подъезд {e}"), format!(", {e}-кіреберіс"), format!(", entrance {e}"));
     }
@@ -696,6 +700,13 @@ impl Session {
                 let kind = building_kind(building);
                 walk.describe_building(*house, kind.clone())?;
                 ("walk_building", json!({"house": house, "building": kind}))
+            }
+            WalkAction::DescribeExtraBuilding { number, building } => {
+                let n = HouseNumber::parse_near(number, None)
+                    .map_err(|_| SessionError::Field(FieldworkError::BadHouseNumber { text: number.clone() }))?;
+                let kind = building_kind(building);
+                walk.describe_extra_building(n, kind.clone())?;
+                ("walk_building", json!({"house": n.number, "number": n, "building": kind}))
             }
             WalkAction::DeadEnd => {
                 walk.report_dead_end()?;
