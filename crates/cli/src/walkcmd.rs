@@ -120,6 +120,12 @@ fn when(local: NaiveDateTime) -> When {
     When { utc: local.and_utc(), local }
 }
 
+/// How a script gives a block's flats.
+enum Flats {
+    PerEntrance(Vec<u32>),
+    Range(u32, u32),
+}
+
 impl Building {
     /// The building's number: a whole number, or an extra building's number; `None` when not given.
     fn number(&self, lang: Lang) -> Result<Option<HouseNumber>, Failure> {
@@ -137,11 +143,11 @@ impl Building {
         let bad = |ru: &str, kk: &str, en: &str| {
             usage(lang, format!("Дом {house} в сценарии: {ru}"), format!("Сценарийдегі {house} үй: {kk}"), format!("House {house} in the script: {en}"))
         };
-        let block = || -> Result<(Option<Vec<u32>>, Option<[u32; 2]>), Failure> {
+        let block = || -> Result<Flats, Failure> {
             match (&self.flats_per_entrance, self.flats, self.entrances, self.floors, self.flats_per_floor) {
-                (Some(v), None, None, None, None) => Ok((Some(v.clone()), None)),
-                (None, Some(r), None, None, None) => Ok((None, Some(r))),
-                (None, None, Some(e), Some(f), Some(p)) => Ok((Some(vec![f.saturating_mul(p); e as usize]), None)),
+                (Some(v), None, None, None, None) => Ok(Flats::PerEntrance(v.clone())),
+                (None, Some([first, last]), None, None, None) => Ok(Flats::Range(first, last)),
+                (None, None, Some(e), Some(f), Some(p)) => Ok(Flats::PerEntrance(vec![f.saturating_mul(p); e.min(100) as usize])),
                 _ => Err(bad(
                     "для многоквартирного дома укажите entrances, floors и flats_per_floor, или flats_per_entrance, или flats [первая, последняя].",
                     "көппәтерлі үй үшін entrances, floors және flats_per_floor, немесе flats_per_entrance, немесе flats [бірінші, соңғы] көрсетіңіз.",
@@ -154,11 +160,10 @@ impl Building {
             "non_residential" => BuildingInput::NonResidential,
             "no_such_number" => BuildingInput::NoSuchNumber,
             "apartment_block" => match (block()?, self.locked) {
-                ((Some(v), _), false) => BuildingInput::ApartmentBlock { flats_per_entrance: v, first_flat: self.first_flat },
-                ((Some(v), _), true) => BuildingInput::LockedBlock { flats_per_entrance: v, first_flat: self.first_flat },
-                ((None, Some([first, last])), false) => BuildingInput::FlatRange { first, last },
-                ((None, Some([first, last])), true) => BuildingInput::LockedFlatRange { first, last },
-                ((None, None), _) => unreachable!("block() returns one of the two"),
+                (Flats::PerEntrance(v), false) => BuildingInput::ApartmentBlock { flats_per_entrance: v, first_flat: self.first_flat },
+                (Flats::PerEntrance(v), true) => BuildingInput::LockedBlock { flats_per_entrance: v, first_flat: self.first_flat },
+                (Flats::Range(first, last), false) => BuildingInput::FlatRange { first, last },
+                (Flats::Range(first, last), true) => BuildingInput::LockedFlatRange { first, last },
             },
             other => {
                 return Err(usage(

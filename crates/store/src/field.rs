@@ -210,6 +210,7 @@ impl Batch<'_> {
 }
 
 impl Store {
+    #[allow(clippy::too_many_arguments)]
     pub fn save_route_draw(
         &mut self,
         city: &str,
