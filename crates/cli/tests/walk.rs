@@ -144,6 +144,14 @@ fn a_locked_block_yields_cases_with_their_own_dispositions() {
     assert_eq!((addresses[1]["status"].as_str(), addresses[1]["visits"].as_u64()), (Some("open"), Some(1)));
     assert_eq!(addresses[2]["status"], "not_visited");
 
+    // The report names the draw and the SHA-256 of the frame it was made from.
+    let report = dala().args(["report", "--study", kmrs().to_str().unwrap(), "--db", db.to_str().unwrap(), "--json"]).output().unwrap();
+    let report = json_of(&report);
+    assert_eq!(report["draws"][0]["city"], "almaty");
+    assert_eq!(report["draws"][0]["frame_sha256"].as_str().map(str::len), Some(64), "{}", report["draws"]);
+    let text = dala().args(["report", "--study", kmrs().to_str().unwrap(), "--db", db.to_str().unwrap()]).output().unwrap();
+    assert!(String::from_utf8_lossy(&ok(&text).stdout).contains("SHA-256"));
+
     // The same walk in Russian text: the addresses and their dispositions, one per line.
     let dir2 = tempfile::tempdir().unwrap();
     let db2 = dir2.path().join("device.sqlite");

@@ -24,6 +24,15 @@ pub struct RouteRow {
     pub seed: i64,
 }
 
+/// A stored route draw (migration 4 added the frame's hash; `None` for draws stored before).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DrawRow {
+    pub city: String,
+    pub seed: u64,
+    pub weighted: bool,
+    pub frame_sha256: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddressRow {
     pub key: String,
@@ -224,6 +233,15 @@ impl Store {
         let mut b = self.batch(now)?;
         b.save_route_draw(city, seed, weighted, draw, frame_sha256, routes)?;
         b.commit()
+    }
+
+    /// Every city's stored route draw: (city, seed, weighted, SHA-256 of its frame file when known).
+    pub fn route_draws(&self) -> Result<Vec<DrawRow>> {
+        let mut stmt = self.conn.prepare("SELECT city, seed, weighted, frame_sha256 FROM route_draws ORDER BY city")?;
+        let rows = stmt
+            .query_map([], |r| Ok(DrawRow { city: r.get(0)?, seed: r.get::<_, i64>(1)? as u64, weighted: r.get(2)?, frame_sha256: r.get(3)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     pub fn routes(&self) -> Result<Vec<RouteRow>> {
