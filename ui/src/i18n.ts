@@ -134,6 +134,8 @@ export interface Strings {
   flatFrom: string;
   flatTo: string;
   confirmBuilding: string;
+  /** The optional number of a building next to house n («15А», «15/1», «15 корп. 2»). */
+  extraBuildingNumber: (house: number | null) => string;
   notSingleHouse: string;
   deadEnd: string;
   continuationTitle: string;
@@ -332,6 +334,7 @@ const ru: Strings = {
   flatFrom: "Первая квартира",
   flatTo: "Последняя квартира",
   confirmBuilding: "Подтвердить",
+  extraBuildingNumber: (h) => `Если это другое здание рядом с № ${h ?? ""} — его номер (${h ?? 15}А, ${h ?? 15}/1, ${h ?? 15} корп. 2)`,
   notSingleHouse: "Это не частный дом",
   deadEnd: "Улица здесь кончается (тупик)",
   continuationTitle: "Точка продолжения от супервайзера",
@@ -536,6 +539,7 @@ const kk: Strings = {
   flatFrom: "Бірінші пәтер",
   flatTo: "Соңғы пәтер",
   confirmBuilding: "Растау",
+  extraBuildingNumber: (h) => `Егер бұл № ${h ?? ""} үйдің қасындағы басқа ғимарат болса — оның нөмірі (${h ?? 15}А, ${h ?? 15}/1, ${h ?? 15} корп. 2)`,
   notSingleHouse: "Бұл жеке үй емес",
   deadEnd: "Көше осында бітеді (тұйық)",
   continuationTitle: "Супервайзердің жалғастыру нүктесі",
@@ -740,6 +744,7 @@ const en: Strings = {
   flatFrom: "First flat",
   flatTo: "Last flat",
   confirmBuilding: "Confirm",
+  extraBuildingNumber: (h) => `If this is another building next to No. ${h ?? ""}, its number (${h ?? 15}А, ${h ?? 15}/1, ${h ?? 15} корп. 2)`,
   notSingleHouse: "This is not a single house",
   deadEnd: "The street ends here (dead end)",
   continuationTitle: "The supervisor's continuation point",

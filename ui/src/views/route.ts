@@ -26,6 +26,8 @@ export interface BuildingForm {
   rangeOnly: boolean;
   first: string;
   last: string;
+  /** A building numbered next to `house` («15А», «15/1», «15 корп. 2»); empty: the building `house` itself. */
+  number: string;
 }
 
 export interface ContinuationForm {
@@ -38,7 +40,7 @@ export interface ContinuationForm {
 }
 
 export function emptyBuildingForm(): BuildingForm {
-  return { house: null, kind: null, entrances: "", flatsPerEntrance: "", firstFlat: "1", rangeOnly: false, first: "", last: "" };
+  return { house: null, kind: null, entrances: "", flatsPerEntrance: "", firstFlat: "1", rangeOnly: false, first: "", last: "", number: "" };
 }
 
 export function emptyContinuationForm(): ContinuationForm {
@@ -186,8 +188,14 @@ function buildingForm(ctx: RouteCtx, house: number | null): TemplateResult {
           ${toggle(s.onlyFlatRange, f.rangeOnly, (v) => set({ rangeOnly: v }), "range-only")}
         </div>`
       : nothing}
+    <div class="form-row">${textField(s.extraBuildingNumber(house), f.number, (v) => set({ number: v }), "extra-number")}</div>
     <button class="primary big" data-testid="confirm-building" ?disabled=${input === null || house === null}
-      @click=${() => input && house !== null && ctx.walk({ action: "describe_building", house, building: input })}>${s.confirmBuilding}</button>
+      @click=${() => {
+        if (!input || house === null) return;
+        // The session reads the number («15А», «15/1», «15к2») and refuses one it cannot read.
+        const number = f.number.trim();
+        ctx.walk(number ? { action: "describe_extra_building", number, building: input } : { action: "describe_building", house, building: input });
+      }}>${s.confirmBuilding}</button>
   </div>`;
 }
 
