@@ -196,7 +196,14 @@ fn routes_draw_inner(
         println!("{:<14} {:<40} {:>6}  {dir}", r.id, street, r.start_house);
     }
     if let Some(hash) = &draw.frame_sha256 {
-        println!("{}", lang.pick(format!("Список улиц (SHA-256): {hash}"), format!("Көшелер тізімі (SHA-256): {hash}"), format!("Street list (SHA-256): {hash}")));
+        println!(
+            "{}",
+            lang.pick(
+                format!("Список улиц (SHA-256): {hash}"),
+                format!("Көшелер тізімі (SHA-256): {hash}"),
+                format!("Street list (SHA-256): {hash}")
+            )
+        );
     }
     if let Some(db) = db {
         println!(

@@ -104,16 +104,14 @@ fn usage(lang: Lang, ru: String, kk: String, en: String) -> Failure {
 
 fn parse_local(s: &str, lang: Lang) -> Result<NaiveDateTime, Failure> {
     let s = s.trim();
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| {
-            usage(
-                lang,
-                format!("Неверное время «{s}»: нужно ГГГГ-ММ-ДДTчч:мм, например 2010-10-18T18:30."),
-                format!("«{s}» уақыты қате: ЖЖЖЖ-АА-ККTсс:мм керек, мысалы 2010-10-18T18:30."),
-                format!("Bad time \"{s}\": expected YYYY-MM-DDThh:mm, e.g. 2010-10-18T18:30."),
-            )
-        })
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")).map_err(|_| {
+        usage(
+            lang,
+            format!("Неверное время «{s}»: нужно ГГГГ-ММ-ДДTчч:мм, например 2010-10-18T18:30."),
+            format!("«{s}» уақыты қате: ЖЖЖЖ-АА-ККTсс:мм керек, мысалы 2010-10-18T18:30."),
+            format!("Bad time \"{s}\": expected YYYY-MM-DDThh:mm, e.g. 2010-10-18T18:30."),
+        )
+    })
 }
 
 fn when(local: NaiveDateTime) -> When {
@@ -141,7 +139,12 @@ impl Building {
     fn input(&self, lang: Lang) -> Result<BuildingInput, Failure> {
         let house = self.house.as_ref().map_or_else(String::new, |h| h.as_str().map_or_else(|| h.to_string(), str::to_string));
         let bad = |ru: &str, kk: &str, en: &str| {
-            usage(lang, format!("Дом {house} в сценарии: {ru}"), format!("Сценарийдегі {house} үй: {kk}"), format!("House {house} in the script: {en}"))
+            usage(
+                lang,
+                format!("Дом {house} в сценарии: {ru}"),
+                format!("Сценарийдегі {house} үй: {kk}"),
+                format!("House {house} in the script: {en}"),
+            )
         };
         let block = || -> Result<Flats, Failure> {
             match (&self.flats_per_entrance, self.flats, self.entrances, self.floors, self.flats_per_floor) {
@@ -206,7 +209,11 @@ fn refused(step: &str, e: &SessionError, lang: Lang) -> Failure {
     let code = if matches!(e, SessionError::Store(dala_store::StoreError::Sqlite(_)) | SessionError::Io(_)) { 1 } else { 2 };
     Failure {
         code,
-        message: lang.pick(format!("Шаг «{step}» отклонён: {msg}"), format!("«{step}» қадамы қабылданбады: {msg}"), format!("Step \"{step}\" was refused: {msg}")),
+        message: lang.pick(
+            format!("Шаг «{step}» отклонён: {msg}"),
+            format!("«{step}» қадамы қабылданбады: {msg}"),
+            format!("Step \"{step}\" was refused: {msg}"),
+        ),
     }
 }
 
@@ -376,9 +383,19 @@ fn print(route: &str, street: &str, done: &[AddressView], stopped: &str, as_json
         println!("{:<28} {}{locked}  p={chance}  {visits}: {}  {disp}", a.key, a.label, a.visits.len());
     }
     let why = match stopped {
-        "addresses" => lang.pick("достигнуто число адресов сценария", "сценарийдегі мекенжай санына жетті", "the script's number of addresses reached"),
-        "undescribed_building" => lang.pick("следующее здание в сценарии не описано", "келесі ғимарат сценарийде сипатталмаған", "the next building is not described in the script"),
-        _ => lang.pick("маршрут пройден, а улиц для продолжения не осталось", "маршрут жүріп өтілді, жалғастыруға көше қалмады", "the route has run out and no street is left to continue on"),
+        "addresses" => {
+            lang.pick("достигнуто число адресов сценария", "сценарийдегі мекенжай санына жетті", "the script's number of addresses reached")
+        }
+        "undescribed_building" => lang.pick(
+            "следующее здание в сценарии не описано",
+            "келесі ғимарат сценарийде сипатталмаған",
+            "the next building is not described in the script",
+        ),
+        _ => lang.pick(
+            "маршрут пройден, а улиц для продолжения не осталось",
+            "маршрут жүріп өтілді, жалғастыруға көше қалмады",
+            "the route has run out and no street is left to continue on",
+        ),
     };
     println!("{}", lang.pick(format!("Остановлено: {why}."), format!("Тоқтатылды: {why}."), format!("Stopped: {why}.")));
 }

@@ -48,7 +48,9 @@ pub enum FieldworkError {
     InvalidLayout { house: u32 },
     /// A block that cannot be entered is described with its flats (entrance signs, a flat range, or the
     /// entrances and flats counted from outside), so that its selected flats become cases.
-    #[error("building No. {house} cannot be entered: give its flats (the ranges on the entrance signs, or entrances and flats per entrance)")]
+    #[error(
+        "building No. {house} cannot be entered: give its flats (the ranges on the entrance signs, or entrances and flats per entrance)"
+    )]
     LockedBlockNeedsFlats { house: u32 },
     /// A house number that cannot be read (`15`, `15А`, `15/1`, `15 корп. 2` are read).
     #[error("the house number \"{text}\" cannot be read: write 15, 15А, 15/1, 15 корп. 2 or 15к2")]

@@ -379,9 +379,18 @@ pub fn parse_frame(csv_text: &str) -> Result<Frame, Vec<RowError>> {
                     errors.push(row_error(
                         s.line,
                         Some(col),
-                        format!("Поворот на «{}», дом {}: такой улицы или номера нет в списке города {}.", t.street_ru, t.start_house, s.city),
-                        format!("«{}», {} үйге бұрылыс: {} қаласының тізімінде мұндай көше не нөмір жоқ.", t.street_ru, t.start_house, s.city),
-                        format!("The turn to \"{}\" house {}: no such street or number in the list of {}.", t.street_ru, t.start_house, s.city),
+                        format!(
+                            "Поворот на «{}», дом {}: такой улицы или номера нет в списке города {}.",
+                            t.street_ru, t.start_house, s.city
+                        ),
+                        format!(
+                            "«{}», {} үйге бұрылыс: {} қаласының тізімінде мұндай көше не нөмір жоқ.",
+                            t.street_ru, t.start_house, s.city
+                        ),
+                        format!(
+                            "The turn to \"{}\" house {}: no such street or number in the list of {}.",
+                            t.street_ru, t.start_house, s.city
+                        ),
                     ));
                 }
             }

@@ -255,7 +255,8 @@ mod tests {
 
     #[test]
     fn anything_else_is_refused_in_three_languages() {
-        for s in ["", "А", "0", "15//1", "15/0", "15 корп.", "15 корп. 2 x", "15АБ", "15 дом", "корп. 2", "100001", "15/", "15-17"] {
+        for s in ["", "А", "0", "15//1", "15/0", "15 корп.", "15 корп. 2 x", "15АБ", "15 дом", "корп. 2", "100001", "15/", "15-17"]
+        {
             let e = s.parse::<HouseNumber>().unwrap_err();
             assert!(e.ru.contains("Номер дома") && e.kk.contains("үй нөмірі") && e.en.contains("house number"), "{s}");
         }

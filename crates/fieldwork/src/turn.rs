@@ -77,7 +77,10 @@ pub fn continuation(frame: &Frame, city: &str, walk: &WalkState, seed: u64) -> R
                     continue;
                 }
                 if let Some(street) = find(&t.street_ru) {
-                    return Ok(Continuation { segment: segment_of(street, t.start_house, t.direction), by: ContinuationBy::Crossing { turn } });
+                    return Ok(Continuation {
+                        segment: segment_of(street, t.start_house, t.direction),
+                        by: ContinuationBy::Crossing { turn },
+                    });
                 }
             }
         }

@@ -603,7 +603,17 @@ impl WalkState {
             seed: 0,
             segments: vec![segment],
             described: Vec::new(),
-            cursor: Cursor { segment: 0, leg: 0, last: None, last_extra: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count: 0 },
+            cursor: Cursor {
+                segment: 0,
+                leg: 0,
+                last: None,
+                last_extra: None,
+                back_from: None,
+                dead_end: false,
+                block: None,
+                house_count: 0,
+                flat_count: 0,
+            },
             log: Vec::new(),
         };
         w.cursor.flat_count = w.flat_start(0);
@@ -990,7 +1000,8 @@ impl WalkState {
                     let at = number.map_or_else(|| house.to_string(), |n| n.to_string());
                     let seed = rng::derive_seed(self.seed, &format!("{}/s{}/h{at}/caps", self.route, c.segment));
                     let (flats, selected, dropped_by_cap) = count_block(&layout, &self.rules, &mut c.flat_count, seed);
-                    let block = WalkStep::Block { segment: c.segment, house, flats, selected: selected.clone(), dropped_by_cap, locked, number };
+                    let block =
+                        WalkStep::Block { segment: c.segment, house, flats, selected: selected.clone(), dropped_by_cap, locked, number };
                     steps.push(block);
                     if selected.is_empty() {
                         passed.push(house);
@@ -1267,10 +1278,9 @@ mod tests {
         // it is 1/5. Over 8000 seeds each flat's frequency must match: Pearson's chi-square over the 80
         // flats (79 degrees of freedom) stays below 130 (p ≈ 0.0003 under the null).
         let n = 8000;
-        for (rules, p) in [
-            (KMRS_RULES, 3.0 / 80.0),
-            (WalkRules { max_per_building: u32::MAX, max_per_entrance: u32::MAX, ..KMRS_RULES }, 0.2),
-        ] {
+        for (rules, p) in
+            [(KMRS_RULES, 3.0 / 80.0), (WalkRules { max_per_building: u32::MAX, max_per_entrance: u32::MAX, ..KMRS_RULES }, 0.2)]
+        {
             let (hits, chance) = selection_frequencies(rules, vec![20; 4], n);
             for (f, c) in chance.iter().enumerate().skip(1) {
                 assert_eq!(c.map(Chance::value), Some(p), "flat {f}");
@@ -1370,7 +1380,10 @@ mod tests {
         let flat = address.flat.unwrap();
         assert!([5, 10].contains(&flat));
         assert_eq!(address.key, format!("r/s0/h5_1/f{flat}"));
-        assert!(matches!(w.describe_extra_building("5/2".parse().unwrap(), BuildingKind::RefusedAccess), Err(FieldworkError::LockedBlockNeedsFlats { .. })));
+        assert!(matches!(
+            w.describe_extra_building("5/2".parse().unwrap(), BuildingKind::RefusedAccess),
+            Err(FieldworkError::LockedBlockNeedsFlats { .. })
+        ));
         let json = serde_json::to_string(&w).unwrap();
         assert_eq!(serde_json::from_str::<WalkState>(&json).unwrap(), w, "extra buildings survive a JSON round trip");
     }
@@ -1381,8 +1394,9 @@ mod tests {
         let mut first = [0u32; 6];
         for seed in 0..500 {
             let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
-            let mut w = WalkState::from_segment("r", seg, WalkRules { max_per_building: u32::MAX, max_per_entrance: u32::MAX, ..KMRS_RULES })
-                .seeded(seed);
+            let mut w =
+                WalkState::from_segment("r", seg, WalkRules { max_per_building: u32::MAX, max_per_entrance: u32::MAX, ..KMRS_RULES })
+                    .seeded(seed);
             let Guidance::Approach { address, .. } = w.describe_building(5, entrances(vec![20])).unwrap() else { panic!() };
             first[address.flat.unwrap() as usize] += 1;
         }

@@ -20,13 +20,13 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use dala_fieldwork::contact::{ContactLog, InterimCode, Mode, Refuser, Visit};
 use dala_fieldwork::draw::{draw_routes, Direction, RouteDraw};
 use dala_fieldwork::frame::{parse_frame, Frame};
+use dala_fieldwork::house::HouseNumber;
 use dala_fieldwork::quota::{plan_quotas, Counted, Holds, QuotaPlan, RouteQuota};
 use dala_fieldwork::report::{build_report, AddressSummary, FieldReport};
 use dala_fieldwork::rng::derive_seed;
 use dala_fieldwork::selection::{
     draw_household, override_respondent, propose_respondent, Adult, Eligibility, HouseholdDraw, Ineligibility, Proposal, Selection,
 };
-use dala_fieldwork::house::HouseNumber;
 use dala_fieldwork::settings::FieldworkSettings;
 use dala_fieldwork::turn::{continuation, Continuation};
 use dala_fieldwork::walk::{Address, BuildingKind, BuildingLayout, DwellingType, Guidance, Segment, WalkState};
@@ -1142,7 +1142,9 @@ fn building_kind(b: &BuildingInput) -> BuildingKind {
             flats_per_entrance: flats_per_entrance.clone(),
             first_flat: first_flat.unwrap_or(1),
         }),
-        BuildingInput::LockedFlatRange { first, last } => BuildingKind::LockedBlock(BuildingLayout::FlatRange { first: *first, last: *last }),
+        BuildingInput::LockedFlatRange { first, last } => {
+            BuildingKind::LockedBlock(BuildingLayout::FlatRange { first: *first, last: *last })
+        }
     }
 }
 

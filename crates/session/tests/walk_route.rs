@@ -39,13 +39,17 @@ fn a_block_that_cannot_be_entered_gives_cases_that_close_as_unable_to_enter() {
     let first = approach_next(&mut s, &route);
     let house: u32 = first.split("/h").nth(1).unwrap().split('/').next().unwrap().parse().unwrap();
     // The building turns out to be a block whose entrance is locked: without its flats it is refused …
-    let err = s
-        .walk(&route, WalkAction::DescribeBuilding { house, building: BuildingInput::RefusedAccess }, at(18, 10), Lang::Kk)
-        .unwrap_err();
+    let err =
+        s.walk(&route, WalkAction::DescribeBuilding { house, building: BuildingInput::RefusedAccess }, at(18, 10), Lang::Kk).unwrap_err();
     assert!(err.message(Lang::Kk).contains("пәтерлерін көрсетіңіз"), "{}", err.message(Lang::Kk));
     // … and with the flat range on its signs, its selected flats become addresses.
     let view = s
-        .walk(&route, WalkAction::DescribeBuilding { house, building: BuildingInput::LockedFlatRange { first: 1, last: 30 } }, at(18, 10), Lang::Ru)
+        .walk(
+            &route,
+            WalkAction::DescribeBuilding { house, building: BuildingInput::LockedFlatRange { first: 1, last: 30 } },
+            at(18, 10),
+            Lang::Ru,
+        )
         .unwrap();
     assert_eq!(view.guidance.kind, GuidanceKind::Approach);
     let a = view.guidance.address.unwrap();
@@ -84,8 +88,7 @@ fn continued_street(seed: u64) -> (String, String) {
             }
             GuidanceKind::DescribeBuilding => {
                 let house = v.guidance.house.unwrap();
-                s.walk(&route, WalkAction::DescribeBuilding { house, building: BuildingInput::SingleHouse }, at(18, 10), Lang::Ru)
-                    .unwrap();
+                s.walk(&route, WalkAction::DescribeBuilding { house, building: BuildingInput::SingleHouse }, at(18, 10), Lang::Ru).unwrap();
             }
             GuidanceKind::NeedsContinuation => panic!("the route should continue by itself"),
         }

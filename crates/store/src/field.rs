@@ -145,7 +145,9 @@ impl Batch<'_> {
         self.field_journal(
             "routes_drawn",
             city,
-            Some(&serde_json::json!({"seed": seed, "weighted": weighted, "routes": routes.len(), "frame_sha256": frame_sha256}).to_string()),
+            Some(
+                &serde_json::json!({"seed": seed, "weighted": weighted, "routes": routes.len(), "frame_sha256": frame_sha256}).to_string(),
+            ),
         )
     }
 
@@ -239,7 +241,9 @@ impl Store {
     pub fn route_draws(&self) -> Result<Vec<DrawRow>> {
         let mut stmt = self.conn.prepare("SELECT city, seed, weighted, frame_sha256 FROM route_draws ORDER BY city")?;
         let rows = stmt
-            .query_map([], |r| Ok(DrawRow { city: r.get(0)?, seed: r.get::<_, i64>(1)? as u64, weighted: r.get(2)?, frame_sha256: r.get(3)? }))?
+            .query_map([], |r| {
+                Ok(DrawRow { city: r.get(0)?, seed: r.get::<_, i64>(1)? as u64, weighted: r.get(2)?, frame_sha256: r.get(3)? })
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
