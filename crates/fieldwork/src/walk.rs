@@ -1490,6 +1490,7 @@ mod tests {
             max_per_building in 1u32..4,
             max_per_entrance in 1u32..3,
             buildings in proptest::collection::vec((0u8..6, 1u32..5, 1u32..30), 1..40),
+            extras in proptest::collection::vec((0u32..80, 0u8..3, 0u8..2), 0..6),
         ) {
             let to = from + len;
             let start = from + start_offset % (len + 1);
@@ -1497,7 +1498,23 @@ mod tests {
             let building_type = [BuildingType::Houses, BuildingType::Flats, BuildingType::Mixed][kind as usize];
             let direction = if descending { Direction::Descending } else { Direction::Ascending };
             let rules = WalkRules { house_interval, flat_interval, max_per_building, max_per_entrance };
-            let mut w = WalkState::from_segment("p", street(building_type, from, to, odd_side, start, direction), rules).seeded(u64::from(from));
+            let segment = street(building_type, from, to, odd_side, start, direction);
+            let mut w = WalkState::from_segment("p", segment, rules).seeded(u64::from(from));
+            // Extra buildings («NА», «N/1», «N корп. 1») next to numbers of the street; one not ahead is refused.
+            for (offset, form, kind) in &extras {
+                let base = HouseNumber::plain(from + offset % (len + 1));
+                let number = match form {
+                    0 => HouseNumber { letter: Some('А'), ..base },
+                    1 => HouseNumber { fraction: Some(1), ..base },
+                    _ => HouseNumber { korpus: Some(1), ..base },
+                };
+                let kind = if *kind == 0 {
+                    BuildingKind::SingleHouse
+                } else {
+                    BuildingKind::ApartmentBlock(BuildingLayout::FlatRange { first: 1, last: 12 })
+                };
+                let _ = w.describe_extra_building(number, kind);
+            }
             let mut seen = std::collections::BTreeSet::new();
             let mut ended = false;
             for _ in 0..20_000 {
