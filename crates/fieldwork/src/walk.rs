@@ -1389,6 +1389,25 @@ mod tests {
     }
 
     #[test]
+    fn walks_and_addresses_stored_before_issue_7_still_load() {
+        // A walk state as stored before: no seed, no chances, no locked flags; its flat count goes on.
+        let old = r#"{"route":"r","rules":{"house_interval":2,"flat_interval":5,"max_per_building":3,"max_per_entrance":1},
+            "segments":[{"street_ru":"улица Абая","street_kk":"Абай көшесі","from_number":1,"to_number":9,"odd_side":"left",
+            "building_type":"flats","start_house":3,"direction":"ascending"}],
+            "described":[{"segment":0,"house":5,"kind":{"kind":"refused_access"}}],
+            "cursor":{"segment":0,"leg":0,"last":null,"back_from":null,"dead_end":false,"block":null,"house_count":0,"flat_count":2},
+            "log":[]}"#;
+        let w: WalkState = serde_json::from_str(old).unwrap();
+        assert_eq!(w.seed(), 0);
+        // The old refused-access block is still skipped as it was; the next building is asked for.
+        let Guidance::DescribeBuilding { house: 7, .. } = w.current() else { panic!("{:?}", w.current()) };
+        let address = r#"{"key":"r/s0/h5/f5","route":"r","segment":0,"street_ru":"улица Абая","street_kk":"Абай көшесі",
+            "house":5,"entrance":1,"flat":5,"dwelling":"flat"}"#;
+        let a: Address = serde_json::from_str(address).unwrap();
+        assert_eq!((a.chance, a.locked, a.number), (None, false, None));
+    }
+
+    #[test]
     fn a_segment_starts_its_flat_count_at_random() {
         // The first selected flat of a route's first block is uniform among flats 1–5 over seeds.
         let mut first = [0u32; 6];
