@@ -138,6 +138,10 @@ export interface Strings {
   nextNeedsVisit: string;
   describeTitle: string;
   buildingKinds: Record<BuildingKindId, string>;
+  /** Under the flats form of a block that cannot be entered: how to give its flats. */
+  lockedBlockNote: string;
+  /** On the guidance card of a flat in a block that cannot be entered. */
+  lockedAddress: string;
   entrances: string;
   flatsPerEntrance: string;
   firstFlat: string;
@@ -145,6 +149,8 @@ export interface Strings {
   flatFrom: string;
   flatTo: string;
   confirmBuilding: string;
+  /** The optional number of a building next to house n («15А», «15/1», «15 корп. 2»). */
+  extraBuildingNumber: (house: number | null) => string;
   notSingleHouse: string;
   deadEnd: string;
   continuationTitle: string;
@@ -342,9 +348,12 @@ const ru: Strings = {
     single_house: "Частный дом",
     apartment_block: "Многоквартирный дом",
     non_residential: "Нежилое здание",
-    refused_access: "Не пустили в здание",
+    refused_access: "В дом не попасть",
     no_such_number: "Нет такого номера",
   },
+  lockedBlockNote:
+    "Укажите квартиры по табличкам на подъездах (первая и последняя квартира) или посчитайте снаружи подъезды и квартиры в подъезде (этажи × квартир на этаже). Отобранные квартиры станут адресами: звоните по домофону, а если не впустят, отмечайте визит 32 или 33.",
+  lockedAddress: "Дом закрыт: домофон, код 32 или 33",
   entrances: "Подъездов",
   flatsPerEntrance: "Квартир в подъезде",
   firstFlat: "Номер первой квартиры",
@@ -352,6 +361,7 @@ const ru: Strings = {
   flatFrom: "Первая квартира",
   flatTo: "Последняя квартира",
   confirmBuilding: "Подтвердить",
+  extraBuildingNumber: (h) => `Если это другое здание рядом с № ${h ?? ""} — его номер (${h ?? 15}А, ${h ?? 15}/1, ${h ?? 15} корп. 2)`,
   notSingleHouse: "Это не частный дом",
   deadEnd: "Улица здесь кончается (тупик)",
   continuationTitle: "Точка продолжения от супервайзера",
@@ -555,9 +565,12 @@ const kk: Strings = {
     single_house: "Жеке үй",
     apartment_block: "Көппәтерлі үй",
     non_residential: "Тұрғын емес ғимарат",
-    refused_access: "Ғимаратқа кіргізбеді",
+    refused_access: "Үйге кіру мүмкін емес",
     no_such_number: "Мұндай нөмір жоқ",
   },
+  lockedBlockNote:
+    "Пәтерлерді кіреберіс тақтайшалары бойынша көрсетіңіз (бірінші және соңғы пәтер) немесе сырттан кіреберістер мен кіреберістегі пәтерлерді санаңыз (қабаттар × қабаттағы пәтерлер). Таңдалған пәтерлер мекенжай болады: домофонмен қоңырау шалыңыз, кіргізбесе, 32 немесе 33 келуін белгілеңіз.",
+  lockedAddress: "Үй жабық: домофон, 32 немесе 33 коды",
   entrances: "Кіреберістер саны",
   flatsPerEntrance: "Бір кіреберістегі пәтерлер",
   firstFlat: "Бірінші пәтердің нөмірі",
@@ -565,6 +578,7 @@ const kk: Strings = {
   flatFrom: "Бірінші пәтер",
   flatTo: "Соңғы пәтер",
   confirmBuilding: "Растау",
+  extraBuildingNumber: (h) => `Егер бұл № ${h ?? ""} үйдің қасындағы басқа ғимарат болса — оның нөмірі (${h ?? 15}А, ${h ?? 15}/1, ${h ?? 15} корп. 2)`,
   notSingleHouse: "Бұл жеке үй емес",
   deadEnd: "Көше осында бітеді (тұйық)",
   continuationTitle: "Супервайзердің жалғастыру нүктесі",
@@ -768,9 +782,12 @@ const en: Strings = {
     single_house: "Single house",
     apartment_block: "Apartment block",
     non_residential: "Non-residential",
-    refused_access: "Refused access",
+    refused_access: "Cannot enter the block",
     no_such_number: "No such number",
   },
+  lockedBlockNote:
+    "Give the flats from the entrance signs (first and last flat), or count the entrances and the flats per entrance from outside (floors × flats per floor). The selected flats become addresses: ring them on the intercom, and if no one lets you in, log visit 32 or 33.",
+  lockedAddress: "Locked block: intercom, code 32 or 33",
   entrances: "Entrances",
   flatsPerEntrance: "Flats per entrance",
   firstFlat: "First flat number",
@@ -778,6 +795,7 @@ const en: Strings = {
   flatFrom: "First flat",
   flatTo: "Last flat",
   confirmBuilding: "Confirm",
+  extraBuildingNumber: (h) => `If this is another building next to No. ${h ?? ""}, its number (${h ?? 15}А, ${h ?? 15}/1, ${h ?? 15} корп. 2)`,
   notSingleHouse: "This is not a single house",
   deadEnd: "The street ends here (dead end)",
   continuationTitle: "The supervisor's continuation point",

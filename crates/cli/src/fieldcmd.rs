@@ -149,7 +149,12 @@ fn routes_draw_inner(
                 .draw_city_routes(city, seed, Some(k), weighted, When::now())
                 .map_err(|e| Failure { code: if matches!(e, SessionError::Field(_)) { 2 } else { 1 }, message: e.message(lang) })?
         }
-        None => draw_routes(&fw.frame, city, seed, k, weighted).map_err(|e| Failure::usage(e.localized().get(lang.code()).to_string()))?,
+        None => {
+            let mut draw =
+                draw_routes(&fw.frame, city, seed, k, weighted).map_err(|e| Failure::usage(e.localized().get(lang.code()).to_string()))?;
+            draw.frame_sha256 = fw.frame_sha256.get(city).cloned();
+            draw
+        }
     };
     if as_json {
         println!("{}", draw.to_json());
@@ -189,6 +194,16 @@ fn routes_draw_inner(
             (Direction::Descending, Lang::En) => "descending numbers",
         };
         println!("{:<14} {:<40} {:>6}  {dir}", r.id, street, r.start_house);
+    }
+    if let Some(hash) = &draw.frame_sha256 {
+        println!(
+            "{}",
+            lang.pick(
+                format!("Список улиц (SHA-256): {hash}"),
+                format!("Көшелер тізімі (SHA-256): {hash}"),
+                format!("Street list (SHA-256): {hash}")
+            )
+        );
     }
     if let Some(db) = db {
         println!(
@@ -347,6 +362,10 @@ pub fn report(study: &Path, dbs: &[PathBuf], as_json: bool, all_routes: bool, la
         let mut v = serde_json::to_value(&merged.report).expect("a report serializes");
         v["databases"] = json!(merged.databases);
         v["disposition_codes"] = json!(merged.codes);
+        v["draws"] = json!(draws_of(dbs)
+            .iter()
+            .map(|d| json!({"city": d.city, "seed": d.seed, "weighted": d.weighted, "frame_sha256": d.frame_sha256}))
+            .collect::<Vec<_>>());
         println!("{}", serde_json::to_string_pretty(&v).expect("a report serializes"));
         return ExitCode::SUCCESS;
     }
@@ -355,7 +374,49 @@ pub fn report(study: &Path, dbs: &[PathBuf], as_json: bool, all_routes: bool, la
         Err(f) => return f.exit(),
     };
     print_report(&merged.report, &fw, if all_routes { RouteList::All } else { RouteList::Worked }, lang);
+    print_draws(&draws_of(dbs), &fw, lang);
     ExitCode::SUCCESS
+}
+
+/// The route draws stored in the databases (each city, seed and frame hash once).
+fn draws_of(dbs: &[PathBuf]) -> Vec<dala_store::DrawRow> {
+    let mut out: Vec<dala_store::DrawRow> = Vec::new();
+    for db in dbs {
+        let Ok(store) = dala_store::Store::open_read_only(db) else { continue };
+        for d in store.route_draws().unwrap_or_default() {
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// One line per draw with its frame's SHA-256, and a warning when the study's frame file has changed since.
+fn print_draws(draws: &[dala_store::DrawRow], fw: &Fieldwork, lang: Lang) {
+    for d in draws {
+        let hash = d.frame_sha256.as_deref().unwrap_or("—");
+        println!(
+            "{}",
+            lang.pick(
+                format!("Отбор маршрутов {}: зерно {}, список улиц SHA-256 {hash}", d.city, d.seed),
+                format!("{} маршруттарын іріктеу: бастапқы сан {}, көшелер тізімі SHA-256 {hash}", d.city, d.seed),
+                format!("Route draw {}: seed {}, street list SHA-256 {hash}", d.city, d.seed)
+            )
+        );
+        if let (Some(stored), Some(now)) = (&d.frame_sha256, fw.frame_sha256.get(&d.city)) {
+            if stored != now {
+                println!(
+                    "{}",
+                    lang.pick(
+                        format!("  Внимание: список улиц {} изменился после отбора (сейчас {now}).", d.city),
+                        format!("  Назар аударыңыз: {} көшелер тізімі іріктеуден кейін өзгерді (қазір {now}).", d.city),
+                        format!("  Warning: the street list of {} has changed since the draw (now {now}).", d.city)
+                    )
+                );
+            }
+        }
+    }
 }
 
 fn pct(x: Option<f64>) -> String {

@@ -9,6 +9,9 @@
 //! - `dala quota plan --study <dir> [--json]`: the gender quota cells of every route.
 //! - `dala report --db <file> [--db <file>]... [--study <dir>] [--json]`: attempts, dispositions, AAPOR
 //!   rates and completes against the quota, over one or several device databases.
+//! - `dala walk --study <dir> --db <file> --route <id> --script <walk.json> [--json]`: a scripted walk of a
+//!   stored route (buildings, visits) through the session, printing the selected addresses with their
+//!   selection chance and disposition (`walkcmd`; the script format is in `docs/fieldwork.md`).
 //! - `dala simulate --study <dir> --seed <n> [--devices d] [--scale x] --out <dir> [--json]`: the field
 //!   simulator (see `docs/simulator.md`).
 //! - `dala cards --study <dir> --lang ru|kk|en [--bilingual] --out cards.html`: the study's show cards as a
@@ -29,6 +32,7 @@ mod check;
 mod fieldcmd;
 mod script;
 mod simulate;
+mod walkcmd;
 
 #[derive(Parser)]
 #[command(name = "dala", version, about = "Dala: offline bilingual survey interviewing (CAPI)")]
@@ -117,6 +121,24 @@ enum Command {
         /// The HTML file to write.
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Walk a stored route by a script (buildings and visits) through the session, as the app would.
+    Walk {
+        /// The study folder with its fieldwork settings, e.g. schema/kmrs-2010.
+        #[arg(long)]
+        study: PathBuf,
+        /// The device database holding the route (see `dala routes draw --db`).
+        #[arg(long)]
+        db: PathBuf,
+        /// The route id, e.g. almaty-R01.
+        #[arg(long)]
+        route: String,
+        /// The walk script (JSON; docs/fieldwork.md, "Scripted walks").
+        #[arg(long)]
+        script: PathBuf,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Simulate the fieldwork of a study: one database per device, as real fieldwork would leave.
     Simulate {
@@ -332,6 +354,8 @@ fn main() -> ExitCode {
             fieldcmd::report(&study.unwrap_or_else(fieldcmd::default_study), &db, json, all_routes, lang)
         }
         Command::Cards { study, bilingual, out } => cards::run(&study, cli.lang.as_deref(), lang, bilingual, &out),
+    },
+        Command::Walk { study, db, route, script, json } => walkcmd::run(&study, &db, &route, &script, json, lang),
         Command::Simulate { study, seed, devices, scale, out, threads, json } => {
             simulate::run(&study, &seed, devices, scale, &out, threads, json, lang)
         }

@@ -9,6 +9,7 @@ must equal `RouteDraw::to_json()` byte for byte:
     python3 crates/fieldwork/peer/replay_draw.py schema/kmrs-2010/frames/almaty.csv almaty 2010 55 [--weighted]
 """
 import csv
+import hashlib
 import json
 import struct
 import sys
@@ -114,7 +115,9 @@ def draw(path, city, seed, k, weighted):
             "dwellings": int(s["dwellings"]) if s.get("dwellings") else None,
             "frame_line": s["line"],
         })
-    return {"city": city, "seed": seed, "routes": routes, "weighted": weighted}
+    with open(path, "rb") as f:
+        frame_sha256 = hashlib.sha256(f.read()).hexdigest()
+    return {"city": city, "seed": seed, "routes": routes, "weighted": weighted, "frame_sha256": frame_sha256}
 
 
 if __name__ == "__main__":

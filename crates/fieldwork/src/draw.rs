@@ -100,6 +100,10 @@ pub struct RouteDraw {
     pub routes: Vec<Route>,
     /// Whether streets were drawn with probability proportional to their dwellings.
     pub weighted: bool,
+    /// The SHA-256 (lowercase hex) of the frame file's bytes the draw was made from, set by the caller
+    /// that read the file (this crate reads none), so a stored draw names the exact frame it replays from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame_sha256: Option<String>,
 }
 
 impl RouteDraw {
@@ -172,7 +176,7 @@ pub fn draw_routes(frame: &Frame, city: &str, seed: u64, k: u32, weighted: bool)
             frame_line: street.line,
         });
     }
-    Ok(RouteDraw { city: city.to_string(), seed, routes, weighted })
+    Ok(RouteDraw { city: city.to_string(), seed, routes, weighted, frame_sha256: None })
 }
 
 /// House numbers travel as strings in JSON (`"start_house": "37"`), as addresses do.

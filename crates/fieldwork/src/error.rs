@@ -46,6 +46,15 @@ pub enum FieldworkError {
     /// The entrances and flats entered for a building cannot be right.
     #[error("the entrances and flats of building No. {house} are not valid")]
     InvalidLayout { house: u32 },
+    /// A block that cannot be entered is described with its flats (entrance signs, a flat range, or the
+    /// entrances and flats counted from outside), so that its selected flats become cases.
+    #[error(
+        "building No. {house} cannot be entered: give its flats (the ranges on the entrance signs, or entrances and flats per entrance)"
+    )]
+    LockedBlockNeedsFlats { house: u32 },
+    /// A house number that cannot be read (`15`, `15А`, `15/1`, `15 корп. 2` are read).
+    #[error("the house number \"{text}\" cannot be read: write 15, 15А, 15/1, 15 корп. 2 or 15к2")]
+    BadHouseNumber { text: String },
     /// A dead end cannot be reported while selected flats of a building are still to be approached.
     #[error("finish the selected flats of this building before reporting a dead end")]
     BlockInProgress,
@@ -180,6 +189,14 @@ impl FieldworkError {
                 format!("№ {house} үйдің кіреберістері мен пәтерлері қате көрсетілген."),
                 self.to_string(),
             ),
+            LockedBlockNeedsFlats { house } => l(
+                format!("В дом № {house} не попасть: укажите его квартиры (номера на табличках подъездов или число подъездов и квартир в каждом), чтобы отобранные квартиры стали адресами."),
+                format!("№ {house} үйге кіру мүмкін емес: оның пәтерлерін көрсетіңіз (кіреберіс тақтайшаларындағы нөмірлер немесе кіреберістер саны және әрқайсысындағы пәтерлер), сонда таңдалған пәтерлер мекенжай болады."),
+                self.to_string(),
+            ),
+            BadHouseNumber { text } => {
+                crate::house::HouseNumber::parse_near(text, None).err().unwrap_or_else(|| l(text.clone(), text.clone(), self.to_string()))
+            }
             BlockInProgress => l(
                 "Сначала обойдите отобранные квартиры этого дома, затем отмечайте тупик.".into(),
                 "Алдымен осы үйдің таңдалған пәтерлерін аралап шығыңыз, содан кейін тұйықты белгілеңіз.".into(),

@@ -13,9 +13,21 @@ use serde::{Deserialize, Serialize};
 use crate::settings::FieldworkSettings;
 use crate::text::Localized;
 
-/// The columns of a frame file; `dwellings` may be left out of the header or left empty.
-pub const COLUMNS: [&str; 9] =
-    ["city", "street_ru", "street_kk", "district", "from_number", "to_number", "odd_side", "building_type", "dwellings"];
+/// The columns of a frame file; `dwellings`, `turns_low` and `turns_high` may be left out of the header
+/// or left empty.
+pub const COLUMNS: [&str; 11] = [
+    "city",
+    "street_ru",
+    "street_kk",
+    "district",
+    "from_number",
+    "to_number",
+    "odd_side",
+    "building_type",
+    "dwellings",
+    "turns_low",
+    "turns_high",
+];
 
 /// The highest house number a frame row may give.
 pub const MAX_HOUSE_NUMBER: u32 = 100_000;
@@ -69,6 +81,67 @@ pub struct Street {
     pub odd_side: Option<Hand>,
     pub building_type: BuildingType,
     pub dwellings: Option<u32>,
+    /// Where a walk leaving the street at its low end (below `from_number`, walking towards lower
+    /// numbers) goes on: the streets to the right, straight ahead and to the left (`turns_low`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turns_low: Option<Turns>,
+    /// The same at the high end (above `to_number`, walking towards higher numbers; `turns_high`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turns_high: Option<Turns>,
+}
+
+/// The crossing at one end of a street, as the walker leaving the street there sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Turns {
+    pub right: Option<TurnTarget>,
+    pub straight: Option<TurnTarget>,
+    pub left: Option<TurnTarget>,
+}
+
+/// Where a turn leads: a street of the same city's frame, the house at the corner (walked from as a
+/// start house is: not interviewed), and the direction of the numbers the walk follows on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnTarget {
+    pub street_ru: String,
+    pub start_house: u32,
+    pub direction: crate::draw::Direction,
+}
+
+/// Reads one `turns_low` / `turns_high` field: `right | straight | left`, each empty or
+/// `<street_ru> <corner house> <asc|desc>` (for example `улица Гоголя 25 asc||улица Ленина 2 desc`).
+pub fn parse_turns(text: &str) -> Result<Option<Turns>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = text.split('|').collect();
+    if parts.len() != 3 {
+        return Err(format!("expected three parts (right|straight|left), found {}", parts.len()));
+    }
+    let mut out = [None, None, None];
+    for (i, part) in parts.iter().enumerate() {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let mut words: Vec<&str> = part.split_whitespace().collect();
+        let dir = words.pop().unwrap_or("");
+        let direction = match dir {
+            "asc" => crate::draw::Direction::Ascending,
+            "desc" => crate::draw::Direction::Descending,
+            _ => return Err(format!("\"{part}\" must end with asc or desc")),
+        };
+        let start_house = match words.pop().map(str::parse::<u32>) {
+            Some(Ok(n)) if (1..=MAX_HOUSE_NUMBER).contains(&n) => n,
+            _ => return Err(format!("\"{part}\" needs the corner house number before asc/desc")),
+        };
+        if words.is_empty() {
+            return Err(format!("\"{part}\" names no street"));
+        }
+        out[i] = Some(TurnTarget { street_ru: words.join(" "), start_house, direction });
+    }
+    let [right, straight, left] = out;
+    Ok(Some(Turns { right, straight, left }))
 }
 
 /// A parsed sampling frame: the streets of one or more cities in file order.
@@ -146,7 +219,7 @@ pub fn parse_frame(csv_text: &str) -> Result<Frame, Vec<RowError>> {
         .from_reader(csv_text.as_bytes());
 
     let mut header: Option<(u64, Vec<String>)> = None;
-    let mut index: [Option<usize>; 9] = [None; 9];
+    let mut index: [Option<usize>; 11] = [None; 11];
     let mut streets: Vec<Street> = Vec::new();
 
     for record in reader.records() {
@@ -223,6 +296,19 @@ pub fn parse_frame(csv_text: &str) -> Result<Frame, Vec<RowError>> {
         let odd_side = row.odd_side(field(6));
         let building_type = row.building_type(field(7));
         let dwellings = if field(8).is_empty() { Some(None) } else { row.number(field(8), "dwellings", 0, MAX_DWELLINGS).map(Some) };
+        let mut turns = [None, None];
+        for (i, col) in [(9, "turns_low"), (10, "turns_high")] {
+            match parse_turns(field(i)) {
+                Ok(t) => turns[i - 9] = t,
+                Err(why) => row.error(
+                    Some(col),
+                    format!("Поле «{col}» не прочитано ({why}): нужно «справа|прямо|налево», каждое пустое или «улица номер asc|desc»."),
+                    format!("«{col}» өрісі оқылмады ({why}): «оңға|тура|солға» керек, әрқайсысы бос немесе «көше нөмір asc|desc»."),
+                    format!("The field \"{col}\" cannot be read ({why}): expected \"right|straight|left\", each empty or \"street number asc|desc\"."),
+                ),
+            }
+        }
+        let [turns_low, turns_high] = turns;
         if let Some(c) = &city {
             if !c.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '_') {
                 row.error(
@@ -268,7 +354,47 @@ pub fn parse_frame(csv_text: &str) -> Result<Frame, Vec<RowError>> {
             );
             continue;
         }
-        streets.push(Street { line, city, street_ru, street_kk, district, from_number, to_number, odd_side, building_type, dwellings });
+        streets.push(Street {
+            line,
+            city,
+            street_ru,
+            street_kk,
+            district,
+            from_number,
+            to_number,
+            odd_side,
+            building_type,
+            dwellings,
+            turns_low,
+            turns_high,
+        });
+    }
+    // A turn must lead to a street of the same city, at a house within its range.
+    for s in &streets {
+        for (col, turns) in [("turns_low", &s.turns_low), ("turns_high", &s.turns_high)] {
+            for t in turns.iter().flat_map(|t| [&t.right, &t.straight, &t.left]).flatten() {
+                let target = streets.iter().find(|o| o.city == s.city && o.street_ru.to_lowercase() == t.street_ru.to_lowercase());
+                let ok = target.is_some_and(|o| (o.from_number..=o.to_number).contains(&t.start_house));
+                if !ok {
+                    errors.push(row_error(
+                        s.line,
+                        Some(col),
+                        format!(
+                            "Поворот на «{}», дом {}: такой улицы или номера нет в списке города {}.",
+                            t.street_ru, t.start_house, s.city
+                        ),
+                        format!(
+                            "«{}», {} үйге бұрылыс: {} қаласының тізімінде мұндай көше не нөмір жоқ.",
+                            t.street_ru, t.start_house, s.city
+                        ),
+                        format!(
+                            "The turn to \"{}\" house {}: no such street or number in the list of {}.",
+                            t.street_ru, t.start_house, s.city
+                        ),
+                    ));
+                }
+            }
+        }
     }
 
     if header.is_none() {

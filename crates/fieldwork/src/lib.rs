@@ -29,6 +29,7 @@ pub mod contact;
 pub mod draw;
 pub mod error;
 pub mod frame;
+pub mod house;
 pub mod quota;
 pub mod rates;
 pub mod report;
@@ -36,6 +37,7 @@ pub mod rng;
 pub mod selection;
 pub mod settings;
 pub mod text;
+pub mod turn;
 pub mod walk;
 
 pub use error::FieldworkError;

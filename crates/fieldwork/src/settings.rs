@@ -104,13 +104,17 @@ pub struct Intervals {
     pub flat: u32,
 }
 
-/// The clustering caps for apartment blocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The clustering caps for apartment blocks; a cap left out (or the whole `[clustering]` table) is no
+/// cap. KMRS has none: the report selects "every fifth apartment". When a cap binds, the flats kept are
+/// drawn at random among the interval's picks ([`crate::walk`]), so every flat keeps a known chance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Clustering {
-    /// At most this many selected flats per building (KMRS: 3).
-    pub max_per_building: u32,
-    /// At most this many selected flats per entrance (KMRS: 1).
-    pub max_per_entrance: u32,
+    /// At most this many selected flats per building.
+    #[serde(default)]
+    pub max_per_building: Option<u32>,
+    /// At most this many selected flats per entrance (applied when the entrances are known).
+    #[serde(default)]
+    pub max_per_entrance: Option<u32>,
 }
 
 /// The AAPOR settings: how the share `e` of unknown-eligibility cases that are eligible is set.
@@ -271,7 +275,7 @@ impl FieldworkSettings {
         let study = read_required::<String>(&mut w, &mut root, "study");
         let routes = root.remove("routes").map(|v| w.read::<RawRoutes>(v, "routes"));
         let intervals = read_required::<Intervals>(&mut w, &mut root, "intervals");
-        let clustering = read_required::<Clustering>(&mut w, &mut root, "clustering");
+        let clustering = root.remove("clustering").map(|v| w.read::<Clustering>(v, "clustering"));
         let visits = read_required::<RawVisits>(&mut w, &mut root, "visits");
         let eligibility = read_required::<Eligibility>(&mut w, &mut root, "eligibility");
         let aapor = root.remove("aapor").map(|v| w.read::<RawAapor>(v, "aapor"));
@@ -306,11 +310,18 @@ impl FieldworkSettings {
             let flat = c.range("intervals.flat", i.flat, 1, 1_000);
             Some(Intervals { single_house: single_house?, flat: flat? })
         });
-        let clustering = clustering.and_then(|k| {
-            let b = c.range("clustering.max_per_building", k.max_per_building, 1, 10_000);
-            let e = c.range("clustering.max_per_entrance", k.max_per_entrance, 1, 10_000);
-            Some(Clustering { max_per_building: b?, max_per_entrance: e? })
-        });
+        let clustering = match clustering {
+            None => Some(Clustering::default()),
+            Some(k) => k.and_then(|k| {
+                let b = k.max_per_building.map(|b| c.range("clustering.max_per_building", b, 1, 10_000));
+                let e = k.max_per_entrance.map(|e| c.range("clustering.max_per_entrance", e, 1, 10_000));
+                // A cap given with a wrong value has recorded its error; the others stay read.
+                if b.is_some_and(|b| b.is_none()) || e.is_some_and(|e| e.is_none()) {
+                    return None;
+                }
+                Some(Clustering { max_per_building: b.flatten(), max_per_entrance: e.flatten() })
+            }),
+        };
         let visits = visits.and_then(|v| c.visits(v));
         let eligibility = eligibility.and_then(|e| c.range("eligibility.min_age", e.min_age, 0, 130).map(|_| e));
         let e = match aapor {
@@ -357,13 +368,14 @@ impl FieldworkSettings {
         self.cities.iter().find(|c| c.id == id)
     }
 
-    /// The walking rules (intervals and caps) that [`crate::walk::WalkState`] follows.
+    /// The walking rules (intervals and caps) that [`crate::walk::WalkState`] follows; a cap not set
+    /// is `u32::MAX` (no cap).
     pub fn walk_rules(&self) -> WalkRules {
         WalkRules {
             house_interval: self.intervals.single_house,
             flat_interval: self.intervals.flat,
-            max_per_building: self.clustering.max_per_building,
-            max_per_entrance: self.clustering.max_per_entrance,
+            max_per_building: self.clustering.max_per_building.unwrap_or(u32::MAX),
+            max_per_entrance: self.clustering.max_per_entrance.unwrap_or(u32::MAX),
         }
     }
 }
@@ -758,7 +770,13 @@ pub(crate) mod tests {
         assert_eq!(karaganda.name, Localized::new("Караганда", "Қарағанды", "Karaganda"));
         assert_eq!(karaganda.frame.as_deref(), Some("frames/karaganda.csv"));
         assert_eq!(s.intervals, Intervals { single_house: 2, flat: 5 });
-        assert_eq!(s.clustering, Clustering { max_per_building: 3, max_per_entrance: 1 });
+        // The report's "every fifth apartment": no clustering caps.
+        assert_eq!(s.clustering, Clustering::default());
+        assert_eq!((s.walk_rules().max_per_building, s.walk_rules().max_per_entrance), (u32::MAX, u32::MAX));
+        let capped = KMRS.replace("# [clustering]", "[clustering]\nmax_per_building = 3\nmax_per_entrance = 1\n");
+        let capped = FieldworkSettings::from_toml(&capped).unwrap();
+        assert_eq!(capped.clustering, Clustering { max_per_building: Some(3), max_per_entrance: Some(1) });
+        assert_eq!((capped.walk_rules().max_per_building, capped.walk_rules().max_per_entrance), (3, 1));
         assert_eq!(s.visits.minimum, 3);
         assert_eq!(s.visits.evening_from, NaiveTime::from_hms_opt(18, 0, 0).unwrap());
         assert_eq!((s.visits.evening_visits, s.visits.weekend_visits), (1, 1));

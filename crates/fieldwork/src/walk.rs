@@ -28,6 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::draw::{Direction, Parity, Route};
 use crate::error::FieldworkError;
 use crate::frame::{BuildingType, Hand};
+use crate::house::HouseNumber;
+use crate::rng;
 
 /// The intervals and caps the walk follows (from [`crate::settings::FieldworkSettings::walk_rules`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,7 +92,13 @@ pub enum BuildingKind {
     ApartmentBlock(BuildingLayout),
     /// A shop, office, school or other building without dwellings: skipped, not counted.
     NonResidential,
-    /// An apartment block the interviewer cannot enter (locked, guarded): skipped, not counted.
+    /// An apartment block the interviewer cannot enter (locked entrance, intercom, guard), with its flats
+    /// as far as they are known (the flat ranges on the entrance signs, or the entrances and flats counted
+    /// from outside): counted like any block; its selected flats are cases whose visits may end in 32/33.
+    LockedBlock(BuildingLayout),
+    /// Kept only to read walks stored before locked blocks became cases: a block that could not be
+    /// entered, skipped without counting. [`WalkState::describe_building`] refuses it now
+    /// ([`FieldworkError::LockedBlockNeedsFlats`]): a locked block is described with its flats.
     RefusedAccess,
     /// The house number does not exist on the street: skipped, not counted.
     NoSuchNumber,
@@ -114,6 +122,34 @@ pub enum DwellingType {
     Flat,
 }
 
+/// A selection probability as an exact fraction `num / den` (both ≥ 1, reduced), so that it is stored
+/// and compared without rounding; [`Chance::value`] gives it as a number for the design weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Chance {
+    pub num: u64,
+    pub den: u64,
+}
+
+impl Chance {
+    /// `num / den` reduced; `den` must not be 0.
+    pub fn new(num: u64, den: u64) -> Chance {
+        fn gcd(a: u64, b: u64) -> u64 {
+            if b == 0 {
+                a
+            } else {
+                gcd(b, a % b)
+            }
+        }
+        let g = gcd(num, den).max(1);
+        Chance { num: num / g, den: den / g }
+    }
+
+    /// The probability as a floating-point number.
+    pub fn value(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+}
+
 /// An address to approach.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
@@ -128,6 +164,20 @@ pub struct Address {
     pub entrance: Option<u32>,
     pub flat: Option<u32>,
     pub dwelling: DwellingType,
+    /// The address's selection probability within its route, given the buildings the walk met (see
+    /// `docs/fieldwork.md`, "Selection probabilities"): a flat's chance of being on the flat interval
+    /// times its chance of surviving the clustering caps; a single house `1 / house interval`.
+    /// `None` in addresses stored before the probability was recorded.
+    #[serde(default)]
+    pub chance: Option<Chance>,
+    /// The building's number when it is not a whole number («15А», «15/1», «15 корп. 2»): an extra
+    /// building the interviewer added next to `house`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<HouseNumber>,
+    /// True for a flat of a block the interviewer could not enter (locked entrance, intercom, guard):
+    /// it is a case like any other, whose visits may end in 32 (entrance locked) or 33 (guard).
+    #[serde(default)]
+    pub locked: bool,
 }
 
 /// Where the interviewer walks: the side, the hand it is on, the direction, and what was passed.
@@ -143,6 +193,14 @@ pub struct WalkNote {
     /// The hand that side is on in the walking direction.
     pub hand: Option<Hand>,
     pub direction: Direction,
+}
+
+/// An end of a street: below its lowest number or above its highest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StreetEnd {
+    Low,
+    High,
 }
 
 /// Why the route cannot go on without the supervisor.
@@ -174,22 +232,53 @@ pub struct FlatPick {
     /// The entrance (1-based); `None` when only the flat range was given.
     pub entrance: Option<u32>,
     pub flat: u32,
+    /// The flat's selection probability (for a selected flat; `None` for a dropped one and in walks
+    /// stored before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chance: Option<Chance>,
 }
 
 /// One thing that happened on the walk, kept as paradata and for the design weights.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum WalkStep {
-    /// A single house counted but not selected.
-    PassedHouse { segment: usize, house: u32 },
+    /// A single house counted but not selected (`number`: an extra building's number, as in the steps below).
+    PassedHouse {
+        segment: usize,
+        house: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        number: Option<HouseNumber>,
+    },
     /// A single house selected.
-    SelectedHouse { segment: usize, house: u32 },
+    SelectedHouse {
+        segment: usize,
+        house: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        number: Option<HouseNumber>,
+    },
     /// An apartment block counted through: its flats, the selected flats and those dropped by a cap.
-    Block { segment: usize, house: u32, flats: u32, selected: Vec<FlatPick>, dropped_by_cap: Vec<FlatPick> },
+    /// `locked`: the block could not be entered; its selected flats are cases all the same.
+    Block {
+        segment: usize,
+        house: u32,
+        flats: u32,
+        selected: Vec<FlatPick>,
+        dropped_by_cap: Vec<FlatPick>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        locked: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        number: Option<HouseNumber>,
+    },
     /// A selected flat approached.
     SelectedFlat { segment: usize, house: u32, pick: FlatPick },
     /// A building skipped without counting.
-    Skipped { segment: usize, house: u32, reason: SkipReason },
+    Skipped {
+        segment: usize,
+        house: u32,
+        reason: SkipReason,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        number: Option<HouseNumber>,
+    },
     /// The walk crossed to the other side (or wrapped round a microdistrict).
     Crossed { segment: usize, dead_end: bool },
     /// The supervisor's continuation start point began a new segment.
@@ -214,8 +303,12 @@ pub struct WalkTally {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Described {
     segment: usize,
+    /// The whole number (the base of an extra building).
     house: u32,
     kind: BuildingKind,
+    /// An extra building next to `house` («15А», «15/1», «15 корп. 2»); `None` for the whole number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    number: Option<HouseNumber>,
 }
 
 /// Where the walk stands.
@@ -227,6 +320,9 @@ struct Cursor {
     leg: u8,
     /// The last building processed on the current leg; `None` at the start of the leg.
     last: Option<u32>,
+    /// When the last building processed was an extra building of `last` («15А»), its number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_extra: Option<HouseNumber>,
     /// Where the way back starts after a dead end, instead of the far end of the other side.
     back_from: Option<u32>,
     /// Whether leg 2 was reached through a dead end.
@@ -239,7 +335,11 @@ struct Cursor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct BlockCursor {
     house: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    number: Option<HouseNumber>,
     picks: Vec<FlatPick>,
+    #[serde(default)]
+    locked: bool,
     /// How many of the picks have been approached.
     next: usize,
 }
@@ -266,6 +366,11 @@ impl Span {
             (Some(l), true) => l.checked_sub(self.step)?,
         };
         (self.lo..=self.hi).contains(&n).then_some(n)
+    }
+
+    /// Whether a whole number lies on this leg (within its range, of its parity).
+    fn holds(&self, n: u32) -> bool {
+        self.lo <= self.hi && (self.lo..=self.hi).contains(&n) && (self.step == 1 || Parity::of(n) == Parity::of(self.lo))
     }
 
     fn direction(&self) -> Direction {
@@ -348,34 +453,27 @@ fn hand(seg: &Segment, side: Option<Parity>, direction: Direction) -> Option<Han
 }
 
 /// The selected and dropped flats of a block, counting on from `flat_count`.
-fn count_block(layout: &BuildingLayout, rules: &WalkRules, flat_count: &mut u32) -> (u32, Vec<FlatPick>, Vec<FlatPick>) {
-    let mut selected = Vec::new();
-    let mut dropped = Vec::new();
+///
+/// Every `flat_interval`-th flat counted from flat 1 of entrance 1 (the count carrying over from the
+/// previous block) is a candidate. When the candidates exceed a clustering cap, the flats kept are
+/// drawn at random from the candidates with the ChaCha20 stream of `seed`: first `max_per_entrance` in
+/// each entrance (when the entrances are known), then `max_per_building` among those; the rest are
+/// dropped. Keeping the first candidates instead would give the later flats of an entrance and the
+/// later entrances of a building no chance at all.
+///
+/// The chance recorded with each selected flat: the walk starts each segment's flat count at a random
+/// point, so the count entering any block is uniform over the interval and a flat is a candidate with
+/// probability `1 / flat_interval`; it is then kept with probability `min(1, m / n_e) × min(1, M / T)`
+/// (`n_e` candidates in its entrance, `T` kept in the building after the entrance cap, caps `m`, `M`).
+fn count_block(layout: &BuildingLayout, rules: &WalkRules, flat_count: &mut u32, seed: u64) -> (u32, Vec<FlatPick>, Vec<FlatPick>) {
+    let mut candidates: Vec<FlatPick> = Vec::new();
     let mut flats = 0;
-    let mut per_entrance: Vec<u32> = Vec::new();
-    let mut visit = |entrance: Option<u32>, flat: u32, selected: &mut Vec<FlatPick>, dropped: &mut Vec<FlatPick>| {
+    let mut visit = |entrance: Option<u32>, flat: u32| {
         flats += 1;
         *flat_count += 1;
-        if *flat_count < rules.flat_interval {
-            return;
-        }
-        *flat_count = 0;
-        let pick = FlatPick { entrance, flat };
-        let in_entrance = entrance.map_or(0, |e| {
-            let i = e as usize - 1;
-            if per_entrance.len() <= i {
-                per_entrance.resize(i + 1, 0);
-            }
-            per_entrance[i]
-        });
-        let entrance_full = entrance.is_some() && in_entrance >= rules.max_per_entrance;
-        if selected.len() as u32 >= rules.max_per_building || entrance_full {
-            dropped.push(pick);
-        } else {
-            if let Some(e) = entrance {
-                per_entrance[e as usize - 1] += 1;
-            }
-            selected.push(pick);
+        if *flat_count >= rules.flat_interval {
+            *flat_count = 0;
+            candidates.push(FlatPick { entrance, flat, chance: None });
         }
     };
     match layout {
@@ -383,15 +481,64 @@ fn count_block(layout: &BuildingLayout, rules: &WalkRules, flat_count: &mut u32)
             let mut flat = *first_flat;
             for (i, n) in flats_per_entrance.iter().enumerate() {
                 for _ in 0..*n {
-                    visit(Some(i as u32 + 1), flat, &mut selected, &mut dropped);
+                    visit(Some(i as u32 + 1), flat);
                     flat += 1;
                 }
             }
         }
         BuildingLayout::FlatRange { first, last } => {
             for flat in *first..=*last {
-                visit(None, flat, &mut selected, &mut dropped);
+                visit(None, flat);
             }
+        }
+    }
+    let mut stream = rng::stream(seed);
+    // Draws `keep` of the positions `items` uniformly (a partial Fisher–Yates shuffle), in their order.
+    let mut choose = |mut items: Vec<usize>, keep: usize| -> Vec<usize> {
+        if items.len() <= keep {
+            return items;
+        }
+        for i in 0..keep {
+            let j = i + rng::below(&mut stream, (items.len() - i) as u64) as usize;
+            items.swap(i, j);
+        }
+        items.truncate(keep);
+        items.sort_unstable();
+        items
+    };
+    // Stage 1: the entrance cap, entrance by entrance (all candidates form one group without entrances).
+    let mut groups: Vec<(Option<u32>, Vec<usize>)> = Vec::new();
+    for (i, p) in candidates.iter().enumerate() {
+        match groups.iter_mut().find(|g| g.0 == p.entrance) {
+            Some(g) => g.1.push(i),
+            None => groups.push((p.entrance, vec![i])),
+        }
+    }
+    let mut factor: Vec<(u64, u64)> = vec![(1, 1); candidates.len()];
+    let mut kept: Vec<usize> = Vec::new();
+    for (entrance, members) in groups {
+        let n = members.len();
+        let m = if entrance.is_some() { (rules.max_per_entrance as usize).min(n) } else { n };
+        for i in choose(members, m) {
+            factor[i] = (m as u64, n as u64);
+            kept.push(i);
+        }
+    }
+    kept.sort_unstable();
+    // Stage 2: the building cap among the flats the entrance cap kept.
+    let t = kept.len();
+    let big_m = (rules.max_per_building as usize).min(t);
+    let kept = choose(kept, big_m);
+    let k = u64::from(rules.flat_interval.max(1));
+    let mut selected = Vec::new();
+    let mut dropped = Vec::new();
+    for (i, mut pick) in candidates.into_iter().enumerate() {
+        if kept.binary_search(&i).is_ok() {
+            let (m, n) = factor[i];
+            pick.chance = Some(Chance::new(m * big_m as u64, k * n * t as u64));
+            selected.push(pick);
+        } else {
+            dropped.push(pick);
         }
     }
     (flats, selected, dropped)
@@ -424,6 +571,10 @@ fn check_layout(house: u32, layout: &BuildingLayout) -> Result<(), FieldworkErro
 pub struct WalkState {
     route: String,
     rules: WalkRules,
+    /// The seed of the walk's random choices (each segment's flat-count start, the flats kept under a
+    /// clustering cap); the session derives it from the route draw's seed. 0 in walks stored before.
+    #[serde(default)]
+    seed: u64,
     segments: Vec<Segment>,
     described: Vec<Described>,
     cursor: Cursor,
@@ -438,21 +589,63 @@ struct Run {
 }
 
 impl WalkState {
-    /// Starts the walk of a drawn route at its start house.
-    pub fn new(route: &Route, rules: WalkRules) -> WalkState {
-        WalkState::from_segment(&route.id, Segment::of_route(route), rules)
+    /// Starts the walk of a drawn route at its start house. `seed` drives the walk's random choices
+    /// (store it: the session uses `derive_seed(draw seed, route id)`).
+    pub fn new(route: &Route, rules: WalkRules, seed: u64) -> WalkState {
+        WalkState::from_segment(&route.id, Segment::of_route(route), rules).seeded(seed)
     }
 
-    /// Starts a walk from any segment (a route rebuilt by storage, or a test).
+    /// Starts a walk from any segment (a route rebuilt by storage, or a test), with seed 0.
     pub fn from_segment(route: &str, segment: Segment, rules: WalkRules) -> WalkState {
-        WalkState {
+        let mut w = WalkState {
             route: route.to_string(),
             rules,
+            seed: 0,
             segments: vec![segment],
             described: Vec::new(),
-            cursor: Cursor { segment: 0, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count: 0 },
+            cursor: Cursor {
+                segment: 0,
+                leg: 0,
+                last: None,
+                last_extra: None,
+                back_from: None,
+                dead_end: false,
+                block: None,
+                house_count: 0,
+                flat_count: 0,
+            },
             log: Vec::new(),
+        };
+        w.cursor.flat_count = w.flat_start(0);
+        w
+    }
+
+    /// The same walk, not yet begun, with another seed.
+    pub fn seeded(mut self, seed: u64) -> WalkState {
+        self.seed = seed;
+        if self.log.is_empty() && self.cursor.segment == 0 && self.cursor.last.is_none() && self.cursor.leg == 0 {
+            self.cursor.flat_count = self.flat_start(0);
         }
+        self
+    }
+
+    /// The walk's seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Where a segment's flat count starts: uniform in `0..flat_interval`, so that the first selected
+    /// flat is uniform among the first `flat_interval` flats and every flat has the same chance of
+    /// being on the interval (a systematic sample with a random start).
+    fn flat_start(&self, segment: usize) -> u32 {
+        let k = u64::from(self.rules.flat_interval.max(1));
+        let mut stream = rng::stream(rng::derive_seed(self.seed, &format!("{}/s{segment}/flat-start", self.route)));
+        rng::below(&mut stream, k) as u32
+    }
+
+    /// The rules the walk follows.
+    pub fn rules(&self) -> WalkRules {
+        self.rules
     }
 
     /// The route id.
@@ -489,15 +682,41 @@ impl WalkState {
     /// [`Guidance::DescribeBuilding`], or a correction of an assumed single house before moving on.
     /// A building already walked past (committed) cannot be changed.
     pub fn describe_building(&mut self, house: u32, kind: BuildingKind) -> Result<Guidance, FieldworkError> {
-        if let BuildingKind::ApartmentBlock(layout) = &kind {
-            check_layout(house, layout)?;
+        match &kind {
+            BuildingKind::ApartmentBlock(layout) | BuildingKind::LockedBlock(layout) => check_layout(house, layout)?,
+            BuildingKind::RefusedAccess => return Err(FieldworkError::LockedBlockNeedsFlats { house }),
+            _ => {}
         }
         if !self.is_ahead(house) {
             return Err(FieldworkError::BuildingNotAhead { house });
         }
         let segment = self.cursor.segment;
-        self.described.retain(|d| !(d.segment == segment && d.house == house));
-        self.described.push(Described { segment, house, kind });
+        self.described.retain(|d| !(d.segment == segment && d.house == house && d.number.is_none()));
+        self.described.push(Described { segment, house, kind, number: None });
+        Ok(self.current())
+    }
+
+    /// Adds a building whose number is not a whole number («15А», «15/1», «15 корп. 2») next to its
+    /// whole number on the current segment, or corrects one added before. The walk meets it in the
+    /// order of [`HouseNumber`] (after «15» walking up, before it walking down), counts it like any
+    /// building of its kind, and keys its addresses by the full number (`…/h15А`, `…/h15_1`, `…/h15к2/f3`).
+    /// A whole number is the same as [`WalkState::describe_building`].
+    pub fn describe_extra_building(&mut self, number: HouseNumber, kind: BuildingKind) -> Result<Guidance, FieldworkError> {
+        if number.is_plain() {
+            return self.describe_building(number.number, kind);
+        }
+        let house = number.number;
+        match &kind {
+            BuildingKind::ApartmentBlock(layout) | BuildingKind::LockedBlock(layout) => check_layout(house, layout)?,
+            BuildingKind::RefusedAccess => return Err(FieldworkError::LockedBlockNeedsFlats { house }),
+            _ => {}
+        }
+        if !self.is_ahead_number(number) {
+            return Err(FieldworkError::BuildingNotAhead { house });
+        }
+        let segment = self.cursor.segment;
+        self.described.retain(|d| !(d.segment == segment && d.number == Some(number)));
+        self.described.push(Described { segment, house, kind, number: Some(number) });
         Ok(self.current())
     }
 
@@ -517,11 +736,11 @@ impl WalkState {
                     (Some(_), Direction::Ascending) => Some(here + 1),
                     (Some(_), Direction::Descending) => Some(here.saturating_sub(1)),
                 };
-                self.cursor = Cursor { leg: 1, last: None, back_from: opposite, block: None, ..self.cursor.clone() };
+                self.cursor = Cursor { leg: 1, last: None, last_extra: None, back_from: opposite, block: None, ..self.cursor.clone() };
                 self.log.push(WalkStep::Crossed { segment: self.cursor.segment, dead_end: true });
             }
             _ => {
-                self.cursor = Cursor { leg: 2, last: None, dead_end: true, block: None, ..self.cursor.clone() };
+                self.cursor = Cursor { leg: 2, last: None, last_extra: None, dead_end: true, block: None, ..self.cursor.clone() };
             }
         }
         Ok(self.current())
@@ -539,10 +758,37 @@ impl WalkState {
         }
         self.segments.push(segment);
         let index = self.segments.len() - 1;
-        self.cursor =
-            Cursor { segment: index, leg: 0, last: None, back_from: None, dead_end: false, block: None, house_count: 0, flat_count: 0 };
+        let flat_count = self.flat_start(index);
+        self.cursor = Cursor {
+            segment: index,
+            leg: 0,
+            last: None,
+            last_extra: None,
+            back_from: None,
+            dead_end: false,
+            block: None,
+            house_count: 0,
+            flat_count,
+        };
         self.log.push(WalkStep::Continued { segment: index });
         Ok(self.current())
+    }
+
+    /// The end of the current segment's street the walker leaves by when the route has run out: the
+    /// low end when the last leg walked towards lower numbers, the high end otherwise. `None` while the
+    /// route goes on, after a dead end, and in a microdistrict (no crossing to turn at).
+    pub fn exit_end(&self) -> Option<StreetEnd> {
+        let run = self.run();
+        if !matches!(run.guidance, Guidance::NeedsContinuation { .. }) {
+            return None;
+        }
+        let c = &run.after;
+        let seg = &self.segments[c.segment];
+        if c.leg < 2 || c.dead_end || seg.odd_side.is_none() {
+            return None;
+        }
+        // The way back (leg 1) runs against the segment's direction.
+        Some(if seg.direction == Direction::Ascending { StreetEnd::Low } else { StreetEnd::High })
     }
 
     /// Everything committed so far, in order.
@@ -560,8 +806,9 @@ impl WalkState {
                     t.houses_counted += 1;
                     t.houses_selected += 1;
                 }
-                WalkStep::Block { flats, selected, dropped_by_cap, .. } => {
+                WalkStep::Block { flats, selected, dropped_by_cap, locked, .. } => {
                     t.blocks += 1;
+                    t.refused_access += u32::from(*locked);
                     t.flats_counted += flats;
                     t.flats_selected += selected.len() as u32;
                     t.flats_dropped_by_cap += dropped_by_cap.len() as u32;
@@ -579,30 +826,69 @@ impl WalkState {
 
     /// Whether the house is a building not yet walked past on the current segment.
     fn is_ahead(&self, house: u32) -> bool {
+        self.is_ahead_number(HouseNumber::plain(house))
+    }
+
+    /// The position of the cursor on its leg: the last building processed.
+    fn position(c: &Cursor) -> Option<HouseNumber> {
+        c.last.map(|l| c.last_extra.unwrap_or(HouseNumber::plain(l)))
+    }
+
+    /// Whether a building (a whole number or an extra one) is not yet walked past on the current segment.
+    fn is_ahead_number(&self, n: HouseNumber) -> bool {
         let c = &self.cursor;
         let seg = &self.segments[c.segment];
-        if c.block.as_ref().is_some_and(|b| b.house == house) {
+        let extra = (!n.is_plain()).then_some(n);
+        if c.block.as_ref().is_some_and(|b| b.house == n.number && b.number == extra) {
             return false;
         }
         for leg in c.leg..2 {
             let s = span(seg, leg, c.back_from);
-            let last = if leg == c.leg { c.last } else { None };
-            // A sided leg steps by 2, so only numbers of the leg's parity are on it.
-            let inside = (s.lo..=s.hi).contains(&house) && (s.step == 1 || Parity::of(house) == Parity::of(s.lo));
-            let not_passed = match (last, s.descending) {
+            let pos = if leg == c.leg { Self::position(c) } else { None };
+            let not_passed = match (pos, s.descending) {
                 (None, _) => true,
-                (Some(l), false) => house > l,
-                (Some(l), true) => house < l,
+                (Some(p), false) => n > p,
+                (Some(p), true) => n < p,
             };
-            if inside && not_passed {
+            if s.holds(n.number) && not_passed {
                 return true;
             }
         }
         false
     }
 
+    /// The next building of the leg after the cursor: whole numbers and extra buildings in walking order.
+    fn next_building(&self, c: &Cursor, s: &Span) -> Option<(u32, Option<HouseNumber>)> {
+        let pos = Self::position(c);
+        let base = match (c.last, c.last_extra, s.descending) {
+            // Walking down, the extra buildings of a number come before it.
+            (Some(l), Some(_), true) => s.holds(l).then_some(l),
+            _ => s.next_after(c.last),
+        };
+        let extra = self
+            .described
+            .iter()
+            .filter(|d| d.segment == c.segment && s.holds(d.house))
+            .filter_map(|d| d.number)
+            .filter(|n| match (pos, s.descending) {
+                (None, _) => true,
+                (Some(p), false) => *n > p,
+                (Some(p), true) => *n < p,
+            })
+            .reduce(|a, b| if s.descending { a.max(b) } else { a.min(b) });
+        match (base, extra) {
+            (None, None) => None,
+            (Some(b), None) => Some((b, None)),
+            (None, Some(e)) => Some((e.number, Some(e))),
+            (Some(b), Some(e)) => {
+                let first = if s.descending { e > HouseNumber::plain(b) } else { e < HouseNumber::plain(b) };
+                Some(if first { (e.number, Some(e)) } else { (b, None) })
+            }
+        }
+    }
+
     fn kind_of(&self, segment: usize, house: u32) -> Option<BuildingKind> {
-        if let Some(d) = self.described.iter().find(|d| d.segment == segment && d.house == house) {
+        if let Some(d) = self.described.iter().find(|d| d.segment == segment && d.house == house && d.number.is_none()) {
             return Some(d.kind.clone());
         }
         match self.segments[segment].building_type {
@@ -611,9 +897,11 @@ impl WalkState {
         }
     }
 
-    fn address(&self, segment: usize, house: u32, pick: Option<FlatPick>) -> Address {
+    fn address(&self, segment: usize, house: u32, number: Option<HouseNumber>, pick: Option<FlatPick>, locked: bool) -> Address {
         let seg = &self.segments[segment];
-        let mut key = format!("{}/s{segment}/h{house}", self.route);
+        // «15 корп. 2» is keyed `h15к2` and «15/1» `h15_1`: no spaces, and `/` separates the key's parts.
+        let label = number.map_or_else(|| house.to_string(), |n| n.to_string().replace(" корп. ", "к").replace('/', "_"));
+        let mut key = format!("{}/s{segment}/h{label}", self.route);
         if let Some(p) = pick {
             key.push_str(&format!("/f{}", p.flat));
         }
@@ -627,6 +915,12 @@ impl WalkState {
             entrance: pick.and_then(|p| p.entrance),
             flat: pick.map(|p| p.flat),
             dwelling: if pick.is_some() { DwellingType::Flat } else { DwellingType::SingleHouse },
+            chance: match pick {
+                Some(p) => p.chance,
+                None => Some(Chance::new(1, u64::from(self.rules.house_interval.max(1)))),
+            },
+            locked,
+            number,
         }
     }
 
@@ -649,10 +943,11 @@ impl WalkState {
             if let Some(block) = &mut c.block {
                 if block.next < block.picks.len() {
                     let pick = block.picks[block.next];
-                    let house = block.house;
+                    let (house, locked, number) = (block.house, block.locked, block.number);
                     block.next += 1;
                     steps.push(WalkStep::SelectedFlat { segment: c.segment, house, pick });
-                    let guidance = Guidance::Approach { address: self.address(c.segment, house, Some(pick)), walk: note(&passed, crossed) };
+                    let address = self.address(c.segment, house, number, Some(pick), locked);
+                    let guidance = Guidance::Approach { address, walk: note(&passed, crossed) };
                     return Run { guidance, after: c, steps };
                 }
                 c.block = None;
@@ -661,16 +956,21 @@ impl WalkState {
                 let reason = if c.dead_end { ContinuationReason::DeadEnd } else { ContinuationReason::StreetExhausted };
                 return Run { guidance: Guidance::NeedsContinuation { reason }, after: c, steps };
             }
-            let Some(house) = s.next_after(c.last) else {
+            let Some((house, number)) = self.next_building(&c, &s) else {
                 c.leg += 1;
                 c.last = None;
+                c.last_extra = None;
                 if c.leg < 2 {
                     crossed = true;
                     steps.push(WalkStep::Crossed { segment: c.segment, dead_end: false });
                 }
                 continue;
             };
-            let Some(kind) = self.kind_of(c.segment, house) else {
+            let described = match number {
+                None => self.kind_of(c.segment, house),
+                Some(n) => self.described.iter().find(|d| d.segment == c.segment && d.number == Some(n)).map(|d| d.kind.clone()),
+            };
+            let Some(kind) = described else {
                 let guidance = Guidance::DescribeBuilding {
                     segment: c.segment,
                     street_ru: seg.street_ru.clone(),
@@ -681,25 +981,32 @@ impl WalkState {
                 return Run { guidance, after: c, steps };
             };
             c.last = Some(house);
+            c.last_extra = number;
+            let locked = matches!(kind, BuildingKind::LockedBlock(_));
             match kind {
                 BuildingKind::SingleHouse => {
                     c.house_count += 1;
                     if c.house_count >= self.rules.house_interval {
                         c.house_count = 0;
-                        steps.push(WalkStep::SelectedHouse { segment: c.segment, house });
-                        let guidance = Guidance::Approach { address: self.address(c.segment, house, None), walk: note(&passed, crossed) };
+                        steps.push(WalkStep::SelectedHouse { segment: c.segment, house, number });
+                        let address = self.address(c.segment, house, number, None, false);
+                        let guidance = Guidance::Approach { address, walk: note(&passed, crossed) };
                         return Run { guidance, after: c, steps };
                     }
-                    steps.push(WalkStep::PassedHouse { segment: c.segment, house });
+                    steps.push(WalkStep::PassedHouse { segment: c.segment, house, number });
                     passed.push(house);
                 }
-                BuildingKind::ApartmentBlock(layout) => {
-                    let (flats, selected, dropped_by_cap) = count_block(&layout, &self.rules, &mut c.flat_count);
-                    steps.push(WalkStep::Block { segment: c.segment, house, flats, selected: selected.clone(), dropped_by_cap });
+                BuildingKind::ApartmentBlock(layout) | BuildingKind::LockedBlock(layout) => {
+                    let at = number.map_or_else(|| house.to_string(), |n| n.to_string());
+                    let seed = rng::derive_seed(self.seed, &format!("{}/s{}/h{at}/caps", self.route, c.segment));
+                    let (flats, selected, dropped_by_cap) = count_block(&layout, &self.rules, &mut c.flat_count, seed);
+                    let block =
+                        WalkStep::Block { segment: c.segment, house, flats, selected: selected.clone(), dropped_by_cap, locked, number };
+                    steps.push(block);
                     if selected.is_empty() {
                         passed.push(house);
                     } else {
-                        c.block = Some(BlockCursor { house, picks: selected, next: 0 });
+                        c.block = Some(BlockCursor { house, number, picks: selected, locked, next: 0 });
                     }
                 }
                 BuildingKind::NonResidential | BuildingKind::RefusedAccess | BuildingKind::NoSuchNumber => {
@@ -708,7 +1015,7 @@ impl WalkState {
                         BuildingKind::RefusedAccess => SkipReason::RefusedAccess,
                         _ => SkipReason::NoSuchNumber,
                     };
-                    steps.push(WalkStep::Skipped { segment: c.segment, house, reason });
+                    steps.push(WalkStep::Skipped { segment: c.segment, house, reason, number });
                     passed.push(house);
                 }
             }
@@ -841,38 +1148,50 @@ mod tests {
         assert_eq!(w.report_dead_end().unwrap(), Guidance::NeedsContinuation { reason: ContinuationReason::DeadEnd });
     }
 
+    /// The walk with its flat count started at 0 (as if the random start had drawn 0), for tests that
+    /// follow the count by hand.
+    fn count_from_zero(mut w: WalkState) -> WalkState {
+        w.cursor.flat_count = 0;
+        w
+    }
+
+    fn entrances(n: Vec<u32>) -> BuildingKind {
+        BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: n, first_flat: 1 })
+    }
+
     #[test]
     fn flats_every_fifth_with_the_count_carrying_over_and_caps() {
         // A flats street: the walk asks for each building. House 5 has 3 entrances of 12 flats (1–36),
-        // house 7 has 2 entrances of 8 flats (1–16). Counting from flat 1 of entrance 1, every 5th flat:
-        //   house 5: 5 (entrance 1, selected), 10 (entrance 1 already has one: dropped), 15 (entrance 2,
-        //   selected), 20 (dropped), 25 (entrance 3, selected: 3 in the building), 30, 35 (building cap:
-        //   dropped); flat 36 is the 1st of the next count;
-        //   house 7: flats 1–4 are the 2nd–5th: 4 (entrance 1, selected), 9 (entrance 2, selected),
-        //   14 (entrance 2 has one: dropped); flats 15, 16 carry 2 into the next building.
+        // house 7 has 2 entrances of 8 flats (1–16). Counting from flat 1 of entrance 1, every 5th flat
+        // is a candidate: house 5: 5, 10 (entrance 1), 15, 20 (entrance 2), 25, 30, 35 (entrance 3);
+        // flat 36 is the 1st of the next count; house 7: 4 (entrance 1), 9, 14 (entrance 2); flats 15,
+        // 16 carry 2 into the next building. The caps (1 per entrance, 3 per building) keep one flat of
+        // each entrance drawn at random among its candidates.
         let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
-        let mut w = WalkState::from_segment("astana-R02", seg, KMRS_RULES);
+        let mut w = count_from_zero(WalkState::from_segment("astana-R02", seg, KMRS_RULES));
         let Guidance::DescribeBuilding { house, .. } = w.current() else { panic!() };
         assert_eq!(house, 5);
         assert!(matches!(w.next_address(), Err(FieldworkError::BuildingNotDescribed { house: 5 })));
-        let block = |n: Vec<u32>| BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: n, first_flat: 1 });
-        let g = w.describe_building(5, block(vec![12, 12, 12])).unwrap();
+        let g = w.describe_building(5, entrances(vec![12, 12, 12])).unwrap();
         let Guidance::Approach { address, .. } = g else { panic!("{g:?}") };
-        assert_eq!(
-            (address.key.as_str(), address.entrance, address.flat, address.dwelling),
-            ("astana-R02/s0/h5/f5", Some(1), Some(5), DwellingType::Flat)
-        );
+        assert_eq!((address.entrance, address.dwelling), (Some(1), DwellingType::Flat));
+        assert!([5, 10].contains(&address.flat.unwrap()), "{address:?}");
+        assert_eq!(address.key, format!("astana-R02/s0/h5/f{}", address.flat.unwrap()));
+        // Entrance 1 has 2 candidates, one kept: 1/5 × 1/2; no building cap binds (3 kept of 3).
+        assert_eq!(address.chance, Some(Chance::new(1, 10)));
         w.next_address().unwrap();
         w.next_address().unwrap();
         let Guidance::DescribeBuilding { house, .. } = w.next_address().unwrap() else { panic!() };
         assert_eq!(house, 7);
-        w.describe_building(7, block(vec![8, 8])).unwrap();
-        let mut approached = vec![(5, Some(5)), (5, Some(15)), (5, Some(25))];
+        w.describe_building(7, entrances(vec![8, 8])).unwrap();
+        let mut approached = Vec::new();
         while let Guidance::Approach { address, .. } = w.current() {
-            approached.push((address.house, address.flat));
+            approached.push((address.house, address.entrance, address.flat.unwrap(), address.chance.unwrap()));
             w.next_address().unwrap();
         }
-        assert_eq!(approached, [(5, Some(5)), (5, Some(15)), (5, Some(25)), (7, Some(4)), (7, Some(9))]);
+        assert_eq!(approached.len(), 2);
+        assert_eq!(approached[0], (7, Some(1), 4, Chance::new(1, 5)));
+        assert!(matches!(approached[1], (7, Some(2), 9 | 14, c) if c == Chance::new(1, 10)), "{approached:?}");
         // House 9 is a flat range without entrances (flats 1–12): the count stands at 2, so flat 3 is
         // the 5th, then 8 (the entrance cap does not apply); 9 is the last building of the side, and the
         // walk crosses to the even side.
@@ -885,43 +1204,235 @@ mod tests {
 
         let t = w.tally();
         assert_eq!((t.blocks, t.flats_counted, t.flats_selected, t.flats_dropped_by_cap), (3, 64, 7, 5));
-        let dropped: Vec<u32> = w
-            .log()
-            .iter()
-            .filter_map(|s| match s {
-                WalkStep::Block { dropped_by_cap, .. } => Some(dropped_by_cap.iter().map(|p| p.flat).collect::<Vec<_>>()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        assert_eq!(dropped, [10, 20, 30, 35, 14]);
+    }
+
+    #[test]
+    fn capped_picks_are_drawn_at_random_and_respect_the_caps() {
+        // 4 entrances of 20 flats, every 5th: 16 candidates, 4 per entrance. With 1 per entrance and 3
+        // per building, 3 flats are kept, from 3 different entrances, and over seeds every candidate
+        // (not only the first of each entrance) is kept sometimes.
+        let layout = BuildingLayout::Entrances { flats_per_entrance: vec![20; 4], first_flat: 1 };
+        let mut kept_ever = std::collections::BTreeSet::new();
+        for seed in 0..400 {
+            let mut count = 0;
+            let (flats, selected, dropped) = count_block(&layout, &KMRS_RULES, &mut count, seed);
+            assert_eq!((flats, selected.len(), dropped.len()), (80, 3, 13));
+            let mut es: Vec<_> = selected.iter().map(|p| p.entrance.unwrap()).collect();
+            es.dedup();
+            assert_eq!(es.len(), 3, "one per entrance: {selected:?}");
+            assert!(selected.iter().all(|p| p.flat % 5 == 0 && p.chance == Some(Chance::new(3, 80))));
+            assert!(selected.windows(2).all(|w| w[0].flat < w[1].flat), "in walking order");
+            kept_ever.extend(selected.iter().map(|p| p.flat));
+        }
+        assert_eq!(kept_ever.len(), 16, "{kept_ever:?}");
     }
 
     #[test]
     fn without_caps_every_fifth_flat_is_selected() {
-        let rules = WalkRules { max_per_building: 100, max_per_entrance: 100, ..KMRS_RULES };
+        let rules = WalkRules { max_per_building: u32::MAX, max_per_entrance: u32::MAX, ..KMRS_RULES };
         let mut count = 0;
         let layout = BuildingLayout::Entrances { flats_per_entrance: vec![12, 12, 12], first_flat: 1 };
-        let (flats, selected, dropped) = count_block(&layout, &rules, &mut count);
+        let (flats, selected, dropped) = count_block(&layout, &rules, &mut count, 7);
         assert_eq!(flats, 36);
         assert_eq!(selected.iter().map(|p| p.flat).collect::<Vec<_>>(), [5, 10, 15, 20, 25, 30, 35]);
+        assert!(selected.iter().all(|p| p.chance == Some(Chance::new(1, 5))));
         assert!(dropped.is_empty());
         assert_eq!(count, 1, "flat 36 starts the next count");
         let layout = BuildingLayout::Entrances { flats_per_entrance: vec![8, 8], first_flat: 1 };
-        let (_, selected, _) = count_block(&layout, &rules, &mut count);
+        let (_, selected, _) = count_block(&layout, &rules, &mut count, 7);
         assert_eq!(selected.iter().map(|p| (p.entrance, p.flat)).collect::<Vec<_>>(), [(Some(1), 4), (Some(2), 9), (Some(2), 14)]);
+    }
+
+    /// Walks a route whose first building is the block, over many seeds, and counts how often each flat
+    /// is selected; returns (selections per flat, recorded chance per flat, seeds).
+    fn selection_frequencies(rules: WalkRules, per_entrance: Vec<u32>, seeds: u64) -> (Vec<u64>, Vec<Option<Chance>>) {
+        let total: u32 = per_entrance.iter().sum();
+        let mut hits = vec![0u64; total as usize + 1];
+        let mut chance: Vec<Option<Chance>> = vec![None; total as usize + 1];
+        for seed in 0..seeds {
+            let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
+            let mut w = WalkState::from_segment("almaty-R11", seg, rules).seeded(seed);
+            w.describe_building(5, entrances(per_entrance.clone())).unwrap();
+            while let Guidance::Approach { address, .. } = w.current() {
+                let f = address.flat.unwrap() as usize;
+                hits[f] += 1;
+                let c = address.chance.unwrap();
+                assert!(chance[f].is_none_or(|x| x == c), "flat {f}: the recorded chance depends on the start");
+                chance[f] = Some(c);
+                w.next_address().unwrap();
+            }
+        }
+        (hits, chance)
+    }
+
+    /// Pearson's chi-square of the counts against `n × p` per flat; `p` of a flat never selected is
+    /// taken from `expected`.
+    fn chi_square(hits: &[u64], p: &[f64], n: u64) -> f64 {
+        hits.iter().zip(p).skip(1).map(|(h, p)| (*h as f64 - n as f64 * p).powi(2) / (n as f64 * p)).sum()
+    }
+
+    #[test]
+    fn every_flat_of_an_80_flat_block_is_selected_as_often_as_its_recorded_chance_says() {
+        // 4 entrances × 5 floors × 4 flats. Under the KMRS caps (3 per building, 1 per entrance) every
+        // flat's chance is 1/5 × 1/4 × 3/4 = 3/80; without caps (the report's "every fifth apartment")
+        // it is 1/5. Over 8000 seeds each flat's frequency must match: Pearson's chi-square over the 80
+        // flats (79 degrees of freedom) stays below 130 (p ≈ 0.0003 under the null).
+        let n = 8000;
+        for (rules, p) in
+            [(KMRS_RULES, 3.0 / 80.0), (WalkRules { max_per_building: u32::MAX, max_per_entrance: u32::MAX, ..KMRS_RULES }, 0.2)]
+        {
+            let (hits, chance) = selection_frequencies(rules, vec![20; 4], n);
+            for (f, c) in chance.iter().enumerate().skip(1) {
+                assert_eq!(c.map(Chance::value), Some(p), "flat {f}");
+            }
+            let floors: std::collections::BTreeSet<u32> =
+                (1..=80u32).filter(|f| hits[*f as usize] > 0).map(|f| ((f - 1) % 20) / 4 + 1).collect();
+            assert_eq!(floors.into_iter().collect::<Vec<_>>(), [1, 2, 3, 4, 5], "flats on every floor");
+            let chi = chi_square(&hits, &vec![p; 81], n);
+            assert!(chi < 130.0, "chi-square {chi:.1} over 79 df: frequencies do not match {p}");
+        }
+    }
+
+    #[test]
+    fn unequal_entrances_get_unequal_but_known_chances() {
+        // Entrances of 12, 20 and 8 flats: 12/5 → candidates 2 or 3 per entrance depending on the start,
+        // so the chances differ from flat to flat; the recorded chance must still match the frequency.
+        let n = 12_000;
+        let (hits, chance) = selection_frequencies(KMRS_RULES, vec![12, 20, 8], n);
+        let p: Vec<f64> = chance.iter().map(|c| c.map_or(1e-9, Chance::value)).collect();
+        assert!(chance.iter().skip(1).all(Option::is_some), "every flat can be selected");
+        let distinct: std::collections::HashSet<Chance> = chance.iter().flatten().copied().collect();
+        assert!(distinct.len() > 1, "{distinct:?}");
+        let chi = chi_square(&hits, &p, n);
+        // 40 flats, 39 df: p ≈ 0.0003 at 76.
+        assert!(chi < 76.0, "chi-square {chi:.1}");
+        // A wrong claim is caught: pretending every flat has 1/5 × 3/… the same chance fails.
+        let flat: Vec<f64> = vec![p.iter().skip(1).sum::<f64>() / 40.0; 41];
+        assert!(chi_square(&hits, &flat, n) > 76.0, "the test can fail");
+    }
+
+    #[test]
+    fn a_locked_block_yields_its_selected_flats_as_cases() {
+        let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
+        let mut w = count_from_zero(WalkState::from_segment("r", seg, KMRS_RULES));
+        // Without its flats the locked block is refused: it would otherwise be replaced by the next.
+        assert!(matches!(w.describe_building(5, BuildingKind::RefusedAccess), Err(FieldworkError::LockedBlockNeedsFlats { house: 5 })));
+        let g = w.describe_building(5, BuildingKind::LockedBlock(BuildingLayout::FlatRange { first: 1, last: 10 })).unwrap();
+        let Guidance::Approach { address, .. } = g else { panic!("{g:?}") };
+        assert_eq!((address.flat, address.locked, address.key.as_str()), (Some(5), true, "r/s0/h5/f5"));
+        w.next_address().unwrap();
+        let Guidance::Approach { address, .. } = w.current() else { panic!() };
+        assert_eq!((address.flat, address.locked), (Some(10), true));
+        w.next_address().unwrap();
+        // The next block's count goes on after the locked block's 10 flats.
+        w.describe_building(7, entrances(vec![10])).unwrap();
+        let Guidance::Approach { address, .. } = w.current() else { panic!() };
+        assert_eq!((address.flat, address.locked), (Some(5), false));
+        let t = w.tally();
+        assert_eq!((t.refused_access, t.blocks, t.flats_counted), (1, 1, 10), "the open block is not committed yet");
+    }
+
+    fn keys(w: &mut WalkState) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Guidance::Approach { address, .. } = w.current() {
+            out.push(address.key.rsplit('/').next().unwrap().to_string());
+            w.next_address().unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn extra_buildings_with_letters_fractions_and_korpus_are_walked_in_house_number_order() {
+        // Start 15 ascending on the odd side of a houses street. The interviewer finds 17А, 19/1 and
+        // 21 корп. 2 besides the whole numbers: 17 (1st), 17А (sel), 19 (1st), 19/1 (sel), 21 (1st),
+        // 21 корп. 2 (sel), 23 (1st), 25 (sel).
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 25, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        for n in ["21 корп. 2", "19/1", "17а"] {
+            w.describe_extra_building(n.parse().unwrap(), BuildingKind::SingleHouse).unwrap();
+        }
+        let Guidance::Approach { address, walk } = w.current() else { panic!() };
+        assert_eq!((address.house, address.number.map(|n| n.to_string()), walk.passed), (17, Some("17А".into()), vec![17]));
+        assert_eq!(keys(&mut w)[..4], ["h17А", "h19_1", "h21к2", "h25"]);
+        // A building already walked past cannot be added.
+        assert!(matches!(
+            w.describe_extra_building("19Б".parse().unwrap(), BuildingKind::SingleHouse),
+            Err(FieldworkError::BuildingNotAhead { house: 19 })
+        ));
+        // Walking down, the extra buildings of a number come before it: 28 (1st), 26Б (sel), 26А,
+        // 26 (sel), 24, 22 (sel).
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 30, Some(Hand::Right), 30, Direction::Descending), KMRS_RULES);
+        for n in ["26А", "26Б"] {
+            w.describe_extra_building(n.parse().unwrap(), BuildingKind::SingleHouse).unwrap();
+        }
+        assert_eq!(keys(&mut w)[..3], ["h26Б", "h26", "h22"]);
+    }
+
+    #[test]
+    fn an_extra_building_can_be_a_block_and_its_flats_are_keyed_by_its_number() {
+        let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
+        let mut w = count_from_zero(WalkState::from_segment("r", seg, KMRS_RULES));
+        w.describe_building(5, BuildingKind::NonResidential).unwrap();
+        w.describe_extra_building("5/1".parse().unwrap(), entrances(vec![10])).unwrap();
+        let Guidance::Approach { address, .. } = w.current() else { panic!("{:?}", w.current()) };
+        // Flats 5 and 10 are picks of the one entrance; the entrance cap keeps one of them at random.
+        let flat = address.flat.unwrap();
+        assert!([5, 10].contains(&flat));
+        assert_eq!(address.key, format!("r/s0/h5_1/f{flat}"));
+        assert!(matches!(
+            w.describe_extra_building("5/2".parse().unwrap(), BuildingKind::RefusedAccess),
+            Err(FieldworkError::LockedBlockNeedsFlats { .. })
+        ));
+        let json = serde_json::to_string(&w).unwrap();
+        assert_eq!(serde_json::from_str::<WalkState>(&json).unwrap(), w, "extra buildings survive a JSON round trip");
+    }
+
+    #[test]
+    fn walks_and_addresses_stored_before_issue_7_still_load() {
+        // A walk state as stored before: no seed, no chances, no locked flags; its flat count goes on.
+        let old = r#"{"route":"r","rules":{"house_interval":2,"flat_interval":5,"max_per_building":3,"max_per_entrance":1},
+            "segments":[{"street_ru":"улица Абая","street_kk":"Абай көшесі","from_number":1,"to_number":9,"odd_side":"left",
+            "building_type":"flats","start_house":3,"direction":"ascending"}],
+            "described":[{"segment":0,"house":5,"kind":{"kind":"refused_access"}}],
+            "cursor":{"segment":0,"leg":0,"last":null,"back_from":null,"dead_end":false,"block":null,"house_count":0,"flat_count":2},
+            "log":[]}"#;
+        let w: WalkState = serde_json::from_str(old).unwrap();
+        assert_eq!(w.seed(), 0);
+        // The old refused-access block is still skipped as it was; the next building is asked for.
+        let Guidance::DescribeBuilding { house: 7, .. } = w.current() else { panic!("{:?}", w.current()) };
+        let address = r#"{"key":"r/s0/h5/f5","route":"r","segment":0,"street_ru":"улица Абая","street_kk":"Абай көшесі",
+            "house":5,"entrance":1,"flat":5,"dwelling":"flat"}"#;
+        let a: Address = serde_json::from_str(address).unwrap();
+        assert_eq!((a.chance, a.locked, a.number), (None, false, None));
+    }
+
+    #[test]
+    fn a_segment_starts_its_flat_count_at_random() {
+        // The first selected flat of a route's first block is uniform among flats 1–5 over seeds.
+        let mut first = [0u32; 6];
+        for seed in 0..500 {
+            let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
+            let mut w =
+                WalkState::from_segment("r", seg, WalkRules { max_per_building: u32::MAX, max_per_entrance: u32::MAX, ..KMRS_RULES })
+                    .seeded(seed);
+            let Guidance::Approach { address, .. } = w.describe_building(5, entrances(vec![20])).unwrap() else { panic!() };
+            first[address.flat.unwrap() as usize] += 1;
+        }
+        assert_eq!(first[0], 0);
+        assert!(first[1..].iter().all(|n| (70..=130).contains(n)), "{first:?}");
     }
 
     #[test]
     fn mixed_street_counts_houses_and_flats_separately() {
         // Start 2 ascending on the even side of a mixed street. 4: house (1st); 6: block of 10 flats
-        // (flats 5 and 10 are the 5th and 10th, but one entrance holds only one: 5 selected, 10
-        // dropped); 8: house (2nd, selected); 10: shop; 12: house (1st); 14: house (selected).
-        let mut w = WalkState::from_segment(
+        // (flats 5 and 10 are the 5th and 10th, but one entrance holds only one: 5 or 10, at random);
+        // 8: house (2nd, selected); 10: shop; 12: house (1st); 14: house (selected).
+        let mut w = count_from_zero(WalkState::from_segment(
             "pavlodar-R03",
             street(BuildingType::Mixed, 1, 14, Some(Hand::Right), 2, Direction::Ascending),
             KMRS_RULES,
-        );
+        ));
         w.describe_building(4, BuildingKind::SingleHouse).unwrap();
         w.describe_building(6, BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: vec![10], first_flat: 1 }))
             .unwrap();
@@ -930,7 +1441,8 @@ mod tests {
         w.describe_building(12, BuildingKind::SingleHouse).unwrap();
         w.describe_building(14, BuildingKind::SingleHouse).unwrap();
         let got = walk_all(&mut w);
-        assert_eq!(got, [(6, Some(5)), (8, None), (14, None)]);
+        assert!(matches!(got[0], (6, Some(5 | 10))), "{got:?}");
+        assert_eq!(got[1..], [(8, None), (14, None)]);
         let Guidance::DescribeBuilding { house: 13, walk, .. } = w.current() else { panic!("{:?}", w.current()) };
         assert!(walk.crossed);
     }
@@ -996,7 +1508,8 @@ mod tests {
             flat_interval in 1u32..8,
             max_per_building in 1u32..4,
             max_per_entrance in 1u32..3,
-            buildings in proptest::collection::vec((0u8..5, 1u32..5, 1u32..30), 1..40),
+            buildings in proptest::collection::vec((0u8..6, 1u32..5, 1u32..30), 1..40),
+            extras in proptest::collection::vec((0u32..80, 0u8..3, 0u8..2), 0..6),
         ) {
             let to = from + len;
             let start = from + start_offset % (len + 1);
@@ -1004,7 +1517,23 @@ mod tests {
             let building_type = [BuildingType::Houses, BuildingType::Flats, BuildingType::Mixed][kind as usize];
             let direction = if descending { Direction::Descending } else { Direction::Ascending };
             let rules = WalkRules { house_interval, flat_interval, max_per_building, max_per_entrance };
-            let mut w = WalkState::from_segment("p", street(building_type, from, to, odd_side, start, direction), rules);
+            let segment = street(building_type, from, to, odd_side, start, direction);
+            let mut w = WalkState::from_segment("p", segment, rules).seeded(u64::from(from));
+            // Extra buildings («NА», «N/1», «N корп. 1») next to numbers of the street; one not ahead is refused.
+            for (offset, form, kind) in &extras {
+                let base = HouseNumber::plain(from + offset % (len + 1));
+                let number = match form {
+                    0 => HouseNumber { letter: Some('А'), ..base },
+                    1 => HouseNumber { fraction: Some(1), ..base },
+                    _ => HouseNumber { korpus: Some(1), ..base },
+                };
+                let kind = if *kind == 0 {
+                    BuildingKind::SingleHouse
+                } else {
+                    BuildingKind::ApartmentBlock(BuildingLayout::FlatRange { first: 1, last: 12 })
+                };
+                let _ = w.describe_extra_building(number, kind);
+            }
             let mut seen = std::collections::BTreeSet::new();
             let mut ended = false;
             for _ in 0..20_000 {
@@ -1020,7 +1549,8 @@ mod tests {
                             0 => BuildingKind::SingleHouse,
                             1 => BuildingKind::ApartmentBlock(BuildingLayout::Entrances { flats_per_entrance: vec![flats; entrances as usize], first_flat: 1 }),
                             2 => BuildingKind::ApartmentBlock(BuildingLayout::FlatRange { first: 1, last: flats }),
-                            3 => BuildingKind::NonResidential,
+                            3 => BuildingKind::LockedBlock(BuildingLayout::FlatRange { first: 1, last: flats }),
+                            5 => BuildingKind::NonResidential,
                             _ => BuildingKind::NoSuchNumber,
                         };
                         w.describe_building(house, kind).unwrap();

@@ -57,7 +57,7 @@ fn walk_route(seed: u64) -> Day {
     let draw = draw_routes(&frame, "almaty", seed, 55, false).unwrap();
     assert_eq!(draw.routes.len(), 55);
     let route = &draw.routes[0];
-    let mut walk = WalkState::new(route, settings.walk_rules());
+    let mut walk = WalkState::new(route, settings.walk_rules(), derive_seed(seed, &route.id));
     let mut quota = RouteQuota::new(plan.cell(&route.id).unwrap());
     let mut logs: Vec<(ContactLog, Option<Sex>)> = Vec::new();
     let mut continuations = 0;

@@ -20,12 +20,15 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use dala_fieldwork::contact::{ContactLog, InterimCode, Mode, Refuser, Visit};
 use dala_fieldwork::draw::{draw_routes, Direction, RouteDraw};
 use dala_fieldwork::frame::{parse_frame, Frame};
+use dala_fieldwork::house::HouseNumber;
 use dala_fieldwork::quota::{plan_quotas, Counted, Holds, QuotaPlan, RouteQuota};
 use dala_fieldwork::report::{build_report, AddressSummary, FieldReport};
+use dala_fieldwork::rng::derive_seed;
 use dala_fieldwork::selection::{
     draw_household, override_respondent, propose_respondent, Adult, Eligibility, HouseholdDraw, Ineligibility, Proposal, Selection,
 };
 use dala_fieldwork::settings::FieldworkSettings;
+use dala_fieldwork::turn::{continuation, Continuation};
 use dala_fieldwork::walk::{Address, BuildingKind, BuildingLayout, DwellingType, Guidance, Segment, WalkState};
 use dala_fieldwork::{FieldworkError, Sex};
 use dala_questionnaire::engine::{slot_of, Interview};
@@ -58,6 +61,14 @@ pub struct Fieldwork {
     pub settings: FieldworkSettings,
     pub frame: Frame,
     pub plan: QuotaPlan,
+    /// Per city id, the SHA-256 (lowercase hex) of its frame file's bytes; stored with each draw.
+    pub frame_sha256: std::collections::BTreeMap<String, String>,
+}
+
+/// The SHA-256 of bytes as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Loads `fieldwork = "..."` of a study folder, with every frame it names; `None` when the study has none.
@@ -81,14 +92,17 @@ pub fn load_fieldwork(study_dir: &Path) -> Result<Option<Fieldwork>, SessionErro
     let Some(file) = study.get("fieldwork").and_then(|v| v.as_str()) else { return Ok(None) };
     let settings = FieldworkSettings::from_toml(&read(file)?).map_err(|errors| SessionError::Field(FieldworkError::Settings(errors)))?;
     let mut frame = Frame { streets: Vec::new() };
+    let mut frame_sha256 = std::collections::BTreeMap::new();
     for city in &settings.cities {
         if let Some(path) = &city.frame {
-            let f = parse_frame(&read(path)?).map_err(|rows| SessionError::Field(FieldworkError::Frame(rows)))?;
+            let text = read(path)?;
+            frame_sha256.insert(city.id.clone(), sha256_hex(text.as_bytes()));
+            let f = parse_frame(&text).map_err(|rows| SessionError::Field(FieldworkError::Frame(rows)))?;
             frame.streets.extend(f.streets);
         }
     }
     let plan = plan_quotas(&settings)?;
-    Ok(Some(Fieldwork { settings, frame, plan }))
+    Ok(Some(Fieldwork { settings, frame, plan, frame_sha256 }))
 }
 
 // ---- views -------------------------------------------------------------------------------------
@@ -158,6 +172,11 @@ pub struct AddressView {
     pub can_close: bool,
     pub interview_id: Option<String>,
     pub proposal: Option<ProposalView>,
+    /// A flat of a block that could not be entered: visits may end in 32 (entrance locked) or 33 (guard).
+    pub locked: bool,
+    /// The address's selection probability within its route as an exact fraction ("3/80"); `None` for
+    /// addresses stored before it was recorded.
+    pub chance: Option<String>,
 }
 
 /// Where an address is in its life.
@@ -292,6 +311,9 @@ pub enum WalkAction {
     NextAddress,
     /// What the building at `house` is.
     DescribeBuilding { house: u32, building: BuildingInput },
+    /// A building whose number is not a whole number («15А», «15/1», «15 корп. 2», «15к2»), next to its
+    /// whole number on the current street: added to the walk in house-number order.
+    DescribeExtraBuilding { number: String, building: BuildingInput },
     /// The street ends in a dead end here.
     DeadEnd,
     /// The supervisor's continuation start point.
@@ -314,8 +336,21 @@ pub enum BuildingInput {
         last: u32,
     },
     NonResidential,
+    /// A block that cannot be entered, with nothing known of its flats: refused
+    /// (`LockedBlockNeedsFlats`); give its flats with `locked_block` or `locked_flat_range`.
     RefusedAccess,
     NoSuchNumber,
+    /// A block that cannot be entered (locked entrance, intercom, guard), its flats per entrance as
+    /// counted from outside or read from the entrance signs: its selected flats become addresses.
+    LockedBlock {
+        flats_per_entrance: Vec<u32>,
+        first_flat: Option<u32>,
+    },
+    /// A block that cannot be entered, with the range of flat numbers on its signs.
+    LockedFlatRange {
+        first: u32,
+        last: u32,
+    },
 }
 
 #[derive(Clone, Debug, Deserialize, TS)]
@@ -388,8 +423,8 @@ fn to_doc<T: Serialize>(v: &T) -> String {
 /// "ул. Жандосова, 19, кв. 25" in the interviewer's language.
 fn address_label(a: &Address, lang: Lang) -> String {
     let street = if lang == Lang::Kk { &a.street_kk } else { &a.street_ru };
-    let mut s =
-        lang.pick(format!("{street}, дом {}", a.house), format!("{street}, {}-үй", a.house), format!("{street}, house {}", a.house));
+    let house = a.number.map_or_else(|| a.house.to_string(), |n| n.to_string());
+    let mut s = lang.pick(format!("{street}, дом {house}"), format!("{street}, {house}-үй"), format!("{street}, house {house}"));
     if let Some(e) = a.entrance {
         s += &lang.pick(format!(", подъезд {e}"), format!(", {e}-кіреберіс"), format!(", entrance {e}"));
     }
@@ -420,7 +455,8 @@ impl Session {
         let fw = self.fw()?;
         let settings = fw.settings.city(city).ok_or_else(|| SessionError::Field(FieldworkError::UnknownCity { city: city.to_string() }))?;
         let k = routes.unwrap_or(settings.routes);
-        let draw = draw_routes(&fw.frame, city, seed, k, weighted)?;
+        let mut draw = draw_routes(&fw.frame, city, seed, k, weighted)?;
+        draw.frame_sha256 = fw.frame_sha256.get(city).cloned();
         let rules = fw.settings.walk_rules();
         let mut rows = Vec::new();
         for r in &draw.routes {
@@ -433,13 +469,15 @@ impl Session {
                 male: 0,
                 overrides: 0,
             });
-            rows.push((r.id.clone(), r.street.clone(), to_doc(r), to_doc(&quota), to_doc(&WalkState::new(r, rules))));
+            let mut walk = WalkState::new(r, rules, derive_seed(seed, &r.id));
+            auto_continue(&fw.frame, city, &mut walk);
+            rows.push((r.id.clone(), r.street.clone(), to_doc(r), to_doc(&quota), to_doc(&walk)));
         }
         let new: Vec<NewRoute> = rows
             .iter()
             .map(|(id, street, route, quota, walk)| NewRoute { id, street, route: route.clone(), quota: quota.clone(), walk: walk.clone() })
             .collect();
-        self.store.save_route_draw(city, seed, weighted, &draw.to_json(), &new, when.utc)?;
+        self.store.save_route_draw(city, seed, weighted, &draw.to_json(), draw.frame_sha256.as_deref(), &new, when.utc)?;
         Ok(draw)
     }
 
@@ -517,10 +555,21 @@ impl Session {
                     format!("Келесі мекенжай: {label}."),
                     format!("Next address: {label}."),
                 );
-                let hint = walk.crossed.then(|| {
+                let mut hint = walk.crossed.then(|| {
                     lang.pick("Перейдите на другую сторону улицы.", "Көшенің арғы бетіне өтіңіз.", "Cross to the other side of the street.")
                         .to_string()
                 });
+                if address.locked {
+                    let locked = lang.pick(
+                        "В этот дом не попасть: позвоните в квартиру по домофону или дождитесь жильца. Если не впустили, отметьте визит 32 (подъезд закрыт) или 33 (охрана не пустила) и отметьте признаки проживания; приходите снова, как на любой адрес.",
+                        "Бұл үйге кіру мүмкін емес: пәтерге домофон арқылы қоңырау шалыңыз немесе тұрғынды күтіңіз. Кіргізбесе, 32 (кіреберіс жабық) немесе 33 (күзет кіргізбеді) келуін белгілеп, тұрғын бар екенінің белгілерін көрсетіңіз; кез келген мекенжайдағыдай қайта келіңіз.",
+                        "This block cannot be entered: ring the flat on the intercom or wait for a resident. If no one lets you in, log visit 32 (entrance locked) or 33 (guard refused entry) and mark any evidence that the flat is lived in; come back as for any address.",
+                    );
+                    hint = Some(match hint {
+                        Some(h) => format!("{h} {locked}"),
+                        None => locked.to_string(),
+                    });
+                }
                 if let Some(h) = &hint {
                     text.push(' ');
                     text.push_str(h);
@@ -533,7 +582,7 @@ impl Session {
             }
             Guidance::DescribeBuilding { street_ru, street_kk, house, .. } => {
                 let street = if lang == Lang::Kk { street_kk } else { street_ru };
-                let text = lang.pick(format!("Дойдите до здания {street}, {house} и укажите, что это: частный дом, многоквартирный дом (подъезды и квартиры) или нежилое здание."), format!("{street}, {house} ғимаратына барып, оның не екенін көрсетіңіз: жеке үй, көппәтерлі үй (кіреберістер мен пәтерлер) немесе тұрғын емес ғимарат."), format!("Walk to {street} {house} and say what it is: a single house, an apartment block (entrances and flats) or a non-residential building."));
+                let text = lang.pick(format!("Дойдите до здания {street}, {house} и укажите, что это: частный дом, многоквартирный дом (подъезды и квартиры) или нежилое здание. Если в дом не попасть, укажите его квартиры по табличкам на подъездах или число подъездов и квартир: отобранные квартиры станут адресами."), format!("{street}, {house} ғимаратына барып, оның не екенін көрсетіңіз: жеке үй, көппәтерлі үй (кіреберістер мен пәтерлер) немесе тұрғын емес ғимарат. Үйге кіру мүмкін болмаса, оның пәтерлерін кіреберіс тақтайшалары бойынша немесе кіреберістер мен пәтерлер санымен көрсетіңіз: таңдалған пәтерлер мекенжай болады."), format!("Walk to {street} {house} and say what it is: a single house, an apartment block (entrances and flats) or a non-residential building. If the block cannot be entered, give its flats from the entrance signs or the number of entrances and flats: the selected flats become addresses."));
                 GuidanceView { kind: GuidanceKind::DescribeBuilding, text, hint: None, address: None, house: Some(*house) }
             }
             Guidance::NeedsContinuation { .. } => GuidanceView {
@@ -566,6 +615,8 @@ impl Session {
             can_close: false,
             interview_id: None,
             proposal: None,
+            locked: a.locked,
+            chance: a.chance.map(|c| format!("{}/{}", c.num, c.den)),
         }
     }
 
@@ -640,7 +691,7 @@ impl Session {
     pub fn walk(&mut self, route_id: &str, action: WalkAction, when: When, lang: Lang) -> Result<RouteView, SessionError> {
         let row = self.store.route(route_id)?;
         let mut walk: WalkState = from_doc("walk", &row.walk)?;
-        let (kind, detail) = match &action {
+        let (kind, mut detail) = match &action {
             WalkAction::NextAddress => {
                 walk.next_address()?;
                 ("walk_next", json!({}))
@@ -649,6 +700,13 @@ impl Session {
                 let kind = building_kind(building);
                 walk.describe_building(*house, kind.clone())?;
                 ("walk_building", json!({"house": house, "building": kind}))
+            }
+            WalkAction::DescribeExtraBuilding { number, building } => {
+                let n = HouseNumber::parse_near(number, None)
+                    .map_err(|_| SessionError::Field(FieldworkError::BadHouseNumber { text: number.clone() }))?;
+                let kind = building_kind(building);
+                walk.describe_extra_building(n, kind.clone())?;
+                ("walk_building", json!({"house": n.number, "number": n, "building": kind}))
             }
             WalkAction::DeadEnd => {
                 walk.report_dead_end()?;
@@ -669,6 +727,14 @@ impl Session {
                 ("walk_continued", serde_json::to_value(&segment).unwrap_or(Json::Null))
             }
         };
+        // A route that has run out goes on by the crossing rule or a seeded street draw, stored in the
+        // walk (its segments) and journalled with how it was found.
+        let continued = auto_continue(&self.fw()?.frame, &row.city, &mut walk);
+        if !continued.is_empty() {
+            if let Json::Object(map) = &mut detail {
+                map.insert("continued".into(), serde_json::to_value(&continued).unwrap_or(Json::Null));
+            }
+        }
         self.store.update_route(route_id, None, Some(&to_doc(&walk)), kind, Some(&detail.to_string()), when.utc)?;
         self.route_view(route_id, lang)
     }
@@ -1091,7 +1157,31 @@ fn building_kind(b: &BuildingInput) -> BuildingKind {
         BuildingInput::NonResidential => BuildingKind::NonResidential,
         BuildingInput::RefusedAccess => BuildingKind::RefusedAccess,
         BuildingInput::NoSuchNumber => BuildingKind::NoSuchNumber,
+        BuildingInput::LockedBlock { flats_per_entrance, first_flat } => BuildingKind::LockedBlock(BuildingLayout::Entrances {
+            flats_per_entrance: flats_per_entrance.clone(),
+            first_flat: first_flat.unwrap_or(1),
+        }),
+        BuildingInput::LockedFlatRange { first, last } => {
+            BuildingKind::LockedBlock(BuildingLayout::FlatRange { first: *first, last: *last })
+        }
     }
+}
+
+/// Continues a walk whose route has run out ([`dala_fieldwork::turn::continuation`]) with the seed
+/// `derive_seed(walk seed, "<route>/continuation/<segment index>")`, again while a new street has no
+/// address either (at most 16 streets at once). Empty when the route goes on; the walk still needs the
+/// supervisor's continuation when every street of the city has been walked.
+pub fn auto_continue(frame: &Frame, city: &str, walk: &mut WalkState) -> Vec<Continuation> {
+    let mut out = Vec::new();
+    while out.len() < 16 && matches!(walk.current(), Guidance::NeedsContinuation { .. }) {
+        let seed = derive_seed(walk.seed(), &format!("{}/continuation/{}", walk.route(), walk.segments().len()));
+        let Ok(c) = continuation(frame, city, walk, seed) else { break };
+        if walk.continue_from(c.segment.clone()).is_err() {
+            break;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A local date-time as the interface sends it: "2010-10-21T18:30" (or with a space).

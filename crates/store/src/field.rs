@@ -24,6 +24,15 @@ pub struct RouteRow {
     pub seed: i64,
 }
 
+/// A stored route draw (migration 4 added the frame's hash; `None` for draws stored before).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DrawRow {
+    pub city: String,
+    pub seed: u64,
+    pub weighted: bool,
+    pub frame_sha256: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddressRow {
     pub key: String,
@@ -104,7 +113,16 @@ impl Batch<'_> {
 
     /// Stores a city's route draw and its routes. A city whose routes already have addresses keeps
     /// its draw: redrawing it would orphan fieldwork ([`StoreError::RoutesInUse`]).
-    pub fn save_route_draw(&mut self, city: &str, seed: u64, weighted: bool, draw: &str, routes: &[NewRoute]) -> Result<()> {
+    /// `frame_sha256`: the SHA-256 of the frame file the draw was made from (migration 4).
+    pub fn save_route_draw(
+        &mut self,
+        city: &str,
+        seed: u64,
+        weighted: bool,
+        draw: &str,
+        frame_sha256: Option<&str>,
+        routes: &[NewRoute],
+    ) -> Result<()> {
         let used: i64 =
             self.tx
                 .query_row("SELECT count(*) FROM addresses a JOIN routes r ON r.id = a.route_id WHERE r.city = ?1", [city], |r| r.get(0))?;
@@ -113,9 +131,10 @@ impl Batch<'_> {
         }
         self.exec("DELETE FROM routes WHERE city = ?1", [city])?;
         self.exec(
-            "INSERT INTO route_draws (city, seed, weighted, draw, drawn_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (city) DO UPDATE SET seed = excluded.seed, weighted = excluded.weighted, draw = excluded.draw, drawn_at = excluded.drawn_at",
-            params![city, seed as i64, weighted, draw, self.at],
+            "INSERT INTO route_draws (city, seed, weighted, draw, drawn_at, frame_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (city) DO UPDATE SET seed = excluded.seed, weighted = excluded.weighted, draw = excluded.draw,
+                 drawn_at = excluded.drawn_at, frame_sha256 = excluded.frame_sha256",
+            params![city, seed as i64, weighted, draw, self.at, frame_sha256],
         )?;
         for r in routes {
             self.exec(
@@ -126,7 +145,9 @@ impl Batch<'_> {
         self.field_journal(
             "routes_drawn",
             city,
-            Some(&serde_json::json!({"seed": seed, "weighted": weighted, "routes": routes.len()}).to_string()),
+            Some(
+                &serde_json::json!({"seed": seed, "weighted": weighted, "routes": routes.len(), "frame_sha256": frame_sha256}).to_string(),
+            ),
         )
     }
 
@@ -200,18 +221,31 @@ impl Batch<'_> {
 }
 
 impl Store {
+    #[allow(clippy::too_many_arguments)]
     pub fn save_route_draw(
         &mut self,
         city: &str,
         seed: u64,
         weighted: bool,
         draw: &str,
+        frame_sha256: Option<&str>,
         routes: &[NewRoute],
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut b = self.batch(now)?;
-        b.save_route_draw(city, seed, weighted, draw, routes)?;
+        b.save_route_draw(city, seed, weighted, draw, frame_sha256, routes)?;
         b.commit()
+    }
+
+    /// Every city's stored route draw: (city, seed, weighted, SHA-256 of its frame file when known).
+    pub fn route_draws(&self) -> Result<Vec<DrawRow>> {
+        let mut stmt = self.conn.prepare("SELECT city, seed, weighted, frame_sha256 FROM route_draws ORDER BY city")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(DrawRow { city: r.get(0)?, seed: r.get::<_, i64>(1)? as u64, weighted: r.get(2)?, frame_sha256: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     pub fn routes(&self) -> Result<Vec<RouteRow>> {

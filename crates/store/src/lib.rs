@@ -25,7 +25,7 @@ mod migrations;
 mod read_only;
 
 pub use batch::Batch;
-pub use field::{AddressRow, Held, NewRoute, RouteRow, VisitRow};
+pub use field::{AddressRow, DrawRow, Held, NewRoute, RouteRow, VisitRow};
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]

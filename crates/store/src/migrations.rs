@@ -187,4 +187,8 @@ DROP TABLE journal;
 ALTER TABLE journal_v4 RENAME TO journal;
 CREATE INDEX journal_by_interview ON journal (interview_id, seq);
 "#,
+    // 5: the SHA-256 of the frame file each route draw was made from (NULL for draws stored before).
+    r#"
+ALTER TABLE route_draws ADD COLUMN frame_sha256 TEXT;
+"#,
 ];

@@ -12,4 +12,13 @@ disposition: string | null, disposition_label: string | null,
 /**
  * What closing it as a non-response still needs, in words; `None` when it may close.
  */
-shortfall: string | null, can_close: boolean, interview_id: string | null, proposal: ProposalView | null, };
+shortfall: string | null, can_close: boolean, interview_id: string | null, proposal: ProposalView | null, 
+/**
+ * A flat of a block that could not be entered: visits may end in 32 (entrance locked) or 33 (guard).
+ */
+locked: boolean, 
+/**
+ * The address's selection probability within its route as an exact fraction ("3/80"); `None` for
+ * addresses stored before it was recorded.
+ */
+chance: string | null, };

@@ -4,4 +4,4 @@ import type { BuildingInput } from "./BuildingInput";
 /**
  * What the interviewer reports on the walk.
  */
-export type WalkAction = { "action": "next_address" } | { "action": "describe_building", house: number, building: BuildingInput, } | { "action": "dead_end" } | { "action": "continue_from", street_ru: string, street_kk: string, from_number: number, to_number: number, start_house: number, ascending: boolean, };
+export type WalkAction = { "action": "next_address" } | { "action": "describe_building", house: number, building: BuildingInput, } | { "action": "describe_extra_building", number: string, building: BuildingInput, } | { "action": "dead_end" } | { "action": "continue_from", street_ru: string, street_kk: string, from_number: number, to_number: number, start_house: number, ascending: boolean, };

@@ -26,6 +26,8 @@ export interface BuildingForm {
   rangeOnly: boolean;
   first: string;
   last: string;
+  /** A building numbered next to `house` («15А», «15/1», «15 корп. 2»); empty: the building `house` itself. */
+  number: string;
 }
 
 export interface ContinuationForm {
@@ -38,7 +40,7 @@ export interface ContinuationForm {
 }
 
 export function emptyBuildingForm(): BuildingForm {
-  return { house: null, kind: null, entrances: "", flatsPerEntrance: "", firstFlat: "1", rangeOnly: false, first: "", last: "" };
+  return { house: null, kind: null, entrances: "", flatsPerEntrance: "", firstFlat: "1", rangeOnly: false, first: "", last: "", number: "" };
 }
 
 export function emptyContinuationForm(): ContinuationForm {
@@ -92,6 +94,7 @@ function guidanceCard(g: GuidanceView, ctx: RouteCtx): TemplateResult {
     return html`<article class="guidance approach" data-testid="guidance" data-kind="approach" data-key=${a.key}>
       <div class="guidance-label">${s.nextAddressTitle}</div>
       <h1 class="guidance-address" data-testid="guidance-address">${a.label}</h1>
+      ${a.locked ? html`<div class="locked-badge" data-testid="locked-address">${s.lockedAddress}</div>` : nothing}
       ${g.hint ? html`<div class="walk-hint" data-testid="walk-hint">${g.hint}</div>` : nothing}
       <div class="guidance-meta">
         <span>${s.dwellingKinds[a.dwelling] ?? a.dwelling}</span> ${statusChip(a.status, s)}
@@ -133,17 +136,25 @@ function buildingInput(f: BuildingForm): BuildingInput | null {
   switch (f.kind) {
     case null:
       return null;
-    case "apartment_block": {
+    case "apartment_block":
+    case "refused_access": {
+      // A block that cannot be entered is described by its flats all the same (the ranges on the
+      // entrance signs, or entrances and flats counted from outside): its selected flats are cases.
+      const locked = f.kind === "refused_access";
       if (f.rangeOnly) {
         const first = wholeNumber(f.first, 1);
         const last = wholeNumber(f.last, 1);
-        return first !== null && last !== null && last >= first ? { kind: "flat_range", first, last } : null;
+        if (first === null || last === null || last < first) return null;
+        return locked ? { kind: "locked_flat_range", first, last } : { kind: "flat_range", first, last };
       }
       const entrances = wholeNumber(f.entrances, 1);
       const flats = wholeNumber(f.flatsPerEntrance, 1);
       const firstFlat = wholeNumber(f.firstFlat, 1);
       if (entrances === null || flats === null || entrances > 99) return null;
-      return { kind: "apartment_block", flats_per_entrance: Array<number>(entrances).fill(flats), first_flat: firstFlat ?? 1 };
+      const flatsPerEntrance = Array<number>(entrances).fill(flats);
+      return locked
+        ? { kind: "locked_block", flats_per_entrance: flatsPerEntrance, first_flat: firstFlat ?? 1 }
+        : { kind: "apartment_block", flats_per_entrance: flatsPerEntrance, first_flat: firstFlat ?? 1 };
     }
     default:
       return { kind: f.kind } as BuildingInput;
@@ -166,7 +177,8 @@ function buildingForm(ctx: RouteCtx, house: number | null): TemplateResult {
       (kind) => set({ kind }),
       "building",
     )}
-    ${f.kind === "apartment_block"
+    ${f.kind === "refused_access" ? html`<p class="field-note" data-testid="locked-block-note">${s.lockedBlockNote}</p>` : nothing}
+    ${f.kind === "apartment_block" || f.kind === "refused_access"
       ? html`<div class="form-row">
           ${f.rangeOnly
             ? html`${numberField(s.flatFrom, f.first, (v) => set({ first: v }), "flat-first", 1)} ${numberField(s.flatTo, f.last, (v) => set({ last: v }), "flat-last", 1)}`
@@ -176,8 +188,14 @@ function buildingForm(ctx: RouteCtx, house: number | null): TemplateResult {
           ${toggle(s.onlyFlatRange, f.rangeOnly, (v) => set({ rangeOnly: v }), "range-only")}
         </div>`
       : nothing}
+    <div class="form-row">${textField(s.extraBuildingNumber(house), f.number, (v) => set({ number: v }), "extra-number")}</div>
     <button class="primary big" data-testid="confirm-building" ?disabled=${input === null || house === null}
-      @click=${() => input && house !== null && ctx.walk({ action: "describe_building", house, building: input })}>${s.confirmBuilding}</button>
+      @click=${() => {
+        if (!input || house === null) return;
+        // The session reads the number («15А», «15/1», «15к2») and refuses one it cannot read.
+        const number = f.number.trim();
+        ctx.walk(number ? { action: "describe_extra_building", number, building: input } : { action: "describe_building", house, building: input });
+      }}>${s.confirmBuilding}</button>
   </div>`;
 }
 

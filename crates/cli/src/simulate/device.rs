@@ -869,7 +869,9 @@ fn describe(rng: &mut ChaCha20Rng, kind: BuildingType) -> BuildingInput {
             if x < 0.07 {
                 BuildingInput::NonResidential
             } else if x < 0.09 {
-                BuildingInput::RefusedAccess
+                // A block that cannot be entered is described by the flat range on its signs (issue 7:
+                // its selected flats are cases, not replaced by the next block's).
+                BuildingInput::LockedFlatRange { first: 1, last: 60 }
             } else if x < 0.10 {
                 BuildingInput::NoSuchNumber
             } else {
@@ -889,7 +891,7 @@ fn describe(rng: &mut ChaCha20Rng, kind: BuildingType) -> BuildingInput {
             } else if x < 0.14 {
                 BuildingInput::NoSuchNumber
             } else if x < 0.16 {
-                BuildingInput::RefusedAccess
+                BuildingInput::LockedFlatRange { first: 1, last: 40 }
             } else if x < 0.58 {
                 BuildingInput::SingleHouse
             } else {
