@@ -354,7 +354,6 @@ fn main() -> ExitCode {
             fieldcmd::report(&study.unwrap_or_else(fieldcmd::default_study), &db, json, all_routes, lang)
         }
         Command::Cards { study, bilingual, out } => cards::run(&study, cli.lang.as_deref(), lang, bilingual, &out),
-    },
         Command::Walk { study, db, route, script, json } => walkcmd::run(&study, &db, &route, &script, json, lang),
         Command::Simulate { study, seed, devices, scale, out, threads, json } => {
             simulate::run(&study, &seed, devices, scale, &out, threads, json, lang)

@@ -180,8 +180,9 @@ fn unknown_question_and_irrelevant_question_are_refused() {
     for (steps, needle) in [
         (json!([{"q": "Q999", "value": 1}]), "Q999"),
         (
-            json!([{"q": "Q101", "value": 1}, {"q": "Q102", "roster": [1], "value": "A"}, {"q": "Q105", "roster": [1], "value": 2005}, {"q": "Q106", "roster": [1], "value": 1}]),
-            "Q106",
+            // Q105A (the age) is asked only when the birth year is not known.
+            json!([{"q": "Q101", "value": 1}, {"q": "Q102", "roster": [1], "value": "A"}, {"q": "Q105", "roster": [1], "value": 1985}, {"q": "Q105A", "roster": [1], "value": 25}]),
+            "Q105A",
         ),
     ] {
         let db = dir.path().join(format!("{needle}.sqlite"));
