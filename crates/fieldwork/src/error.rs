@@ -66,11 +66,16 @@ pub enum FieldworkError {
     NoVisits { address: String },
     /// The address cannot become a final non-response before the minimum visits are made.
     #[error(
-        "the address {address} cannot be a final non-response yet: {}/{} visits, {}/{} at or after {}, {}/{} at a weekend",
-        shortfall.visits_made, shortfall.visits_required, shortfall.evening_made, shortfall.evening_required,
+        "the address {address} cannot be a final non-response yet: {}/{} visits{}, {}/{} at or after {}, {}/{} at a weekend",
+        shortfall.visits_made, shortfall.visits_required, if shortfall.different_days { " on different days" } else { "" },
+        shortfall.evening_made, shortfall.evening_required,
         shortfall.evening_from.format("%H:%M"), shortfall.weekend_made, shortfall.weekend_required
     )]
     MinimumVisitsNotMet { address: String, shortfall: VisitShortfall },
+    /// The address owes an appointment (made at visit `visit`, at `at` when agreed) that no later
+    /// visit has kept: it cannot be closed before the interviewer goes back.
+    #[error("the address {address} cannot be closed: the appointment made at visit {visit}{} has not been kept", at_words(*.at))]
+    AppointmentPending { address: String, visit: u32, at: Option<NaiveDateTime> },
     /// Two adults of a household were listed with the same roster line.
     #[error("two people are listed on line {line}")]
     DuplicateLine { line: u32 },
@@ -107,6 +112,10 @@ impl From<Vec<RowError>> for FieldworkError {
     fn from(errors: Vec<RowError>) -> FieldworkError {
         FieldworkError::Frame(errors)
     }
+}
+
+fn at_words(at: Option<NaiveDateTime>) -> String {
+    at.map(|t| format!(" for {}", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default()
 }
 
 fn join<T: std::fmt::Display>(items: &[T]) -> String {
@@ -204,16 +213,41 @@ impl FieldworkError {
             NoVisits { address } => l(format!("По адресу {address} ещё не было визитов."), format!("{address} мекенжайына әлі барылған жоқ."), self.to_string()),
             MinimumVisitsNotMet { shortfall: s, .. } => {
                 let time = s.evening_from.format("%H:%M");
+                let (days_ru, days_kk, days_note_ru, days_note_kk) = if s.different_days {
+                    (
+                        " в разные дни",
+                        " әр түрлі күндері",
+                        " Несколько визитов в один день считаются одним.",
+                        " Бір күнгі бірнеше бару бір бару болып есептеледі.",
+                    )
+                } else {
+                    ("", "", "", "")
+                };
                 l(
                     format!(
-                        "Адрес нельзя закрыть как окончательный отказ или недозвон: визитов {} из {}, вечерних (после {time}) {} из {}, в выходные {} из {}.",
+                        "Адрес нельзя закрыть как окончательный отказ или недозвон: визитов{days_ru} {} из {}, вечерних (после {time}) {} из {}, в выходные {} из {}.{days_note_ru}",
                         s.visits_made, s.visits_required, s.evening_made, s.evening_required, s.weekend_made, s.weekend_required
                     ),
                     format!(
-                        "Мекенжайды түпкілікті жауапсыз ретінде жабуға болмайды: келу {}/{}, кешкі ({time} кейін) {}/{}, демалыс күні {}/{}.",
+                        "Мекенжайды түпкілікті жауапсыз ретінде жабуға болмайды: келу{days_kk} {}/{}, кешкі ({time} кейін) {}/{}, демалыс күні {}/{}.{days_note_kk}",
                         s.visits_made, s.visits_required, s.evening_made, s.evening_required, s.weekend_made, s.weekend_required
                     ),
-                    self.to_string(),
+                    if s.different_days {
+                        format!("{self}. Several visits on one day count as one.")
+                    } else {
+                        self.to_string()
+                    },
+                )
+            }
+            AppointmentPending { visit, at, .. } => {
+                let when = |on: &str| at.map(|t| format!(" {on} {}", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default();
+                l(
+                    format!("Адрес нельзя закрыть: встреча, назначенная при визите {visit}{}, ещё не состоялась. Придите в назначенное время.", when("на")),
+                    format!(
+                        "Мекенжайды жабуға болмайды: {visit}-баруда белгіленген кездесу{} әлі өткен жоқ. Белгіленген уақытта келіңіз.",
+                        at.map(|t| format!(" ({})", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default()
+                    ),
+                    format!("The address cannot be closed: the appointment made at visit {visit}{} has not been kept. Go back at the agreed time.", when("for")),
                 )
             }
             DuplicateLine { line } => l(format!("Два человека записаны в строке {line}."), format!("{line}-жолға екі адам жазылған."), self.to_string()),
