@@ -91,6 +91,15 @@ pub enum FieldworkError {
     /// A household draw needs at least one household.
     #[error("an address with no household has nothing to draw")]
     NoHouseholds,
+    /// The household was drawn already, among another number of households: the draw stands.
+    #[error("the household was drawn already: household {chosen} of {households}; the draw is kept")]
+    HouseholdAlreadyDrawn { households: u32, chosen: u32 },
+    /// The adults were listed before the household was drawn.
+    #[error("draw the household before listing its adults")]
+    HouseholdNotDrawn,
+    /// Listing a household's adults again needs the interviewer's reason.
+    #[error("screening the household again needs a reason")]
+    RescreenWithoutReason,
     /// The route's cell for this sex is full and the selection was not an override.
     #[error("the {} quota of route {route} is already full", sex_words(*sex).2)]
     QuotaFull { route: String, sex: Sex },
@@ -271,6 +280,21 @@ impl FieldworkError {
                 self.to_string(),
             ),
             NoHouseholds => l("По адресу нет ни одного домохозяйства.".into(), "Мекенжайда бірде-бір үй шаруашылығы жоқ.".into(), self.to_string()),
+            HouseholdAlreadyDrawn { households, chosen } => l(
+                format!("Домохозяйство уже выбрано: № {chosen} из {households}. Выбор не меняется; если число домохозяйств было указано неверно, сообщите супервайзеру."),
+                format!("Үй шаруашылығы таңдалып қойған: {households} үй шаруашылығының № {chosen}. Таңдау өзгермейді; үй шаруашылықтарының саны қате көрсетілсе, супервайзерге хабарлаңыз."),
+                format!("The household was drawn already: No. {chosen} of {households}. The draw is kept; if the number of households was wrong, tell your supervisor."),
+            ),
+            HouseholdNotDrawn => l(
+                "Сначала выберите домохозяйство (жеребьёвка), затем перечислите его взрослых.".into(),
+                "Алдымен үй шаруашылығын таңдаңыз (жеребе), содан кейін оның ересектерін тізімдеңіз.".into(),
+                "Draw the household first, then list its adults.".into(),
+            ),
+            RescreenWithoutReason => l(
+                "Чтобы перечислить взрослых заново, укажите причину: повторный отбор виден супервайзеру.".into(),
+                "Ересектерді қайта тізімдеу үшін себебін көрсетіңіз: қайта іріктеуді супервайзер көреді.".into(),
+                "To list the adults again, give a reason: the re-screening is shown to the supervisor.".into(),
+            ),
             QuotaFull { route, sex } => {
                 let (ru, kk, en) = sex_words(*sex);
                 l(
@@ -333,6 +357,10 @@ mod tests {
             FieldworkError::NotEligible { line: 3, reasons: vec![Ineligibility::Underage, Ineligibility::NotPermanent] },
             FieldworkError::OverrideWithoutReason,
             FieldworkError::NoHouseholds,
+            FieldworkError::HouseholdAlreadyDrawn { households: 3, chosen: 2 },
+            FieldworkError::HouseholdNotDrawn,
+            FieldworkError::RescreenWithoutReason,
+            FieldworkError::AppointmentPending { address: "a".into(), visit: 2, at: None },
             FieldworkError::ShapeNotAllowed { city: "x".into(), female: 6, male: 5 },
         ];
         for e in samples {
