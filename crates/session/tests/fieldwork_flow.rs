@@ -45,7 +45,7 @@ fn a_route_walked_with_refusals_non_contacts_and_a_complete() {
     let again = session().draw_city_routes("almaty", 2010, None, false, at(18, 9)).unwrap();
     assert_eq!(again.to_json(), draw.to_json(), "same seed, same routes");
     let route = draw.routes[0].id.clone();
-    s.assign_routes(&[route.clone()], Some("int-07"), at(18, 9)).unwrap();
+    s.assign_routes(std::slice::from_ref(&route), Some("int-07"), at(18, 9)).unwrap();
     let mine = s.routes_view(Some("int-07"), Lang::Kk).unwrap();
     assert_eq!(mine.len(), 1);
     let cell = &mine[0].quota;
