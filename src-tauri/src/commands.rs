@@ -208,8 +208,19 @@ commands! {
         state.session(ui_lang)?.close_address(&key, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
-    pub fn fieldwork_screen(state: State<'_, AppState>, key: String, adults: Vec<AdultInput>, households: u32, ui_lang: Lang) -> Reply<AddressView> {
-        state.session(ui_lang)?.screen_household(&key, &adults, households, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+    /// Screening, step 1: draws one of the households at the address (stored and shown before any
+    /// adult is listed; the same count again shows the stored draw).
+    pub fn fieldwork_draw_household(state: State<'_, AppState>, key: String, households: u32, ui_lang: Lang) -> Reply<AddressView> {
+        state.session(ui_lang)?.draw_household(&key, households, When::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    /// Screening, step 2: the drawn household's adults; the respondent is proposed under the quota.
+    /// Listing again needs `rescreen_reason` (the draw is kept; flagged for the supervisor).
+    pub fn fieldwork_list_adults(state: State<'_, AppState>, key: String, adults: Vec<AdultInput>, rescreen_reason: Option<String>, ui_lang: Lang) -> Reply<AddressView> {
+        state
+            .session(ui_lang)?
+            .list_adults(&key, &adults, rescreen_reason.as_deref(), When::now(), ui_lang)
+            .map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
     /// Sets the agreed time of the appointment the last visit ended with ("2010-10-21T18:30").

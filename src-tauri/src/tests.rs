@@ -181,7 +181,7 @@ fn visits_close_addresses_and_screening_starts_the_interview() {
     assert!(refused.message.chars().any(|c| "әғқңөұүһі".contains(c)), "Kazakh message: {}", refused.message);
     shell.invoke("fieldwork_walk", json!({ "id": route, "action": { "action": "next_address" }, "ui_lang": "ru" })).expect("next");
 
-    // A hard refusal closes at once.
+    // A hard refusal closes at once; before a respondent is chosen it is the household's (2.111).
     let a2 = approach(&shell, route);
     assert_ne!(a1, a2);
     let mut refusal = visit(44);
@@ -192,7 +192,7 @@ fn visits_close_addresses_and_screening_starts_the_interview() {
     assert_eq!(logged["can_close"], true);
     let closed = shell.invoke("fieldwork_close_address", json!({ "key": a2, "ui_lang": "ru" })).expect("closed");
     assert_eq!(closed["status"], "closed");
-    assert_eq!(closed["disposition"], "2.112");
+    assert_eq!(closed["disposition"], "2.111");
     shell.invoke("fieldwork_walk", json!({ "id": route, "action": { "action": "next_address" }, "ui_lang": "ru" })).unwrap();
 
     // A household: screening proposes a respondent; the interview starts on the cover sheet.
@@ -202,8 +202,13 @@ fn visits_close_addresses_and_screening_starts_the_interview() {
         { "line": 2, "name": "Айгуль", "sex": "female", "age": 48, "permanent": true, "head": false, "co_decision_maker": true, "present": true },
         { "line": 3, "name": "Дана", "sex": "female", "age": 17, "permanent": true, "head": false, "co_decision_maker": false, "present": true }
     ]);
-    let screened =
-        shell.invoke("fieldwork_screen", json!({ "key": a3, "adults": adults, "households": 1, "ui_lang": "en" })).expect("screened");
+    // The household is drawn first (stored and shown), then its adults are listed.
+    let drawn = shell.invoke("fieldwork_draw_household", json!({ "key": a3, "households": 1, "ui_lang": "en" })).expect("drawn");
+    assert_eq!(drawn["household"]["chosen"], 1);
+    assert!(drawn["proposal"].is_null());
+    let screened = shell
+        .invoke("fieldwork_list_adults", json!({ "key": a3, "adults": adults, "rescreen_reason": null, "ui_lang": "en" }))
+        .expect("screened");
     let proposal = &screened["proposal"];
     assert_eq!(proposal["outcome"], "respondent");
     assert_eq!(proposal["action"], "interview");

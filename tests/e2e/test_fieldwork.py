@@ -5,8 +5,9 @@ Run by tests/e2e/run.sh with its own tauri-driver, whose app opens the KMRS stud
 
 home -> My routes (empty: the demo draw, seed 2010) -> the first route -> an apartment block described ->
 address 1: nobody opens (31), it cannot be closed yet -> Next address -> address 2: a hard refusal
-(44) with the refuser's sex, age and reason, closed at once (AAPOR 2.112) -> Next address -> back at
-address 1: an appointment for tomorrow 18:00 (21), listed on the route -> switch to Kazakh: the route screen is in Kazakh -> address 3: someone opens, the adults are listed, the app
+(44) with the refuser's sex, age and reason, closed at once (AAPOR 2.111: no respondent was chosen) -> Next address -> back at
+address 1: an appointment for tomorrow 18:00 (21), listed on the route -> switch to Kazakh: the route screen is in Kazakh -> address 3: someone opens, two
+households: the app draws one first (shown and stored), then that household's adults are listed and the app
 proposes the respondent -> Start the interview -> the interview screen, Q113 suggests the
 respondent's line -> back lands on the route screen. Then the SQLite database is read directly:
 visits with their outcome codes, the dispositions, the fieldwork journal, the interview's cover sheet.
@@ -135,7 +136,7 @@ def test_route_walk_with_visits_refusal_and_screening():
         wait_for(lambda: find(driver, "close-address").is_enabled(), "a hard refusal may close at once")
         click(driver, "close-address")
         wait_for(lambda: attr(driver, "address-status", "data-status") == "closed", "address 2 closed")
-        assert attr(driver, "disposition", "data-code") == "2.112"
+        assert attr(driver, "disposition", "data-code") == "2.111"
         click(driver, "back-route")
         find(driver, "route-screen")
         click(driver, "next-address")
@@ -162,7 +163,7 @@ def test_route_walk_with_visits_refusal_and_screening():
         assert text_of(driver, "route-appointments").startswith("1"), "one appointment on the route"
         rows = {r.get_attribute("data-key"): r for r in driver.find_elements(By.CSS_SELECTOR, tid("address-row"))}
         assert rows[a1].get_attribute("data-status") == "open"
-        assert rows[a2].get_attribute("data-status") == "closed" and rows[a2].get_attribute("data-disposition") == "2.112"
+        assert rows[a2].get_attribute("data-status") == "closed" and rows[a2].get_attribute("data-disposition") == "2.111"
         shot(driver, "route-ru.png")
 
         # Kazakh: the route screen is worded in Kazakh, the data stays.
@@ -177,11 +178,22 @@ def test_route_walk_with_visits_refusal_and_screening():
         assert driver.execute_script("return document.documentElement.lang") == "kk"
         shot(driver, "route-kk.png")
 
-        # Address 3: someone opens; the household's adults are listed and the app proposes.
+        # Address 3: someone opens; two households live here: the app draws one first (stored before
+        # any adult is listed), then that household's adults are listed and the app proposes.
         click(driver, "record-visit")
         wait_for(lambda: attr(driver, "visit-screen", "data-key") == a3, "the visit screen of address 3")
         click(driver, "someone-opened")
         find(driver, "screening-screen")
+        find(driver, "household-draw")
+        assert not driver.find_elements(By.CSS_SELECTOR, tid("screening-form")), "no adults before the draw"
+        type_into(driver, "households", "2")
+        click(driver, "draw-household")
+        find(driver, "household-drawn")
+        assert attr(driver, "household-drawn", "data-households") == "2"
+        chosen = int(attr(driver, "household-drawn", "data-chosen"))
+        assert KAZAKH_ONLY & set(text_of(driver, "household-drawn")), text_of(driver, "household-drawn")
+        stored_draw = json.loads(db_rows("SELECT screening FROM addresses WHERE key = ?", a3)[0][0])
+        assert stored_draw["household_draw"]["chosen"] == chosen and stored_draw["proposal"] is None, stored_draw
         type_into(driver, "adult-1-name", "Ерлан")
         type_into(driver, "adult-1-age", "52")
         click(driver, "adult-1-sex-male")
@@ -233,6 +245,8 @@ def test_route_walk_with_visits_refusal_and_screening():
         wait_for(lambda: attr(driver, "visit-screen", "data-key") == a4, "the visit screen of address 4")
         click(driver, "someone-opened")
         find(driver, "screening-screen")
+        click(driver, "draw-household")
+        find(driver, "screening-form")
         type_into(driver, "adult-1-name", "Марат")
         type_into(driver, "adult-1-age", "60")
         click(driver, "adult-1-sex-male")
@@ -273,11 +287,11 @@ def test_route_walk_with_visits_refusal_and_screening():
         assert refusal["reason"].startswith("Нет времени"), refusal
         assert json.loads(db_rows("SELECT visit FROM visits WHERE address_key = ?", a1)[0][0])["evidence_of_occupancy"] is True
         dispositions = dict(db_rows("SELECT key, disposition FROM addresses"))
-        assert dispositions[a2] == "2.112" and dispositions[a1] is None, dispositions  # a1 is still open
+        assert dispositions[a2] == "2.111" and dispositions[a1] is None, dispositions  # a1 is still open
         (interview_id, screening) = db_rows("SELECT interview_id, screening FROM addresses WHERE key = ?", a3)[0]
         assert interview_id and json.loads(screening)["proposal"]["outcome"] == "respondent"
         kinds = {k for (k,) in db_rows("SELECT kind FROM field_journal")}
-        for kind in ("routes_drawn", "route_assigned", "walk_building", "visit_logged", "address_closed", "walk_next", "household_screened", "interview_started"):
+        for kind in ("routes_drawn", "route_assigned", "walk_building", "visit_logged", "address_closed", "walk_next", "household_drawn", "household_screened", "interview_started"):
             assert kind in kinds, (kind, kinds)
         answers = {q: json.loads(v) for q, v in db_rows("SELECT question, value FROM answers WHERE interview_id = ? AND roster = ''", interview_id)}
         assert answers.get("Q001") == 1 and answers.get("Q002") == route_id, answers

@@ -59,7 +59,10 @@ export const api = {
   walk: c.fieldwork_walk,
   logVisit: c.fieldwork_log_visit,
   closeAddress: c.fieldwork_close_address,
-  screenHousehold: c.fieldwork_screen,
+  /** Screening, step 1: the household drawn among those at the address, stored before any adult is listed. */
+  drawHousehold: c.fieldwork_draw_household,
+  /** Screening, step 2: the drawn household's adults (a reason when listing again). */
+  listAdults: c.fieldwork_list_adults,
   setAppointment: c.fieldwork_set_appointment,
   startInterview: c.fieldwork_start_interview,
   breakOff: c.fieldwork_break_off,

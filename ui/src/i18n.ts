@@ -197,7 +197,13 @@ export interface Strings {
   visitSaved: (n: number, label: string) => string;
   chooseOutcome: string;
   screeningTitle: string;
-  severalHouseholds: string;
+  drawTitle: string;
+  drawHint: string;
+  drawHousehold: string;
+  listTitle: string;
+  rescreenReason: string;
+  rescreenHint: string;
+  rescreened: (at: string, reason: string) => string;
   adultsTitle: string;
   age: string;
   female: string;
@@ -416,7 +422,14 @@ const ru: Strings = {
   visitSaved: (n, label) => `Визит ${n} сохранён: ${label}`,
   chooseOutcome: "Выберите итог визита",
   screeningTitle: "Отбор респондента",
-  severalHouseholds: "Если домохозяйств несколько, программа выберет одно: перечислите взрослых выбранного домохозяйства.",
+  drawTitle: "Шаг 1. Выбор домохозяйства",
+  drawHint:
+    "Спросите, сколько домохозяйств (семей со своим бюджетом) живёт по адресу, и пронумеруйте их в том порядке, в каком их называет открывший дверь. Программа выберет одно; его взрослых вы перечислите на следующем шаге.",
+  drawHousehold: "Выбрать домохозяйство",
+  listTitle: "Шаг 2. Взрослые выбранного домохозяйства",
+  rescreenReason: "Почему список составляется заново",
+  rescreenHint: "Повторный отбор сохраняет выбранное домохозяйство и отмечается для супервайзера.",
+  rescreened: (at, reason) => `Повторный отбор ${at}: ${reason}`,
   adultsTitle: "Взрослые члены домохозяйства",
   age: "Возраст",
   female: "Женщина",
@@ -633,7 +646,14 @@ const kk: Strings = {
   visitSaved: (n, label) => `${n}-бару сақталды: ${label}`,
   chooseOutcome: "Барудың қорытындысын таңдаңыз",
   screeningTitle: "Респондентті іріктеу",
-  severalHouseholds: "Үй шаруашылығы бірнешеу болса, бағдарлама біреуін таңдайды: таңдалған үй шаруашылығының ересектерін тізіңіз.",
+  drawTitle: "1-қадам. Үй шаруашылығын таңдау",
+  drawHint:
+    "Мекенжайда неше үй шаруашылығы (өз бюджеті бар отбасы) тұратынын сұраңыз да, оларды есік ашқан адам атаған ретпен нөмірлеңіз. Бағдарлама біреуін таңдайды; келесі қадамда соның ересектерін тізімдейсіз.",
+  drawHousehold: "Үй шаруашылығын таңдау",
+  listTitle: "2-қадам. Таңдалған үй шаруашылығының ересектері",
+  rescreenReason: "Тізім неге қайта жасалады",
+  rescreenHint: "Қайта іріктеу таңдалған үй шаруашылығын сақтайды және супервайзерге белгіленеді.",
+  rescreened: (at, reason) => `Қайта іріктеу ${at}: ${reason}`,
   adultsTitle: "Үй шаруашылығының ересек мүшелері",
   age: "Жасы",
   female: "Әйел",
@@ -850,7 +870,14 @@ const en: Strings = {
   visitSaved: (n, label) => `Visit ${n} saved: ${label}`,
   chooseOutcome: "Choose the outcome of the visit",
   screeningTitle: "Respondent selection",
-  severalHouseholds: "With several households the app draws one: list the adults of the drawn household.",
+  drawTitle: "Step 1. Draw the household",
+  drawHint:
+    "Ask how many households (families with a budget of their own) live at the address and number them in the order the person at the door names them. The app draws one; you list its adults in the next step.",
+  drawHousehold: "Draw the household",
+  listTitle: "Step 2. The drawn household's adults",
+  rescreenReason: "Why the list is made again",
+  rescreenHint: "Listing again keeps the drawn household and is flagged for the supervisor.",
+  rescreened: (at, reason) => `Screened again ${at}: ${reason}`,
   adultsTitle: "Adult household members",
   age: "Age",
   female: "Female",

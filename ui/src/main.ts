@@ -428,7 +428,8 @@ function draw() {
           state.error = null;
           draw();
         },
-        submit: (adults, households) => void screenHousehold(adults, households),
+        drawHousehold: (households) => void drawHousehold(households),
+        submit: (adults, reason) => void listAdults(adults, reason),
         start: (line, reason) => void startInterview(line, reason),
         appoint: (when) => void setAppointment(when),
       }),
@@ -619,11 +620,26 @@ async function setAppointment(when: string) {
   );
 }
 
-async function screenHousehold(adults: AdultInput[], households: number) {
+/** Screening, step 1: the household is drawn (and stored) before its adults are listed. */
+async function drawHousehold(households: number) {
   const address = state.address;
   if (!address) return;
   const ok = await field(
-    () => api.screenHousehold(address.key, adults, households, state.homeLang),
+    () => api.drawHousehold(address.key, households, state.homeLang),
+    (view) => {
+      state.address = view;
+      state.screeningForm = screeningFormFor(view);
+    },
+  );
+  if (ok) scrollTop();
+}
+
+/** Screening, step 2: the drawn household's adults (a reason when listed again). */
+async function listAdults(adults: AdultInput[], rescreenReason: string | null) {
+  const address = state.address;
+  if (!address) return;
+  const ok = await field(
+    () => api.listAdults(address.key, adults, rescreenReason, state.homeLang),
     (view) => {
       state.address = view;
       state.screeningForm = screeningFormFor(view);

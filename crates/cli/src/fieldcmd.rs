@@ -5,7 +5,11 @@
 //! the quota plan is `plan_quotas`, and the report is `build_report` over the address records of one
 //! or several device databases (a coordinator merges devices by naming each with `--db`). Completes
 //! are never refused, so a route cell can end up over-filled: the report lists such cells (`overfilled`
-//! and `routes[].over_female` / `over_male` in JSON, a line for the supervisor in text).
+//! and `routes[].over_female` / `over_male` in JSON, a line for the supervisor in text). The report
+//! counts closed addresses only (`"mode": "final"`), or with `--provisional` every open address with
+//! the disposition its visits so far lead to (`"mode": "provisional"`, as at the end of fieldwork);
+//! the text report says which in its first line. It also gives `e` with and without the quota-filled
+//! cases (4.80), overall and per city, and lists the households screened again with their reasons.
 //!
 //! Exit codes: 0 done; 1 the study or a database cannot be read; 2 bad arguments (unknown city,
 //! a seed that is not a whole number, a database file that does not exist).
@@ -16,7 +20,9 @@ use std::process::ExitCode;
 
 use dala_fieldwork::contact::ContactLog;
 use dala_fieldwork::draw::{draw_routes, Direction};
-use dala_fieldwork::report::{build_report, AddressSummary, FieldReport};
+use dala_fieldwork::rates::EligibleShare;
+use dala_fieldwork::report::{build_report_in, AddressSummary, FieldReport, ReportMode};
+use dala_fieldwork::screening::HouseholdScreening;
 use dala_fieldwork::Sex;
 use dala_questionnaire::Lang;
 use dala_session::field::{load_fieldwork, Fieldwork, When};
@@ -292,6 +298,11 @@ pub struct Merged {
 /// An address found in two databases (the same file named twice, or a copy) counts once: the record
 /// with a final disposition, else the one with more visits.
 pub fn merged_report(study: &Path, dbs: &[PathBuf], lang: Lang) -> Result<Merged, Failure> {
+    merged_report_in(study, dbs, ReportMode::Final, lang)
+}
+
+/// [`merged_report`] in a mode: `Provisional` counts open addresses with their provisional disposition.
+pub fn merged_report_in(study: &Path, dbs: &[PathBuf], mode: ReportMode, lang: Lang) -> Result<Merged, Failure> {
     let fw = fieldwork_of(study, lang)?;
     for db in dbs {
         if !db.is_file() {
@@ -302,7 +313,7 @@ pub fn merged_report(study: &Path, dbs: &[PathBuf], lang: Lang) -> Result<Merged
             )));
         }
     }
-    let mut by_key: BTreeMap<String, (ContactLog, Option<Sex>)> = BTreeMap::new();
+    let mut by_key: BTreeMap<String, (ContactLog, Option<Sex>, Vec<String>)> = BTreeMap::new();
     let mut duplicates = 0;
     for db in dbs {
         // Read only: a report never migrates or writes a device's database.
@@ -318,33 +329,40 @@ pub fn merged_report(study: &Path, dbs: &[PathBuf], lang: Lang) -> Result<Merged
                 Some("male") => Some(Sex::Male),
                 _ => None,
             };
+            let rescreens = match row.screening.as_deref().map(serde_json::from_str::<HouseholdScreening>).transpose() {
+                Ok(doc) => doc.map(|d| d.rescreens.into_iter().map(|r| r.reason).collect()).unwrap_or_default(),
+                Err(e) => return Err(Failure::runtime(format!("{}: {}: {e}", db.display(), row.key))),
+            };
             match by_key.get(&row.key) {
                 None => {
-                    by_key.insert(row.key.clone(), (log, sex));
+                    by_key.insert(row.key.clone(), (log, sex, rescreens));
                 }
-                Some((old, _)) => {
+                Some((old, _, _)) => {
                     duplicates += 1;
                     let better = (log.closed.is_some(), log.visits.len()) > (old.closed.is_some(), old.visits.len());
                     if better {
-                        by_key.insert(row.key.clone(), (log, sex));
+                        by_key.insert(row.key.clone(), (log, sex, rescreens));
                     }
                 }
             }
         }
     }
-    let summaries: Vec<AddressSummary> = by_key.values().map(|(log, sex)| AddressSummary::of_log(log, *sex)).collect();
+    let summaries: Vec<AddressSummary> = by_key
+        .values()
+        .map(|(log, sex, reasons)| AddressSummary { rescreen_reasons: reasons.clone(), ..AddressSummary::of_log_in(log, *sex, mode) })
+        .collect();
     let mut codes: BTreeMap<String, u64> = BTreeMap::new();
     for s in &summaries {
         if let Some(d) = s.disposition {
             *codes.entry(d.code().to_string()).or_default() += 1;
         }
     }
-    Ok(Merged { report: build_report(&summaries, &fw.plan, fw.settings.aapor.e), codes, databases: dbs.len(), duplicates })
+    Ok(Merged { report: build_report_in(&summaries, &fw.plan, fw.settings.aapor.e, mode), codes, databases: dbs.len(), duplicates })
 }
 
 /// `dala report`.
-pub fn report(study: &Path, dbs: &[PathBuf], as_json: bool, all_routes: bool, lang: Lang) -> ExitCode {
-    let merged = match merged_report(study, dbs, lang) {
+pub fn report(study: &Path, dbs: &[PathBuf], as_json: bool, all_routes: bool, mode: ReportMode, lang: Lang) -> ExitCode {
+    let merged = match merged_report_in(study, dbs, mode, lang) {
         Ok(m) => m,
         Err(f) => return f.exit(),
     };
@@ -460,8 +478,72 @@ pub fn overfill_line(r: &FieldReport, lang: Lang) -> Option<String> {
     ))
 }
 
+/// The first line of the text report: which dispositions the rates count.
+pub fn mode_line(r: &FieldReport, lang: Lang) -> String {
+    match r.mode {
+        ReportMode::Final => lang.pick(
+            format!(
+                "Итоговый отчёт: показатели по закрытым адресам; открытые адреса ({}) не учтены (--provisional учтёт их предварительно).",
+                r.open
+            ),
+            format!(
+                "Қорытынды есеп: көрсеткіштер жабылған мекенжайлар бойынша; ашық мекенжайлар ({}) есептелмеді (--provisional оларды алдын ала есептейді).",
+                r.open
+            ),
+            format!("Final report: rates over closed addresses; open addresses ({}) are left out (--provisional counts them).", r.open),
+        ),
+        ReportMode::Provisional => lang.pick(
+            format!(
+                "Предварительный отчёт: открытые адреса ({}) учтены с предварительным кодом по визитам на сегодня, как в конце полевого этапа.",
+                r.provisional
+            ),
+            format!(
+                "Алдын ала есеп: ашық мекенжайлар ({}) бүгінгі барулар бойынша алдын ала кодпен есептелді, далалық кезеңнің соңындағыдай.",
+                r.provisional
+            ),
+            format!(
+                "Provisional report: open addresses ({}) are counted with the provisional disposition of their visits so far, as at the end of fieldwork.",
+                r.provisional
+            ),
+        ),
+    }
+}
+
+fn share(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_string(), |e| format!("{e:.3}"))
+}
+
+/// `e` with and without the quota-filled cases, for one line of text.
+pub fn e_line(e: &EligibleShare, lang: Lang) -> String {
+    let (with, without) = (share(e.with_quota_filled), share(e.without_quota_filled));
+    let n = e.quota_filled;
+    lang.pick(
+        format!("e (доля пригодных среди неизвестных) {with}; без случаев «квота заполнена» (4.80, {n}): {without}"),
+        format!("e (белгісіздер ішіндегі сәйкестер үлесі) {with}; «квота толды» жағдайларынсыз (4.80, {n}): {without}"),
+        format!("e (share of unknowns assumed eligible) {with}; without the quota-filled cases (4.80, {n}): {without}"),
+    )
+}
+
+/// The households screened more than once, for the supervisor (none: `None`).
+pub fn rescreen_lines(r: &FieldReport, lang: Lang) -> Vec<String> {
+    if r.rescreened.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![lang
+        .pick(
+            format!("Повторный отбор в домохозяйстве (выбор домохозяйства сохранён; проверьте): {}", r.rescreened.len()),
+            format!("Үй шаруашылығында қайта іріктеу (үй шаруашылығын таңдау сақталды; тексеріңіз): {}", r.rescreened.len()),
+            format!("Households screened again (the household draw was kept; check them): {}", r.rescreened.len()),
+        )];
+    for x in &r.rescreened {
+        out.push(format!("  {}: {}", x.address, x.reasons.join("; ")));
+    }
+    out
+}
+
 /// The report as text tables.
 pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: Lang) {
+    println!("{}", mode_line(r, lang));
     println!(
         "{}",
         lang.pick(
@@ -474,6 +556,9 @@ pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: La
         )
     );
     if let Some(line) = overfill_line(r, lang) {
+        println!("{line}");
+    }
+    for line in rescreen_lines(r, lang) {
         println!("{line}");
     }
     let d = &r.dispositions;
@@ -489,15 +574,29 @@ pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: La
         pct(x.con1),
         x.e.map_or("—".into(), |e| format!("{e:.3}"))
     );
+    println!("{}", e_line(&r.e, lang));
     let head = lang.pick(
-        ["город", "интервью", "женщин", "цель Ж", "мужчин", "цель М"],
-        ["қала", "сұхбат", "әйел", "мақсат Ә", "ер", "мақсат Е"],
-        ["city", "completes", "female", "target F", "male", "target M"],
+        ["город", "интервью", "женщин", "цель Ж", "мужчин", "цель М", "e", "e без 4.80"],
+        ["қала", "сұхбат", "әйел", "мақсат Ә", "ер", "мақсат Е", "e", "e 4.80-сыз"],
+        ["city", "completes", "female", "target F", "male", "target M", "e", "e w/o 4.80"],
     );
-    println!("{:<12} {:>9} {:>7} {:>9} {:>7} {:>9}", head[0], head[1], head[2], head[3], head[4], head[5]);
+    println!(
+        "{:<12} {:>9} {:>7} {:>9} {:>7} {:>9} {:>6} {:>11}",
+        head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7]
+    );
     for c in &r.cities {
         let name = fw.settings.city(&c.city).map(|s| s.name.get(lang.code()).to_string()).unwrap_or_else(|| c.city.clone());
-        println!("{:<12} {:>9} {:>7} {:>9} {:>7} {:>9}", name, c.completes, c.female, c.target_female, c.male, c.target_male);
+        println!(
+            "{:<12} {:>9} {:>7} {:>9} {:>7} {:>9} {:>6} {:>11}",
+            name,
+            c.completes,
+            c.female,
+            c.target_female,
+            c.male,
+            c.target_male,
+            share(c.e.with_quota_filled),
+            share(c.e.without_quota_filled)
+        );
     }
     let worked: Vec<_> = r.routes.iter().filter(|x| routes == RouteList::All || (routes == RouteList::Worked && x.addresses > 0)).collect();
     if worked.is_empty() {
@@ -519,6 +618,7 @@ mod tests {
     use super::*;
     use dala_fieldwork::contact::Disposition;
     use dala_fieldwork::rates::EligibilityEstimate;
+    use dala_fieldwork::report::build_report;
 
     #[test]
     fn over_filled_cells_get_a_line_in_every_language() {
@@ -528,6 +628,7 @@ mod tests {
             visits: 1,
             disposition: Some(Disposition::Complete),
             respondent_sex: Some(sex),
+            ..Default::default()
         };
         // Almaty R01 is a 6F/5M cell: a seventh woman over-fills it.
         let mut addresses: Vec<AddressSummary> = (0..7).map(|_| complete("almaty-R01", Sex::Female)).collect();
@@ -541,5 +642,34 @@ mod tests {
         assert!(overfill_line(&report, Lang::Kk).unwrap().ends_with("almaty-R01 (Ә +1)"));
         let within = build_report(&addresses[1..], &fw.plan, EligibilityEstimate::Computed);
         assert_eq!(overfill_line(&within, Lang::Ru), None);
+    }
+
+    #[test]
+    fn the_text_report_states_its_mode_and_e_in_every_language() {
+        let Ok(fw) = fieldwork_of(&default_study(), Lang::En) else { panic!("the KMRS study has fieldwork") };
+        let d = |disposition, provisional| AddressSummary {
+            route: "almaty-R01".into(),
+            visits: 1,
+            disposition: Some(disposition),
+            provisional,
+            ..Default::default()
+        };
+        let open = AddressSummary { route: "almaty-R01".into(), visits: 1, ..Default::default() };
+        let fin = build_report_in(&[d(Disposition::Complete, false), open], &fw.plan, EligibilityEstimate::Computed, ReportMode::Final);
+        assert!(mode_line(&fin, Lang::En).starts_with("Final report: rates over closed addresses; open addresses (1)"));
+        assert!(mode_line(&fin, Lang::Ru).contains("открытые адреса (1) не учтены"));
+        assert!(mode_line(&fin, Lang::Kk).contains("ашық мекенжайлар (1) есептелмеді"));
+        let prov = build_report_in(
+            &[d(Disposition::Complete, false), d(Disposition::HouseholdRefusal, true), d(Disposition::QuotaFilled, false), d(Disposition::VacantUnit, false)],
+            &fw.plan,
+            EligibilityEstimate::Computed,
+            ReportMode::Provisional,
+        );
+        assert!(mode_line(&prov, Lang::En).starts_with("Provisional report: open addresses (1) are counted"));
+        assert!(mode_line(&prov, Lang::Kk).contains("алдын ала кодпен"));
+        // E = 2, NE = 2 of which one 4.80: e = 2/4 with, 2/3 without.
+        assert_eq!(e_line(&prov.e, Lang::En), "e (share of unknowns assumed eligible) 0.500; without the quota-filled cases (4.80, 1): 0.667");
+        assert!(e_line(&prov.e, Lang::Ru).contains("«квота заполнена» (4.80, 1): 0.667"));
+        assert!(rescreen_lines(&prov, Lang::En).is_empty());
     }
 }

@@ -7,8 +7,9 @@
 //! - `dala routes draw --study <dir> --city <id> --seed <n> [--routes k] [--weighted] [--json] [--db file]`:
 //!   the seeded random-route draw of a city (stored in a device database with `--db`).
 //! - `dala quota plan --study <dir> [--json]`: the gender quota cells of every route.
-//! - `dala report --db <file> [--db <file>]... [--study <dir>] [--json]`: attempts, dispositions, AAPOR
-//!   rates and completes against the quota, over one or several device databases.
+//! - `dala report --db <file> [--db <file>]... [--study <dir>] [--json] [--provisional]`: attempts,
+//!   dispositions, AAPOR rates and completes against the quota, over one or several device databases
+//!   (closed addresses only, or with `--provisional` open ones with their provisional disposition).
 //! - `dala walk --study <dir> --db <file> --route <id> --script <walk.json> [--json]`: a scripted walk of a
 //!   stored route (buildings, visits) through the session, printing the selected addresses with their
 //!   selection chance and disposition (`walkcmd`; the script format is in `docs/fieldwork.md`).
@@ -108,6 +109,10 @@ enum Command {
         /// In text mode, list every route of the plan, not only those worked.
         #[arg(long)]
         all_routes: bool,
+        /// Count every open address with the provisional disposition of its visits so far (as at the
+        /// end of fieldwork); by default the rates count closed addresses only.
+        #[arg(long)]
+        provisional: bool,
     },
     /// Print the study's show cards as an A4 booklet (one HTML file, one card per page) in the `--lang`
     /// language (default: the study's default language).
@@ -350,8 +355,9 @@ fn main() -> ExitCode {
             fieldcmd::routes_assign(&study, &db, &to, &routes, lang)
         }
         Command::Quota { command: QuotaCommand::Plan { study, json } } => fieldcmd::quota_plan(&study, json, lang),
-        Command::Report { db, study, json, all_routes } => {
-            fieldcmd::report(&study.unwrap_or_else(fieldcmd::default_study), &db, json, all_routes, lang)
+        Command::Report { db, study, json, all_routes, provisional } => {
+            let mode = if provisional { dala_fieldwork::report::ReportMode::Provisional } else { dala_fieldwork::report::ReportMode::Final };
+            fieldcmd::report(&study.unwrap_or_else(fieldcmd::default_study), &db, json, all_routes, mode, lang)
         }
         Command::Cards { study, bilingual, out } => cards::run(&study, cli.lang.as_deref(), lang, bilingual, &out),
         Command::Walk { study, db, route, script, json } => walkcmd::run(&study, &db, &route, &script, json, lang),

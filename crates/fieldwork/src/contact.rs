@@ -239,6 +239,9 @@ pub enum Disposition {
     UnableToReach,
     /// 3.18
     UnableToLocate,
+    /// 3.21: no screener completed (a refusal before screening while one sex's places on the route
+    /// were all taken: whether the household had an eligible person of the open sex is unknown).
+    NoScreenerCompleted,
     /// 3.90
     OtherUnknown,
     /// 4.51
@@ -255,7 +258,7 @@ pub enum Disposition {
 
 impl Disposition {
     /// Every disposition in code order.
-    pub const ALL: [Disposition; 19] = [
+    pub const ALL: [Disposition; 20] = [
         Disposition::Complete,
         Disposition::Partial,
         Disposition::HouseholdRefusal,
@@ -269,6 +272,7 @@ impl Disposition {
         Disposition::UnknownIfOccupied,
         Disposition::UnableToReach,
         Disposition::UnableToLocate,
+        Disposition::NoScreenerCompleted,
         Disposition::OtherUnknown,
         Disposition::NotHousingUnit,
         Disposition::VacantUnit,
@@ -294,6 +298,7 @@ impl Disposition {
             UnknownIfOccupied => "3.10",
             UnableToReach => "3.17",
             UnableToLocate => "3.18",
+            NoScreenerCompleted => "3.21",
             OtherUnknown => "3.90",
             NotHousingUnit => "4.51",
             VacantUnit => "4.61",
@@ -313,7 +318,7 @@ impl Disposition {
             UnableToEnterBuilding | NoOneAtResidence | RespondentAway => OutcomeClass::NC,
             PhysicallyMentallyUnable | Language => OutcomeClass::O,
             UnknownIfOccupied | UnableToReach | UnableToLocate => OutcomeClass::UH,
-            OtherUnknown => OutcomeClass::UO,
+            NoScreenerCompleted | OtherUnknown => OutcomeClass::UO,
             NotHousingUnit | VacantUnit | SeasonalUnit | NoEligibleRespondent | QuotaFilled => OutcomeClass::NE,
         }
     }
@@ -333,7 +338,11 @@ impl Disposition {
             HouseholdRefusal => ("Отказ домохозяйства", "Үй шаруашылығының бас тартуы", "Household-level refusal"),
             KnownRespondentRefusal => ("Отказ известного респондента", "Белгілі респонденттің бас тартуы", "Known-respondent refusal"),
             BreakOff => ("Прерванное интервью", "Үзілген сұхбат", "Break-off"),
-            UnableToEnterBuilding => ("Не удалось войти в здание", "Ғимаратқа кіру мүмкін болмады", "Unable to enter building"),
+            UnableToEnterBuilding => (
+                "Не удалось войти в здание или дойти до жилья",
+                "Ғимаратқа кіру немесе тұрғын үйге жету мүмкін болмады",
+                "Unable to enter building or reach housing unit",
+            ),
             NoOneAtResidence => ("Никого нет дома", "Үйде ешкім жоқ", "No one at residence"),
             RespondentAway => {
                 ("Респондент в отъезде или недоступен", "Респондент кетіп қалған немесе қолжетімсіз", "Respondent away or unavailable")
@@ -345,6 +354,11 @@ impl Disposition {
             UnknownIfOccupied => ("Неизвестно, есть ли жильцы", "Тұрғындары бар-жоғы белгісіз", "Unknown if occupied housing unit"),
             UnableToReach => ("Невозможно добраться, опасно", "Жету мүмкін емес, қауіпті", "Unable to reach / unsafe area"),
             UnableToLocate => ("Адрес не найден", "Мекенжай табылмады", "Unable to locate address"),
+            NoScreenerCompleted => (
+                "Отбор в домохозяйстве не проведён, пригодность неизвестна",
+                "Үй шаруашылығында іріктеу жүргізілмеді, сәйкестігі белгісіз",
+                "No screener completed, eligibility unknown",
+            ),
             OtherUnknown => ("Прочее, пригодность неизвестна", "Басқа, сәйкестігі белгісіз", "Other, eligibility unknown"),
             NotHousingUnit => ("Нежилое помещение", "Тұрғын үй емес", "Not a housing unit"),
             VacantUnit => ("Пустующее жильё", "Бос тұрғын үй", "Vacant housing unit"),
@@ -355,7 +369,10 @@ impl Disposition {
         Localized::new(ru, kk, en)
     }
 
-    /// The disposition for a deciding interim code, given whether the address is known to be occupied.
+    /// The disposition for a deciding interim code, given whether the address is known to be occupied,
+    /// when nothing else is known of the visit: a hard refusal (44) is the household's (2.111), as
+    /// no respondent is known to have been chosen. [`Disposition::of_visit`] reads what the visit
+    /// recorded besides its code.
     pub fn from_interim(code: InterimCode, occupied: bool) -> Disposition {
         use InterimCode as C;
         match code {
@@ -364,10 +381,10 @@ impl Disposition {
             C::Appointment | C::RespondentUnavailable | C::AwayForFieldwork => Disposition::RespondentAway,
             C::NoAnswer if occupied => Disposition::NoOneAtResidence,
             C::NoAnswer => Disposition::UnknownIfOccupied,
-            C::EntranceLocked | C::GuardRefusedEntry if occupied => Disposition::UnableToEnterBuilding,
+            C::EntranceLocked | C::GuardRefusedEntry | C::UnsafeOrDog if occupied => Disposition::UnableToEnterBuilding,
             C::EntranceLocked | C::GuardRefusedEntry | C::UnsafeOrDog => Disposition::UnableToReach,
-            C::HouseholdRefusal => Disposition::HouseholdRefusal,
-            C::SelectedRespondentRefused | C::HardRefusal => Disposition::KnownRespondentRefusal,
+            C::HouseholdRefusal | C::HardRefusal => Disposition::HouseholdRefusal,
+            C::SelectedRespondentRefused => Disposition::KnownRespondentRefusal,
             C::BreakOff => Disposition::BreakOff,
             C::LanguageBarrier => Disposition::Language,
             C::IllOrIncapable => Disposition::PhysicallyMentallyUnable,
@@ -378,6 +395,29 @@ impl Disposition {
             C::QuotaFilled => Disposition::QuotaFilled,
             C::SeasonalHome => Disposition::SeasonalUnit,
             C::Other => Disposition::OtherUnknown,
+        }
+    }
+}
+
+impl Disposition {
+    /// The disposition a deciding visit leads to, reading what the visit recorded besides its code:
+    ///
+    /// - a hard refusal (44) once the household's respondent was chosen is that person's refusal
+    ///   (2.112); before, it is the household's (2.111), like 41;
+    /// - a refusal before a respondent was chosen (41, 44) while the route had no free place for
+    ///   one sex is 3.21, no screener completed: under the gender quota a household is eligible only
+    ///   if it has an eligible person of a sex with a free place, which the refusal kept hidden, so
+    ///   the case is one of unknown eligibility (counted in U, and in RR3/RR4 through `e`), not a
+    ///   refusal of an eligible household;
+    /// - otherwise [`Disposition::from_interim`] (so 32, 33 and 34 at an address known to be occupied
+    ///   are 2.23, unable to enter the building or reach the housing unit).
+    pub fn of_visit(visit: &Visit, occupied: bool) -> Disposition {
+        match visit.outcome {
+            InterimCode::HouseholdRefusal | InterimCode::HardRefusal if !visit.respondent_chosen && !visit.full_sexes.is_empty() => {
+                Disposition::NoScreenerCompleted
+            }
+            InterimCode::HardRefusal if visit.respondent_chosen => Disposition::KnownRespondentRefusal,
+            code => Disposition::from_interim(code, occupied),
         }
     }
 }
@@ -438,6 +478,14 @@ pub struct Visit {
     /// The refusal (or other) reason in the interviewer's words.
     pub reason: Option<String>,
     pub note: Option<String>,
+    /// The household's respondent had been chosen (screening proposed one) when the visit was made.
+    /// Set by the caller from its screening record; a hard refusal before that is the household's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub respondent_chosen: bool,
+    /// The sexes with no free place on the route (achieved or held) when the visit was made, set by
+    /// the caller from the route's quota cell; see [`Disposition::of_visit`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub full_sexes: Vec<Sex>,
 }
 
 impl Visit {
@@ -453,6 +501,8 @@ impl Visit {
             refuser: None,
             reason: None,
             note: None,
+            respondent_chosen: false,
+            full_sexes: Vec::new(),
         }
     }
 }
@@ -471,7 +521,20 @@ pub struct VisitRules {
     pub weekend_days: Vec<Weekday>,
     /// Deciding interim codes that may close an address at once.
     pub final_without_minimum: Vec<InterimCode>,
+    /// Count at most one visit per calendar day (local time) towards the minimum, the evening and the
+    /// weekend visits (KMRS: true; the protocol's "on different days"). Three visits at 18:00, 18:05
+    /// and 18:10 on one Saturday are then one visit, one evening visit and one weekend visit.
+    #[serde(default = "yes")]
+    pub different_days: bool,
 }
+
+fn yes() -> bool {
+    true
+}
+
+/// How long before an appointment's time a visit still counts as keeping it (an interviewer who
+/// comes a little early has kept the appointment).
+pub const APPOINTMENT_EARLY_MINUTES: i64 = 30;
 
 /// What an address still lacks before it may become a final non-response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -484,18 +547,33 @@ pub struct VisitShortfall {
     pub evening_from: NaiveTime,
     pub weekend_made: u32,
     pub weekend_required: u32,
+    /// Visits are counted once per calendar day (`VisitRules::different_days`): `visits_made`,
+    /// `evening_made` and `weekend_made` are then days.
+    #[serde(default)]
+    pub different_days: bool,
 }
 
-/// Checks the minimum-visits rule over a list of visits.
+/// Checks the minimum-visits rule over a list of visits. With `different_days`, each count is of
+/// distinct calendar days (local dates): days with a visit, days with an evening visit, weekend days
+/// with a visit.
 pub fn check_minimum_visits(visits: &[Visit], rules: &VisitRules) -> Result<(), VisitShortfall> {
+    let count = |keep: &dyn Fn(&Visit) -> bool| -> u32 {
+        let kept = visits.iter().filter(|v| keep(v));
+        if rules.different_days {
+            kept.map(|v| v.at.date()).collect::<std::collections::BTreeSet<_>>().len() as u32
+        } else {
+            kept.count() as u32
+        }
+    };
     let shortfall = VisitShortfall {
-        visits_made: visits.len() as u32,
+        visits_made: count(&|_| true),
         visits_required: rules.minimum,
-        evening_made: visits.iter().filter(|v| v.at.time() >= rules.evening_from).count() as u32,
+        evening_made: count(&|v| v.at.time() >= rules.evening_from),
         evening_required: rules.evening_visits,
         evening_from: rules.evening_from,
-        weekend_made: visits.iter().filter(|v| rules.weekend_days.contains(&v.at.weekday())).count() as u32,
+        weekend_made: count(&|v| rules.weekend_days.contains(&v.at.weekday())),
         weekend_required: rules.weekend_visits,
+        different_days: rules.different_days,
     };
     if shortfall.visits_made >= shortfall.visits_required
         && shortfall.evening_made >= shortfall.evening_required
@@ -505,6 +583,29 @@ pub fn check_minimum_visits(visits: &[Visit], rules: &VisitRules) -> Result<(), 
     } else {
         Err(shortfall)
     }
+}
+
+/// An appointment not yet kept: the 1-based number of the visit that made it and its time, if agreed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingAppointment {
+    pub visit: u32,
+    pub at: Option<NaiveDateTime>,
+}
+
+/// The appointment the address still owes, if any. The last visit that made an appointment (21, or
+/// any visit with an agreed time) is pending until a later visit keeps it, one at or after its time
+/// less [`APPOINTMENT_EARLY_MINUTES`] (any later visit when no time was agreed), or a later visit
+/// settles it by speaking with the household (an informative outcome other than 21 and 22: a
+/// complete, a refusal, "away for the whole fieldwork", an ineligible household ...).
+pub fn pending_appointment(visits: &[Visit]) -> Option<PendingAppointment> {
+    let i = visits.iter().rposition(|v| v.outcome == InterimCode::Appointment || v.appointment.is_some())?;
+    let made = &visits[i];
+    let due = made.appointment.map(|t| t - chrono::Duration::minutes(APPOINTMENT_EARLY_MINUTES));
+    let done = visits[i + 1..].iter().any(|v| {
+        due.is_none_or(|due| v.at >= due)
+            || (v.outcome.is_informative() && !matches!(v.outcome, InterimCode::Appointment | InterimCode::RespondentUnavailable))
+    });
+    (!done).then_some(PendingAppointment { visit: i as u32 + 1, at: made.appointment })
 }
 
 /// The disposition the visits lead to and the 0-based index of the deciding visit; `None` without visits.
@@ -519,7 +620,7 @@ pub fn derive_disposition(visits: &[Visit]) -> Option<(Disposition, usize)> {
             || (v.outcome.is_informative()
                 && !matches!(v.outcome, InterimCode::NotADwelling | InterimCode::Vacant | InterimCode::SeasonalHome))
     });
-    Some((Disposition::from_interim(visits[deciding].outcome, occupied), deciding))
+    Some((Disposition::of_visit(&visits[deciding], occupied), deciding))
 }
 
 /// A closed address: its final disposition and which visit decided it.
@@ -587,11 +688,15 @@ impl ContactLog {
         derive_disposition(&self.visits).map(|(d, _)| d)
     }
 
-    /// Whether the address may be closed now, and if not, what it lacks.
+    /// Whether the address may be closed now, and if not, what it lacks: an appointment still to keep
+    /// ([`pending_appointment`]), or, for a non-response, the minimum visits.
     pub fn can_close(&self, rules: &VisitRules) -> Result<Disposition, FieldworkError> {
         let Some((disposition, deciding)) = derive_disposition(&self.visits) else {
             return Err(FieldworkError::NoVisits { address: self.address.clone() });
         };
+        if let Some(pending) = pending_appointment(&self.visits) {
+            return Err(FieldworkError::AppointmentPending { address: self.address.clone(), visit: pending.visit, at: pending.at });
+        }
         let exempt = rules.final_without_minimum.contains(&self.visits[deciding].outcome);
         if disposition.is_non_response() && !exempt {
             if let Err(shortfall) = check_minimum_visits(&self.visits, rules) {
@@ -652,6 +757,7 @@ mod tests {
                 InterimCode::AwayForFieldwork,
                 InterimCode::AddressNotFound,
             ],
+            different_days: true,
         }
     }
 
@@ -687,10 +793,11 @@ mod tests {
             (C::Partial, true, D::Partial, "1.2"),
             (C::HouseholdRefusal, true, D::HouseholdRefusal, "2.111"),
             (C::SelectedRespondentRefused, true, D::KnownRespondentRefusal, "2.112"),
-            (C::HardRefusal, true, D::KnownRespondentRefusal, "2.112"),
+            (C::HardRefusal, true, D::HouseholdRefusal, "2.111"),
             (C::BreakOff, true, D::BreakOff, "2.12"),
             (C::EntranceLocked, true, D::UnableToEnterBuilding, "2.23"),
             (C::GuardRefusedEntry, true, D::UnableToEnterBuilding, "2.23"),
+            (C::UnsafeOrDog, true, D::UnableToEnterBuilding, "2.23"),
             (C::NoAnswer, true, D::NoOneAtResidence, "2.24"),
             (C::AwayForFieldwork, true, D::RespondentAway, "2.25"),
             (C::IllOrIncapable, true, D::PhysicallyMentallyUnable, "2.32"),
@@ -732,7 +839,8 @@ mod tests {
                 evening_required: 1,
                 evening_from: NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
                 weekend_made: 0,
-                weekend_required: 1
+                weekend_required: 1,
+                different_days: true,
             }
         );
         assert!(err.localized().ru.contains("после 18:00"), "{}", err.localized().ru);
@@ -763,7 +871,7 @@ mod tests {
         assert_eq!(log_with(&[(11, 10, InterimCode::Complete)]).close(&rules), Ok(Disposition::Complete));
         assert_eq!(log_with(&[(11, 10, InterimCode::Vacant)]).close(&rules), Ok(Disposition::VacantUnit));
         assert_eq!(log_with(&[(11, 10, InterimCode::QuotaFilled)]).close(&rules), Ok(Disposition::QuotaFilled));
-        assert_eq!(log_with(&[(11, 10, InterimCode::HardRefusal)]).close(&rules), Ok(Disposition::KnownRespondentRefusal));
+        assert_eq!(log_with(&[(11, 10, InterimCode::HardRefusal)]).close(&rules), Ok(Disposition::HouseholdRefusal));
         assert_eq!(log_with(&[(11, 10, InterimCode::AddressNotFound)]).close(&rules), Ok(Disposition::UnableToLocate));
         assert!(log_with(&[(11, 10, InterimCode::HouseholdRefusal)]).close(&rules).is_err(), "a soft refusal gets its call-backs");
         assert!(matches!(ContactLog::new("a", "r", DwellingType::Flat).close(&rules), Err(FieldworkError::NoVisits { .. })));
@@ -809,5 +917,140 @@ mod tests {
         let json = serde_json::to_string(&log).unwrap();
         assert!(json.contains("\"outcome\":21"), "{json}");
         assert_eq!(serde_json::from_str::<ContactLog>(&json).unwrap(), log);
+    }
+
+    fn at_min(day: u32, hour: u32, minute: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2010, 10, day).unwrap().and_hms_opt(hour, minute, 0).unwrap()
+    }
+
+    #[test]
+    fn three_visits_on_one_evening_are_one_visit() {
+        // Saturday 16 October, 18:00, 18:05 and 18:10: evening and weekend, but one day.
+        let mut log = ContactLog::new("a", "r", DwellingType::Flat);
+        for minute in [0, 5, 10] {
+            log.record_visit(Visit::new(at_min(16, 18, minute), InterimCode::NoAnswer)).unwrap();
+        }
+        let rules = kmrs_rules();
+        let err = log.can_close(&rules).unwrap_err();
+        let FieldworkError::MinimumVisitsNotMet { shortfall, .. } = &err else { panic!("{err:?}") };
+        assert_eq!((shortfall.visits_made, shortfall.evening_made, shortfall.weekend_made), (1, 1, 1));
+        let l = err.localized();
+        assert!(l.ru.contains("в разные дни 1 из 3") && l.ru.contains("считаются одним"), "{}", l.ru);
+        assert!(l.kk.contains("әр түрлі күндері 1/3"), "{}", l.kk);
+        assert!(l.en.contains("1/3 visits on different days") && l.en.contains("count as one"), "{}", l.en);
+        // The same visits count three times when the study turns the rule off.
+        let loose = VisitRules { different_days: false, ..rules.clone() };
+        assert!(log.can_close(&loose).is_ok());
+        // Monday and Tuesday daytime visits make three different days.
+        log.record_visit(Visit::new(at(18, 10), InterimCode::NoAnswer)).unwrap();
+        assert!(log.can_close(&rules).is_err());
+        log.record_visit(Visit::new(at(19, 10), InterimCode::NoAnswer)).unwrap();
+        assert_eq!(log.close(&rules), Ok(Disposition::UnknownIfOccupied));
+    }
+
+    #[test]
+    fn the_different_days_rule_counts_evenings_and_weekends_by_day() {
+        // Monday 19:00 and 20:00, Tuesday 10:00: three days? No, two; one evening day; no weekend.
+        let log = log_with(&[(11, 19, InterimCode::NoAnswer), (11, 20, InterimCode::NoAnswer), (12, 10, InterimCode::NoAnswer)]);
+        let Err(shortfall) = check_minimum_visits(&log.visits, &kmrs_rules()) else { panic!() };
+        assert_eq!((shortfall.visits_made, shortfall.evening_made, shortfall.weekend_made), (2, 1, 0));
+    }
+
+    #[test]
+    fn no_closing_while_an_appointment_is_pending() {
+        let rules = kmrs_rules();
+        // Three days, an evening and a weekend visit; the last one made an appointment for Tuesday 19:00.
+        let mut log = log_with(&[(11, 10, InterimCode::NoAnswer), (12, 19, InterimCode::NoAnswer)]);
+        let appointment = at(19, 19);
+        log.record_visit(Visit { appointment: Some(appointment), ..Visit::new(at(16, 12), InterimCode::Appointment) }).unwrap();
+        let err = log.can_close(&rules).unwrap_err();
+        assert_eq!(err, FieldworkError::AppointmentPending { address: log.address.clone(), visit: 3, at: Some(appointment) });
+        let l = err.localized();
+        assert!(l.ru.contains("встреча, назначенная при визите 3 на 2010-10-19 19:00"), "{}", l.ru);
+        assert!(l.kk.contains("3-баруда белгіленген кездесу (2010-10-19 19:00)"), "{}", l.kk);
+        assert!(l.en.contains("appointment made at visit 3 for 2010-10-19 19:00 has not been kept"), "{}", l.en);
+        assert!(matches!(log.status(&rules), AddressStatus::Open { provisional: Disposition::RespondentAway, .. }));
+        // A visit on Monday (before the appointment) does not keep it.
+        log.record_visit(Visit::new(at(18, 12), InterimCode::NoAnswer)).unwrap();
+        assert!(matches!(log.can_close(&rules), Err(FieldworkError::AppointmentPending { visit: 3, .. })));
+        // Coming at 18:40 for 19:00 keeps it (30 minutes early at most); nobody opens: 2.25 closes.
+        log.record_visit(Visit::new(at_min(19, 18, 40), InterimCode::NoAnswer)).unwrap();
+        assert_eq!(pending_appointment(&log.visits), None);
+        assert_eq!(log.close(&rules), Ok(Disposition::RespondentAway));
+    }
+
+    #[test]
+    fn an_appointment_without_a_time_is_kept_by_any_later_visit_and_settled_by_a_contact() {
+        let mut log = log_with(&[(11, 10, InterimCode::Appointment)]);
+        assert_eq!(pending_appointment(&log.visits), Some(PendingAppointment { visit: 1, at: None }));
+        log.record_visit(Visit::new(at(12, 10), InterimCode::NoAnswer)).unwrap();
+        assert_eq!(pending_appointment(&log.visits), None);
+        // An appointment for Saturday, cancelled by a hard refusal on Wednesday: the refusal settles it.
+        let mut log = log_with(&[(11, 10, InterimCode::NoAnswer)]);
+        log.record_visit(Visit { appointment: Some(at(16, 19)), ..Visit::new(at(12, 19), InterimCode::Appointment) }).unwrap();
+        log.record_visit(Visit { mode: Mode::Phone, ..Visit::new(at(13, 11), InterimCode::HardRefusal) }).unwrap();
+        assert_eq!(pending_appointment(&log.visits), None);
+        assert_eq!(log.close(&kmrs_rules()), Ok(Disposition::HouseholdRefusal));
+        // "Respondent unavailable" before the time does not settle it.
+        let mut log = log_with(&[(11, 10, InterimCode::NoAnswer)]);
+        log.record_visit(Visit { appointment: Some(at(16, 19)), ..Visit::new(at(12, 19), InterimCode::Appointment) }).unwrap();
+        log.record_visit(Visit::new(at(13, 11), InterimCode::RespondentUnavailable)).unwrap();
+        assert_eq!(pending_appointment(&log.visits), Some(PendingAppointment { visit: 2, at: Some(at(16, 19)) }));
+        // A complete always closes.
+        log.record_visit(Visit::new(at(14, 19), InterimCode::Complete)).unwrap();
+        assert_eq!(log.close(&kmrs_rules()), Ok(Disposition::Complete));
+    }
+
+    #[test]
+    fn a_hard_refusal_before_a_respondent_is_chosen_is_the_households() {
+        let rules = kmrs_rules();
+        let before = log_with(&[(11, 19, InterimCode::HardRefusal)]);
+        assert_eq!(before.provisional(), Some(Disposition::HouseholdRefusal));
+        assert_eq!(before.provisional().unwrap().code(), "2.111");
+        let mut after = log_with(&[(11, 19, InterimCode::Appointment)]);
+        after.record_visit(Visit { respondent_chosen: true, ..Visit::new(at(12, 19), InterimCode::HardRefusal) }).unwrap();
+        assert_eq!(after.close(&rules), Ok(Disposition::KnownRespondentRefusal));
+        assert_eq!(Disposition::KnownRespondentRefusal.code(), "2.112");
+        // 42 is the selected respondent's refusal whatever the flag says.
+        assert_eq!(log_with(&[(11, 19, InterimCode::SelectedRespondentRefused)]).provisional(), Some(Disposition::KnownRespondentRefusal));
+    }
+
+    #[test]
+    fn an_unsafe_visit_at_an_occupied_house_is_an_eligible_non_contact() {
+        let unknown = log_with(&[(11, 19, InterimCode::UnsafeOrDog)]);
+        assert_eq!(unknown.provisional(), Some(Disposition::UnableToReach));
+        let mut dog = ContactLog::new("a", "r", DwellingType::SingleHouse);
+        dog.record_visit(Visit { evidence_of_occupancy: true, ..Visit::new(at(11, 19), InterimCode::UnsafeOrDog) }).unwrap();
+        assert_eq!(dog.provisional(), Some(Disposition::UnableToEnterBuilding));
+        assert_eq!(dog.provisional().unwrap().code(), "2.23");
+        assert_eq!(dog.provisional().unwrap().class(), OutcomeClass::NC);
+        // Occupancy learned on an earlier visit counts too.
+        let mut later = ContactLog::new("a", "r", DwellingType::SingleHouse);
+        later.record_visit(Visit { households: Some(1), ..Visit::new(at(11, 10), InterimCode::NoAnswer) }).unwrap();
+        later.record_visit(Visit::new(at(12, 19), InterimCode::UnsafeOrDog)).unwrap();
+        assert_eq!(later.close(&kmrs_rules()), Ok(Disposition::UnableToEnterBuilding));
+    }
+
+    #[test]
+    fn a_refusal_before_screening_with_one_sex_full_is_no_screener_completed() {
+        let full_men = |code| Visit { full_sexes: vec![Sex::Male], ..Visit::new(at(11, 19), code) };
+        for code in [InterimCode::HouseholdRefusal, InterimCode::HardRefusal] {
+            let mut log = ContactLog::new("a", "r", DwellingType::Flat);
+            log.record_visit(full_men(code)).unwrap();
+            let d = log.provisional().unwrap();
+            assert_eq!((d, d.code(), d.class()), (Disposition::NoScreenerCompleted, "3.21", OutcomeClass::UO), "{code:?}");
+            assert!(d.is_non_response());
+        }
+        // After the respondent was chosen the refusal is hers, whatever the quota.
+        let chosen = Visit { respondent_chosen: true, ..full_men(InterimCode::HardRefusal) };
+        assert_eq!(Disposition::of_visit(&chosen, true), Disposition::KnownRespondentRefusal);
+        // Both sexes open: an eligible household's refusal.
+        assert_eq!(Disposition::of_visit(&Visit::new(at(11, 19), InterimCode::HouseholdRefusal), true), Disposition::HouseholdRefusal);
+        // The flags round-trip and old records (without them) still read.
+        let json = serde_json::to_string(&chosen).unwrap();
+        assert!(json.contains("\"respondent_chosen\":true") && json.contains("\"full_sexes\":[\"male\"]"), "{json}");
+        assert_eq!(serde_json::from_str::<Visit>(&json).unwrap(), chosen);
+        let plain = serde_json::to_string(&Visit::new(at(11, 19), InterimCode::NoAnswer)).unwrap();
+        assert!(!plain.contains("respondent_chosen") && !plain.contains("full_sexes"), "{plain}");
     }
 }

@@ -75,11 +75,16 @@ pub enum FieldworkError {
     NoVisits { address: String },
     /// The address cannot become a final non-response before the minimum visits are made.
     #[error(
-        "the address {address} cannot be a final non-response yet: {}/{} visits, {}/{} at or after {}, {}/{} at a weekend",
-        shortfall.visits_made, shortfall.visits_required, shortfall.evening_made, shortfall.evening_required,
+        "the address {address} cannot be a final non-response yet: {}/{} visits{}, {}/{} at or after {}, {}/{} at a weekend",
+        shortfall.visits_made, shortfall.visits_required, if shortfall.different_days { " on different days" } else { "" },
+        shortfall.evening_made, shortfall.evening_required,
         shortfall.evening_from.format("%H:%M"), shortfall.weekend_made, shortfall.weekend_required
     )]
     MinimumVisitsNotMet { address: String, shortfall: VisitShortfall },
+    /// The address owes an appointment (made at visit `visit`, at `at` when agreed) that no later
+    /// visit has kept: it cannot be closed before the interviewer goes back.
+    #[error("the address {address} cannot be closed: the appointment made at visit {visit}{} has not been kept", at_words(*.at))]
+    AppointmentPending { address: String, visit: u32, at: Option<NaiveDateTime> },
     /// Two adults of a household were listed with the same roster line.
     #[error("two people are listed on line {line}")]
     DuplicateLine { line: u32 },
@@ -95,6 +100,15 @@ pub enum FieldworkError {
     /// A household draw needs at least one household.
     #[error("an address with no household has nothing to draw")]
     NoHouseholds,
+    /// The household was drawn already, among another number of households: the draw stands.
+    #[error("the household was drawn already: household {chosen} of {households}; the draw is kept")]
+    HouseholdAlreadyDrawn { households: u32, chosen: u32 },
+    /// The adults were listed before the household was drawn.
+    #[error("draw the household before listing its adults")]
+    HouseholdNotDrawn,
+    /// Listing a household's adults again needs the interviewer's reason.
+    #[error("screening the household again needs a reason")]
+    RescreenWithoutReason,
     /// The route's cell for this sex is full and the selection was not an override.
     #[error("the {} quota of route {route} is already full", sex_words(*sex).2)]
     QuotaFull { route: String, sex: Sex },
@@ -116,6 +130,10 @@ impl From<Vec<RowError>> for FieldworkError {
     fn from(errors: Vec<RowError>) -> FieldworkError {
         FieldworkError::Frame(errors)
     }
+}
+
+fn at_words(at: Option<NaiveDateTime>) -> String {
+    at.map(|t| format!(" for {}", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default()
 }
 
 fn join<T: std::fmt::Display>(items: &[T]) -> String {
@@ -221,16 +239,41 @@ impl FieldworkError {
             NoVisits { address } => l(format!("По адресу {address} ещё не было визитов."), format!("{address} мекенжайына әлі барылған жоқ."), self.to_string()),
             MinimumVisitsNotMet { shortfall: s, .. } => {
                 let time = s.evening_from.format("%H:%M");
+                let (days_ru, days_kk, days_note_ru, days_note_kk) = if s.different_days {
+                    (
+                        " в разные дни",
+                        " әр түрлі күндері",
+                        " Несколько визитов в один день считаются одним.",
+                        " Бір күнгі бірнеше бару бір бару болып есептеледі.",
+                    )
+                } else {
+                    ("", "", "", "")
+                };
                 l(
                     format!(
-                        "Адрес нельзя закрыть как окончательный отказ или недозвон: визитов {} из {}, вечерних (после {time}) {} из {}, в выходные {} из {}.",
+                        "Адрес нельзя закрыть как окончательный отказ или недозвон: визитов{days_ru} {} из {}, вечерних (после {time}) {} из {}, в выходные {} из {}.{days_note_ru}",
                         s.visits_made, s.visits_required, s.evening_made, s.evening_required, s.weekend_made, s.weekend_required
                     ),
                     format!(
-                        "Мекенжайды түпкілікті жауапсыз ретінде жабуға болмайды: келу {}/{}, кешкі ({time} кейін) {}/{}, демалыс күні {}/{}.",
+                        "Мекенжайды түпкілікті жауапсыз ретінде жабуға болмайды: келу{days_kk} {}/{}, кешкі ({time} кейін) {}/{}, демалыс күні {}/{}.{days_note_kk}",
                         s.visits_made, s.visits_required, s.evening_made, s.evening_required, s.weekend_made, s.weekend_required
                     ),
-                    self.to_string(),
+                    if s.different_days {
+                        format!("{self}. Several visits on one day count as one.")
+                    } else {
+                        self.to_string()
+                    },
+                )
+            }
+            AppointmentPending { visit, at, .. } => {
+                let when = |on: &str| at.map(|t| format!(" {on} {}", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default();
+                l(
+                    format!("Адрес нельзя закрыть: встреча, назначенная при визите {visit}{}, ещё не состоялась. Придите в назначенное время.", when("на")),
+                    format!(
+                        "Мекенжайды жабуға болмайды: {visit}-баруда белгіленген кездесу{} әлі өткен жоқ. Белгіленген уақытта келіңіз.",
+                        at.map(|t| format!(" ({})", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default()
+                    ),
+                    format!("The address cannot be closed: the appointment made at visit {visit}{} has not been kept. Go back at the agreed time.", when("for")),
                 )
             }
             DuplicateLine { line } => l(format!("Два человека записаны в строке {line}."), format!("{line}-жолға екі адам жазылған."), self.to_string()),
@@ -254,6 +297,21 @@ impl FieldworkError {
                 self.to_string(),
             ),
             NoHouseholds => l("По адресу нет ни одного домохозяйства.".into(), "Мекенжайда бірде-бір үй шаруашылығы жоқ.".into(), self.to_string()),
+            HouseholdAlreadyDrawn { households, chosen } => l(
+                format!("Домохозяйство уже выбрано: № {chosen} из {households}. Выбор не меняется; если число домохозяйств было указано неверно, сообщите супервайзеру."),
+                format!("Үй шаруашылығы таңдалып қойған: {households} үй шаруашылығының № {chosen}. Таңдау өзгермейді; үй шаруашылықтарының саны қате көрсетілсе, супервайзерге хабарлаңыз."),
+                format!("The household was drawn already: No. {chosen} of {households}. The draw is kept; if the number of households was wrong, tell your supervisor."),
+            ),
+            HouseholdNotDrawn => l(
+                "Сначала выберите домохозяйство (жеребьёвка), затем перечислите его взрослых.".into(),
+                "Алдымен үй шаруашылығын таңдаңыз (жеребе), содан кейін оның ересектерін тізімдеңіз.".into(),
+                "Draw the household first, then list its adults.".into(),
+            ),
+            RescreenWithoutReason => l(
+                "Чтобы перечислить взрослых заново, укажите причину: повторный отбор виден супервайзеру.".into(),
+                "Ересектерді қайта тізімдеу үшін себебін көрсетіңіз: қайта іріктеуді супервайзер көреді.".into(),
+                "To list the adults again, give a reason: the re-screening is shown to the supervisor.".into(),
+            ),
             QuotaFull { route, sex } => {
                 let (ru, kk, en) = sex_words(*sex);
                 l(
@@ -316,6 +374,10 @@ mod tests {
             FieldworkError::NotEligible { line: 3, reasons: vec![Ineligibility::Underage, Ineligibility::NotPermanent] },
             FieldworkError::OverrideWithoutReason,
             FieldworkError::NoHouseholds,
+            FieldworkError::HouseholdAlreadyDrawn { households: 3, chosen: 2 },
+            FieldworkError::HouseholdNotDrawn,
+            FieldworkError::RescreenWithoutReason,
+            FieldworkError::AppointmentPending { address: "a".into(), visit: 2, at: None },
             FieldworkError::ShapeNotAllowed { city: "x".into(), female: 6, male: 5 },
         ];
         for e in samples {

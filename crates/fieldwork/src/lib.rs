@@ -4,7 +4,8 @@
 //! fieldwork settings ([`settings`]), the sampling frame of streets ([`frame`]), the seeded route draw
 //! ([`draw`]), step-by-step walk guidance on a route ([`walk`]), the contact record of every visit and
 //! the final AAPOR disposition of every address ([`contact`]), screening and respondent selection
-//! under the route's gender quota ([`selection`]), the allocation of city targets to per-route quota
+//! under the route's gender quota ([`selection`]; the screening record, household drawn first, in
+//! [`screening`]), the allocation of city targets to per-route quota
 //! cells and their state ([`quota`]), the AAPOR outcome rates ([`rates`]) and the fieldwork report
 //! that combines them ([`report`]).
 //!
@@ -34,6 +35,7 @@ pub mod quota;
 pub mod rates;
 pub mod report;
 pub mod rng;
+pub mod screening;
 pub mod selection;
 pub mod settings;
 pub mod text;

@@ -38,6 +38,9 @@ pub struct DispositionCounts {
     pub uh: u64,
     pub uo: u64,
     pub ne: u64,
+    /// Of `ne`, the cases closed as quota filled (4.80): eligible households the quota turned away.
+    #[serde(default)]
+    pub quota_filled: u64,
 }
 
 impl DispositionCounts {
@@ -63,6 +66,22 @@ impl DispositionCounts {
             OutcomeClass::NE => &mut self.ne,
         };
         *slot += 1;
+        if d == Disposition::QuotaFilled {
+            self.quota_filled += 1;
+        }
+    }
+
+    /// Adds another set of counts (a city's routes, several devices).
+    pub fn merge(&mut self, other: &DispositionCounts) {
+        self.i += other.i;
+        self.p += other.p;
+        self.r += other.r;
+        self.nc += other.nc;
+        self.o += other.o;
+        self.uh += other.uh;
+        self.uo += other.uo;
+        self.ne += other.ne;
+        self.quota_filled += other.quota_filled;
     }
 
     /// All cases counted.
@@ -108,6 +127,32 @@ pub struct Rates {
     pub con2: Option<f64>,
     #[serde(rename = "CON3")]
     pub con3: Option<f64>,
+}
+
+/// `e`, the share of unknown-eligibility cases assumed eligible, computed from the cases of known
+/// eligibility with and without the quota-filled cases (4.80). A quota-filled household is occupied
+/// and has eligible adults; it is "not eligible" only because its sex's places on the route were
+/// taken, a matter of the design rather than of the population. Counting it in NE lowers `e` as the
+/// routes fill; leaving it out gives the share eligible among households as the population has them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EligibleShare {
+    /// `E / (E + NE)`, the quota-filled cases counted as not eligible (what `Computed` uses).
+    pub with_quota_filled: Option<f64>,
+    /// `E / (E + NE − quota filled)`, the quota-filled cases left out.
+    pub without_quota_filled: Option<f64>,
+    /// The quota-filled cases (4.80) the two differ by.
+    pub quota_filled: u64,
+}
+
+/// Both computed values of `e` for a set of counts; `None` where no case has a known eligibility.
+pub fn eligible_share(c: &DispositionCounts) -> EligibleShare {
+    let eligible = (c.i + c.p + c.r + c.nc + c.o) as f64;
+    let quota_filled = c.quota_filled.min(c.ne);
+    EligibleShare {
+        with_quota_filled: ratio(eligible, eligible + c.ne as f64),
+        without_quota_filled: ratio(eligible, eligible + (c.ne - quota_filled) as f64),
+        quota_filled,
+    }
 }
 
 fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
@@ -181,7 +226,7 @@ mod tests {
     #[test]
     fn every_rate_against_a_hand_calculation() {
         // I=40, P=10, R=20, NC=15, O=5, UH=6, UO=4, NE=25. E = 90, U = 10, known = 115.
-        let c = DispositionCounts { i: 40, p: 10, r: 20, nc: 15, o: 5, uh: 6, uo: 4, ne: 25 };
+        let c = DispositionCounts { i: 40, p: 10, r: 20, nc: 15, o: 5, uh: 6, uo: 4, ne: 25, quota_filled: 0 };
         let rates = compute_rates(&c, EligibilityEstimate::Computed);
         // e = 90 / 115; E + e·U = 90 + 900/115 = 11250/115.
         close(rates.e, 90.0 / 115.0);
@@ -232,9 +277,33 @@ mod tests {
             Disposition::QuotaFilled,
         ];
         let c = DispositionCounts::from_dispositions(&ds);
-        assert_eq!(c, DispositionCounts { i: 2, p: 0, r: 1, nc: 1, o: 0, uh: 1, uo: 1, ne: 1 });
+        assert_eq!(c, DispositionCounts { i: 2, p: 0, r: 1, nc: 1, o: 0, uh: 1, uo: 1, ne: 1, quota_filled: 1 });
         let json = serde_json::to_value(compute_rates(&c, EligibilityEstimate::Computed)).unwrap();
         assert_eq!(json["RR1"], serde_json::json!(2.0 / 6.0));
         assert!(json["COOP4"].is_number() && json["CON3"].is_number() && json["e"].is_number());
+    }
+
+    #[test]
+    fn e_with_and_without_the_quota_filled_cases() {
+        // E = 40 + 10 + 20 + 15 + 5 = 90; NE = 25 of which 15 quota filled (4.80).
+        // With them: 90 / 115 = 0.7826...; without: 90 / (90 + 10) = 0.9.
+        let c = DispositionCounts { i: 40, p: 10, r: 20, nc: 15, o: 5, uh: 6, uo: 4, ne: 25, quota_filled: 15 };
+        let share = eligible_share(&c);
+        close(share.with_quota_filled, 90.0 / 115.0);
+        close(share.without_quota_filled, 0.9);
+        assert_eq!(share.quota_filled, 15);
+        // The rates' computed e is the one with them, as before.
+        close(compute_rates(&c, EligibilityEstimate::Computed).e, 90.0 / 115.0);
+        // Only quota-filled cases known: e is 0 with them and undefined without.
+        let only = eligible_share(&DispositionCounts { uh: 2, ne: 3, quota_filled: 3, ..Default::default() });
+        assert_eq!((only.with_quota_filled, only.without_quota_filled), (Some(0.0), None));
+        // Counting a 4.80 disposition counts it in both NE and quota_filled.
+        let mut d = DispositionCounts::default();
+        d.add(Disposition::QuotaFilled);
+        d.add(Disposition::VacantUnit);
+        assert_eq!((d.ne, d.quota_filled), (2, 1));
+        let mut m = d;
+        m.merge(&c);
+        assert_eq!((m.ne, m.quota_filled, m.i), (27, 16, 40));
     }
 }

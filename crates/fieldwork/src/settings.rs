@@ -164,6 +164,8 @@ struct RawVisits {
     weekend_days: Option<Vec<String>>,
     #[serde(default)]
     final_without_minimum: Vec<i64>,
+    #[serde(default)]
+    different_days: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -218,7 +220,7 @@ fn keys_of(table: &str) -> &'static [&'static str] {
         "routes" => &["interviews_per_route"],
         "intervals" => &["single_house", "flat"],
         "clustering" => &["max_per_building", "max_per_entrance"],
-        "visits" => &["minimum", "evening_from", "evening_visits", "weekend_visits", "weekend_days", "final_without_minimum"],
+        "visits" => &["minimum", "evening_from", "evening_visits", "weekend_visits", "weekend_days", "final_without_minimum", "different_days"],
         "eligibility" => &["permanent_member", "min_age", "head_or_co_decision_maker"],
         "aapor" => &["e"],
         "quota" => &["shapes"],
@@ -550,6 +552,7 @@ impl Checker {
             weekend_visits: weekend_visits?,
             weekend_days: weekend_days?,
             final_without_minimum: codes_ok.then_some(codes)?,
+            different_days: v.different_days.unwrap_or(true),
         })
     }
 
@@ -781,6 +784,7 @@ pub(crate) mod tests {
         assert_eq!(s.visits.evening_from, NaiveTime::from_hms_opt(18, 0, 0).unwrap());
         assert_eq!((s.visits.evening_visits, s.visits.weekend_visits), (1, 1));
         assert_eq!(s.visits.weekend_days, [Weekday::Sat, Weekday::Sun]);
+        assert!(s.visits.different_days);
         assert_eq!(s.eligibility, Eligibility { permanent_member: true, min_age: 18, head_or_co_decision_maker: true });
         assert_eq!(s.aapor.e, EligibilityEstimate::Computed);
         assert_eq!(

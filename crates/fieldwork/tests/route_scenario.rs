@@ -117,7 +117,8 @@ fn walk_route(seed: u64) -> Day {
                             ..Visit::new(at(11, 10, minutes), InterimCode::HardRefusal)
                         })
                         .unwrap();
-                        assert_eq!(log.close(&settings.visits), Ok(Disposition::KnownRespondentRefusal));
+                        // A hard refusal at the door, before anyone was chosen: the household's (2.111).
+                        assert_eq!(log.close(&settings.visits), Ok(Disposition::HouseholdRefusal));
                     }
                     _ => {
                         let seed = derive_seed(seed, &address.key);

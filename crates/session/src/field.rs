@@ -22,11 +22,10 @@ use dala_fieldwork::draw::{draw_routes, Direction, RouteDraw};
 use dala_fieldwork::frame::{parse_frame, Frame};
 use dala_fieldwork::house::HouseNumber;
 use dala_fieldwork::quota::{plan_quotas, Counted, Holds, QuotaPlan, RouteQuota};
-use dala_fieldwork::report::{build_report, AddressSummary, FieldReport};
+use dala_fieldwork::report::{build_report_in, AddressSummary, FieldReport, ReportMode};
 use dala_fieldwork::rng::derive_seed;
-use dala_fieldwork::selection::{
-    draw_household, override_respondent, propose_respondent, Adult, Eligibility, HouseholdDraw, Ineligibility, Proposal, Selection,
-};
+use dala_fieldwork::screening::HouseholdScreening;
+use dala_fieldwork::selection::{override_respondent, Adult, Eligibility, Ineligibility, Proposal, Selection};
 use dala_fieldwork::settings::FieldworkSettings;
 use dala_fieldwork::turn::{continuation, Continuation};
 use dala_fieldwork::walk::{Address, BuildingKind, BuildingLayout, DwellingType, Guidance, Segment, WalkState};
@@ -171,12 +170,37 @@ pub struct AddressView {
     pub shortfall: Option<String>,
     pub can_close: bool,
     pub interview_id: Option<String>,
+    /// The household drawn at the address (screening's first step), once drawn.
+    pub household: Option<HouseholdView>,
+    /// The respondent proposed for the drawn household, once its adults are listed.
     pub proposal: Option<ProposalView>,
     /// A flat of a block that could not be entered: visits may end in 32 (entrance locked) or 33 (guard).
     pub locked: bool,
     /// The address's selection probability within its route as an exact fraction ("3/80"); `None` for
     /// addresses stored before it was recorded.
     pub chance: Option<String>,
+}
+
+/// The household drawn at an address, shown before its adults are listed.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct HouseholdView {
+    pub households: u32,
+    pub chosen: u32,
+    /// What to do, in the interviewer's language ("List the adults of household 2 of 3 ...").
+    pub text: String,
+    /// The adults of the drawn household were listed (a proposal exists).
+    pub listed: bool,
+    /// Every re-screening (flagged for the supervisor), in order.
+    pub rescreens: Vec<RescreenView>,
+}
+
+/// One re-screening of a household: when and why.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct RescreenView {
+    pub at: String,
+    pub reason: String,
 }
 
 /// Where an address is in its life.
@@ -384,14 +408,9 @@ pub struct AdultInput {
     pub present: bool,
 }
 
-/// What is stored per screened household.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct ScreeningDoc {
-    adults: Vec<Adult>,
-    household_draw: HouseholdDraw,
-    proposal: Proposal,
-    selection: Option<Selection>,
-}
+/// What is stored per screened household: the household draw (first), the drawn household's adults,
+/// the proposal, the selection and every re-screening (`dala_fieldwork::screening`).
+type ScreeningDoc = HouseholdScreening;
 
 fn parse_sex(s: &str) -> Result<Sex, SessionError> {
     match s.trim().to_ascii_lowercase().as_str() {
@@ -614,6 +633,7 @@ impl Session {
             shortfall: None,
             can_close: false,
             interview_id: None,
+            household: None,
             proposal: None,
             locked: a.locked,
             chance: a.chance.map(|c| format!("{}/{}", c.num, c.den)),
@@ -658,13 +678,11 @@ impl Session {
         view.can_close = can_close;
         view.shortfall = shortfall;
         view.interview_id = row.interview_id.clone();
-        view.proposal = match &row.screening {
-            Some(s) => {
-                let doc: ScreeningDoc = from_doc("screening", s)?;
-                Some(proposal_view(&doc, &fw.settings.eligibility, lang))
-            }
-            None => None,
-        };
+        if let Some(s) = &row.screening {
+            let doc: ScreeningDoc = from_doc("screening", s)?;
+            view.household = Some(household_view(&doc, lang));
+            view.proposal = doc.is_listed().then(|| proposal_view(&doc, &fw.settings.eligibility, lang));
+        }
         Ok(view)
     }
 
@@ -772,9 +790,23 @@ impl Session {
     /// Logs a visit to an address (the walk's current target, or one visited before).
     pub fn log_visit(&mut self, key: &str, input: &VisitInput, when: When, lang: Lang) -> Result<AddressView, SessionError> {
         let (mut row, _address, mut log) = self.address_row_for(key)?;
-        let visit = visit_from_input(input, when)?;
+        let mut visit = visit_from_input(input, when)?;
+        self.visit_context(&row, &mut visit)?;
         self.save_visit(&mut row, &mut log, visit, when)?;
         self.address_view(&row, lang)
+    }
+
+    /// What the visit log records besides the outcome, for the AAPOR sub-codes: whether the
+    /// household's respondent had been chosen, and which sexes had no free place on the route.
+    fn visit_context(&self, row: &AddressRow, visit: &mut Visit) -> Result<(), SessionError> {
+        let doc: Option<ScreeningDoc> = row.screening.as_deref().map(|s| from_doc("screening", s)).transpose()?;
+        visit.respondent_chosen =
+            doc.is_some_and(|d| d.selection.is_some() || matches!(d.proposal, Some(Proposal::Respondent(_))));
+        let route = self.store.route(&row.route_id)?;
+        let quota: RouteQuota = from_doc("quota", &route.quota)?;
+        let holds = self.holds(&route.id, Some(&row.key))?;
+        visit.full_sexes = Sex::ALL.into_iter().filter(|s| quota.free(*s, holds) == 0).collect();
+        Ok(())
     }
 
     fn save_visit(&mut self, row: &mut AddressRow, log: &mut ContactLog, visit: Visit, when: When) -> Result<(), SessionError> {
@@ -826,9 +858,97 @@ impl Session {
         self.address_view(&row, lang)
     }
 
-    /// Screens a household: draws one of several households, then proposes the respondent under the
+    /// Screening, step 1: draws one of the `households` households at the address (the cover's Q010),
+    /// seeded from the route's seed and the address key, and stores the draw before any adult is
+    /// listed. Drawing again with the same count returns the stored draw; another count is refused
+    /// (`HouseholdAlreadyDrawn`): the draw stands.
+    pub fn draw_household(&mut self, key: &str, households: u32, when: When, lang: Lang) -> Result<AddressView, SessionError> {
+        let (mut row, _a, log) = self.address_row_for(key)?;
+        if let Some(text) = &row.screening {
+            let doc: ScreeningDoc = from_doc("screening", text)?;
+            doc.check_draw(households)?;
+            return self.address_view(&row, lang);
+        }
+        if log.closed.is_some() {
+            return Err(SessionError::Field(FieldworkError::AddressClosed { address: key.to_string() }));
+        }
+        let route = self.store.route(&row.route_id)?;
+        let seed = dala_fieldwork::rng::derive_seed(route.seed as u64, key);
+        let doc = HouseholdScreening::draw(households, dala_fieldwork::rng::derive_seed(seed, "household"))?;
+        row.screening = Some(to_doc(&doc));
+        self.store.save_address(&row, None, None, "household_drawn", Some(&to_doc(&doc.household_draw)), when.utc)?;
+        self.address_view(&row, lang)
+    }
+
+    /// Screening, step 2: lists the drawn household's adults and proposes the respondent under the
     /// route's quota. "Quota filled" and "no eligible person" end the visit with their interim code,
-    /// an absent respondent with an appointment.
+    /// an absent respondent with an appointment. Listing again (a re-screening) keeps the household
+    /// draw, needs `rescreen_reason`, and is stored with the earlier list and journaled
+    /// (`household_rescreened`) for the supervisor.
+    pub fn list_adults(
+        &mut self,
+        key: &str,
+        adults: &[AdultInput],
+        rescreen_reason: Option<&str>,
+        when: When,
+        lang: Lang,
+    ) -> Result<AddressView, SessionError> {
+        let (mut row, _a, mut log) = self.address_row_for(key)?;
+        self.no_interview_in_progress(&row)?;
+        if log.closed.is_some() {
+            return Err(SessionError::Field(FieldworkError::AddressClosed { address: key.to_string() }));
+        }
+        let text = row.screening.clone().ok_or(SessionError::Field(FieldworkError::HouseholdNotDrawn))?;
+        let mut doc: ScreeningDoc = from_doc("screening", &text)?;
+        let route = self.store.route(&row.route_id)?;
+        let quota: RouteQuota = from_doc("quota", &route.quota)?;
+        // Places held by interviews in progress at the route's other addresses are not offered again.
+        let holds = self.holds(&route.id, Some(key))?;
+        let adults: Vec<Adult> = adults
+            .iter()
+            .map(|a| Adult {
+                line: a.line,
+                name: a.name.trim().to_string(),
+                sex: a.sex,
+                age: a.age,
+                permanent: a.permanent,
+                head: a.head,
+                co_decision_maker: a.co_decision_maker,
+                present: a.present,
+            })
+            .collect();
+        let seed = dala_fieldwork::rng::derive_seed(route.seed as u64, key);
+        let again = doc.is_listed();
+        let proposal = doc.list(adults, &self.fw()?.settings.eligibility, &quota, holds, seed, rescreen_reason, when.local)?.clone();
+        row.screening = Some(to_doc(&doc));
+        let (kind, detail) = match doc.rescreens.last().filter(|_| again) {
+            Some(r) => ("household_rescreened", json!({"reason": r.reason, "proposal": proposal, "previous": r.previous}).to_string()),
+            None => ("household_screened", to_doc(&proposal)),
+        };
+        // The listing and the visit it ends with (65, 64 or 21) are one transaction.
+        let visit = match proposal.interim_code() {
+            Some(code) => {
+                let mut visit = Visit { households: Some(doc.household_draw.households), ..Visit::new(when.local, code) };
+                self.visit_context(&row, &mut visit)?;
+                let n = log.record_visit(visit.clone())?;
+                Some(visit_row(n, &visit))
+            }
+            None => None,
+        };
+        let mut batch = self.store.batch(when.utc)?;
+        batch.save_address(&row, None, None, kind, Some(&detail))?;
+        if let Some(vr) = &visit {
+            row.visits = log.visits.len() as u32;
+            row.log = to_doc(&log);
+            batch.save_address(&row, Some(vr), None, "visit_logged", Some(&json!({"n": vr.n, "outcome": vr.outcome}).to_string()))?;
+        }
+        batch.commit()?;
+        self.address_view(&row, lang)
+    }
+
+    /// Both screening steps for a script (the CLI, the simulator, tests): draws the household if it
+    /// is not drawn yet (stored first, as in the app), then lists its adults. A household listed
+    /// before needs [`Session::list_adults`] with a reason.
     pub fn screen_household(
         &mut self,
         key: &str,
@@ -837,42 +957,8 @@ impl Session {
         when: When,
         lang: Lang,
     ) -> Result<AddressView, SessionError> {
-        let (mut row, _a, mut log) = self.address_row_for(key)?;
-        self.no_interview_in_progress(&row)?;
-        let route = self.store.route(&row.route_id)?;
-        let quota: RouteQuota = from_doc("quota", &route.quota)?;
-        // Places held by interviews in progress at the route's other addresses are not offered again.
-        let holds = self.holds(&route.id, Some(key))?;
-        let adults: Vec<Adult> = adults
-            .iter()
-            .map(|a| {
-                Ok(Adult {
-                    line: a.line,
-                    name: a.name.trim().to_string(),
-                    sex: a.sex,
-                    age: a.age,
-                    permanent: a.permanent,
-                    head: a.head,
-                    co_decision_maker: a.co_decision_maker,
-                    present: a.present,
-                })
-            })
-            .collect::<Result<_, SessionError>>()?;
-        let seed = dala_fieldwork::rng::derive_seed(route.seed as u64, key);
-        let household_draw = draw_household(households.max(1), dala_fieldwork::rng::derive_seed(seed, "household"))?;
-        let proposal = propose_respondent(&adults, &self.fw()?.settings.eligibility, &quota, holds, seed)?;
-        let selection = match &proposal {
-            Proposal::Respondent(s) => Some(s.clone()),
-            _ => None,
-        };
-        let doc = ScreeningDoc { adults, household_draw, proposal: proposal.clone(), selection };
-        row.screening = Some(to_doc(&doc));
-        self.store.save_address(&row, None, None, "household_screened", Some(&to_doc(&doc.proposal)), when.utc)?;
-        if let Some(code) = proposal.interim_code() {
-            let visit = Visit { households: Some(households), ..Visit::new(when.local, code) };
-            self.save_visit(&mut row, &mut log, visit, when)?;
-        }
-        self.address_view(&row, lang)
+        self.draw_household(key, households, when, lang)?;
+        self.list_adults(key, adults, None, when, lang)
     }
 
     /// Starts the interview with the selected respondent (or, with a reason, another eligible adult:
@@ -904,7 +990,7 @@ impl Session {
             (Some(line), _) => {
                 override_respondent(&doc.adults, &self.fw()?.settings.eligibility, &quota, holds, line, override_reason.unwrap_or(""))?
             }
-            (None, Proposal::Respondent(s)) => s.clone(),
+            (None, Some(Proposal::Respondent(s))) => s.clone(),
             (None, _) => return Err(SessionError::NoRespondent),
         };
         // The proposal was made at screening; another household's interview may have taken the place
@@ -1082,17 +1168,35 @@ impl Session {
         Ok(Some(FieldCompletion { visit: visit_row(n, &visit), row, quota: to_doc(&quota), detail }))
     }
 
-    /// The fieldwork report: attempts, completes, AAPOR rates, completes against quota per city and route.
+    /// The fieldwork report: attempts, completes, AAPOR rates, completes against quota per city and
+    /// route; closed addresses only in the rates.
     pub fn field_report(&self) -> Result<FieldReport, SessionError> {
+        self.field_report_in(ReportMode::Final)
+    }
+
+    /// The fieldwork report in a mode: `Provisional` counts each open address with its provisional
+    /// disposition, as at the end of fieldwork.
+    pub fn field_report_in(&self, mode: ReportMode) -> Result<FieldReport, SessionError> {
         let fw = self.fw()?;
         let mut summaries = Vec::new();
         for a in self.store.addresses(None)? {
-            let log: ContactLog = from_doc("contact log", &a.log)?;
-            let sex = a.respondent_sex.as_deref().map(parse_sex).transpose()?;
-            summaries.push(AddressSummary::of_log(&log, sex));
+            summaries.push(address_summary(&a, mode)?);
         }
-        Ok(build_report(&summaries, &fw.plan, fw.settings.aapor.e))
+        Ok(build_report_in(&summaries, &fw.plan, fw.settings.aapor.e, mode))
     }
+}
+
+/// The report's summary of a stored address: its contact log in the report's mode, the respondent's
+/// sex and the reasons of any re-screening.
+pub fn address_summary(row: &AddressRow, mode: ReportMode) -> Result<AddressSummary, SessionError> {
+    let log: ContactLog = from_doc("contact log", &row.log)?;
+    let sex = row.respondent_sex.as_deref().map(parse_sex).transpose()?;
+    let mut summary = AddressSummary::of_log_in(&log, sex, mode);
+    if let Some(text) = &row.screening {
+        let doc: ScreeningDoc = from_doc("screening", text)?;
+        summary.rescreen_reasons = doc.rescreens.into_iter().map(|r| r.reason).collect();
+    }
+    Ok(summary)
 }
 
 /// The writes of a complete to its address and route, for the completing transaction.
@@ -1204,15 +1308,14 @@ fn visit_from_input(input: &VisitInput, when: When) -> Result<Visit, SessionErro
     };
     let mode = input.mode.unwrap_or_default();
     Ok(Visit {
-        at: when.local,
         mode,
-        outcome,
         evidence_of_occupancy: input.evidence_of_occupancy,
         households: input.households,
         appointment,
         refuser,
         reason: input.reason.clone().filter(|s| !s.trim().is_empty()),
         note: input.note.clone().filter(|s| !s.trim().is_empty()),
+        ..Visit::new(when.local, outcome)
     })
 }
 
@@ -1264,7 +1367,7 @@ fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Proposa
     let households = doc.household_draw.households;
     let chosen_household = doc.household_draw.chosen;
     let chosen = doc.selection.as_ref().or(match &doc.proposal {
-        Proposal::Respondent(s) => Some(s),
+        Some(Proposal::Respondent(s)) => Some(s),
         _ => None,
     });
     match (&doc.proposal, chosen) {
@@ -1293,7 +1396,7 @@ fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Proposa
                 adults,
             }
         }
-        (Proposal::QuotaFilled { .. }, None) => ProposalView {
+        (Some(Proposal::QuotaFilled { .. }), None) => ProposalView {
             outcome: ProposalOutcome::QuotaFilled,
             line: None,
             name: None,
@@ -1318,6 +1421,36 @@ fn proposal_view(doc: &ScreeningDoc, rules: &Eligibility, lang: Lang) -> Proposa
             chosen_household,
             adults,
         },
+    }
+}
+
+/// The drawn household, in words, with the re-screenings.
+fn household_view(doc: &ScreeningDoc, lang: Lang) -> HouseholdView {
+    let (n, k) = (doc.household_draw.households, doc.household_draw.chosen);
+    let text = if n == 1 {
+        lang.pick(
+            "По адресу одно домохозяйство: перечислите его взрослых.",
+            "Мекенжайда бір үй шаруашылығы бар: оның ересектерін тізімдеңіз.",
+            "One household lives at the address: list its adults.",
+        )
+        .to_string()
+    } else {
+        lang.pick(
+            format!("Выбрано домохозяйство № {k} из {n} (в том порядке, в каком вы их пронумеровали): перечислите взрослых ЭТОГО домохозяйства."),
+            format!("{n} үй шаруашылығының № {k} таңдалды (сіз нөмірлеген ретпен): ОСЫ үй шаруашылығының ересектерін тізімдеңіз."),
+            format!("Household No. {k} of {n} was drawn (in the order you numbered them): list the adults of THIS household."),
+        )
+    };
+    HouseholdView {
+        households: n,
+        chosen: k,
+        text,
+        listed: doc.is_listed(),
+        rescreens: doc
+            .rescreens
+            .iter()
+            .map(|r| RescreenView { at: r.at.format("%Y-%m-%d %H:%M").to_string(), reason: r.reason.clone() })
+            .collect(),
     }
 }
 

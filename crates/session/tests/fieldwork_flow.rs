@@ -63,10 +63,11 @@ fn a_route_walked_with_refusals_non_contacts_and_a_complete() {
     assert_eq!(closed.disposition.as_deref(), Some("2.24"), "no one at home with evidence of occupancy");
     s.walk(&route, WalkAction::NextAddress, at(18, 12), Lang::Ru).unwrap();
 
-    // Address 2: a hard refusal closes at once.
+    // Address 2: a hard refusal closes at once; at the door, before a respondent was chosen, it is
+    // the household's refusal (2.111).
     let a2 = next_target(&mut s, &route);
     s.log_visit(&a2, &visit(44), at(18, 13), Lang::Ru).unwrap();
-    assert_eq!(s.close_address(&a2, at(18, 13), Lang::Ru).unwrap().disposition.as_deref(), Some("2.112"));
+    assert_eq!(s.close_address(&a2, at(18, 13), Lang::Ru).unwrap().disposition.as_deref(), Some("2.111"));
     s.walk(&route, WalkAction::NextAddress, at(18, 13), Lang::Ru).unwrap();
 
     // Address 3: screening, selection under the quota, the interview, completion.

@@ -168,8 +168,8 @@ fn a_proposal_overtaken_by_another_start_is_not_started_without_a_reason() {
     assert!(err.message(Lang::Ru).contains("свободных мест для женщин"), "{}", err.message(Lang::Ru));
     assert!(s.store().address(&b).unwrap().unwrap().interview_id.is_none(), "nothing was started");
     assert_eq!(s.store().interviews().unwrap().len(), 1);
-    // Screened again under the quota as it is now, the household is "quota filled".
-    let again = s.screen_household(&b, &[woman(1, "Галина")], 1, at(18, 15), Lang::Ru).unwrap().proposal.unwrap();
+    // Screened again under the quota as it is now (a reason given), the household is "quota filled".
+    let again = s.list_adults(&b, &[woman(1, "Галина")], Some("место заняли"), at(18, 15), Lang::Ru).unwrap().proposal.unwrap();
     assert_eq!(again.outcome, ProposalOutcome::QuotaFilled);
 }
 

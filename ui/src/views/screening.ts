@@ -1,9 +1,11 @@
-// Screening and respondent selection at the door: the interviewer lists the household's adults
-// (name, sex, age, permanent member, head, co-decision-maker, at home now) and the number of
-// households at the address; the session applies eligibility and the route's gender quota and
-// proposes the respondent (interview now, or an appointment), or says "quota filled" / "no
-// eligible person". "Start the interview" opens the interview with the respondent's line in Q113.
-// Choosing someone else needs a reason and is flagged for the supervisor.
+// Screening and respondent selection at the door, in two steps. Step 1: the interviewer gives the
+// number of households at the address and the app draws one (stored and shown before anything else).
+// Step 2: the interviewer lists THAT household's adults (name, sex, age, permanent member, head,
+// co-decision-maker, at home now); the session applies eligibility and the route's gender quota and
+// proposes the respondent (interview now, or an appointment), or says "quota filled" / "no eligible
+// person". "Start the interview" opens the interview with the respondent's line in Q113. Choosing
+// someone else needs a reason and is flagged for the supervisor; so does listing the adults again
+// (the drawn household is kept).
 
 import { html, nothing, type TemplateResult } from "lit-html";
 
@@ -25,6 +27,8 @@ export interface AdultDraft {
 
 export interface ScreeningForm {
   households: string;
+  /** Why the adults are listed again (required once they were listed). */
+  rescreenReason: string;
   adults: AdultDraft[];
   /** The list is being edited (no proposal yet, or "Change the list"). */
   editing: boolean;
@@ -54,13 +58,26 @@ export function screeningFormFor(a: AddressView): ScreeningForm {
         present: x.present,
       }))
     : [emptyAdult()];
-  return { households: String(p?.households ?? 1), adults, editing: !p, overrideOpen: false, overrideLine: null, overrideReason: "", apptDay: null, apptTime: null };
+  return {
+    households: String(a.household?.households ?? 1),
+    rescreenReason: "",
+    adults,
+    editing: !p,
+    overrideOpen: false,
+    overrideLine: null,
+    overrideReason: "",
+    apptDay: null,
+    apptTime: null,
+  };
 }
 
 export interface ScreeningCtx extends FieldBase {
   form: ScreeningForm;
   back(): void;
-  submit(adults: AdultInput[], households: number): void;
+  /** Step 1: draws the household among `households`. */
+  drawHousehold(households: number): void;
+  /** Step 2: the drawn household's adults; a reason when they were listed before. */
+  submit(adults: AdultInput[], rescreenReason: string | null): void;
   start(overrideLine: number | null, overrideReason: string | null): void;
   /** Saves the agreed appointment time ("2010-10-21T18:30") on the visit that ended in it. */
   appoint(when: string): void;
@@ -79,33 +96,65 @@ function adultInputs(f: ScreeningForm): AdultInput[] | null {
 export function screeningScreen(a: AddressView, ctx: ScreeningCtx): TemplateResult {
   const { s } = ctx;
   const showForm = ctx.form.editing || !a.proposal;
+  const body = !a.household ? drawForm(ctx) : showForm ? html`${drawn(a, ctx)} ${listForm(a, ctx)}` : result(a, a.proposal!, ctx);
   return html`<div class="screen screening" data-testid="screening-screen" data-key=${a.key} lang=${ctx.lang}>
     ${fieldTopbar(ctx, { label: s.backToAddress, go: ctx.back, testid: "back-address" }, s.screeningTitle, a.label)}
     <main class="field-body">
-      ${errorBox(ctx)} ${showForm ? listForm(ctx) : result(a, a.proposal!, ctx)}
+      ${errorBox(ctx)} ${body}
     </main>
   </div>`;
 }
 
-function listForm(ctx: ScreeningCtx): TemplateResult {
+/** Step 1: how many households live at the address; the app draws one. */
+function drawForm(ctx: ScreeningCtx): TemplateResult {
   const { s } = ctx;
   const f = ctx.form;
+  const households = wholeNumber(f.households, 1);
+  return html`<section class="household-draw" data-testid="household-draw">
+    <h2>${s.drawTitle}</h2>
+    <p class="hint">${s.drawHint}</p>
+    <div class="form-row">
+      ${numberField(s.householdsAtAddress, f.households, (v) => {
+        f.households = v;
+        ctx.redraw();
+      }, "households", 1)}
+    </div>
+    <button class="primary big" data-testid="draw-household" ?disabled=${households === null}
+      @click=${() => households !== null && ctx.drawHousehold(households)}>${s.drawHousehold}</button>
+  </section>`;
+}
+
+/** The drawn household, shown above its adults, with any re-screening. */
+function drawn(a: AddressView, ctx: ScreeningCtx): TemplateResult {
+  const h = a.household!;
+  return html`<section class="household-drawn" data-testid="household-drawn" data-chosen=${h.chosen} data-households=${h.households}>
+    <p class="highlight">${h.text}</p>
+    ${rescreens(a, ctx)}
+  </section>`;
+}
+
+function rescreens(a: AddressView, ctx: ScreeningCtx): TemplateResult | typeof nothing {
+  const list = a.household?.rescreens ?? [];
+  if (!list.length) return nothing;
+  return html`<ul class="flag rescreens" data-testid="rescreens">
+    ${list.map((r) => html`<li>${ctx.s.rescreened(r.at, r.reason)}</li>`)}
+  </ul>`;
+}
+
+/** Step 2: the drawn household's adults (and, when listed before, why they are listed again). */
+function listForm(a: AddressView, ctx: ScreeningCtx): TemplateResult {
+  const { s } = ctx;
+  const f = ctx.form;
+  const again = a.household?.listed ?? false;
+  const reason = f.rescreenReason.trim();
   const redraw = () => ctx.redraw();
   const setAdult = (i: number, patch: Partial<AdultDraft>) => {
     Object.assign(f.adults[i], patch);
     redraw();
   };
   const adults = adultInputs(f);
-  const households = wholeNumber(f.households, 1);
   return html`<section class="screening-form" data-testid="screening-form">
-    <div class="form-row">
-      ${numberField(s.householdsAtAddress, f.households, (v) => {
-        f.households = v;
-        redraw();
-      }, "households", 1)}
-      <p class="hint">${s.severalHouseholds}</p>
-    </div>
-    <h2>${s.adultsTitle}</h2>
+    <h2>${s.listTitle}</h2>
     <ol class="adult-cards">
       ${f.adults.map(
         (x, i) => html`<li class="adult-card" data-testid="adult-${i + 1}">
@@ -145,8 +194,17 @@ function listForm(ctx: ScreeningCtx): TemplateResult {
         redraw();
       }}>+ ${s.addAdult}</button>
     ${adults === null ? html`<p class="hint">${s.fillEveryAdult}</p>` : nothing}
-    <button class="primary big" data-testid="select-respondent" ?disabled=${adults === null || households === null}
-      @click=${() => adults && households !== null && ctx.submit(adults, households)}>${s.selectRespondent}</button>
+    ${again
+      ? html`<div class="form-row" data-testid="rescreen">
+          ${textField(s.rescreenReason, f.rescreenReason, (v) => {
+            f.rescreenReason = v;
+            redraw();
+          }, "rescreen-reason", true)}
+          <p class="hint">${s.rescreenHint}</p>
+        </div>`
+      : nothing}
+    <button class="primary big" data-testid="select-respondent" ?disabled=${adults === null || (again && !reason)}
+      @click=${() => adults && (!again || reason) && ctx.submit(adults, again ? reason : null)}>${s.selectRespondent}</button>
   </section>`;
 }
 
@@ -165,8 +223,9 @@ function result(a: AddressView, p: ProposalView, ctx: ScreeningCtx): TemplateRes
       <div class="guidance-label">${s.proposalTitle}</div>
       ${p.name ? html`<h1 class="proposal-name" data-testid="proposal-name">${p.name} <span class="line">(${s.row} ${p.line})</span></h1>` : nothing}
       <p class="proposal-text" data-testid="proposal-text">${p.text}</p>
-      ${p.households > 1 ? html`<p class="hint" data-testid="household-drawn">${s.householdDrawn(p.chosen_household, p.households)}</p>` : nothing}
+      ${p.households > 1 ? html`<p class="hint" data-testid="household-chosen">${s.householdDrawn(p.chosen_household, p.households)}</p>` : nothing}
       ${p.flagged ? html`<p class="flag" data-testid="flagged">${s.flagged}</p>` : nothing}
+      ${rescreens(a, ctx)}
       <div class="guidance-actions">
         ${started
           ? html`<button class="primary big" data-testid="open-interview" @click=${() => ctx.start(null, null)}>${s.openInterview}</button>`

@@ -660,7 +660,14 @@ impl RouteRun {
         };
         let adults = a.household.adults(&present);
         let households = a.households;
-        let v = dev.session.screen_household(key, &adults, households, when(t), Lang::En).map_err(|e| err(&format!("screen {key}"), e))?;
+        // A household listed before (its respondent's sex filled since) is listed again with a reason;
+        // the household draw is kept.
+        let v = if a.stage == Stage::Selected {
+            dev.session.list_adults(key, &adults, Some("the selected respondent's sex filled on the route"), when(t), Lang::En)
+        } else {
+            dev.session.screen_household(key, &adults, households, when(t), Lang::En)
+        }
+        .map_err(|e| err(&format!("screen {key}"), e))?;
         dev.stats.screened += 1;
         dev.stats.members += a.household.size() as u64;
         let proposal = v.proposal.clone().ok_or("screening without a proposal")?;
