@@ -277,7 +277,11 @@ pub struct Merged {
 /// An address found in two databases (the same file named twice, or a copy) counts once: the record
 /// with a final disposition, else the one with more visits.
 pub fn merged_report(study: &Path, dbs: &[PathBuf], lang: Lang) -> Result<Merged, Failure> {
-    let fw = fieldwork_of(study, lang)?;
+    merged_report_with(&fieldwork_of(study, lang)?, dbs, lang)
+}
+
+/// [`merged_report`] against a given fieldwork (the simulator's scaled plan).
+pub fn merged_report_with(fw: &Fieldwork, dbs: &[PathBuf], lang: Lang) -> Result<Merged, Failure> {
     for db in dbs {
         if !db.is_file() {
             return Err(Failure::usage(lang.pick(
