@@ -168,16 +168,16 @@ pub fn parse(text: &str) -> Result<SimulationFile, String> {
         if !(0.0..=1.0).contains(&c.recent_arrivals) {
             return bad("recent_arrivals");
         }
-        if !(c.wage_median > 0.0) {
+        if !c.wage_median.is_finite() || c.wage_median <= 0.0 {
             return bad("wage_median");
         }
         if !(c.wage_sigma > 0.0 && c.wage_sigma < 3.0) {
             return bad("wage_sigma");
         }
-        if c.ethnic.is_empty() || c.ethnic.iter().any(|(_, w)| !(*w >= 0.0)) {
+        if c.ethnic.is_empty() || c.ethnic.iter().any(|(_, w)| !w.is_finite() || *w < 0.0) {
             return bad("ethnic");
         }
-        if c.origins.is_empty() || c.origins.iter().any(|(_, w)| !(*w >= 0.0)) {
+        if c.origins.is_empty() || c.origins.iter().any(|(_, w)| !w.is_finite() || *w < 0.0) {
             return bad("origins");
         }
         if c.oblast_is_city && c.origins.iter().all(|(o, _)| *o == c.home_oblast) {
