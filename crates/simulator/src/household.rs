@@ -1034,7 +1034,11 @@ impl InterviewPlan<'_> {
             put(format!("Q535[{row}]"), json!(country));
             put(
                 format!("Q535A[{row}]"),
-                json!(if country == 398 { self.city.params.places[rng.random_range(0..self.city.params.places.len())].as_str() } else { "—" }),
+                json!(if country == 398 {
+                    self.city.params.places[rng.random_range(0..self.city.params.places.len())].as_str()
+                } else {
+                    "—"
+                }),
             );
             let why = if p.activity == 6 { 21 } else { pick(rng, &[(12, 0.6), (13, 0.3), (15, 0.1)]) };
             put(format!("Q536[{row}]"), json!([why]));

@@ -101,7 +101,13 @@ pub fn check_config(cfg: &Config, lang: Lang) -> Result<(), SimError> {
 }
 
 /// Simulates the fieldwork of a study (`study_dir` holds its optional `simulation.toml`).
-pub fn simulate(study_dir: &Path, questionnaire: &Questionnaire, fieldwork: &Fieldwork, cfg: &Config, lang: Lang) -> Result<Outcome, SimError> {
+pub fn simulate(
+    study_dir: &Path,
+    questionnaire: &Questionnaire,
+    fieldwork: &Fieldwork,
+    cfg: &Config,
+    lang: Lang,
+) -> Result<Outcome, SimError> {
     let t0 = Instant::now();
     check_config(cfg, lang)?;
     let file = model::load(study_dir).map_err(|e| SimError::Runtime(e.message(lang)))?;

@@ -195,11 +195,13 @@ Q312 = "no_such_question"
     assert_eq!(out.unmodelled.keys().collect::<Vec<_>>(), ["Q312"]);
     assert_eq!(out.stats.iter().map(|s| s.completes).sum::<u64>(), 20);
     // The model's households: some women, born in many years (the generic filler would give one year per row).
-    let born: std::collections::HashSet<String> =
-        out.paths.iter().flat_map(|db| query(db, "SELECT question, value FROM answers WHERE question = 'born'")).map(|(_, v)| v).collect();
+    let values = |q: &str| -> std::collections::HashSet<String> {
+        let sql = format!("SELECT question, value FROM answers WHERE question = '{q}'");
+        out.paths.iter().flat_map(|db| query(db, &sql)).map(|(_, v)| v).collect()
+    };
+    let born = values("born");
     assert!(born.len() > 15, "{born:?}");
-    let genders: std::collections::HashSet<String> =
-        out.paths.iter().flat_map(|db| query(db, "SELECT question, value FROM answers WHERE question = 'gender'")).map(|(_, v)| v).collect();
+    let genders = values("gender");
     assert_eq!(genders.len(), 2, "{genders:?}");
 }
 
@@ -215,7 +217,11 @@ fn a_scale_above_the_frames_generates_marked_streets() {
     assert_eq!(out.stats.iter().map(|s| s.completes).sum::<u64>(), 80);
     let csv = std::fs::read_to_string(out.synthetic_frame.as_ref().unwrap()).unwrap();
     assert!(csv.starts_with("# SYNTHETIC"));
-    let streets: Vec<(String, String)> =
-        out.paths.iter().flat_map(|db| query(db, "SELECT id, street FROM routes")).filter(|(_, s)| s.starts_with("синт.")).collect();
+    let streets: Vec<(String, String)> = out
+        .paths
+        .iter()
+        .flat_map(|db| query(db, "SELECT id, street FROM routes"))
+        .filter(|(_, s)| s.starts_with("синт."))
+        .collect();
     assert!(!streets.is_empty(), "some drawn routes run along synthetic streets");
 }
