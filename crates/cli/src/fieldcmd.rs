@@ -296,14 +296,14 @@ pub struct Merged {
 
 /// Reads every address of every database (through a session on the study) and builds one report.
 /// An address found in two databases (the same file named twice, or a copy) counts once: the record
-/// with a final disposition, else the one with more visits.
-pub fn merged_report(study: &Path, dbs: &[PathBuf], lang: Lang) -> Result<Merged, Failure> {
-    merged_report_in(study, dbs, ReportMode::Final, lang)
+/// In `Provisional` mode open addresses count with their provisional disposition.
+/// in a mode: `Provisional` counts open addresses with their provisional disposition.
+pub fn merged_report_in(study: &Path, dbs: &[PathBuf], mode: ReportMode, lang: Lang) -> Result<Merged, Failure> {
+    merged_report_with(&fieldwork_of(study, lang)?, dbs, mode, lang)
 }
 
-/// [`merged_report`] in a mode: `Provisional` counts open addresses with their provisional disposition.
-pub fn merged_report_in(study: &Path, dbs: &[PathBuf], mode: ReportMode, lang: Lang) -> Result<Merged, Failure> {
-    let fw = fieldwork_of(study, lang)?;
+/// [`merged_report_in`] against a given fieldwork (the simulator's scaled plan).
+pub fn merged_report_with(fw: &Fieldwork, dbs: &[PathBuf], mode: ReportMode, lang: Lang) -> Result<Merged, Failure> {
     for db in dbs {
         if !db.is_file() {
             return Err(Failure::usage(lang.pick(

@@ -156,7 +156,7 @@ enum Command {
         /// Number of devices (interviewers); routes are assigned to them round-robin.
         #[arg(long, default_value_t = 25)]
         devices: u32,
-        /// Share of the study's plan to simulate (0 < x <= 1): the number of routes per city.
+        /// Share of the study's plan to simulate (0 < x <= 50): the number of routes per city; above 1 with generated (synthetic) streets where the frames are too small.
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
         /// Folder for device-01.sqlite, device-02.sqlite, …

@@ -323,9 +323,12 @@ fn bad_simulate_and_report_arguments_exit_2() {
     let s = study.to_str().unwrap();
     let out_dir = tmp.path().join("x");
     let o = out_dir.to_str().unwrap();
-    let out = run(&["--lang", "ru", "simulate", "--study", s, "--seed", "1", "--scale", "2", "--out", o]);
+    let out = run(&["--lang", "ru", "simulate", "--study", s, "--seed", "1", "--scale", "51", "--out", o]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Неверный масштаб"));
+    let out = run(&["--lang", "kk", "simulate", "--study", s, "--seed", "1", "--scale", "0", "--out", o]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("масштабы қате"));
     let out = run(&["--lang", "en", "simulate", "--study", s, "--seed", "x1", "--out", o]);
     assert_eq!(out.status.code(), Some(2));
     let missing = tmp.path().join("none.sqlite");

@@ -763,8 +763,16 @@ impl Session {
             let log: ContactLog = from_doc("contact log", &row.log)?;
             return Ok((row, address, log));
         }
-        // A new address must be the one the walk is pointing at on its route.
-        for route in self.store.routes()? {
+        // A new address must be the one the walk is pointing at on its route. Its key starts with the
+        // route's id and a `/` (`almaty-R01/s0/h12`), so only that route is read, not every route of the
+        // device (a device may hold thousands).
+        let candidates = key.match_indices('/').map(|(i, _)| &key[..i]);
+        for route_id in candidates {
+            let route = match self.store.route(route_id) {
+                Ok(r) => r,
+                Err(dala_store::StoreError::NoRoute(_)) => continue,
+                Err(e) => return Err(e.into()),
+            };
             let walk: WalkState = from_doc("walk", &route.walk)?;
             if let Guidance::Approach { address, .. } = walk.current() {
                 if address.key == key {

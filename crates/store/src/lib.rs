@@ -230,6 +230,8 @@ impl Store {
 
     fn from_connection(mut conn: Connection, durability: Durability, now: DateTime<Utc>) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Every write statement of a batch is prepared once and cached (`Batch::exec`).
+        conn.set_prepared_statement_cache_capacity(64);
         // WAL + FULL: a commit is on disk when it returns, and readers never block the writer.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(

@@ -1,28 +1,17 @@
-//! `dala simulate`: the field simulator (issue 3, item 10; described in `docs/simulator.md`).
+//! `dala simulate`: thin glue over the `dala-simulator` crate (described in `docs/simulator.md`).
 //!
-//! It produces, per simulated device, the SQLite database real fieldwork would leave
-//! (`<out>/device-01.sqlite`, …): the supervisor's route draw of every city (seeded with `--seed`),
-//! the device's routes (assigned round-robin over all routes of all cities), and on each route every
-//! visit, screening, selection and complete interview, all through the session API the app uses.
-//! Every random choice comes from ChaCha20 streams derived from the seed, per route and per address, and
-//! times come from a simulated clock: the same seed gives the same database content apart from the
-//! UUIDs (device, interviews, journal entries). Devices run in parallel threads (one database each).
+//! The crate simulates the devices; this module parses the arguments, merges the device databases into
+//! the report `dala report` prints (against the simulated plan, which differs from the study's at a
+//! scale above 1), and prints the summary.
 
-mod device;
-pub mod household;
-
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
-use std::time::Instant;
 
-use dala_fieldwork::draw::route_id;
 use dala_questionnaire::Lang;
+use dala_simulator::{Config, DeviceStats, SimError};
 use serde_json::json;
 
-use crate::fieldcmd::{fieldwork_of, merged_report, parse_seed, print_report, Failure, RouteList};
-use device::{simulate_device, DeviceStats, Shared};
+use crate::fieldcmd::{fieldwork_of, merged_report_with, parse_seed, print_report, Failure, RouteList};
 
 /// The non-interviews among the eligible and unknown cases (E + U − I), split as the KMRS report
 /// describes them: refusals (2.1x), no one opened (2.23, 2.24, 3.10, 3.17) and the other ones.
@@ -55,73 +44,20 @@ fn run_inner(
     as_json: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let t0 = Instant::now();
     let seed = parse_seed(seed, lang)?;
-    if !(scale > 0.0 && scale <= 1.0) {
-        return Err(Failure::usage(lang.pick(format!("Неверный масштаб {scale}: нужно число больше 0 и не больше 1 (доля плана исследования; маршруты выбираются без возвращения, больше улиц в списке нет)."), format!("{scale} масштабы қате: 0-ден үлкен және 1-ден аспайтын сан керек (зерттеу жоспарының үлесі; маршруттар қайтарусыз таңдалады)."), format!("Bad scale {scale}: expected a number above 0 and at most 1 (a share of the study's plan; routes are drawn without replacement, and the frames have no more streets)."))));
-    }
-    if devices == 0 || devices > 999 {
-        return Err(Failure::usage(
-            lang.pick(
-                "Число устройств должно быть от 1 до 999.",
-                "Құрылғылар саны 1-ден 999-ға дейін болуы керек.",
-                "The number of devices must be from 1 to 999.",
-            )
-            .to_string(),
-        ));
-    }
+    let cfg = Config { seed, devices, scale, out: out.to_path_buf(), threads };
+    let sim_err = |e: SimError| match e {
+        SimError::Usage(m) => Failure::usage(m),
+        SimError::Runtime(m) => Failure::runtime(m),
+    };
+    dala_simulator::check_config(&cfg, lang).map_err(sim_err)?;
     let fieldwork = fieldwork_of(study, lang)?;
     let questionnaire = dala_session::load_study(study).map_err(|e| Failure::runtime(e.message(lang)))?;
-    std::fs::create_dir_all(out).map_err(|e| Failure::runtime(format!("{}: {e}", out.display())))?;
-    // The databases of an earlier run are replaced.
-    for d in 1..=devices.max(99) {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let _ = std::fs::remove_file(out.join(format!("device-{d:02}.sqlite{suffix}")));
-        }
-    }
-    // Routes per city: the plan's routes times the scale (at least one), in the plan's order.
-    let routes_per_city: Vec<(String, u32)> = fieldwork
-        .settings
-        .cities
-        .iter()
-        .map(|c| (c.id.clone(), ((f64::from(c.routes) * scale).round() as u32).clamp(1, c.routes)))
-        .collect();
-    let all: Vec<String> = routes_per_city.iter().flat_map(|(city, k)| (0..*k as usize).map(move |i| route_id(city, i))).collect();
-    let mut assignment: Vec<Vec<String>> = vec![Vec::new(); devices as usize];
-    for (i, r) in all.iter().enumerate() {
-        assignment[i % devices as usize].push(r.clone());
-    }
-    let shared = Shared::new(&questionnaire, &fieldwork, seed, routes_per_city.clone(), out.to_path_buf());
-    let workers = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).clamp(1, devices as usize);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Result<DeviceStats, String>>> = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= assignment.len() {
-                    break;
-                }
-                let r = simulate_device(&shared, i as u32 + 1, &assignment[i]).map_err(|e| format!("device {:02}: {e}", i + 1));
-                results.lock().expect("no worker panicked").push(r);
-            });
-        }
-    });
-    let mut stats: Vec<DeviceStats> = Vec::new();
-    let mut failures = Vec::new();
-    for r in results.into_inner().expect("no worker panicked") {
-        match r {
-            Ok(s) => stats.push(s),
-            Err(e) => failures.push(e),
-        }
-    }
-    if !failures.is_empty() {
-        return Err(Failure::runtime(failures.join("\n")));
-    }
-    stats.sort_by_key(|s| s.device);
-    let simulated_s = t0.elapsed().as_secs_f64();
-    let paths: Vec<PathBuf> = stats.iter().map(|s| s.path.clone()).collect();
-    let merged = merged_report(study, &paths, lang)?;
+    let outcome = dala_simulator::simulate(study, &questionnaire, &fieldwork, &cfg, lang).map_err(sim_err)?;
+    let t0 = std::time::Instant::now();
+    let (stats, paths, workers, fieldwork) = (&outcome.stats, &outcome.paths, outcome.threads, &outcome.fieldwork);
+    let simulated_s = outcome.seconds;
+    let merged = merged_report_with(fieldwork, paths, dala_fieldwork::report::ReportMode::Final, lang)?;
     let report = &merged.report;
     let total = |f: fn(&DeviceStats) -> u64| stats.iter().map(f).sum::<u64>();
     let (screened, members, completes, moved) =
@@ -141,13 +77,13 @@ fn run_inner(
             })
         })
         .collect();
-    let run_s = t0.elapsed().as_secs_f64();
+    let run_s = simulated_s + t0.elapsed().as_secs_f64();
     let summary = json!({
         "seed": seed,
         "devices": devices,
         "threads": workers,
         "scale": scale,
-        "routes": all.len(),
+        "routes": outcome.routes,
         "out": out.display().to_string(),
         "databases": paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "attempts": report.attempts,
@@ -171,6 +107,11 @@ fn run_inner(
         "fieldwork_from": first.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
         "fieldwork_to": last.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
         "simulation_seconds": simulated_s,
+        "synthetic_streets": outcome.synthetic_streets,
+        "synthetic_frame": outcome.synthetic_frame.as_ref().map(|p| p.display().to_string()),
+        "simulation_file": outcome.modelled,
+        "unmodelled_variables": outcome.unmodelled,
+        "generic_cities": outcome.generic_cities,
         "run_seconds": run_s,
     });
     if as_json {
@@ -182,22 +123,22 @@ fn run_inner(
         lang.pick(
             format!(
                 "Симуляция: зерно {seed}, устройств {devices} (потоков {workers}), масштаб {scale}, маршрутов {}; базы в {}",
-                all.len(),
+                outcome.routes,
                 out.display()
             ),
             format!(
                 "Симуляция: бастапқы сан {seed}, {devices} құрылғы ({workers} ағын), масштаб {scale}, {} маршрут; дерекқорлар {} ішінде",
-                all.len(),
+                outcome.routes,
                 out.display()
             ),
             format!(
                 "Simulation: seed {seed}, {devices} devices ({workers} threads), scale {scale}, {} routes; databases in {}",
-                all.len(),
+                outcome.routes,
                 out.display()
             )
         )
     );
-    print_report(report, &fieldwork, RouteList::None, lang);
+    print_report(report, fieldwork, RouteList::None, lang);
     let kk: Vec<String> = cities
         .iter()
         .map(|c| {

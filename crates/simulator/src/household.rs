@@ -15,7 +15,10 @@ use std::collections::HashMap;
 use dala_questionnaire::model::{QuestionType, RuleSeverity};
 use dala_questionnaire::{AnswerKey, Lang, Questionnaire};
 use dala_session::field::AdultInput;
+
+pub use crate::model::CityProfile;
 use rand::Rng;
+use rand_distr::{Distribution, LogNormal};
 use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value as Json};
 
@@ -33,183 +36,6 @@ pub fn pick<T: Copy>(rng: &mut ChaCha20Rng, items: &[(T, f64)]) -> T {
         x -= w;
     }
     items.last().expect("non-empty choice").0
-}
-
-/// What differs between the four KMRS cities.
-#[derive(Clone, Debug)]
-pub struct CityProfile {
-    pub id: String,
-    /// Kazakh interviews as a share of all (the KMRS booklet shares).
-    pub kazakh_interviews: f64,
-    /// Ethnic groups (L_ETH codes) of households.
-    pub ethnic: Vec<(i64, f64)>,
-    /// The city in L_OBL (Almaty city 2, Astana city 1) or its oblast (Karaganda 9, Pavlodar 14).
-    pub home_oblast: i64,
-    /// Whether `home_oblast` is the city itself (so a move from it is no move).
-    pub oblast_is_city: bool,
-    /// L_SETT code of the city: 1 republican significance, 2 other city.
-    pub settlement: i64,
-    /// Where movers come from within Kazakhstan (L_OBL codes) with weights.
-    pub origins: Vec<(i64, f64)>,
-    /// Probability that the head of a household came to live in the city.
-    pub head_moved: f64,
-    /// Share of arrivals since 1997 among movers (Astana became the capital in 1997).
-    pub recent_arrivals: f64,
-    /// Median monthly net wage, KZT.
-    pub wage: f64,
-    /// Settlement names for the "where was that" text questions.
-    pub places: Vec<&'static str>,
-}
-
-impl CityProfile {
-    #[allow(clippy::type_complexity)]
-    pub fn of(id: &str) -> CityProfile {
-        let (kk, ethnic, home, is_city, sett, origins, moved, recent, wage): (
-            f64,
-            Vec<(i64, f64)>,
-            i64,
-            bool,
-            i64,
-            Vec<(i64, f64)>,
-            f64,
-            f64,
-            f64,
-        ) = match id {
-            "almaty" => (
-                0.16,
-                vec![(1, 0.52), (2, 0.32), (5, 0.05), (6, 0.02), (8, 0.03), (4, 0.02), (3, 0.01), (7, 0.01), (96, 0.02)],
-                2,
-                true,
-                1,
-                vec![
-                    (5, 0.30),
-                    (13, 0.16),
-                    (8, 0.14),
-                    (16, 0.08),
-                    (11, 0.06),
-                    (3, 0.04),
-                    (9, 0.04),
-                    (10, 0.03),
-                    (4, 0.03),
-                    (14, 0.03),
-                    (15, 0.03),
-                    (6, 0.02),
-                    (7, 0.02),
-                    (12, 0.02),
-                ],
-                0.45,
-                0.55,
-                90_000.0,
-            ),
-            "astana" => (
-                0.12,
-                vec![(1, 0.62), (2, 0.26), (4, 0.03), (6, 0.02), (7, 0.02), (8, 0.01), (96, 0.04)],
-                1,
-                true,
-                1,
-                vec![
-                    (3, 0.28),
-                    (9, 0.12),
-                    (15, 0.08),
-                    (10, 0.08),
-                    (16, 0.08),
-                    (13, 0.08),
-                    (14, 0.06),
-                    (11, 0.05),
-                    (8, 0.05),
-                    (5, 0.04),
-                    (4, 0.04),
-                    (2, 0.04),
-                ],
-                0.63,
-                0.80,
-                95_000.0,
-            ),
-            "karaganda" => (
-                0.05,
-                vec![(1, 0.36), (2, 0.45), (4, 0.05), (7, 0.04), (6, 0.03), (9, 0.02), (8, 0.01), (96, 0.04)],
-                9,
-                false,
-                2,
-                vec![(9, 0.45), (3, 0.10), (16, 0.08), (14, 0.06), (13, 0.06), (10, 0.05), (15, 0.05), (8, 0.05), (5, 0.05), (11, 0.05)],
-                0.33,
-                0.35,
-                62_000.0,
-            ),
-            "pavlodar" => (
-                0.02,
-                vec![(1, 0.40), (2, 0.44), (4, 0.06), (7, 0.04), (6, 0.02), (96, 0.04)],
-                14,
-                false,
-                2,
-                vec![(14, 0.50), (16, 0.12), (3, 0.08), (15, 0.08), (9, 0.08), (10, 0.07), (13, 0.04), (5, 0.03)],
-                0.37,
-                0.30,
-                62_000.0,
-            ),
-            _ => (0.05, vec![(1, 0.5), (2, 0.5)], 2, true, 2, vec![(5, 1.0)], 0.45, 0.5, 70_000.0),
-        };
-        let places = match id {
-            "almaty" => vec![
-                "Талдыкорган",
-                "Шымкент",
-                "Тараз",
-                "Каскелен",
-                "Есик",
-                "Капшагай",
-                "Кызылорда",
-                "Усть-Каменогорск",
-                "с. Узынагаш",
-                "с. Шамалган",
-            ],
-            "astana" => vec![
-                "Кокшетау",
-                "Караганда",
-                "Степногорск",
-                "Щучинск",
-                "Петропавловск",
-                "Костанай",
-                "Атбасар",
-                "с. Акмол",
-                "Шымкент",
-                "Алматы",
-            ],
-            "karaganda" => {
-                vec!["Темиртау", "Жезказган", "Балхаш", "Шахтинск", "Сарань", "Абай", "с. Токаревка", "Сатпаев", "Жезды", "Караганда"]
-            }
-            _ => vec![
-                "Экибастуз",
-                "Аксу",
-                "Семей",
-                "Усть-Каменогорск",
-                "Кокшетау",
-                "Петропавловск",
-                "с. Иртышск",
-                "с. Лебяжье",
-                "Майкаин",
-                "Павлодар",
-            ],
-        };
-        CityProfile {
-            id: id.to_string(),
-            kazakh_interviews: kk,
-            ethnic,
-            home_oblast: home,
-            oblast_is_city: is_city,
-            settlement: sett,
-            origins,
-            head_moved: moved,
-            recent_arrivals: recent,
-            wage,
-            places,
-        }
-    }
-
-    /// Probability that a Kazakh respondent chooses Kazakh, so that the city's share comes out.
-    pub fn kazakh_given_kazakh(&self) -> f64 {
-        let kazakh = self.ethnic.iter().filter(|(e, _)| *e == 1).map(|(_, w)| w).sum::<f64>();
-        (self.kazakh_interviews / kazakh.max(0.01)).min(1.0)
-    }
 }
 
 /// Former Soviet republics other than Kazakhstan (the questionnaire's list).
@@ -393,7 +219,7 @@ struct Sketch {
 impl Household {
     /// Draws a household for an address of `city` (a flat or a single house).
     pub fn generate(rng: &mut ChaCha20Rng, city: &CityProfile, flat: bool) -> Household {
-        let ethnic = pick(rng, &city.ethnic);
+        let ethnic = pick(rng, &city.params.ethnic);
         let head_age: i32 = {
             let (lo, hi) =
                 pick(rng, &[((20, 29), 0.14), ((30, 39), 0.22), ((40, 49), 0.22), ((50, 59), 0.20), ((60, 69), 0.12), ((70, 86), 0.10)]);
@@ -474,7 +300,7 @@ impl Household {
         let mut members: Vec<Person> = Vec::new();
         for (i, s) in sketches.iter().enumerate() {
             let age = YEAR - s.birth;
-            let person_ethnic = if rng.random_bool(0.93) || s.rel == 3 || s.rel == 5 { ethnic } else { pick(rng, &city.ethnic) };
+            let person_ethnic = if rng.random_bool(0.93) || s.rel == 3 || s.rel == 5 { ethnic } else { pick(rng, &city.params.ethnic) };
             // Adult children sometimes live away.
             let away = if s.rel == 3 && age >= 18 && rng.random_bool(0.22) {
                 if rng.random_bool(0.45) {
@@ -502,8 +328,8 @@ impl Household {
                 origin_settlement: 0,
                 reason: 0,
                 born_country: 398,
-                born_oblast: city.home_oblast.min(16),
-                born_settlement: city.settlement,
+                born_oblast: city.params.home_oblast.min(16),
+                born_settlement: city.params.settlement,
                 abroad: None,
                 oralman: false,
                 marital: 1,
@@ -578,7 +404,7 @@ impl Household {
 /// Who came to live in the city, when and from where.
 fn migrate(rng: &mut ChaCha20Rng, city: &CityProfile, members: &mut [Person]) {
     let head_birth = members[0].birth;
-    let head_moved = rng.random_bool(city.head_moved);
+    let head_moved = rng.random_bool(city.params.head_moved);
     let head_arrival = if head_moved { arrival_year(rng, city, head_birth) } else { None };
     let spouse_follows = rng.random_bool(0.8);
     let family_arrival = head_arrival;
@@ -667,7 +493,7 @@ fn arrival_year(rng: &mut ChaCha20Rng, city: &CityProfile, birth: i32) -> Option
     if earliest > YEAR {
         return None;
     }
-    let recent = rng.random_bool(city.recent_arrivals);
+    let recent = rng.random_bool(city.params.recent_arrivals);
     let (lo, hi) = if recent { (1997.max(earliest), YEAR) } else { (earliest, 1996.max(earliest)) };
     let hi = hi.min(YEAR);
     if lo > hi {
@@ -691,8 +517,8 @@ fn origin(rng: &mut ChaCha20Rng, city: &CityProfile, ethnic: i64) -> (i64, i64, 
     };
     let oblast = if country == 398 {
         loop {
-            let o = pick(rng, &city.origins);
-            if !(city.oblast_is_city && o == city.home_oblast) {
+            let o = pick(rng, &city.params.origins);
+            if !(city.params.oblast_is_city && o == city.params.home_oblast) {
                 break o;
             }
         }
@@ -783,11 +609,16 @@ fn personal(rng: &mut ChaCha20Rng, city: &CityProfile, p: &mut Person, kind: Kin
         0
     };
     if p.employed() {
-        let z: f64 = (0..6).map(|_| rng.random::<f64>()).sum::<f64>() - 3.0;
-        let w = city.wage * (0.45 * z).exp() * if p.female { 0.8 } else { 1.0 };
+        let w = wage(rng, city.params.wage_median, city.params.wage_sigma) * if p.female { 0.8 } else { 1.0 };
         p.wage = ((w / 1000.0).round() * 1000.0).max(18_000.0);
     }
     p.home_by_day = !p.employed() || rng.random_bool(0.1);
+}
+
+/// A monthly wage: log-normal with the given median and σ of the log (`rand_distr::LogNormal`).
+pub fn wage(rng: &mut ChaCha20Rng, median: f64, sigma: f64) -> f64 {
+    let d = LogNormal::new(median.ln(), sigma).expect("a positive, finite sigma (checked when the file is read)");
+    d.sample(rng)
 }
 
 /// Everything an interview needs to know beyond the household.
@@ -798,6 +629,8 @@ pub struct InterviewPlan<'a> {
     pub city: &'a CityProfile,
     pub has_entrance: bool,
     pub has_flat: bool,
+    /// The study asks about members living away in the household roster (rows are member lines).
+    pub away_by_line: bool,
 }
 
 fn grid(rows: &[&str], codes: &[i64]) -> Json {
@@ -887,8 +720,8 @@ impl InterviewPlan<'_> {
             put(format!("Q107[{l}]"), json!(p.ethnic));
             put(format!("Q108[{l}]"), json!(p.citizen));
             put(format!("Q109[{l}]"), json!(p.born_country));
-            put(format!("Q109A[{l}]"), json!(if p.born_oblast >= 1 { p.born_oblast } else { self.city.home_oblast.min(16) }));
-            put(format!("Q109B[{l}]"), json!(if p.born_settlement >= 1 { p.born_settlement } else { self.city.settlement }));
+            put(format!("Q109A[{l}]"), json!(if p.born_oblast >= 1 { p.born_oblast } else { self.city.params.home_oblast.min(16) }));
+            put(format!("Q109B[{l}]"), json!(if p.born_settlement >= 1 { p.born_settlement } else { self.city.params.settlement }));
             put(format!("Q110[{l}]"), json!(p.away));
             if p.activity > 0 {
                 put(format!("Q111[{l}]"), json!(p.activity));
@@ -1030,7 +863,7 @@ impl InterviewPlan<'_> {
         put("Q403".into(), json!(q403));
         put("Q404".into(), json!(r.origin_country));
         put("Q404A".into(), json!(r.origin_oblast.max(2)));
-        let place = self.city.places[rng.random_range(0..self.city.places.len())];
+        let place = &self.city.params.places[rng.random_range(0..self.city.params.places.len())];
         put("Q404C".into(), json!(place));
         let age91 = 1991 - r.birth;
         let act91 = if age91 < 18 {
@@ -1186,7 +1019,7 @@ impl InterviewPlan<'_> {
             put("Q531".into(), json!(away.iter().map(|p| p.name.clone()).collect::<Vec<_>>()));
         }
         for (i, p) in away.iter().enumerate() {
-            let row = i + 1;
+            let row = if self.away_by_line { p.line as usize } else { i + 1 };
             put(format!("Q531A[{row}]"), json!(p.rel));
             put(format!("Q532[{row}]"), json!(if p.female { 2 } else { 1 }));
             put(format!("Q532A[{row}]"), json!(p.birth));
@@ -1201,7 +1034,11 @@ impl InterviewPlan<'_> {
             put(format!("Q535[{row}]"), json!(country));
             put(
                 format!("Q535A[{row}]"),
-                json!(if country == 398 { self.city.places[rng.random_range(0..self.city.places.len())] } else { "—" }),
+                json!(if country == 398 {
+                    self.city.params.places[rng.random_range(0..self.city.params.places.len())].as_str()
+                } else {
+                    "—"
+                }),
             );
             let why = if p.activity == 6 { 21 } else { pick(rng, &[(12, 0.6), (13, 0.3), (15, 0.1)]) };
             put(format!("Q536[{row}]"), json!([why]));
@@ -1368,7 +1205,7 @@ impl InterviewPlan<'_> {
             put("Q309".into(), json!(pick(rng, &[(1, 0.65), (2, 0.2), (3, 0.15)])));
             put("Q310".into(), json!(if rng.random_bool(0.8) { 1 } else { 2 }));
             put("Q311".into(), json!(pick(rng, &[(40, 0.55), (45, 0.15), (48, 0.1), (36, 0.1), (60, 0.05), (20, 0.05)])));
-            let wage = if r.wage > 0.0 { r.wage } else { round_to(self.city.wage * 0.7, 1000.0) };
+            let wage = if r.wage > 0.0 { r.wage } else { round_to(self.city.params.wage_median * 0.7, 1000.0) };
             if rng.random_bool(0.05) {
                 put("Q312".into(), json!(-99));
                 put("Q313".into(), json!(wage_bracket(wage)));
@@ -1406,15 +1243,15 @@ pub enum Generic {
     Scale { min: i64, max: i64 },
 }
 
-/// The questions of the blocks after the roster that get a random value when nothing else decides
-/// them: single and multiple choices, grids and scales without a choice filter, a prefill or an error
-/// rule (whose consistency a random value could break). "Other (specify)" and exclusive options
-/// ("None") are not drawn.
-pub fn generic_questions(q: &Questionnaire) -> HashMap<String, Generic> {
+/// The questions of `blocks` (by number; `None`: every block but the cover, 0) that get a random value when nothing
+/// else decides them: single and multiple choices, grids and scales without a choice filter, a prefill
+/// or an error rule (whose consistency a random value could break). "Other (specify)" and exclusive
+/// options ("None") are not drawn.
+pub fn generic_questions(q: &Questionnaire, blocks: Option<&[u32]>) -> HashMap<String, Generic> {
     let mut out = HashMap::new();
     for question in &q.questions {
         let block = q.blocks.get(question.block).map_or(0, |b| b.number);
-        if !(3..=9).contains(&block) || question.choice_filter.is_some() || question.prefill.is_some() {
+        if blocks.map_or(block == 0, |b| !b.contains(&block)) || question.choice_filter.is_some() || question.prefill.is_some() {
             continue;
         }
         if question.validations.iter().any(|v| v.severity == RuleSeverity::Error) {
@@ -1470,4 +1307,66 @@ pub fn override_for(key: &AnswerKey, fixed: &HashMap<String, Json>, generic: &Ha
     let g = generic.get(&key.question)?;
     let mut rng = dala_fieldwork::rng::stream(dala_fieldwork::rng::derive_seed(seed, &text));
     Some(g.draw(&mut rng))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dala_fieldwork::rng::stream;
+
+    fn moments(xs: &[f64]) -> (f64, f64) {
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (mean, var.sqrt())
+    }
+
+    #[test]
+    fn wages_are_log_normal_with_the_stated_median_and_sigma() {
+        // 100 000 draws: the standard error of the log mean is 0.45 / 316 ≈ 0.0014 and of the log sd
+        // ≈ 0.001, so these tolerances fail for a σ off by 0.01 (the old sum of six uniforms gave 0.32).
+        let mut rng = stream(42);
+        let logs: Vec<f64> = (0..100_000).map(|_| wage(&mut rng, 90_000.0, 0.45).ln()).collect();
+        let (mean, sd) = moments(&logs);
+        assert!((mean - 90_000f64.ln()).abs() < 0.006, "log mean {mean}");
+        assert!((sd - 0.45).abs() < 0.005, "log sd {sd}");
+        let mut sorted = logs.clone();
+        sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let median = sorted[sorted.len() / 2].exp();
+        assert!((median / 90_000.0 - 1.0).abs() < 0.01, "median {median}");
+        // Skewness of the log is 0 for a normal.
+        let skew = logs.iter().map(|x| ((x - mean) / sd).powi(3)).sum::<f64>() / logs.len() as f64;
+        assert!(skew.abs() < 0.03, "skewness {skew}");
+    }
+
+    #[test]
+    fn employed_people_earn_around_the_citys_median() {
+        let city = CityProfile::of("x", None);
+        let mut rng = stream(7);
+        let mut men = Vec::new();
+        for _ in 0..4000 {
+            let h = Household::generate(&mut rng, &city, true);
+            men.extend(h.members.iter().filter(|p| p.employed() && !p.female && p.wage > 0.0).map(|p| p.wage));
+        }
+        assert!(men.len() > 1000, "{} employed men", men.len());
+        men.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let median = men[men.len() / 2];
+        assert!((median / city.params.wage_median - 1.0).abs() < 0.05, "median wage of men {median}");
+    }
+
+    #[test]
+    fn households_have_a_head_and_plausible_ages() {
+        let city = CityProfile::of("x", None);
+        let mut rng = stream(11);
+        let mut sizes = 0usize;
+        for _ in 0..2000 {
+            let h = Household::generate(&mut rng, &city, false);
+            assert_eq!(h.members.iter().filter(|p| p.rel == 1).count(), 1);
+            assert!(h.members[0].age() >= 20);
+            assert!(h.members.iter().all(|p| (0..=95).contains(&p.age())));
+            sizes += h.size();
+        }
+        let mean = sizes as f64 / 2000.0;
+        assert!((2.6..3.4).contains(&mean), "mean size {mean}");
+    }
 }

@@ -14,7 +14,7 @@
 //! app's own conversion back (the complete visit) lands on the simulated local time.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
@@ -28,12 +28,13 @@ use dala_session::field::{
     AddressView, BuildingInput, Fieldwork, GuidanceKind, ProposalAction, ProposalOutcome, RouteView, VisitInput, WalkAction, When,
 };
 use dala_session::{Session, SessionError};
-use dala_store::{Durability, Store};
+use dala_store::Store;
 use rand::{Rng, RngCore};
 use rand_chacha::ChaCha20Rng;
 use serde_json::Value as Json;
 
-use super::household::{generic_questions, override_for, pick, CityProfile, Generic, Household, InterviewPlan};
+use crate::household::{generic_questions, override_for, pick, CityProfile, Generic, Household, InterviewPlan};
+use crate::model::{Resolved, SimulationFile};
 
 /// The outcome model, calibrated so that a KMRS-size run gives RR1 ≈ 45 % with refusals ≈ 45 % and
 /// "no one opened" ≈ 40 % of the non-interviews (see `docs/simulator.md`).
@@ -75,6 +76,13 @@ pub struct Shared<'a> {
     pub routes_per_city: Vec<(String, u32)>,
     pub out: PathBuf,
     pub generic: HashMap<String, Generic>,
+    /// The study's `simulation.toml`, if any, and its variables resolved against the questionnaire.
+    pub file: Option<SimulationFile>,
+    pub model: Resolved,
+    /// The language of interviews of respondents who do not choose Kazakh: Russian when the study has
+    /// it, else its default language; Kazakh only when the study has it.
+    pub main_lang: Lang,
+    pub has_kazakh: bool,
 }
 
 impl Shared<'_> {
@@ -84,8 +92,15 @@ impl Shared<'_> {
         seed: u64,
         routes_per_city: Vec<(String, u32)>,
         out: PathBuf,
+        file: Option<SimulationFile>,
+        model: Resolved,
     ) -> Shared<'a> {
-        Shared { study, fieldwork, seed, routes_per_city, out, generic: generic_questions(study) }
+        let blocks = file.as_ref().and_then(|f| f.generic_blocks.clone());
+        let mut generic = generic_questions(study, blocks.as_deref());
+        generic.retain(|id, _| !model.modelled_questions.contains(id));
+        let main_lang = if study.languages.contains(&Lang::Ru) { Lang::Ru } else { study.default_language };
+        let has_kazakh = study.languages.contains(&Lang::Kk);
+        Shared { study, fieldwork, seed, routes_per_city, out, generic, file, model, main_lang, has_kazakh }
     }
 }
 
@@ -210,6 +225,8 @@ enum After {
 /// The device: the session on its database, the shared inputs and the counters.
 struct Dev<'s, 'a> {
     shared: &'s Shared<'a>,
+    /// The streets of every city's drawn routes (no continuation point goes there).
+    taken: HashMap<String, HashSet<String>>,
     session: &'s mut Session,
     stats: &'s mut DeviceStats,
 }
@@ -239,25 +256,26 @@ pub fn simulate_device(shared: &Shared, device: u32, route_ids: &[String]) -> Re
     let path = shared.out.join(format!("device-{device:02}.sqlite"));
     let interviewer = format!("int-{device:02}");
     let start = fieldwork_start();
-    let store = Store::open_with(&path, Durability::Normal, when(start).utc).map_err(|e| format!("{}: {e}", path.display()))?;
+    // The device is simulated in memory and written to its file at the end (SQLite's backup API).
+    let store = Store::open_in_memory(when(start).utc).map_err(|e| format!("in-memory database: {e}"))?;
     let mut session = Session::with_parts(shared.study.clone(), store).with_fieldwork(Some(shared.fieldwork.clone()));
     let mut stats = DeviceStats { device, path: path.clone(), ..Default::default() };
     // The supervisor's draw for every city, as every device receives it; then this device's routes.
     let setup = start - Duration::hours(1);
-    let mut routes: BTreeMap<String, Route> = BTreeMap::new();
+    let mut routes: BTreeMap<String, (Route, String)> = BTreeMap::new();
     for (city, k) in &shared.routes_per_city {
         let draw =
             session.draw_city_routes(city, shared.seed, Some(*k), false, when(setup)).map_err(|e| err(&format!("draw {city}"), e))?;
         for r in draw.routes {
-            routes.insert(r.id.clone(), r);
+            routes.insert(r.id.clone(), (r, city.clone()));
         }
     }
     session.assign_routes(route_ids, Some(&interviewer), when(setup)).map_err(|e| err("assign", e))?;
     let mut runs = Vec::new();
     for id in route_ids {
-        let route = routes.get(id).cloned().ok_or_else(|| format!("route {id} was not drawn"))?;
+        let (route, city) = routes.get(id).cloned().ok_or_else(|| format!("route {id} was not drawn"))?;
         let route_seed = derive_seed(shared.seed, id);
-        let city = CityProfile::of(id.split("-R").next().unwrap_or(""));
+        let city = CityProfile::of(&city, shared.file.as_ref());
         let street = route.street.clone();
         runs.push(RouteRun {
             route,
@@ -276,9 +294,27 @@ pub fn simulate_device(shared: &Shared, device: u32, route_ids: &[String]) -> Re
         });
     }
     stats.routes = runs.len() as u32;
-    let mut dev = Dev { shared, session: &mut session, stats: &mut stats };
+    let mut taken: HashMap<String, HashSet<String>> = HashMap::new();
+    for (route, city) in routes.values() {
+        taken.entry(city.clone()).or_default().insert(route.street.clone());
+    }
+    let mut dev = Dev { shared, taken, session: &mut session, stats: &mut stats };
     schedule(&mut dev, &mut runs, start)?;
+    write_out(&session, &path)?;
     Ok(stats)
+}
+
+/// Writes the in-memory database to `path` with SQLite's backup API, then switches the file to WAL
+/// as the app's store keeps it.
+fn write_out(session: &Session, path: &std::path::Path) -> Result<(), String> {
+    let fail = |e: rusqlite::Error| format!("{}: {e}", path.display());
+    let mut file = rusqlite::Connection::open(path).map_err(fail)?;
+    {
+        let backup = rusqlite::backup::Backup::new(session.store().connection(), &mut file).map_err(fail)?;
+        backup.run_to_completion(4096, std::time::Duration::ZERO, None).map_err(fail)?;
+    }
+    file.pragma_update(None, "journal_mode", "WAL").map_err(fail)?;
+    Ok(())
 }
 
 /// The interviewer's days: routes are walked one after the other (the next one from the morning after
@@ -434,8 +470,8 @@ impl RouteRun {
     }
 
     fn continuation(&mut self, dev: &mut Dev) -> Option<WalkAction> {
-        let city = self.route.id.split("-R").next().unwrap_or("").to_string();
-        let taken: Vec<String> = dev.session.store().routes().ok()?.into_iter().filter(|r| r.city == city).map(|r| r.street).collect();
+        let city = self.city.id.clone();
+        let taken = dev.taken.get(&city)?;
         let streets: Vec<_> = dev.shared.fieldwork.frame.city(&city).collect();
         let here = streets.iter().position(|s| s.street_ru == self.street).unwrap_or(0);
         for step in 1..streets.len() {
@@ -738,11 +774,13 @@ impl RouteRun {
     fn interview(&mut self, dev: &mut Dev, key: &str, line: u32, t: NaiveDateTime) -> Result<After, String> {
         let a = self.addresses.get_mut(key).expect("known");
         let respondent = a.household.members[line as usize - 1].clone();
-        let lang = if respondent.ethnic == 1 && a.rng.random_bool(self.city.kazakh_given_kazakh()) { Lang::Kk } else { Lang::Ru };
+        let kazakh = a.rng.random_bool(self.city.kazakh_given_kazakh());
+        let lang = if dev.shared.has_kazakh && respondent.ethnic == 1 && kazakh { Lang::Kk } else { dev.shared.main_lang };
         let screen = dev.session.start_interview(key, None, None, lang, when(t)).map_err(|e| err(&format!("start {key}"), e))?;
         let id = screen.interview.id.clone();
         let stored = dev.session.store().answers(&id).map_err(|e| e.to_string())?;
-        let has = |q: &str| stored.iter().any(|s| s.key.question == q);
+        let model = &dev.shared.model;
+        let has = |var: &str| model.question(var).is_some_and(|q| stored.iter().any(|s| s.key.question == q));
         let plan = InterviewPlan {
             household: &a.household,
             respondent: line,
@@ -750,8 +788,10 @@ impl RouteRun {
             city: &self.city,
             has_entrance: has("Q007"),
             has_flat: has("Q008"),
+            away_by_line: model.away_by_line(),
         };
-        let fixed = plan.answers(&mut a.rng);
+        // The household model's answers, as the study's answer keys (only the variables the study maps).
+        let fixed = if dev.shared.file.is_some() { model.translate(plan.answers(&mut a.rng)) } else { HashMap::new() };
         let seed = a.rng.next_u64();
         let step = a.rng.random_range(7..=11);
         let clock = Cell::new(when(t).utc + Duration::minutes(3));
