@@ -14,10 +14,12 @@ use serde_json::json;
 use crate::fieldcmd::{fieldwork_of, merged_report_with, parse_seed, print_report, Failure, RouteList};
 
 /// The non-interviews among the eligible and unknown cases (E + U − I), split as the KMRS report
-/// describes them: refusals (2.1x), no one opened (2.23, 2.24, 3.10, 3.17) and the other ones.
+/// describes them: refusals (2.1x, and 3.21: a household that refused at the door before screening on a
+/// route whose other sex was full, which AAPOR codes as unknown eligibility but the report counted as a
+/// refusal), no one opened (2.23, 2.24, 3.10, 3.17) and the other ones.
 fn non_interviews(codes: &std::collections::BTreeMap<String, u64>) -> serde_json::Value {
     let count = |f: &dyn Fn(&str) -> bool| codes.iter().filter(|(c, _)| f(c)).map(|(_, n)| *n).sum::<u64>();
-    let refusals = count(&|c| c.starts_with("2.1"));
+    let refusals = count(&|c| c.starts_with("2.1") || c == "3.21");
     let no_one = count(&|c| matches!(c, "2.23" | "2.24" | "3.10" | "3.17"));
     let all = count(&|c| c.starts_with('2') || c.starts_with('3'));
     let share = |n: u64| if all == 0 { 0.0 } else { n as f64 / all as f64 };

@@ -989,7 +989,8 @@ impl InterviewPlan<'_> {
             );
             put(
                 "Q523".into(),
-                json!(if !r.employed() {
+                // Someone on maternity leave (activity 9) has a job (Q302 = 1), so "do not work now" does not fit.
+                json!(if !r.employed() && r.activity != 9 {
                     5
                 } else if child || r.arrival - r.birth < 20 {
                     4
