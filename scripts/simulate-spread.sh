@@ -22,9 +22,11 @@ trap 'rm -rf "$tmp"' EXIT
 printf 'seed\tRR1\trefusals\tno_one_opened\tcompletes\tseconds\n'
 for seed in $(seq "$first" "$last"); do
   "$dala" simulate --study "$study" --seed "$seed" --scale "$scale" --out "$tmp/run" --json > "$tmp/s.json"
-  jq -r --arg seed "$seed" \
-    '[$seed, .rates.RR1, .non_interviews.refusals_share, .non_interviews.no_one_opened_share, .completes, .run_seconds]
-     | @tsv' "$tmp/s.json" | tee -a "$tmp/all.tsv"
+  python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print("\t".join(map(str, [sys.argv[2], d["rates"]["RR1"], d["non_interviews"]["refusals_share"],
+                          d["non_interviews"]["no_one_opened_share"], d["completes"], d["run_seconds"]])))' "$tmp/s.json" "$seed" \
+    | tee -a "$tmp/all.tsv"
   rm -rf "$tmp/run"
 done
 awk -F'\t' '

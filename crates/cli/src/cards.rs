@@ -80,7 +80,8 @@ fn card_html(card: &Card<'_>, langs: &[Lang]) -> String {
         (false, false) => "card",
     };
     let _ = write!(h, "<section class=\"{class}\" data-card=\"{}\">", card.number);
-    let titles: Vec<String> = langs.iter().map(|l| format!("<span lang=\"{}\">{}</span>", l.code(), esc(&card_title(card.number, *l)))).collect();
+    let titles: Vec<String> =
+        langs.iter().map(|l| format!("<span lang=\"{}\">{}</span>", l.code(), esc(&card_title(card.number, *l)))).collect();
     let _ = write!(h, "<h1>{}</h1>", titles.join(" <span class=\"sep\">/</span> "));
     match first.kind {
         QuestionType::Scale => {

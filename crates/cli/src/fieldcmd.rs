@@ -529,12 +529,11 @@ pub fn rescreen_lines(r: &FieldReport, lang: Lang) -> Vec<String> {
     if r.rescreened.is_empty() {
         return Vec::new();
     }
-    let mut out = vec![lang
-        .pick(
-            format!("Повторный отбор в домохозяйстве (выбор домохозяйства сохранён; проверьте): {}", r.rescreened.len()),
-            format!("Үй шаруашылығында қайта іріктеу (үй шаруашылығын таңдау сақталды; тексеріңіз): {}", r.rescreened.len()),
-            format!("Households screened again (the household draw was kept; check them): {}", r.rescreened.len()),
-        )];
+    let mut out = vec![lang.pick(
+        format!("Повторный отбор в домохозяйстве (выбор домохозяйства сохранён; проверьте): {}", r.rescreened.len()),
+        format!("Үй шаруашылығында қайта іріктеу (үй шаруашылығын таңдау сақталды; тексеріңіз): {}", r.rescreened.len()),
+        format!("Households screened again (the household draw was kept; check them): {}", r.rescreened.len()),
+    )];
     for x in &r.rescreened {
         out.push(format!("  {}: {}", x.address, x.reasons.join("; ")));
     }
@@ -580,10 +579,7 @@ pub fn print_report(r: &FieldReport, fw: &Fieldwork, routes: RouteList, lang: La
         ["қала", "сұхбат", "әйел", "мақсат Ә", "ер", "мақсат Е", "e", "e 4.80-сыз"],
         ["city", "completes", "female", "target F", "male", "target M", "e", "e w/o 4.80"],
     );
-    println!(
-        "{:<12} {:>9} {:>7} {:>9} {:>7} {:>9} {:>6} {:>11}",
-        head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7]
-    );
+    println!("{:<12} {:>9} {:>7} {:>9} {:>7} {:>9} {:>6} {:>11}", head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7]);
     for c in &r.cities {
         let name = fw.settings.city(&c.city).map(|s| s.name.get(lang.code()).to_string()).unwrap_or_else(|| c.city.clone());
         println!(
@@ -660,7 +656,12 @@ mod tests {
         assert!(mode_line(&fin, Lang::Ru).contains("открытые адреса (1) не учтены"));
         assert!(mode_line(&fin, Lang::Kk).contains("ашық мекенжайлар (1) есептелмеді"));
         let prov = build_report_in(
-            &[d(Disposition::Complete, false), d(Disposition::HouseholdRefusal, true), d(Disposition::QuotaFilled, false), d(Disposition::VacantUnit, false)],
+            &[
+                d(Disposition::Complete, false),
+                d(Disposition::HouseholdRefusal, true),
+                d(Disposition::QuotaFilled, false),
+                d(Disposition::VacantUnit, false),
+            ],
             &fw.plan,
             EligibilityEstimate::Computed,
             ReportMode::Provisional,
@@ -668,7 +669,10 @@ mod tests {
         assert!(mode_line(&prov, Lang::En).starts_with("Provisional report: open addresses (1) are counted"));
         assert!(mode_line(&prov, Lang::Kk).contains("алдын ала кодпен"));
         // E = 2, NE = 2 of which one 4.80: e = 2/4 with, 2/3 without.
-        assert_eq!(e_line(&prov.e, Lang::En), "e (share of unknowns assumed eligible) 0.500; without the quota-filled cases (4.80, 1): 0.667");
+        assert_eq!(
+            e_line(&prov.e, Lang::En),
+            "e (share of unknowns assumed eligible) 0.500; without the quota-filled cases (4.80, 1): 0.667"
+        );
         assert!(e_line(&prov.e, Lang::Ru).contains("«квота заполнена» (4.80, 1): 0.667"));
         assert!(rescreen_lines(&prov, Lang::En).is_empty());
     }

@@ -356,7 +356,8 @@ fn main() -> ExitCode {
         }
         Command::Quota { command: QuotaCommand::Plan { study, json } } => fieldcmd::quota_plan(&study, json, lang),
         Command::Report { db, study, json, all_routes, provisional } => {
-            let mode = if provisional { dala_fieldwork::report::ReportMode::Provisional } else { dala_fieldwork::report::ReportMode::Final };
+            let mode =
+                if provisional { dala_fieldwork::report::ReportMode::Provisional } else { dala_fieldwork::report::ReportMode::Final };
             fieldcmd::report(&study.unwrap_or_else(fieldcmd::default_study), &db, json, all_routes, mode, lang)
         }
         Command::Cards { study, bilingual, out } => cards::run(&study, cli.lang.as_deref(), lang, bilingual, &out),

@@ -93,8 +93,7 @@ fn errors_are_in_the_users_language_with_the_cli_exit_codes() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.chars().any(|c| ('а'..='я').contains(&c)), "Russian message: {err}");
     // A language that is not ru, kk or en: exit 2.
-    let out =
-        dala().args(["cards", "--lang", "de", "--study"]).arg(kmrs()).arg("--out").arg(dir.path().join("c.html")).output().unwrap();
+    let out = dala().args(["cards", "--lang", "de", "--study"]).arg(kmrs()).arg("--out").arg(dir.path().join("c.html")).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"de\""));
     // An --out in a folder that does not exist: exit 1, in Kazakh, and nothing written.

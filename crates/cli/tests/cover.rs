@@ -99,11 +99,9 @@ fn consent_no_stops_the_run_unless_confirmed_and_then_ends_the_interview_as_a_re
     assert!(chrono::NaiveTime::parse_from_str(a["Q1007"].as_str().unwrap(), "%H:%M").is_ok(), "the end time is recorded");
     let conn = rusqlite::Connection::open(dir.path().join("i.sqlite")).unwrap();
     let (status, ended): (String, i64) = conn
-        .query_row(
-            "SELECT status, (SELECT count(*) FROM journal WHERE kind = 'interview_refused') FROM interviews",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT status, (SELECT count(*) FROM journal WHERE kind = 'interview_refused') FROM interviews", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
     assert_eq!((status.as_str(), ended), ("refused", 1));
 

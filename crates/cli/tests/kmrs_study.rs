@@ -139,10 +139,24 @@ fn texts_regions_and_channels_are_those_of_2010() {
     let q = kmrs();
     for (id, t) in all_texts(&q) {
         let low = t.to_lowercase();
-        for later in ["қандас", "кандас", "kandas", "card-to-card", "с карты на карту", "картадан картаға", "мобильный банкинг", "mobile banking"] {
+        for later in
+            ["қандас", "кандас", "kandas", "card-to-card", "с карты на карту", "картадан картаға", "мобильный банкинг", "mobile banking"]
+        {
             assert!(!low.contains(later), "{id} uses a term of after 2010 ({later}): {t}");
         }
-        for region in ["Turkistan oblast", "Туркестанская", "Түркістан облысы", "Abai oblast", "Абайская", "Zhetisu", "Жетысу", "Жетісу", "Ulytau", "Улытау", "Ұлытау"] {
+        for region in [
+            "Turkistan oblast",
+            "Туркестанская",
+            "Түркістан облысы",
+            "Abai oblast",
+            "Абайская",
+            "Zhetisu",
+            "Жетысу",
+            "Жетісу",
+            "Ulytau",
+            "Улытау",
+            "Ұлытау",
+        ] {
             assert!(!t.contains(region), "{id} names a region created after 2010 ({region}): {t}");
         }
     }
@@ -164,7 +178,8 @@ fn members_away_are_the_household_roster_not_retyped_names() {
     let q = kmrs();
     assert!(q.roster_index("away").is_none());
     let members = q.roster_index("members").unwrap();
-    for id in ["Q534", "Q535", "Q535A", "Q536", "Q536A", "Q537", "Q538", "Q539", "Q540", "Q540A", "Q540B", "Q541", "Q541A", "Q542", "Q542A"] {
+    for id in ["Q534", "Q535", "Q535A", "Q536", "Q536A", "Q537", "Q538", "Q539", "Q540", "Q540A", "Q540B", "Q541", "Q541A", "Q542", "Q542A"]
+    {
         let x = &q.questions[q.question_index(id).unwrap_or_else(|| panic!("{id}"))];
         assert_eq!(x.roster, Some(members), "{id} is asked on the household roster");
         let relevant = x.relevant.as_ref().map(|e| e.source().to_string()).unwrap_or_default();
@@ -186,7 +201,8 @@ fn kazakh_lists_about_other_people_are_not_in_the_first_person() {
     for list in ["L_MOT", "L_MOT_AWAY", "L_ACT", "L_FIN"] {
         for o in &q.codelists[list].options {
             let kk = o.label.get(Lang::Kk);
-            for first in ["таптым", "бизнесім", "оқуым", "Отбасыммен", "Туыстарыма", "көштім", "жинақтарым", "Ата-анам"] {
+            for first in ["таптым", "бизнесім", "оқуым", "Отбасыммен", "Туыстарыма", "көштім", "жинақтарым", "Ата-анам"]
+            {
                 assert!(!kk.contains(first), "{list} {}: {kk}", o.code);
             }
         }
@@ -199,7 +215,15 @@ fn russian_texts_keep_an_inserted_name_in_the_nominative() {
     // A name after a noun that governs the genitive would have to be declined («положение Ерлана»).
     for x in &q.questions {
         let ru = x.text.get(Lang::Ru);
-        for noun in ["положение {Q102}", "лет {Q102}", "рождения {Q102}", "статус {Q102}", "труда {Q102}", "проживания {Q102}", "образование {Q102}"] {
+        for noun in [
+            "положение {Q102}",
+            "лет {Q102}",
+            "рождения {Q102}",
+            "статус {Q102}",
+            "труда {Q102}",
+            "проживания {Q102}",
+            "образование {Q102}",
+        ] {
             assert!(!ru.contains(noun), "{}: {ru}", x.id);
         }
     }

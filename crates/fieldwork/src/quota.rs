@@ -269,8 +269,22 @@ mod tests {
         let table = [
             ("almaty", 550, 300, 250, 11, vec![six_five(50)]),
             ("astana", 550, 279, 271, 11, vec![six_five(29), ShapeCount { female: 5, male: 6, routes: 21 }]),
-            ("karaganda", 450, 246, 204, 10, vec![ShapeCount { female: 6, male: 4, routes: 21 }, ShapeCount { female: 5, male: 5, routes: 24 }]),
-            ("pavlodar", 450, 245, 205, 10, vec![ShapeCount { female: 6, male: 4, routes: 20 }, ShapeCount { female: 5, male: 5, routes: 25 }]),
+            (
+                "karaganda",
+                450,
+                246,
+                204,
+                10,
+                vec![ShapeCount { female: 6, male: 4, routes: 21 }, ShapeCount { female: 5, male: 5, routes: 24 }],
+            ),
+            (
+                "pavlodar",
+                450,
+                245,
+                205,
+                10,
+                vec![ShapeCount { female: 6, male: 4, routes: 20 }, ShapeCount { female: 5, male: 5, routes: 25 }],
+            ),
         ];
         for (city, (id, planned, female, male, per_route, shapes)) in plan.cities.iter().zip(table) {
             assert_eq!((city.city.as_str(), city.planned, city.female, city.male), (id, planned, female, male));

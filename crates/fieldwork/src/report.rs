@@ -247,9 +247,10 @@ pub fn build_report_in(addresses: &[AddressSummary], plan: &QuotaPlan, e: Eligib
         .iter()
         .map(|c| {
             let mine: Vec<usize> = (0..routes.len()).filter(|&i| c.cells.iter().any(|cell| cell.route == routes[i].id)).collect();
-            let (completes, female, male, addresses) = mine.iter().map(|&i| &routes[i]).fold((0, 0, 0, 0), |acc, r| {
-                (acc.0 + r.completes, acc.1 + r.female, acc.2 + r.male, acc.3 + r.addresses)
-            });
+            let (completes, female, male, addresses) = mine
+                .iter()
+                .map(|&i| &routes[i])
+                .fold((0, 0, 0, 0), |acc, r| (acc.0 + r.completes, acc.1 + r.female, acc.2 + r.male, acc.3 + r.addresses));
             let mut dispositions = DispositionCounts::default();
             for &i in &mine {
                 dispositions.merge(&by_route[i]);
@@ -382,9 +383,17 @@ mod tests {
         };
         vec![
             log("a1", vec![Visit::new(at(11, 19), C::Complete)], true),
-            log("a2", vec![Visit::new(at(11, 10), C::HouseholdRefusal), Visit::new(at(12, 19), C::NoAnswer), Visit::new(at(16, 12), C::NoAnswer)], true),
+            log(
+                "a2",
+                vec![Visit::new(at(11, 10), C::HouseholdRefusal), Visit::new(at(12, 19), C::NoAnswer), Visit::new(at(16, 12), C::NoAnswer)],
+                true,
+            ),
             log("a3", vec![Visit::new(at(13, 19), C::HouseholdRefusal)], false),
-            log("a4", vec![Visit::new(at(13, 10), C::NoAnswer), Visit { evidence_of_occupancy: true, ..Visit::new(at(14, 19), C::NoAnswer) }], false),
+            log(
+                "a4",
+                vec![Visit::new(at(13, 10), C::NoAnswer), Visit { evidence_of_occupancy: true, ..Visit::new(at(14, 19), C::NoAnswer) }],
+                false,
+            ),
         ]
     }
 
@@ -402,8 +411,7 @@ mod tests {
     #[test]
     fn a_provisional_report_counts_open_addresses_with_their_provisional_disposition() {
         let logs = end_of_fieldwork();
-        let summaries: Vec<AddressSummary> =
-            logs.iter().map(|l| AddressSummary::of_log_in(l, None, ReportMode::Provisional)).collect();
+        let summaries: Vec<AddressSummary> = logs.iter().map(|l| AddressSummary::of_log_in(l, None, ReportMode::Provisional)).collect();
         assert_eq!(summaries[2].disposition, Some(Disposition::HouseholdRefusal));
         assert_eq!(summaries[3].disposition, Some(Disposition::NoOneAtResidence));
         assert!(!summaries[0].provisional && summaries[2].provisional && summaries[3].provisional);
@@ -466,7 +474,11 @@ mod tests {
         assert_eq!(r.routes[0].rescreened, 1);
         assert_eq!(
             r.rescreened,
-            [RescreenedAddress { address: "almaty-R01/s0/h19".into(), route: "almaty-R01".into(), reasons: vec!["list was incomplete".into()] }]
+            [RescreenedAddress {
+                address: "almaty-R01/s0/h19".into(),
+                route: "almaty-R01".into(),
+                reasons: vec!["list was incomplete".into()]
+            }]
         );
     }
 }

@@ -97,12 +97,7 @@ impl HouseholdScreening {
         };
         let proposal = propose_respondent(&adults, rules, quota, holds, seed)?;
         if let Some(reason) = rescreen {
-            self.rescreens.push(Rescreen {
-                at,
-                reason,
-                previous_adults: std::mem::take(&mut self.adults),
-                previous: self.proposal.take(),
-            });
+            self.rescreens.push(Rescreen { at, reason, previous_adults: std::mem::take(&mut self.adults), previous: self.proposal.take() });
             self.selection = None;
         }
         self.adults = adults;
@@ -150,7 +145,10 @@ mod tests {
         // A second list without a reason is refused and changes nothing.
         let before = s.clone();
         let couple = vec![adult(1, "Айгуль", Sex::Female), adult(2, "Серик", Sex::Male)];
-        assert_eq!(s.list(couple.clone(), &KMRS, &quota, Holds::default(), 7, Some("  "), at(19)), Err(FieldworkError::RescreenWithoutReason));
+        assert_eq!(
+            s.list(couple.clone(), &KMRS, &quota, Holds::default(), 7, Some("  "), at(19)),
+            Err(FieldworkError::RescreenWithoutReason)
+        );
         assert_eq!(s, before);
         // With a reason: the draw is kept, the earlier list and proposal are recorded, the flag is up.
         s.list(couple.clone(), &KMRS, &quota, Holds::default(), 7, Some("список был неполным"), at(19)).unwrap();

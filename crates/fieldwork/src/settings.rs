@@ -220,7 +220,9 @@ fn keys_of(table: &str) -> &'static [&'static str] {
         "routes" => &["interviews_per_route"],
         "intervals" => &["single_house", "flat"],
         "clustering" => &["max_per_building", "max_per_entrance"],
-        "visits" => &["minimum", "evening_from", "evening_visits", "weekend_visits", "weekend_days", "final_without_minimum", "different_days"],
+        "visits" => {
+            &["minimum", "evening_from", "evening_visits", "weekend_visits", "weekend_days", "final_without_minimum", "different_days"]
+        }
         "eligibility" => &["permanent_member", "min_age", "head_or_co_decision_maker"],
         "aapor" => &["e"],
         "quota" => &["shapes"],

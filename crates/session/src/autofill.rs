@@ -132,9 +132,10 @@ pub fn fill_at(
         session.engine(id)?;
         let (q, engine) = session.peek(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
         // Values the session records itself (the end time, at completion) are not the filler's.
-        let next = engine.instances(q).into_iter().find(|s| {
-            engine.is_relevant(s) && q.questions[s.question].auto.is_none() && !engine.is_answered(q, s) && !skipped.contains(s)
-        });
+        let next = engine
+            .instances(q)
+            .into_iter()
+            .find(|s| engine.is_relevant(s) && q.questions[s.question].auto.is_none() && !engine.is_answered(q, s) && !skipped.contains(s));
         let Some(slot) = next else { break };
         let key = slot.key(q);
         let is_size = q.rosters.iter().any(|r| matches!(r.size, RosterSize::Count(s) if s == slot.question));

@@ -1,8 +1,8 @@
 //! Session errors, each with a stable kind the UI can switch on and a message in ru/kk/en.
 
 use dala_questionnaire::load::Diagnostic;
-use dala_questionnaire::number::NumberInputError;
 use dala_questionnaire::model::EndOutcome;
+use dala_questionnaire::number::NumberInputError;
 use dala_questionnaire::{AnswerError, Lang};
 use dala_store::StoreError;
 

@@ -808,8 +808,7 @@ impl Session {
     /// household's respondent had been chosen, and which sexes had no free place on the route.
     fn visit_context(&self, row: &AddressRow, visit: &mut Visit) -> Result<(), SessionError> {
         let doc: Option<ScreeningDoc> = row.screening.as_deref().map(|s| from_doc("screening", s)).transpose()?;
-        visit.respondent_chosen =
-            doc.is_some_and(|d| d.selection.is_some() || matches!(d.proposal, Some(Proposal::Respondent(_))));
+        visit.respondent_chosen = doc.is_some_and(|d| d.selection.is_some() || matches!(d.proposal, Some(Proposal::Respondent(_))));
         let route = self.store.route(&row.route_id)?;
         let quota: RouteQuota = from_doc("quota", &route.quota)?;
         let holds = self.holds(&route.id, Some(&row.key))?;

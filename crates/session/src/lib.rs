@@ -18,10 +18,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
+use dala_questionnaire::answer::RowPath;
 use dala_questionnaire::client::{self, BlockView, IssueView, QuestionView, RosterView};
 use dala_questionnaire::engine::{slot_of, Interview, Slot};
 use dala_questionnaire::load::{self, Diagnostic, Loaded, Severity, StudySource};
-use dala_questionnaire::answer::RowPath;
 use dala_questionnaire::model::{AutoKind, EndOutcome, Question, QuestionType};
 use dala_questionnaire::number::{currency_sign, editable_number, format_amount, format_number, read_number};
 use dala_questionnaire::{Answer, AnswerError, AnswerKey, Lang, Questionnaire};
@@ -755,7 +755,12 @@ fn put_auto(q: &Questionnaire, engine: &mut Interview, qi: usize, value: &Json) 
 /// The values recorded when an interview is created (`auto` = `interview_date`, `start_time`,
 /// `visit_number`), from the local time of creation: put into `engine`, returned for storing as
 /// (key, value, previous value).
-pub(crate) fn auto_start(q: &Questionnaire, engine: &mut Interview, local: NaiveDateTime, visit: u32) -> Vec<(AnswerKey, Json, Option<Json>)> {
+pub(crate) fn auto_start(
+    q: &Questionnaire,
+    engine: &mut Interview,
+    local: NaiveDateTime,
+    visit: u32,
+) -> Vec<(AnswerKey, Json, Option<Json>)> {
     let mut out = Vec::new();
     for (qi, question) in q.questions.iter().enumerate() {
         let value = match question.auto {
@@ -774,7 +779,10 @@ pub(crate) fn auto_start(q: &Questionnaire, engine: &mut Interview, local: Naive
 /// The end time (`auto = "end_time"`), recorded when an interview is completed or ends early.
 fn auto_end(q: &Questionnaire, engine: &mut Interview, local: NaiveDateTime) -> Vec<AutoChange> {
     let value = Json::from(local.format("%H:%M").to_string());
-    (0..q.questions.len()).filter(|&qi| q.questions[qi].auto == Some(AutoKind::EndTime)).filter_map(|qi| put_auto(q, engine, qi, &value)).collect()
+    (0..q.questions.len())
+        .filter(|&qi| q.questions[qi].auto == Some(AutoKind::EndTime))
+        .filter_map(|qi| put_auto(q, engine, qi, &value))
+        .collect()
 }
 
 /// Takes back answers put into the engine whose commit failed, latest first.

@@ -7,7 +7,7 @@ use chrono::Utc;
 use dala_fieldwork::report::ReportMode;
 use dala_fieldwork::{FieldworkError, Sex};
 use dala_questionnaire::Lang;
-use dala_session::field::{AdultInput, VisitInput, When, WalkAction};
+use dala_session::field::{AdultInput, VisitInput, WalkAction, When};
 use dala_session::{Session, SessionError};
 use dala_store::Store;
 use serde_json::{json, Value as Json};
@@ -135,7 +135,13 @@ fn a_re_screening_keeps_the_draw_needs_a_reason_and_is_flagged() {
     assert_eq!(screening(&s, &a), before);
     // With a reason: the draw stays, the earlier list is kept, the flag is stored, journaled and shown.
     let v = s
-        .list_adults(&a, &[adult(1, "Айгуль", Sex::Female), adult(2, "Серик", Sex::Male)], Some("муж не глава, глава — жена"), at(18, 13), Lang::Ru)
+        .list_adults(
+            &a,
+            &[adult(1, "Айгуль", Sex::Female), adult(2, "Серик", Sex::Male)],
+            Some("муж не глава, глава — жена"),
+            at(18, 13),
+            Lang::Ru,
+        )
         .unwrap();
     let doc = screening(&s, &a);
     assert_eq!(doc["household_draw"], drawn, "the first draw is kept");
@@ -154,7 +160,10 @@ fn a_re_screening_keeps_the_draw_needs_a_reason_and_is_flagged() {
     // The supervisor's report lists it.
     let r = s.field_report().unwrap();
     assert_eq!(r.rescreened.len(), 1);
-    assert_eq!((r.rescreened[0].address.as_str(), r.rescreened[0].reasons.as_slice()), (a.as_str(), &["муж не глава, глава — жена".to_string()][..]));
+    assert_eq!(
+        (r.rescreened[0].address.as_str(), r.rescreened[0].reasons.as_slice()),
+        (a.as_str(), &["муж не глава, глава — жена".to_string()][..])
+    );
     assert_eq!(r.routes.iter().find(|x| x.id == route).unwrap().rescreened, 1);
 }
 

@@ -31,7 +31,16 @@ fn k(q: &str) -> AnswerKey {
 }
 
 fn woman(line: u32, name: &str) -> AdultInput {
-    AdultInput { line, name: name.into(), sex: Sex::Female, age: 44, permanent: true, head: line == 1, co_decision_maker: false, present: true }
+    AdultInput {
+        line,
+        name: name.into(),
+        sex: Sex::Female,
+        age: 44,
+        permanent: true,
+        head: line == 1,
+        co_decision_maker: false,
+        present: true,
+    }
 }
 
 /// The stored value of a household-level answer.

@@ -133,8 +133,10 @@ fn migrant_respondent_gets_block_5b_with_filtered_main_reason_and_no_repeated_hi
 fn dwelling_type_is_prefilled_from_the_cover() {
     let mut s = session();
     let id = s.create(Lang::En, Utc::now()).unwrap();
-    let map: std::collections::HashMap<String, Json> =
-        [("Q101", json!(1)), ("Q113", json!(1)), ("Q110[1]", json!(1)), ("Q009", json!(2))].iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let map: std::collections::HashMap<String, Json> = [("Q101", json!(1)), ("Q113", json!(1)), ("Q110[1]", json!(1)), ("Q009", json!(2))]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
     fill(&mut s, &id, 1, &|key| map.get(&key.to_string()).cloned()).unwrap();
     assert_eq!(answer(&mut s, &id, k("Q009", &[])), Some(json!(2)));
     assert_eq!(answer(&mut s, &id, k("Q807", &[])), Some(json!(2)), "the filler took the prefilled dwelling type");
@@ -151,13 +153,8 @@ fn dwelling_type_is_prefilled_from_the_cover() {
 fn a_member_away_who_sends_money_warns_when_no_money_was_received() {
     let mut s = session();
     let id = s.create(Lang::Ru, Utc::now()).unwrap();
-    let overrides: Vec<(&str, Json)> = vec![
-        ("Q101", json!(2)),
-        ("Q113", json!(1)),
-        ("Q110[1]", json!(1)),
-        ("Q110[2]", json!(3)),
-        ("Q542[2]", json!(1)),
-    ];
+    let overrides: Vec<(&str, Json)> =
+        vec![("Q101", json!(2)), ("Q113", json!(1)), ("Q110[1]", json!(1)), ("Q110[2]", json!(3)), ("Q542[2]", json!(1))];
     let map: std::collections::HashMap<String, Json> = overrides.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     fill(&mut s, &id, 2, &|key| if key.question == "Q601" { None } else { map.get(&key.to_string()).cloned() }).unwrap();
     s.record(&id, &k("Q601", &[]), &json!(2), Utc::now()).unwrap();

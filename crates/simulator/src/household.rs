@@ -18,8 +18,8 @@ use dala_session::field::AdultInput;
 
 pub use crate::model::CityProfile;
 use rand::Rng;
-use rand_distr::{Distribution, LogNormal};
 use rand_chacha::ChaCha20Rng;
+use rand_distr::{Distribution, LogNormal};
 use serde_json::{json, Value as Json};
 
 /// The survey year (the study's `SURVEY_YEAR`).

@@ -217,11 +217,7 @@ fn a_scale_above_the_frames_generates_marked_streets() {
     assert_eq!(out.stats.iter().map(|s| s.completes).sum::<u64>(), 80);
     let csv = std::fs::read_to_string(out.synthetic_frame.as_ref().unwrap()).unwrap();
     assert!(csv.starts_with("# SYNTHETIC"));
-    let streets: Vec<(String, String)> = out
-        .paths
-        .iter()
-        .flat_map(|db| query(db, "SELECT id, street FROM routes"))
-        .filter(|(_, s)| s.starts_with("синт."))
-        .collect();
+    let streets: Vec<(String, String)> =
+        out.paths.iter().flat_map(|db| query(db, "SELECT id, street FROM routes")).filter(|(_, s)| s.starts_with("синт.")).collect();
     assert!(!streets.is_empty(), "some drawn routes run along synthetic streets");
 }

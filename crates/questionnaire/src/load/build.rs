@@ -565,11 +565,7 @@ fn auto_kind(ctx: &mut Ctx, file: &str, q: &RawQuestion, in_roster: bool) -> Opt
             "S011",
             file,
             loc,
-            msg!(
-                "unknown automatic value `{word}`",
-                "неизвестное автоматическое значение `{word}`",
-                "белгісіз автоматты мән `{word}`"
-            ),
+            msg!("unknown automatic value `{word}`", "неизвестное автоматическое значение `{word}`", "белгісіз автоматты мән `{word}`"),
             Some(msg!("use one of {names}", "используйте одно из значений: {names}", "мына мәндердің бірін қолданыңыз: {names}")),
         );
         return None;
@@ -591,12 +587,7 @@ fn auto_kind(ctx: &mut Ctx, file: &str, q: &RawQuestion, in_roster: bool) -> Opt
         );
         ok = false;
     }
-    let extra = [
-        (in_roster, "roster"),
-        (q.prefill.is_some(), "prefill"),
-        (q.end.is_some(), "end"),
-        (!q.special.is_empty(), "special"),
-    ];
+    let extra = [(in_roster, "roster"), (q.prefill.is_some(), "prefill"), (q.end.is_some(), "end"), (!q.special.is_empty(), "special")];
     for (present, field) in extra {
         if present {
             ctx.sink.err(

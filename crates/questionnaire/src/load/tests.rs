@@ -350,7 +350,10 @@ fn automatic_values_and_an_interview_end_load() {
     assert_eq!(iv.ends_with(&q, &slot, &crate::Answer::Code(1, None)), None);
     assert_eq!(iv.ending(&q), None);
     // Inline table form too.
-    let inline = format!("{HEAD}{}", COVER.replace("[question.end]\nwhen = \". == 2\"\noutcome = \"refused\"", "end = { when = \". == 2\", outcome = \"refused\" }"));
+    let inline = format!(
+        "{HEAD}{}",
+        COVER.replace("[question.end]\nwhen = \". == 2\"\noutcome = \"refused\"", "end = { when = \". == 2\", outcome = \"refused\" }")
+    );
     let (q, d) = load_block(&inline);
     assert!(errors(&d).is_empty() && q.unwrap().question("C1").unwrap().end.is_some(), "{d:#?}");
 }
@@ -399,15 +402,21 @@ fn a_wrong_automatic_value_or_interview_end_is_located() {
     ));
     assert_eq!(p, [("S011", "C1.end".to_string())]);
     // An unknown outcome; a condition that does not parse; a field `end` does not have; a name it does not know.
-    let p = problems(&format!("[[question]]\nid = \"C1\"\ntype = \"single\"\n{yes_no}\n{text}\n[question.end]\nwhen = \". == 2\"\noutcome = \"declined\"\n"));
+    let p = problems(&format!(
+        "[[question]]\nid = \"C1\"\ntype = \"single\"\n{yes_no}\n{text}\n[question.end]\nwhen = \". == 2\"\noutcome = \"declined\"\n"
+    ));
     assert_eq!(p, [("S011", "C1.end.outcome".to_string())]);
-    let p = problems(&format!("[[question]]\nid = \"C1\"\ntype = \"single\"\n{yes_no}\n{text}\n[question.end]\nwhen = \". = 2\"\noutcome = \"refused\"\n"));
+    let p = problems(&format!(
+        "[[question]]\nid = \"C1\"\ntype = \"single\"\n{yes_no}\n{text}\n[question.end]\nwhen = \". = 2\"\noutcome = \"refused\"\n"
+    ));
     assert_eq!(p, [("S006", "C1.end.when".to_string())]);
     let p = problems(&format!(
         "[[question]]\nid = \"C1\"\ntype = \"single\"\n{yes_no}\n{text}\n[question.end]\nwhen = \". == 2\"\noutcome = \"refused\"\nmessage = \"x\"\n"
     ));
     assert_eq!(p, [("S014", "C1.end.message".to_string())]);
-    let p = problems(&format!("[[question]]\nid = \"C1\"\ntype = \"single\"\n{yes_no}\n{text}\n[question.end]\nwhen = \"C9 == 2\"\noutcome = \"refused\"\n"));
+    let p = problems(&format!(
+        "[[question]]\nid = \"C1\"\ntype = \"single\"\n{yes_no}\n{text}\n[question.end]\nwhen = \"C9 == 2\"\noutcome = \"refused\"\n"
+    ));
     assert_eq!(p, [("S007", "C1.end.when".to_string())]);
 }
 
