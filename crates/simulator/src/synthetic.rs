@@ -43,6 +43,10 @@ pub fn scaled(fw: &Fieldwork, scale: f64, seed: u64) -> Result<(Fieldwork, BTree
         city.routes = routes;
         city.planned_households = planned;
     }
+    // The study's allowed cell shapes fit its own plan; the rounding of a larger plan may need another
+    // shape (Almaty ×10: 3 003 women over 500 routes of 11 needs three 7F/4M cells), so a scaled plan
+    // spreads each city's targets evenly without the study's list of shapes.
+    out.settings.quota.shapes = None;
     out.plan = plan_quotas(&out.settings).map_err(|e| e.to_string())?;
     for city in &out.settings.cities {
         let have = out.frame.city(&city.id).count();
