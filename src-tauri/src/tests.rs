@@ -50,7 +50,7 @@ fn create_answer_and_read_back_the_household_size() {
     let screen = shell.invoke("create_interview", json!({ "lang": "ru" })).expect("created");
     let id = screen["interview"]["id"].as_str().expect("an id").to_string();
     assert_eq!(screen["interview"]["language"], "ru");
-    assert_eq!(screen["blocks"].as_array().unwrap().len(), 10, "cover + 9 blocks");
+    assert_eq!(screen["blocks"].as_array().unwrap().len(), 11, "cover + 9 blocks + the closing interviewer block");
 
     let q101 = json!({ "question": "Q101", "roster": [] });
     let after = shell.invoke("answer", json!({ "id": id, "key": q101, "value": 3, "ui_lang": "ru" })).expect("answer accepted");
@@ -136,6 +136,15 @@ fn visit(code: u16) -> Value {
             "refuser_age": null, "reason": null, "note": null, "mode": null })
 }
 
+/// Screening in the app's two steps: the household is drawn (one household at the address), then its
+/// adults are listed.
+fn screen(shell: &Shell, key: &str, adults: serde_json::Value, ui_lang: &str) -> serde_json::Value {
+    shell.invoke("fieldwork_draw_household", json!({ "key": key, "households": 1, "ui_lang": ui_lang })).expect("household drawn");
+    shell
+        .invoke("fieldwork_list_adults", json!({ "key": key, "adults": adults, "rescreen_reason": null, "ui_lang": ui_lang }))
+        .expect("adults listed")
+}
+
 #[test]
 fn demo_routes_are_drawn_once_and_assigned_to_this_device() {
     let shell = shell();
@@ -147,12 +156,12 @@ fn demo_routes_are_drawn_once_and_assigned_to_this_device() {
     let drawn = shell.invoke("fieldwork_draw_demo", json!({ "ui_lang": "kk" })).expect("demo draw");
     let mine = drawn["routes"].as_array().unwrap();
     assert_eq!(mine.len(), 4 * crate::commands::DEMO_ROUTES_PER_CITY, "two routes in each of the four cities");
-    assert_eq!(drawn["routes_on_device"], 55 + 55 + 45 + 45, "every planned route of every city is drawn");
+    assert_eq!(drawn["routes_on_device"], 50 + 50 + 45 + 45, "every planned route of every city is drawn (the report's 50/50/45/45)");
     assert_eq!(drawn["can_draw_demo"], false);
     assert_eq!(mine[0]["id"], "almaty-R01");
     assert!(mine.iter().all(|r| r["assigned_to"] == drawn["device"]));
     let quota = &mine[0]["quota"];
-    assert_eq!(quota["target_female"].as_u64().unwrap() + quota["target_male"].as_u64().unwrap(), 10);
+    assert_eq!(quota["target_female"].as_u64().unwrap() + quota["target_male"].as_u64().unwrap(), 11, "11 interviews per Almaty route");
 
     // Drawing again changes nothing: the seed and the routes stay.
     let again = shell.invoke("fieldwork_draw_demo", json!({ "ui_lang": "en" })).expect("no-op");
@@ -239,7 +248,7 @@ fn an_override_needs_a_reason() {
         { "line": 1, "name": "Болат", "sex": "male", "age": 60, "permanent": true, "head": true, "co_decision_maker": false, "present": true },
         { "line": 2, "name": "Сауле", "sex": "female", "age": 58, "permanent": true, "head": false, "co_decision_maker": true, "present": true }
     ]);
-    let screened = shell.invoke("fieldwork_screen", json!({ "key": key, "adults": adults, "households": 1, "ui_lang": "ru" })).unwrap();
+    let screened = screen(&shell, &key, adults, "ru");
     let proposed = screened["proposal"]["line"].as_u64().unwrap();
     let other = if proposed == 1 { 2 } else { 1 };
     let error = shell
@@ -269,7 +278,7 @@ fn a_broken_off_interview_frees_its_place_and_stays_read_only() {
         { "line": 1, "name": "Ерлан", "sex": "male", "age": 52, "permanent": true, "head": true, "co_decision_maker": false, "present": true },
         { "line": 2, "name": "Айгуль", "sex": "female", "age": 48, "permanent": true, "head": false, "co_decision_maker": true, "present": true }
     ]);
-    shell.invoke("fieldwork_screen", json!({ "key": key, "adults": adults, "households": 1, "ui_lang": "ru" })).unwrap();
+    screen(&shell, &key, adults, "ru");
     let screen = shell
         .invoke("fieldwork_start_interview", json!({ "key": key, "override_line": null, "override_reason": null, "lang": "ru" }))
         .unwrap();
@@ -312,7 +321,7 @@ fn consent_no_is_confirmed_then_ends_the_interview_as_a_refusal() {
     let adults = json!([
         { "line": 1, "name": "Айгуль", "sex": "female", "age": 48, "permanent": true, "head": true, "co_decision_maker": false, "present": true }
     ]);
-    shell.invoke("fieldwork_screen", json!({ "key": key, "adults": adults, "households": 1, "ui_lang": "ru" })).unwrap();
+    screen(&shell, &key, adults, "ru");
     let screen = shell
         .invoke("fieldwork_start_interview", json!({ "key": key, "override_line": null, "override_reason": null, "lang": "ru" }))
         .unwrap();
@@ -359,7 +368,8 @@ fn typescript_command_wrappers_are_generated_from_the_commands() {
         "create_interview",
         "go",
         "complete",
-        "fieldwork_screen",
+        "fieldwork_draw_household",
+        "fieldwork_list_adults",
         "fieldwork_report",
         "fieldwork_break_off",
     ] {
