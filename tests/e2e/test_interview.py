@@ -134,6 +134,18 @@ def db_execute(query: str, *args, db: str = DB):
 # tests
 
 
+
+def give_consent(driver):
+    """Walks the cover to the consent Q011 (required before block 1) and answers yes."""
+    for _ in range(20):
+        if current_question(driver) == "Q011":
+            break
+        before = current_question(driver)
+        click(driver, "next")
+        wait_for(lambda: current_question(driver) != before, "the next cover question")
+    click(driver, "option-1")
+    wait_for(lambda: current_question(driver) != "Q011", "past the consent")
+
 def test_interview_in_russian_switched_to_kazakh_is_stored():
     driver = session()
     try:
@@ -284,6 +296,7 @@ def test_portrait_layout_keeps_everything_reachable():
         find(driver, "home-screen")
         click(driver, "new-interview")
         find(driver, "interview-screen")
+        give_consent(driver)
         click(driver, "block-1")
         wait_question(driver, "Q101")
         type_into(driver, "num-input", "2")
