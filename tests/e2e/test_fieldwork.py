@@ -23,7 +23,7 @@ import time
 from selenium.webdriver.common.by import By
 
 from test_interview import main as run_tests
-from test_interview import KAZAKH_ONLY, click, current_question, db_execute, db_rows, find, session, shot, text_of, tid, type_into, wait_for, wait_question
+from test_interview import KAZAKH_ONLY, click, current_question, db_execute, db_rows, find, give_consent, session, shot, text_of, tid, type_into, wait_for, wait_question
 
 DRIVER_URL = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4448")
 
@@ -223,6 +223,7 @@ def test_route_walk_with_visits_refusal_and_screening():
         click(driver, "start-interview")
         find(driver, "interview-screen")
         assert "Маршрутқа" in text_of(driver, "home"), "back leads to the route"
+        give_consent(driver)
         click(driver, "block-1")
         wait_question(driver, "Q101")
         walk_roster_to_q113(driver, {1: ("Ерлан", 1, 1, "1958"), 2: ("Айгуль", 2, 2, "1962")})

@@ -144,7 +144,11 @@ def give_consent(driver):
         click(driver, "next")
         wait_for(lambda: current_question(driver) != before, "the next cover question")
     click(driver, "option-1")
+    wait_for(lambda: "selected" in find(driver, "option-1").get_attribute("class"), "consent given")
+    if current_question(driver) == "Q011":
+        click(driver, "next")
     wait_for(lambda: current_question(driver) != "Q011", "past the consent")
+
 
 def test_interview_in_russian_switched_to_kazakh_is_stored():
     driver = session()
