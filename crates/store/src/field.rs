@@ -102,6 +102,11 @@ const ROUTE_COLS: &str =
     "r.id, r.city, r.street, r.route, r.quota, r.walk, r.assigned_to, d.seed FROM routes r JOIN route_draws d ON d.city = r.city";
 const ADDRESS_COLS: &str = "key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex FROM addresses";
 
+/// The addresses of one route, in the order they were first stored.
+pub(crate) fn route_addresses_sql() -> String {
+    format!("SELECT {ADDRESS_COLS} WHERE route_id = ?1 ORDER BY rowid")
+}
+
 impl Batch<'_> {
     pub(crate) fn field_journal(&self, kind: &str, subject: &str, detail: Option<&str>) -> Result<()> {
         self.exec(
@@ -287,8 +292,16 @@ impl Store {
     }
 
     pub fn addresses(&self, route: Option<&str>) -> Result<Vec<AddressRow>> {
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {ADDRESS_COLS} WHERE ?1 IS NULL OR route_id = ?1 ORDER BY rowid"))?;
-        let rows = stmt.query_map([route], address_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        // Two statements, not `?1 IS NULL OR route_id = ?1`: SQLite plans that as a scan of every
+        // address of the device, and a route's addresses are read at every step of its walk.
+        let mut stmt = match route {
+            Some(_) => self.conn.prepare_cached(&route_addresses_sql())?,
+            None => self.conn.prepare_cached(&format!("SELECT {ADDRESS_COLS} ORDER BY rowid"))?,
+        };
+        let rows = match route {
+            Some(r) => stmt.query_map([r], address_row)?.collect::<rusqlite::Result<Vec<_>>>()?,
+            None => stmt.query_map([], address_row)?.collect::<rusqlite::Result<Vec<_>>>()?,
+        };
         Ok(rows)
     }
 

@@ -323,3 +323,20 @@ fn every_journal_kind_is_known_to_the_database_and_no_other_is_accepted() {
         .execute("INSERT INTO journal (id, interview_id, device_id, at, kind) VALUES ('x', ?1, 'd', 't', 'answer_deleted')", [&id]);
     assert!(bad.is_err(), "an unknown journal kind must be refused");
 }
+
+#[test]
+fn a_routes_addresses_are_read_through_the_route_index_not_a_scan() {
+    // A route's addresses are read at every step of its walk; a scan of all the device's addresses
+    // made the field simulator's cost grow with the square of its scale (issue 7 profile).
+    let s = Store::open_in_memory(t(0)).unwrap();
+    let plan: Vec<String> = s
+        .connection()
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", crate::field::route_addresses_sql()))
+        .unwrap()
+        .query_map(["r"], |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert!(plan.iter().any(|p| p.contains("addresses_by_route")), "{plan:?}");
+    assert!(s.addresses(Some("r")).unwrap().is_empty());
+}
