@@ -834,6 +834,14 @@ impl WalkState {
         c.last.map(|l| c.last_extra.unwrap_or(HouseNumber::plain(l)))
     }
 
+    /// Whether the extra buildings of whole number `house` («15А», «15/1») lie on a leg: those of the
+    /// leg's numbers, and on the first leg walked upwards those of the start house too («15А» comes
+    /// after the start house 15 and before 17; walking down it lies behind the start).
+    fn holds_extra_of(&self, segment: usize, leg: u8, s: &Span, house: u32) -> bool {
+        let seg = &self.segments[segment];
+        s.holds(house) || (leg == 0 && seg.direction == Direction::Ascending && house == seg.start_house)
+    }
+
     /// Whether a building (a whole number or an extra one) is not yet walked past on the current segment.
     fn is_ahead_number(&self, n: HouseNumber) -> bool {
         let c = &self.cursor;
@@ -850,7 +858,8 @@ impl WalkState {
                 (Some(p), false) => n > p,
                 (Some(p), true) => n < p,
             };
-            if s.holds(n.number) && not_passed {
+            let held = if extra.is_some() { self.holds_extra_of(c.segment, leg, &s, n.number) } else { s.holds(n.number) };
+            if held && not_passed {
                 return true;
             }
         }
@@ -868,7 +877,7 @@ impl WalkState {
         let extra = self
             .described
             .iter()
-            .filter(|d| d.segment == c.segment && s.holds(d.house))
+            .filter(|d| d.segment == c.segment && self.holds_extra_of(c.segment, c.leg, s, d.house))
             .filter_map(|d| d.number)
             .filter(|n| match (pos, s.descending) {
                 (None, _) => true,
@@ -1367,6 +1376,25 @@ mod tests {
             w.describe_extra_building(n.parse().unwrap(), BuildingKind::SingleHouse).unwrap();
         }
         assert_eq!(keys(&mut w)[..3], ["h26Б", "h26", "h22"]);
+    }
+
+    #[test]
+    fn an_extra_building_next_to_the_start_house_is_walked_upwards_and_behind_downwards() {
+        // Start 15 ascending: «15А» stands between the start house (not interviewed) and 17. It is
+        // the first building walked: 15А (1st), 17 (sel), 19 (1st), 21 (sel).
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 25, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        w.describe_extra_building("15А".parse().unwrap(), BuildingKind::SingleHouse).unwrap();
+        let Guidance::Approach { walk, .. } = w.current() else { panic!("{:?}", w.current()) };
+        assert_eq!(walk.passed, vec![15], "15А is counted first, then 17 is selected: {walk:?}");
+        assert_eq!(keys(&mut w)[..2], ["h17", "h21"]);
+        // Start 15 descending: 15А lies behind the start, on the part of the street not walked.
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 25, Some(Hand::Left), 15, Direction::Descending), KMRS_RULES);
+        assert!(matches!(
+            w.describe_extra_building("15А".parse().unwrap(), BuildingKind::SingleHouse),
+            Err(FieldworkError::BuildingNotAhead { house: 15 })
+        ));
     }
 
     #[test]
