@@ -20,6 +20,12 @@
 //!
 //! Messages to people follow `--lang` (or the `LANG` environment variable): ru, kk or en.
 
+/// mimalloc instead of glibc's allocator: the field simulator grows one in-memory SQLite database per
+/// device thread to hundreds of megabytes, and glibc's arenas then grew and trimmed their heaps under the
+/// process-wide memory-map lock, leaving the two cores about a quarter idle (BENCHMARKS.md, field simulator).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

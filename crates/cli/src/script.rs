@@ -1,6 +1,10 @@
 //! `dala interview`: a scripted interview through the session (the same engine and store as the app).
 //!
-//! A script is `{"language": "ru", "steps": [...]}` with steps
+//! A script is `{"language": "ru", "at": "2010-10-20T14:30:00Z", "steps": [...]}` (`at` is optional:
+//! the interview then happens at that instant, each step 10 seconds after the one before, so the
+//! values the app records itself (date, start and end time) and everything computed from them, such as
+//! an age on the interview date, are the same on every run; without it the device clock is used. The
+//! recorded date and times are that instant in the device's time zone, as in the app) with steps
 //! `{"q": "Q104", "roster": [2], "value": 1}` (optionally `"confirm": true` to confirm the soft
 //! warnings the answer raises, or `"end": true` to confirm that an answer which ends the interview,
 //! such as consent "no", does: the interview ends there, as the study's `[question.end]` says), `{"q": "Q104", "roster": [2], "clear": true}`, `{"language": "kk"}`
@@ -15,7 +19,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use chrono::Utc;
+use std::cell::Cell;
+
+use chrono::{DateTime, Duration, Utc};
 use dala_questionnaire::{AnswerKey, Lang};
 use dala_session::{Session, SessionError};
 use serde_json::{json, Value as Json};
@@ -142,6 +148,34 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
             }
         },
     };
+    let start: Option<DateTime<Utc>> = match doc.get("at") {
+        None | Some(Json::Null) => None,
+        Some(v) => match v.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok()) {
+            Some(t) => Some(t.with_timezone(&Utc)),
+            None => {
+                let cur = lang.unwrap_or(msg_lang);
+                eprintln!(
+                    "{}",
+                    cur.pick(
+                        format!("Поле \"at\" сценария должно быть моментом RFC 3339, например \"2010-10-20T14:30:00+06:00\"; получено {v}."),
+                        format!("Сценарийдің \"at\" өрісі RFC 3339 уақыт сәті болуы керек, мысалы \"2010-10-20T14:30:00+06:00\"; берілгені: {v}."),
+                        format!("The script's \"at\" must be an RFC 3339 instant such as \"2010-10-20T14:30:00+06:00\"; got {v}."),
+                    )
+                );
+                return ExitCode::from(crate::EXIT_USAGE);
+            }
+        },
+    };
+    // The script's clock: from `at`, 10 seconds a step; else the device clock.
+    let clock = Cell::new(start);
+    let now = || match clock.get() {
+        Some(t) => {
+            clock.set(Some(t + Duration::seconds(10)));
+            t
+        }
+        None => Utc::now(),
+    };
+    let when = |utc: DateTime<Utc>| dala_session::field::When { utc, local: utc.with_timezone(&chrono::Local).naive_local() };
     let steps_json = doc.get("steps").and_then(Json::as_array).cloned().unwrap_or_default();
     let mut steps = Vec::new();
     for (i, s) in steps_json.iter().enumerate() {
@@ -168,14 +202,14 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
     let lang_now = lang.unwrap_or(session.study().default_language);
     lang = Some(lang_now);
     let id = match resume {
-        Some(id) => match session.open_interview(id, Utc::now()) {
+        Some(id) => match session.open_interview(id, now()) {
             Ok(_) => id.to_string(),
             Err(e) => {
                 eprintln!("{}", e.message(lang_now));
                 return ExitCode::from(1);
             }
         },
-        None => match session.create(lang_now, Utc::now()) {
+        None => match session.create(lang_now, now()) {
             Ok(id) => id,
             Err(e) => {
                 eprintln!("{}", e.message(lang_now));
@@ -184,7 +218,7 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
         },
     };
     if resume.is_some() {
-        if let Err(e) = session.switch_language(&id, lang_now, Utc::now()) {
+        if let Err(e) = session.switch_language(&id, lang_now, now()) {
             eprintln!("{}", e.message(lang_now));
             return ExitCode::from(1);
         }
@@ -196,16 +230,16 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
         let cur = lang.unwrap_or(lang_now);
         let result: Result<(), SessionError> = match step {
             Step::Language(l) => match Lang::parse(l) {
-                Some(l2) => session.switch_language(&id, l2, Utc::now()).map(|_| lang = Some(l2)),
+                Some(l2) => session.switch_language(&id, l2, now()).map(|_| lang = Some(l2)),
                 None => Err(SessionError::Language(l.clone())),
             },
-            Step::Answer { key, value, confirm } => record(&mut session, &id, key, value, *confirm),
-            Step::End { key, value } => session.end_interview(&id, key, value, dala_session::field::When::now()).map(|_| ()),
+            Step::Answer { key, value, confirm } => record(&mut session, &id, key, value, *confirm, now()),
+            Step::End { key, value } => session.end_interview(&id, key, value, when(now())).map(|_| ()),
             Step::Typed { key, text, currency, confirm } => session
                 .read_number(&id, key, text, currency.as_deref())
-                .and_then(|reading| record(&mut session, &id, key, &reading.answer, *confirm)),
-            Step::Clear { key } => session.clear(&id, key.clone(), Utc::now()).map(|_| ()),
-            Step::Complete => session.complete_only(&id, Utc::now()),
+                .and_then(|reading| record(&mut session, &id, key, &reading.answer, *confirm, now())),
+            Step::Clear { key } => session.clear(&id, key.clone(), now()).map(|_| ()),
+            Step::Complete => session.complete_only(&id, now()),
         };
         if let Err(e) = result {
             let what = match step {
@@ -226,7 +260,7 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
     // An interview that ended early (a refusal) is not completed afterwards.
     let ended = matches!(session.status(&id), Ok((dala_store::InterviewStatus::Refused, _, _)));
     if failure.is_none() && !ended && session.is_complete(&id).unwrap_or(false) {
-        if let Err(e) = session.complete_only(&id, Utc::now()) {
+        if let Err(e) = session.complete_only(&id, now()) {
             failure = Some((steps.len() + 1, "complete".into(), e.kind().to_string(), e.message(lang.unwrap_or(lang_now))));
         }
     }
@@ -263,11 +297,11 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
 }
 
 /// Records one answer and, with `confirm`, confirms the soft warnings it raises.
-fn record(session: &mut Session, id: &str, key: &AnswerKey, value: &Json, confirm: bool) -> Result<(), SessionError> {
-    session.record(id, key, value, Utc::now())?;
+fn record(session: &mut Session, id: &str, key: &AnswerKey, value: &Json, confirm: bool, now: DateTime<Utc>) -> Result<(), SessionError> {
+    session.record(id, key, value, now)?;
     if confirm {
         for rule in session.open_warnings(id, key)? {
-            session.confirm_only(id, key, rule, Utc::now())?;
+            session.confirm_only(id, key, rule, now)?;
         }
     }
     Ok(())

@@ -111,3 +111,44 @@ fn consent_no_stops_the_run_unless_confirmed_and_then_ends_the_interview_as_a_re
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(v["error"]["kind"], "not_an_end");
 }
+
+/// Runs a script with a fixed `at` in a fixed time zone.
+fn run_at(dir: &Path, at: Json, steps: Json) -> (Output, Json) {
+    let script = dir.join("s.json");
+    std::fs::write(&script, json!({"language": "ru", "at": at, "steps": steps}).to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dala"))
+        .env("LANG", "C")
+        .env("TZ", "UTC")
+        .args(["interview", "--json", "--study"])
+        .arg(kmrs())
+        .arg("--db")
+        .arg(dir.join("i.sqlite"))
+        .arg("--script")
+        .arg(&script)
+        .output()
+        .unwrap();
+    let v: Json = serde_json::from_slice(&out.stdout).unwrap_or(Json::Null);
+    (out, v)
+}
+
+#[test]
+fn a_script_with_at_records_the_same_date_and_times_on_every_run() {
+    for _ in 0..2 {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, v) = run_at(dir.path(), json!("2010-10-20T14:30:00Z"), cover(json!({"q": "Q011", "value": 1})));
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(v["status"], "in_progress");
+        let a = answers(dir.path());
+        assert_eq!((a["Q013"].as_str(), a["Q014"].as_str()), (Some("2010-10-20"), Some("14:30")), "{a:?}");
+        let conn = rusqlite::Connection::open(dir.path().join("i.sqlite")).unwrap();
+        let last: String = conn.query_row("SELECT max(at) FROM journal", [], |r| r.get(0)).unwrap();
+        assert!(last.starts_with("2010-10-20T14:31"), "each step 10 s after the one before: {last}");
+    }
+    // A malformed `at` is refused before anything is stored, in the script's language.
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = run_at(dir.path(), json!("20.10.2010"), cover(json!({"q": "Q011", "value": 1})));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("RFC 3339") && err.contains("должно"), "{err}");
+    assert!(!dir.path().join("i.sqlite").exists(), "nothing is created");
+}

@@ -834,6 +834,14 @@ impl WalkState {
         c.last.map(|l| c.last_extra.unwrap_or(HouseNumber::plain(l)))
     }
 
+    /// Whether the extra buildings of whole number `house` («15А», «15/1») lie on a leg: those of the
+    /// leg's numbers, and on the first leg walked upwards those of the start house too («15А» comes
+    /// after the start house 15 and before 17; walking down it lies behind the start).
+    fn holds_extra_of(&self, segment: usize, leg: u8, s: &Span, house: u32) -> bool {
+        let seg = &self.segments[segment];
+        s.holds(house) || (leg == 0 && seg.direction == Direction::Ascending && house == seg.start_house)
+    }
+
     /// Whether a building (a whole number or an extra one) is not yet walked past on the current segment.
     fn is_ahead_number(&self, n: HouseNumber) -> bool {
         let c = &self.cursor;
@@ -850,7 +858,8 @@ impl WalkState {
                 (Some(p), false) => n > p,
                 (Some(p), true) => n < p,
             };
-            if s.holds(n.number) && not_passed {
+            let held = if extra.is_some() { self.holds_extra_of(c.segment, leg, &s, n.number) } else { s.holds(n.number) };
+            if held && not_passed {
                 return true;
             }
         }
@@ -868,7 +877,7 @@ impl WalkState {
         let extra = self
             .described
             .iter()
-            .filter(|d| d.segment == c.segment && s.holds(d.house))
+            .filter(|d| d.segment == c.segment && self.holds_extra_of(c.segment, c.leg, s, d.house))
             .filter_map(|d| d.number)
             .filter(|n| match (pos, s.descending) {
                 (None, _) => true,
@@ -1370,6 +1379,25 @@ mod tests {
     }
 
     #[test]
+    fn an_extra_building_next_to_the_start_house_is_walked_upwards_and_behind_downwards() {
+        // Start 15 ascending: «15А» stands between the start house (not interviewed) and 17. It is
+        // the first building walked: 15А (1st), 17 (sel), 19 (1st), 21 (sel).
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 25, Some(Hand::Left), 15, Direction::Ascending), KMRS_RULES);
+        w.describe_extra_building("15А".parse().unwrap(), BuildingKind::SingleHouse).unwrap();
+        let Guidance::Approach { walk, .. } = w.current() else { panic!("{:?}", w.current()) };
+        assert_eq!(walk.passed, vec![15], "15А is counted first, then 17 is selected: {walk:?}");
+        assert_eq!(keys(&mut w)[..2], ["h17", "h21"]);
+        // Start 15 descending: 15А lies behind the start, on the part of the street not walked.
+        let mut w =
+            WalkState::from_segment("r", street(BuildingType::Houses, 1, 25, Some(Hand::Left), 15, Direction::Descending), KMRS_RULES);
+        assert!(matches!(
+            w.describe_extra_building("15А".parse().unwrap(), BuildingKind::SingleHouse),
+            Err(FieldworkError::BuildingNotAhead { house: 15 })
+        ));
+    }
+
+    #[test]
     fn an_extra_building_can_be_a_block_and_its_flats_are_keyed_by_its_number() {
         let seg = street(BuildingType::Flats, 1, 9, Some(Hand::Left), 3, Direction::Ascending);
         let mut w = count_from_zero(WalkState::from_segment("r", seg, KMRS_RULES));
@@ -1540,7 +1568,9 @@ mod tests {
                 match w.current() {
                     Guidance::Approach { address, .. } => {
                         proptest::prop_assert!(seen.insert(address.key.clone()), "{} approached twice", address.key);
-                        proptest::prop_assert!((from..=to).contains(&address.house) && address.house != start);
+                        // The start house itself is never interviewed; an extra building next to it («15А») may be.
+                        let extra = address.number.is_some_and(|n| !n.is_plain());
+                        proptest::prop_assert!((from..=to).contains(&address.house) && (address.house != start || extra));
                         w.next_address().unwrap();
                     }
                     Guidance::DescribeBuilding { house, .. } => {

@@ -22,7 +22,11 @@
 //! the answer is back. Rows removed by a smaller roster size keep their answers the same way.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+// The engine's maps are keyed by small integers (slots, rows, rules) and hashed on every lookup of
+// every answer: FxHash instead of the DoS-resistant SipHash (no key here comes from outside).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::answer::{Answer, AnswerError, AnswerKey, FilterRule, RowPath};
 use crate::expr::{Env, Missing, Val};
@@ -748,7 +752,7 @@ pub fn filter_rule(q: &Questionnaire, question: &Question) -> FilterRule {
         None => {}
     }
     let mut questions: Vec<String> = Vec::new();
-    let mut seen_calcs: HashSet<usize> = HashSet::new();
+    let mut seen_calcs: HashSet<usize> = HashSet::default();
     let mut pending: Vec<&crate::expr::Expr> = vec![filter];
     while let Some(e) = pending.pop() {
         for r in e.references() {

@@ -128,15 +128,21 @@ pub fn fill_at(
 ) -> Result<FillReport, SessionError> {
     let mut report = FillReport::default();
     let mut skipped: HashSet<Slot> = HashSet::new();
+    // The filler goes forward from the slot it answered last, as an interviewer does, and comes back
+    // for anything an answer opened earlier in the questionnaire once it reaches the end (scanning
+    // from the start at every answer made an interview cost the square of its length).
+    let mut last: Option<Slot> = None;
     loop {
         session.engine(id)?;
         let (q, engine) = session.peek(id).ok_or_else(|| SessionError::NoInterview(id.to_string()))?;
         // Values the session records itself (the end time, at completion) are not the filler's.
-        let next = engine
-            .instances(q)
-            .into_iter()
-            .find(|s| engine.is_relevant(s) && q.questions[s.question].auto.is_none() && !engine.is_answered(q, s) && !skipped.contains(s));
+        let open =
+            |s: &Slot| engine.is_relevant(s) && q.questions[s.question].auto.is_none() && !engine.is_answered(q, s) && !skipped.contains(s);
+        let all = engine.instances(q);
+        let from = last.and_then(|l| all.iter().position(|s| *s == l)).map_or(0, |i| i + 1);
+        let next = all[from..].iter().chain(all[..from].iter()).find(|s| open(s)).copied();
         let Some(slot) = next else { break };
+        last = Some(slot);
         let key = slot.key(q);
         let is_size = q.rosters.iter().any(|r| matches!(r.size, RosterSize::Count(s) if s == slot.question));
         let values = match overrides(&key).or_else(|| session.preset(id, &key)) {

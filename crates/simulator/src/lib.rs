@@ -110,6 +110,7 @@ pub fn simulate(
 ) -> Result<Outcome, SimError> {
     let t0 = Instant::now();
     check_config(cfg, lang)?;
+    quiet_sqlite_memory_statistics();
     let file = model::load(study_dir).map_err(|e| SimError::Runtime(e.message(lang)))?;
     let (fieldwork, synthetic_streets) = synthetic::scaled(fieldwork, cfg.scale, cfg.seed).map_err(SimError::Runtime)?;
     let out = &cfg.out;
@@ -194,4 +195,21 @@ pub fn simulate(
         generic_cities,
         seconds: t0.elapsed().as_secs_f64(),
     })
+}
+
+/// SQLite counts every allocation in global statistics behind one process-wide mutex
+/// (`SQLITE_CONFIG_MEMSTATUS`, on by default); with the devices' in-memory databases on several
+/// threads that mutex kept two cores at about 165 %. The simulator never reads those statistics, so
+/// it turns them off, once, before SQLite is initialised (when SQLite is already initialised the call
+/// is refused with `SQLITE_MISUSE` and nothing changes: the run is only slower).
+fn quiet_sqlite_memory_statistics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: `sqlite3_config` with SQLITE_CONFIG_MEMSTATUS takes one int argument; it is called
+        // before any connection of this process is opened (the simulator opens the first ones), and
+        // SQLite itself refuses it once initialised.
+        unsafe {
+            rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::os::raw::c_int);
+        }
+    });
 }

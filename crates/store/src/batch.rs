@@ -99,9 +99,11 @@ impl Batch<'_> {
         old: Option<&str>,
         new: Option<&str>,
     ) -> Result<()> {
+        // A time-ordered id (UUID v7): still unique across devices, and each new entry lands at the end of
+        // the id index instead of a random page of it (a third of the cost of an answer's journal entry).
         self.exec(
             "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![uuid::Uuid::new_v4().to_string(), interview, self.device_id, self.at, kind.as_str(), key.map(|k| k.question.clone()), key.map(roster_text), old, new],
+            params![uuid::Uuid::now_v7().to_string(), interview, self.device_id, self.at, kind.as_str(), key.map(|k| k.question.clone()), key.map(roster_text), old, new],
         )?;
         Ok(())
     }
@@ -129,20 +131,24 @@ impl Batch<'_> {
     pub fn save_answer(&mut self, interview: &str, key: &crate::AnswerKey, value: &Json, previous: Option<&Json>) -> Result<()> {
         let new = value.to_string();
         let old = previous.map(|p| p.to_string());
-        self.touch(interview)?;
+        let roster = roster_text(key);
+        // The interview's time and position in one statement (it also proves the interview exists).
+        let n = self.exec(
+            "UPDATE interviews SET updated_at = ?2, position_question = ?3, position_roster = ?4 WHERE id = ?1",
+            params![interview, self.at, key.question, roster],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NoInterview(interview.to_string()));
+        }
         self.exec(
             "INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (interview_id, question, roster) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
-            params![interview, key.question, roster_text(key), new, self.at],
+            params![interview, key.question, roster, new, self.at],
         )?;
         // A changed answer needs its soft warnings confirmed again.
         self.exec(
             "DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3",
-            params![interview, key.question, roster_text(key)],
-        )?;
-        self.exec(
-            "UPDATE interviews SET position_question = ?2, position_roster = ?3 WHERE id = ?1",
-            params![interview, key.question, roster_text(key)],
+            params![interview, key.question, roster],
         )?;
         let kind = if previous.is_some() { EventKind::AnswerChanged } else { EventKind::AnswerSet };
         self.journal(interview, kind, Some(key), old.as_deref(), Some(&new))

@@ -102,11 +102,16 @@ const ROUTE_COLS: &str =
     "r.id, r.city, r.street, r.route, r.quota, r.walk, r.assigned_to, d.seed FROM routes r JOIN route_draws d ON d.city = r.city";
 const ADDRESS_COLS: &str = "key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex FROM addresses";
 
+/// The addresses of one route, in the order they were first stored.
+pub(crate) fn route_addresses_sql() -> String {
+    format!("SELECT {ADDRESS_COLS} WHERE route_id = ?1 ORDER BY rowid")
+}
+
 impl Batch<'_> {
     pub(crate) fn field_journal(&self, kind: &str, subject: &str, detail: Option<&str>) -> Result<()> {
         self.exec(
             "INSERT INTO field_journal (id, device_id, at, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![uuid::Uuid::new_v4().to_string(), self.device_id, self.at, kind, subject, detail],
+            params![uuid::Uuid::now_v7().to_string(), self.device_id, self.at, kind, subject, detail],
         )?;
         Ok(())
     }
@@ -239,7 +244,7 @@ impl Store {
 
     /// Every city's stored route draw: (city, seed, weighted, SHA-256 of its frame file when known).
     pub fn route_draws(&self) -> Result<Vec<DrawRow>> {
-        let mut stmt = self.conn.prepare("SELECT city, seed, weighted, frame_sha256 FROM route_draws ORDER BY city")?;
+        let mut stmt = self.conn.prepare_cached("SELECT city, seed, weighted, frame_sha256 FROM route_draws ORDER BY city")?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(DrawRow { city: r.get(0)?, seed: r.get::<_, i64>(1)? as u64, weighted: r.get(2)?, frame_sha256: r.get(3)? })
@@ -249,14 +254,15 @@ impl Store {
     }
 
     pub fn routes(&self) -> Result<Vec<RouteRow>> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {ROUTE_COLS} ORDER BY r.city, r.id"))?;
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {ROUTE_COLS} ORDER BY r.city, r.id"))?;
         let rows = stmt.query_map([], route_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
     pub fn route(&self, id: &str) -> Result<RouteRow> {
         self.conn
-            .query_row(&format!("SELECT {ROUTE_COLS} WHERE r.id = ?1"), [id], route_row)
+            .prepare_cached(&format!("SELECT {ROUTE_COLS} WHERE r.id = ?1"))?
+            .query_row([id], route_row)
             .optional()?
             .ok_or_else(|| StoreError::NoRoute(id.to_string()))
     }
@@ -282,12 +288,20 @@ impl Store {
     }
 
     pub fn address(&self, key: &str) -> Result<Option<AddressRow>> {
-        Ok(self.conn.query_row(&format!("SELECT {ADDRESS_COLS} WHERE key = ?1"), [key], address_row).optional()?)
+        Ok(self.conn.prepare_cached(&format!("SELECT {ADDRESS_COLS} WHERE key = ?1"))?.query_row([key], address_row).optional()?)
     }
 
     pub fn addresses(&self, route: Option<&str>) -> Result<Vec<AddressRow>> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {ADDRESS_COLS} WHERE ?1 IS NULL OR route_id = ?1 ORDER BY rowid"))?;
-        let rows = stmt.query_map([route], address_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        // Two statements, not `?1 IS NULL OR route_id = ?1`: SQLite plans that as a scan of every
+        // address of the device, and a route's addresses are read at every step of its walk.
+        let mut stmt = match route {
+            Some(_) => self.conn.prepare_cached(&route_addresses_sql())?,
+            None => self.conn.prepare_cached(&format!("SELECT {ADDRESS_COLS} ORDER BY rowid"))?,
+        };
+        let rows = match route {
+            Some(r) => stmt.query_map([r], address_row)?.collect::<rusqlite::Result<Vec<_>>>()?,
+            None => stmt.query_map([], address_row)?.collect::<rusqlite::Result<Vec<_>>>()?,
+        };
         Ok(rows)
     }
 
@@ -314,14 +328,18 @@ impl Store {
 
     /// The address an interview was started from, if any.
     pub fn address_of_interview(&self, interview: &str) -> Result<Option<AddressRow>> {
-        Ok(self.conn.query_row(&format!("SELECT {ADDRESS_COLS} WHERE interview_id = ?1"), [interview], address_row).optional()?)
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {ADDRESS_COLS} WHERE interview_id = ?1"))?
+            .query_row([interview], address_row)
+            .optional()?)
     }
 
     /// The places of a route's cell held by interviews in progress started from its addresses (a
     /// completed or broken-off interview holds none), leaving out the address `except` (an address
     /// never holds a place against itself).
     pub fn held_places(&self, route: &str, except: Option<&str>) -> Result<Held> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT a.respondent_sex, count(*) FROM addresses a JOIN interviews i ON i.id = a.interview_id
              WHERE a.route_id = ?1 AND i.status = 'in_progress' AND (?2 IS NULL OR a.key <> ?2) GROUP BY a.respondent_sex",
         )?;

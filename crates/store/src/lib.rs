@@ -285,7 +285,7 @@ impl Store {
     }
 
     pub fn interviews(&self) -> Result<Vec<InterviewRow>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT i.id, i.study_id, i.study_version, i.status, i.language, i.device_id, i.created_at, i.updated_at, i.completed_at, i.position_question, i.position_roster,
                     (SELECT count(*) FROM answers a WHERE a.interview_id = i.id)
              FROM interviews i ORDER BY i.updated_at DESC",
@@ -308,7 +308,7 @@ impl Store {
     }
 
     pub fn answers(&self, interview: &str) -> Result<Vec<StoredAnswer>> {
-        let mut stmt = self.conn.prepare("SELECT question, roster, value, answered_at FROM answers WHERE interview_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached("SELECT question, roster, value, answered_at FROM answers WHERE interview_id = ?1")?;
         let rows = stmt.query_map([interview], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
         })?;
@@ -322,7 +322,7 @@ impl Store {
     }
 
     pub fn confirmations(&self, interview: &str) -> Result<Vec<(AnswerKey, usize)>> {
-        let mut stmt = self.conn.prepare("SELECT question, roster, rule FROM confirmations WHERE interview_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached("SELECT question, roster, rule FROM confirmations WHERE interview_id = ?1")?;
         let rows = stmt.query_map([interview], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -386,7 +386,7 @@ impl Store {
     }
 
     pub fn journal_of(&self, interview: &str) -> Result<Vec<JournalEntry>> {
-        let mut stmt = self.conn.prepare("SELECT seq, id, interview_id, device_id, at, kind, question, roster, old_value, new_value FROM journal WHERE interview_id = ?1 ORDER BY seq")?;
+        let mut stmt = self.conn.prepare_cached("SELECT seq, id, interview_id, device_id, at, kind, question, roster, old_value, new_value FROM journal WHERE interview_id = ?1 ORDER BY seq")?;
         let rows = stmt.query_map([interview], |r| {
             Ok(JournalEntry {
                 seq: r.get(0)?,

@@ -123,10 +123,21 @@ fn a_version_1_file_with_data_upgrades_to_the_current_schema() {
         conn.execute("INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES ('i1', 'kmrs-2010', '1', 'in_progress', 'kk', 'dev-1', 't', 't')", []).unwrap();
         conn.execute("INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES ('i1', 'Q101', '', '3', 't')", [])
             .unwrap();
+        conn.execute(
+            "INSERT INTO journal (seq, id, interview_id, device_id, at, kind, question, roster, new_value) VALUES (7, 'j1', 'i1', 'dev-1', 't', 'answer_set', 'Q101', '', '3')",
+            [],
+        )
+        .unwrap();
     }
     let s = Store::open(&path, t(0)).unwrap();
     assert_eq!(s.device_id(), "dev-1");
     assert_eq!(s.answers("i1").unwrap()[0].value, json!(3));
+    let journal = s.journal_of("i1").unwrap();
+    assert_eq!(
+        (journal.len(), journal[0].seq, journal[0].id.as_str(), journal[0].kind.as_str()),
+        (1, 7, "j1", "answer_set"),
+        "the journal survives every rebuild"
+    );
     let v: i64 = s.connection().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(v, schema_version());
     let schema = |c: &Connection| -> Vec<String> {
@@ -168,8 +179,8 @@ fn a_batch_commits_everything_or_nothing_at_every_write_point() {
             }
         }
     }
-    // 2 writes to create + 5 per answer (touch, answer, confirmations, position, journal) + the commit.
-    assert_eq!(failed, 2 + 5 + 5 + 1);
+    // 2 writes to create + 4 per answer (time and position, answer, confirmations, journal) + the commit.
+    assert_eq!(failed, 2 + 4 + 4 + 1);
     assert_eq!((count(&s, "interviews"), count(&s, "answers"), count(&s, "journal")), (1, 2, 3));
 }
 
@@ -271,4 +282,61 @@ fn a_version_2_file_with_fieldwork_upgrades_and_keeps_its_links() {
     b.break_off("i1").unwrap();
     b.commit().unwrap();
     assert_eq!(s.held_places("almaty-R01", None).unwrap(), Held::default(), "a broken-off interview frees its place");
+}
+
+#[test]
+fn every_journal_kind_is_known_to_the_database_and_no_other_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("d.sqlite"), t(0)).unwrap();
+    let kinds = [
+        EventKind::InterviewCreated,
+        EventKind::InterviewOpened,
+        EventKind::AnswerSet,
+        EventKind::AnswerChanged,
+        EventKind::AnswerCleared,
+        EventKind::WarningConfirmed,
+        EventKind::LanguageSwitched,
+        EventKind::InterviewCompleted,
+        EventKind::InterviewBrokenOff,
+        EventKind::InterviewRefused,
+    ];
+    let stored: Vec<String> = s
+        .connection()
+        .prepare("SELECT kind FROM journal_kinds")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for k in kinds {
+        assert!(stored.iter().any(|s| s == k.as_str()), "{} is missing from journal_kinds: add it in a migration", k.as_str());
+    }
+    assert_eq!(stored.len(), kinds.len(), "journal_kinds holds a kind the code does not write: {stored:?}");
+    // A kind outside the table is refused by the foreign key, as the CHECK it replaces did.
+    let id = {
+        let mut s = Store::open(&dir.path().join("d.sqlite"), t(1)).unwrap();
+        s.create_interview("kmrs-2010", "1.0.0", "ru", t(1)).unwrap()
+    };
+    let s = Store::open(&dir.path().join("d.sqlite"), t(2)).unwrap();
+    let bad = s
+        .connection()
+        .execute("INSERT INTO journal (id, interview_id, device_id, at, kind) VALUES ('x', ?1, 'd', 't', 'answer_deleted')", [&id]);
+    assert!(bad.is_err(), "an unknown journal kind must be refused");
+}
+
+#[test]
+fn a_routes_addresses_are_read_through_the_route_index_not_a_scan() {
+    // A route's addresses are read at every step of its walk; a scan of all the device's addresses
+    // made the field simulator's cost grow with the square of its scale (issue 7 profile).
+    let s = Store::open_in_memory(t(0)).unwrap();
+    let plan: Vec<String> = s
+        .connection()
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", crate::field::route_addresses_sql()))
+        .unwrap()
+        .query_map(["r"], |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert!(plan.iter().any(|p| p.contains("addresses_by_route")), "{plan:?}");
+    assert!(s.addresses(Some("r")).unwrap().is_empty());
 }
