@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The domain crates (dala-questionnaire, dala-fieldwork) are pure: no clock, file IO, environment or
+# The domain crates (dala-questionnaire, dala-fieldwork, dala-merge) are pure: no clock, file IO, environment or
 # randomness of their own. Clippy's `disallowed-methods` enforces it (the crates' clippy.toml, copies of
 # scripts/domain-clippy.toml). This script checks that the copies are current and that the ban bites:
 # a probe crate with the same clippy.toml that reads the clock, a file and the environment must be
 # refused by clippy. Run by scripts/test.sh before `cargo clippy --workspace -- -D warnings`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for crate in questionnaire fieldwork; do
+for crate in questionnaire fieldwork merge; do
   if ! cmp -s "$root/scripts/domain-clippy.toml" "$root/crates/$crate/clippy.toml"; then
     echo "crates/$crate/clippy.toml differs from scripts/domain-clippy.toml: copy it again." >&2
     exit 1
