@@ -12,20 +12,7 @@ fn kmrs() -> PathBuf {
 }
 
 fn run(dir: &Path, steps: Json) -> (Output, Json) {
-    let script = dir.join("s.json");
-    std::fs::write(&script, json!({"language": "ru", "steps": steps}).to_string()).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_dala"))
-        .env("LANG", "C")
-        .args(["interview", "--json", "--study"])
-        .arg(kmrs())
-        .arg("--db")
-        .arg(dir.join("i.sqlite"))
-        .arg("--script")
-        .arg(&script)
-        .output()
-        .unwrap();
-    let v: Json = serde_json::from_slice(&out.stdout).unwrap_or(Json::Null);
-    (out, v)
+    run_at(dir, Json::Null, steps)
 }
 
 /// The stored answers of the only interview, by question id.
@@ -112,7 +99,7 @@ fn consent_no_stops_the_run_unless_confirmed_and_then_ends_the_interview_as_a_re
     assert_eq!(v["error"]["kind"], "not_an_end");
 }
 
-/// Runs a script with a fixed `at` in a fixed time zone.
+/// Runs a script (with a fixed `at` unless it is null) in a fixed time zone.
 fn run_at(dir: &Path, at: Json, steps: Json) -> (Output, Json) {
     let script = dir.join("s.json");
     std::fs::write(&script, json!({"language": "ru", "at": at, "steps": steps}).to_string()).unwrap();
