@@ -21,8 +21,8 @@
 //! Messages to people follow `--lang` (or the `LANG` environment variable): ru, kk or en.
 
 /// mimalloc instead of glibc's allocator: the field simulator grows one in-memory SQLite database per
-/// device thread to hundreds of megabytes, and glibc's arenas then grew and trimmed their heaps under the
-/// process-wide memory-map lock, leaving the two cores about a quarter idle (BENCHMARKS.md, field simulator).
+/// device thread to hundreds of megabytes, and with glibc's allocator that took 15 % more CPU time
+/// (BENCHMARKS.md, field simulator).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -100,7 +100,7 @@ impl Batch<'_> {
         new: Option<&str>,
     ) -> Result<()> {
         // A time-ordered id (UUID v7): still unique across devices, and each new entry lands at the end of
-        // the id index instead of a random page of it (a third of the cost of an answer's journal entry).
+        // the id index instead of on a random page of it.
         self.exec(
             "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![uuid::Uuid::now_v7().to_string(), interview, self.device_id, self.at, kind.as_str(), key.map(|k| k.question.clone()), key.map(roster_text), old, new],

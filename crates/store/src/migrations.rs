@@ -193,8 +193,8 @@ ALTER TABLE route_draws ADD COLUMN frame_sha256 TEXT;
 "#,
     // 6: the journal's kinds move from a CHECK (kind IN (…ten names…)) to a table the journal refers
     // to. SQLite evaluates a constant IN list of more than two names by building a temporary B-tree at
-    // every execution, so every answer's journal entry built one (a third of the cost of recording an
-    // answer, issue 7 profile); the foreign key is one index lookup, and a new kind is a row, not a
+    // every execution, so every answer's journal entry built one (most of the entry's cost in the
+    // issue 7 profile); the foreign key is one index lookup, and a new kind is a row, not a
     // rebuild. The journal is rebuilt the documented way; rows, ids and sequence numbers are kept.
     r#"
 CREATE TABLE journal_kinds (kind TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
