@@ -25,13 +25,32 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-pub use hlc::{Clock, ClockError, Hlc};
+pub use hlc::{BadStamp, Clock, ClockError, Hlc};
 
 /// When and where a version was made: ordered by time, then device id (a total order).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Stamp {
     pub hlc: Hlc,
     pub device: String,
+}
+
+/// The text form `"<hlc>@<device>"`: text order is stamp order (the clock part has fixed widths), so a
+/// database stores a version as one comparable text.
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}", self.hlc, self.device)
+    }
+}
+
+impl std::str::FromStr for Stamp {
+    type Err = BadStamp;
+    fn from_str(s: &str) -> Result<Stamp, BadStamp> {
+        let (hlc, device) = s.split_once('@').ok_or_else(|| BadStamp(s.chars().take(40).collect()))?;
+        if device.is_empty() {
+            return Err(BadStamp(s.chars().take(40).collect()));
+        }
+        Ok(Stamp { hlc: hlc.parse()?, device: device.to_string() })
+    }
 }
 
 /// Which answer: an interview, a question and the roster rows (empty outside rosters).

@@ -65,14 +65,27 @@ pub struct Batch<'s> {
     /// The time of the whole action, stamped on every row and journal entry it writes.
     pub(crate) at: String,
     faults: &'s Faults,
+    clock: &'s mut dala_merge::Clock,
+    wall_ms: u64,
+    /// The clock reading of the action: the `changed` of every row it writes.
+    pub(crate) changed: String,
+    /// The version of every row it writes (`<changed>@<device>`).
+    pub(crate) ver: String,
+    /// This device's next journal number while the batch runs, and where it goes on commit.
+    dseq: u64,
+    next_dseq: &'s mut u64,
 }
 
 impl Store {
     /// Opens a unit of work stamped with `now`; nothing is visible to others before [`Batch::commit`].
     pub fn batch(&mut self, now: chrono::DateTime<chrono::Utc>) -> Result<Batch<'_>> {
-        let Store { conn, device_id, faults } = self;
+        let Store { conn, device_id, faults, clock, next_dseq } = self;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Ok(Batch { tx, device_id, at: ts(now), faults })
+        let wall_ms = crate::wall_ms(now);
+        let tick = clock.tick(wall_ms);
+        let changed = tick.to_string();
+        let ver = format!("{changed}@{device_id}");
+        Ok(Batch { tx, device_id, at: ts(now), faults, clock, wall_ms, changed, ver, dseq: *next_dseq, next_dseq })
     }
 }
 
@@ -88,28 +101,75 @@ impl Batch<'_> {
     pub fn commit(self) -> Result<()> {
         self.faults.check()?;
         self.tx.commit()?;
+        *self.next_dseq = self.dseq;
         Ok(())
     }
 
     pub(crate) fn journal(
-        &self,
+        &mut self,
         interview: &str,
         kind: EventKind,
         key: Option<&crate::AnswerKey>,
         old: Option<&str>,
         new: Option<&str>,
     ) -> Result<()> {
+        self.journal_with(interview, kind, key, old, new, None).map(|_| ())
+    }
+
+    /// Appends a journal entry with this device's next number and its own clock stamp; an answer change
+    /// names the versions it replaced (`replaces`, a JSON list).
+    pub(crate) fn journal_with(
+        &mut self,
+        interview: &str,
+        kind: EventKind,
+        key: Option<&crate::AnswerKey>,
+        old: Option<&str>,
+        new: Option<&str>,
+        replaces: Option<&str>,
+    ) -> Result<String> {
+        let hlc = self.clock.tick(self.wall_ms).to_string();
+        let dseq = self.dseq;
         // A time-ordered id (UUID v7): still unique across devices, and each new entry lands at the end of
         // the id index instead of on a random page of it.
         self.exec(
-            "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![uuid::Uuid::now_v7().to_string(), interview, self.device_id, self.at, kind.as_str(), key.map(|k| k.question.clone()), key.map(roster_text), old, new],
+            "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value, dseq, hlc, replaces, changed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11)",
+            params![uuid::Uuid::now_v7().to_string(), interview, self.device_id, self.at, kind.as_str(), key.map(|k| k.question.clone()), key.map(roster_text), old, new, dseq as i64, hlc, replaces],
         )?;
-        Ok(())
+        self.dseq += 1;
+        Ok(format!("{hlc}@{}", self.device_id))
+    }
+
+    /// The versions an answer change replaces: the answer's heads when they are recorded (cleared, or
+    /// in conflict after a merge; then they are removed, as the change settles them), else the stored
+    /// answer's version. A JSON list of version texts.
+    fn heads_replaced(&self, interview: &str, question: &str, roster: &str) -> Result<String> {
+        let mut heads: Vec<String> = self
+            .tx
+            .prepare_cached("SELECT ver FROM answer_heads WHERE interview_id = ?1 AND question = ?2 AND roster = ?3")?
+            .query_map(params![interview, question, roster], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if heads.is_empty() {
+            let ver: Option<Option<String>> = self
+                .tx
+                .prepare_cached("SELECT ver FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3")?
+                .query_row(params![interview, question, roster], |r| r.get(0))
+                .optional()?;
+            heads.extend(ver.flatten());
+        } else {
+            self.exec(
+                "DELETE FROM answer_heads WHERE interview_id = ?1 AND question = ?2 AND roster = ?3",
+                params![interview, question, roster],
+            )?;
+        }
+        Ok(serde_json::to_string(&heads).expect("a list of texts serializes"))
     }
 
     fn touch(&self, interview: &str) -> Result<()> {
-        let n = self.exec("UPDATE interviews SET updated_at = ?2 WHERE id = ?1", params![interview, self.at])?;
+        let n = self.exec(
+            "UPDATE interviews SET updated_at = ?2, ver = ?3, changed = ?4 WHERE id = ?1",
+            params![interview, self.at, self.ver, self.changed],
+        )?;
         if n == 0 {
             return Err(StoreError::NoInterview(interview.to_string()));
         }
@@ -120,8 +180,8 @@ impl Batch<'_> {
     pub fn create_interview(&mut self, study_id: &str, study_version: &str, language: &str) -> Result<String> {
         let id = uuid::Uuid::new_v4().to_string();
         self.exec(
-            "INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES (?1, ?2, ?3, 'in_progress', ?4, ?5, ?6, ?6)",
-            params![id, study_id, study_version, language, self.device_id, self.at],
+            "INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at, ver, changed) VALUES (?1, ?2, ?3, 'in_progress', ?4, ?5, ?6, ?6, ?7, ?8)",
+            params![id, study_id, study_version, language, self.device_id, self.at, self.ver, self.changed],
         )?;
         self.journal(&id, EventKind::InterviewCreated, None, None, Some(language))?;
         Ok(id)
@@ -134,37 +194,68 @@ impl Batch<'_> {
         let roster = roster_text(key);
         // The interview's time and position in one statement (it also proves the interview exists).
         let n = self.exec(
-            "UPDATE interviews SET updated_at = ?2, position_question = ?3, position_roster = ?4 WHERE id = ?1",
-            params![interview, self.at, key.question, roster],
+            "UPDATE interviews SET updated_at = ?2, position_question = ?3, position_roster = ?4, ver = ?5, changed = ?6 WHERE id = ?1",
+            params![interview, self.at, key.question, roster, self.ver, self.changed],
         )?;
         if n == 0 {
             return Err(StoreError::NoInterview(interview.to_string()));
         }
+        let replaces = self.heads_replaced(interview, &key.question, &roster)?;
+        let kind = if previous.is_some() { EventKind::AnswerChanged } else { EventKind::AnswerSet };
+        let ver = self.journal_with(interview, kind, Some(key), old.as_deref(), Some(&new), Some(&replaces))?;
         self.exec(
-            "INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (interview_id, question, roster) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
-            params![interview, key.question, roster, new, self.at],
+            "INSERT INTO answers (interview_id, question, roster, value, answered_at, ver) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (interview_id, question, roster) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at, ver = excluded.ver",
+            params![interview, key.question, roster, new, self.at, ver],
         )?;
         // A changed answer needs its soft warnings confirmed again.
         self.exec(
             "DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3",
             params![interview, key.question, roster],
         )?;
-        let kind = if previous.is_some() { EventKind::AnswerChanged } else { EventKind::AnswerSet };
-        self.journal(interview, kind, Some(key), old.as_deref(), Some(&new))
+        Ok(())
+    }
+
+    /// A supervisor's decision on an answer in conflict: the chosen value, as one entry replacing every
+    /// head (so the conflict ends wherever the entry arrives).
+    pub fn resolve_conflict(&mut self, interview: &str, key: &crate::AnswerKey, value: &Json) -> Result<()> {
+        self.touch(interview)?;
+        let roster = roster_text(key);
+        let old: Option<String> = self
+            .tx
+            .prepare_cached("SELECT value FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3")?
+            .query_row(params![interview, key.question, roster], |r| r.get(0))
+            .optional()?;
+        let replaces = self.heads_replaced(interview, &key.question, &roster)?;
+        let new = value.to_string();
+        let ver = self.journal_with(interview, EventKind::ConflictResolved, Some(key), old.as_deref(), Some(&new), Some(&replaces))?;
+        self.exec(
+            "INSERT INTO answers (interview_id, question, roster, value, answered_at, ver) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (interview_id, question, roster) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at, ver = excluded.ver",
+            params![interview, key.question, roster, new, self.at, ver],
+        )?;
+        Ok(())
     }
 
     pub fn clear_answer(&mut self, interview: &str, key: &crate::AnswerKey, previous: &Json) -> Result<()> {
         self.touch(interview)?;
+        let roster = roster_text(key);
+        let replaces = self.heads_replaced(interview, &key.question, &roster)?;
         self.exec(
             "DELETE FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3",
-            params![interview, key.question, roster_text(key)],
+            params![interview, key.question, roster],
         )?;
         self.exec(
             "DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3",
-            params![interview, key.question, roster_text(key)],
+            params![interview, key.question, roster],
         )?;
-        self.journal(interview, EventKind::AnswerCleared, Some(key), Some(&previous.to_string()), None)
+        let ver = self.journal_with(interview, EventKind::AnswerCleared, Some(key), Some(&previous.to_string()), None, Some(&replaces))?;
+        // The clearing is the answer's one head: a later answer replaces it (docs/sync.md).
+        self.exec(
+            "INSERT INTO answer_heads (interview_id, question, roster, ver, value) VALUES (?1, ?2, ?3, ?4, NULL)",
+            params![interview, key.question, roster, ver],
+        )?;
+        Ok(())
     }
 
     pub fn confirm_warning(&mut self, interview: &str, key: &crate::AnswerKey, rule: usize) -> Result<()> {
@@ -183,7 +274,10 @@ impl Batch<'_> {
             .optional()?
             .ok_or_else(|| StoreError::NoInterview(interview.to_string()))?;
         if old != language {
-            self.exec("UPDATE interviews SET language = ?2, updated_at = ?3 WHERE id = ?1", params![interview, language, self.at])?;
+            self.exec(
+                "UPDATE interviews SET language = ?2, updated_at = ?3, ver = ?4, changed = ?5 WHERE id = ?1",
+                params![interview, language, self.at, self.ver, self.changed],
+            )?;
             self.journal(interview, EventKind::LanguageSwitched, None, Some(&old), Some(language))?;
         }
         Ok(())

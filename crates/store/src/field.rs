@@ -110,8 +110,8 @@ pub(crate) fn route_addresses_sql() -> String {
 impl Batch<'_> {
     pub(crate) fn field_journal(&self, kind: &str, subject: &str, detail: Option<&str>) -> Result<()> {
         self.exec(
-            "INSERT INTO field_journal (id, device_id, at, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![uuid::Uuid::now_v7().to_string(), self.device_id, self.at, kind, subject, detail],
+            "INSERT INTO field_journal (id, device_id, at, kind, subject, detail, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![uuid::Uuid::now_v7().to_string(), self.device_id, self.at, kind, subject, detail, self.changed],
         )?;
         Ok(())
     }
@@ -136,15 +136,15 @@ impl Batch<'_> {
         }
         self.exec("DELETE FROM routes WHERE city = ?1", [city])?;
         self.exec(
-            "INSERT INTO route_draws (city, seed, weighted, draw, drawn_at, frame_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO route_draws (city, seed, weighted, draw, drawn_at, frame_sha256, ver, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (city) DO UPDATE SET seed = excluded.seed, weighted = excluded.weighted, draw = excluded.draw,
-                 drawn_at = excluded.drawn_at, frame_sha256 = excluded.frame_sha256",
-            params![city, seed as i64, weighted, draw, self.at, frame_sha256],
+                 drawn_at = excluded.drawn_at, frame_sha256 = excluded.frame_sha256, ver = excluded.ver, changed = excluded.changed",
+            params![city, seed as i64, weighted, draw, self.at, frame_sha256, self.ver, self.changed],
         )?;
         for r in routes {
             self.exec(
-                "INSERT INTO routes (id, city, street, route, quota, walk, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![r.id, city, r.street, r.route, r.quota, r.walk, self.at],
+                "INSERT INTO routes (id, city, street, route, quota, walk, updated_at, ver, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![r.id, city, r.street, r.route, r.quota, r.walk, self.at, self.ver, self.changed],
             )?;
         }
         self.field_journal(
@@ -159,7 +159,10 @@ impl Batch<'_> {
     /// Assigns routes to an interviewer or device (`None` unassigns).
     pub fn assign_routes(&mut self, ids: &[String], to: Option<&str>) -> Result<()> {
         for id in ids {
-            let n = self.exec("UPDATE routes SET assigned_to = ?2, updated_at = ?3 WHERE id = ?1", params![id, to, self.at])?;
+            let n = self.exec(
+                "UPDATE routes SET assigned_to = ?2, updated_at = ?3, ver = ?4, changed = ?5 WHERE id = ?1",
+                params![id, to, self.at, self.ver, self.changed],
+            )?;
             if n == 0 {
                 return Err(StoreError::NoRoute(id.clone()));
             }
@@ -171,8 +174,8 @@ impl Batch<'_> {
     /// Updates a route's quota and/or walk documents with a journal entry describing why.
     pub fn update_route(&mut self, id: &str, quota: Option<&str>, walk: Option<&str>, kind: &str, detail: Option<&str>) -> Result<()> {
         let n = self.exec(
-            "UPDATE routes SET quota = coalesce(?2, quota), walk = coalesce(?3, walk), updated_at = ?4 WHERE id = ?1",
-            params![id, quota, walk, self.at],
+            "UPDATE routes SET quota = coalesce(?2, quota), walk = coalesce(?3, walk), updated_at = ?4, ver = ?5, changed = ?6 WHERE id = ?1",
+            params![id, quota, walk, self.at, self.ver, self.changed],
         )?;
         if n == 0 {
             return Err(StoreError::NoRoute(id.to_string()));
@@ -191,20 +194,24 @@ impl Batch<'_> {
         detail: Option<&str>,
     ) -> Result<()> {
         self.exec(
-            "INSERT INTO addresses (key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            "INSERT INTO addresses (key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at, ver, changed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT (key) DO UPDATE SET log = excluded.log, visits = excluded.visits, disposition = excluded.disposition,
-                screening = excluded.screening, interview_id = excluded.interview_id, respondent_sex = excluded.respondent_sex, updated_at = excluded.updated_at",
-            params![row.key, row.route_id, row.address, row.log, row.visits as i64, row.disposition, row.screening, row.interview_id, row.respondent_sex, self.at],
+                screening = excluded.screening, interview_id = excluded.interview_id, respondent_sex = excluded.respondent_sex, updated_at = excluded.updated_at,
+                ver = excluded.ver, changed = excluded.changed",
+            params![row.key, row.route_id, row.address, row.log, row.visits as i64, row.disposition, row.screening, row.interview_id, row.respondent_sex, self.at, self.ver, self.changed],
         )?;
         if let Some(v) = visit {
             self.exec(
-                "INSERT INTO visits (address_key, n, at, outcome, visit) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![row.key, v.n as i64, v.at, v.outcome as i64, v.visit],
+                "INSERT INTO visits (address_key, n, at, outcome, visit, ver, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![row.key, v.n as i64, v.at, v.outcome as i64, v.visit, self.ver, self.changed],
             )?;
         }
         if let Some(q) = route_quota {
-            let n = self.exec("UPDATE routes SET quota = ?2, updated_at = ?3 WHERE id = ?1", params![row.route_id, q, self.at])?;
+            let n = self.exec(
+                "UPDATE routes SET quota = ?2, updated_at = ?3, ver = ?4, changed = ?5 WHERE id = ?1",
+                params![row.route_id, q, self.at, self.ver, self.changed],
+            )?;
             if n == 0 {
                 return Err(StoreError::NoRoute(row.route_id.clone()));
             }
@@ -215,12 +222,17 @@ impl Batch<'_> {
     /// Replaces the document of an already stored visit (an appointment time added after screening)
     /// together with the address's contact log.
     pub fn amend_visit(&mut self, row: &AddressRow, visit: &VisitRow) -> Result<()> {
-        let n =
-            self.exec("UPDATE visits SET visit = ?3 WHERE address_key = ?1 AND n = ?2", params![row.key, visit.n as i64, visit.visit])?;
+        let n = self.exec(
+            "UPDATE visits SET visit = ?3, ver = ?4, changed = ?5 WHERE address_key = ?1 AND n = ?2",
+            params![row.key, visit.n as i64, visit.visit, self.ver, self.changed],
+        )?;
         if n == 0 {
             return Err(StoreError::Corrupt(format!("visit {} of {} is not stored", visit.n, row.key)));
         }
-        self.exec("UPDATE addresses SET log = ?2, updated_at = ?3 WHERE key = ?1", params![row.key, row.log, self.at])?;
+        self.exec(
+            "UPDATE addresses SET log = ?2, updated_at = ?3, ver = ?4, changed = ?5 WHERE key = ?1",
+            params![row.key, row.log, self.at, self.ver, self.changed],
+        )?;
         self.field_journal("visit_amended", &row.key, Some(&serde_json::json!({"n": visit.n}).to_string()))
     }
 }

@@ -23,6 +23,7 @@ mod batch;
 mod field;
 mod migrations;
 mod read_only;
+pub mod sync;
 
 pub use batch::Batch;
 pub use field::{AddressRow, DrawRow, Held, NewRoute, RouteRow, VisitRow};
@@ -110,6 +111,14 @@ pub enum EventKind {
     InterviewCompleted,
     InterviewBrokenOff,
     InterviewRefused,
+    /// A supervisor chose one value of an answer in conflict (an answer entry replacing every head).
+    ConflictResolved,
+    ReviewComment,
+    InterviewApproved,
+    InterviewRejected,
+    /// A rejected interview opened again by its interviewer for correction.
+    InterviewReopened,
+    BackcheckRecorded,
 }
 
 impl EventKind {
@@ -125,6 +134,12 @@ impl EventKind {
             EventKind::InterviewCompleted => "interview_completed",
             EventKind::InterviewBrokenOff => "interview_broken_off",
             EventKind::InterviewRefused => "interview_refused",
+            EventKind::ConflictResolved => "conflict_resolved",
+            EventKind::ReviewComment => "review_comment",
+            EventKind::InterviewApproved => "interview_approved",
+            EventKind::InterviewRejected => "interview_rejected",
+            EventKind::InterviewReopened => "interview_reopened",
+            EventKind::BackcheckRecorded => "backcheck_recorded",
         }
     }
 }
@@ -181,6 +196,37 @@ pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) device_id: String,
     pub(crate) faults: batch::Faults,
+    /// This database's hybrid logical clock (resumed at open from the last stamps it wrote).
+    pub(crate) clock: dala_merge::Clock,
+    /// The next sequence number of this device's own journal entries.
+    pub(crate) next_dseq: u64,
+}
+
+/// How far ahead of this device's clock a received stamp may be and still move it (one day): a package
+/// from a tablet whose date is wrong is imported, but does not drag this device's stamps into the future.
+pub(crate) const MAX_CLOCK_AHEAD_MS: u64 = 24 * 3600 * 1000;
+
+pub(crate) fn wall_ms(t: DateTime<Utc>) -> u64 {
+    t.timestamp_millis().max(0) as u64
+}
+
+/// The clock and the next own journal number of a database, read back from the last stamps it wrote
+/// (each read is one step down an index or the end of a table).
+pub(crate) fn resume_sync(conn: &Connection, device_id: &str) -> Result<(dala_merge::Clock, u64)> {
+    let mut last = dala_merge::Hlc::default();
+    for sql in [
+        "SELECT changed FROM journal ORDER BY seq DESC LIMIT 1",
+        "SELECT changed FROM field_journal ORDER BY seq DESC LIMIT 1",
+        "SELECT tick FROM sync_log ORDER BY seq DESC LIMIT 1",
+    ] {
+        let text: Option<Option<String>> = conn.query_row(sql, [], |r| r.get(0)).optional()?;
+        if let Some(h) = text.flatten().and_then(|t| t.parse::<dala_merge::Hlc>().ok()) {
+            last = last.max(h);
+        }
+    }
+    let dseq: Option<i64> =
+        conn.query_row("SELECT max(dseq) FROM journal WHERE device_id = ?1", [device_id], |r| r.get(0)).optional()?.flatten();
+    Ok((dala_merge::Clock::resume(last, MAX_CLOCK_AHEAD_MS), dseq.unwrap_or(0) as u64 + 1))
 }
 
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
@@ -188,7 +234,11 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
 }
 
 pub(crate) fn roster_text(key: &AnswerKey) -> String {
-    key.roster.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(".")
+    roster_text_of(&key.roster)
+}
+
+pub(crate) fn roster_text_of(roster: &[u32]) -> String {
+    roster.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(".")
 }
 
 fn parse_roster(s: &str) -> Result<Vec<u32>> {
@@ -265,7 +315,8 @@ impl Store {
                 d
             }
         };
-        Ok(Store { conn, device_id, faults: batch::Faults::default() })
+        let (clock, next_dseq) = resume_sync(&conn, &device_id)?;
+        Ok(Store { conn, device_id, faults: batch::Faults::default(), clock, next_dseq })
     }
 
     pub fn device_id(&self) -> &str {
@@ -343,6 +394,12 @@ impl Store {
     ) -> Result<()> {
         let mut b = self.batch(now)?;
         b.save_answer(interview, key, value, previous)?;
+        b.commit()
+    }
+
+    pub fn resolve_conflict(&mut self, interview: &str, key: &AnswerKey, value: &Json, now: DateTime<Utc>) -> Result<()> {
+        let mut b = self.batch(now)?;
+        b.resolve_conflict(interview, key, value)?;
         b.commit()
     }
 

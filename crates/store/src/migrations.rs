@@ -219,4 +219,89 @@ DROP TABLE journal;
 ALTER TABLE journal_v6 RENAME TO journal;
 CREATE INDEX journal_by_interview ON journal (interview_id, seq);
 "#,
+    // 7: sync (issue 8). Every replicated row carries its version `ver` ("<hlc>@<device>": the
+    // hybrid-logical-clock stamp of the change that wrote it and the device that made it; text order is
+    // version order) and `changed` (this database's own clock when the row last changed here, locally
+    // or by an import: what "since the last export" selects). Journal entries carry the device's own
+    // sequence number `dseq` (unique with the device id: the entry's identity everywhere), their stamp
+    // `hlc` and, for answer changes, the versions they replaced (`replaces`, a JSON list of version
+    // texts). `answer_heads` holds an answer's heads when they are not just the stored answer (cleared,
+    // or in conflict). Interviews gain the supervisor's `review`. Existing rows are given versions from
+    // their own times and this device's id; each answer change replaces the one before it.
+    r#"
+ALTER TABLE journal ADD COLUMN dseq INTEGER;
+ALTER TABLE journal ADD COLUMN hlc TEXT;
+ALTER TABLE journal ADD COLUMN replaces TEXT CHECK (replaces IS NULL OR json_valid(replaces));
+ALTER TABLE journal ADD COLUMN changed TEXT;
+UPDATE journal SET dseq = seq, hlc = printf('%015d.%010d', CAST(round(unixepoch(at, 'subsec') * 1000) AS INTEGER), seq);
+UPDATE journal SET changed = hlc;
+UPDATE journal SET replaces = p.r FROM (
+    SELECT seq, CASE WHEN lag(hlc) OVER w IS NULL THEN '[]' ELSE json_array(lag(hlc) OVER w || '@' || lag(device_id) OVER w) END AS r
+    FROM journal WHERE kind IN ('answer_set', 'answer_changed', 'answer_cleared')
+    WINDOW w AS (PARTITION BY interview_id, question, roster ORDER BY seq)
+) AS p WHERE p.seq = journal.seq;
+CREATE UNIQUE INDEX journal_by_device ON journal (device_id, dseq);
+INSERT INTO journal_kinds (kind) VALUES ('conflict_resolved'), ('review_comment'), ('interview_approved'), ('interview_rejected'),
+    ('interview_reopened'), ('backcheck_recorded');
+
+ALTER TABLE field_journal ADD COLUMN changed TEXT;
+UPDATE field_journal SET changed = printf('%015d.%010d', CAST(round(unixepoch(at, 'subsec') * 1000) AS INTEGER), 0);
+
+ALTER TABLE answers ADD COLUMN ver TEXT;
+UPDATE answers SET ver = j.v FROM (
+    SELECT interview_id, question, roster, hlc || '@' || device_id AS v, max(seq) FROM journal
+    WHERE kind IN ('answer_set', 'answer_changed') GROUP BY interview_id, question, roster
+) AS j WHERE j.interview_id = answers.interview_id AND j.question = answers.question AND j.roster = answers.roster;
+UPDATE answers SET ver = printf('%015d.%010d@%s', CAST(round(unixepoch(answered_at, 'subsec') * 1000) AS INTEGER), 0, (SELECT id FROM device))
+    WHERE ver IS NULL;
+CREATE TABLE answer_heads (
+    interview_id  TEXT NOT NULL REFERENCES interviews (id),
+    question      TEXT NOT NULL,
+    roster        TEXT NOT NULL DEFAULT '',
+    ver           TEXT NOT NULL,
+    value         TEXT CHECK (value IS NULL OR json_valid(value)),
+    PRIMARY KEY (interview_id, question, roster, ver)
+) WITHOUT ROWID;
+INSERT INTO answer_heads (interview_id, question, roster, ver, value)
+    SELECT interview_id, question, roster, hlc || '@' || device_id, NULL FROM (
+        SELECT interview_id, question, roster, kind, hlc, device_id, max(seq) FROM journal
+        WHERE kind IN ('answer_set', 'answer_changed', 'answer_cleared') GROUP BY interview_id, question, roster
+    ) WHERE kind = 'answer_cleared';
+
+ALTER TABLE interviews ADD COLUMN review TEXT CHECK (review IS NULL OR review IN ('approved', 'rejected'));
+ALTER TABLE interviews ADD COLUMN ver TEXT;
+ALTER TABLE interviews ADD COLUMN changed TEXT;
+UPDATE interviews SET ver = printf('%015d.%010d@%s', CAST(round(unixepoch(updated_at, 'subsec') * 1000) AS INTEGER), 0, device_id);
+ALTER TABLE route_draws ADD COLUMN ver TEXT;
+ALTER TABLE route_draws ADD COLUMN changed TEXT;
+UPDATE route_draws SET ver = printf('%015d.%010d@%s', CAST(round(unixepoch(drawn_at, 'subsec') * 1000) AS INTEGER), 0, (SELECT id FROM device));
+ALTER TABLE routes ADD COLUMN ver TEXT;
+ALTER TABLE routes ADD COLUMN changed TEXT;
+UPDATE routes SET ver = printf('%015d.%010d@%s', CAST(round(unixepoch(updated_at, 'subsec') * 1000) AS INTEGER), 0, (SELECT id FROM device));
+ALTER TABLE addresses ADD COLUMN ver TEXT;
+ALTER TABLE addresses ADD COLUMN changed TEXT;
+UPDATE addresses SET ver = printf('%015d.%010d@%s', CAST(round(unixepoch(updated_at, 'subsec') * 1000) AS INTEGER), 0, (SELECT id FROM device));
+ALTER TABLE visits ADD COLUMN ver TEXT;
+ALTER TABLE visits ADD COLUMN changed TEXT;
+UPDATE visits SET ver = printf('%015d.%010d@%s', CAST(round(unixepoch(at, 'subsec') * 1000) AS INTEGER), 0, (SELECT id FROM device));
+UPDATE interviews SET changed = substr(ver, 1, 26);
+UPDATE route_draws SET changed = substr(ver, 1, 26);
+UPDATE routes SET changed = substr(ver, 1, 26);
+UPDATE addresses SET changed = substr(ver, 1, 26);
+UPDATE visits SET changed = substr(ver, 1, 26);
+
+CREATE TABLE sync_log (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind     TEXT NOT NULL CHECK (kind IN ('export', 'import')),
+    peer     TEXT NOT NULL,
+    tick     TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    detail   TEXT CHECK (detail IS NULL OR json_valid(detail))
+);
+CREATE INDEX sync_log_by_peer ON sync_log (kind, peer, seq);
+CREATE TABLE sync_state (
+    key    TEXT PRIMARY KEY NOT NULL,
+    value  TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
 ];

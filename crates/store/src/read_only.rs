@@ -51,7 +51,9 @@ impl Store {
             memory
         };
         let device_id: Option<String> = conn.query_row("SELECT id FROM device LIMIT 1", [], |r| r.get(0)).optional()?;
-        Ok(Store { conn, device_id: device_id.unwrap_or_default(), faults: crate::batch::Faults::default() })
+        let device_id = device_id.unwrap_or_default();
+        let (clock, next_dseq) = crate::resume_sync(&conn, &device_id)?;
+        Ok(Store { conn, device_id, faults: crate::batch::Faults::default(), clock, next_dseq })
     }
 }
 

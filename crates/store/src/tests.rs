@@ -299,6 +299,12 @@ fn every_journal_kind_is_known_to_the_database_and_no_other_is_accepted() {
         EventKind::InterviewCompleted,
         EventKind::InterviewBrokenOff,
         EventKind::InterviewRefused,
+        EventKind::ConflictResolved,
+        EventKind::ReviewComment,
+        EventKind::InterviewApproved,
+        EventKind::InterviewRejected,
+        EventKind::InterviewReopened,
+        EventKind::BackcheckRecorded,
     ];
     let stored: Vec<String> = s
         .connection()

@@ -1,0 +1,673 @@
+//! Replication between databases (issue 8; docs/sync.md): what a package carries and how it is merged.
+//!
+//! **Records.** A package is a list of [`Record`]s: the rows of route draws, routes, interviews,
+//! addresses and visits, each with its version (`ver`: the stamp of the change that wrote it), and the
+//! journal entries (each identified by its device and that device's number, `dseq`). Answers are not
+//! sent as rows: they follow from the journal's answer entries through the merge of `dala-merge`.
+//!
+//! **Merge rules.**
+//! - A row is replaced by a record with a greater version (last writer wins, by stamp then device id):
+//!   a row changed on one device at a time (an address by its interviewer, a route's assignment by its
+//!   supervisor) simply travels. Deleted rows do not travel (routes dropped by a redraw stay where
+//!   they were copied).
+//! - A journal entry is added once: the same `(device, dseq)` again is a duplicate; a *different* entry
+//!   under the same number is a corrupt or forged package and refuses it whole.
+//! - An answer's value is decided by `dala_merge` from all its entries: concurrent changes on two
+//!   devices are both kept (`answer_heads`), one is shown by the documented rule, and the next change
+//!   that replaces them all (the supervisor's decision) settles it.
+//!
+//! Every rule depends only on the set of records received, so importing packages in any order, or a
+//! package twice, gives the same database (tests below and in `crates/cli/tests/sync.rs`).
+//!
+//! **Since the last export.** Each row and entry also has `changed`: this database's own clock when it
+//! last changed here, by a local action or an import. An export to a peer carries what changed after
+//! the previous export to it (`sync_log`), plus the parents of what it carries (the interview of an
+//! entry, the route of an address), so a package never refers to a row its receiver may lack.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::{DateTime, Utc};
+use dala_merge::{Entry, Hlc, Memory, MergeError, Stamp, Value};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use crate::{parse_roster, ts, wall_ms, Result, Store, StoreError};
+
+/// One replicated row or journal entry, as a package carries it. JSON documents stored as text
+/// (`draw`, `route`, `log`, …) travel as that text, unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum Record {
+    Draw {
+        city: String,
+        seed: i64,
+        weighted: bool,
+        draw: String,
+        drawn_at: String,
+        frame_sha256: Option<String>,
+        ver: String,
+    },
+    Route {
+        id: String,
+        city: String,
+        street: String,
+        route: String,
+        quota: String,
+        walk: String,
+        assigned_to: Option<String>,
+        updated_at: String,
+        ver: String,
+    },
+    Interview {
+        id: String,
+        study_id: String,
+        study_version: String,
+        status: String,
+        language: String,
+        device_id: String,
+        created_at: String,
+        updated_at: String,
+        completed_at: Option<String>,
+        position_question: Option<String>,
+        position_roster: Option<String>,
+        review: Option<String>,
+        ver: String,
+    },
+    Address {
+        key: String,
+        route_id: String,
+        address: String,
+        log: String,
+        visits: i64,
+        disposition: Option<String>,
+        screening: Option<String>,
+        interview_id: Option<String>,
+        respondent_sex: Option<String>,
+        updated_at: String,
+        ver: String,
+    },
+    Visit {
+        address_key: String,
+        n: i64,
+        at: String,
+        outcome: i64,
+        visit: String,
+        ver: String,
+    },
+    Entry {
+        id: String,
+        device: String,
+        dseq: i64,
+        hlc: String,
+        interview: String,
+        at: String,
+        kind: String,
+        question: Option<String>,
+        roster: Option<String>,
+        old: Option<String>,
+        new: Option<String>,
+        replaces: Option<String>,
+    },
+    Field {
+        id: String,
+        device: String,
+        at: String,
+        kind: String,
+        subject: String,
+        detail: Option<String>,
+    },
+}
+
+/// The journal kinds that change an answer (and so take part in the answer merge).
+pub const ANSWER_KINDS: [&str; 4] = ["answer_set", "answer_changed", "answer_cleared", "conflict_resolved"];
+
+/// What an export carried.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ExportSummary {
+    pub records: u64,
+    /// This database's clock when the export was taken: the next export "since the last" starts here.
+    pub until: String,
+    /// Journal entries carried per device: (first, last) numbers.
+    pub entries: BTreeMap<String, (u64, u64)>,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImportStats {
+    /// Records that changed this database (new entries, newer rows).
+    pub imported: u64,
+    /// Records it already held (the same entry, or a row at least as new).
+    pub duplicates: u64,
+    /// Answers in conflict after the import among those it touched.
+    pub conflicts: u64,
+}
+
+/// Why an import was refused (nothing of it is kept).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Merge(#[from] MergeError),
+    /// A record that cannot be right (a malformed version, an unknown kind, a row that refers to
+    /// nothing the package or the database holds).
+    #[error("invalid record: {0}")]
+    Invalid(String),
+}
+
+impl From<rusqlite::Error> for ImportError {
+    fn from(e: rusqlite::Error) -> ImportError {
+        ImportError::Store(StoreError::Sqlite(e))
+    }
+}
+
+fn row_ver(ver: &str) -> std::result::Result<Stamp, ImportError> {
+    ver.parse::<Stamp>().map_err(|e| ImportError::Invalid(e.to_string()))
+}
+
+impl Store {
+    /// The study this database holds (recorded at its first import or export, else its interviews').
+    pub fn study(&self) -> Result<Option<(String, String)>> {
+        let recorded: Option<String> =
+            self.conn.query_row("SELECT value FROM sync_state WHERE key = 'study'", [], |r| r.get(0)).optional()?;
+        if let Some(text) = recorded {
+            if let Some((id, version)) = text.split_once('\n') {
+                return Ok(Some((id.to_string(), version.to_string())));
+            }
+        }
+        Ok(self.conn.query_row("SELECT study_id, study_version FROM interviews LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+    }
+
+    /// Records the study this database holds (once; a database holds one study).
+    pub fn set_study(&mut self, id: &str, version: &str) -> Result<()> {
+        self.conn.execute("INSERT OR IGNORE INTO sync_state (key, value) VALUES ('study', ?1)", [format!("{id}\n{version}")])?;
+        Ok(())
+    }
+
+    /// The clock reading of the last export to `peer` (a key id), if any.
+    pub fn last_export(&self, peer: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT tick FROM sync_log WHERE kind = 'export' AND peer = ?1 ORDER BY seq DESC LIMIT 1", [peer], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Whether a package (by its signature) was imported here before.
+    pub fn imported_before(&self, package: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM sync_log WHERE kind = 'import' AND json_extract(detail, '$.package') = ?1", [package], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Notes that an export to `peer` was written (call it once the package file is safely stored).
+    pub fn record_export(&mut self, peer: &str, summary: &ExportSummary, detail: &Json, now: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_log (kind, peer, tick, at, detail) VALUES ('export', ?1, ?2, ?3, ?4)",
+            params![peer, summary.until, ts(now), detail.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// Hands every record changed after `since` (everything when `None`) to `sink`, parents first. The
+    /// returned `until` is the clock reading to pass as `since` next time.
+    pub fn export_records(
+        &mut self,
+        since: Option<&str>,
+        now: DateTime<Utc>,
+        mut sink: impl FnMut(&Record) -> std::result::Result<(), String>,
+    ) -> std::result::Result<ExportSummary, ExportError> {
+        let until = self.clock.tick(wall_ms(now)).to_string();
+        let since = since.unwrap_or("");
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(StoreError::from)?;
+        let mut summary = ExportSummary { until, ..ExportSummary::default() };
+        let mut emit = |r: Record, summary: &mut ExportSummary| -> std::result::Result<(), ExportError> {
+            if let Record::Entry { device, dseq, .. } = &r {
+                let e = summary.entries.entry(device.clone()).or_insert((*dseq as u64, *dseq as u64));
+                e.0 = e.0.min(*dseq as u64);
+                e.1 = e.1.max(*dseq as u64);
+            }
+            sink(&r).map_err(ExportError::Sink)?;
+            summary.records += 1;
+            Ok(())
+        };
+        // Parents are carried with their children: the interviews of changed entries and addresses, the
+        // routes of changed addresses, and every route draw (a few rows per city).
+        let queries: [(&str, fn(&rusqlite::Row) -> rusqlite::Result<Record>); 7] = [
+            ("SELECT city, seed, weighted, draw, drawn_at, frame_sha256, ver FROM route_draws ORDER BY city", |r| {
+                Ok(Record::Draw { city: r.get(0)?, seed: r.get(1)?, weighted: r.get(2)?, draw: r.get(3)?, drawn_at: r.get(4)?, frame_sha256: r.get(5)?, ver: r.get(6)? })
+            }),
+            ("SELECT id, city, street, route, quota, walk, assigned_to, updated_at, ver FROM routes
+              WHERE changed > ?1 OR id IN (SELECT route_id FROM addresses WHERE changed > ?1) ORDER BY id", |r| {
+                Ok(Record::Route { id: r.get(0)?, city: r.get(1)?, street: r.get(2)?, route: r.get(3)?, quota: r.get(4)?, walk: r.get(5)?, assigned_to: r.get(6)?, updated_at: r.get(7)?, ver: r.get(8)? })
+            }),
+            ("SELECT id, study_id, study_version, status, language, device_id, created_at, updated_at, completed_at, position_question, position_roster, review, ver
+              FROM interviews WHERE changed > ?1 OR id IN (SELECT interview_id FROM journal WHERE changed > ?1)
+                 OR id IN (SELECT interview_id FROM addresses WHERE changed > ?1 AND interview_id IS NOT NULL) ORDER BY id", |r| {
+                Ok(Record::Interview {
+                    id: r.get(0)?, study_id: r.get(1)?, study_version: r.get(2)?, status: r.get(3)?, language: r.get(4)?, device_id: r.get(5)?,
+                    created_at: r.get(6)?, updated_at: r.get(7)?, completed_at: r.get(8)?, position_question: r.get(9)?, position_roster: r.get(10)?,
+                    review: r.get(11)?, ver: r.get(12)?,
+                })
+            }),
+            ("SELECT key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at, ver FROM addresses
+              WHERE changed > ?1 OR key IN (SELECT address_key FROM visits WHERE changed > ?1) ORDER BY rowid", |r| {
+                Ok(Record::Address {
+                    key: r.get(0)?, route_id: r.get(1)?, address: r.get(2)?, log: r.get(3)?, visits: r.get(4)?, disposition: r.get(5)?,
+                    screening: r.get(6)?, interview_id: r.get(7)?, respondent_sex: r.get(8)?, updated_at: r.get(9)?, ver: r.get(10)?,
+                })
+            }),
+            ("SELECT address_key, n, at, outcome, visit, ver FROM visits WHERE changed > ?1 ORDER BY address_key, n", |r| {
+                Ok(Record::Visit { address_key: r.get(0)?, n: r.get(1)?, at: r.get(2)?, outcome: r.get(3)?, visit: r.get(4)?, ver: r.get(5)? })
+            }),
+            // Entries grouped by interview (the importer merges one interview at a time).
+            ("SELECT id, device_id, dseq, hlc, interview_id, at, kind, question, roster, old_value, new_value, replaces FROM journal
+              WHERE changed > ?1 ORDER BY interview_id, seq", |r| {
+                Ok(Record::Entry {
+                    id: r.get(0)?, device: r.get(1)?, dseq: r.get(2)?, hlc: r.get(3)?, interview: r.get(4)?, at: r.get(5)?, kind: r.get(6)?,
+                    question: r.get(7)?, roster: r.get(8)?, old: r.get(9)?, new: r.get(10)?, replaces: r.get(11)?,
+                })
+            }),
+            ("SELECT id, device_id, at, kind, subject, detail FROM field_journal WHERE changed > ?1 ORDER BY seq", |r| {
+                Ok(Record::Field { id: r.get(0)?, device: r.get(1)?, at: r.get(2)?, kind: r.get(3)?, subject: r.get(4)?, detail: r.get(5)? })
+            }),
+        ];
+        for (i, (sql, read)) in queries.iter().enumerate() {
+            let mut stmt = tx.prepare(sql).map_err(StoreError::from)?;
+            let mut rows = if i == 0 { stmt.query([]) } else { stmt.query([since]) }.map_err(StoreError::from)?;
+            while let Some(row) = rows.next().map_err(StoreError::from)? {
+                emit(read(row).map_err(StoreError::from)?, &mut summary)?;
+            }
+        }
+        drop(tx);
+        Ok(summary)
+    }
+
+    /// Starts an import: every record goes through [`Importer::add`], and [`Importer::finish`] commits
+    /// them all at once. Dropping the importer (an error on the way) leaves the database as it was.
+    pub fn importer(&mut self, now: DateTime<Utc>) -> Result<Importer<'_>> {
+        let Store { conn, clock, .. } = self;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // A package may refer to rows that come later in it: references are checked at the commit.
+        tx.pragma_update(None, "defer_foreign_keys", "ON")?;
+        let wall = wall_ms(now);
+        let changed = clock.tick(wall).to_string();
+        Ok(Importer {
+            tx,
+            clock,
+            wall,
+            changed,
+            at: ts(now),
+            stats: ImportStats::default(),
+            interview: None,
+            pending: Vec::new(),
+            max_seen: Hlc::default(),
+        })
+    }
+}
+
+/// Why an export stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The package writer failed (the disk, say).
+    #[error("{0}")]
+    Sink(String),
+}
+
+/// An import in progress; see [`Store::importer`].
+pub struct Importer<'s> {
+    tx: Transaction<'s>,
+    clock: &'s mut dala_merge::Clock,
+    wall: u64,
+    changed: String,
+    at: String,
+    stats: ImportStats,
+    /// The interview whose entries are being gathered, and its new answer entries.
+    interview: Option<String>,
+    pending: Vec<Entry>,
+    max_seen: Hlc,
+}
+
+impl Importer<'_> {
+    /// Adds one record (see the module documentation for the rules).
+    pub fn add(&mut self, record: Record) -> std::result::Result<(), ImportError> {
+        match record {
+            Record::Entry { .. } => {}
+            _ => self.flush()?,
+        }
+        let n = match &record {
+            Record::Draw { city, seed, weighted, draw, drawn_at, frame_sha256, ver } => {
+                self.seen(ver)?;
+                self.upsert(
+                    "INSERT INTO route_draws (city, seed, weighted, draw, drawn_at, frame_sha256, ver, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (city) DO UPDATE SET seed = excluded.seed, weighted = excluded.weighted, draw = excluded.draw, drawn_at = excluded.drawn_at,
+                        frame_sha256 = excluded.frame_sha256, ver = excluded.ver, changed = excluded.changed WHERE excluded.ver > route_draws.ver",
+                    params![city, seed, weighted, draw, drawn_at, frame_sha256, ver, self.changed],
+                )?
+            }
+            Record::Route { id, city, street, route, quota, walk, assigned_to, updated_at, ver } => {
+                self.seen(ver)?;
+                self.upsert(
+                    "INSERT INTO routes (id, city, street, route, quota, walk, assigned_to, updated_at, ver, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                     ON CONFLICT (id) DO UPDATE SET city = excluded.city, street = excluded.street, route = excluded.route, quota = excluded.quota,
+                        walk = excluded.walk, assigned_to = excluded.assigned_to, updated_at = excluded.updated_at, ver = excluded.ver, changed = excluded.changed
+                     WHERE excluded.ver > routes.ver",
+                    params![id, city, street, route, quota, walk, assigned_to, updated_at, ver, self.changed],
+                )?
+            }
+            Record::Interview {
+                id,
+                study_id,
+                study_version,
+                status,
+                language,
+                device_id,
+                created_at,
+                updated_at,
+                completed_at,
+                position_question,
+                position_roster,
+                review,
+                ver,
+            } => {
+                self.seen(ver)?;
+                self.upsert(
+                    "INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at, completed_at,
+                        position_question, position_roster, review, ver, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                     ON CONFLICT (id) DO UPDATE SET study_id = excluded.study_id, study_version = excluded.study_version, status = excluded.status,
+                        language = excluded.language, device_id = excluded.device_id, created_at = excluded.created_at, updated_at = excluded.updated_at,
+                        completed_at = excluded.completed_at, position_question = excluded.position_question, position_roster = excluded.position_roster,
+                        review = excluded.review, ver = excluded.ver, changed = excluded.changed
+                     WHERE excluded.ver > interviews.ver",
+                    params![
+                        id,
+                        study_id,
+                        study_version,
+                        status,
+                        language,
+                        device_id,
+                        created_at,
+                        updated_at,
+                        completed_at,
+                        position_question,
+                        position_roster,
+                        review,
+                        ver,
+                        self.changed
+                    ],
+                )?
+            }
+            Record::Address { key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at, ver } => {
+                self.seen(ver)?;
+                self.upsert(
+                    "INSERT INTO addresses (key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at, ver, changed)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                     ON CONFLICT (key) DO UPDATE SET route_id = excluded.route_id, address = excluded.address, log = excluded.log, visits = excluded.visits,
+                        disposition = excluded.disposition, screening = excluded.screening, interview_id = excluded.interview_id,
+                        respondent_sex = excluded.respondent_sex, updated_at = excluded.updated_at, ver = excluded.ver, changed = excluded.changed
+                     WHERE excluded.ver > addresses.ver",
+                    params![key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at, ver, self.changed],
+                )?
+            }
+            Record::Visit { address_key, n, at, outcome, visit, ver } => {
+                self.seen(ver)?;
+                self.upsert(
+                    "INSERT INTO visits (address_key, n, at, outcome, visit, ver, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (address_key, n) DO UPDATE SET at = excluded.at, outcome = excluded.outcome, visit = excluded.visit,
+                        ver = excluded.ver, changed = excluded.changed WHERE excluded.ver > visits.ver",
+                    params![address_key, n, at, outcome, visit, ver, self.changed],
+                )?
+            }
+            Record::Field { id, device, at, kind, subject, detail } => self.upsert(
+                "INSERT INTO field_journal (id, device_id, at, kind, subject, detail, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING",
+                params![id, device, at, kind, subject, detail, self.changed],
+            )?,
+            Record::Entry { .. } => return self.add_entry(record),
+        };
+        if n > 0 {
+            self.stats.imported += 1;
+        } else {
+            self.stats.duplicates += 1;
+        }
+        Ok(())
+    }
+
+    fn seen(&mut self, ver: &str) -> std::result::Result<(), ImportError> {
+        let stamp = row_ver(ver)?;
+        self.max_seen = self.max_seen.max(stamp.hlc);
+        Ok(())
+    }
+
+    fn upsert<P: rusqlite::Params>(&self, sql: &str, params: P) -> std::result::Result<usize, ImportError> {
+        Ok(self.tx.prepare_cached(sql)?.execute(params)?)
+    }
+
+    fn add_entry(&mut self, record: Record) -> std::result::Result<(), ImportError> {
+        let Record::Entry { id, device, dseq, hlc, interview, at, kind, question, roster, old, new, replaces } = record else {
+            unreachable!("add_entry takes entries")
+        };
+        let stamp: Hlc = hlc.parse().map_err(|e: dala_merge::BadStamp| ImportError::Invalid(e.to_string()))?;
+        if dseq < 1 || device.is_empty() {
+            return Err(ImportError::Invalid(format!("entry {id}: device `{device}`, number {dseq}")));
+        }
+        self.max_seen = self.max_seen.max(stamp);
+        if self.interview.as_deref() != Some(interview.as_str()) {
+            self.flush()?;
+            self.interview = Some(interview.clone());
+        }
+        let inserted = self.upsert(
+            "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value, dseq, hlc, replaces, changed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING",
+            params![id, interview, device, at, kind, question, roster, old, new, dseq, hlc, replaces, self.changed],
+        )?;
+        if inserted == 0 {
+            // Held already: the very same entry is a duplicate; another under its id or number is forged.
+            let same: Option<i64> = self
+                .tx
+                .prepare_cached(
+                    "SELECT count(*) FROM journal WHERE device_id = ?1 AND dseq = ?2 AND id = ?3 AND interview_id = ?4 AND kind = ?5
+                       AND hlc = ?6 AND question IS ?7 AND roster IS ?8 AND new_value IS ?9 AND replaces IS ?10",
+                )?
+                .query_row(params![device, dseq, id, interview, kind, hlc, question, roster, new, replaces], |r| r.get(0))
+                .optional()?;
+            if same != Some(1) {
+                return Err(MergeError::Diverged { device, seq: dseq as u64 }.into());
+            }
+            self.stats.duplicates += 1;
+            return Ok(());
+        }
+        self.stats.imported += 1;
+        if ANSWER_KINDS.contains(&kind.as_str()) {
+            let question = question.ok_or_else(|| ImportError::Invalid(format!("answer entry {id} names no question")))?;
+            let roster = parse_roster(roster.as_deref().unwrap_or("")).map_err(|e| ImportError::Invalid(e.to_string()))?;
+            let replaces = parse_replaces(replaces.as_deref())?;
+            let value = if kind == "answer_cleared" {
+                Value::Cleared
+            } else {
+                Value::Set(serde_json::from_str(new.as_deref().unwrap_or("null")).map_err(|e| ImportError::Invalid(e.to_string()))?)
+            };
+            self.pending.push(Entry {
+                device,
+                seq: dseq as u64,
+                hlc: stamp,
+                answer: dala_merge::AnswerRef { interview, question, roster },
+                value,
+                replaces,
+            });
+            // `at` of a version is read back from the journal when the answer is written.
+            let _ = at;
+        }
+        Ok(())
+    }
+
+    /// Merges the gathered answer entries of the current interview into its answers.
+    fn flush(&mut self) -> std::result::Result<(), ImportError> {
+        let Some(interview) = self.interview.take() else { return Ok(()) };
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let touched: BTreeSet<(String, String)> =
+            pending.iter().map(|e| (e.answer.question.clone(), crate::roster_text_of(&e.answer.roster))).collect();
+        // Every answer entry of the interview now in the journal (the new ones included) for the touched
+        // answers: the merge is a function of that set.
+        let mut memory = Memory::new();
+        let mut at_of: BTreeMap<Stamp, String> = BTreeMap::new();
+        {
+            let mut stmt = self.tx.prepare_cached(
+                "SELECT device_id, dseq, hlc, question, roster, kind, new_value, replaces, at FROM journal
+                 WHERE interview_id = ?1 AND kind IN ('answer_set', 'answer_changed', 'answer_cleared', 'conflict_resolved')",
+            )?;
+            let mut rows = stmt.query([&interview])?;
+            while let Some(r) = rows.next()? {
+                let question: String = r.get(3)?;
+                let roster_text: String = r.get::<_, Option<String>>(4)?.unwrap_or_default();
+                if !touched.contains(&(question.clone(), roster_text.clone())) {
+                    continue;
+                }
+                let device: String = r.get(0)?;
+                let hlc: String = r.get(2)?;
+                let kind: String = r.get(5)?;
+                let new: Option<String> = r.get(6)?;
+                let hlc: Hlc = hlc.parse().map_err(|e: dala_merge::BadStamp| ImportError::Invalid(e.to_string()))?;
+                let value = if kind == "answer_cleared" {
+                    Value::Cleared
+                } else {
+                    Value::Set(serde_json::from_str(new.as_deref().unwrap_or("null")).map_err(|e| ImportError::Invalid(e.to_string()))?)
+                };
+                at_of.insert(Stamp { hlc, device: device.clone() }, r.get(8)?);
+                let entry = Entry {
+                    device,
+                    seq: r.get::<_, i64>(1)? as u64,
+                    hlc,
+                    answer: dala_merge::AnswerRef {
+                        interview: interview.clone(),
+                        question,
+                        roster: parse_roster(&roster_text).map_err(|e| ImportError::Invalid(e.to_string()))?,
+                    },
+                    value,
+                    replaces: parse_replaces(r.get::<_, Option<String>>(7)?.as_deref())?,
+                };
+                memory.apply(entry)?;
+            }
+        }
+        for (answer, cell) in memory.cells() {
+            let roster = crate::roster_text_of(&answer.roster);
+            let key = params![interview, answer.question, roster];
+            let before: Option<String> = self
+                .tx
+                .prepare_cached("SELECT value FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3")?
+                .query_row(key, |r| r.get(0))
+                .optional()?;
+            let chosen = cell.chosen();
+            match chosen {
+                Some((stamp, Value::Set(v))) => {
+                    let at = at_of.get(stamp).cloned().unwrap_or_else(|| self.at.clone());
+                    self.tx
+                        .prepare_cached(
+                            "INSERT INTO answers (interview_id, question, roster, value, answered_at, ver) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                             ON CONFLICT (interview_id, question, roster) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at, ver = excluded.ver",
+                        )?
+                        .execute(params![interview, answer.question, roster, v.to_string(), at, stamp.to_string()])?;
+                }
+                _ => {
+                    self.tx
+                        .prepare_cached("DELETE FROM answers WHERE interview_id = ?1 AND question = ?2 AND roster = ?3")?
+                        .execute(key)?;
+                }
+            }
+            let after = match chosen {
+                Some((_, Value::Set(v))) => Some(v.to_string()),
+                _ => None,
+            };
+            if before != after {
+                // A value that changed needs its soft warnings confirmed again, as on the device.
+                self.tx
+                    .prepare_cached("DELETE FROM confirmations WHERE interview_id = ?1 AND question = ?2 AND roster = ?3")?
+                    .execute(key)?;
+            }
+            self.tx.prepare_cached("DELETE FROM answer_heads WHERE interview_id = ?1 AND question = ?2 AND roster = ?3")?.execute(key)?;
+            let heads = cell.heads();
+            let single_set = heads.len() == 1 && matches!(heads[0].1, Value::Set(_));
+            if !single_set {
+                for (stamp, value) in &heads {
+                    let value = match value {
+                        Value::Set(v) => Some(v.to_string()),
+                        Value::Cleared => None,
+                    };
+                    self.tx
+                        .prepare_cached(
+                            "INSERT INTO answer_heads (interview_id, question, roster, ver, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        )?
+                        .execute(params![interview, answer.question, roster, stamp.to_string(), value])?;
+                }
+            }
+            if cell.in_conflict() {
+                self.stats.conflicts += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits the import, logs it (`package`: the package's identity, `peer`: its sender's key id) and
+    /// lets this database's clock follow the stamps received.
+    pub fn finish(mut self, peer: &str, package: &str, detail: Json) -> std::result::Result<ImportStats, ImportError> {
+        self.flush()?;
+        let mut detail = detail;
+        if let Json::Object(m) = &mut detail {
+            m.insert("package".into(), Json::String(package.to_string()));
+            m.insert("imported".into(), self.stats.imported.into());
+            m.insert("duplicates".into(), self.stats.duplicates.into());
+        }
+        // The clock moves past what was received (unless a stamp is implausibly far ahead), so the next
+        // local change outranks it.
+        let observed = self.clock.clone().observe(self.max_seen, self.wall).ok();
+        let tick = observed.map(|h| h.to_string()).unwrap_or_else(|| self.changed.clone());
+        self.tx.execute(
+            "INSERT INTO sync_log (kind, peer, tick, at, detail) VALUES ('import', ?1, ?2, ?3, ?4)",
+            params![peer, tick.max(self.changed.clone()), self.at, detail.to_string()],
+        )?;
+        self.tx.commit()?;
+        if let Some(h) = observed {
+            *self.clock = dala_merge::Clock::resume(h, crate::MAX_CLOCK_AHEAD_MS);
+        }
+        Ok(self.stats)
+    }
+}
+
+fn parse_replaces(text: Option<&str>) -> std::result::Result<Vec<Stamp>, ImportError> {
+    let Some(text) = text else { return Ok(Vec::new()) };
+    let list: Vec<String> = serde_json::from_str(text).map_err(|e| ImportError::Invalid(format!("replaces: {e}")))?;
+    list.iter().map(|s| row_ver(s)).collect()
+}
+
+/// The answers of a database in conflict: each with its heads (version, value; `None` = cleared).
+pub type Conflict = (String, String, String, Vec<(String, Option<String>)>);
+
+impl Store {
+    /// Every answer whose heads disagree, with each head's version and value.
+    pub fn conflicts(&self) -> Result<Vec<Conflict>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT interview_id, question, roster, ver, value FROM answer_heads ORDER BY interview_id, question, roster, ver")?;
+        let mut out: Vec<Conflict> = Vec::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (i, q, ro): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let head = (r.get(3)?, r.get(4)?);
+            match out.last_mut() {
+                Some(last) if last.0 == i && last.1 == q && last.2 == ro => last.3.push(head),
+                _ => out.push((i, q, ro, vec![head])),
+            }
+        }
+        out.retain(|c| c.3.iter().map(|h| &h.1).collect::<HashSet<_>>().len() > 1);
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests;
