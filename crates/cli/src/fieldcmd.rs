@@ -313,39 +313,59 @@ pub fn merged_report_with(fw: &Fieldwork, dbs: &[PathBuf], mode: ReportMode, lan
             )));
         }
     }
-    let mut by_key: BTreeMap<String, (ContactLog, Option<Sex>, Vec<String>)> = BTreeMap::new();
-    let mut duplicates = 0;
+    // Several devices' databases are merged by the sync rules (docs/sync.md) into one in memory, as a
+    // supervisor's database would hold them after importing their packages: each address once, in its
+    // latest version. The report then reads the merged addresses.
+    let open_err =
+        |db: &Path, e: dala_store::StoreError| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang)));
+    let now = chrono::Utc::now();
+    let mut merged: Option<dala_store::Store> = None;
+    let mut rows_seen = 0usize;
     for db in dbs {
         // Read only: a report never migrates or writes a device's database.
-        let store = dala_store::Store::open_read_only(db)
-            .map_err(|e| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang))))?;
-        let rows =
-            store.addresses(None).map_err(|e| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang))))?;
-        for row in rows {
-            let log: ContactLog =
-                serde_json::from_str(&row.log).map_err(|e| Failure::runtime(format!("{}: {}: {e}", db.display(), row.key)))?;
-            let sex = match row.respondent_sex.as_deref() {
-                Some("female") => Some(Sex::Female),
-                Some("male") => Some(Sex::Male),
-                _ => None,
-            };
-            let rescreens = match row.screening.as_deref().map(serde_json::from_str::<HouseholdScreening>).transpose() {
-                Ok(doc) => doc.map(|d| d.rescreens.into_iter().map(|r| r.reason).collect()).unwrap_or_default(),
-                Err(e) => return Err(Failure::runtime(format!("{}: {}: {e}", db.display(), row.key))),
-            };
-            match by_key.get(&row.key) {
-                None => {
-                    by_key.insert(row.key.clone(), (log, sex, rescreens));
-                }
-                Some((old, _, _)) => {
-                    duplicates += 1;
-                    let better = (log.closed.is_some(), log.visits.len()) > (old.closed.is_some(), old.visits.len());
-                    if better {
-                        by_key.insert(row.key.clone(), (log, sex, rescreens));
-                    }
-                }
-            }
+        let mut store = dala_store::Store::open_read_only(db).map_err(|e| open_err(db, e))?;
+        if dbs.len() == 1 {
+            merged = Some(store);
+            break;
         }
+        let target = match &mut merged {
+            Some(m) => m,
+            None => merged.insert(dala_store::Store::open_in_memory(now).map_err(|e| open_err(db, e))?),
+        };
+        let mut importer = target.importer(now).map_err(|e| open_err(db, e))?;
+        let mut failure: Option<String> = None;
+        store
+            .export_scoped(None, now, dala_store::sync::Scope::Fieldwork, |r| {
+                if let dala_store::sync::Record::Address { .. } = r {
+                    rows_seen += 1;
+                }
+                importer.add(r.clone()).map_err(|e| {
+                    let m = e.to_string();
+                    failure = Some(m.clone());
+                    m
+                })
+            })
+            .map_err(|e| Failure::runtime(format!("{}: {}", db.display(), failure.clone().unwrap_or_else(|| e.to_string()))))?;
+        importer.finish("report", &db.display().to_string(), json!({})).map_err(|e| Failure::runtime(format!("{}: {e}", db.display())))?;
+    }
+    let merged = merged.expect("at least one database");
+    let rows = merged.addresses(None).map_err(|e| open_err(&dbs[0], e))?;
+    let duplicates = if dbs.len() == 1 { 0 } else { rows_seen.saturating_sub(rows.len()) };
+    let mut by_key: BTreeMap<String, (ContactLog, Option<Sex>, Vec<String>)> = BTreeMap::new();
+    for row in rows {
+        let db = &dbs[0];
+        let log: ContactLog =
+            serde_json::from_str(&row.log).map_err(|e| Failure::runtime(format!("{}: {}: {e}", db.display(), row.key)))?;
+        let sex = match row.respondent_sex.as_deref() {
+            Some("female") => Some(Sex::Female),
+            Some("male") => Some(Sex::Male),
+            _ => None,
+        };
+        let rescreens = match row.screening.as_deref().map(serde_json::from_str::<HouseholdScreening>).transpose() {
+            Ok(doc) => doc.map(|d| d.rescreens.into_iter().map(|r| r.reason).collect()).unwrap_or_default(),
+            Err(e) => return Err(Failure::runtime(format!("{}: {}: {e}", db.display(), row.key))),
+        };
+        by_key.insert(row.key.clone(), (log, sex, rescreens));
     }
     let summaries: Vec<AddressSummary> = by_key
         .values()

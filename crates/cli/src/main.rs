@@ -18,6 +18,12 @@
 //! - `dala cards --study <dir> --lang ru|kk|en [--bilingual] --out cards.html`: the study's show cards as a
 //!   printable A4 booklet (`cards.rs`).
 //!
+//! - `dala keys init --role interviewer|supervisor|coordinator --name <name> --out <dir>`: a user's key
+//!   pair (`<name>.key`, secret; `<name>.pub`, public).
+//! - `dala sync export --db <file> --key <.key> --to <.pub>... --out <package> [--since-last]` and
+//!   `dala sync import --db <file> --key <.key> --trust <.pub or folder>... <package>... [--json]`: signed,
+//!   encrypted packages between devices, supervisors and coordinators (`synccmd.rs`, docs/sync.md).
+//!
 //! Messages to people follow `--lang` (or the `LANG` environment variable): ru, kk or en.
 
 /// mimalloc instead of glibc's allocator: the field simulator grows one in-memory SQLite database per
@@ -39,6 +45,7 @@ mod check;
 mod fieldcmd;
 mod script;
 mod simulate;
+mod synccmd;
 mod walkcmd;
 
 #[derive(Parser)]
@@ -151,6 +158,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Keys for sync packages.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Sync packages: export a database's data, import others'.
+    Sync {
+        #[command(subcommand)]
+        command: SyncCommand,
+    },
     /// Simulate the fieldwork of a study: one database per device, as real fieldwork would leave.
     Simulate {
         /// The study folder with its fieldwork settings, e.g. schema/kmrs-2010.
@@ -172,6 +189,64 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
         /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Make a user's key pair: <out>/<name>.key (secret, stays on the device) and <out>/<name>.pub.
+    Init {
+        /// interviewer, supervisor or coordinator.
+        #[arg(long)]
+        role: String,
+        /// The user's name (also the file name).
+        #[arg(long)]
+        name: String,
+        /// The folder to write the two files to.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Write a package of this database's data, signed with --key and encrypted to each --to.
+    Export {
+        #[arg(long)]
+        db: PathBuf,
+        /// The sender's secret key (.key).
+        #[arg(long)]
+        key: PathBuf,
+        /// A recipient's public key (.pub); repeat for several (e.g. the supervisor and the coordinator).
+        #[arg(long, required = true)]
+        to: Vec<PathBuf>,
+        /// The package file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only what changed since the last export to the same recipients.
+        #[arg(long)]
+        since_last: bool,
+        /// The study (only needed when the database holds no interview yet, e.g. routes to assign).
+        #[arg(long)]
+        study: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import packages into a database (created if missing), each checked whole first.
+    Import {
+        #[arg(long)]
+        db: PathBuf,
+        /// The recipient's secret key (.key).
+        #[arg(long)]
+        key: PathBuf,
+        /// A trusted sender's public key (.pub) or a folder of them; repeat for several.
+        #[arg(long, required = true)]
+        trust: Vec<PathBuf>,
+        /// The package files.
+        #[arg(required = true)]
+        packages: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -368,6 +443,13 @@ fn main() -> ExitCode {
         }
         Command::Cards { study, bilingual, out } => cards::run(&study, cli.lang.as_deref(), lang, bilingual, &out),
         Command::Walk { study, db, route, script, json } => walkcmd::run(&study, &db, &route, &script, json, lang),
+        Command::Keys { command: KeysCommand::Init { role, name, out } } => synccmd::keys_init(&role, &name, &out, lang),
+        Command::Sync { command: SyncCommand::Export { db, key, to, out, since_last, study, json } } => {
+            synccmd::export(&db, &key, &to, &out, since_last, study.as_deref(), json, lang)
+        }
+        Command::Sync { command: SyncCommand::Import { db, key, trust, packages, json } } => {
+            synccmd::import(&db, &key, &trust, &packages, json, lang)
+        }
         Command::Simulate { study, seed, devices, scale, out, threads, json } => {
             simulate::run(&study, &seed, devices, scale, &out, threads, json, lang)
         }

@@ -30,6 +30,7 @@ use dala_store::{InterviewStatus, Store, StoreError};
 pub mod autofill;
 mod error;
 pub mod field;
+pub mod sync;
 pub use error::{ErrorKind, SessionError};
 
 /// Reads a study from a folder on disk.

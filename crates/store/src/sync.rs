@@ -122,6 +122,16 @@ pub enum Record {
 /// The journal kinds that change an answer (and so take part in the answer merge).
 pub const ANSWER_KINDS: [&str; 4] = ["answer_set", "answer_changed", "answer_cleared", "conflict_resolved"];
 
+/// What an export carries.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything: rows and journals.
+    All,
+    /// The fieldwork rows only (draws, routes, interviews, addresses, visits): what the field report
+    /// reads, without the journals.
+    Fieldwork,
+}
+
 /// What an export carried.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ExportSummary {
@@ -217,6 +227,17 @@ impl Store {
         &mut self,
         since: Option<&str>,
         now: DateTime<Utc>,
+        sink: impl FnMut(&Record) -> std::result::Result<(), String>,
+    ) -> std::result::Result<ExportSummary, ExportError> {
+        self.export_scoped(since, now, Scope::All, sink)
+    }
+
+    /// [`Store::export_records`] limited to a [`Scope`].
+    pub fn export_scoped(
+        &mut self,
+        since: Option<&str>,
+        now: DateTime<Utc>,
+        scope: Scope,
         mut sink: impl FnMut(&Record) -> std::result::Result<(), String>,
     ) -> std::result::Result<ExportSummary, ExportError> {
         let until = self.clock.tick(wall_ms(now)).to_string();
@@ -274,7 +295,11 @@ impl Store {
                 Ok(Record::Field { id: r.get(0)?, device: r.get(1)?, at: r.get(2)?, kind: r.get(3)?, subject: r.get(4)?, detail: r.get(5)? })
             }),
         ];
-        for (i, (sql, read)) in queries.iter().enumerate() {
+        let take = match scope {
+            Scope::All => queries.len(),
+            Scope::Fieldwork => 5,
+        };
+        for (i, (sql, read)) in queries.iter().take(take).enumerate() {
             let mut stmt = tx.prepare(sql).map_err(StoreError::from)?;
             let mut rows = if i == 0 { stmt.query([]) } else { stmt.query([since]) }.map_err(StoreError::from)?;
             while let Some(row) = rows.next().map_err(StoreError::from)? {
