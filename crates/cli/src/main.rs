@@ -24,6 +24,9 @@
 //!   `dala sync import --db <file> --key <.key> --trust <.pub or folder>... <package>... [--json]`: signed,
 //!   encrypted packages between devices, supervisors and coordinators (`synccmd.rs`, docs/sync.md).
 //!
+//! - `dala review --db <file> list|approve|reject|comment|conflicts|resolve …`: the supervisor's review
+//!   loop (`reviewcmd.rs`).
+//!
 //! Messages to people follow `--lang` (or the `LANG` environment variable): ru, kk or en.
 
 /// mimalloc instead of glibc's allocator: the field simulator grows one in-memory SQLite database per
@@ -43,6 +46,7 @@ mod bench;
 mod cards;
 mod check;
 mod fieldcmd;
+mod reviewcmd;
 mod script;
 mod simulate;
 mod synccmd;
@@ -158,6 +162,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The supervisor's review: approve, reject, comment, resolve conflicts.
+    Review {
+        #[arg(long)]
+        db: PathBuf,
+        /// The study folder (default: schema/kmrs-2010).
+        #[arg(long)]
+        study: Option<PathBuf>,
+        #[arg(long, global = true)]
+        json: bool,
+        #[command(subcommand)]
+        command: ReviewCommand,
+    },
     /// Keys for sync packages.
     Keys {
         #[command(subcommand)]
@@ -207,6 +223,51 @@ enum KeysCommand {
         /// The folder to write the two files to.
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReviewCommand {
+    /// Interviews with their status, review and conflicts.
+    List,
+    /// Approve a completed interview.
+    Approve {
+        #[arg(long)]
+        interview: String,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Send a completed interview back to its interviewer for correction (with the reason).
+    Reject {
+        #[arg(long)]
+        interview: String,
+        #[arg(long)]
+        comment: String,
+    },
+    /// Comment on an answer (or, without --question, on the whole interview).
+    Comment {
+        #[arg(long)]
+        interview: String,
+        #[arg(long)]
+        question: Option<String>,
+        /// Roster rows, e.g. 2 or 2.1.
+        #[arg(long)]
+        roster: Option<String>,
+        #[arg(long)]
+        text: String,
+    },
+    /// Answers changed on two devices with different values.
+    Conflicts,
+    /// Decide an answer in conflict: the chosen value (JSON) replaces every version.
+    Resolve {
+        #[arg(long)]
+        interview: String,
+        #[arg(long)]
+        question: String,
+        #[arg(long)]
+        roster: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        value: String,
     },
 }
 
@@ -443,6 +504,21 @@ fn main() -> ExitCode {
         }
         Command::Cards { study, bilingual, out } => cards::run(&study, cli.lang.as_deref(), lang, bilingual, &out),
         Command::Walk { study, db, route, script, json } => walkcmd::run(&study, &db, &route, &script, json, lang),
+        Command::Review { db, study, json, command } => {
+            let action = match command {
+                ReviewCommand::List => reviewcmd::Action::List,
+                ReviewCommand::Approve { interview, comment } => reviewcmd::Action::Approve { interview, comment },
+                ReviewCommand::Reject { interview, comment } => reviewcmd::Action::Reject { interview, comment },
+                ReviewCommand::Comment { interview, question, roster, text } => {
+                    reviewcmd::Action::Comment { interview, question, roster, text }
+                }
+                ReviewCommand::Conflicts => reviewcmd::Action::Conflicts,
+                ReviewCommand::Resolve { interview, question, roster, value } => {
+                    reviewcmd::Action::Resolve { interview, question, roster, value }
+                }
+            };
+            reviewcmd::run(&study.unwrap_or_else(fieldcmd::default_study), &db, action, json, lang)
+        }
         Command::Keys { command: KeysCommand::Init { role, name, out } } => synccmd::keys_init(&role, &name, &out, lang),
         Command::Sync { command: SyncCommand::Export { db, key, to, out, since_last, study, json } } => {
             synccmd::export(&db, &key, &to, &out, since_last, study.as_deref(), json, lang)

@@ -321,6 +321,11 @@ impl SessionError {
                 format!("{c} қаласының маршруттары қолданыста (барылған мекенжайлар бар): қайта іріктеу деректерді жоғалтады."),
                 format!("The routes of {c} are in use (addresses were visited): drawing them again would lose fieldwork."),
             ),
+            SessionError::Store(StoreError::NotCompleted(i)) => (
+                format!("Интервью {i} не завершено: одобрить или вернуть можно только завершённое интервью."),
+                format!("{i} сұхбаты аяқталмаған: тек аяқталған сұхбатты мақұлдауға немесе қайтаруға болады."),
+                format!("Interview {i} is not completed: only a completed interview can be approved or rejected."),
+            ),
             SessionError::Store(e) => (
                 format!("Ошибка базы данных, ответ не сохранён: {e}"),
                 format!("Дерекқор қатесі, жауап сақталмады: {e}"),

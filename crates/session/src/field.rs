@@ -1057,6 +1057,7 @@ impl Session {
                 position,
                 presets: all.into_iter().collect(),
                 route: Some(route.id.clone()),
+                review: (None, Vec::new()),
             },
         );
         self.screen(&id)

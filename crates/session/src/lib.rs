@@ -88,6 +88,8 @@ pub struct StudyInfo {
 pub struct InterviewSummary {
     pub id: String,
     pub status: InterviewStatus,
+    /// The supervisor's review: `approved`, `rejected` (sent back: correct it) or `corrected`.
+    pub review: Option<String>,
     pub language: Lang,
     pub created_at: String,
     pub updated_at: String,
@@ -104,6 +106,23 @@ pub struct InterviewHeader {
     /// The route whose household the interview was started from (random-route fieldwork): the
     /// interview can be broken off there and "back" leads to it. `None` for an interview on its own.
     pub route: Option<String>,
+    /// The supervisor's review (`approved`, `rejected`, `corrected`) and notes: a rejected interview
+    /// reopens on its interviewer's device with the comments shown at the questions concerned.
+    pub review: Option<String>,
+    pub notes: Vec<ReviewNoteView>,
+}
+
+/// A reviewer's note, for the interview screen.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ReviewNoteView {
+    /// `review_comment`, `interview_rejected` or `interview_approved`.
+    pub kind: String,
+    /// The question commented on (none: the whole interview) and its roster rows.
+    pub question: Option<String>,
+    pub roster: Vec<u32>,
+    pub text: String,
+    pub at: String,
 }
 
 /// Everything the interview screen shows, in the interview language.
@@ -210,6 +229,8 @@ struct Open {
     presets: HashMap<AnswerKey, Json>,
     /// The route of the household it was started from, if any (shown in the header).
     route: Option<String>,
+    /// The review state and notes, read when the interview is opened.
+    review: (Option<String>, Vec<ReviewNoteView>),
 }
 
 pub struct Session {
@@ -277,6 +298,7 @@ impl Session {
                 language: Lang::parse(&r.language).unwrap_or(self.study.default_language),
                 id: r.id,
                 status: r.status,
+                review: r.review,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
                 answered: r.answers,
@@ -307,7 +329,15 @@ impl Session {
         let position = engine.next(&self.study, None);
         self.open.insert(
             id.clone(),
-            Open { engine, language: lang, status: InterviewStatus::InProgress, position, presets: HashMap::new(), route: None },
+            Open {
+                engine,
+                language: lang,
+                status: InterviewStatus::InProgress,
+                position,
+                presets: HashMap::new(),
+                route: None,
+                review: (None, Vec::new()),
+            },
         );
         Ok(id)
     }
@@ -360,7 +390,8 @@ impl Session {
         let language = Lang::parse(&row.language).unwrap_or(q.default_language);
         let presets = self.presets_of_interview(id)?.into_iter().collect();
         let route = self.store.address_of_interview(id)?.map(|a| a.route_id);
-        self.open.insert(id.to_string(), Open { engine, language, status: row.status, position, presets, route });
+        let review = self.review_view(id)?;
+        self.open.insert(id.to_string(), Open { engine, language, status: row.status, position, presets, route, review });
         Ok(())
     }
 
@@ -703,6 +734,8 @@ impl Session {
                 language: lang,
                 study_title: q.title.get(lang).to_string(),
                 route: open.route.clone(),
+                review: open.review.0.clone(),
+                notes: open.review.1.clone(),
             },
             current: current_view,
             blocks: client::blocks_view(q, iv, lang),
@@ -714,6 +747,85 @@ impl Session {
             current_number,
             suggested_number,
         })
+    }
+}
+
+/// Sync and review (issue 8): the supervisor's actions and package files, through the same store.
+impl Session {
+    fn review_view(&self, id: &str) -> Result<(Option<String>, Vec<ReviewNoteView>), SessionError> {
+        let (review, notes) = self.store.review_of(id)?;
+        Ok((
+            review,
+            notes
+                .into_iter()
+                .map(|n| ReviewNoteView {
+                    kind: n.kind,
+                    question: n.key.as_ref().map(|k| k.question.clone()),
+                    roster: n.key.map(|k| k.roster).unwrap_or_default(),
+                    text: n.text,
+                    at: n.at,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Approves or rejects a completed interview (`reason`: shown to the interviewer with a rejection).
+    pub fn review_interview(
+        &mut self,
+        id: &str,
+        decision: dala_store::Review,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), SessionError> {
+        self.store.review(id, decision, reason, now)?;
+        self.open.remove(id);
+        Ok(())
+    }
+
+    /// A reviewer's comment on one answer (or the whole interview).
+    pub fn comment(&mut self, id: &str, key: Option<&AnswerKey>, text: &str, now: DateTime<Utc>) -> Result<(), SessionError> {
+        self.store.review_comment(id, key, text, now)?;
+        self.open.remove(id);
+        Ok(())
+    }
+
+    /// The supervisor's decision on an answer in conflict (after a merge): the chosen value is checked
+    /// like any answer and replaces every version of it.
+    pub fn resolve_conflict(&mut self, id: &str, key: &AnswerKey, value: &Json, now: DateTime<Utc>) -> Result<(), SessionError> {
+        let slot = slot_of(&self.study, key)?;
+        Answer::from_json(&self.study.questions[slot.question], value)?;
+        self.store.resolve_conflict(id, key, value, now)?;
+        self.open.remove(id);
+        Ok(())
+    }
+
+    /// Imports package files into this session's database (see [`sync::import_packages`]); open
+    /// interviews are read again afterwards.
+    pub fn import_packages(
+        &mut self,
+        me: &dala_sync::SecretKey,
+        trust: &[dala_sync::PublicKey],
+        packages: &[PathBuf],
+        lang: Lang,
+        now: DateTime<Utc>,
+        progress: impl FnMut(usize, usize),
+    ) -> sync::ImportReport {
+        let report = sync::import_packages(&mut self.store, me, trust, packages, lang, now, progress);
+        self.open.clear();
+        report
+    }
+
+    /// Writes a package of this database for `to` (see [`sync::export_package`]).
+    pub fn export_package(
+        &mut self,
+        me: &dala_sync::SecretKey,
+        to: &[dala_sync::PublicKey],
+        out: &Path,
+        since_last: bool,
+        now: DateTime<Utc>,
+    ) -> Result<sync::ExportReport, sync::SyncFailure> {
+        let (id, version) = (self.study.id.clone(), self.study.version.clone());
+        sync::export_package(&mut self.store, me, to, out, since_last, Some((&id, &version)), now)
     }
 }
 

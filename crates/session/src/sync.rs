@@ -165,13 +165,28 @@ pub fn export_package(
     };
     store.set_study(&study.0, &study.1).map_err(|e| SyncFailure::Session(e.into()))?;
     let since = if since_last { store.last_export(&peer).map_err(|e| SyncFailure::Session(e.into()))? } else { None };
+    // What a recipient sent is not sent back to it; a package for interviewers carries only their own
+    // routes and interviews (a supervisor's or coordinator's carries everything).
+    let mut to_whom = dala_store::sync::ExportTo { peers: to.iter().map(PublicKey::id).collect(), interviewer: None };
+    if !to.is_empty() && to.iter().all(|k| k.role == Role::Interviewer) {
+        let mut who = dala_store::sync::Interviewer::default();
+        for k in to {
+            who.names.push(k.name.clone());
+            who.devices.extend(store.devices_of_key(&k.id()).map_err(|e| SyncFailure::Session(e.into()))?);
+        }
+        who.names.extend(who.devices.clone());
+        to_whom.interviewer = Some(who);
+    }
     let part = out.with_extension("part");
     let file = File::create(&part).map_err(|e| SyncFailure::file(&part, e))?;
     let result = (|| {
         let mut writer = PackageWriter::new(BufWriter::with_capacity(1 << 16, file), me, to)
             .map_err(|e| SyncFailure::Sync(out.display().to_string(), e))?;
-        let summary =
-            store.export_records(since.as_deref(), now, |r: &Record| writer.write(r).map_err(|e| e.to_string())).map_err(|e| match e {
+        let summary = store
+            .export_for(since.as_deref(), now, dala_store::sync::Scope::All, &to_whom, |r: &Record| {
+                writer.write(r).map_err(|e| e.to_string())
+            })
+            .map_err(|e| match e {
                 dala_store::sync::ExportError::Store(s) => SyncFailure::Session(s.into()),
                 dala_store::sync::ExportError::Sink(m) => SyncFailure::Sync(out.display().to_string(), SyncError::Io(m)),
             })?;

@@ -58,6 +58,13 @@ impl Store {
     }
 }
 
+/// A supervisor's decision on an interview.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Review {
+    Approve,
+    Reject,
+}
+
 /// Several writes in one transaction; see the module documentation.
 pub struct Batch<'s> {
     pub(crate) tx: Transaction<'s>,
@@ -237,6 +244,33 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// A reviewer's comment on an answer (or on the whole interview with `key` = `None`): a journal
+    /// entry, so it travels with the interview and its history is kept.
+    pub fn review_comment(&mut self, interview: &str, key: Option<&crate::AnswerKey>, text: &str) -> Result<()> {
+        self.touch(interview)?;
+        self.journal(interview, EventKind::ReviewComment, key, None, Some(text))
+    }
+
+    /// A supervisor's decision on a completed interview. Approving marks it approved; rejecting sends it
+    /// back: it is in progress again (its address stays closed and counted), marked rejected, with the
+    /// reason in the journal, until its interviewer completes it again (then it is `corrected`).
+    pub fn review(&mut self, interview: &str, decision: Review, reason: Option<&str>) -> Result<()> {
+        self.touch(interview)?;
+        let (sql, kind) = match decision {
+            Review::Approve => {
+                ("UPDATE interviews SET review = 'approved' WHERE id = ?1 AND status = 'completed'", EventKind::InterviewApproved)
+            }
+            Review::Reject => (
+                "UPDATE interviews SET review = 'rejected', status = 'in_progress' WHERE id = ?1 AND status = 'completed'",
+                EventKind::InterviewRejected,
+            ),
+        };
+        if self.exec(sql, params![interview])? == 0 {
+            return Err(StoreError::NotCompleted(interview.to_string()));
+        }
+        self.journal(interview, kind, None, None, reason)
+    }
+
     pub fn clear_answer(&mut self, interview: &str, key: &crate::AnswerKey, previous: &Json) -> Result<()> {
         self.touch(interview)?;
         let roster = roster_text(key);
@@ -307,8 +341,11 @@ impl Batch<'_> {
     fn set_final_status(&mut self, interview: &str, status: &str, kind: EventKind) -> Result<()> {
         self.touch(interview)?;
         let completed_at = (status == "completed").then_some(self.at.as_str());
+        // Completing an interview its supervisor rejected marks it corrected (for the next review).
         let n = self.exec(
-            "UPDATE interviews SET status = ?2, completed_at = coalesce(?3, completed_at) WHERE id = ?1 AND status = 'in_progress'",
+            "UPDATE interviews SET status = ?2, completed_at = coalesce(?3, completed_at),
+                review = CASE WHEN review = 'rejected' AND ?2 = 'completed' THEN 'corrected' ELSE review END
+             WHERE id = ?1 AND status = 'in_progress'",
             params![interview, status, completed_at],
         )?;
         if n == 0 {

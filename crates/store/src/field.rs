@@ -353,7 +353,7 @@ impl Store {
     pub fn held_places(&self, route: &str, except: Option<&str>) -> Result<Held> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT a.respondent_sex, count(*) FROM addresses a JOIN interviews i ON i.id = a.interview_id
-             WHERE a.route_id = ?1 AND i.status = 'in_progress' AND (?2 IS NULL OR a.key <> ?2) GROUP BY a.respondent_sex",
+             WHERE a.route_id = ?1 AND i.status = 'in_progress' AND a.disposition IS NULL AND (?2 IS NULL OR a.key <> ?2) GROUP BY a.respondent_sex",
         )?;
         let mut held = Held::default();
         for row in stmt.query_map(params![route, except], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?)))? {

@@ -25,7 +25,7 @@ mod migrations;
 mod read_only;
 pub mod sync;
 
-pub use batch::Batch;
+pub use batch::{Batch, Review};
 pub use field::{AddressRow, DrawRow, Held, NewRoute, RouteRow, VisitRow};
 
 /// Why a storage operation failed.
@@ -55,6 +55,9 @@ pub enum StoreError {
     /// The interview is completed or broken off; only an interview in progress can end.
     #[error("interview {0} is not in progress")]
     NotInProgress(String),
+    /// Only a completed interview can be approved or rejected.
+    #[error("interview {0} is not completed")]
+    NotCompleted(String),
     /// Any other SQLite error (disk full, I/O error).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -158,6 +161,8 @@ pub struct InterviewRow {
     /// The question the interviewer last had on screen: where a reopened interview resumes.
     pub position: Option<AnswerKey>,
     pub answers: u32,
+    /// The supervisor's review: `approved`, `rejected` (sent back for correction) or `corrected`.
+    pub review: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -179,6 +184,18 @@ pub struct JournalEntry {
     pub roster: Option<String>,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
+}
+
+/// A reviewer's note on an interview (see [`Store::review_of`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewNote {
+    /// `review_comment`, `interview_rejected` or `interview_approved`.
+    pub kind: String,
+    /// The answer commented on (none: the whole interview).
+    pub key: Option<AnswerKey>,
+    pub text: String,
+    pub at: String,
+    pub device: String,
 }
 
 /// How hard a commit pushes data to the disk.
@@ -338,7 +355,7 @@ impl Store {
     pub fn interviews(&self) -> Result<Vec<InterviewRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT i.id, i.study_id, i.study_version, i.status, i.language, i.device_id, i.created_at, i.updated_at, i.completed_at, i.position_question, i.position_roster,
-                    (SELECT count(*) FROM answers a WHERE a.interview_id = i.id)
+                    (SELECT count(*) FROM answers a WHERE a.interview_id = i.id), i.review
              FROM interviews i ORDER BY i.updated_at DESC",
         )?;
         let rows = stmt.query_map([], row_to_interview)?.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -349,7 +366,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT i.id, i.study_id, i.study_version, i.status, i.language, i.device_id, i.created_at, i.updated_at, i.completed_at, i.position_question, i.position_roster,
-                        (SELECT count(*) FROM answers a WHERE a.interview_id = i.id)
+                        (SELECT count(*) FROM answers a WHERE a.interview_id = i.id), i.review
                  FROM interviews i WHERE i.id = ?1",
                 [id],
                 row_to_interview,
@@ -401,6 +418,58 @@ impl Store {
         let mut b = self.batch(now)?;
         b.resolve_conflict(interview, key, value)?;
         b.commit()
+    }
+
+    pub fn review(&mut self, interview: &str, decision: Review, reason: Option<&str>, now: DateTime<Utc>) -> Result<()> {
+        let mut b = self.batch(now)?;
+        b.review(interview, decision, reason)?;
+        b.commit()
+    }
+
+    pub fn review_comment(&mut self, interview: &str, key: Option<&AnswerKey>, text: &str, now: DateTime<Utc>) -> Result<()> {
+        let mut b = self.batch(now)?;
+        b.review_comment(interview, key, text)?;
+        b.commit()
+    }
+
+    /// An interview's review state (`approved`, `rejected`, `corrected`) and the reviewers' notes:
+    /// comments on answers and the reasons given with approvals and rejections, oldest first.
+    pub fn review_of(&self, interview: &str) -> Result<(Option<String>, Vec<ReviewNote>)> {
+        let review: Option<String> = self
+            .conn
+            .query_row("SELECT review FROM interviews WHERE id = ?1", [interview], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NoInterview(interview.to_string()))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, question, roster, new_value, at, device_id FROM journal
+             WHERE interview_id = ?1 AND kind IN ('review_comment', 'interview_rejected', 'interview_approved') ORDER BY hlc, device_id",
+        )?;
+        let notes = stmt
+            .query_map([interview], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = Vec::new();
+        for (kind, q, roster, text, at, device) in notes {
+            out.push(ReviewNote {
+                kind,
+                key: match q {
+                    Some(question) => Some(AnswerKey { question, roster: parse_roster(roster.as_deref().unwrap_or(""))? }),
+                    None => None,
+                },
+                text: text.unwrap_or_default(),
+                at,
+                device,
+            });
+        }
+        Ok((review, out))
     }
 
     pub fn clear_answer(&mut self, interview: &str, key: &AnswerKey, previous: &Json, now: DateTime<Utc>) -> Result<()> {
@@ -494,6 +563,7 @@ fn row_to_interview(r: &rusqlite::Row) -> rusqlite::Result<Result<InterviewRow>>
                 None => None,
             },
             answers: answers as u32,
+            review: r.get(12)?,
         })
     })();
     Ok(row)

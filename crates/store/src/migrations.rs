@@ -226,7 +226,8 @@ CREATE INDEX journal_by_interview ON journal (interview_id, seq);
     // sequence number `dseq` (unique with the device id: the entry's identity everywhere), their stamp
     // `hlc` and, for answer changes, the versions they replaced (`replaces`, a JSON list of version
     // texts). `answer_heads` holds an answer's heads when they are not just the stored answer (cleared,
-    // or in conflict). Interviews gain the supervisor's `review`. Existing rows are given versions from
+    // or in conflict). Interviews gain the supervisor's `review` (approved; rejected: back to its
+    // interviewer, in progress again; corrected: completed again after a rejection). Existing rows are given versions from
     // their own times and this device's id; each answer change replaces the one before it.
     r#"
 ALTER TABLE journal ADD COLUMN dseq INTEGER;
@@ -268,7 +269,7 @@ INSERT INTO answer_heads (interview_id, question, roster, ver, value)
         WHERE kind IN ('answer_set', 'answer_changed', 'answer_cleared') GROUP BY interview_id, question, roster
     ) WHERE kind = 'answer_cleared';
 
-ALTER TABLE interviews ADD COLUMN review TEXT CHECK (review IS NULL OR review IN ('approved', 'rejected'));
+ALTER TABLE interviews ADD COLUMN review TEXT CHECK (review IS NULL OR review IN ('approved', 'rejected', 'corrected'));
 ALTER TABLE interviews ADD COLUMN ver TEXT;
 ALTER TABLE interviews ADD COLUMN changed TEXT;
 UPDATE interviews SET ver = printf('%015d.%010d@%s', CAST(round(unixepoch(updated_at, 'subsec') * 1000) AS INTEGER), 0, device_id);

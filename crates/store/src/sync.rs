@@ -132,6 +132,62 @@ pub enum Scope {
     Fieldwork,
 }
 
+/// Whom an export is for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportTo {
+    /// The recipients' key ids: what this database imported from them is not sent back.
+    pub peers: Vec<String>,
+    /// For an interviewer: only the routes assigned to them (by one of these names or device ids) and
+    /// the interviews of their devices or on those routes, with what belongs to them.
+    pub interviewer: Option<Interviewer>,
+}
+
+/// Who an interviewer is, as the supervisor's database knows them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Interviewer {
+    /// Names or ids routes are assigned to (their key's name, their device ids).
+    pub names: Vec<String>,
+    /// The device ids their interviews were made on.
+    pub devices: Vec<String>,
+}
+
+fn prepare_recipients(tx: &Transaction, to: &ExportTo) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS x_echo (t TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.x_echo;
+         CREATE TEMP TABLE IF NOT EXISTS x_names (name TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.x_names;
+         CREATE TEMP TABLE IF NOT EXISTS x_routes (id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.x_routes;
+         CREATE TEMP TABLE IF NOT EXISTS x_interviews (id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.x_interviews;
+         CREATE TEMP TABLE IF NOT EXISTS x_addresses (key TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.x_addresses;",
+    )?;
+    for peer in &to.peers {
+        tx.execute(
+            "INSERT OR IGNORE INTO temp.x_echo (t) SELECT json_extract(detail, '$.changed') FROM sync_log
+             WHERE kind = 'import' AND peer = ?1 AND json_extract(detail, '$.changed') IS NOT NULL",
+            [peer],
+        )?;
+    }
+    if let Some(who) = &to.interviewer {
+        for n in who.names.iter().chain(who.devices.iter()) {
+            tx.execute("INSERT OR IGNORE INTO temp.x_names (name) VALUES (?1)", [n])?;
+        }
+        tx.execute(
+            "INSERT OR IGNORE INTO temp.x_routes (id) SELECT id FROM routes WHERE assigned_to IN (SELECT name FROM temp.x_names)",
+            [],
+        )?;
+        for d in &who.devices {
+            tx.execute("INSERT OR IGNORE INTO temp.x_interviews (id) SELECT id FROM interviews WHERE device_id = ?1", [d])?;
+        }
+        tx.execute_batch(
+            "INSERT OR IGNORE INTO temp.x_interviews (id) SELECT interview_id FROM addresses
+                 WHERE route_id IN (SELECT id FROM temp.x_routes) AND interview_id IS NOT NULL;
+             INSERT OR IGNORE INTO temp.x_addresses (key) SELECT key FROM addresses
+                 WHERE route_id IN (SELECT id FROM temp.x_routes) OR interview_id IN (SELECT id FROM temp.x_interviews);
+             INSERT OR IGNORE INTO temp.x_routes (id) SELECT route_id FROM addresses WHERE key IN (SELECT key FROM temp.x_addresses);",
+        )?;
+    }
+    Ok(())
+}
+
 /// What an export carried.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ExportSummary {
@@ -229,7 +285,7 @@ impl Store {
         now: DateTime<Utc>,
         sink: impl FnMut(&Record) -> std::result::Result<(), String>,
     ) -> std::result::Result<ExportSummary, ExportError> {
-        self.export_scoped(since, now, Scope::All, sink)
+        self.export_for(since, now, Scope::All, &ExportTo::default(), sink)
     }
 
     /// [`Store::export_records`] limited to a [`Scope`].
@@ -238,6 +294,28 @@ impl Store {
         since: Option<&str>,
         now: DateTime<Utc>,
         scope: Scope,
+        sink: impl FnMut(&Record) -> std::result::Result<(), String>,
+    ) -> std::result::Result<ExportSummary, ExportError> {
+        self.export_for(since, now, scope, &ExportTo::default(), sink)
+    }
+
+    /// The devices that sent this database packages signed by a key (its id): an interviewer's devices.
+    pub fn devices_of_key(&self, key: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT json_extract(detail, '$.device') FROM sync_log WHERE kind = 'import' AND peer = ?1 AND json_extract(detail, '$.device') IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([key], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
+    /// [`Store::export_records`] for given recipients ([`ExportTo`]): what they sent is not sent back,
+    /// and an interviewer receives only their own routes and interviews.
+    pub fn export_for(
+        &mut self,
+        since: Option<&str>,
+        now: DateTime<Utc>,
+        scope: Scope,
+        to: &ExportTo,
         mut sink: impl FnMut(&Record) -> std::result::Result<(), String>,
     ) -> std::result::Result<ExportSummary, ExportError> {
         let until = self.clock.tick(wall_ms(now)).to_string();
@@ -254,59 +332,167 @@ impl Store {
             summary.records += 1;
             Ok(())
         };
+        let temp = !to.peers.is_empty() || to.interviewer.is_some();
+        if temp {
+            prepare_recipients(&tx, to).map_err(StoreError::from)?;
+        }
+        // "Changed since": after `since`, and not by an import from a recipient (what they sent us,
+        // they have).
+        let fresh = if to.peers.is_empty() {
+            "changed > ?1".to_string()
+        } else {
+            "(changed > ?1 AND changed NOT IN (SELECT t FROM temp.x_echo))".to_string()
+        };
+        let (routes_ok, interviews_ok, addresses_ok, field_ok) = if to.interviewer.is_some() {
+            (
+                "id IN (SELECT id FROM temp.x_routes)",
+                "id IN (SELECT id FROM temp.x_interviews)",
+                "key IN (SELECT key FROM temp.x_addresses)",
+                "(subject IN (SELECT id FROM temp.x_routes) OR subject IN (SELECT key FROM temp.x_addresses))",
+            )
+        } else {
+            ("1", "1", "1", "1")
+        };
         // Parents are carried with their children: the interviews of changed entries and addresses, the
         // routes of changed addresses, and every route draw (a few rows per city).
-        let queries: [(&str, fn(&rusqlite::Row) -> rusqlite::Result<Record>); 7] = [
-            ("SELECT city, seed, weighted, draw, drawn_at, frame_sha256, ver FROM route_draws ORDER BY city", |r| {
-                Ok(Record::Draw { city: r.get(0)?, seed: r.get(1)?, weighted: r.get(2)?, draw: r.get(3)?, drawn_at: r.get(4)?, frame_sha256: r.get(5)?, ver: r.get(6)? })
-            }),
-            ("SELECT id, city, street, route, quota, walk, assigned_to, updated_at, ver FROM routes
-              WHERE changed > ?1 OR id IN (SELECT route_id FROM addresses WHERE changed > ?1) ORDER BY id", |r| {
-                Ok(Record::Route { id: r.get(0)?, city: r.get(1)?, street: r.get(2)?, route: r.get(3)?, quota: r.get(4)?, walk: r.get(5)?, assigned_to: r.get(6)?, updated_at: r.get(7)?, ver: r.get(8)? })
-            }),
-            ("SELECT id, study_id, study_version, status, language, device_id, created_at, updated_at, completed_at, position_question, position_roster, review, ver
-              FROM interviews WHERE changed > ?1 OR id IN (SELECT interview_id FROM journal WHERE changed > ?1)
-                 OR id IN (SELECT interview_id FROM addresses WHERE changed > ?1 AND interview_id IS NOT NULL) ORDER BY id", |r| {
-                Ok(Record::Interview {
-                    id: r.get(0)?, study_id: r.get(1)?, study_version: r.get(2)?, status: r.get(3)?, language: r.get(4)?, device_id: r.get(5)?,
-                    created_at: r.get(6)?, updated_at: r.get(7)?, completed_at: r.get(8)?, position_question: r.get(9)?, position_roster: r.get(10)?,
-                    review: r.get(11)?, ver: r.get(12)?,
-                })
-            }),
-            ("SELECT key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at, ver FROM addresses
-              WHERE changed > ?1 OR key IN (SELECT address_key FROM visits WHERE changed > ?1) ORDER BY rowid", |r| {
-                Ok(Record::Address {
-                    key: r.get(0)?, route_id: r.get(1)?, address: r.get(2)?, log: r.get(3)?, visits: r.get(4)?, disposition: r.get(5)?,
-                    screening: r.get(6)?, interview_id: r.get(7)?, respondent_sex: r.get(8)?, updated_at: r.get(9)?, ver: r.get(10)?,
-                })
-            }),
-            ("SELECT address_key, n, at, outcome, visit, ver FROM visits WHERE changed > ?1 ORDER BY address_key, n", |r| {
-                Ok(Record::Visit { address_key: r.get(0)?, n: r.get(1)?, at: r.get(2)?, outcome: r.get(3)?, visit: r.get(4)?, ver: r.get(5)? })
-            }),
+        let sql = [
+            "SELECT city, seed, weighted, draw, drawn_at, frame_sha256, ver FROM route_draws WHERE ?1 IS NOT NULL ORDER BY city".to_string(),
+            format!(
+                "SELECT id, city, street, route, quota, walk, assigned_to, updated_at, ver FROM routes
+                 WHERE ({fresh} OR id IN (SELECT route_id FROM addresses WHERE {fresh})) AND {routes_ok} ORDER BY id"
+            ),
+            format!(
+                "SELECT id, study_id, study_version, status, language, device_id, created_at, updated_at, completed_at, position_question, position_roster, review, ver
+                 FROM interviews WHERE ({fresh} OR id IN (SELECT interview_id FROM journal WHERE {fresh})
+                    OR id IN (SELECT interview_id FROM addresses WHERE {fresh} AND interview_id IS NOT NULL)) AND {interviews_ok} ORDER BY id"
+            ),
+            format!(
+                "SELECT key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at, ver FROM addresses
+                 WHERE ({fresh} OR key IN (SELECT address_key FROM visits WHERE {fresh})) AND {addresses_ok} ORDER BY rowid"
+            ),
+            format!(
+                "SELECT address_key, n, at, outcome, visit, ver FROM visits WHERE {fresh} AND {} ORDER BY address_key, n",
+                addresses_ok.replace("key IN", "address_key IN")
+            ),
             // Entries grouped by interview (the importer merges one interview at a time).
-            ("SELECT id, device_id, dseq, hlc, interview_id, at, kind, question, roster, old_value, new_value, replaces FROM journal
-              WHERE changed > ?1 ORDER BY interview_id, seq", |r| {
-                Ok(Record::Entry {
-                    id: r.get(0)?, device: r.get(1)?, dseq: r.get(2)?, hlc: r.get(3)?, interview: r.get(4)?, at: r.get(5)?, kind: r.get(6)?,
-                    question: r.get(7)?, roster: r.get(8)?, old: r.get(9)?, new: r.get(10)?, replaces: r.get(11)?,
+            format!(
+                "SELECT id, device_id, dseq, hlc, interview_id, at, kind, question, roster, old_value, new_value, replaces FROM journal
+                 WHERE {fresh} AND {} ORDER BY interview_id, seq",
+                interviews_ok.replace("id IN", "interview_id IN")
+            ),
+            format!("SELECT id, device_id, at, kind, subject, detail FROM field_journal WHERE {fresh} AND {field_ok} ORDER BY seq"),
+        ];
+        let readers: [fn(&rusqlite::Row) -> rusqlite::Result<Record>; 7] = [
+            |r| {
+                Ok(Record::Draw {
+                    city: r.get(0)?,
+                    seed: r.get(1)?,
+                    weighted: r.get(2)?,
+                    draw: r.get(3)?,
+                    drawn_at: r.get(4)?,
+                    frame_sha256: r.get(5)?,
+                    ver: r.get(6)?,
                 })
-            }),
-            ("SELECT id, device_id, at, kind, subject, detail FROM field_journal WHERE changed > ?1 ORDER BY seq", |r| {
-                Ok(Record::Field { id: r.get(0)?, device: r.get(1)?, at: r.get(2)?, kind: r.get(3)?, subject: r.get(4)?, detail: r.get(5)? })
-            }),
+            },
+            |r| {
+                Ok(Record::Route {
+                    id: r.get(0)?,
+                    city: r.get(1)?,
+                    street: r.get(2)?,
+                    route: r.get(3)?,
+                    quota: r.get(4)?,
+                    walk: r.get(5)?,
+                    assigned_to: r.get(6)?,
+                    updated_at: r.get(7)?,
+                    ver: r.get(8)?,
+                })
+            },
+            |r| {
+                Ok(Record::Interview {
+                    id: r.get(0)?,
+                    study_id: r.get(1)?,
+                    study_version: r.get(2)?,
+                    status: r.get(3)?,
+                    language: r.get(4)?,
+                    device_id: r.get(5)?,
+                    created_at: r.get(6)?,
+                    updated_at: r.get(7)?,
+                    completed_at: r.get(8)?,
+                    position_question: r.get(9)?,
+                    position_roster: r.get(10)?,
+                    review: r.get(11)?,
+                    ver: r.get(12)?,
+                })
+            },
+            |r| {
+                Ok(Record::Address {
+                    key: r.get(0)?,
+                    route_id: r.get(1)?,
+                    address: r.get(2)?,
+                    log: r.get(3)?,
+                    visits: r.get(4)?,
+                    disposition: r.get(5)?,
+                    screening: r.get(6)?,
+                    interview_id: r.get(7)?,
+                    respondent_sex: r.get(8)?,
+                    updated_at: r.get(9)?,
+                    ver: r.get(10)?,
+                })
+            },
+            |r| {
+                Ok(Record::Visit {
+                    address_key: r.get(0)?,
+                    n: r.get(1)?,
+                    at: r.get(2)?,
+                    outcome: r.get(3)?,
+                    visit: r.get(4)?,
+                    ver: r.get(5)?,
+                })
+            },
+            |r| {
+                Ok(Record::Entry {
+                    id: r.get(0)?,
+                    device: r.get(1)?,
+                    dseq: r.get(2)?,
+                    hlc: r.get(3)?,
+                    interview: r.get(4)?,
+                    at: r.get(5)?,
+                    kind: r.get(6)?,
+                    question: r.get(7)?,
+                    roster: r.get(8)?,
+                    old: r.get(9)?,
+                    new: r.get(10)?,
+                    replaces: r.get(11)?,
+                })
+            },
+            |r| {
+                Ok(Record::Field {
+                    id: r.get(0)?,
+                    device: r.get(1)?,
+                    at: r.get(2)?,
+                    kind: r.get(3)?,
+                    subject: r.get(4)?,
+                    detail: r.get(5)?,
+                })
+            },
         ];
         let take = match scope {
-            Scope::All => queries.len(),
+            Scope::All => sql.len(),
             Scope::Fieldwork => 5,
         };
-        for (i, (sql, read)) in queries.iter().take(take).enumerate() {
+        for (sql, read) in sql.iter().zip(readers.iter()).take(take) {
             let mut stmt = tx.prepare(sql).map_err(StoreError::from)?;
-            let mut rows = if i == 0 { stmt.query([]) } else { stmt.query([since]) }.map_err(StoreError::from)?;
+            let mut rows = stmt.query([since]).map_err(StoreError::from)?;
             while let Some(row) = rows.next().map_err(StoreError::from)? {
                 emit(read(row).map_err(StoreError::from)?, &mut summary)?;
             }
         }
         drop(tx);
+        if temp {
+            for t in ["x_echo", "x_routes", "x_interviews", "x_addresses", "x_names"] {
+                self.conn.execute(&format!("DROP TABLE IF EXISTS temp.{t}"), []).map_err(StoreError::from)?;
+            }
+        }
         Ok(summary)
     }
 
@@ -647,6 +833,9 @@ impl Importer<'_> {
             m.insert("package".into(), Json::String(package.to_string()));
             m.insert("imported".into(), self.stats.imported.into());
             m.insert("duplicates".into(), self.stats.duplicates.into());
+            // The stamp every row of this import carries as `changed`: an export to the same peer
+            // leaves them out (they came from it).
+            m.insert("changed".into(), Json::String(self.changed.clone()));
         }
         // The clock moves past what was received (unless a stamp is implausibly far ahead), so the next
         // local change outranks it.
