@@ -352,7 +352,8 @@ pub fn dashboard(
     let (date_q, start_q) = (auto_of(AutoKind::InterviewDate), auto_of(AutoKind::StartTime));
     let mut local_start: HashMap<String, (Option<String>, Option<String>)> = HashMap::new();
     if let (Some(dq), Some(sq)) = (&date_q, &start_q) {
-        let mut stmt = conn.prepare("SELECT interview_id, question, value FROM answers WHERE question IN (?1, ?2)").map_err(StoreError::from)?;
+        let mut stmt =
+            conn.prepare("SELECT interview_id, question, value FROM answers WHERE question IN (?1, ?2)").map_err(StoreError::from)?;
         let rows = stmt
             .query_map([dq, sq], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
             .map_err(StoreError::from)?;
@@ -435,7 +436,8 @@ pub fn dashboard(
                 Duration::minutes(((minutes / 15.0).round() * 15.0) as i64)
             })
             .unwrap_or(default_offset);
-        let interviewer = iv.route.as_ref().and_then(|r| routes.get(r)).and_then(|r| r.interviewer.clone()).unwrap_or_else(|| iv.device.clone());
+        let interviewer =
+            iv.route.as_ref().and_then(|r| routes.get(r)).and_then(|r| r.interviewer.clone()).unwrap_or_else(|| iv.device.clone());
         let completed = iv.status == "completed";
         interviews.push(InterviewFacts {
             id: iv.id.clone(),
@@ -468,7 +470,9 @@ pub fn dashboard(
     };
     {
         let mut stmt = conn
-            .prepare("SELECT subject, min(at), max(at) FROM field_journal WHERE kind NOT IN ('routes_drawn', 'route_assigned') GROUP BY subject")
+            .prepare(
+                "SELECT subject, min(at), max(at) FROM field_journal WHERE kind NOT IN ('routes_drawn', 'route_assigned') GROUP BY subject",
+            )
             .map_err(StoreError::from)?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
@@ -688,7 +692,8 @@ pub fn dashboard(
     }
 
     // ---- filter choices ---------------------------------------------------------------------------
-    let cities_available = fw.settings.cities.iter().map(|c| CityOption { id: c.id.clone(), name: c.name.get(lang.code()).to_string() }).collect();
+    let cities_available =
+        fw.settings.cities.iter().map(|c| CityOption { id: c.id.clone(), name: c.name.get(lang.code()).to_string() }).collect();
     let routes_available =
         routes.iter().filter(|(_, info)| filter.city.as_deref().is_none_or(|c| c == info.city)).map(|(id, _)| id.clone()).collect();
     let interviewers_available: BTreeSet<String> =
@@ -750,8 +755,10 @@ fn journal_paradata(store: &Store, wanted: &BTreeSet<&str>) -> Result<HashMap<St
     if wanted.is_empty() {
         return Ok(out);
     }
-    let mut stmt =
-        store.connection().prepare("SELECT interview_id, at, kind, question FROM journal ORDER BY interview_id, seq").map_err(StoreError::from)?;
+    let mut stmt = store
+        .connection()
+        .prepare("SELECT interview_id, at, kind, question FROM journal ORDER BY interview_id, seq")
+        .map_err(StoreError::from)?;
     let rows = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)))
         .map_err(StoreError::from)?;
@@ -805,7 +812,8 @@ fn flags_of(
     lang: Lang,
 ) -> Vec<FlagView> {
     let mut found: BTreeMap<FlagKind, Vec<FlaggedInterview>> = BTreeMap::new();
-    let mut add = |kind: FlagKind, id: &str, detail: String| found.entry(kind).or_default().push(FlaggedInterview { id: id.to_string(), detail });
+    let mut add =
+        |kind: FlagKind, id: &str, detail: String| found.entry(kind).or_default().push(FlaggedInterview { id: id.to_string(), detail });
     let min = lang.pick("мин", "мин", "min");
     for iv in ivs.iter().filter(|iv| iv.completed) {
         if let (Some(m), Some(median)) = (iv.minutes, study_median) {
@@ -833,10 +841,7 @@ fn flags_of(
             add(FlagKind::ImplausibleHours, &iv.id, format!("{}–{end}", iv.start.format("%H:%M")));
         }
     }
-    found
-        .into_iter()
-        .map(|(kind, interviews)| FlagView { kind, message: flag_message(kind, lang), interviews })
-        .collect()
+    found.into_iter().map(|(kind, interviews)| FlagView { kind, message: flag_message(kind, lang), interviews }).collect()
 }
 
 fn flag_message(kind: FlagKind, lang: Lang) -> String {
