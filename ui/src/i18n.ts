@@ -36,8 +36,8 @@ export interface DashStrings {
   reasons: string;
   women: string;
   men: string;
-  womenTarget: string;
-  menTarget: string;
+  done: string;
+  remaining: string;
   quotaChart: string;
   perDayChart: string;
   dispositionsChart: string;
@@ -387,8 +387,8 @@ const ru: Strings = {
     reasons: "Причины",
     women: "Женщины",
     men: "Мужчины",
-    womenTarget: "Женщины: план",
-    menTarget: "Мужчины: план",
+    done: "Выполнено",
+    remaining: "Осталось до плана",
     quotaChart: "Квоты по городам: выполнено и план",
     perDayChart: "Интервью в день по интервьюерам",
     dispositionsChart: "Результаты контактов по интервьюерам",
@@ -655,8 +655,8 @@ const kk: Strings = {
     reasons: "Себептері",
     women: "Әйелдер",
     men: "Ерлер",
-    womenTarget: "Әйелдер: жоспар",
-    menTarget: "Ерлер: жоспар",
+    done: "Орындалды",
+    remaining: "Жоспарға дейін қалды",
     quotaChart: "Қалалар бойынша квоталар: орындалғаны мен жоспар",
     perDayChart: "Интервьюерлер бойынша күніне сұхбаттар",
     dispositionsChart: "Интервьюерлер бойынша байланыс нәтижелері",
@@ -923,8 +923,8 @@ const en: Strings = {
     reasons: "Reasons",
     women: "Women",
     men: "Men",
-    womenTarget: "Women: target",
-    menTarget: "Men: target",
+    done: "Completed",
+    remaining: "Still to target",
     quotaChart: "Quotas by city: completed and target",
     perDayChart: "Completes per day by interviewer",
     dispositionsChart: "Contact outcomes by interviewer",

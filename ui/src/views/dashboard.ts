@@ -67,7 +67,9 @@ function body(v: DashboardView, ctx: DashboardCtx, s: DashStrings): TemplateResu
       ${tile("CON1", pct(v.overall.con1), "con1")}
     </section>
     <section class="dash-charts">
-      <figure class="dash-chart"><figcaption>${s.quotaChart}</figcaption><div class="chart-box"><canvas id="chart-quota" data-testid="chart-quota"></canvas></div></figure>
+      <figure class="dash-chart"><figcaption>${s.quotaChart}</figcaption>
+        <p class="chart-legend"><span class="swatch female"></span>${s.women} <span class="swatch male"></span>${s.men}
+          <span class="swatch rest"></span>${s.remaining}</p><div class="chart-box"><canvas id="chart-quota" data-testid="chart-quota"></canvas></div></figure>
       <figure class="dash-chart"><figcaption>${s.perDayChart}</figcaption><div class="chart-box"><canvas id="chart-per-day" data-testid="chart-per-day"></canvas></div></figure>
       <figure class="dash-chart"><figcaption>${s.dispositionsChart}</figcaption><div class="chart-box"><canvas id="chart-dispositions" data-testid="chart-dispositions"></canvas></div></figure>
     </section>
@@ -188,19 +190,30 @@ export function mountCharts(v: DashboardView | null, s: DashStrings): void {
   Chart.defaults.font.family = '"Dala Sans", sans-serif';
   Chart.defaults.font.size = 13;
   Chart.defaults.color = "#111418";
-  const cities = v.cities.map((c) => c.name);
+  // One progress bar per city and sex: completes, then what the target still needs (light).
+  const rows = v.cities.flatMap((c) => [
+    { label: `${c.name} · ${s.women}`, done: c.female, target: c.target_female, color: COLORS.female, light: COLORS.femaleTarget },
+    { label: `${c.name} · ${s.men}`, done: c.male, target: c.target_male, color: COLORS.male, light: COLORS.maleTarget },
+  ]);
   mount("chart-quota", {
     type: "bar",
     data: {
-      labels: cities,
+      labels: rows.map((r) => r.label),
       datasets: [
-        { label: s.women, data: v.cities.map((c) => c.female), backgroundColor: COLORS.female },
-        { label: s.womenTarget, data: v.cities.map((c) => c.target_female), backgroundColor: COLORS.femaleTarget },
-        { label: s.men, data: v.cities.map((c) => c.male), backgroundColor: COLORS.male },
-        { label: s.menTarget, data: v.cities.map((c) => c.target_male), backgroundColor: COLORS.maleTarget },
+        { label: s.done, data: rows.map((r) => r.done), backgroundColor: rows.map((r) => r.color) },
+        { label: s.remaining, data: rows.map((r) => Math.max(r.target - r.done, 0)), backgroundColor: rows.map((r) => r.light) },
       ],
     },
-    options: { ...base, scales: { y: { beginAtZero: true } } },
+    options: {
+      ...base,
+      indexAxis: "y",
+      plugins: {
+        ...base.plugins,
+        legend: { display: false },
+        tooltip: { callbacks: { footer: (items) => (items.length ? `${rows[items[0].dataIndex].done} / ${rows[items[0].dataIndex].target}` : "") } },
+      },
+      scales: { x: { stacked: true, beginAtZero: true }, y: { stacked: true } },
+    },
   });
   mount("chart-per-day", {
     type: "bar",
