@@ -68,8 +68,8 @@ function body(v: DashboardView, ctx: DashboardCtx, s: DashStrings): TemplateResu
     </section>
     <section class="dash-charts">
       <figure class="dash-chart"><figcaption>${s.quotaChart}</figcaption>
-        <p class="chart-legend"><span class="swatch female"></span>${s.women} <span class="swatch male"></span>${s.men}
-          <span class="swatch rest"></span>${s.remaining}</p><div class="chart-box"><canvas id="chart-quota" data-testid="chart-quota"></canvas></div></figure>
+        <p class="chart-legend"><span><span class="swatch female"></span> ${s.women}</span> <span><span class="swatch male"></span> ${s.men}</span>
+          <span><span class="swatch rest"></span> ${s.remaining}</span></p><div class="chart-box"><canvas id="chart-quota" data-testid="chart-quota"></canvas></div></figure>
       <figure class="dash-chart"><figcaption>${s.perDayChart}</figcaption><div class="chart-box"><canvas id="chart-per-day" data-testid="chart-per-day"></canvas></div></figure>
       <figure class="dash-chart"><figcaption>${s.dispositionsChart}</figcaption><div class="chart-box"><canvas id="chart-dispositions" data-testid="chart-dispositions"></canvas></div></figure>
     </section>
@@ -82,11 +82,11 @@ function body(v: DashboardView, ctx: DashboardCtx, s: DashStrings): TemplateResu
           <th class="num">${s.awaiting}</th><th>${s.lastActivity}</th><th>${s.reasons}</th></tr></thead>
         <tbody>${routes.map(
           (r) => html`<tr class=${r.at_risk ? "at-risk" : ""} data-testid="dash-route" data-id=${r.id} data-at-risk=${r.at_risk}>
-            <td>${r.id}</td><td>${r.city_name}</td><td>${r.interviewer ?? "—"}</td><td class="num">${r.completes} / ${r.target}</td>
+            <td class="id">${r.id}</td><td>${r.city_name}</td><td class="id">${r.interviewer ?? "—"}</td><td class="num">${r.completes} / ${r.target}</td>
             <td class="num">${r.female} / ${r.target_female}</td><td class="num">${r.male} / ${r.target_male}</td>
             <td class="num">${r.visits}</td><td class="num">${r.addresses}</td><td class="num">${r.awaiting_callback}</td>
             <td>${r.last_activity ? stamp(r.last_activity) : s.never}</td>
-            <td>${r.risks.length ? html`<ul class="risks">${r.risks.map((x) => html`<li data-risk=${x.kind}>${x.message}</li>`)}</ul>` : nothing}</td>
+            <td class="reasons">${r.risks.length ? html`<ul class="risks">${r.risks.map((x) => html`<li data-risk=${x.kind}>${x.message}</li>`)}</ul>` : nothing}</td>
           </tr>`,
         )}</tbody></table></div>`}
     </section>
@@ -103,11 +103,11 @@ function body(v: DashboardView, ctx: DashboardCtx, s: DashStrings): TemplateResu
         <thead><tr><th>${s.interviewer}</th><th class="num">${s.interviews}</th><th class="num">${s.completes}</th><th class="num">${s.medianLength}</th><th>${s.flags}</th></tr></thead>
         <tbody>${v.interviewers.map(
           (i) => html`<tr data-testid="dash-interviewer" data-id=${i.id} class=${i.flags.length ? "flagged" : ""}>
-            <td>${i.id}</td><td class="num">${i.interviews}</td><td class="num">${i.completes}</td>
+            <td class="id">${i.id}</td><td class="num">${i.interviews}</td><td class="num">${i.completes}</td>
             <td class="num">${i.median_minutes === null ? "—" : s.minutes(Math.round(i.median_minutes))}</td>
-            <td>${i.flags.length === 0 ? html`<span class="dash-note">${s.noFlags}</span>` : html`<ul class="flags">${i.flags.map(
+            <td class="reasons">${i.flags.length === 0 ? html`<span class="dash-note">${s.noFlags}</span>` : html`<ul class="flags">${i.flags.map(
               (f) => html`<li data-flag=${f.kind}><strong>${f.message}</strong>
-                <ul class="flagged">${f.interviews.map((x) => html`<li><code>${x.id.slice(0, 8)}</code> ${x.detail}</li>`)}</ul></li>`,
+                <ul class="flagged">${f.interviews.map((x) => html`<li><code title=${x.id}>${x.id}</code> ${x.detail}</li>`)}</ul></li>`,
             )}</ul>`}</td>
           </tr>`,
         )}</tbody></table></div>`}
@@ -150,7 +150,7 @@ function outcomeTable(title: string, what: string, rows: OutcomeView[], s: DashS
       <thead><tr><th>${what}</th>${CLASSES.map((c) => html`<th class="num" title=${s.classes[c]}>${c.toUpperCase()}</th>`)}
         <th class="num">RR1 %</th><th class="num">COOP1 %</th><th class="num">REF1 %</th><th class="num">CON1 %</th></tr></thead>
       <tbody>${rows.map(
-        (o) => html`<tr><td>${o.label}</td>${CLASSES.map((c) => html`<td class="num">${o.dispositions[c]}</td>`)}
+        (o) => html`<tr><td class="id">${o.label}</td>${CLASSES.map((c) => html`<td class="num">${o.dispositions[c]}</td>`)}
           <td class="num">${pct(o.rr1)}</td><td class="num">${pct(o.coop1)}</td><td class="num">${pct(o.ref1)}</td><td class="num">${pct(o.con1)}</td></tr>`,
       )}</tbody></table></div>`}`;
 }
