@@ -6,6 +6,7 @@
 
 use chrono::Utc;
 use dala_questionnaire::{AnswerKey, AnswerValue, Lang};
+use dala_session::dashboard::{DashboardFilter, DashboardView};
 use dala_session::field::{AddressView, AdultInput, OutcomeOption, RouteSummaryView, RouteView, VisitInput, WalkAction, When};
 use dala_session::{InterviewSummary, Nav, NumberReading, Screen, Session, SessionError, StudyInfo};
 use serde::Serialize;
@@ -168,6 +169,12 @@ commands! {
 
     pub fn complete(state: State<'_, AppState>, id: String, ui_lang: Lang) -> Reply<Screen> {
         state.session(ui_lang)?.complete(&id, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    /// The supervisor dashboard over this app's database (on a supervisor's machine, the merged data of
+    /// many devices), narrowed by the filter, worded in `ui_lang`.
+    pub fn dashboard(state: State<'_, AppState>, filter: DashboardFilter, ui_lang: Lang) -> Reply<DashboardView> {
+        state.session(ui_lang)?.dashboard(&filter, Utc::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
     pub fn fieldwork_routes(state: State<'_, AppState>, ui_lang: Lang) -> Reply<MyRoutes> {

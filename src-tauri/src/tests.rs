@@ -173,6 +173,23 @@ fn demo_routes_are_drawn_once_and_assigned_to_this_device() {
     assert_eq!(complete["manual"], false, "a complete comes from the interview, not a button");
 }
 
+/// The dashboard command takes the filter as the UI sends it (empty fields as null) and returns the
+/// session's view in the interface language; the figures themselves are tested in the session.
+#[test]
+fn the_dashboard_comes_back_filtered_and_in_the_ui_language() {
+    let shell = shell();
+    shell.invoke("fieldwork_draw_demo", json!({ "ui_lang": "ru" })).unwrap();
+    let filter =
+        json!({ "city": "astana", "route": null, "interviewer": null, "from_date": null, "to_date": "2010-10-31", "provisional": false });
+    let view = shell.invoke("dashboard", json!({ "filter": filter, "ui_lang": "kk" })).expect("dashboard");
+    let routes = view["routes"].as_array().unwrap();
+    assert_eq!(routes.len(), 50, "Astana's planned routes");
+    assert!(routes.iter().all(|r| r["city_name"] == "Астана" && r["at_risk"] == false));
+    assert_eq!(view["filter"]["to_date"], "2010-10-31");
+    assert_eq!(view["overall"]["label"], "Барлығы");
+    assert_eq!(view["cities"][0]["target_female"].as_u64().unwrap() + view["cities"][0]["target_male"].as_u64().unwrap(), 550);
+}
+
 #[test]
 fn visits_close_addresses_and_screening_starts_the_interview() {
     let shell = shell();

@@ -67,4 +67,7 @@ export const api = {
   startInterview: c.fieldwork_start_interview,
   breakOff: c.fieldwork_break_off,
   outcomes: c.fieldwork_outcomes,
+
+  /** The supervisor dashboard over this database, narrowed by the filter. */
+  dashboard: c.dashboard,
 };

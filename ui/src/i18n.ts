@@ -12,6 +12,52 @@ import type { IssueKindView } from "./bindings/IssueKindView";
 
 export type BlockState = "not_started" | "in_progress" | "complete" | "has_errors";
 
+/** The supervisor dashboard's strings (rate codes such as RR1 are AAPOR's and the same in every language). */
+export interface DashStrings {
+  open: string;
+  title: string;
+  filters: string;
+  city: string;
+  route: string;
+  interviewer: string;
+  from: string;
+  to: string;
+  all: string;
+  provisional: string;
+  reset: string;
+  completes: string;
+  target: string;
+  visits: string;
+  awaiting: string;
+  atRisk: string;
+  addresses: string;
+  lastActivity: string;
+  never: string;
+  reasons: string;
+  women: string;
+  men: string;
+  done: string;
+  remaining: string;
+  quotaChart: string;
+  perDayChart: string;
+  dispositionsChart: string;
+  routesTable: string;
+  onlyWorked: string;
+  outcomesTitle: string;
+  byCity: string;
+  byRoute: string;
+  byInterviewer: string;
+  interviewersTitle: string;
+  interviews: string;
+  medianLength: string;
+  minutes: (n: number) => string;
+  flags: string;
+  noFlags: string;
+  studyMedian: (n: string) => string;
+  nothing: string;
+  classes: { i: string; p: string; r: string; nc: string; o: string; uh: string; uo: string; ne: string };
+}
+
 export interface Strings {
   /** The language's own name, for the switch and the home screen. */
   languageName: string;
@@ -105,6 +151,7 @@ export interface Strings {
   // Random-route fieldwork: my routes, the route, a visit, screening.
   home: string;
   myRoutes: string;
+  dash: DashStrings;
   myRoutesCount: (n: number) => string;
   appointmentsDue: (n: number) => string;
   routeLabel: string;
@@ -317,6 +364,50 @@ const ru: Strings = {
 
   home: "Главная",
   myRoutes: "Мои маршруты",
+  dash: {
+    open: "Панель супервайзера",
+    title: "Панель супервайзера",
+    filters: "Фильтры",
+    city: "Город",
+    route: "Маршрут",
+    interviewer: "Интервьюер",
+    from: "С",
+    to: "По",
+    all: "Все",
+    provisional: "Учитывать открытые адреса (предварительно)",
+    reset: "Сбросить",
+    completes: "Интервью",
+    target: "План",
+    visits: "Визиты",
+    awaiting: "Ждут повторного визита",
+    atRisk: "Маршруты под угрозой",
+    addresses: "Адреса",
+    lastActivity: "Последняя активность",
+    never: "—",
+    reasons: "Причины",
+    women: "Женщины",
+    men: "Мужчины",
+    done: "Выполнено",
+    remaining: "Осталось до плана",
+    quotaChart: "Квоты по городам: выполнено и план",
+    perDayChart: "Интервью в день по интервьюерам",
+    dispositionsChart: "Результаты контактов по интервьюерам",
+    routesTable: "Маршруты",
+    onlyWorked: "Только начатые маршруты",
+    outcomesTitle: "Результаты и коэффициенты AAPOR",
+    byCity: "По городам",
+    byRoute: "По маршрутам",
+    byInterviewer: "По интервьюерам",
+    interviewersTitle: "Интервьюеры",
+    interviews: "Начато",
+    medianLength: "Медиана длительности",
+    minutes: (n) => `${n} мин`,
+    flags: "Отметки",
+    noFlags: "Нет отметок",
+    studyMedian: (n) => `Медиана по исследованию: ${n} мин`,
+    nothing: "Нет данных для выбранных фильтров.",
+    classes: { i: "Полные", p: "Частичные", r: "Отказы", nc: "Нет контакта", o: "Прочие", uh: "Неизв. (дом)", uo: "Неизв. (прочие)", ne: "Не подходят" },
+  },
   myRoutesCount: (n) => `маршрутов: ${n}`,
   appointmentsDue: (n) => `назначено встреч: ${n}`,
   routeLabel: "Маршрут",
@@ -541,6 +632,50 @@ const kk: Strings = {
 
   home: "Басты бет",
   myRoutes: "Менің маршруттарым",
+  dash: {
+    open: "Супервайзер тақтасы",
+    title: "Супервайзер тақтасы",
+    filters: "Сүзгілер",
+    city: "Қала",
+    route: "Маршрут",
+    interviewer: "Интервьюер",
+    from: "Бастап",
+    to: "Дейін",
+    all: "Барлығы",
+    provisional: "Ашық мекенжайларды есепке алу (алдын ала)",
+    reset: "Тазарту",
+    completes: "Сұхбаттар",
+    target: "Жоспар",
+    visits: "Барулар",
+    awaiting: "Қайта баруды күтуде",
+    atRisk: "Қауіптегі маршруттар",
+    addresses: "Мекенжайлар",
+    lastActivity: "Соңғы белсенділік",
+    never: "—",
+    reasons: "Себептері",
+    women: "Әйелдер",
+    men: "Ерлер",
+    done: "Орындалды",
+    remaining: "Жоспарға дейін қалды",
+    quotaChart: "Қалалар бойынша квоталар: орындалғаны мен жоспар",
+    perDayChart: "Интервьюерлер бойынша күніне сұхбаттар",
+    dispositionsChart: "Интервьюерлер бойынша байланыс нәтижелері",
+    routesTable: "Маршруттар",
+    onlyWorked: "Тек басталған маршруттар",
+    outcomesTitle: "Нәтижелер мен коэффициенттер",
+    byCity: "Қалалар бойынша",
+    byRoute: "Маршруттар бойынша",
+    byInterviewer: "Интервьюерлер бойынша",
+    interviewersTitle: "Интервьюерлер",
+    interviews: "Басталды",
+    medianLength: "Ұзақтықтың медианасы",
+    minutes: (n) => `${n} мин`,
+    flags: "Белгілер",
+    noFlags: "Белгі жоқ",
+    studyMedian: (n) => `Зерттеу бойынша медиана: ${n} мин`,
+    nothing: "Таңдалған сүзгілер бойынша деректер жоқ.",
+    classes: { i: "Толық", p: "Ішінара", r: "Бас тартулар", nc: "Байланыс жоқ", o: "Басқалары", uh: "Белгісіз (үй)", uo: "Белгісіз (басқа)", ne: "Сәйкес емес" },
+  },
   myRoutesCount: (n) => `маршруттар: ${n}`,
   appointmentsDue: (n) => `белгіленген кездесулер: ${n}`,
   routeLabel: "Маршрут",
@@ -765,6 +900,50 @@ const en: Strings = {
 
   home: "Home",
   myRoutes: "My routes",
+  dash: {
+    open: "Supervisor dashboard",
+    title: "Supervisor dashboard",
+    filters: "Filters",
+    city: "City",
+    route: "Route",
+    interviewer: "Interviewer",
+    from: "From",
+    to: "To",
+    all: "All",
+    provisional: "Count open addresses (provisional)",
+    reset: "Reset",
+    completes: "Completes",
+    target: "Target",
+    visits: "Visits",
+    awaiting: "Awaiting call-back",
+    atRisk: "Routes at risk",
+    addresses: "Addresses",
+    lastActivity: "Last activity",
+    never: "—",
+    reasons: "Reasons",
+    women: "Women",
+    men: "Men",
+    done: "Completed",
+    remaining: "Still to target",
+    quotaChart: "Quotas by city: completed and target",
+    perDayChart: "Completes per day by interviewer",
+    dispositionsChart: "Contact outcomes by interviewer",
+    routesTable: "Routes",
+    onlyWorked: "Only routes started",
+    outcomesTitle: "Outcomes and AAPOR rates",
+    byCity: "By city",
+    byRoute: "By route",
+    byInterviewer: "By interviewer",
+    interviewersTitle: "Interviewers",
+    interviews: "Started",
+    medianLength: "Median length",
+    minutes: (n) => `${n} min`,
+    flags: "Flags",
+    noFlags: "No flags",
+    studyMedian: (n) => `Study median: ${n} min`,
+    nothing: "No data for these filters.",
+    classes: { i: "Complete", p: "Partial", r: "Refusal", nc: "Non-contact", o: "Other", uh: "Unknown (household)", uo: "Unknown (other)", ne: "Not eligible" },
+  },
   myRoutesCount: (n) => (n === 1 ? "1 route" : `${n} routes`),
   appointmentsDue: (n) => (n === 1 ? "1 appointment" : `${n} appointments`),
   routeLabel: "Route",

@@ -14,6 +14,8 @@ import type { AddressView } from "./bindings/AddressView";
 import type { AdultInput } from "./bindings/AdultInput";
 import type { AnswerKey } from "./bindings/AnswerKey";
 import type { CommandError } from "./bindings/CommandError";
+import type { DashboardFilter } from "./bindings/DashboardFilter";
+import type { DashboardView } from "./bindings/DashboardView";
 import type { InterviewSummary } from "./bindings/InterviewSummary";
 import type { Lang } from "./bindings/Lang";
 import type { MyRoutes } from "./bindings/MyRoutes";
@@ -25,6 +27,7 @@ import type { StudyInfo } from "./bindings/StudyInfo";
 import type { VisitInput } from "./bindings/VisitInput";
 import type { WalkAction } from "./bindings/WalkAction";
 import { t } from "./i18n";
+import { dashboardScreen, mountCharts } from "./views/dashboard";
 import type { FieldBase } from "./views/field-common";
 import { homeScreen } from "./views/home";
 import { interviewScreen, keyId, type InterviewCtx } from "./views/interview";
@@ -50,7 +53,7 @@ interface Readback {
   result: NumberReadback;
 }
 
-type View = "home" | "interview" | "routes" | "route" | "address" | "screening";
+type View = "home" | "interview" | "routes" | "route" | "address" | "screening" | "dashboard";
 
 const state = {
   view: "home" as View,
@@ -82,6 +85,11 @@ const state = {
   buildingForm: emptyBuildingForm(),
   continuationForm: emptyContinuationForm(),
   screeningForm: screeningFormFor({ proposal: null } as AddressView),
+
+  // The supervisor dashboard: the session's last view and the filter it was asked with.
+  dashboard: null as DashboardView | null,
+  dashFilter: { city: null, route: null, interviewer: null, from_date: null, to_date: null, provisional: false } as DashboardFilter,
+  dashOnlyWorked: true,
 };
 
 type Commit = "none" | "stored" | "refused";
@@ -382,6 +390,30 @@ function draw() {
     render(interviewScreen(state.screen, interviewCtx()), root);
     return;
   }
+  if (state.view === "dashboard") {
+    render(
+      dashboardScreen(state.dashboard, {
+        ...fieldBase(),
+        setLanguage: (lang) => {
+          state.homeLang = lang;
+          void loadDashboard();
+        },
+        home: () => void goHome(state.homeLang),
+        filter: (change) => {
+          state.dashFilter = { ...state.dashFilter, ...change };
+          void loadDashboard();
+        },
+        onlyWorked: state.dashOnlyWorked,
+        toggleWorked: () => {
+          state.dashOnlyWorked = !state.dashOnlyWorked;
+          draw();
+        },
+      }),
+      root,
+    );
+    mountCharts(state.dashboard, t(state.homeLang).dash);
+    return;
+  }
   if (state.view === "routes") {
     render(routesScreen(state.myRoutes, { ...fieldBase(), home: () => void goHome(state.homeLang), open: (id) => void openRoute(id), drawDemo }), root);
     return;
@@ -444,6 +476,7 @@ function draw() {
       error: state.error,
       myRoutes: state.myRoutes,
       openRoutes: () => void openRoutes(),
+      openDashboard: () => void openDashboard(),
       openRoute: (id) => void openRoute(id),
       setLanguage: (lang) => {
         state.homeLang = lang;
@@ -485,6 +518,19 @@ async function field<T>(call: () => Promise<T>, apply: (value: T) => void): Prom
 
 function scrollTop() {
   document.querySelector(".field-body")?.scrollTo({ top: 0 });
+}
+
+async function openDashboard() {
+  state.view = "dashboard";
+  state.error = null;
+  state.notice = null;
+  draw();
+  await loadDashboard();
+}
+
+/** Asks the session for the dashboard with the current filter, in the interface language. */
+async function loadDashboard() {
+  await field(() => api.dashboard(state.dashFilter, state.homeLang), (view) => (state.dashboard = view));
 }
 
 async function openRoutes() {

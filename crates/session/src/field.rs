@@ -431,7 +431,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> SessionError {
     SessionError::Store(dala_store::StoreError::Corrupt(format!("{what}: {e}")))
 }
 
-fn from_doc<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, SessionError> {
+pub(crate) fn from_doc<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, SessionError> {
     serde_json::from_str(text).map_err(|e| corrupt(what, e))
 }
 
@@ -458,7 +458,7 @@ impl Session {
         self.field.as_ref()
     }
 
-    fn fw(&self) -> Result<&Fieldwork, SessionError> {
+    pub(crate) fn fw(&self) -> Result<&Fieldwork, SessionError> {
         self.field.as_ref().ok_or(SessionError::NoFieldwork)
     }
 

@@ -28,6 +28,7 @@ use dala_questionnaire::{Answer, AnswerError, AnswerKey, Lang, Questionnaire};
 use dala_store::{InterviewStatus, Store, StoreError};
 
 pub mod autofill;
+pub mod dashboard;
 mod error;
 pub mod field;
 pub mod sync;

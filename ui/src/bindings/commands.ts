@@ -4,6 +4,8 @@ import type { AddressView } from "./AddressView";
 import type { AdultInput } from "./AdultInput";
 import type { AnswerKey } from "./AnswerKey";
 import type { AnswerValue } from "./AnswerValue";
+import type { DashboardFilter } from "./DashboardFilter";
+import type { DashboardView } from "./DashboardView";
 import type { InterviewSummary } from "./InterviewSummary";
 import type { JsonValue } from "./serde_json/JsonValue";
 import type { Lang } from "./Lang";
@@ -35,6 +37,7 @@ export function commands(invoke: Invoke) {
     go: (id: string, nav: Nav, ui_lang: Lang) => invoke<Screen>("go", { id, nav, ui_lang }),
     set_language: (id: string, lang: Lang) => invoke<Screen>("set_language", { id, lang }),
     complete: (id: string, ui_lang: Lang) => invoke<Screen>("complete", { id, ui_lang }),
+    dashboard: (filter: DashboardFilter, ui_lang: Lang) => invoke<DashboardView>("dashboard", { filter, ui_lang }),
     fieldwork_routes: (ui_lang: Lang) => invoke<MyRoutes>("fieldwork_routes", { ui_lang }),
     fieldwork_draw_demo: (ui_lang: Lang) => invoke<MyRoutes>("fieldwork_draw_demo", { ui_lang }),
     fieldwork_route: (id: string, ui_lang: Lang) => invoke<RouteView>("fieldwork_route", { id, ui_lang }),

@@ -1,6 +1,6 @@
 // The home screen: a big "New interview" button, "My routes" when the study has random-route
 // fieldwork (the routes assigned to this device with their quota state, visits, completes and
-// appointments), and the interviews on this device, grouped New / In progress / Completed / Broken
+// appointments) and the supervisor dashboard, and the interviews on this device, grouped New / In progress / Completed / Broken
 // off; a tap on a row reopens it at its last question (an ended one read-only).
 
 import { html, nothing, type TemplateResult } from "lit-html";
@@ -20,6 +20,7 @@ export interface HomeCtx {
   error: CommandError | null;
   myRoutes: MyRoutes | null;
   openRoutes(): void;
+  openDashboard(): void;
   openRoute(id: string): void;
   setLanguage(lang: Lang): void;
   create(): void;
@@ -50,6 +51,9 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
         <span class="plus">+</span> ${s.newInterview} <small>(${s.newInterviewIn(s.languageName)})</small>
       </button>
       ${ctx.myRoutes?.has_fieldwork ? myRoutesEntry(ctx.myRoutes, ctx) : nothing}
+      ${ctx.myRoutes?.has_fieldwork
+        ? html`<button class="big dashboard-entry" data-testid="open-dashboard" @click=${ctx.openDashboard}>${s.dash.open} ›</button>`
+        : nothing}
       ${interviews === null
         ? html`<p>${s.loading}</p>`
         : list.length === 0
