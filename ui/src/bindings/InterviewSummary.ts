@@ -2,4 +2,8 @@
 import type { InterviewStatus } from "./InterviewStatus";
 import type { Lang } from "./Lang";
 
-export type InterviewSummary = { id: string, status: InterviewStatus, language: Lang, created_at: string, updated_at: string, answered: number, };
+export type InterviewSummary = { id: string, status: InterviewStatus, 
+/**
+ * The supervisor's review: `approved`, `rejected` (sent back: correct it) or `corrected`.
+ */
+review: string | null, language: Lang, created_at: string, updated_at: string, answered: number, };
