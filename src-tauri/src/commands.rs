@@ -14,7 +14,14 @@ use serde_json::Value as Json;
 use tauri::State;
 use ts_rs::TS;
 
+use dala_session::sync::{self, ImportReport};
+
 use crate::error::CommandError;
+
+/// A sync failure for the UI (already worded in its language).
+fn sync_error(e: &sync::SyncFailure, lang: Lang) -> CommandError {
+    CommandError { kind: dala_session::ErrorKind::Io, message: e.message().get(lang).to_string() }
+}
 use crate::AppState;
 
 type Reply<T> = Result<T, CommandError>;
@@ -118,6 +125,46 @@ fn my_routes(session: &Session, lang: Lang) -> Result<MyRoutes, SessionError> {
 }
 
 commands! {
+    pub fn sync_list_packages(state: State<'_, AppState>, folder: String, ui_lang: Lang) -> Reply<Vec<String>> {
+        // Only lists the package files of a folder (the UI then imports them one by one with a progress bar).
+        let _ = &state;
+        let mut found: Vec<String> = std::fs::read_dir(&folder)
+            .map_err(|e| CommandError::from_session(&SessionError::Io(format!("{folder}: {e}")), ui_lang))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "dala"))
+            .map(|p| p.display().to_string())
+            .collect();
+        found.sort();
+        Ok(found)
+    }
+
+    pub fn sync_import(state: State<'_, AppState>, packages: Vec<String>, ui_lang: Lang) -> Reply<ImportReport> {
+        let mut session = state.session(ui_lang)?;
+        let ring = sync::load_keyring(&session.keys_dir()).map_err(|e| sync_error(&e, ui_lang))?;
+        let paths: Vec<std::path::PathBuf> = packages.iter().map(std::path::PathBuf::from).collect();
+        Ok(session.import_packages(&ring.me, &ring.trusted, &paths, ui_lang, Utc::now(), |_, _| {}))
+    }
+
+    pub fn sync_export(state: State<'_, AppState>, folder: String, ui_lang: Lang) -> Reply<Vec<String>> {
+        let mut session = state.session(ui_lang)?;
+        let ring = sync::load_keyring(&session.keys_dir()).map_err(|e| sync_error(&e, ui_lang))?;
+        let written = sync::export_for_keyring(&mut session, &ring, std::path::Path::new(&folder), Utc::now()).map_err(|e| sync_error(&e, ui_lang))?;
+        Ok(written.into_iter().map(|r| r.package).collect())
+    }
+
+    pub fn review_interview(state: State<'_, AppState>, id: String, approve: bool, reason: Option<String>, ui_lang: Lang) -> Reply<Screen> {
+        let mut session = state.session(ui_lang)?;
+        let decision = if approve { dala_store::Review::Approve } else { dala_store::Review::Reject };
+        session.review_interview(&id, decision, reason.as_deref().filter(|r| !r.trim().is_empty()), Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))?;
+        session.open_interview(&id, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    pub fn review_comment(state: State<'_, AppState>, id: String, key: Option<AnswerKey>, text: String, ui_lang: Lang) -> Reply<Screen> {
+        let mut session = state.session(ui_lang)?;
+        session.comment(&id, key.as_ref(), &text, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))?;
+        session.open_interview(&id, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
     pub fn study_info(state: State<'_, AppState>, ui_lang: Lang) -> Reply<StudyInfo> {
         Ok(state.session(ui_lang)?.study_info())
     }

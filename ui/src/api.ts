@@ -70,4 +70,11 @@ export const api = {
 
   /** The supervisor dashboard over this database, narrowed by the filter. */
   dashboard: c.dashboard,
+
+  // Sync (package files) and the supervisor's review.
+  syncListPackages: c.sync_list_packages,
+  syncImport: c.sync_import,
+  syncExport: c.sync_export,
+  reviewInterview: c.review_interview,
+  reviewComment: c.review_comment,
 };

@@ -13,6 +13,35 @@ import type { IssueKindView } from "./bindings/IssueKindView";
 export type BlockState = "not_started" | "in_progress" | "complete" | "has_errors";
 
 /** The supervisor dashboard's strings (rate codes such as RR1 are AAPOR's and the same in every language). */
+/** Sync through package files (issue 8). */
+export interface SyncStrings {
+  open: string;
+  title: string;
+  folder: string;
+  folderHint: string;
+  import: string;
+  export: string;
+  progress: (done: number, total: number) => string;
+  none: string;
+  result: (packages: number, imported: number, duplicates: number, conflicts: number) => string;
+  rejected: string;
+  written: string;
+}
+
+/** The supervisor's review of an interview, and the notes the interviewer sees. */
+export interface ReviewStrings {
+  panel: string;
+  text: string;
+  approve: string;
+  reject: string;
+  comment: string;
+  needReason: string;
+  rejectedBanner: string;
+  correctedBanner: string;
+  approvedBanner: string;
+  notesHere: string;
+}
+
 export interface DashStrings {
   open: string;
   title: string;
@@ -152,6 +181,8 @@ export interface Strings {
   home: string;
   myRoutes: string;
   dash: DashStrings;
+  sync: SyncStrings;
+  review: ReviewStrings;
   myRoutesCount: (n: number) => string;
   appointmentsDue: (n: number) => string;
   routeLabel: string;
@@ -364,6 +395,31 @@ const ru: Strings = {
 
   home: "Главная",
   myRoutes: "Мои маршруты",
+  sync: {
+    open: "Синхронизация",
+    title: "Синхронизация: пакеты",
+    folder: "Папка с пакетами (флешка, общая папка)",
+    folderHint: "например /media/usb/dala",
+    import: "Принять пакеты из папки",
+    export: "Записать пакет в папку",
+    progress: (done, total) => `Пакет ${done} из ${total}`,
+    none: "В этой папке нет пакетов (*.dala).",
+    result: (p, i, d, c) => `Принято пакетов: ${p}; новых записей: ${i}; уже были: ${d}; конфликтов: ${c}.`,
+    rejected: "Отклонены (база не изменена):",
+    written: "Записаны пакеты:",
+  },
+  review: {
+    panel: "Проверка супервайзера",
+    text: "Комментарий или причина возврата",
+    approve: "Одобрить",
+    reject: "Вернуть интервьюеру",
+    comment: "Комментарий к этому вопросу",
+    needReason: "Напишите, что нужно исправить.",
+    rejectedBanner: "Возвращено супервайзером на исправление",
+    correctedBanner: "Исправлено после возврата, ждёт проверки",
+    approvedBanner: "Одобрено супервайзером",
+    notesHere: "Замечания супервайзера к этому вопросу",
+  },
   dash: {
     open: "Панель супервайзера",
     title: "Панель супервайзера",
@@ -632,6 +688,31 @@ const kk: Strings = {
 
   home: "Басты бет",
   myRoutes: "Менің маршруттарым",
+  sync: {
+    open: "Синхрондау",
+    title: "Синхрондау: пакеттер",
+    folder: "Пакеттер қалтасы (флешка, ортақ қалта)",
+    folderHint: "мысалы, флешкадағы қалта",
+    import: "Қалтадағы пакеттерді қабылдау",
+    export: "Пакетті қалтаға жазу",
+    progress: (done, total) => `${total} пакеттің ${done}-і`,
+    none: "Бұл қалтада пакеттер жоқ.",
+    result: (p, i, d, c) => `Қабылданған пакеттер: ${p}; жаңа жазбалар: ${i}; бұрыннан бар: ${d}; қайшылықтар: ${c}.`,
+    rejected: "Қабылданбады (база өзгертілмеді):",
+    written: "Жазылған пакеттер:",
+  },
+  review: {
+    panel: "Супервайзер тексеруі",
+    text: "Түсініктеме немесе қайтару себебі",
+    approve: "Мақұлдау",
+    reject: "Интервьюерге қайтару",
+    comment: "Осы сұраққа түсініктеме",
+    needReason: "Нені түзету керегін жазыңыз.",
+    rejectedBanner: "Супервайзер түзетуге қайтарды",
+    correctedBanner: "Қайтарылғаннан кейін түзетілді, тексеруді күтуде",
+    approvedBanner: "Супервайзер мақұлдады",
+    notesHere: "Супервайзердің осы сұраққа ескертпелері",
+  },
   dash: {
     open: "Супервайзер тақтасы",
     title: "Супервайзер тақтасы",
@@ -900,6 +981,31 @@ const en: Strings = {
 
   home: "Home",
   myRoutes: "My routes",
+  sync: {
+    open: "Sync",
+    title: "Sync: packages",
+    folder: "Folder with packages (USB stick, shared folder)",
+    folderHint: "e.g. /media/usb/dala",
+    import: "Import the packages in the folder",
+    export: "Write a package to the folder",
+    progress: (done, total) => `Package ${done} of ${total}`,
+    none: "There are no packages (*.dala) in this folder.",
+    result: (p, i, d, c) => `Packages imported: ${p}; new records: ${i}; already held: ${d}; conflicts: ${c}.`,
+    rejected: "Rejected (the database was not changed):",
+    written: "Packages written:",
+  },
+  review: {
+    panel: "Supervisor's review",
+    text: "Comment, or why it goes back",
+    approve: "Approve",
+    reject: "Send back to the interviewer",
+    comment: "Comment on this question",
+    needReason: "Write what has to be corrected.",
+    rejectedBanner: "Sent back by the supervisor for correction",
+    correctedBanner: "Corrected after being sent back; awaiting review",
+    approvedBanner: "Approved by the supervisor",
+    notesHere: "The supervisor's notes on this question",
+  },
   dash: {
     open: "Supervisor dashboard",
     title: "Supervisor dashboard",

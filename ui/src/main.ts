@@ -13,6 +13,7 @@ import { api, isCommandError, type AnswerValue } from "./api";
 import type { AddressView } from "./bindings/AddressView";
 import type { AdultInput } from "./bindings/AdultInput";
 import type { AnswerKey } from "./bindings/AnswerKey";
+import type { ImportReport } from "./bindings/ImportReport";
 import type { CommandError } from "./bindings/CommandError";
 import type { DashboardFilter } from "./bindings/DashboardFilter";
 import type { DashboardView } from "./bindings/DashboardView";
@@ -31,6 +32,7 @@ import { dashboardScreen, mountCharts } from "./views/dashboard";
 import type { FieldBase } from "./views/field-common";
 import { homeScreen } from "./views/home";
 import { interviewScreen, keyId, type InterviewCtx } from "./views/interview";
+import { emptySync, syncScreen } from "./views/sync";
 import type { NumberReadback } from "./views/question";
 import { emptyBuildingForm, emptyContinuationForm, routeScreen } from "./views/route";
 import { routesScreen } from "./views/routes";
@@ -53,7 +55,7 @@ interface Readback {
   result: NumberReadback;
 }
 
-type View = "home" | "interview" | "routes" | "route" | "address" | "screening" | "dashboard";
+type View = "home" | "interview" | "routes" | "route" | "address" | "screening" | "dashboard" | "sync";
 
 const state = {
   view: "home" as View,
@@ -90,6 +92,10 @@ const state = {
   dashboard: null as DashboardView | null,
   dashFilter: { city: null, route: null, interviewer: null, from_date: null, to_date: null, provisional: false } as DashboardFilter,
   dashOnlyWorked: true,
+
+  // Sync through package files, and the review text being typed on an interview.
+  sync: emptySync(),
+  reviewText: "",
 };
 
 type Commit = "none" | "stored" | "refused";
@@ -289,6 +295,21 @@ const interviewCtx = (): InterviewCtx => {
     next: () => void move({ kind: "next" }),
     previous: () => void move({ kind: "previous" }),
     complete: () => void run(() => api.complete(id, lang)),
+    reviewText: state.reviewText,
+    setReviewText: (text) => {
+      state.reviewText = text;
+    },
+    approve: () => void review(id, true),
+    reject: () => void review(id, false),
+    comment: () => {
+      const text = state.reviewText.trim();
+      if (!text) return;
+      const key = state.screen?.current?.key ?? null;
+      void run(() => api.reviewComment(id, key, text, lang)).then((ok) => {
+        if (ok) state.reviewText = "";
+        draw();
+      });
+    },
     backLabel: state.returnRoute ? t(lang).backToRoute : undefined,
     confirmingBreakOff: state.confirmBreakOff,
     askBreakOff: () => {
@@ -390,6 +411,22 @@ function draw() {
     render(interviewScreen(state.screen, interviewCtx()), root);
     return;
   }
+  if (state.view === "sync") {
+    render(
+      syncScreen(state.sync, {
+        ...fieldBase(),
+        home: () => void goHome(state.homeLang),
+        setFolder: (folder) => {
+          state.sync.folder = folder;
+          draw();
+        },
+        importAll: () => void importAll(),
+        exportTo: () => void exportTo(),
+      }),
+      root,
+    );
+    return;
+  }
   if (state.view === "dashboard") {
     render(
       dashboardScreen(state.dashboard, {
@@ -477,6 +514,11 @@ function draw() {
       myRoutes: state.myRoutes,
       openRoutes: () => void openRoutes(),
       openDashboard: () => void openDashboard(),
+      openSync: () => {
+        state.view = "sync";
+        state.error = null;
+        draw();
+      },
       openRoute: (id) => void openRoute(id),
       setLanguage: (lang) => {
         state.homeLang = lang;
@@ -518,6 +560,69 @@ async function field<T>(call: () => Promise<T>, apply: (value: T) => void): Prom
 
 function scrollTop() {
   document.querySelector(".field-body")?.scrollTo({ top: 0 });
+}
+
+/** Approves or rejects the open interview (a rejection needs the reason typed in the review box). */
+async function review(id: string, approve: boolean) {
+  const lang = uiLang();
+  const reason = state.reviewText.trim();
+  if (!approve && !reason) {
+    state.error = { kind: "bad_input", message: t(lang).review.needReason } as CommandError;
+    draw();
+    return;
+  }
+  if (await run(() => api.reviewInterview(id, approve, reason || null, lang))) state.reviewText = "";
+  draw();
+}
+
+/** Imports every package of the folder, one call per package, so the bar moves as each is applied. */
+async function importAll() {
+  const lang = state.homeLang;
+  const st = state.sync;
+  st.report = null;
+  st.written = null;
+  st.none = false;
+  st.busy = true;
+  draw();
+  try {
+    const packages = await api.syncListPackages(st.folder.trim(), lang);
+    st.total = packages.length;
+    st.done = 0;
+    st.none = packages.length === 0;
+    const sum = { packages: 0, imported_entries: 0, duplicates: 0, conflicts: 0, rejected: [] as ImportReport["rejected"] };
+    for (const p of packages) {
+      const r = await api.syncImport([p], lang);
+      sum.packages += Number(r.packages);
+      sum.imported_entries += Number(r.imported_entries);
+      sum.duplicates += Number(r.duplicates);
+      sum.conflicts += Number(r.conflicts);
+      sum.rejected.push(...r.rejected);
+      st.done += 1;
+      draw();
+    }
+    st.report = sum as unknown as ImportReport;
+    state.error = null;
+  } catch (e) {
+    state.error = e as CommandError;
+  }
+  st.busy = false;
+  draw();
+}
+
+async function exportTo() {
+  const st = state.sync;
+  st.report = null;
+  st.total = 0;
+  st.busy = true;
+  draw();
+  try {
+    st.written = await api.syncExport(st.folder.trim(), state.homeLang);
+    state.error = null;
+  } catch (e) {
+    state.error = e as CommandError;
+  }
+  st.busy = false;
+  draw();
 }
 
 async function openDashboard() {

@@ -240,6 +240,8 @@ pub struct Session {
     open: HashMap<String, Open>,
     /// The study's random-route fieldwork, when it has one.
     field: Option<field::Fieldwork>,
+    /// The database file (`None` in memory): its folder holds the sync keys by default.
+    db_path: Option<PathBuf>,
 }
 
 impl Session {
@@ -258,11 +260,11 @@ impl Session {
         }
         let field = field::load_fieldwork(study_dir)?;
         let store = Store::open_with(db_path, durability, Utc::now())?;
-        Ok(Session { study, store, open: HashMap::new(), field })
+        Ok(Session { study, store, open: HashMap::new(), field, db_path: Some(db_path.to_path_buf()) })
     }
 
     pub fn with_parts(study: Questionnaire, store: Store) -> Session {
-        Session { study, store, open: HashMap::new(), field: None }
+        Session { study, store, open: HashMap::new(), field: None, db_path: None }
     }
 
     /// Adds the study's fieldwork (see [`field::load_fieldwork`]).
@@ -814,6 +816,14 @@ impl Session {
         let report = sync::import_packages(&mut self.store, me, trust, packages, lang, now, progress);
         self.open.clear();
         report
+    }
+
+    /// The folder of this user's sync keys: `DALA_KEYS`, else `keys/` beside the database.
+    pub fn keys_dir(&self) -> PathBuf {
+        match std::env::var_os("DALA_KEYS") {
+            Some(d) => PathBuf::from(d),
+            None => self.db_path.as_deref().and_then(Path::parent).unwrap_or(Path::new(".")).join("keys"),
+        }
     }
 
     /// Writes a package of this database for `to` (see [`sync::export_package`]).

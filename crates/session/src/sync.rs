@@ -87,6 +87,8 @@ pub enum SyncFailure {
     NoStudy,
     /// A key file is already there (keys are never overwritten).
     KeyExists(String),
+    /// The keys folder is missing or does not hold exactly one secret key.
+    NoKeys(String),
 }
 
 impl SyncFailure {
@@ -107,6 +109,11 @@ impl SyncFailure {
                 "the database holds no interviews yet, so its study is unknown: name it with --study",
                 "в базе ещё нет интервью, и её исследование неизвестно: укажите его через --study",
                 "базада әлі сұхбат жоқ, сондықтан оның зерттеуі белгісіз: оны --study арқылы көрсетіңіз"
+            ),
+            SyncFailure::NoKeys(dir) => msg!(
+                "no sync keys: the folder {dir} must hold this user's secret key (one .key file, made with dala keys init) and the .pub files of those they exchange packages with",
+                "нет ключей синхронизации: в папке {dir} должен быть секретный ключ пользователя (один файл .key, созданный dala keys init) и файлы .pub тех, с кем он обменивается пакетами",
+                "синхрондау кілттері жоқ: {dir} қалтасында пайдаланушының құпия кілті (dala keys init жасаған бір .key файлы) және пакет алмасатын адамдардың .pub файлдары болуы керек"
             ),
             SyncFailure::KeyExists(file) => msg!(
                 "{file} already exists: a key is never overwritten (choose another --name or folder)",
@@ -316,4 +323,54 @@ pub fn init_keys(role: Role, name: &str, dir: &Path, signing_seed: [u8; 32]) -> 
     f.write_all(key.to_text().as_bytes()).and_then(|_| f.sync_all()).map_err(|e| SyncFailure::file(&key_path, e))?;
     std::fs::write(&pub_path, key.public().to_text()).map_err(|e| SyncFailure::file(&pub_path, e))?;
     Ok((key_path, pub_path))
+}
+
+/// A user's keys as the app keeps them: one folder with their own secret key (exactly one `.key`) and
+/// the public keys they trust (every `.pub`; their own is left out).
+pub struct Keyring {
+    pub me: SecretKey,
+    pub trusted: Vec<PublicKey>,
+}
+
+pub fn load_keyring(dir: &Path) -> Result<Keyring, SyncFailure> {
+    let mut secrets: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|_| SyncFailure::NoKeys(dir.display().to_string()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "key"))
+        .collect();
+    secrets.sort();
+    if secrets.len() != 1 {
+        return Err(SyncFailure::NoKeys(dir.display().to_string()));
+    }
+    let me = read_secret(&secrets[0])?;
+    let mine = me.public().id();
+    let trusted = read_trust(&[dir.to_path_buf()])?.into_iter().filter(|k| k.id() != mine).collect();
+    Ok(Keyring { me, trusted })
+}
+
+/// Writes the packages a user sends from the app into `folder`: one for the levels above (an
+/// interviewer's to the supervisors and coordinators they trust; a supervisor's to the coordinators)
+/// and, for a supervisor, one per interviewer (assignments and rejected interviews going back down).
+pub fn export_for_keyring(session: &mut crate::Session, ring: &Keyring, folder: &Path, now: DateTime<Utc>) -> Result<Vec<ExportReport>, SyncFailure> {
+    std::fs::create_dir_all(folder).map_err(|e| SyncFailure::file(folder, e))?;
+    let rank = |r: Role| match r {
+        Role::Interviewer => 0,
+        Role::Supervisor => 1,
+        Role::Coordinator => 2,
+    };
+    let mine = rank(ring.me.role);
+    let up: Vec<PublicKey> = ring.trusted.iter().filter(|k| rank(k.role) > mine).cloned().collect();
+    let stamp = now.format("%Y%m%d-%H%M%S");
+    let mut written = Vec::new();
+    if !up.is_empty() {
+        let out = folder.join(format!("{}-{stamp}.dala", ring.me.name));
+        written.push(session.export_package(&ring.me, &up, &out, true, now)?);
+    }
+    if ring.me.role == Role::Supervisor {
+        for k in ring.trusted.iter().filter(|k| k.role == Role::Interviewer) {
+            let out = folder.join(format!("{}-to-{}-{stamp}.dala", ring.me.name, k.name));
+            written.push(session.export_package(&ring.me, std::slice::from_ref(k), &out, true, now)?);
+        }
+    }
+    Ok(written)
 }

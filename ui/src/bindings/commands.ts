@@ -6,6 +6,7 @@ import type { AnswerKey } from "./AnswerKey";
 import type { AnswerValue } from "./AnswerValue";
 import type { DashboardFilter } from "./DashboardFilter";
 import type { DashboardView } from "./DashboardView";
+import type { ImportReport } from "./ImportReport";
 import type { InterviewSummary } from "./InterviewSummary";
 import type { JsonValue } from "./serde_json/JsonValue";
 import type { Lang } from "./Lang";
@@ -25,6 +26,11 @@ export type Invoke = <T>(command: string, args: Record<string, unknown>) => Prom
 /** Every command of the shell, typed as the Rust side declares it. */
 export function commands(invoke: Invoke) {
   return {
+    sync_list_packages: (folder: string, ui_lang: Lang) => invoke<Array<string>>("sync_list_packages", { folder, ui_lang }),
+    sync_import: (packages: Array<string>, ui_lang: Lang) => invoke<ImportReport>("sync_import", { packages, ui_lang }),
+    sync_export: (folder: string, ui_lang: Lang) => invoke<Array<string>>("sync_export", { folder, ui_lang }),
+    review_interview: (id: string, approve: boolean, reason: string | null, ui_lang: Lang) => invoke<Screen>("review_interview", { id, approve, reason, ui_lang }),
+    review_comment: (id: string, key: AnswerKey | null, text: string, ui_lang: Lang) => invoke<Screen>("review_comment", { id, key, text, ui_lang }),
     study_info: (ui_lang: Lang) => invoke<StudyInfo>("study_info", { ui_lang }),
     list_interviews: (ui_lang: Lang) => invoke<Array<InterviewSummary>>("list_interviews", { ui_lang }),
     create_interview: (lang: Lang) => invoke<Screen>("create_interview", { lang }),

@@ -21,6 +21,7 @@ export interface HomeCtx {
   myRoutes: MyRoutes | null;
   openRoutes(): void;
   openDashboard(): void;
+  openSync(): void;
   openRoute(id: string): void;
   setLanguage(lang: Lang): void;
   create(): void;
@@ -54,6 +55,7 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
       ${ctx.myRoutes?.has_fieldwork
         ? html`<button class="big dashboard-entry" data-testid="open-dashboard" @click=${ctx.openDashboard}>${s.dash.open} ›</button>`
         : nothing}
+      <button class="big sync-entry" data-testid="open-sync" @click=${ctx.openSync}>${s.sync.open} ›</button>
       ${interviews === null
         ? html`<p>${s.loading}</p>`
         : list.length === 0
@@ -68,7 +70,8 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
                           data-status=${i.status} @click=${() => ctx.open(i.id)}>
                           <span class="row-main"><strong>${s.interviewNo} ${i.id.slice(0, 8)}</strong>
                             <span class="lang-tag" lang=${i.language}>${STRINGS[i.language].languageName}</span>
-                            ${i.status === "in_progress" ? nothing : html`<span class="status-tag status-${i.status}" data-testid="interview-status">${s.interviewStatus[i.status]}</span>`}</span>
+                            ${i.status === "in_progress" ? nothing : html`<span class="status-tag status-${i.status}" data-testid="interview-status">${s.interviewStatus[i.status]}</span>`}
+                            ${i.review === "rejected" ? html`<span class="status-tag status-rejected" data-testid="interview-review">${s.review.rejectedBanner}</span>` : nothing}</span>
                           <span class="row-sub">${s.answers(i.answered)} · ${s.created} ${formatTimestamp(i.created_at)} ·
                             ${s.updated} ${formatTimestamp(i.updated_at)}</span>
                         </button></li>`,

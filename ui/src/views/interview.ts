@@ -38,6 +38,12 @@ export interface InterviewCtx extends QuestionCtx {
   endOffer: string | null;
   cancelEnd(): void;
   confirmEnd(): void;
+  /** The supervisor's review: the text being typed, and the three actions. */
+  reviewText: string;
+  setReviewText(text: string): void;
+  approve(): void;
+  reject(): void;
+  comment(): void;
 }
 
 export function keyId(key: AnswerKey): string {
@@ -70,6 +76,7 @@ export function interviewScreen(screen: Screen, ctx: InterviewCtx): TemplateResu
       </header>
       ${blockStrip(screen, ctx)}
       ${screen.interview.status === "completed" ? html`<div class="banner done" data-testid="completed-banner"><span class="tick"></span>${s.completedReadOnly}</div>` : nothing}
+      ${reviewBanner(screen, ctx)}
       ${screen.interview.status === "broken_off" ? html`<div class="banner broken-off" data-testid="broken-off-banner">${s.brokenOffReadOnly}</div>` : nothing}
       ${screen.interview.status === "refused" ? html`<div class="banner broken-off" data-testid="refused-banner">${s.refusedReadOnly}</div>` : nothing}
       ${screen.interview.route && screen.interview.status === "in_progress"
@@ -83,8 +90,9 @@ export function interviewScreen(screen: Screen, ctx: InterviewCtx): TemplateResu
           ${screen.interview.status === "refused"
             ? endedView(screen, ctx)
             : current
-              ? keyed(keyId(current.key), questionCard(current, ctx))
+              ? html`${notesAt(screen, ctx)}${keyed(keyId(current.key), questionCard(current, ctx))}`
               : completionView(screen, ctx)}
+          ${screen.interview.status === "completed" ? reviewPanel(screen, ctx) : nothing}
         </section>
         ${screen.roster ? rosterTable(screen.roster, current?.roster.at(-1)?.row ?? null, ctx) : nothing}
       </main>
@@ -99,6 +107,46 @@ export function interviewScreen(screen: Screen, ctx: InterviewCtx): TemplateResu
       ${ctx.endOffer !== null ? endDialog(ctx.endOffer, ctx) : nothing}
     </div>
   `;
+}
+
+/** The review state: sent back (with the supervisor's reason), corrected, approved. */
+function reviewBanner(screen: Screen, ctx: InterviewCtx): TemplateResult | typeof nothing {
+  const { s } = ctx;
+  const review = screen.interview.review;
+  if (review === "rejected") {
+    const reason = [...screen.interview.notes].reverse().find((n) => n.kind === "interview_rejected")?.text;
+    return html`<div class="banner broken-off" data-testid="rejected-banner"><strong>${s.review.rejectedBanner}</strong>${reason ? html`: ${reason}` : nothing}</div>`;
+  }
+  if (review === "corrected") return html`<div class="banner" data-testid="corrected-banner">${s.review.correctedBanner}</div>`;
+  if (review === "approved") return html`<div class="banner done" data-testid="approved-banner"><span class="tick"></span>${s.review.approvedBanner}</div>`;
+  return nothing;
+}
+
+/** The reviewers' comments on the question on screen (and its roster row). */
+function notesAt(screen: Screen, ctx: InterviewCtx): TemplateResult | typeof nothing {
+  const current = screen.current;
+  if (!current) return nothing;
+  const here = screen.interview.notes.filter(
+    (n) => n.kind === "review_comment" && n.question === current.key.question && n.roster.join(".") === current.key.roster.join("."),
+  );
+  if (!here.length) return nothing;
+  return html`<aside class="message notice review-notes" data-testid="review-notes"><strong>${ctx.s.review.notesHere}</strong>
+    <ul>${here.map((n) => html`<li>${n.text}</li>`)}</ul></aside>`;
+}
+
+/** The supervisor's actions on a completed interview: comment on the question on screen, approve, send back. */
+function reviewPanel(screen: Screen, ctx: InterviewCtx): TemplateResult {
+  const r = ctx.s.review;
+  return html`<section class="review-panel" data-testid="review-panel">
+    <h2>${r.panel}</h2>
+    <textarea data-testid="review-text" rows="2" placeholder=${r.text} .value=${ctx.reviewText}
+      @input=${(e: Event) => ctx.setReviewText((e.target as HTMLTextAreaElement).value)}></textarea>
+    <div class="dialog-actions">
+      ${screen.current ? html`<button class="secondary" data-testid="review-comment" @click=${ctx.comment}>${r.comment}</button>` : nothing}
+      <button class="primary" data-testid="review-approve" @click=${ctx.approve}>${r.approve}</button>
+      <button class="danger" data-testid="review-reject" @click=${ctx.reject}>${r.reject}</button>
+    </div>
+  </section>`;
 }
 
 /** The break-off confirmation: what it records, and two large answers. */
