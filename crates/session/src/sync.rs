@@ -351,7 +351,12 @@ pub fn load_keyring(dir: &Path) -> Result<Keyring, SyncFailure> {
 /// Writes the packages a user sends from the app into `folder`: one for the levels above (an
 /// interviewer's to the supervisors and coordinators they trust; a supervisor's to the coordinators)
 /// and, for a supervisor, one per interviewer (assignments and rejected interviews going back down).
-pub fn export_for_keyring(session: &mut crate::Session, ring: &Keyring, folder: &Path, now: DateTime<Utc>) -> Result<Vec<ExportReport>, SyncFailure> {
+pub fn export_for_keyring(
+    session: &mut crate::Session,
+    ring: &Keyring,
+    folder: &Path,
+    now: DateTime<Utc>,
+) -> Result<Vec<ExportReport>, SyncFailure> {
     std::fs::create_dir_all(folder).map_err(|e| SyncFailure::file(folder, e))?;
     let rank = |r: Role| match r {
         Role::Interviewer => 0,

@@ -139,6 +139,7 @@ function reviewPanel(screen: Screen, ctx: InterviewCtx): TemplateResult {
   const r = ctx.s.review;
   return html`<section class="review-panel" data-testid="review-panel">
     <h2>${r.panel}</h2>
+    ${ctx.error ? html`<div class="message error" role="alert" data-testid="review-error">${ctx.error.message}</div>` : nothing}
     <textarea data-testid="review-text" rows="2" placeholder=${r.text} .value=${ctx.reviewText}
       @input=${(e: Event) => ctx.setReviewText((e.target as HTMLTextAreaElement).value)}></textarea>
     <div class="dialog-actions">

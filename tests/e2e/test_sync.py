@@ -1,0 +1,87 @@
+"""End-to-end test of sync and review in the real Dala window (tauri-driver + WebKitWebDriver).
+
+Run by tests/e2e/run.sh with its own tauri-driver, whose app opens the KMRS study on a fresh supervisor
+database (DALA_DB) with the supervisor's keys (DALA_KEYS: sup.key and the interviewers' .pub files).
+run.sh made two simulated device databases with the `dala` command and exported each device's package
+into DALA_SYNC_INBOX. The scenario: home -> Sync -> the inbox folder -> Import (a progress bar, then
+the counts) -> home lists the devices' interviews -> the supervisor dashboard (screenshots in Russian
+and Kazakh) -> a completed interview -> comment on its question and send it back with a reason -> the
+banner, and in the SQLite file the interview is in progress again, marked rejected, with the comment
+and the reason in the journal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from selenium.webdriver.common.by import By
+
+from test_interview import main as run_tests
+from test_interview import KAZAKH_ONLY, click, db_rows, find, session, shot, text_of, tid, type_into, wait_for
+
+DRIVER_URL = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4450")
+INBOX = os.environ["DALA_SYNC_INBOX"]
+
+
+def test_import_packages_read_the_dashboard_and_reject_an_interview():
+    driver = session(DRIVER_URL)
+    try:
+        driver.set_window_size(1280, 900)
+        find(driver, "home-screen")
+        click(driver, "open-sync")
+        find(driver, "sync-screen")
+        type_into(driver, "sync-folder", INBOX)
+        click(driver, "sync-import")
+        result = wait_for(lambda: driver.find_element(By.CSS_SELECTOR, tid("sync-result")).text, "the import result", timeout=60)
+        assert "Принято пакетов: 2" in result, result
+        assert "конфликтов: 0" in result, result
+        assert "Пакет 2 из 2" in text_of(driver, "sync-progress")
+        shot(driver, "sync-imported-ru.png")
+        imported = db_rows("SELECT count(*), count(DISTINCT device_id) FROM interviews")[0]
+        assert imported[0] > 10 and imported[1] == 2, imported
+
+        # The dashboard over the merged data, in Russian and in Kazakh.
+        click(driver, "home")
+        click(driver, "open-dashboard")
+        find(driver, "dashboard-screen")
+        wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("dash-route")), "route rows on the dashboard", timeout=30)
+        wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("dash-interviewer")), "interviewer rows", timeout=30)
+        shot(driver, "dashboard-ru.png")
+        click(driver, "lang-kk")
+        wait_for(lambda: any(c in driver.find_element(By.CSS_SELECTOR, tid("dashboard-screen")).text for c in KAZAKH_ONLY), "the dashboard in Kazakh")
+        shot(driver, "dashboard-kk.png")
+        click(driver, "lang-ru")
+        click(driver, "home")
+
+        # A completed interview: comment on the question on screen, then send it back with a reason.
+        find(driver, "group-completed")
+        row = driver.find_element(By.CSS_SELECTOR, f'{tid("group-completed")} {tid("interview-row")}')
+        iv = row.get_attribute("data-id")
+        row.click()
+        find(driver, "review-panel")
+        qid = driver.find_elements(By.CSS_SELECTOR, tid("q-id"))
+        question = qid[0].text if qid else None
+        if question:
+            type_into(driver, "review-text", "Проверьте этот ответ")
+            click(driver, "review-comment")
+            wait_for(lambda: db_rows("SELECT count(*) FROM journal WHERE interview_id = ? AND kind = 'review_comment'", iv)[0][0] == 1, "the comment stored")
+            find(driver, "review-notes")
+        # Without a reason the rejection is refused with a message.
+        click(driver, "review-reject")
+        assert "исправить" in text_of(driver, "review-error")
+        type_into(driver, "review-text", "Не записан корпус дома")
+        click(driver, "review-reject")
+        banner = text_of(driver, "rejected-banner")
+        assert "Не записан корпус дома" in banner, banner
+        shot(driver, "interview-rejected-ru.png")
+        status = db_rows("SELECT status, review FROM interviews WHERE id = ?", iv)
+        assert status == [("in_progress", "rejected")], status
+        reasons = db_rows("SELECT new_value FROM journal WHERE interview_id = ? AND kind = 'interview_rejected'", iv)
+        assert reasons == [("Не записан корпус дома",)], reasons
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    sys.exit(run_tests(globals()))
