@@ -14,9 +14,29 @@ use serde_json::Value as Json;
 use tauri::State;
 use ts_rs::TS;
 
-use dala_session::sync::{self, ImportReport};
+use dala_session::sync::{self, ConflictView, ImportReport};
+use dala_session::users::UserView;
 
 use crate::error::CommandError;
+use crate::SignedIn;
+
+/// Who may use the app now, for the lock screen and the home screen.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Access {
+    /// No user is set up on this device: the app is an open demo.
+    pub demo: bool,
+    /// The signed-in user (`None` while locked, and in the demo).
+    pub user: Option<UserView>,
+    /// The names to choose from on the lock screen.
+    pub users: Vec<String>,
+    /// The app locks after this many minutes without a tap (`DALA_IDLE_MINUTES`, default 5).
+    pub idle_minutes: u32,
+}
+
+fn idle_minutes() -> u32 {
+    std::env::var("DALA_IDLE_MINUTES").ok().and_then(|v| v.parse().ok()).filter(|m| *m > 0).unwrap_or(5)
+}
 
 /// A sync failure for the UI (already worded in its language).
 fn sync_error(e: &sync::SyncFailure, lang: Lang) -> CommandError {
@@ -125,6 +145,38 @@ fn my_routes(session: &Session, lang: Lang) -> Result<MyRoutes, SessionError> {
 }
 
 commands! {
+    pub fn who_am_i(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Access> {
+        let who = state.who(ui_lang)?;
+        let users = state.session_unchecked(ui_lang)?.users().map_err(|e| CommandError::from_session(&e, ui_lang))?;
+        Ok(Access { demo: !who.users_exist, user: who.user, users: users.into_iter().map(|u| u.name).collect(), idle_minutes: idle_minutes() })
+    }
+
+    pub fn sign_in(state: State<'_, AppState>, name: String, pin: String, ui_lang: Lang) -> Reply<Access> {
+        let user = state.session_unchecked(ui_lang)?.sign_in(&name, &pin).map_err(|e| CommandError::sign_in(&e, ui_lang))?;
+        state.set_who(SignedIn { users_exist: true, user: Some(user) }, ui_lang)?;
+        who_am_i(state, ui_lang)
+    }
+
+    pub fn add_user(state: State<'_, AppState>, role: String, name: String, pin: String, ui_lang: Lang) -> Reply<Access> {
+        let who = state.who(ui_lang)?;
+        // The first user is set up from the open demo; later ones by a signed-in user.
+        if who.users_exist && who.user.is_none() {
+            return Err(CommandError::locked(ui_lang));
+        }
+        let mut salt = [0u8; 16];
+        rand::Rng::fill(&mut rand::rng(), &mut salt);
+        let user = state.session_unchecked(ui_lang)?.add_user(&role, &name, &pin, salt, Utc::now()).map_err(|e| CommandError::sign_in(&e, ui_lang))?;
+        let user = if who.user.is_some() { who.user } else { Some(user) };
+        state.set_who(SignedIn { users_exist: true, user }, ui_lang)?;
+        who_am_i(state, ui_lang)
+    }
+
+    pub fn lock(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Access> {
+        let who = state.who(ui_lang)?;
+        state.set_who(SignedIn { users_exist: who.users_exist, user: None }, ui_lang)?;
+        who_am_i(state, ui_lang)
+    }
+
     pub fn sync_list_packages(state: State<'_, AppState>, folder: String, ui_lang: Lang) -> Reply<Vec<String>> {
         // Only lists the package files of a folder (the UI then imports them one by one with a progress bar).
         let _ = &state;
@@ -150,6 +202,17 @@ commands! {
         let ring = sync::load_keyring(&session.keys_dir()).map_err(|e| sync_error(&e, ui_lang))?;
         let written = sync::export_for_keyring(&mut session, &ring, std::path::Path::new(&folder), Utc::now()).map_err(|e| sync_error(&e, ui_lang))?;
         Ok(written.into_iter().map(|r| r.package).collect())
+    }
+
+    pub fn conflicts(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Vec<ConflictView>> {
+        let session = state.session(ui_lang)?;
+        sync::conflicts(session.store()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    pub fn resolve_conflict(state: State<'_, AppState>, id: String, key: AnswerKey, value: Json, ui_lang: Lang) -> Reply<Vec<ConflictView>> {
+        let mut session = state.session(ui_lang)?;
+        session.resolve_conflict(&id, &key, &value, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))?;
+        sync::conflicts(session.store()).map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
     pub fn review_interview(state: State<'_, AppState>, id: String, approve: bool, reason: Option<String>, ui_lang: Lang) -> Reply<Screen> {

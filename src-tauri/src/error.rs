@@ -25,6 +25,26 @@ impl CommandError {
         CommandError { kind: error.kind(), message: error.message(lang) }
     }
 
+    /// The app is locked: sign in first.
+    pub fn locked(lang: Lang) -> CommandError {
+        let message = lang.pick(
+            "Приложение заблокировано: войдите со своим PIN-кодом.",
+            "Қолданба құлыпталған: PIN-кодыңызбен кіріңіз.",
+            "The app is locked: sign in with your PIN.",
+        );
+        CommandError { kind: ErrorKind::Locked, message: message.to_string() }
+    }
+
+    /// A refused set-up or sign-in, already worded.
+    pub fn sign_in(e: &dala_session::users::SignInError, lang: Lang) -> CommandError {
+        match e {
+            dala_session::users::SignInError::User(u) => {
+                CommandError { kind: ErrorKind::SignIn, message: u.message().get(lang).to_string() }
+            }
+            dala_session::users::SignInError::Session(s) => CommandError::from_session(s, lang),
+        }
+    }
+
     /// The session lock was poisoned by a panic in an earlier command.
     pub fn internal(lang: Lang) -> CommandError {
         let message = lang.pick(

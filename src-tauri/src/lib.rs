@@ -20,19 +20,51 @@ use tauri::{Builder, Runtime};
 pub use config::Config;
 pub use error::CommandError;
 
-/// The managed state: the one session, behind a mutex because `Session` is not `Sync`.
+/// The managed state: the one session, behind a mutex because `Session` is not `Sync`, and who is
+/// signed in. With no user set up on the device the app is an open demo; once one is, every command but
+/// those of the lock screen is refused until a user signs in with their PIN (`commands::sign_in`), and
+/// again after `commands::lock` (the UI calls it after idle time).
 pub struct AppState {
     session: Mutex<Session>,
+    signed_in: Mutex<SignedIn>,
+}
+
+/// Who may use the session now.
+#[derive(Clone, Debug, Default)]
+pub struct SignedIn {
+    /// Users are set up on this device (else: the open demo).
+    pub users_exist: bool,
+    pub user: Option<dala_session::users::UserView>,
 }
 
 impl AppState {
     pub fn new(session: Session) -> AppState {
-        AppState { session: Mutex::new(session) }
+        let users_exist = session.users().map(|u| !u.is_empty()).unwrap_or(true);
+        AppState { session: Mutex::new(session), signed_in: Mutex::new(SignedIn { users_exist, user: None }) }
     }
 
     /// Locks the session; a poisoned lock (a panic in an earlier command) is reported, not unwrapped.
+    /// Refused while the app is locked.
     pub fn session(&self, lang: Lang) -> Result<MutexGuard<'_, Session>, CommandError> {
+        let who = self.who(lang)?;
+        if who.users_exist && who.user.is_none() {
+            return Err(CommandError::locked(lang));
+        }
+        self.session_unchecked(lang)
+    }
+
+    /// The session for the lock screen's own commands (sign in, set up the first user).
+    pub fn session_unchecked(&self, lang: Lang) -> Result<MutexGuard<'_, Session>, CommandError> {
         self.session.lock().map_err(|_| CommandError::internal(lang))
+    }
+
+    pub fn who(&self, lang: Lang) -> Result<SignedIn, CommandError> {
+        Ok(self.signed_in.lock().map_err(|_| CommandError::internal(lang))?.clone())
+    }
+
+    pub fn set_who(&self, who: SignedIn, lang: Lang) -> Result<(), CommandError> {
+        *self.signed_in.lock().map_err(|_| CommandError::internal(lang))? = who;
+        Ok(())
     }
 }
 

@@ -77,4 +77,12 @@ export const api = {
   syncExport: c.sync_export,
   reviewInterview: c.review_interview,
   reviewComment: c.review_comment,
+  conflicts: c.conflicts,
+  resolveConflict: c.resolve_conflict,
+
+  // Users and the lock.
+  whoAmI: c.who_am_i,
+  signIn: c.sign_in,
+  addUser: c.add_user,
+  lock: c.lock,
 };

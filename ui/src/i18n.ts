@@ -13,6 +13,24 @@ import type { IssueKindView } from "./bindings/IssueKindView";
 export type BlockState = "not_started" | "in_progress" | "complete" | "has_errors";
 
 /** The supervisor dashboard's strings (rate codes such as RR1 are AAPOR's and the same in every language). */
+/** Users, PINs and the lock screen. */
+export interface UserStrings {
+  open: string;
+  title: string;
+  locked: string;
+  name: string;
+  pin: string;
+  pinAgain: string;
+  signIn: string;
+  add: string;
+  role: string;
+  roles: Record<"interviewer" | "supervisor" | "coordinator", string>;
+  you: string;
+  demoHint: string;
+  pinsDiffer: string;
+  lockNow: string;
+}
+
 /** Sync through package files (issue 8). */
 export interface SyncStrings {
   open: string;
@@ -26,6 +44,10 @@ export interface SyncStrings {
   result: (packages: number, imported: number, duplicates: number, conflicts: number) => string;
   rejected: string;
   written: string;
+  conflictsTitle: (n: number) => string;
+  conflictsHint: string;
+  shownNow: string;
+  choose: string;
 }
 
 /** The supervisor's review of an interview, and the notes the interviewer sees. */
@@ -183,6 +205,7 @@ export interface Strings {
   dash: DashStrings;
   sync: SyncStrings;
   review: ReviewStrings;
+  users: UserStrings;
   myRoutesCount: (n: number) => string;
   appointmentsDue: (n: number) => string;
   routeLabel: string;
@@ -395,6 +418,22 @@ const ru: Strings = {
 
   home: "Главная",
   myRoutes: "Мои маршруты",
+  users: {
+    open: "Пользователи",
+    title: "Пользователи устройства",
+    locked: "Вход",
+    name: "Пользователь",
+    pin: "PIN-код",
+    pinAgain: "PIN-код ещё раз",
+    signIn: "Войти",
+    add: "Добавить пользователя",
+    role: "Роль",
+    roles: { interviewer: "Интервьюер", supervisor: "Супервайзер", coordinator: "Координатор" },
+    you: "вы",
+    demoHint: "Пока пользователей нет, приложение открыто всем (демо). После первого пользователя оно открывается только по PIN-коду и блокируется при простое.",
+    pinsDiffer: "PIN-коды не совпадают.",
+    lockNow: "Заблокировать",
+  },
   sync: {
     open: "Синхронизация",
     title: "Синхронизация: пакеты",
@@ -407,6 +446,10 @@ const ru: Strings = {
     result: (p, i, d, c) => `Принято пакетов: ${p}; новых записей: ${i}; уже были: ${d}; конфликтов: ${c}.`,
     rejected: "Отклонены (база не изменена):",
     written: "Записаны пакеты:",
+    conflictsTitle: (n) => `Конфликты ответов: ${n}`,
+    conflictsHint: "Один и тот же ответ изменён на двух устройствах. Пока вы не решите, показывается более поздний; сохранены оба.",
+    shownNow: "показан сейчас",
+    choose: "Выбрать это",
   },
   review: {
     panel: "Проверка супервайзера",
@@ -688,6 +731,22 @@ const kk: Strings = {
 
   home: "Басты бет",
   myRoutes: "Менің маршруттарым",
+  users: {
+    open: "Пайдаланушылар",
+    title: "Құрылғы пайдаланушылары",
+    locked: "Кіру",
+    name: "Пайдаланушы",
+    pin: "ПИН-код",
+    pinAgain: "ПИН-кодты қайталаңыз",
+    signIn: "Кіру",
+    add: "Пайдаланушы қосу",
+    role: "Рөл",
+    roles: { interviewer: "Интервьюер", supervisor: "Супервайзер", coordinator: "Үйлестіруші" },
+    you: "сіз",
+    demoHint: "Пайдаланушылар жоқ кезде қолданба бәріне ашық (демо). Бірінші пайдаланушыдан кейін ол тек ПИН-кодпен ашылады және әрекетсіз тұрғанда құлыпталады.",
+    pinsDiffer: "ПИН-кодтар сәйкес келмейді.",
+    lockNow: "Құлыптау",
+  },
   sync: {
     open: "Синхрондау",
     title: "Синхрондау: пакеттер",
@@ -700,6 +759,10 @@ const kk: Strings = {
     result: (p, i, d, c) => `Қабылданған пакеттер: ${p}; жаңа жазбалар: ${i}; бұрыннан бар: ${d}; қайшылықтар: ${c}.`,
     rejected: "Қабылданбады (база өзгертілмеді):",
     written: "Жазылған пакеттер:",
+    conflictsTitle: (n) => `Жауаптар қайшылығы: ${n}`,
+    conflictsHint: "Бір жауап екі құрылғыда өзгертілген. Сіз шешкенше кейінгісі көрсетіледі; екеуі де сақталған.",
+    shownNow: "қазір көрсетілген",
+    choose: "Осыны таңдау",
   },
   review: {
     panel: "Супервайзер тексеруі",
@@ -981,6 +1044,22 @@ const en: Strings = {
 
   home: "Home",
   myRoutes: "My routes",
+  users: {
+    open: "Users",
+    title: "Users of this device",
+    locked: "Sign in",
+    name: "User",
+    pin: "PIN",
+    pinAgain: "PIN again",
+    signIn: "Sign in",
+    add: "Add a user",
+    role: "Role",
+    roles: { interviewer: "Interviewer", supervisor: "Supervisor", coordinator: "Coordinator" },
+    you: "you",
+    demoHint: "While no user is set up the app is open to anyone (demo). Once one is, it opens with a PIN only and locks when left idle.",
+    pinsDiffer: "The PINs differ.",
+    lockNow: "Lock",
+  },
   sync: {
     open: "Sync",
     title: "Sync: packages",
@@ -993,6 +1072,10 @@ const en: Strings = {
     result: (p, i, d, c) => `Packages imported: ${p}; new records: ${i}; already held: ${d}; conflicts: ${c}.`,
     rejected: "Rejected (the database was not changed):",
     written: "Packages written:",
+    conflictsTitle: (n) => `Answers in conflict: ${n}`,
+    conflictsHint: "The same answer was changed on two devices. Until you decide, the later one is shown; both are kept.",
+    shownNow: "shown now",
+    choose: "Choose this",
   },
   review: {
     panel: "Supervisor's review",

@@ -33,6 +33,8 @@ import type { FieldBase } from "./views/field-common";
 import { homeScreen } from "./views/home";
 import { interviewScreen, keyId, type InterviewCtx } from "./views/interview";
 import { emptySync, syncScreen } from "./views/sync";
+import { emptyUserForm, lockScreen, usersScreen } from "./views/lock";
+import type { Access } from "./bindings/Access";
 import type { NumberReadback } from "./views/question";
 import { emptyBuildingForm, emptyContinuationForm, routeScreen } from "./views/route";
 import { routesScreen } from "./views/routes";
@@ -55,7 +57,7 @@ interface Readback {
   result: NumberReadback;
 }
 
-type View = "home" | "interview" | "routes" | "route" | "address" | "screening" | "dashboard" | "sync";
+type View = "home" | "interview" | "routes" | "route" | "address" | "screening" | "dashboard" | "sync" | "lock" | "users";
 
 const state = {
   view: "home" as View,
@@ -96,7 +98,67 @@ const state = {
   // Sync through package files, and the review text being typed on an interview.
   sync: emptySync(),
   reviewText: "",
+
+  // Users: who may use the app now (null until asked), and the set-up / sign-in form.
+  access: null as Access | null,
+  userForm: emptyUserForm(),
 };
+
+/** Review and the dashboard are for supervisors and coordinators (everyone in the open demo). */
+function canSupervise(): boolean {
+  const a = state.access;
+  return !a || a.demo || (a.user !== null && a.user.role !== "interviewer");
+}
+
+let lastInput = Date.now();
+for (const ev of ["pointerdown", "keydown"]) window.addEventListener(ev, () => (lastInput = Date.now()), { capture: true });
+/** Locks the app after the idle time the shell gives (only when users are set up and one is signed in). */
+setInterval(() => {
+  const a = state.access;
+  if (!a || a.demo || !a.user || state.view === "lock") return;
+  if (Date.now() - lastInput > a.idle_minutes * 60_000) void lockNow();
+}, 15_000);
+
+async function lockNow() {
+  try {
+    state.access = await api.lock(state.homeLang);
+  } catch (e) {
+    state.error = e as CommandError;
+  }
+  state.userForm = emptyUserForm();
+  state.view = "lock";
+  draw();
+}
+
+async function signIn() {
+  try {
+    state.access = await api.signIn(state.userForm.name, state.userForm.pin, state.homeLang);
+    state.userForm = emptyUserForm();
+    state.error = null;
+    await goHome(state.homeLang);
+  } catch (e) {
+    state.userForm.pin = "";
+    state.error = e as CommandError;
+    draw();
+  }
+}
+
+async function addUser() {
+  const f = state.userForm;
+  if (f.pin !== f.pin2) {
+    state.error = { kind: "sign_in", message: t(state.homeLang).users.pinsDiffer } as CommandError;
+    draw();
+    return;
+  }
+  try {
+    state.access = await api.addUser(f.role, f.name, f.pin, state.homeLang);
+    state.userForm = emptyUserForm();
+    state.error = null;
+  } catch (e) {
+    state.error = e as CommandError;
+  }
+  draw();
+}
 
 type Commit = "none" | "stored" | "refused";
 
@@ -295,6 +357,7 @@ const interviewCtx = (): InterviewCtx => {
     next: () => void move({ kind: "next" }),
     previous: () => void move({ kind: "previous" }),
     complete: () => void run(() => api.complete(id, lang)),
+    canReview: canSupervise(),
     reviewText: state.reviewText,
     setReviewText: (text) => {
       state.reviewText = text;
@@ -411,6 +474,44 @@ function draw() {
     render(interviewScreen(state.screen, interviewCtx()), root);
     return;
   }
+  if (state.view === "lock" && state.access) {
+    render(
+      lockScreen(state.access, {
+        s: t(state.homeLang),
+        lang: state.homeLang,
+        error: state.error,
+        form: state.userForm,
+        setLanguage: (lang) => {
+          state.homeLang = lang;
+          draw();
+        },
+        redraw: draw,
+        signIn: () => void signIn(),
+      }),
+      root,
+    );
+    return;
+  }
+  if (state.view === "users" && state.access) {
+    render(
+      usersScreen(state.access, {
+        s: t(state.homeLang),
+        lang: state.homeLang,
+        error: state.error,
+        form: state.userForm,
+        setLanguage: (lang) => {
+          state.homeLang = lang;
+          draw();
+        },
+        redraw: draw,
+        signIn: () => void signIn(),
+        home: () => void goHome(state.homeLang),
+        add: () => void addUser(),
+      }),
+      root,
+    );
+    return;
+  }
   if (state.view === "sync") {
     render(
       syncScreen(state.sync, {
@@ -422,6 +523,11 @@ function draw() {
         },
         importAll: () => void importAll(),
         exportTo: () => void exportTo(),
+        resolve: (c, value) =>
+          void field(
+            () => api.resolveConflict(c.interview, { question: c.question, roster: c.roster }, value as never, state.homeLang),
+            (left) => (state.sync.conflicts = left),
+          ),
       }),
       root,
     );
@@ -514,10 +620,20 @@ function draw() {
       myRoutes: state.myRoutes,
       openRoutes: () => void openRoutes(),
       openDashboard: () => void openDashboard(),
+      canSupervise: canSupervise(),
+      access: state.access,
+      openUsers: () => {
+        state.view = "users";
+        state.error = null;
+        state.userForm = emptyUserForm();
+        draw();
+      },
+      lock: () => void lockNow(),
       openSync: () => {
         state.view = "sync";
         state.error = null;
         draw();
+        void field(() => api.conflicts(state.homeLang), (c) => (state.sync.conflicts = c));
       },
       openRoute: (id) => void openRoute(id),
       setLanguage: (lang) => {
@@ -601,6 +717,7 @@ async function importAll() {
       draw();
     }
     st.report = sum as unknown as ImportReport;
+    st.conflicts = await api.conflicts(lang);
     state.error = null;
   } catch (e) {
     state.error = e as CommandError;
@@ -838,6 +955,16 @@ async function setFieldLanguage(lang: Lang) {
 
 async function start() {
   draw();
+  try {
+    state.access = await api.whoAmI(state.homeLang);
+    if (!state.access.demo && !state.access.user) {
+      state.view = "lock";
+      draw();
+      return;
+    }
+  } catch (e) {
+    state.error = e as CommandError;
+  }
   try {
     const study = await api.studyInfo(state.homeLang);
     state.study = study;

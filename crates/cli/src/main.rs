@@ -24,6 +24,7 @@
 //!   `dala sync import --db <file> --key <.key> --trust <.pub or folder>... <package>... [--json]`: signed,
 //!   encrypted packages between devices, supervisors and coordinators (`synccmd.rs`, docs/sync.md).
 //!
+//! - `dala backcheck --db <file> draw --seed n | list | record …`: back-checks (`backcheckcmd.rs`).
 //! - `dala review --db <file> list|approve|reject|comment|conflicts|resolve …`: the supervisor's review
 //!   loop (`reviewcmd.rs`).
 //!
@@ -42,6 +43,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use dala_questionnaire::Lang;
 
+mod backcheckcmd;
 mod bench;
 mod cards;
 mod check;
@@ -174,6 +176,17 @@ enum Command {
         #[command(subcommand)]
         command: ReviewCommand,
     },
+    /// Back-checks: re-contact a seeded sample of each interviewer's completes.
+    Backcheck {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        study: Option<PathBuf>,
+        #[arg(long, global = true)]
+        json: bool,
+        #[command(subcommand)]
+        command: BackcheckCommand,
+    },
     /// Keys for sync packages.
     Keys {
         #[command(subcommand)]
@@ -223,6 +236,33 @@ enum KeysCommand {
         /// The folder to write the two files to.
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum BackcheckCommand {
+    /// Draw the seeded share of each interviewer's completes (the study's [backcheck] settings).
+    Draw {
+        #[arg(long, allow_hyphen_values = true)]
+        seed: String,
+    },
+    /// The interviews drawn, with what their back-checks found.
+    List,
+    /// Record a back-check: was the household visited, was it the same respondent, and the answers asked again.
+    Record {
+        #[arg(long)]
+        interview: String,
+        /// yes or no.
+        #[arg(long)]
+        visited: String,
+        /// yes or no.
+        #[arg(long)]
+        same_respondent: String,
+        #[arg(long)]
+        household_size: Option<i64>,
+        /// A key answer asked again, QUESTION=value (repeat).
+        #[arg(long)]
+        answer: Vec<String>,
     },
 }
 
@@ -518,6 +558,16 @@ fn main() -> ExitCode {
                 }
             };
             reviewcmd::run(&study.unwrap_or_else(fieldcmd::default_study), &db, action, json, lang)
+        }
+        Command::Backcheck { db, study, json, command } => {
+            let action = match command {
+                BackcheckCommand::Draw { seed } => backcheckcmd::Action::Draw { seed },
+                BackcheckCommand::List => backcheckcmd::Action::List,
+                BackcheckCommand::Record { interview, visited, same_respondent, household_size, answer } => {
+                    backcheckcmd::Action::Record { interview, visited, same_respondent, household_size, answers: answer }
+                }
+            };
+            backcheckcmd::run(&study.unwrap_or_else(fieldcmd::default_study), &db, action, json, lang)
         }
         Command::Keys { command: KeysCommand::Init { role, name, out } } => synccmd::keys_init(&role, &name, &out, lang),
         Command::Sync { command: SyncCommand::Export { db, key, to, out, since_last, study, json } } => {

@@ -302,3 +302,85 @@ fn a_package_of_another_study_and_wrong_arguments_are_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!f.path("x.dala").exists() && !f.path("x.part").exists());
 }
+
+#[test]
+fn back_checks_draw_a_seeded_share_per_interviewer_and_mismatches_flag_the_interviewer() {
+    let f = Field::new();
+    f.export("dev/device-01.sqlite", "ann", &["sup"], "ann.dala", false);
+    f.export("dev/device-02.sqlite", "bob", &["sup"], "bob.dala", false);
+    let (good, _) = f.import("sup.sqlite", "sup", &["ann", "bob"], &["ann.dala", "bob.dala"]);
+    assert!(good);
+    let db = f.path("sup.sqlite");
+    let drawn: Json = serde_json::from_str(&run(&["backcheck", "--db", p(&db), "draw", "--seed", "7", "--json"])).unwrap();
+    let drawn: Vec<String> = drawn["drawn"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    // 12 % of each interviewer's completes, rounded up.
+    for dev in ["dev/device-01.sqlite", "dev/device-02.sqlite"] {
+        let device = f.query(dev, "SELECT id FROM device")[0][0].clone();
+        let completes = f.query(dev, "SELECT count(*) FROM interviews WHERE status = 'completed'")[0][0].parse::<usize>().unwrap();
+        let theirs = f.query("sup.sqlite", &format!("SELECT id FROM interviews WHERE device_id = '{device}'"));
+        let n = drawn.iter().filter(|d| theirs.iter().any(|t| &t[0] == *d)).count();
+        assert_eq!(n, (completes * 12).div_ceil(100).max(usize::from(completes > 0)), "{dev}");
+    }
+    // Drawing again with the same seed adds nothing.
+    let again: Json = serde_json::from_str(&run(&["backcheck", "--db", p(&db), "draw", "--seed", "7", "--json"])).unwrap();
+    assert_eq!(again["drawn"].as_array().unwrap().len(), 0);
+    // A back-check that agrees, and one that does not.
+    let (ok_iv, bad_iv) = (&drawn[0], &drawn[drawn.len() - 1]);
+    let size = |iv: &str| {
+        f.query("sup.sqlite", &format!("SELECT value FROM answers WHERE interview_id = '{iv}' AND question = 'Q101'"))[0][0].clone()
+    };
+    let agree: Json = serde_json::from_str(&run(&[
+        "backcheck",
+        "--db",
+        p(&db),
+        "record",
+        "--json",
+        "--interview",
+        ok_iv,
+        "--visited",
+        "yes",
+        "--same-respondent",
+        "yes",
+        "--household-size",
+        &size(ok_iv),
+    ]))
+    .unwrap();
+    assert_eq!(agree["mismatches"].as_array().unwrap().len(), 0, "{agree}");
+    let differ: Json = serde_json::from_str(&run(&[
+        "backcheck",
+        "--db",
+        p(&db),
+        "record",
+        "--json",
+        "--interview",
+        bad_iv,
+        "--visited",
+        "no",
+        "--same-respondent",
+        "yes",
+    ]))
+    .unwrap();
+    assert_eq!(differ["mismatches"][0]["item"], "visited");
+    let list: Json = serde_json::from_str(&run(&["backcheck", "--db", p(&db), "list", "--json"])).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), drawn.len());
+    // Bad arguments are usage errors in the chosen language.
+    let out = dala()
+        .args([
+            "--lang",
+            "kk",
+            "backcheck",
+            "--db",
+            p(&db),
+            "record",
+            "--interview",
+            ok_iv,
+            "--visited",
+            "maybe",
+            "--same-respondent",
+            "yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("күтіледі"));
+}

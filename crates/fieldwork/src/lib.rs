@@ -26,6 +26,7 @@
 //! assert_eq!(draw_routes(&frame, "almaty", 42, 2, false).unwrap(), draw);
 //! ```
 
+pub mod backcheck;
 pub mod contact;
 pub mod draw;
 pub mod error;

@@ -123,6 +123,25 @@ pub struct AaporSettings {
     pub e: EligibilityEstimate,
 }
 
+/// Back-checks (issue 8): the share of each interviewer's completes the supervisor re-contacts, and what
+/// the short back-check questionnaire compares with the interview (besides whether the household was
+/// visited and who answered): the household size question and a few key answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackcheckSettings {
+    /// Percent of each interviewer's completes drawn for re-contact (default 10).
+    pub share_percent: u32,
+    /// The question holding the household size, compared as reported at the back-check.
+    pub household_size: Option<String>,
+    /// Key answers asked again and compared.
+    pub compare: Vec<String>,
+}
+
+impl Default for BackcheckSettings {
+    fn default() -> BackcheckSettings {
+        BackcheckSettings { share_percent: 10, household_size: None, compare: Vec::new() }
+    }
+}
+
 /// All fieldwork settings of a study, checked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldworkSettings {
@@ -135,6 +154,8 @@ pub struct FieldworkSettings {
     pub eligibility: Eligibility,
     pub aapor: AaporSettings,
     pub quota: QuotaSettings,
+    #[serde(default)]
+    pub backcheck: BackcheckSettings,
 }
 
 /// `l!("english {x}", "русский {x}", "қазақша {x}")`: a [`Localized`] of three `format!` strings.
@@ -176,6 +197,16 @@ enum RawEstimate {
 }
 
 #[derive(Deserialize)]
+struct RawBackcheck {
+    #[serde(default)]
+    share_percent: Option<u32>,
+    #[serde(default)]
+    household_size: Option<String>,
+    #[serde(default)]
+    compare: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
 struct RawAapor {
     #[serde(default)]
     e: Option<RawEstimate>,
@@ -212,7 +243,7 @@ struct RawName {
     en: Option<String>,
 }
 
-const ROOT_KEYS: &[&str] = &["study", "routes", "intervals", "clustering", "visits", "eligibility", "aapor", "quota", "city"];
+const ROOT_KEYS: &[&str] = &["study", "routes", "intervals", "clustering", "visits", "eligibility", "aapor", "quota", "backcheck", "city"];
 
 /// The keys of each table, by its key at the top level.
 fn keys_of(table: &str) -> &'static [&'static str] {
@@ -226,6 +257,7 @@ fn keys_of(table: &str) -> &'static [&'static str] {
         "eligibility" => &["permanent_member", "min_age", "head_or_co_decision_maker"],
         "aapor" => &["e"],
         "quota" => &["shapes"],
+        "backcheck" => &["share_percent", "household_size", "compare"],
         "city" => &["id", "name", "planned_households", "female_share_percent", "interviews_per_route", "routes", "frame"],
         _ => &[],
     }
@@ -251,7 +283,7 @@ impl FieldworkSettings {
 
         // Unknown keys, each on its own, with the nearest valid key.
         w.keep_known(&mut root, "", table_words(""), ROOT_KEYS, None);
-        for key in ["routes", "intervals", "clustering", "visits", "eligibility", "aapor", "quota"] {
+        for key in ["routes", "intervals", "clustering", "visits", "eligibility", "aapor", "quota", "backcheck"] {
             if let Some(t) = w.table_of(&mut root, key) {
                 w.keep_known(t, key, table_words(key), keys_of(key), None);
             }
@@ -284,6 +316,7 @@ impl FieldworkSettings {
         let eligibility = read_required::<Eligibility>(&mut w, &mut root, "eligibility");
         let aapor = root.remove("aapor").map(|v| w.read::<RawAapor>(v, "aapor"));
         let quota = root.remove("quota").map(|v| w.read::<RawQuota>(v, "quota"));
+        let backcheck = root.remove("backcheck").map(|v| w.read::<RawBackcheck>(v, "backcheck"));
         let city_present = root.contains_key("city");
         let mut cities_raw = Vec::new();
         for (i, item) in tomlcheck::take_items(&mut root, "city").into_iter().enumerate() {
@@ -337,22 +370,36 @@ impl FieldworkSettings {
             Some(q) => q.and_then(|q| c.shapes(q.shapes)),
         };
         let cities = c.cities(cities_raw, default_per_route);
+        let backcheck = match backcheck {
+            None => Some(BackcheckSettings::default()),
+            Some(b) => b.and_then(|b| {
+                let share_percent = c.range("backcheck.share_percent", b.share_percent.unwrap_or(10), 1, 100)?;
+                Some(BackcheckSettings { share_percent, household_size: b.household_size, compare: b.compare.unwrap_or_default() })
+            }),
+        };
 
-        match (study, intervals, clustering, visits, eligibility, e, shapes, cities) {
-            (Some(study), Some(intervals), Some(clustering), Some(visits), Some(eligibility), Some(e), Some(shapes), Some(cities))
-                if c.errors.is_empty() =>
-            {
-                Ok(FieldworkSettings {
-                    study,
-                    cities,
-                    intervals,
-                    clustering,
-                    visits,
-                    eligibility,
-                    aapor: AaporSettings { e },
-                    quota: QuotaSettings { shapes },
-                })
-            }
+        match (study, intervals, clustering, visits, eligibility, e, shapes, cities, backcheck) {
+            (
+                Some(study),
+                Some(intervals),
+                Some(clustering),
+                Some(visits),
+                Some(eligibility),
+                Some(e),
+                Some(shapes),
+                Some(cities),
+                Some(backcheck),
+            ) if c.errors.is_empty() => Ok(FieldworkSettings {
+                study,
+                cities,
+                intervals,
+                clustering,
+                visits,
+                eligibility,
+                aapor: AaporSettings { e },
+                quota: QuotaSettings { shapes },
+                backcheck,
+            }),
             _ => {
                 if c.errors.is_empty() {
                     // Unreachable by construction: every missing value above has recorded an error.

@@ -215,6 +215,9 @@ pub enum FlagKind {
     ChangedAfterCompletion,
     /// Started before [`EARLIEST_HOUR`] or ended at or after [`LATEST_HOUR`], local time.
     ImplausibleHours,
+    /// A back-check found the interview different from what was recorded (not visited, another
+    /// respondent, another household size or key answer).
+    BackcheckMismatch,
 }
 
 /// One flagged interview and what was seen in it ("3 min", "35 %", "Q101").
@@ -745,8 +748,11 @@ fn missing_shares(store: &Store) -> Result<HashMap<String, (u32, u32)>, SessionE
 struct JournalFacts {
     /// The longest gap between consecutive entries up to completion, minutes.
     longest_pause: i64,
-    /// The questions whose answers changed or were cleared after completion.
+    /// The questions whose answers changed or were cleared after completion (not while the supervisor
+    /// had sent the interview back for correction).
     changed_after: Vec<String>,
+    /// The mismatches the latest back-check found ("visited", "Q101", …), if any.
+    backcheck_mismatches: Vec<String>,
 }
 
 /// Reads the journal of the `wanted` interviews (one pass in index order), entries ordered by time.
@@ -757,7 +763,9 @@ fn journal_paradata(store: &Store, wanted: &BTreeSet<&str>) -> Result<HashMap<St
     }
     let mut stmt = store
         .connection()
-        .prepare("SELECT interview_id, at, kind, question FROM journal ORDER BY interview_id, seq")
+        .prepare(
+            "SELECT interview_id, at, kind, coalesce(question, CASE WHEN kind = 'backcheck_recorded' THEN new_value END) FROM journal ORDER BY interview_id, seq",
+        )
         .map_err(StoreError::from)?;
     let rows = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)))
@@ -774,13 +782,30 @@ fn journal_paradata(store: &Store, wanted: &BTreeSet<&str>) -> Result<HashMap<St
         for pair in before.windows(2) {
             facts.longest_pause = facts.longest_pause.max((*pair[1] - *pair[0]).num_minutes());
         }
-        if let Some(c) = completed {
-            for e in entries.iter().filter(|e| e.0 > c && matches!(e.1.as_str(), "answer_changed" | "answer_cleared" | "answer_set")) {
-                if let Some(qid) = &e.2 {
-                    if !facts.changed_after.contains(qid) {
-                        facts.changed_after.push(qid.clone());
+        // Changes after a completion count until the supervisor sends the interview back; a correction
+        // made then is what was asked for.
+        let mut closed = false;
+        for e in entries.iter() {
+            match e.1.as_str() {
+                "interview_completed" => closed = true,
+                "interview_rejected" => closed = false,
+                "answer_changed" | "answer_cleared" | "answer_set" | "conflict_resolved" if closed => {
+                    if let Some(qid) = &e.2 {
+                        if !facts.changed_after.contains(qid) {
+                            facts.changed_after.push(qid.clone());
+                        }
                     }
                 }
+                "backcheck_recorded" => {
+                    let found: Option<serde_json::Value> = e.2.as_deref().and_then(|t| serde_json::from_str(t).ok());
+                    facts.backcheck_mismatches = found
+                        .and_then(|v| v.get("mismatches").and_then(|m| m.as_array()).cloned())
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|m| m.get("item").and_then(|i| i.as_str()).map(str::to_string))
+                        .collect();
+                }
+                _ => {}
             }
         }
         out.insert(id, facts);
@@ -833,6 +858,9 @@ fn flags_of(
             if !j.changed_after.is_empty() {
                 add(FlagKind::ChangedAfterCompletion, &iv.id, j.changed_after.join(", "));
             }
+            if !j.backcheck_mismatches.is_empty() {
+                add(FlagKind::BackcheckMismatch, &iv.id, j.backcheck_mismatches.join(", "));
+            }
         }
         let early = iv.start.hour() < EARLIEST_HOUR;
         let late = iv.end.is_some_and(|e| e.hour() >= LATEST_HOUR || e.date() > iv.start.date());
@@ -867,6 +895,11 @@ fn flag_message(kind: FlagKind, lang: Lang) -> String {
             "Ответы изменены после завершения".to_string(),
             "Сұхбат аяқталғаннан кейін жауаптар өзгертілген".to_string(),
             "Answers changed after completion".to_string(),
+        ),
+        FlagKind::BackcheckMismatch => lang.pick(
+            "Контрольный визит не подтвердил интервью".to_string(),
+            "Бақылау сапары сұхбатты растамады".to_string(),
+            "Back-check did not confirm the interview".to_string(),
         ),
         FlagKind::ImplausibleHours => lang.pick(
             format!("Интервью в неправдоподобное время (до {EARLIEST_HOUR}:00 или после {LATEST_HOUR}:00)"),

@@ -130,6 +130,10 @@ pub enum ErrorKind {
     EndsInterview,
     NotAnEnd,
     AutoQuestion,
+    /// The app is locked: a user must sign in with their PIN.
+    Locked,
+    /// Setting up a user or signing in was refused (the message says why).
+    SignIn,
     /// A failure of the shell itself (not of the session).
     Internal,
 }
@@ -168,6 +172,8 @@ impl ErrorKind {
             ErrorKind::EndsInterview => "ends_interview",
             ErrorKind::NotAnEnd => "not_an_end",
             ErrorKind::AutoQuestion => "auto_question",
+            ErrorKind::Locked => "locked",
+            ErrorKind::SignIn => "sign_in",
             ErrorKind::Internal => "internal",
         }
     }

@@ -28,10 +28,12 @@ use dala_questionnaire::{Answer, AnswerError, AnswerKey, Lang, Questionnaire};
 use dala_store::{InterviewStatus, Store, StoreError};
 
 pub mod autofill;
+pub mod backcheck;
 pub mod dashboard;
 mod error;
 pub mod field;
 pub mod sync;
+pub mod users;
 pub use error::{ErrorKind, SessionError};
 
 /// Reads a study from a folder on disk.
@@ -279,6 +281,10 @@ impl Session {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
     }
 
     pub fn study_info(&self) -> StudyInfo {

@@ -379,3 +379,56 @@ pub fn export_for_keyring(
     }
     Ok(written)
 }
+
+/// An answer changed on two devices with different values, for the supervisor: every version with who
+/// made it and when, and the one shown until someone decides (the latest, by the documented rule).
+#[derive(Clone, Debug, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ConflictView {
+    pub interview: String,
+    pub question: String,
+    pub roster: Vec<u32>,
+    pub versions: Vec<VersionView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct VersionView {
+    /// The device that made it.
+    pub device: String,
+    /// When (UTC, from its clock stamp).
+    pub at: String,
+    /// The value (JSON; `null` for a clearing).
+    #[ts(type = "unknown")]
+    pub value: serde_json::Value,
+    /// The version shown now.
+    pub shown: bool,
+}
+
+/// Every answer in conflict in a database.
+pub fn conflicts(store: &Store) -> Result<Vec<ConflictView>, SessionError> {
+    let mut out = Vec::new();
+    for (interview, question, roster, heads) in store.conflicts()? {
+        let last = heads.iter().map(|h| h.0.clone()).max();
+        let versions = heads
+            .into_iter()
+            .map(|(ver, value)| {
+                let stamp = ver.parse::<dala_merge::Stamp>().ok();
+                let at = stamp
+                    .as_ref()
+                    .and_then(|s| chrono::DateTime::<Utc>::from_timestamp_millis(s.hlc.wall_ms as i64))
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_default();
+                VersionView {
+                    device: stamp.map(|s| s.device).unwrap_or_default(),
+                    at,
+                    value: value.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or(serde_json::Value::Null),
+                    shown: Some(&ver) == last.as_ref(),
+                }
+            })
+            .collect();
+        let roster = if roster.is_empty() { Vec::new() } else { roster.split('.').filter_map(|p| p.parse().ok()).collect() };
+        out.push(ConflictView { interview, question, roster, versions });
+    }
+    Ok(out)
+}

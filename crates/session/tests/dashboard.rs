@@ -310,3 +310,40 @@ fn the_view_is_worded_in_the_interface_language() {
         assert!(short.message.starts_with(word), "{}", short.message);
     }
 }
+
+#[test]
+fn a_correction_asked_for_is_no_change_after_completion_and_a_failed_back_check_flags_the_interviewer() {
+    let mut f = fieldwork();
+    let now = utc(19, 20);
+    // The supervisor sends one of A's interviews back; A corrects an answer and completes it again.
+    let fixed = f.normal[0].clone();
+    f.s.review_interview(&fixed, dala_store::Review::Reject, Some("Уточните корпус"), utc(19, 15)).unwrap();
+    f.s.open_interview(&fixed, utc(19, 16)).unwrap();
+    f.s.answer(&fixed, AnswerKey { question: "Q006".into(), roster: vec![] }, json!("2"), utc(19, 16)).unwrap();
+    f.s.complete(&fixed, utc(19, 17)).unwrap();
+    assert_eq!(f.s.store().interview(&fixed).unwrap().review.as_deref(), Some("corrected"));
+    // A back-check of another of A's interviews finds the household never visited; one of B's agrees.
+    let checked = f.normal[1].clone();
+    let out = dala_fieldwork::backcheck::BackcheckOutcome {
+        visited: false,
+        same_respondent: true,
+        household_size: None,
+        answers: Default::default(),
+    };
+    let found = f.s.record_backcheck(&checked, &out, utc(19, 18)).unwrap();
+    assert_eq!(found.len(), 1);
+    let fine = dala_fieldwork::backcheck::BackcheckOutcome {
+        visited: true,
+        same_respondent: true,
+        household_size: None,
+        answers: Default::default(),
+    };
+    assert!(f.s.record_backcheck(&f.late, &fine, utc(19, 18)).unwrap().is_empty());
+    let v = view(&f, &DashboardFilter::default(), now);
+    let ia = who(&v, "int-A");
+    assert!(flagged(ia, FlagKind::ChangedAfterCompletion).is_empty(), "{:?}", ia.flags);
+    assert_eq!(flagged(ia, FlagKind::BackcheckMismatch), vec![checked]);
+    let ib = who(&v, "int-B");
+    assert!(flagged(ib, FlagKind::BackcheckMismatch).is_empty());
+    assert_eq!(flagged(ib, FlagKind::ChangedAfterCompletion), vec![f.changed.clone()], "a change without a rejection still flags");
+}

@@ -244,10 +244,24 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// A note in the interview's journal that changes no answer (a back-check drawn or recorded).
+    /// The interview row is not rewritten (its version stays), so a note never outranks a concurrent
+    /// change of the interview made on its interviewer's device.
+    pub fn note(&mut self, interview: &str, kind: EventKind, text: &str) -> Result<()> {
+        self.must_exist(interview)?;
+        self.journal(interview, kind, None, None, Some(text))
+    }
+
+    fn must_exist(&self, interview: &str) -> Result<()> {
+        let found: Option<i64> =
+            self.tx.prepare_cached("SELECT 1 FROM interviews WHERE id = ?1")?.query_row([interview], |r| r.get(0)).optional()?;
+        found.map(|_| ()).ok_or_else(|| StoreError::NoInterview(interview.to_string()))
+    }
+
     /// A reviewer's comment on an answer (or on the whole interview with `key` = `None`): a journal
     /// entry, so it travels with the interview and its history is kept.
     pub fn review_comment(&mut self, interview: &str, key: Option<&crate::AnswerKey>, text: &str) -> Result<()> {
-        self.touch(interview)?;
+        self.must_exist(interview)?;
         self.journal(interview, EventKind::ReviewComment, key, None, Some(text))
     }
 

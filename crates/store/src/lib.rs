@@ -121,6 +121,9 @@ pub enum EventKind {
     InterviewRejected,
     /// A rejected interview opened again by its interviewer for correction.
     InterviewReopened,
+    /// The interview was drawn for a back-check (the seed in the entry).
+    BackcheckDrawn,
+    /// A back-check's outcome and the mismatches found (JSON in the entry).
     BackcheckRecorded,
 }
 
@@ -142,6 +145,7 @@ impl EventKind {
             EventKind::InterviewApproved => "interview_approved",
             EventKind::InterviewRejected => "interview_rejected",
             EventKind::InterviewReopened => "interview_reopened",
+            EventKind::BackcheckDrawn => "backcheck_drawn",
             EventKind::BackcheckRecorded => "backcheck_recorded",
         }
     }
@@ -426,6 +430,22 @@ impl Store {
         b.commit()
     }
 
+    /// A note in an interview's journal (back-check draws and outcomes), travelling with it.
+    pub fn note(&mut self, interview: &str, kind: EventKind, text: &str, now: DateTime<Utc>) -> Result<()> {
+        let mut b = self.batch(now)?;
+        b.note(interview, kind, text)?;
+        b.commit()
+    }
+
+    /// The notes of one kind in the journal: (interview, text, time), oldest first.
+    pub fn notes(&self, kind: EventKind) -> Result<Vec<(String, String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT interview_id, coalesce(new_value, ''), at FROM journal WHERE kind = ?1 ORDER BY hlc, device_id")?;
+        let rows = stmt.query_map([kind.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     pub fn review_comment(&mut self, interview: &str, key: Option<&AnswerKey>, text: &str, now: DateTime<Utc>) -> Result<()> {
         let mut b = self.batch(now)?;
         b.review_comment(interview, key, text)?;
@@ -470,6 +490,30 @@ impl Store {
             });
         }
         Ok((review, out))
+    }
+
+    /// The users set up on this device: (name, role, PIN hash, failed attempts since the last success).
+    pub fn users(&self) -> Result<Vec<(String, String, String, u32)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT name, role, pin_hash, failures FROM users ORDER BY name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? as u32)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Adds a user (a name already set up is refused by the database's key).
+    pub fn add_user(&mut self, name: &str, role: &str, pin_hash: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO users (name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![name, role, pin_hash, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    /// Counts a failed PIN (`ok` false) or clears the count (`ok` true).
+    pub fn record_pin_attempt(&mut self, name: &str, ok: bool) -> Result<()> {
+        let sql =
+            if ok { "UPDATE users SET failures = 0 WHERE name = ?1" } else { "UPDATE users SET failures = failures + 1 WHERE name = ?1" };
+        self.conn.execute(sql, [name])?;
+        Ok(())
     }
 
     pub fn clear_answer(&mut self, interview: &str, key: &AnswerKey, previous: &Json, now: DateTime<Utc>) -> Result<()> {

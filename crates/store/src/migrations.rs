@@ -243,7 +243,7 @@ UPDATE journal SET replaces = p.r FROM (
 ) AS p WHERE p.seq = journal.seq;
 CREATE UNIQUE INDEX journal_by_device ON journal (device_id, dseq);
 INSERT INTO journal_kinds (kind) VALUES ('conflict_resolved'), ('review_comment'), ('interview_approved'), ('interview_rejected'),
-    ('interview_reopened'), ('backcheck_recorded');
+    ('interview_reopened'), ('backcheck_drawn'), ('backcheck_recorded');
 
 ALTER TABLE field_journal ADD COLUMN changed TEXT;
 UPDATE field_journal SET changed = printf('%015d.%010d', CAST(round(unixepoch(at, 'subsec') * 1000) AS INTEGER), 0);
@@ -300,6 +300,14 @@ CREATE TABLE sync_log (
     detail   TEXT CHECK (detail IS NULL OR json_valid(detail))
 );
 CREATE INDEX sync_log_by_peer ON sync_log (kind, peer, seq);
+-- The app's users on this device (not replicated): role, name, the PIN's Argon2id hash (PHC string).
+CREATE TABLE users (
+    name        TEXT PRIMARY KEY NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('interviewer', 'supervisor', 'coordinator')),
+    pin_hash    TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    failures    INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE sync_state (
     key    TEXT PRIMARY KEY NOT NULL,
     value  TEXT NOT NULL

@@ -304,6 +304,7 @@ fn every_journal_kind_is_known_to_the_database_and_no_other_is_accepted() {
         EventKind::InterviewApproved,
         EventKind::InterviewRejected,
         EventKind::InterviewReopened,
+        EventKind::BackcheckDrawn,
         EventKind::BackcheckRecorded,
     ];
     let stored: Vec<String> = s

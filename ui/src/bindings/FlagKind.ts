@@ -3,4 +3,4 @@
 /**
  * A paradata flag.
  */
-export type FlagKind = "short" | "dont_know_refusal" | "long_pause" | "changed_after_completion" | "implausible_hours";
+export type FlagKind = "short" | "dont_know_refusal" | "long_pause" | "changed_after_completion" | "implausible_hours" | "backcheck_mismatch";

@@ -1,9 +1,11 @@
 // Generated from src-tauri/src/commands.rs (`commands!`) by `cargo test -p dala-app`. Do not edit.
 
+import type { Access } from "./Access";
 import type { AddressView } from "./AddressView";
 import type { AdultInput } from "./AdultInput";
 import type { AnswerKey } from "./AnswerKey";
 import type { AnswerValue } from "./AnswerValue";
+import type { ConflictView } from "./ConflictView";
 import type { DashboardFilter } from "./DashboardFilter";
 import type { DashboardView } from "./DashboardView";
 import type { ImportReport } from "./ImportReport";
@@ -26,9 +28,15 @@ export type Invoke = <T>(command: string, args: Record<string, unknown>) => Prom
 /** Every command of the shell, typed as the Rust side declares it. */
 export function commands(invoke: Invoke) {
   return {
+    who_am_i: (ui_lang: Lang) => invoke<Access>("who_am_i", { ui_lang }),
+    sign_in: (name: string, pin: string, ui_lang: Lang) => invoke<Access>("sign_in", { name, pin, ui_lang }),
+    add_user: (role: string, name: string, pin: string, ui_lang: Lang) => invoke<Access>("add_user", { role, name, pin, ui_lang }),
+    lock: (ui_lang: Lang) => invoke<Access>("lock", { ui_lang }),
     sync_list_packages: (folder: string, ui_lang: Lang) => invoke<Array<string>>("sync_list_packages", { folder, ui_lang }),
     sync_import: (packages: Array<string>, ui_lang: Lang) => invoke<ImportReport>("sync_import", { packages, ui_lang }),
     sync_export: (folder: string, ui_lang: Lang) => invoke<Array<string>>("sync_export", { folder, ui_lang }),
+    conflicts: (ui_lang: Lang) => invoke<Array<ConflictView>>("conflicts", { ui_lang }),
+    resolve_conflict: (id: string, key: AnswerKey, value: JsonValue, ui_lang: Lang) => invoke<Array<ConflictView>>("resolve_conflict", { id, key, value, ui_lang }),
     review_interview: (id: string, approve: boolean, reason: string | null, ui_lang: Lang) => invoke<Screen>("review_interview", { id, approve, reason, ui_lang }),
     review_comment: (id: string, key: AnswerKey | null, text: string, ui_lang: Lang) => invoke<Screen>("review_comment", { id, key, text, ui_lang }),
     study_info: (ui_lang: Lang) => invoke<StudyInfo>("study_info", { ui_lang }),

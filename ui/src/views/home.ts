@@ -5,6 +5,7 @@
 
 import { html, nothing, type TemplateResult } from "lit-html";
 
+import type { Access } from "../bindings/Access";
 import type { CommandError } from "../bindings/CommandError";
 import type { InterviewSummary } from "../bindings/InterviewSummary";
 import type { Lang } from "../bindings/Lang";
@@ -22,6 +23,11 @@ export interface HomeCtx {
   openRoutes(): void;
   openDashboard(): void;
   openSync(): void;
+  /** Review and the dashboard are offered to supervisors and coordinators (and in the open demo). */
+  canSupervise: boolean;
+  access: Access | null;
+  openUsers(): void;
+  lock(): void;
   openRoute(id: string): void;
   setLanguage(lang: Lang): void;
   create(): void;
@@ -52,10 +58,15 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
         <span class="plus">+</span> ${s.newInterview} <small>(${s.newInterviewIn(s.languageName)})</small>
       </button>
       ${ctx.myRoutes?.has_fieldwork ? myRoutesEntry(ctx.myRoutes, ctx) : nothing}
-      ${ctx.myRoutes?.has_fieldwork
+      ${ctx.myRoutes?.has_fieldwork && ctx.canSupervise
         ? html`<button class="big dashboard-entry" data-testid="open-dashboard" @click=${ctx.openDashboard}>${s.dash.open} ›</button>`
         : nothing}
       <button class="big sync-entry" data-testid="open-sync" @click=${ctx.openSync}>${s.sync.open} ›</button>
+      <div class="user-row">
+        ${ctx.access?.user ? html`<span data-testid="signed-in">${s.users.roles[ctx.access.user.role as "interviewer"] ?? ""}: <strong>${ctx.access.user.name}</strong></span>` : nothing}
+        <button class="secondary" data-testid="open-users" @click=${ctx.openUsers}>${s.users.open}</button>
+        ${ctx.access?.user ? html`<button class="secondary" data-testid="lock-now" @click=${ctx.lock}>${s.users.lockNow}</button>` : nothing}
+      </div>
       ${interviews === null
         ? html`<p>${s.loading}</p>`
         : list.length === 0

@@ -38,7 +38,8 @@ export interface InterviewCtx extends QuestionCtx {
   endOffer: string | null;
   cancelEnd(): void;
   confirmEnd(): void;
-  /** The supervisor's review: the text being typed, and the three actions. */
+  /** The supervisor's review (offered to supervisors and coordinators): the text being typed, and the three actions. */
+  canReview: boolean;
   reviewText: string;
   setReviewText(text: string): void;
   approve(): void;
@@ -92,7 +93,7 @@ export function interviewScreen(screen: Screen, ctx: InterviewCtx): TemplateResu
             : current
               ? html`${notesAt(screen, ctx)}${keyed(keyId(current.key), questionCard(current, ctx))}`
               : completionView(screen, ctx)}
-          ${screen.interview.status === "completed" ? reviewPanel(screen, ctx) : nothing}
+          ${screen.interview.status === "completed" && ctx.canReview ? reviewPanel(screen, ctx) : nothing}
         </section>
         ${screen.roster ? rosterTable(screen.roster, current?.roster.at(-1)?.row ?? null, ctx) : nothing}
       </main>

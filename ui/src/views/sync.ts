@@ -4,6 +4,7 @@
 
 import { html, nothing, type TemplateResult } from "lit-html";
 
+import type { ConflictView } from "../bindings/ConflictView";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { FieldBase } from "./field-common";
 import { languageSwitch } from "./common";
@@ -16,6 +17,8 @@ export interface SyncState {
   report: ImportReport | null;
   written: string[] | null;
   none: boolean;
+  /** Answers changed on two devices (null until asked). */
+  conflicts: ConflictView[] | null;
 }
 
 export interface SyncCtx extends FieldBase {
@@ -23,10 +26,12 @@ export interface SyncCtx extends FieldBase {
   setFolder(folder: string): void;
   importAll(): void;
   exportTo(): void;
+  /** The supervisor decides a conflict for one version's value. */
+  resolve(conflict: ConflictView, value: unknown): void;
 }
 
 export function emptySync(): SyncState {
-  return { folder: "", busy: false, done: 0, total: 0, report: null, written: null, none: false };
+  return { folder: "", busy: false, done: 0, total: 0, report: null, written: null, none: false, conflicts: null };
 }
 
 export function syncScreen(st: SyncState, ctx: SyncCtx): TemplateResult {
@@ -67,6 +72,32 @@ export function syncScreen(st: SyncState, ctx: SyncCtx): TemplateResult {
         ? html`<div class="message notice" data-testid="sync-written"><p><strong>${y.written}</strong></p>
             <ul>${st.written.map((w) => html`<li>${w}</li>`)}</ul></div>`
         : nothing}
+      ${st.conflicts && st.conflicts.length ? conflictList(st.conflicts, ctx) : nothing}
     </main>
   </div>`;
+}
+
+/** Every answer in conflict: each version with its device and time, the one shown, and a way to decide. */
+function conflictList(conflicts: ConflictView[], ctx: SyncCtx): TemplateResult {
+  const y = ctx.s.sync;
+  return html`<section class="conflicts" data-testid="conflicts">
+    <h2>${y.conflictsTitle(conflicts.length)}</h2>
+    <p class="hint">${y.conflictsHint}</p>
+    <ul>
+      ${conflicts.map(
+        (c) => html`<li data-testid="conflict" data-interview=${c.interview} data-question=${c.question}>
+          <strong>${c.question}${c.roster.length ? ` · № ${c.roster.join(".")}` : ""}</strong> — ${c.interview.slice(0, 8)}
+          <table class="dash-table">
+            ${c.versions.map(
+              (v) => html`<tr class=${v.shown ? "shown" : ""}>
+                <td>${JSON.stringify(v.value)}</td><td>${v.device.slice(0, 8)}</td><td>${v.at.replace("T", " ").replace("Z", "")}</td>
+                <td>${v.shown ? html`<em>${y.shownNow}</em>` : nothing}</td>
+                <td><button class="secondary" data-testid="choose-version" @click=${() => ctx.resolve(c, v.value)}>${y.choose}</button></td>
+              </tr>`,
+            )}
+          </table>
+        </li>`,
+      )}
+    </ul>
+  </section>`;
 }

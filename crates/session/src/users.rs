@@ -1,0 +1,187 @@
+//! The app's users on a device (issue 8): each is set up with a role (interviewer, supervisor,
+//! coordinator) and a PIN, stored only as an Argon2id hash (the `argon2` crate; the salt is drawn by the
+//! caller). A device with no user set up runs as a demo, open to anyone; once a user exists, the app opens
+//! only with a PIN and locks again after idle time (the shell keeps who is signed in).
+//!
+//! What each role sees follows from what its database holds: an interviewer's database has their own
+//! routes and interviews (packages sent down are filtered to them), a supervisor's their team's, a
+//! coordinator's everything. The role decides which screens the app offers (review and dashboard for
+//! supervisors and coordinators).
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Utc};
+use dala_i18n::{msg, Localized};
+use dala_sync::Role;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::{Session, SessionError};
+
+/// The shortest PIN accepted.
+pub const MIN_PIN: usize = 4;
+
+/// A user as the app shows them (never their PIN hash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct UserView {
+    pub name: String,
+    /// `interviewer`, `supervisor` or `coordinator`.
+    pub role: String,
+}
+
+/// Why setting up or signing in failed, in ru/kk/en.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserError {
+    BadName,
+    BadRole,
+    ShortPin,
+    NameTaken,
+    /// A wrong PIN, with the failures so far.
+    WrongPin(u32),
+    NoUser,
+}
+
+impl UserError {
+    pub fn message(&self) -> Localized {
+        match self {
+            UserError::BadName => msg!(
+                "Write the user's name (letters, digits, spaces, - and _).",
+                "Напишите имя пользователя (буквы, цифры, пробелы, - и _).",
+                "Пайдаланушының атын жазыңыз (әріптер, сандар, бос орын, - және _)."
+            ),
+            UserError::BadRole => msg!(
+                "Choose a role: interviewer, supervisor or coordinator.",
+                "Выберите роль: интервьюер, супервайзер или координатор.",
+                "Рөлді таңдаңыз: интервьюер, супервайзер немесе үйлестіруші."
+            ),
+            UserError::ShortPin => {
+                let n = MIN_PIN;
+                msg!(
+                    "The PIN must have at least {n} digits.",
+                    "PIN-код должен быть не короче {n} цифр.",
+                    "PIN-код кемінде {n} цифрдан тұруы керек."
+                )
+            }
+            UserError::NameTaken => msg!(
+                "A user with this name is already set up on this device.",
+                "Пользователь с таким именем уже есть на этом устройстве.",
+                "Бұл құрылғыда осындай аты бар пайдаланушы бар."
+            ),
+            UserError::WrongPin(n) => msg!(
+                "Wrong PIN (failed attempts: {n}).",
+                "Неверный PIN-код (неудачных попыток: {n}).",
+                "PIN-код қате (сәтсіз әрекеттер: {n})."
+            ),
+            UserError::NoUser => {
+                msg!("No such user on this device.", "На этом устройстве нет такого пользователя.", "Бұл құрылғыда мұндай пайдаланушы жоқ.")
+            }
+        }
+    }
+}
+
+/// Either a user problem or the database's.
+#[derive(Debug)]
+pub enum SignInError {
+    User(UserError),
+    Session(SessionError),
+}
+
+impl From<dala_store::StoreError> for SignInError {
+    fn from(e: dala_store::StoreError) -> SignInError {
+        SignInError::Session(e.into())
+    }
+}
+
+impl Session {
+    /// The users set up on this device (none: the app runs as an open demo).
+    pub fn users(&self) -> Result<Vec<UserView>, SessionError> {
+        Ok(self.store().users()?.into_iter().map(|(name, role, _, _)| UserView { name, role }).collect())
+    }
+
+    /// Sets up a user with a role and a PIN (hashed with Argon2id and the caller's random salt).
+    pub fn add_user(&mut self, role: &str, name: &str, pin: &str, salt: [u8; 16], now: DateTime<Utc>) -> Result<UserView, SignInError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 60 || !name.chars().all(|c| c.is_alphanumeric() || " -_.".contains(c)) {
+            return Err(SignInError::User(UserError::BadName));
+        }
+        let role = Role::parse(role).ok_or(SignInError::User(UserError::BadRole))?;
+        if pin.chars().count() < MIN_PIN || !pin.chars().all(|c| c.is_ascii_digit()) {
+            return Err(SignInError::User(UserError::ShortPin));
+        }
+        if self.store().users()?.iter().any(|u| u.0.to_lowercase() == name.to_lowercase()) {
+            return Err(SignInError::User(UserError::NameTaken));
+        }
+        let salt = SaltString::encode_b64(&salt).map_err(|_| SignInError::User(UserError::ShortPin))?;
+        let hash = Argon2::default().hash_password(pin.as_bytes(), &salt).map_err(|_| SignInError::User(UserError::ShortPin))?.to_string();
+        self.store_mut().add_user(name, role.as_str(), &hash, now)?;
+        Ok(UserView { name: name.to_string(), role: role.as_str().to_string() })
+    }
+
+    /// Checks a user's PIN; failures are counted (and cleared by a success).
+    pub fn sign_in(&mut self, name: &str, pin: &str) -> Result<UserView, SignInError> {
+        let users = self.store().users()?;
+        let Some((name, role, hash, failures)) = users.into_iter().find(|u| u.0 == name) else {
+            return Err(SignInError::User(UserError::NoUser));
+        };
+        let parsed = PasswordHash::new(&hash).map_err(|_| SignInError::User(UserError::WrongPin(failures + 1)))?;
+        let ok = Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok();
+        self.store_mut().record_pin_attempt(&name, ok)?;
+        if ok {
+            Ok(UserView { name, role })
+        } else {
+            Err(SignInError::User(UserError::WrongPin(failures + 1)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dala_store::Store;
+
+    fn session() -> Session {
+        let q = crate::load_study(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/kmrs-2010")).unwrap();
+        Session::with_parts(q, Store::open_in_memory(Utc::now()).unwrap())
+    }
+
+    #[test]
+    fn a_user_signs_in_with_their_pin_only_and_the_pin_is_never_stored() {
+        let mut s = session();
+        assert!(s.users().unwrap().is_empty());
+        let u = s.add_user("supervisor", "Айгүл", "4831", [7; 16], Utc::now()).unwrap();
+        assert_eq!(u.role, "supervisor");
+        let stored = s.store().users().unwrap();
+        assert!(stored[0].2.starts_with("$argon2id$") && !stored[0].2.contains("4831"));
+        assert!(matches!(s.sign_in("Айгүл", "1111"), Err(SignInError::User(UserError::WrongPin(1)))));
+        assert!(matches!(s.sign_in("Айгүл", "0000"), Err(SignInError::User(UserError::WrongPin(2)))));
+        assert_eq!(s.sign_in("Айгүл", "4831").unwrap().name, "Айгүл");
+        assert_eq!(s.store().users().unwrap()[0].3, 0, "a success clears the failures");
+        assert!(matches!(s.sign_in("Nobody", "4831"), Err(SignInError::User(UserError::NoUser))));
+    }
+
+    #[test]
+    fn bad_set_ups_are_refused_with_messages_in_every_language() {
+        let mut s = session();
+        for (role, name, pin, want) in [
+            ("boss", "a", "1234", UserError::BadRole),
+            ("interviewer", "", "1234", UserError::BadName),
+            ("interviewer", "a;drop", "1234", UserError::BadName),
+            ("interviewer", "a", "12", UserError::ShortPin),
+            ("interviewer", "a", "12ab", UserError::ShortPin),
+        ] {
+            match s.add_user(role, name, pin, [1; 16], Utc::now()) {
+                Err(SignInError::User(e)) => assert_eq!(e, want),
+                other => panic!("{role} {name} {pin}: {other:?}"),
+            }
+        }
+        s.add_user("interviewer", "Ann", "1234", [1; 16], Utc::now()).unwrap();
+        assert!(matches!(s.add_user("coordinator", "ann", "9999", [2; 16], Utc::now()), Err(SignInError::User(UserError::NameTaken))));
+        for e in
+            [UserError::BadName, UserError::BadRole, UserError::ShortPin, UserError::NameTaken, UserError::WrongPin(3), UserError::NoUser]
+        {
+            let m = e.message();
+            assert!(m.ru != m.en && m.kk != m.ru && !m.kk.contains('i'), "{m:?}");
+        }
+    }
+}

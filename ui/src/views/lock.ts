@@ -1,0 +1,101 @@
+// The lock screen and user set-up. With users set up on the device the app opens here: choose your
+// name, type your PIN. "Users" on the home screen sets up a user (the first one from the open demo):
+// role, name, PIN twice. The shell checks the PIN (Argon2 hash in the database); this view only collects
+// what is typed.
+
+import { html, nothing, type TemplateResult } from "lit-html";
+
+import type { Access } from "../bindings/Access";
+import type { CommandError } from "../bindings/CommandError";
+import type { Lang } from "../bindings/Lang";
+import type { Strings } from "../i18n";
+import { languageSwitch } from "./common";
+
+export interface UserForm {
+  name: string;
+  role: string;
+  pin: string;
+  pin2: string;
+}
+
+export function emptyUserForm(): UserForm {
+  return { name: "", role: "interviewer", pin: "", pin2: "" };
+}
+
+export interface LockCtx {
+  s: Strings;
+  lang: Lang;
+  error: CommandError | null;
+  form: UserForm;
+  setLanguage(lang: Lang): void;
+  redraw(): void;
+  signIn(): void;
+}
+
+export function lockScreen(access: Access, ctx: LockCtx): TemplateResult {
+  const { s, form } = ctx;
+  const u = s.users;
+  if (!form.name && access.users.length === 1) form.name = access.users[0];
+  return html`<div class="screen lock" data-testid="lock-screen" lang=${ctx.lang}>
+    <header class="topbar">
+      <div class="brand">Dala</div>
+      <div class="where"><div class="study-title">${u.locked}</div></div>
+      ${languageSwitch(ctx.lang, s, ctx.setLanguage)}
+    </header>
+    <main class="field-body lock-body">
+      ${ctx.error ? html`<div class="message error" role="alert" data-testid="command-error">${ctx.error.message}</div>` : nothing}
+      <label class="field-label">${u.name}
+        <select data-testid="lock-user" @change=${(e: Event) => {
+          form.name = (e.target as HTMLSelectElement).value;
+        }}>
+          ${access.users.map((n) => html`<option value=${n} ?selected=${n === form.name}>${n}</option>`)}
+        </select>
+      </label>
+      <label class="field-label">${u.pin}
+        <input type="password" inputmode="numeric" autocomplete="off" data-testid="lock-pin" .value=${form.pin}
+          @input=${(e: Event) => {
+            form.pin = (e.target as HTMLInputElement).value;
+          }}
+          @keydown=${(e: KeyboardEvent) => e.key === "Enter" && ctx.signIn()} />
+      </label>
+      <button class="primary big" data-testid="lock-sign-in" @click=${ctx.signIn}>${u.signIn}</button>
+    </main>
+  </div>`;
+}
+
+export interface UsersCtx extends LockCtx {
+  home(): void;
+  add(): void;
+}
+
+export function usersScreen(access: Access, ctx: UsersCtx): TemplateResult {
+  const { s, form } = ctx;
+  const u = s.users;
+  const set = (field: keyof UserForm) => (e: Event) => {
+    form[field] = (e.target as HTMLInputElement).value;
+  };
+  return html`<div class="screen users" data-testid="users-screen" lang=${ctx.lang}>
+    <header class="topbar">
+      <button class="secondary back" data-testid="home" @click=${ctx.home}>‹ ${s.backToList}</button>
+      <div class="where"><div class="study-title">${u.title}</div></div>
+      ${languageSwitch(ctx.lang, s, ctx.setLanguage)}
+    </header>
+    <main class="field-body">
+      ${ctx.error ? html`<div class="message error" role="alert" data-testid="command-error">${ctx.error.message}</div>` : nothing}
+      ${access.demo ? html`<p class="hint" data-testid="users-demo">${u.demoHint}</p>` : nothing}
+      ${access.users.length
+        ? html`<ul data-testid="users-list">${access.users.map((n) => html`<li>${n}${access.user?.name === n ? html` — <strong>${u.you}</strong>` : nothing}</li>`)}</ul>`
+        : nothing}
+      <h2>${u.add}</h2>
+      <label class="field-label">${u.role}
+        <select data-testid="user-role" @change=${set("role")}>
+          ${(["interviewer", "supervisor", "coordinator"] as const).map((r) => html`<option value=${r} ?selected=${r === form.role}>${u.roles[r]}</option>`)}
+        </select>
+      </label>
+      <label class="field-label">${u.name}<input type="text" data-testid="user-name" .value=${form.name} @input=${set("name")} /></label>
+      <label class="field-label">${u.pin}<input type="password" inputmode="numeric" data-testid="user-pin" .value=${form.pin} @input=${set("pin")} /></label>
+      <label class="field-label">${u.pinAgain}<input type="password" inputmode="numeric" data-testid="user-pin2" .value=${form.pin2} @input=${set("pin2")} /></label>
+      <button class="primary big" data-testid="user-add" @click=${ctx.add}>${u.add}</button>
+    </main>
+  </div>`;
+}
