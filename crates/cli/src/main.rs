@@ -13,8 +13,9 @@
 //! - `dala walk --study <dir> --db <file> --route <id> --script <walk.json> [--json]`: a scripted walk of a
 //!   stored route (buildings, visits) through the session, printing the selected addresses with their
 //!   selection chance and disposition (`walkcmd`; the script format is in `docs/fieldwork.md`).
-//! - `dala simulate --study <dir> --seed <n> [--devices d] [--scale x] --out <dir> [--json]`: the field
-//!   simulator (see `docs/simulator.md`).
+//! - `dala simulate --study <dir> --seed <n> [--devices d] [--scale x] --out <dir> [--packages <dir> --to
+//!   <.pub>...] [--json]`: the field simulator (see `docs/simulator.md`), optionally writing each device's
+//!   sync package as well.
 //! - `dala cards --study <dir> --lang ru|kk|en [--bilingual] --out cards.html`: the study's show cards as a
 //!   printable A4 booklet (`cards.rs`).
 //!
@@ -217,6 +218,13 @@ enum Command {
         /// Worker threads (default: the number of CPU cores).
         #[arg(long)]
         threads: Option<usize>,
+        /// Also write each device's sync package into this folder (device-01.dala, …), with a new
+        /// interviewer key pair per device in <packages>/keys (device-01.key/.pub, …).
+        #[arg(long)]
+        packages: Option<PathBuf>,
+        /// A recipient's public key (.pub) for the packages; repeat for several (needed with --packages).
+        #[arg(long)]
+        to: Vec<PathBuf>,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -576,8 +584,8 @@ fn main() -> ExitCode {
         Command::Sync { command: SyncCommand::Import { db, key, trust, packages, json } } => {
             synccmd::import(&db, &key, &trust, &packages, json, lang)
         }
-        Command::Simulate { study, seed, devices, scale, out, threads, json } => {
-            simulate::run(&study, &seed, devices, scale, &out, threads, json, lang)
+        Command::Simulate { study, seed, devices, scale, out, threads, packages, to, json } => {
+            simulate::run(&study, &seed, devices, scale, &out, threads, packages.as_deref(), &to, json, lang)
         }
     };
     let _ = std::io::stdout().flush();

@@ -4,11 +4,15 @@
 //! the report `dala report` prints (against the simulated plan, which differs from the study's at a
 //! scale above 1), and prints the summary.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use dala_questionnaire::Lang;
+use dala_session::sync::{export_package, init_keys, read_public, read_secret};
 use dala_simulator::{Config, DeviceStats, SimError};
+use dala_sync::{PublicKey, Role};
+use rand::Rng;
 use serde_json::json;
 
 use crate::fieldcmd::{fieldwork_of, merged_report_with, parse_seed, print_report, Failure, RouteList};
@@ -28,8 +32,19 @@ fn non_interviews(codes: &std::collections::BTreeMap<String, u64>) -> serde_json
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn run(study: &Path, seed: &str, devices: u32, scale: f64, out: &Path, threads: Option<usize>, as_json: bool, lang: Lang) -> ExitCode {
-    match run_inner(study, seed, devices, scale, out, threads, as_json, lang) {
+pub fn run(
+    study: &Path,
+    seed: &str,
+    devices: u32,
+    scale: f64,
+    out: &Path,
+    threads: Option<usize>,
+    packages: Option<&Path>,
+    to: &[PathBuf],
+    as_json: bool,
+    lang: Lang,
+) -> ExitCode {
+    match run_inner(study, seed, devices, scale, out, threads, packages, to, as_json, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => f.exit(),
     }
@@ -43,6 +58,8 @@ fn run_inner(
     scale: f64,
     out: &Path,
     threads: Option<usize>,
+    packages: Option<&Path>,
+    to: &[PathBuf],
     as_json: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
@@ -53,9 +70,31 @@ fn run_inner(
         SimError::Runtime(m) => Failure::runtime(m),
     };
     dala_simulator::check_config(&cfg, lang).map_err(sim_err)?;
+    // The recipients are read before the simulation, so a wrong --to fails at once, not after it.
+    let recipients = match packages {
+        None if !to.is_empty() => return Err(Failure::usage(to_without_packages(lang))),
+        None => None,
+        Some(_) if to.is_empty() => return Err(Failure::usage(packages_without_to(lang))),
+        Some(dir) => {
+            let keys = to
+                .iter()
+                .map(|p| read_public(p))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| Failure::runtime(e.message().get(lang).to_string()))?;
+            Some((dir, keys))
+        }
+    };
     let fieldwork = fieldwork_of(study, lang)?;
     let questionnaire = dala_session::load_study(study).map_err(|e| Failure::runtime(e.message(lang)))?;
     let outcome = dala_simulator::simulate(study, &questionnaire, &fieldwork, &cfg, lang).map_err(sim_err)?;
+    let (written, packages_s) = match &recipients {
+        Some((dir, to)) => {
+            let t = std::time::Instant::now();
+            let written = write_packages(&outcome.paths, dir, to, (&questionnaire.id, &questionnaire.version), outcome.threads, lang)?;
+            (Some(written), Some(t.elapsed().as_secs_f64()))
+        }
+        None => (None, None),
+    };
     let t0 = std::time::Instant::now();
     let (stats, paths, workers, fieldwork) = (&outcome.stats, &outcome.paths, outcome.threads, &outcome.fieldwork);
     let simulated_s = outcome.seconds;
@@ -116,6 +155,11 @@ fn run_inner(
         "generic_cities": outcome.generic_cities,
         "run_seconds": run_s,
     });
+    let mut summary = summary;
+    if let Some(written) = &written {
+        summary["packages"] = json!(written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>());
+        summary["packages_seconds"] = json!(packages_s);
+    }
     if as_json {
         println!("{}", serde_json::to_string_pretty(&summary).expect("a summary serializes"));
         return Ok(());
@@ -141,6 +185,17 @@ fn run_inner(
         )
     );
     print_report(report, fieldwork, RouteList::None, lang);
+    if let (Some(written), Some((dir, _))) = (&written, &recipients) {
+        let (n, dir) = (written.len(), dir.display());
+        println!(
+            "{}",
+            lang.pick(
+                format!("Пакетов синхронизации: {n} в {dir} (ключи интервьюеров в {dir}/keys)"),
+                format!("Синхрондау пакеттері: {n}, {dir} ішінде (сұхбатшылардың кілттері {dir}/keys ішінде)"),
+                format!("Sync packages: {n} in {dir} (the interviewers' keys in {dir}/keys)")
+            )
+        );
+    }
     let kk: Vec<String> = cities
         .iter()
         .map(|c| {
@@ -184,4 +239,79 @@ fn run_inner(
         )
     );
     Ok(())
+}
+
+fn packages_without_to(lang: Lang) -> String {
+    lang.pick(
+        "С --packages нужен хотя бы один получатель: --to <ключ.pub>.",
+        "--packages үшін кемінде бір алушы керек: --to <кілт.pub>.",
+        "--packages needs at least one recipient: --to <key.pub>.",
+    )
+    .to_string()
+}
+
+fn to_without_packages(lang: Lang) -> String {
+    lang.pick(
+        "--to задаёт получателей пакетов и нужен только вместе с --packages <папка>.",
+        "--to пакеттердің алушыларын көрсетеді және тек --packages <қалта> бірге керек.",
+        "--to names the packages' recipients and is only used with --packages <folder>.",
+    )
+    .to_string()
+}
+
+/// Writes `<dir>/device-NN.dala` for each device database `device-NN.sqlite`, signed with a new
+/// interviewer key pair `<dir>/keys/device-NN.key` (and `.pub`) and encrypted to `to`; the devices are
+/// exported by `workers` threads. Returns the package paths in the order of `databases`.
+fn write_packages(
+    databases: &[PathBuf],
+    dir: &Path,
+    to: &[PublicKey],
+    study: (&str, &str),
+    workers: usize,
+    lang: Lang,
+) -> Result<Vec<PathBuf>, Failure> {
+    let keys = dir.join("keys");
+    let out: Vec<PathBuf> = databases
+        .iter()
+        .map(|db| dir.join(format!("{}.dala", db.file_stem().map_or_else(|| "device".into(), |s| s.to_string_lossy()))))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let one = |i: usize| -> Result<(), Failure> {
+        let db = &databases[i];
+        let name = db.file_stem().map_or_else(|| "device".to_string(), |s| s.to_string_lossy().to_string());
+        let failed = |m: String| Failure::runtime(package_failed(&name, &m, lang));
+        let mut seed = [0u8; 32];
+        rand::rng().fill(&mut seed);
+        let (key_path, _) = init_keys(Role::Interviewer, &name, &keys, seed).map_err(|e| failed(e.message().get(lang).to_string()))?;
+        let key = read_secret(&key_path).map_err(|e| failed(e.message().get(lang).to_string()))?;
+        let now = chrono::Utc::now();
+        let mut store = dala_store::Store::open(db, now).map_err(|e| failed(dala_session::SessionError::from(e).message(lang)))?;
+        export_package(&mut store, &key, to, &out[i], false, Some(study), now).map_err(|e| failed(e.message().get(lang).to_string()))?;
+        Ok(())
+    };
+    std::fs::create_dir_all(dir).map_err(|e| Failure::runtime(package_failed(&dir.display().to_string(), &e.to_string(), lang)))?;
+    let results: Vec<Result<(), Failure>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers.clamp(1, databases.len().max(1)))
+            .map(|_| {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= databases.len() {
+                        return Ok(());
+                    }
+                    one(i)?;
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("a package thread does not panic")).collect()
+    });
+    results.into_iter().collect::<Result<(), Failure>>()?;
+    Ok(out)
+}
+
+fn package_failed(what: &str, why: &str, lang: Lang) -> String {
+    lang.pick(
+        format!("Не удалось записать пакет синхронизации для {what}: {why}"),
+        format!("{what} үшін синхрондау пакеті жазылмады: {why}"),
+        format!("Could not write the sync package of {what}: {why}"),
+    )
 }

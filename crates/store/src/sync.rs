@@ -513,7 +513,9 @@ impl Store {
             at: ts(now),
             stats: ImportStats::default(),
             interview: None,
+            fresh: false,
             pending: Vec::new(),
+            pending_at: Vec::new(),
             max_seen: Hlc::default(),
         })
     }
@@ -539,7 +541,12 @@ pub struct Importer<'s> {
     stats: ImportStats,
     /// The interview whose entries are being gathered, and its new answer entries.
     interview: Option<String>,
+    /// The current interview had nothing in this database (no journal entry, answer, head or
+    /// confirmation) when its entries began: its answer entries are then exactly `pending`.
+    fresh: bool,
     pending: Vec<Entry>,
+    /// The `at` of each entry of `pending` (the time its answer was given).
+    pending_at: Vec<String>,
     max_seen: Hlc,
 }
 
@@ -668,6 +675,7 @@ impl Importer<'_> {
         self.max_seen = self.max_seen.max(stamp);
         if self.interview.as_deref() != Some(interview.as_str()) {
             self.flush()?;
+            self.fresh = self.new_here(&interview)?;
             self.interview = Some(interview.clone());
         }
         let inserted = self.upsert(
@@ -709,10 +717,25 @@ impl Importer<'_> {
                 value,
                 replaces,
             });
-            // `at` of a version is read back from the journal when the answer is written.
-            let _ = at;
+            self.pending_at.push(at);
         }
         Ok(())
+    }
+
+    /// Whether this database holds nothing of an interview's answers yet: no journal entry, answer,
+    /// conflict head or confirmation (four index lookups, once per interview and package).
+    fn new_here(&self, interview: &str) -> std::result::Result<bool, ImportError> {
+        for sql in [
+            "SELECT 1 FROM journal WHERE interview_id = ?1 LIMIT 1",
+            "SELECT 1 FROM answers WHERE interview_id = ?1 LIMIT 1",
+            "SELECT 1 FROM answer_heads WHERE interview_id = ?1 LIMIT 1",
+            "SELECT 1 FROM confirmations WHERE interview_id = ?1 LIMIT 1",
+        ] {
+            if self.tx.prepare_cached(sql)?.query_row([interview], |_| Ok(())).optional()?.is_some() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Merges the gathered answer entries of the current interview into its answers.
@@ -722,6 +745,10 @@ impl Importer<'_> {
             return Ok(());
         }
         let pending = std::mem::take(&mut self.pending);
+        let pending_at = std::mem::take(&mut self.pending_at);
+        if std::mem::take(&mut self.fresh) {
+            return self.flush_new(&interview, pending, pending_at);
+        }
         let touched: BTreeSet<(String, String)> =
             pending.iter().map(|e| (e.answer.question.clone(), crate::roster_text_of(&e.answer.roster))).collect();
         // Every answer entry of the interview now in the journal (the new ones included) for the touched
@@ -815,6 +842,45 @@ impl Importer<'_> {
                             "INSERT INTO answer_heads (interview_id, question, roster, ver, value) VALUES (?1, ?2, ?3, ?4, ?5)",
                         )?
                         .execute(params![interview, answer.question, roster, stamp.to_string(), value])?;
+                }
+            }
+            if cell.in_conflict() {
+                self.stats.conflicts += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Importer::flush`] for an interview new to this database: its answer entries are all in
+    /// `pending`, so they are merged without reading the journal back, and its answers are inserted
+    /// without looking for earlier values, confirmations or heads (there are none). The result is the
+    /// same as the general path's (the merge is a function of the set of entries).
+    fn flush_new(&mut self, interview: &str, pending: Vec<Entry>, pending_at: Vec<String>) -> std::result::Result<(), ImportError> {
+        let mut memory = Memory::new();
+        let mut at_of: BTreeMap<Stamp, String> = BTreeMap::new();
+        for (entry, at) in pending.into_iter().zip(pending_at) {
+            at_of.insert(Stamp { hlc: entry.hlc, device: entry.device.clone() }, at);
+            memory.apply(entry)?;
+        }
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO answers (interview_id, question, roster, value, answered_at, ver) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut head =
+            self.tx.prepare_cached("INSERT INTO answer_heads (interview_id, question, roster, ver, value) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for (answer, cell) in memory.cells() {
+            let roster = crate::roster_text_of(&answer.roster);
+            if let Some((stamp, Value::Set(v))) = cell.chosen() {
+                let at = at_of.get(stamp).unwrap_or(&self.at);
+                insert.execute(params![interview, answer.question, roster, v.to_string(), at, stamp.to_string()])?;
+            }
+            let heads = cell.heads();
+            if !(heads.len() == 1 && matches!(heads[0].1, Value::Set(_))) {
+                for (stamp, value) in &heads {
+                    let value = match value {
+                        Value::Set(v) => Some(v.to_string()),
+                        Value::Cleared => None,
+                    };
+                    head.execute(params![interview, answer.question, roster, stamp.to_string(), value])?;
                 }
             }
             if cell.in_conflict() {
