@@ -474,40 +474,26 @@ function draw() {
     render(interviewScreen(state.screen, interviewCtx()), root);
     return;
   }
+  // The lock and users screens share their context: language, the form being typed, sign-in.
+  const accessCtx = () => ({
+    s: t(state.homeLang),
+    lang: state.homeLang,
+    error: state.error,
+    form: state.userForm,
+    setLanguage: (lang: Lang) => {
+      state.homeLang = lang;
+      draw();
+    },
+    redraw: draw,
+    signIn: () => void signIn(),
+  });
   if (state.view === "lock" && state.access) {
-    render(
-      lockScreen(state.access, {
-        s: t(state.homeLang),
-        lang: state.homeLang,
-        error: state.error,
-        form: state.userForm,
-        setLanguage: (lang) => {
-          state.homeLang = lang;
-          draw();
-        },
-        redraw: draw,
-        signIn: () => void signIn(),
-      }),
-      root,
-    );
+    render(lockScreen(state.access, accessCtx()), root);
     return;
   }
   if (state.view === "users" && state.access) {
     render(
-      usersScreen(state.access, {
-        s: t(state.homeLang),
-        lang: state.homeLang,
-        error: state.error,
-        form: state.userForm,
-        setLanguage: (lang) => {
-          state.homeLang = lang;
-          draw();
-        },
-        redraw: draw,
-        signIn: () => void signIn(),
-        home: () => void goHome(state.homeLang),
-        add: () => void addUser(),
-      }),
+      usersScreen(state.access, { ...accessCtx(), home: () => void goHome(state.homeLang), add: () => void addUser() }),
       root,
     );
     return;

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use dala_fieldwork::backcheck::BackcheckOutcome;
 use dala_questionnaire::Lang;
-use dala_session::{Session, SessionError};
+use dala_session::SessionError;
 use serde_json::json;
 
-use crate::fieldcmd::{parse_seed, Failure};
+use crate::fieldcmd::{exit_with, open_existing, parse_seed, Failure};
 
 pub enum Action {
     Draw { seed: String },
@@ -30,22 +30,12 @@ fn yes_no(text: &str, what: &str, lang: Lang) -> Result<bool, Failure> {
 }
 
 pub fn run(study: &Path, db: &Path, action: Action, as_json: bool, lang: Lang) -> ExitCode {
-    match run_inner(study, db, action, as_json, lang) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(f) => f.exit(),
-    }
+    exit_with(run_inner(study, db, action, as_json, lang))
 }
 
 fn run_inner(study: &Path, db: &Path, action: Action, as_json: bool, lang: Lang) -> Result<(), Failure> {
-    if !db.is_file() {
-        return Err(Failure::usage(lang.pick(
-            format!("Файл базы данных {} не найден.", db.display()),
-            format!("{} дерекқор файлы табылмады.", db.display()),
-            format!("The database file {} does not exist.", db.display()),
-        )));
-    }
     let runtime = |e: SessionError| Failure::runtime(e.message(lang));
-    let mut session = Session::open(study, db).map_err(runtime)?;
+    let mut session = open_existing(study, db, lang)?;
     let now = chrono::Utc::now();
     match action {
         Action::Draw { seed } => {
@@ -66,9 +56,9 @@ fn run_inner(study: &Path, db: &Path, action: Action, as_json: bool, lang: Lang)
             } else {
                 for b in &list {
                     let state = match (&b.outcome, b.mismatches.len()) {
-                        (None, _) => "-".to_string(),
-                        (Some(_), 0) => "ok".to_string(),
-                        (Some(_), n) => format!("{n} mismatch(es)"),
+                        (None, _) => lang.pick("не проверено", "тексерілмеген", "not checked").to_string(),
+                        (Some(_), 0) => lang.pick("совпадает", "сәйкес", "matches").to_string(),
+                        (Some(_), n) => lang.pick(format!("расхождений: {n}"), format!("сәйкессіздік: {n}"), format!("mismatches: {n}")),
                     };
                     println!("{}\t{}\t{}", b.interview, b.interviewer, state);
                 }

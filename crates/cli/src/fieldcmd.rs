@@ -46,6 +46,30 @@ impl Failure {
         eprintln!("{}", self.message);
         ExitCode::from(self.code)
     }
+    /// The database file named on the command line is not there.
+    pub fn no_database(db: &Path, lang: Lang) -> Failure {
+        Failure::usage(lang.pick(
+            format!("Файл базы данных {} не найден.", db.display()),
+            format!("{} дерекқор файлы табылмады.", db.display()),
+            format!("The database file {} does not exist.", db.display()),
+        ))
+    }
+}
+
+/// Success, or the failure's message on stderr and its exit code.
+pub fn exit_with(result: Result<(), Failure>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => f.exit(),
+    }
+}
+
+/// A session on an existing database (never creates one: a mistyped path is an error, not a new file).
+pub fn open_existing(study: &Path, db: &Path, lang: Lang) -> Result<Session, Failure> {
+    if !db.is_file() {
+        return Err(Failure::no_database(db, lang));
+    }
+    Session::open(study, db).map_err(|e| Failure::runtime(e.message(lang)))
 }
 
 /// Where the study is when `--study` is not given: `schema/kmrs-2010` in the working folder or one of
@@ -304,14 +328,8 @@ pub fn merged_report_in(study: &Path, dbs: &[PathBuf], mode: ReportMode, lang: L
 
 /// [`merged_report_in`] against a given fieldwork (the simulator's scaled plan).
 pub fn merged_report_with(fw: &Fieldwork, dbs: &[PathBuf], mode: ReportMode, lang: Lang) -> Result<Merged, Failure> {
-    for db in dbs {
-        if !db.is_file() {
-            return Err(Failure::usage(lang.pick(
-                format!("Файл базы данных {} не найден.", db.display()),
-                format!("{} дерекқор файлы табылмады.", db.display()),
-                format!("The database file {} does not exist.", db.display()),
-            )));
-        }
+    if let Some(db) = dbs.iter().find(|db| !db.is_file()) {
+        return Err(Failure::no_database(db, lang));
     }
     // Several devices' databases are merged by the sync rules (docs/sync.md) into one in memory, as a
     // supervisor's database would hold them after importing their packages: each address once, in its
@@ -333,7 +351,10 @@ pub fn merged_report_with(fw: &Fieldwork, dbs: &[PathBuf], mode: ReportMode, lan
             None => merged.insert(dala_store::Store::open_in_memory(now).map_err(|e| open_err(db, e))?),
         };
         let mut importer = target.importer(now).map_err(|e| open_err(db, e))?;
-        let mut failure: Option<String> = None;
+        let import_err = |e: &dala_store::sync::ImportError| {
+            Failure::runtime(format!("{}: {}", db.display(), dala_session::sync::import_message(e).get(lang)))
+        };
+        let mut failure: Option<dala_store::sync::ImportError> = None;
         store
             .export_scoped(None, now, dala_store::sync::Scope::Fieldwork, |r| {
                 if let dala_store::sync::Record::Address { .. } = r {
@@ -341,12 +362,16 @@ pub fn merged_report_with(fw: &Fieldwork, dbs: &[PathBuf], mode: ReportMode, lan
                 }
                 importer.add(r.clone()).map_err(|e| {
                     let m = e.to_string();
-                    failure = Some(m.clone());
+                    failure = Some(e);
                     m
                 })
             })
-            .map_err(|e| Failure::runtime(format!("{}: {}", db.display(), failure.clone().unwrap_or_else(|| e.to_string()))))?;
-        importer.finish("report", &db.display().to_string(), json!({})).map_err(|e| Failure::runtime(format!("{}: {e}", db.display())))?;
+            .map_err(|e| match (&failure, e) {
+                (Some(f), _) => import_err(f),
+                (None, dala_store::sync::ExportError::Store(e)) => open_err(db, e),
+                (None, dala_store::sync::ExportError::Sink(m)) => Failure::runtime(format!("{}: {m}", db.display())),
+            })?;
+        importer.finish("report", &db.display().to_string(), json!({})).map_err(|e| import_err(&e))?;
     }
     let merged = merged.expect("at least one database");
     let rows = merged.addresses(None).map_err(|e| open_err(&dbs[0], e))?;

@@ -585,7 +585,7 @@ fn main() -> ExitCode {
             synccmd::import(&db, &key, &trust, &packages, json, lang)
         }
         Command::Simulate { study, seed, devices, scale, out, threads, packages, to, json } => {
-            simulate::run(&study, &seed, devices, scale, &out, threads, packages.as_deref(), &to, json, lang)
+            fieldcmd::exit_with(simulate::run(&study, &seed, devices, scale, &out, threads, packages.as_deref(), &to, json, lang))
         }
     };
     let _ = std::io::stdout().flush();

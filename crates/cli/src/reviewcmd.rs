@@ -6,10 +6,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use dala_questionnaire::{AnswerKey, Lang};
-use dala_session::{Session, SessionError};
+use dala_session::SessionError;
 use serde_json::json;
 
-use crate::fieldcmd::Failure;
+use crate::fieldcmd::{exit_with, open_existing, Failure};
 
 pub enum Action {
     List,
@@ -34,22 +34,12 @@ fn roster_of(text: Option<&str>, lang: Lang) -> Result<Vec<u32>, Failure> {
 }
 
 pub fn run(study: &Path, db: &Path, action: Action, as_json: bool, lang: Lang) -> ExitCode {
-    match run_inner(study, db, action, as_json, lang) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(f) => f.exit(),
-    }
+    exit_with(run_inner(study, db, action, as_json, lang))
 }
 
 fn run_inner(study: &Path, db: &Path, action: Action, as_json: bool, lang: Lang) -> Result<(), Failure> {
-    if !db.is_file() {
-        return Err(Failure::usage(lang.pick(
-            format!("Файл базы данных {} не найден.", db.display()),
-            format!("{} дерекқор файлы табылмады.", db.display()),
-            format!("The database file {} does not exist.", db.display()),
-        )));
-    }
     let runtime = |e: SessionError| Failure::runtime(e.message(lang));
-    let mut session = Session::open(study, db).map_err(runtime)?;
+    let mut session = open_existing(study, db, lang)?;
     let now = chrono::Utc::now();
     match action {
         Action::List => {

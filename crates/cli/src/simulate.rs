@@ -5,7 +5,6 @@
 //! scale above 1), and prints the summary.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use dala_questionnaire::Lang;
@@ -31,27 +30,9 @@ fn non_interviews(codes: &std::collections::BTreeMap<String, u64>) -> serde_json
            "refusals_share": share(refusals), "no_one_opened_share": share(no_one), "other_share": share(all - refusals - no_one)})
 }
 
+/// `dala simulate`; `main` turns the failure into its message and exit code.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
-    study: &Path,
-    seed: &str,
-    devices: u32,
-    scale: f64,
-    out: &Path,
-    threads: Option<usize>,
-    packages: Option<&Path>,
-    to: &[PathBuf],
-    as_json: bool,
-    lang: Lang,
-) -> ExitCode {
-    match run_inner(study, seed, devices, scale, out, threads, packages, to, as_json, lang) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(f) => f.exit(),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn run_inner(
     study: &Path,
     seed: &str,
     devices: u32,

@@ -59,12 +59,7 @@ pub fn keys_init(role: &str, name: &str, out: &Path, lang: Lang) -> ExitCode {
 }
 
 fn no_db(db: &Path, lang: Lang) -> ExitCode {
-    Failure::usage(lang.pick(
-        format!("Файл базы данных {} не найден.", db.display()),
-        format!("{} дерекқор файлы табылмады.", db.display()),
-        format!("The database file {} does not exist.", db.display()),
-    ))
-    .exit()
+    Failure::no_database(db, lang).exit()
 }
 
 /// `dala sync export`.

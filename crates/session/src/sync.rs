@@ -124,7 +124,8 @@ impl SyncFailure {
     }
 }
 
-fn import_message(e: &ImportError) -> Localized {
+/// What an import error means, worded for people.
+pub fn import_message(e: &ImportError) -> Localized {
     match e {
         ImportError::Merge(dala_merge::MergeError::Diverged { device, seq }) => msg!(
             "the package contradicts what this database already received from device {device} (its entry {seq} differs): it is forged or damaged; nothing was imported",
