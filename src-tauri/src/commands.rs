@@ -14,6 +14,7 @@ use serde_json::Value as Json;
 use tauri::State;
 use ts_rs::TS;
 
+use dala_session::backcheck::{BackcheckForm, BackcheckOutcome, BackcheckView};
 use dala_session::sync::{self, ConflictView, ImportReport};
 use dala_session::users::UserView;
 
@@ -111,6 +112,30 @@ fn collect_imports<T: TS + 'static + ?Sized>(imports: &mut std::collections::BTr
     T::visit_generics(&mut Named(imports));
 }
 
+// ---- back-checks ---------------------------------------------------------------------------------
+
+/// The back-check screen: what the re-interview asks, the drawn interviews, and the last draw.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct BackcheckScreen {
+    pub form: BackcheckForm,
+    pub list: Vec<BackcheckView>,
+    /// The draw just made (its seed and how many interviews it added).
+    pub draw: Option<BackcheckDraw>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct BackcheckDraw {
+    pub seed: String,
+    pub drawn: u32,
+}
+
+fn backcheck_screen(session: &Session, draw: Option<BackcheckDraw>, lang: Lang) -> Reply<BackcheckScreen> {
+    let fail = |e: SessionError| CommandError::from_session(&e, lang);
+    Ok(BackcheckScreen { form: session.backcheck_form(lang).map_err(fail)?, list: session.backchecks().map_err(fail)?, draw })
+}
+
 // ---- random-route fieldwork ---------------------------------------------------------------------
 
 /// The seed of the demo route draw (the KMRS fieldwork year); real draws are the supervisor's.
@@ -205,27 +230,52 @@ commands! {
     }
 
     pub fn conflicts(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Vec<ConflictView>> {
-        let session = state.session(ui_lang)?;
+        let session = state.supervising(ui_lang)?;
         sync::conflicts(session.store()).map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
     pub fn resolve_conflict(state: State<'_, AppState>, id: String, key: AnswerKey, value: Json, ui_lang: Lang) -> Reply<Vec<ConflictView>> {
-        let mut session = state.session(ui_lang)?;
+        let mut session = state.supervising(ui_lang)?;
         session.resolve_conflict(&id, &key, &value, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))?;
         sync::conflicts(session.store()).map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
     pub fn review_interview(state: State<'_, AppState>, id: String, approve: bool, reason: Option<String>, ui_lang: Lang) -> Reply<Screen> {
-        let mut session = state.session(ui_lang)?;
+        let mut session = state.supervising(ui_lang)?;
         let decision = if approve { dala_store::Review::Approve } else { dala_store::Review::Reject };
         session.review_interview(&id, decision, reason.as_deref().filter(|r| !r.trim().is_empty()), Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))?;
         session.open_interview(&id, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
     pub fn review_comment(state: State<'_, AppState>, id: String, key: Option<AnswerKey>, text: String, ui_lang: Lang) -> Reply<Screen> {
-        let mut session = state.session(ui_lang)?;
+        let mut session = state.supervising(ui_lang)?;
         session.comment(&id, key.as_ref(), &text, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))?;
         session.open_interview(&id, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    /// The back-check form (the study's short re-interview) and every interview drawn, with what was found.
+    pub fn backchecks(state: State<'_, AppState>, ui_lang: Lang) -> Reply<BackcheckScreen> {
+        let session = state.supervising(ui_lang)?;
+        backcheck_screen(&session, None, ui_lang)
+    }
+
+    /// Draws the back-check sample: with the supervisor's seed (digits) or, without one, a new seed drawn
+    /// here and shown with the sample, so the same draw can be repeated.
+    pub fn backcheck_draw(state: State<'_, AppState>, seed: Option<String>, ui_lang: Lang) -> Reply<BackcheckScreen> {
+        let mut session = state.supervising(ui_lang)?;
+        let seed = match seed.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(text) => text.parse::<u64>().map_err(|_| CommandError::from_session(&SessionError::BadInput(text.to_string()), ui_lang))?,
+            None => rand::Rng::random_range(&mut rand::rng(), 1..1_000_000u64),
+        };
+        let drawn = session.draw_backchecks(seed, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))?;
+        backcheck_screen(&session, Some(BackcheckDraw { seed: seed.to_string(), drawn: drawn.len() as u32 }), ui_lang)
+    }
+
+    /// Records what the re-contact found for a drawn interview; the screen shows its mismatches.
+    pub fn backcheck_record(state: State<'_, AppState>, interview: String, outcome: BackcheckOutcome, ui_lang: Lang) -> Reply<BackcheckScreen> {
+        let mut session = state.supervising(ui_lang)?;
+        session.record_backcheck(&interview, &outcome, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))?;
+        backcheck_screen(&session, None, ui_lang)
     }
 
     pub fn study_info(state: State<'_, AppState>, ui_lang: Lang) -> Reply<StudyInfo> {
@@ -284,7 +334,7 @@ commands! {
     /// The supervisor dashboard over this app's database (on a supervisor's machine, the merged data of
     /// many devices), narrowed by the filter, worded in `ui_lang`.
     pub fn dashboard(state: State<'_, AppState>, filter: DashboardFilter, ui_lang: Lang) -> Reply<DashboardView> {
-        state.session(ui_lang)?.dashboard(&filter, Utc::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
+        state.supervising(ui_lang)?.dashboard(&filter, Utc::now(), ui_lang).map_err(|e| CommandError::from_session(&e, ui_lang))
     }
 
     pub fn fieldwork_routes(state: State<'_, AppState>, ui_lang: Lang) -> Reply<MyRoutes> {

@@ -29,10 +29,20 @@ impl CommandError {
     pub fn locked(lang: Lang) -> CommandError {
         let message = lang.pick(
             "Приложение заблокировано: войдите со своим PIN-кодом.",
-            "Қолданба құлыпталған: PIN-кодыңызбен кіріңіз.",
+            "Қолданба құлыпталған: ПИН-кодыңызбен кіріңіз.",
             "The app is locked: sign in with your PIN.",
         );
         CommandError { kind: ErrorKind::Locked, message: message.to_string() }
+    }
+
+    /// The signed-in user is an interviewer: supervision is for supervisors and coordinators.
+    pub fn not_allowed(lang: Lang) -> CommandError {
+        let message = lang.pick(
+            "Это может сделать только супервайзер или координатор.",
+            "Мұны тек супервайзер немесе үйлестіруші жасай алады.",
+            "Only a supervisor or a coordinator can do this.",
+        );
+        CommandError { kind: ErrorKind::NotAllowed, message: message.to_string() }
     }
 
     /// A refused set-up or sign-in, already worded.

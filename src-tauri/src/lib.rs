@@ -53,6 +53,18 @@ impl AppState {
         self.session_unchecked(lang)
     }
 
+    /// The session for supervision (review, conflicts, back-checks, the dashboard): refused while locked
+    /// and to an interviewer; open in the demo (no users set up).
+    pub fn supervising(&self, lang: Lang) -> Result<MutexGuard<'_, Session>, CommandError> {
+        let who = self.who(lang)?;
+        if let Some(user) = &who.user {
+            if user.role == "interviewer" {
+                return Err(CommandError::not_allowed(lang));
+            }
+        }
+        self.session(lang)
+    }
+
     /// The session for the lock screen's own commands (sign in, set up the first user).
     pub fn session_unchecked(&self, lang: Lang) -> Result<MutexGuard<'_, Session>, CommandError> {
         self.session.lock().map_err(|_| CommandError::internal(lang))

@@ -393,3 +393,55 @@ fn typescript_command_wrappers_are_generated_from_the_commands() {
         assert!(ts.contains(&format!("    {command}: (")), "{command} has no wrapper");
     }
 }
+
+#[test]
+fn supervision_is_refused_to_an_interviewer_and_back_checks_run_for_a_supervisor() {
+    let shell = shell();
+    // The open demo: everything is offered. The first user set up is signed in.
+    shell.invoke("backchecks", json!({ "ui_lang": "en" })).expect("the demo may supervise");
+    let access = shell.invoke("add_user", json!({ "role": "supervisor", "name": "ann", "pin": "2468", "ui_lang": "en" })).unwrap();
+    assert_eq!(access["user"]["role"], "supervisor");
+    shell.invoke("add_user", json!({ "role": "interviewer", "name": "bob", "pin": "1357", "ui_lang": "en" })).unwrap();
+    shell.invoke("lock", json!({ "ui_lang": "en" })).unwrap();
+    let locked = shell.invoke("backchecks", json!({ "ui_lang": "kk" })).unwrap_err();
+    assert_eq!(locked.kind.as_str(), "locked");
+    assert!(!locked.message.contains("PIN"), "Kazakh is Cyrillic: {}", locked.message);
+
+    // An interviewer interviews but does not review, resolve, draw back-checks or read the dashboard.
+    let wrong = shell.invoke("sign_in", json!({ "name": "bob", "pin": "0000", "ui_lang": "en" })).unwrap_err();
+    assert_eq!(wrong.kind.as_str(), "sign_in");
+    shell.invoke("sign_in", json!({ "name": "bob", "pin": "1357", "ui_lang": "en" })).expect("bob signs in");
+    let interview = shell.invoke("create_interview", json!({ "lang": "ru" })).expect("an interviewer interviews");
+    let id = interview["interview"]["id"].as_str().unwrap().to_string();
+    let filter = json!({ "city": null, "route": null, "interviewer": null, "from_date": null, "to_date": null, "provisional": false });
+    for (cmd, args) in [
+        ("backchecks", json!({ "ui_lang": "ru" })),
+        ("backcheck_draw", json!({ "seed": "7", "ui_lang": "ru" })),
+        ("review_interview", json!({ "id": id, "approve": false, "reason": "x", "ui_lang": "ru" })),
+        ("review_comment", json!({ "id": id, "key": null, "text": "x", "ui_lang": "ru" })),
+        ("conflicts", json!({ "ui_lang": "ru" })),
+        ("dashboard", json!({ "filter": filter, "ui_lang": "ru" })),
+    ] {
+        let e = shell.invoke(cmd, args).expect_err(cmd);
+        assert_eq!(e.kind.as_str(), "not_allowed", "{cmd}");
+        assert!(e.message.contains("супервайзер"), "{cmd}: {}", e.message);
+    }
+
+    // The supervisor: the form in the chosen language, a draw with a typed seed or a new one.
+    shell.invoke("lock", json!({ "ui_lang": "en" })).unwrap();
+    shell.invoke("sign_in", json!({ "name": "ann", "pin": "2468", "ui_lang": "en" })).expect("ann signs in");
+    let screen = shell.invoke("backchecks", json!({ "ui_lang": "kk" })).unwrap();
+    assert_eq!(screen["form"]["share_percent"], 12);
+    assert_eq!(screen["form"]["items"].as_array().unwrap().len(), 3);
+    assert!(screen["form"]["household_size"]["text"].as_str().unwrap().contains("үй шаруашылығ"));
+    let bad = shell.invoke("backcheck_draw", json!({ "seed": "seven", "ui_lang": "ru" })).unwrap_err();
+    assert_eq!(bad.kind.as_str(), "bad_input");
+    let drawn = shell.invoke("backcheck_draw", json!({ "seed": " 7 ", "ui_lang": "en" })).unwrap();
+    assert_eq!(drawn["draw"]["seed"], "7");
+    assert_eq!(drawn["draw"]["drawn"], 0, "no completes yet, nothing to draw");
+    let fresh = shell.invoke("backcheck_draw", json!({ "seed": null, "ui_lang": "en" })).unwrap();
+    assert!(fresh["draw"]["seed"].as_str().unwrap().parse::<u64>().is_ok(), "a new seed is drawn and shown");
+    let outcome = json!({ "visited": true, "same_respondent": true, "household_size": 3, "answers": { "Q999": 1 } });
+    let unknown = shell.invoke("backcheck_record", json!({ "interview": id, "outcome": outcome, "ui_lang": "en" })).unwrap_err();
+    assert!(unknown.message.contains("Q999"), "{}", unknown.message);
+}

@@ -78,13 +78,21 @@ for port in "$b" "$((b + 2))" "$((b + 4))" "$((b + 6))"; do
   done
 done
 
+# E2E_ONLY=interview|fieldwork|sync runs one file (while working on it); the test command runs all.
+want() { [ -z "${E2E_ONLY:-}" ] || [ "$E2E_ONLY" = "$1" ]; }
 status=0
-TAURI_DRIVER_URL="http://127.0.0.1:$b" TAURI_DRIVER_URL_TYPES="http://127.0.0.1:$((b + 2))" \
-  "$E2E_PYTHON" "$root/tests/e2e/test_interview.py" || status=$?
-DALA_DB="$DALA_DB_FIELD" TAURI_DRIVER_URL="http://127.0.0.1:$((b + 4))" \
-  "$E2E_PYTHON" "$root/tests/e2e/test_fieldwork.py" || status=$?
-DALA_DB="$DALA_DB_SYNC" TAURI_DRIVER_URL="http://127.0.0.1:$((b + 6))" \
-  "$E2E_PYTHON" "$root/tests/e2e/test_sync.py" || status=$?
+if want interview; then
+  TAURI_DRIVER_URL="http://127.0.0.1:$b" TAURI_DRIVER_URL_TYPES="http://127.0.0.1:$((b + 2))" \
+    "$E2E_PYTHON" "$root/tests/e2e/test_interview.py" || status=$?
+fi
+if want fieldwork; then
+  DALA_DB="$DALA_DB_FIELD" TAURI_DRIVER_URL="http://127.0.0.1:$((b + 4))" \
+    "$E2E_PYTHON" "$root/tests/e2e/test_fieldwork.py" || status=$?
+fi
+if want sync; then
+  DALA_DB="$DALA_DB_SYNC" TAURI_DRIVER_URL="http://127.0.0.1:$((b + 6))" \
+    "$E2E_PYTHON" "$root/tests/e2e/test_sync.py" || status=$?
+fi
 if [ "$status" -ne 0 ]; then
   for log in "$logs"/tauri-driver*.log; do
     echo "--- $(basename "$log") ---"

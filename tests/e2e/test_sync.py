@@ -7,7 +7,9 @@ into DALA_SYNC_INBOX. The scenario: home -> Sync -> the inbox folder -> Import (
 the counts) -> home lists the devices' interviews -> the supervisor dashboard (screenshots in Russian
 and Kazakh) -> a completed interview -> comment on its question and send it back with a reason -> the
 banner, and in the SQLite file the interview is in progress again, marked rejected, with the comment
-and the reason in the journal.
+and the reason in the journal -> back-checks drawn with a seed, an outcome recorded and its mismatches
+listed (in Russian and Kazakh) -> a supervisor and an interviewer set up with PINs (stored as Argon2id
+hashes), the lock screen, a wrong PIN refused, the interviewer signed in and offered no supervision.
 """
 
 from __future__ import annotations
@@ -67,9 +69,10 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
             click(driver, "review-comment")
             wait_for(lambda: db_rows("SELECT count(*) FROM journal WHERE interview_id = ? AND kind = 'review_comment'", iv)[0][0] == 1, "the comment stored")
             find(driver, "review-notes")
-        # Without a reason the rejection is refused with a message.
+        # Without a reason the rejection is refused with a message (in the interview's language).
         click(driver, "review-reject")
-        assert "исправить" in text_of(driver, "review-error")
+        refused = text_of(driver, "review-error")
+        assert any(w in refused for w in ("исправить", "түзету", "corrected")), refused
         type_into(driver, "review-text", "Не записан корпус дома")
         click(driver, "review-reject")
         banner = text_of(driver, "rejected-banner")
@@ -79,6 +82,68 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
         assert status == [("in_progress", "rejected")], status
         reasons = db_rows("SELECT new_value FROM journal WHERE interview_id = ? AND kind = 'interview_rejected'", iv)
         assert reasons == [("Не записан корпус дома",)], reasons
+
+        # Back-checks: a seeded draw per interviewer, an outcome that differs, the mismatch listed.
+        click(driver, "home")
+        click(driver, "open-backchecks")
+        find(driver, "backcheck-screen")
+        click(driver, "lang-ru")  # home follows the language of the interview just left
+        wait_for(lambda: "Повторные контакты" in text_of(driver, "backcheck-screen"), "the back-checks in Russian")
+        type_into(driver, "backcheck-seed", "7")
+        click(driver, "backcheck-draw")
+        drawn = text_of(driver, "backcheck-drawn")
+        assert "7" in drawn, drawn
+        rows = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("backcheck-row")), "drawn interviews")
+        drawn_db = db_rows("SELECT count(DISTINCT interview_id) FROM journal WHERE kind = 'backcheck_drawn'")[0][0]
+        assert len(rows) == drawn_db >= 2, (len(rows), drawn_db)
+        first = rows[0].get_attribute("data-interview")
+        click(driver, "backcheck-open")
+        find(driver, "backcheck-form")
+        assert not driver.find_element(By.CSS_SELECTOR, tid("backcheck-save")).is_enabled(), "saving waits for the two yes/no answers"
+        click(driver, "backcheck-visited-yes")
+        click(driver, "backcheck-same-no")
+        type_into(driver, "backcheck-size", "29")
+        shot(driver, "backcheck-form-ru.png")
+        click(driver, "backcheck-save")
+        state = wait_for(
+            lambda: driver.find_element(By.CSS_SELECTOR, f'[data-interview="{first}"] {tid("backcheck-state")}').text, "the outcome listed"
+        )
+        assert "расхождений: 2" in state, state
+        click(driver, "lang-kk")
+        wait_for(lambda: "сәйкессіздік: 2" in driver.find_element(By.CSS_SELECTOR, tid("backcheck-screen")).text, "the list in Kazakh")
+        shot(driver, "backchecks-kk.png")
+        click(driver, "lang-ru")
+        recorded = db_rows("SELECT count(*) FROM journal WHERE interview_id = ? AND kind = 'backcheck_recorded'", first)
+        assert recorded == [(1,)], recorded
+
+        # Users: a supervisor and an interviewer with PINs; the lock; an interviewer cannot supervise.
+        click(driver, "home")
+        click(driver, "open-users")
+        find(driver, "users-demo")
+        for role, name, pin in (("supervisor", "Айгүл", "2468"), ("interviewer", "Ерлан", "1357")):
+            driver.find_element(By.CSS_SELECTOR, f'{tid("user-role")} option[value="{role}"]').click()
+            type_into(driver, "user-name", name)
+            type_into(driver, "user-pin", pin)
+            type_into(driver, "user-pin2", pin)
+            click(driver, "user-add")
+            wait_for(lambda: name in text_of(driver, "users-list"), f"{name} listed")
+        hashes = db_rows("SELECT name, role, pin_hash FROM users ORDER BY role")
+        assert [(n, r) for n, r, _ in hashes] == [("Ерлан", "interviewer"), ("Айгүл", "supervisor")], hashes
+        assert all(h.startswith("$argon2id$") and "2468" not in h and "1357" not in h for _, _, h in hashes), hashes
+        click(driver, "home")
+        click(driver, "lock-now")
+        find(driver, "lock-screen")
+        shot(driver, "lock-ru.png")
+        driver.find_element(By.CSS_SELECTOR, f'{tid("lock-user")} option[value="Ерлан"]').click()
+        type_into(driver, "lock-pin", "0000")
+        click(driver, "lock-sign-in")
+        assert text_of(driver, "command-error"), "a wrong PIN is refused with a message"
+        type_into(driver, "lock-pin", "1357")
+        click(driver, "lock-sign-in")
+        find(driver, "home-screen")
+        assert "Ерлан" in text_of(driver, "signed-in")
+        assert not driver.find_elements(By.CSS_SELECTOR, tid("open-dashboard")), "an interviewer is not offered the dashboard"
+        assert not driver.find_elements(By.CSS_SELECTOR, tid("open-backchecks")), "nor back-checks"
     finally:
         driver.quit()
 

@@ -79,6 +79,10 @@ export const api = {
   reviewComment: c.review_comment,
   conflicts: c.conflicts,
   resolveConflict: c.resolve_conflict,
+  backchecks: c.backchecks,
+  /** Draws the back-check sample (a seed typed by the supervisor, or null for a new one). */
+  backcheckDraw: c.backcheck_draw,
+  backcheckRecord: c.backcheck_record,
 
   // Users and the lock.
   whoAmI: c.who_am_i,

@@ -50,6 +50,37 @@ export interface SyncStrings {
   choose: string;
 }
 
+/** Back-checks: the supervisor re-contacts a seeded share of each interviewer's completes. */
+export interface BackcheckStrings {
+  open: string;
+  title: string;
+  intro: (share: number) => string;
+  seed: string;
+  seedHint: string;
+  draw: string;
+  drawn: (n: number, seed: string) => string;
+  none: string;
+  interview: string;
+  interviewer: string;
+  drawnAt: string;
+  state: string;
+  notChecked: string;
+  matches: string;
+  mismatches: (n: number) => string;
+  record: string;
+  visited: string;
+  sameRespondent: string;
+  householdSize: string;
+  yes: string;
+  no: string;
+  notAsked: string;
+  save: string;
+  cancel: string;
+  items: Record<"visited" | "same_respondent" | "household_size", string>;
+  recorded: string;
+  found: string;
+}
+
 /** The supervisor's review of an interview, and the notes the interviewer sees. */
 export interface ReviewStrings {
   panel: string;
@@ -204,6 +235,7 @@ export interface Strings {
   myRoutes: string;
   dash: DashStrings;
   sync: SyncStrings;
+  backcheck: BackcheckStrings;
   review: ReviewStrings;
   users: UserStrings;
   myRoutesCount: (n: number) => string;
@@ -450,6 +482,35 @@ const ru: Strings = {
     conflictsHint: "Один и тот же ответ изменён на двух устройствах. Пока вы не решите, показывается более поздний; сохранены оба.",
     shownNow: "показан сейчас",
     choose: "Выбрать это",
+  },
+  backcheck: {
+    open: "Повторные контакты",
+    title: "Повторные контакты (контроль)",
+    intro: (share) => `Для каждого интервьюера отбирается ${share} % его завершённых интервью; супервайзер связывается с домохозяйством ещё раз и задаёт короткие вопросы. Расхождения отмечаются на панели супервайзера.`,
+    seed: "Число для отбора (необязательно)",
+    seedHint: "пусто: выбрать новое",
+    draw: "Отобрать интервью",
+    drawn: (n, seed) => `Отобрано новых интервью: ${n} (число отбора ${seed}; то же число отбирает те же интервью).`,
+    none: "Ещё ничего не отобрано.",
+    interview: "Интервью",
+    interviewer: "Интервьюер (устройство)",
+    drawnAt: "Отобрано",
+    state: "Результат",
+    notChecked: "не проверено",
+    matches: "совпадает",
+    mismatches: (n) => `расхождений: ${n}`,
+    record: "Записать результат",
+    visited: "Интервьюер приходил в домохозяйство?",
+    sameRespondent: "Отвечал тот же человек, что записан в интервью?",
+    householdSize: "Сколько человек в домохозяйстве сейчас?",
+    yes: "Да",
+    no: "Нет",
+    notAsked: "не спрашивали",
+    save: "Сохранить результат",
+    cancel: "Отмена",
+    items: { visited: "посещение", same_respondent: "респондент", household_size: "размер домохозяйства" },
+    recorded: "в интервью",
+    found: "при контроле",
   },
   review: {
     panel: "Проверка супервайзера",
@@ -764,6 +825,35 @@ const kk: Strings = {
     shownNow: "қазір көрсетілген",
     choose: "Осыны таңдау",
   },
+  backcheck: {
+    open: "Қайта байланыс",
+    title: "Қайта байланыс (бақылау)",
+    intro: (share) => `Әр сауалнамашының аяқталған сұхбаттарының ${share} %-ы іріктеледі; супервайзер үй шаруашылығымен қайта байланысып, қысқа сұрақтар қояды. Сәйкессіздіктер супервайзер тақтасында белгіленеді.`,
+    seed: "Іріктеу саны (міндетті емес)",
+    seedHint: "бос: жаңасын таңдау",
+    draw: "Сұхбаттарды іріктеу",
+    drawn: (n, seed) => `Жаңадан іріктелген сұхбаттар: ${n} (іріктеу саны ${seed}; сол сан сол сұхбаттарды іріктейді).`,
+    none: "Әлі ештеңе іріктелмеген.",
+    interview: "Сұхбат",
+    interviewer: "Сауалнамашы (құрылғы)",
+    drawnAt: "Іріктелді",
+    state: "Нәтиже",
+    notChecked: "тексерілмеген",
+    matches: "сәйкес",
+    mismatches: (n) => `сәйкессіздік: ${n}`,
+    record: "Нәтижені жазу",
+    visited: "Сауалнамашы үй шаруашылығына келді ме?",
+    sameRespondent: "Сұхбатта жазылған адам жауап берді ме?",
+    householdSize: "Қазір үй шаруашылығында неше адам бар?",
+    yes: "Иә",
+    no: "Жоқ",
+    notAsked: "сұралмады",
+    save: "Нәтижені сақтау",
+    cancel: "Болдырмау",
+    items: { visited: "келу", same_respondent: "респондент", household_size: "үй шаруашылығының мөлшері" },
+    recorded: "сұхбатта",
+    found: "бақылауда",
+  },
   review: {
     panel: "Супервайзер тексеруі",
     text: "Түсініктеме немесе қайтару себебі",
@@ -1076,6 +1166,35 @@ const en: Strings = {
     conflictsHint: "The same answer was changed on two devices. Until you decide, the later one is shown; both are kept.",
     shownNow: "shown now",
     choose: "Choose this",
+  },
+  backcheck: {
+    open: "Back-checks",
+    title: "Back-checks (quality control)",
+    intro: (share) => `For each interviewer, ${share} % of their completed interviews are drawn; the supervisor contacts the household again and asks a few short questions. Mismatches flag the interviewer on the dashboard.`,
+    seed: "Seed of the draw (optional)",
+    seedHint: "empty: pick a new one",
+    draw: "Draw interviews",
+    drawn: (n, seed) => `Newly drawn interviews: ${n} (seed ${seed}; the same seed draws the same interviews).`,
+    none: "Nothing drawn yet.",
+    interview: "Interview",
+    interviewer: "Interviewer (device)",
+    drawnAt: "Drawn",
+    state: "Outcome",
+    notChecked: "not checked",
+    matches: "matches",
+    mismatches: (n) => `mismatches: ${n}`,
+    record: "Record the outcome",
+    visited: "Did the interviewer visit the household?",
+    sameRespondent: "Did the person recorded in the interview answer?",
+    householdSize: "How many people live in the household now?",
+    yes: "Yes",
+    no: "No",
+    notAsked: "not asked",
+    save: "Save the outcome",
+    cancel: "Cancel",
+    items: { visited: "visit", same_respondent: "respondent", household_size: "household size" },
+    recorded: "in the interview",
+    found: "at the back-check",
   },
   review: {
     panel: "Supervisor's review",

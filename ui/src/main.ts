@@ -15,6 +15,7 @@ import type { AdultInput } from "./bindings/AdultInput";
 import type { AnswerKey } from "./bindings/AnswerKey";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { CommandError } from "./bindings/CommandError";
+import type { BackcheckScreen } from "./bindings/BackcheckScreen";
 import type { DashboardFilter } from "./bindings/DashboardFilter";
 import type { DashboardView } from "./bindings/DashboardView";
 import type { InterviewSummary } from "./bindings/InterviewSummary";
@@ -33,6 +34,7 @@ import type { FieldBase } from "./views/field-common";
 import { homeScreen } from "./views/home";
 import { interviewScreen, keyId, type InterviewCtx } from "./views/interview";
 import { emptySync, syncScreen } from "./views/sync";
+import { backcheckScreen, type BackcheckDraft } from "./views/backcheck";
 import { emptyUserForm, lockScreen, usersScreen } from "./views/lock";
 import type { Access } from "./bindings/Access";
 import type { NumberReadback } from "./views/question";
@@ -57,7 +59,7 @@ interface Readback {
   result: NumberReadback;
 }
 
-type View = "home" | "interview" | "routes" | "route" | "address" | "screening" | "dashboard" | "sync" | "lock" | "users";
+type View = "home" | "interview" | "routes" | "route" | "address" | "screening" | "dashboard" | "backchecks" | "sync" | "lock" | "users";
 
 const state = {
   view: "home" as View,
@@ -97,6 +99,10 @@ const state = {
 
   // Sync through package files, and the review text being typed on an interview.
   sync: emptySync(),
+  // Back-checks: the session's last screen, the seed being typed and the outcome being filled in.
+  backchecks: null as BackcheckScreen | null,
+  backcheckSeed: "",
+  backcheckDraft: null as BackcheckDraft | null,
   reviewText: "",
 
   // Users: who may use the app now (null until asked), and the set-up / sign-in form.
@@ -519,6 +525,39 @@ function draw() {
     );
     return;
   }
+  if (state.view === "backchecks") {
+    render(
+      backcheckScreen(state.backchecks, {
+        ...fieldBase(),
+        setLanguage: (lang) => {
+          state.homeLang = lang;
+          void field(() => api.backchecks(lang), (v) => (state.backchecks = v));
+        },
+        home: () => void goHome(state.homeLang),
+        seed: state.backcheckSeed,
+        setSeed: (seed) => {
+          state.backcheckSeed = seed;
+          draw();
+        },
+        draw: () => void field(() => api.backcheckDraw(state.backcheckSeed.trim() || null, state.homeLang), (v) => (state.backchecks = v)),
+        draft: state.backcheckDraft,
+        edit: (draft) => {
+          state.backcheckDraft = draft;
+          draw();
+        },
+        save: (interview, outcome) =>
+          void field(
+            () => api.backcheckRecord(interview, outcome, state.homeLang),
+            (v) => {
+              state.backchecks = v;
+              state.backcheckDraft = null;
+            },
+          ),
+      }),
+      root,
+    );
+    return;
+  }
   if (state.view === "dashboard") {
     render(
       dashboardScreen(state.dashboard, {
@@ -606,6 +645,14 @@ function draw() {
       myRoutes: state.myRoutes,
       openRoutes: () => void openRoutes(),
       openDashboard: () => void openDashboard(),
+      openBackchecks: () => {
+        state.view = "backchecks";
+        state.error = null;
+        state.notice = null;
+        state.backcheckDraft = null;
+        draw();
+        void field(() => api.backchecks(state.homeLang), (v) => (state.backchecks = v));
+      },
       canSupervise: canSupervise(),
       access: state.access,
       openUsers: () => {

@@ -363,6 +363,17 @@ fn back_checks_draw_a_seeded_share_per_interviewer_and_mismatches_flag_the_inter
     assert_eq!(differ["mismatches"][0]["item"], "visited");
     let list: Json = serde_json::from_str(&run(&["backcheck", "--db", p(&db), "list", "--json"])).unwrap();
     assert_eq!(list.as_array().unwrap().len(), drawn.len());
+    // Each is listed under its interviewer as the dashboard names them (the route's assignee).
+    for b in list.as_array().unwrap() {
+        let iv = b["interview"].as_str().unwrap();
+        let who = f.query(
+            "sup.sqlite",
+            &format!("SELECT r.assigned_to FROM addresses a JOIN routes r ON r.id = a.route_id WHERE a.interview_id = '{iv}'"),
+        );
+        assert_eq!(b["interviewer"].as_str(), Some(who[0][0].as_str()), "{b}");
+    }
+    let text = run(&["--lang", "ru", "backcheck", "--db", p(&db), "list"]);
+    assert!(text.contains("совпадает") && text.contains("расхождений: 1"), "{text}");
     // Bad arguments are usage errors in the chosen language.
     let out = dala()
         .args([

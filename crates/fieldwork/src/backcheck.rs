@@ -43,7 +43,8 @@ pub fn draw(completes: &[(String, String)], share_percent: u32, seed: u64) -> BT
 }
 
 /// What the back-check found at the door.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BackcheckOutcome {
     /// The household confirms an interviewer came.
     pub visited: bool,
@@ -51,9 +52,11 @@ pub struct BackcheckOutcome {
     pub same_respondent: bool,
     /// The household size now reported.
     #[serde(default)]
+    #[ts(type = "number | null")]
     pub household_size: Option<i64>,
     /// Key answers asked again, by question id (JSON values as the interview stores them).
     #[serde(default)]
+    #[ts(type = "Record<string, unknown>")]
     pub answers: BTreeMap<String, serde_json::Value>,
 }
 

@@ -134,6 +134,8 @@ pub enum ErrorKind {
     Locked,
     /// Setting up a user or signing in was refused (the message says why).
     SignIn,
+    /// The signed-in user's role may not do this (review, back-checks, conflicts are a supervisor's).
+    NotAllowed,
     /// A failure of the shell itself (not of the session).
     Internal,
 }
@@ -174,6 +176,7 @@ impl ErrorKind {
             ErrorKind::AutoQuestion => "auto_question",
             ErrorKind::Locked => "locked",
             ErrorKind::SignIn => "sign_in",
+            ErrorKind::NotAllowed => "not_allowed",
             ErrorKind::Internal => "internal",
         }
     }

@@ -261,6 +261,7 @@ impl Session {
             }
         }
         let field = field::load_fieldwork(study_dir)?;
+        backcheck::check_questions(&study, field.as_ref())?;
         let store = Store::open_with(db_path, durability, Utc::now())?;
         Ok(Session { study, store, open: HashMap::new(), field, db_path: Some(db_path.to_path_buf()) })
     }

@@ -5,6 +5,14 @@
  */
 export type BackcheckView = { interview: string, 
 /**
- * The device the interview was made on (its interviewer).
+ * Its interviewer as the dashboard names them: the route's assignee, else the device it was made on.
  */
-interviewer: string, drawn_at: string, outcome: unknown, mismatches: unknown, };
+interviewer: string, drawn_at: string, 
+/**
+ * The seed of the draw that picked it (the same seed draws the same sample again).
+ */
+seed: string | null, outcome: unknown, 
+/**
+ * Each difference: `{ item, recorded, found }` (`dala_fieldwork::backcheck::Mismatch`).
+ */
+mismatches: Array<{ item: string, recorded: unknown, found: unknown }>, };

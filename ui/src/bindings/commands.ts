@@ -5,6 +5,8 @@ import type { AddressView } from "./AddressView";
 import type { AdultInput } from "./AdultInput";
 import type { AnswerKey } from "./AnswerKey";
 import type { AnswerValue } from "./AnswerValue";
+import type { BackcheckOutcome } from "./BackcheckOutcome";
+import type { BackcheckScreen } from "./BackcheckScreen";
 import type { ConflictView } from "./ConflictView";
 import type { DashboardFilter } from "./DashboardFilter";
 import type { DashboardView } from "./DashboardView";
@@ -39,6 +41,9 @@ export function commands(invoke: Invoke) {
     resolve_conflict: (id: string, key: AnswerKey, value: JsonValue, ui_lang: Lang) => invoke<Array<ConflictView>>("resolve_conflict", { id, key, value, ui_lang }),
     review_interview: (id: string, approve: boolean, reason: string | null, ui_lang: Lang) => invoke<Screen>("review_interview", { id, approve, reason, ui_lang }),
     review_comment: (id: string, key: AnswerKey | null, text: string, ui_lang: Lang) => invoke<Screen>("review_comment", { id, key, text, ui_lang }),
+    backchecks: (ui_lang: Lang) => invoke<BackcheckScreen>("backchecks", { ui_lang }),
+    backcheck_draw: (seed: string | null, ui_lang: Lang) => invoke<BackcheckScreen>("backcheck_draw", { seed, ui_lang }),
+    backcheck_record: (interview: string, outcome: BackcheckOutcome, ui_lang: Lang) => invoke<BackcheckScreen>("backcheck_record", { interview, outcome, ui_lang }),
     study_info: (ui_lang: Lang) => invoke<StudyInfo>("study_info", { ui_lang }),
     list_interviews: (ui_lang: Lang) => invoke<Array<InterviewSummary>>("list_interviews", { ui_lang }),
     create_interview: (lang: Lang) => invoke<Screen>("create_interview", { lang }),

@@ -22,6 +22,7 @@ export interface HomeCtx {
   myRoutes: MyRoutes | null;
   openRoutes(): void;
   openDashboard(): void;
+  openBackchecks(): void;
   openSync(): void;
   /** Review and the dashboard are offered to supervisors and coordinators (and in the open demo). */
   canSupervise: boolean;
@@ -59,7 +60,8 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
       </button>
       ${ctx.myRoutes?.has_fieldwork ? myRoutesEntry(ctx.myRoutes, ctx) : nothing}
       ${ctx.myRoutes?.has_fieldwork && ctx.canSupervise
-        ? html`<button class="big dashboard-entry" data-testid="open-dashboard" @click=${ctx.openDashboard}>${s.dash.open} ›</button>`
+        ? html`<button class="big dashboard-entry" data-testid="open-dashboard" @click=${ctx.openDashboard}>${s.dash.open} ›</button>
+            <button class="big dashboard-entry" data-testid="open-backchecks" @click=${ctx.openBackchecks}>${s.backcheck.open} ›</button>`
         : nothing}
       <button class="big sync-entry" data-testid="open-sync" @click=${ctx.openSync}>${s.sync.open} ›</button>
       <div class="user-row">
