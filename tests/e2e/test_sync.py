@@ -49,6 +49,7 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
         find(driver, "dashboard-screen")
         wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("dash-route")), "route rows on the dashboard", timeout=30)
         wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("dash-interviewer")), "interviewer rows", timeout=30)
+        assert not driver.find_elements(By.CSS_SELECTOR, tid("dash-gaps")), "every package arrived whole: no journal gap"
         shot(driver, "dashboard-ru.png")
         click(driver, "lang-kk")
         wait_for(lambda: any(c in driver.find_element(By.CSS_SELECTOR, tid("dashboard-screen")).text for c in KAZAKH_ONLY), "the dashboard in Kazakh")

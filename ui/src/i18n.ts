@@ -133,6 +133,8 @@ export interface DashStrings {
   interviews: string;
   medianLength: string;
   minutes: (n: number) => string;
+  /** A device's journal arrived with numbers missing: a package lost or not yet carried. */
+  gap: (who: string, missing: number, first: number, last: number) => string;
   flags: string;
   noFlags: string;
   studyMedian: (n: string) => string;
@@ -562,6 +564,8 @@ const ru: Strings = {
     interviews: "Начато",
     medianLength: "Медиана длительности",
     minutes: (n) => `${n} мин`,
+    gap: (who, missing, first, last) =>
+      `${who}: не получено записей журнала — ${missing} (первая недостающая № ${first}, последняя полученная № ${last}). Пакет этого устройства потерян или ещё не принят.`,
     flags: "Отметки",
     noFlags: "Нет отметок",
     studyMedian: (n) => `Медиана по исследованию: ${n} мин`,
@@ -904,6 +908,8 @@ const kk: Strings = {
     interviews: "Басталды",
     medianLength: "Ұзақтықтың медианасы",
     minutes: (n) => `${n} мин`,
+    gap: (who, missing, first, last) =>
+      `${who}: журналдың ${missing} жазбасы алынбаған (алғашқы жоқ № ${first}, соңғы алынған № ${last}). Бұл құрылғының пакеті жоғалған немесе әлі қабылданбаған.`,
     flags: "Белгілер",
     noFlags: "Белгі жоқ",
     studyMedian: (n) => `Зерттеу бойынша медиана: ${n} мин`,
@@ -1246,6 +1252,8 @@ const en: Strings = {
     interviews: "Started",
     medianLength: "Median length",
     minutes: (n) => `${n} min`,
+    gap: (who, missing, first, last) =>
+      `${who}: ${missing} journal entries not received (first missing no. ${first}, last received no. ${last}). A package from this device is lost or not yet imported.`,
     flags: "Flags",
     noFlags: "No flags",
     studyMedian: (n) => `Study median: ${n} min`,

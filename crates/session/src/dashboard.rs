@@ -285,6 +285,22 @@ pub struct DashboardView {
     pub interviewers: Vec<InterviewerView>,
     /// Every day with a complete, in order (the x axis of completes per day).
     pub days: Vec<NaiveDate>,
+    /// Devices whose journal entries arrived with numbers missing: a package lost or not yet carried.
+    pub gaps: Vec<GapView>,
+}
+
+/// A device with journal entries missing (`dala_store::sync::JournalGap`), with its interviewer if known.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct GapView {
+    pub device: String,
+    pub interviewer: Option<String>,
+    #[ts(type = "number")]
+    pub missing: u64,
+    #[ts(type = "number")]
+    pub first_missing: u64,
+    #[ts(type = "number")]
+    pub last_held: u64,
 }
 
 impl Session {
@@ -702,6 +718,22 @@ pub fn dashboard(
     let interviewers_available: BTreeSet<String> =
         routes.values().filter_map(|r| r.interviewer.clone()).chain(interviews.iter().map(|i| i.interviewer.clone())).collect();
 
+    let gaps = store
+        .journal_gaps()?
+        .into_iter()
+        .map(|g| GapView {
+            interviewer: raw
+                .iter()
+                .find(|r| r.device == g.device)
+                .and_then(|r| interviews.iter().find(|i| i.id == r.id))
+                .map(|i| i.interviewer.clone()),
+            device: g.device,
+            missing: g.missing,
+            first_missing: g.first_missing,
+            last_held: g.last_held,
+        })
+        .collect();
+
     Ok(DashboardView {
         filter: filter.clone(),
         generated_at: rfc(now),
@@ -722,6 +754,7 @@ pub fn dashboard(
         outcomes_by_interviewer,
         interviewers,
         days: days.into_iter().collect(),
+        gaps,
     })
 }
 

@@ -928,7 +928,40 @@ fn parse_replaces(text: Option<&str>) -> std::result::Result<Vec<Stamp>, ImportE
 /// The answers of a database in conflict: each with its heads (version, value; `None` = cleared).
 pub type Conflict = (String, String, String, Vec<(String, Option<String>)>);
 
+/// A device whose journal this database holds with numbers missing: entries it made that have not
+/// arrived (a package lost or not yet carried). The merge does not need them in order, so nothing
+/// waits for them; the supervisor is told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JournalGap {
+    pub device: String,
+    /// How many of the device's numbers below the highest held are missing.
+    pub missing: u64,
+    /// The lowest missing number.
+    pub first_missing: u64,
+    /// The highest number held.
+    pub last_held: u64,
+}
+
 impl Store {
+    /// Every device with missing journal numbers (see [`JournalGap`]); one index scan of the journal.
+    pub fn journal_gaps(&self) -> Result<Vec<JournalGap>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT device_id, max(dseq) - count(*), max(dseq),
+                    CASE WHEN min(dseq) > 1 THEN 1 ELSE (SELECT min(j.dseq) + 1 FROM journal j WHERE j.device_id = g.device_id
+                        AND NOT EXISTS (SELECT 1 FROM journal k WHERE k.device_id = j.device_id AND k.dseq = j.dseq + 1)) END
+             FROM journal g GROUP BY device_id HAVING max(dseq) > count(*) ORDER BY device_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(JournalGap {
+                device: r.get(0)?,
+                missing: r.get::<_, i64>(1)? as u64,
+                last_held: r.get::<_, i64>(2)? as u64,
+                first_missing: r.get::<_, i64>(3)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every answer whose heads disagree, with each head's version and value.
     pub fn conflicts(&self) -> Result<Vec<Conflict>> {
         let mut stmt = self

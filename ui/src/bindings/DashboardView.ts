@@ -3,6 +3,7 @@ import type { CityOption } from "./CityOption";
 import type { CityQuotaView } from "./CityQuotaView";
 import type { DashboardFilter } from "./DashboardFilter";
 import type { DashboardRoute } from "./DashboardRoute";
+import type { GapView } from "./GapView";
 import type { InterviewerView } from "./InterviewerView";
 import type { OutcomeView } from "./OutcomeView";
 
@@ -25,4 +26,8 @@ study_median_minutes: number | null, overall: OutcomeView, routes: Array<Dashboa
 /**
  * Every day with a complete, in order (the x axis of completes per day).
  */
-days: Array<string>, };
+days: Array<string>, 
+/**
+ * Devices whose journal entries arrived with numbers missing: a package lost or not yet carried.
+ */
+gaps: Array<GapView>, };

@@ -60,6 +60,11 @@ function body(v: DashboardView, ctx: DashboardCtx, s: DashStrings): TemplateResu
   const routes = ctx.onlyWorked ? v.routes.filter((r) => r.addresses > 0 || r.at_risk) : v.routes;
   return html`
     ${filters(v, ctx, s)}
+    ${v.gaps.length
+      ? html`<div class="message error" role="alert" data-testid="dash-gaps">
+          <ul>${v.gaps.map((g) => html`<li>${s.gap(g.interviewer ? `${g.interviewer} (${g.device.slice(0, 8)})` : g.device.slice(0, 8), g.missing, g.first_missing, g.last_held)}</li>`)}</ul>
+        </div>`
+      : nothing}
     <section class="dash-tiles" data-testid="dash-tiles">
       ${tile(s.completes, `${v.completes} / ${v.target}`, "completes")} ${tile(s.visits, String(v.visits), "visits")}
       ${tile(s.awaiting, String(v.awaiting_callback), "awaiting")} ${tile(s.atRisk, String(v.routes_at_risk), "at-risk", v.routes_at_risk > 0)}

@@ -144,9 +144,18 @@ fn packages_since_the_last_export_arrive_in_any_order() {
     let mut x = Store::open_in_memory(t(0)).unwrap();
     import(&mut x, &p1, t(10)).unwrap();
     import(&mut x, &p2, t(11)).unwrap();
+    assert!(x.journal_gaps().unwrap().is_empty());
     let mut y = Store::open_in_memory(t(0)).unwrap();
     import(&mut y, &p2, t(10)).unwrap();
+    // The first package has not arrived: its entries are missing, from the device's first number.
+    let gaps = y.journal_gaps().unwrap();
+    let held: u64 = p2.iter().filter(|r| matches!(r, Record::Entry { .. })).count() as u64;
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!((gaps[0].device.as_str(), gaps[0].first_missing), (a.device_id(), 1));
+    assert_eq!(gaps[0].missing, gaps[0].last_held - held);
+    assert!(gaps[0].missing > 0);
     import(&mut y, &p1, t(11)).unwrap();
+    assert!(y.journal_gaps().unwrap().is_empty(), "the gap closes when the package arrives");
     assert_eq!(dump(&x), dump(&y));
     assert_eq!(answer(&y, &i, "Q101"), Some(json!(2)), "the older entry arriving last does not win");
     assert!(y.conflicts().unwrap().is_empty());
