@@ -21,28 +21,35 @@ pub struct CommandError {
 }
 
 impl CommandError {
+    /// A shell's own refusal, worded in `lang`.
+    fn worded(kind: ErrorKind, lang: Lang, ru: &str, kk: &str, en: &str) -> CommandError {
+        CommandError { kind, message: lang.pick(ru, kk, en).to_string() }
+    }
+
     pub fn from_session(error: &SessionError, lang: Lang) -> CommandError {
         CommandError { kind: error.kind(), message: error.message(lang) }
     }
 
     /// The app is locked: sign in first.
     pub fn locked(lang: Lang) -> CommandError {
-        let message = lang.pick(
+        CommandError::worded(
+            ErrorKind::Locked,
+            lang,
             "Приложение заблокировано: войдите со своим PIN-кодом.",
             "Қолданба құлыпталған: ПИН-кодыңызбен кіріңіз.",
             "The app is locked: sign in with your PIN.",
-        );
-        CommandError { kind: ErrorKind::Locked, message: message.to_string() }
+        )
     }
 
     /// The signed-in user is an interviewer: supervision is for supervisors and coordinators.
     pub fn not_allowed(lang: Lang) -> CommandError {
-        let message = lang.pick(
+        CommandError::worded(
+            ErrorKind::NotAllowed,
+            lang,
             "Это может сделать только супервайзер или координатор.",
             "Мұны тек супервайзер немесе үйлестіруші жасай алады.",
             "Only a supervisor or a coordinator can do this.",
-        );
-        CommandError { kind: ErrorKind::NotAllowed, message: message.to_string() }
+        )
     }
 
     /// A refused set-up or sign-in, already worded.
@@ -57,11 +64,12 @@ impl CommandError {
 
     /// The session lock was poisoned by a panic in an earlier command.
     pub fn internal(lang: Lang) -> CommandError {
-        let message = lang.pick(
+        CommandError::worded(
+            ErrorKind::Internal,
+            lang,
             "Внутренняя ошибка программы. Ответы сохранены; перезапустите Dala.",
             "Бағдарламаның ішкі қатесі. Жауаптар сақталды; Dala-ны қайта іске қосыңыз.",
             "Internal error in the program. Answers are saved; restart Dala.",
-        );
-        CommandError { kind: ErrorKind::Internal, message: message.to_string() }
+        )
     }
 }
