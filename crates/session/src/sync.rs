@@ -93,7 +93,7 @@ pub enum SyncFailure {
 
 impl SyncFailure {
     fn file(path: &Path, e: std::io::Error) -> SyncFailure {
-        SyncFailure::Sync(path.display().to_string(), SyncError::Io(e.to_string()))
+        SyncFailure::Sync(path.display().to_string(), SyncError::from(e))
     }
 
     pub fn message(&self) -> Localized {

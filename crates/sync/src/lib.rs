@@ -33,6 +33,12 @@ use dala_i18n::{msg, Localized};
 pub enum SyncError {
     #[error("cannot read or write the file: {0}")]
     Io(String),
+    #[error("no such file or folder")]
+    NotFound,
+    #[error("permission denied")]
+    NoPermission,
+    #[error("the disk is full")]
+    DiskFull,
     #[error("not a key file")]
     NotAKey { public: bool },
     #[error("key file format {found} is newer than this program")]
@@ -56,8 +62,15 @@ pub enum SyncError {
 }
 
 impl From<std::io::Error> for SyncError {
+    /// The failures people can act on are named (missing, not allowed, disk full); others keep the
+    /// system's words inside a worded message.
     fn from(e: std::io::Error) -> SyncError {
-        SyncError::Io(e.to_string())
+        match e.kind() {
+            std::io::ErrorKind::NotFound => SyncError::NotFound,
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => SyncError::NoPermission,
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => SyncError::DiskFull,
+            _ => SyncError::Io(e.to_string()),
+        }
     }
 }
 
@@ -69,6 +82,21 @@ impl SyncError {
                 "cannot read or write the file: {e}",
                 "не удаётся прочитать или записать файл: {e}",
                 "файлды оқу немесе жазу мүмкін емес: {e}"
+            ),
+            SyncError::NotFound => msg!(
+                "the file or folder does not exist",
+                "файл или папка не существует",
+                "файл немесе қалта жоқ"
+            ),
+            SyncError::NoPermission => msg!(
+                "this user may not read or write here (permissions, or a read-only medium)",
+                "у пользователя нет права читать или писать здесь (права доступа или носитель только для чтения)",
+                "пайдаланушының мұнда оқуға не жазуға құқығы жоқ (рұқсаттар немесе тек оқуға арналған тасымалдағыш)"
+            ),
+            SyncError::DiskFull => msg!(
+                "the disk is full: free some space and try again (nothing was changed)",
+                "диск заполнен: освободите место и повторите (ничего не изменено)",
+                "диск толы: орын босатып, қайталаңыз (ештеңе өзгертілмеді)"
             ),
             SyncError::NotAKey { public: true } => msg!(
                 "this is not a Dala public key file (.pub)",

@@ -172,6 +172,9 @@ fn not_a_package_and_messages_in_every_language() {
         SyncError::NotAKey { public: true },
         SyncError::NewerKey { found: 2 },
         SyncError::Io("x".into()),
+        SyncError::NotFound,
+        SyncError::NoPermission,
+        SyncError::DiskFull,
     ] {
         let m = e.message();
         assert!(!m.ru.is_empty() && !m.kk.is_empty() && !m.en.is_empty());
@@ -179,4 +182,8 @@ fn not_a_package_and_messages_in_every_language() {
         assert_ne!(m.kk, m.ru);
         assert!(!m.kk.contains('i'), "Latin i in Kazakh: {}", m.kk);
     }
+    // The failures people can act on are named in their language, not in the system's English.
+    let gone = SyncError::from(std::fs::File::open("/nonexistent/dala/x.dala").unwrap_err());
+    assert!(matches!(gone, SyncError::NotFound), "{gone:?}");
+    assert_eq!(gone.message().kk, "файл немесе қалта жоқ");
 }
