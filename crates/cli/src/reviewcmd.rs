@@ -33,6 +33,15 @@ fn roster_of(text: Option<&str>, lang: Lang) -> Result<Vec<u32>, Failure> {
     }
 }
 
+/// Says what a review action did: one line for people, or `{"done": .., "interview": ..}` with --json.
+fn done(as_json: bool, what: &str, interview: &str, text: &str) {
+    if as_json {
+        println!("{}", json!({"done": what, "interview": interview}));
+    } else {
+        println!("{text}");
+    }
+}
+
 pub fn run(study: &Path, db: &Path, action: Action, as_json: bool, lang: Lang) -> ExitCode {
     exit_with(run_inner(study, db, action, as_json, lang))
 }
@@ -62,6 +71,7 @@ fn run_inner(study: &Path, db: &Path, action: Action, as_json: bool, lang: Lang)
         }
         Action::Approve { interview, comment } => {
             session.review_interview(&interview, dala_store::Review::Approve, comment.as_deref(), now).map_err(runtime)?;
+            done(as_json, "approved", &interview, lang.pick("Интервью одобрено.", "Сұхбат мақұлданды.", "Interview approved."));
         }
         Action::Reject { interview, comment } => {
             if comment.trim().is_empty() {
@@ -72,6 +82,16 @@ fn run_inner(study: &Path, db: &Path, action: Action, as_json: bool, lang: Lang)
                 )));
             }
             session.review_interview(&interview, dala_store::Review::Reject, Some(&comment), now).map_err(runtime)?;
+            done(
+                as_json,
+                "rejected",
+                &interview,
+                lang.pick(
+                    "Интервью возвращено: оно уйдёт к интервьюеру со следующим пакетом.",
+                    "Сұхбат қайтарылды: ол келесі пакетпен сауалнамашыға жіберіледі.",
+                    "Interview rejected: it goes back to its interviewer with the next package.",
+                ),
+            );
         }
         Action::Comment { interview, question, roster, text } => {
             let key = match question {
@@ -79,6 +99,7 @@ fn run_inner(study: &Path, db: &Path, action: Action, as_json: bool, lang: Lang)
                 None => None,
             };
             session.comment(&interview, key.as_ref(), &text, now).map_err(runtime)?;
+            done(as_json, "commented", &interview, lang.pick("Комментарий записан.", "Түсініктеме жазылды.", "Comment recorded."));
         }
         Action::Conflicts => {
             let conflicts = session.store().conflicts().map_err(|e| runtime(e.into()))?;
@@ -109,6 +130,7 @@ fn run_inner(study: &Path, db: &Path, action: Action, as_json: bool, lang: Lang)
             })?;
             let key = AnswerKey { question, roster: roster_of(roster.as_deref(), lang)? };
             session.resolve_conflict(&interview, &key, &value, now).map_err(runtime)?;
+            done(as_json, "resolved", &interview, lang.pick("Конфликт решён.", "Қайшылық шешілді.", "Conflict resolved."));
         }
     }
     Ok(())

@@ -152,7 +152,8 @@ fn devices_to_supervisor_to_coordinator_and_a_rejected_interview_back_and_correc
         .clone();
     let sup_db = f.path("sup.sqlite");
     run(&["review", "--db", p(&sup_db), "comment", "--interview", &iv, "--question", "Q006", "--text", "Корпус не записан"]);
-    run(&["review", "--db", p(&sup_db), "reject", "--interview", &iv, "--comment", "Уточните корпус дома"]);
+    let said = run(&["--lang", "ru", "review", "--db", p(&sup_db), "reject", "--interview", &iv, "--comment", "Уточните корпус дома"]);
+    assert!(said.contains("Интервью возвращено"), "{said}");
     let listed: Json = serde_json::from_str(&run(&["review", "--db", p(&sup_db), "list", "--json"])).unwrap();
     let row = listed.as_array().unwrap().iter().find(|r| r["id"] == iv.as_str()).unwrap().clone();
     assert_eq!((row["status"].as_str(), row["review"].as_str()), (Some("in_progress"), Some("rejected")));
