@@ -145,6 +145,14 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
         assert "Ерлан" in text_of(driver, "signed-in")
         assert not driver.find_elements(By.CSS_SELECTOR, tid("open-dashboard")), "an interviewer is not offered the dashboard"
         assert not driver.find_elements(By.CSS_SELECTOR, tid("open-backchecks")), "nor back-checks"
+        # The first user shown on the lock screen signs in with their PIN alone (nothing picked).
+        click(driver, "lock-now")
+        find(driver, "lock-screen")
+        type_into(driver, "lock-pin", "2468" if driver.find_element(By.CSS_SELECTOR, tid("lock-user")).get_attribute("value") == "Айгүл" else "1357")
+        click(driver, "lock-sign-in")
+        find(driver, "home-screen")
+        shown = text_of(driver, "signed-in")
+        assert "Айгүл" in shown or "Ерлан" in shown, shown
     finally:
         driver.quit()
 

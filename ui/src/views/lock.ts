@@ -35,7 +35,9 @@ export interface LockCtx {
 export function lockScreen(access: Access, ctx: LockCtx): TemplateResult {
   const { s, form } = ctx;
   const u = s.users;
-  if (!form.name && access.users.length === 1) form.name = access.users[0];
+  // The select shows its first user until another is picked: the form must hold that same name, or a
+  // user who only types a PIN would be signed in as nobody.
+  if (!access.users.includes(form.name)) form.name = access.users[0] ?? "";
   return html`<div class="screen lock" data-testid="lock-screen" lang=${ctx.lang}>
     <header class="topbar">
       <div class="brand">Dala</div>
