@@ -241,6 +241,32 @@ fn damaged_foreign_and_misaddressed_packages_are_refused_and_the_database_is_unc
         assert_eq!(r["rejected"].as_array().unwrap().len(), 1, "{name}");
         assert_eq!(sha(&db), hash, "{name} changed the database");
     }
+    // A thousand random bit flips (a fixed xorshift stream), imported in one run: every package is
+    // refused and the database file stays byte for byte the same.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let mut names = Vec::new();
+    for n in 0..1000 {
+        let mut flipped = bytes.clone();
+        let at = (next() % bytes.len() as u64) as usize;
+        flipped[at] ^= 1 << (next() % 8);
+        let name = format!("rnd-{n}");
+        std::fs::write(f.path(&name), &flipped).unwrap();
+        names.push(name);
+    }
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (good, r) = f.import("sup.sqlite", "sup", &["ann", "bob"], &refs);
+    assert!(!good);
+    assert_eq!((r["packages"].as_u64(), r["rejected"].as_array().unwrap().len()), (Some(0), 1000), "a flipped package was accepted");
+    assert_eq!(sha(&db), hash, "random flips changed the database");
+    for name in &names {
+        std::fs::remove_file(f.path(name)).unwrap();
+    }
     // Unknown sender, wrong recipient.
     let (good, r) = f.import("sup.sqlite", "sup", &["bob"], &["ann.dala"]);
     assert!(!good && r["rejected"][0]["error"].as_str().unwrap().contains("not among the trusted keys"), "{r}");
