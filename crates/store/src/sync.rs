@@ -551,6 +551,12 @@ pub struct Importer<'s> {
 }
 
 impl Importer<'_> {
+    /// Records the study of a database that holds none yet, with the import (committed with it or not at all).
+    pub fn set_study(&mut self, id: &str, version: &str) -> std::result::Result<(), ImportError> {
+        self.tx.execute("INSERT OR IGNORE INTO sync_state (key, value) VALUES ('study', ?1)", [format!("{id}\n{version}")])?;
+        Ok(())
+    }
+
     /// Adds one record (see the module documentation for the rules).
     pub fn add(&mut self, record: Record) -> std::result::Result<(), ImportError> {
         match record {
