@@ -261,11 +261,6 @@ pub fn import_packages(
     report
 }
 
-/// Records per batch handed from the package reader to the merge, and batches read ahead (bounds the
-/// memory an import holds: a few thousand records).
-const BATCH: usize = 512;
-const READ_AHEAD: usize = 4;
-
 fn import_one(
     store: &mut Store,
     me: &SecretKey,
@@ -299,36 +294,10 @@ fn import_one(
     if first {
         importer.set_study(&header.study_id, &header.study_version).map_err(|e| SyncFailure::Import(name.clone(), e))?;
     }
-    // Reading the package (decryption, decompression, parsing) runs on its own thread, a few batches
-    // ahead of the merge, which writes to the database on this one. When the merge stops on an error
-    // the channel closes and the reader stops too; nothing is committed unless every record was added.
-    std::thread::scope(|scope| -> Result<(), SyncFailure> {
-        let (batches, received) = std::sync::mpsc::sync_channel::<Result<Vec<Record>, SyncError>>(READ_AHEAD);
-        scope.spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH);
-            for record in records {
-                match record {
-                    Ok(r) => batch.push(r),
-                    Err(e) => {
-                        let _ = batches.send(Err(e));
-                        return;
-                    }
-                }
-                if batch.len() == BATCH && batches.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err() {
-                    return;
-                }
-            }
-            if !batch.is_empty() {
-                let _ = batches.send(Ok(batch));
-            }
-        });
-        for batch in received {
-            for record in batch.map_err(|e| SyncFailure::Sync(name.clone(), e))? {
-                importer.add(record).map_err(|e| SyncFailure::Import(name.clone(), e))?;
-            }
-        }
-        Ok(())
-    })?;
+    for record in records {
+        let record = record.map_err(|e| SyncFailure::Sync(name.clone(), e))?;
+        importer.add(record).map_err(|e| SyncFailure::Import(name.clone(), e))?;
+    }
     let detail = serde_json::json!({"file": path.file_name().map(|n| n.to_string_lossy().to_string()), "device": header.device, "sender": header.sender.name, "records": header.records});
     importer.finish(&sender, &signature, detail).map_err(|e| SyncFailure::Import(name, e))
 }

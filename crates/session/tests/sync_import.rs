@@ -1,5 +1,5 @@
 //! Importing package files through the session: a package that is signed by a trusted sender but goes
-//! bad after thousands of good records (read on the reader thread, merged on this one) is refused whole,
+//! bad after thousands of good records is refused whole,
 //! and the database, fresh or not, is left byte for byte as it was: no record, and not even the study
 //! a first import would have recorded.
 

@@ -206,7 +206,7 @@ pub fn open_package(mut file: File, trust: &[PublicKey]) -> Result<Opened, SyncE
 
 /// The records of an opened package, decrypted and decompressed as they are read.
 pub struct Records<R> {
-    lines: Box<dyn BufRead + Send>,
+    lines: Box<dyn BufRead>,
     line: Vec<u8>,
     left: u64,
     _record: std::marker::PhantomData<R>,
