@@ -118,22 +118,7 @@ impl RouteDraw {
 /// Errors: the city has no street in the frame; fewer streets (with positive dwellings, if weighted)
 /// than routes; a weighted draw over streets whose dwellings are unknown.
 pub fn draw_routes(frame: &Frame, city: &str, seed: u64, k: u32, weighted: bool) -> Result<RouteDraw, FieldworkError> {
-    let mut pool: Vec<&Street> = frame.city(city).collect();
-    if pool.is_empty() {
-        return Err(FieldworkError::UnknownCity { city: city.to_string() });
-    }
-    if weighted {
-        let missing: Vec<u64> = pool.iter().filter(|s| s.dwellings.is_none()).map(|s| s.line).collect();
-        if !missing.is_empty() {
-            return Err(FieldworkError::MissingDwellings { city: city.to_string(), lines: missing });
-        }
-        // A street with no dwellings can never be drawn by size; it is left out of the pool.
-        pool.retain(|s| s.dwellings.unwrap_or(0) > 0);
-    }
-    if (pool.len() as u64) < u64::from(k) {
-        return Err(FieldworkError::NotEnoughStreets { city: city.to_string(), requested: k, available: pool.len() as u32 });
-    }
-
+    let mut pool = draw_pool(frame, city, k, weighted)?;
     let mut stream = rng::stream(seed);
     let mut routes = Vec::with_capacity(k as usize);
     for index in 0..k as usize {
@@ -177,6 +162,28 @@ pub fn draw_routes(frame: &Frame, city: &str, seed: u64, k: u32, weighted: bool)
         });
     }
     Ok(RouteDraw { city: city.to_string(), seed, routes, weighted, frame_sha256: None })
+}
+
+/// The streets a draw of `k` routes chooses from, in frame order: the city's streets, without those with
+/// 0 dwellings when `weighted`. The same checks as [`draw_routes`] (the route draw and the inclusion
+/// probabilities of [`crate::weights`] share this function, so they cannot disagree on the pool).
+pub(crate) fn draw_pool<'f>(frame: &'f Frame, city: &str, k: u32, weighted: bool) -> Result<Vec<&'f Street>, FieldworkError> {
+    let mut pool: Vec<&Street> = frame.streets.iter().filter(|s| s.city == city).collect();
+    if pool.is_empty() {
+        return Err(FieldworkError::UnknownCity { city: city.to_string() });
+    }
+    if weighted {
+        let missing: Vec<u64> = pool.iter().filter(|s| s.dwellings.is_none()).map(|s| s.line).collect();
+        if !missing.is_empty() {
+            return Err(FieldworkError::MissingDwellings { city: city.to_string(), lines: missing });
+        }
+        // A street with no dwellings can never be drawn by size; it is left out of the pool.
+        pool.retain(|s| s.dwellings.unwrap_or(0) > 0);
+    }
+    if (pool.len() as u64) < u64::from(k) {
+        return Err(FieldworkError::NotEnoughStreets { city: city.to_string(), requested: k, available: pool.len() as u32 });
+    }
+    Ok(pool)
 }
 
 /// House numbers travel as strings in JSON (`"start_house": "37"`), as addresses do.

@@ -42,6 +42,7 @@ pub mod settings;
 pub mod text;
 pub mod turn;
 pub mod walk;
+pub mod weights;
 
 pub use error::FieldworkError;
 pub use text::Localized;
