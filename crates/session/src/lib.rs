@@ -34,6 +34,7 @@ mod error;
 pub mod field;
 pub mod sync;
 pub mod users;
+pub mod weights;
 pub use error::{ErrorKind, SessionError};
 
 /// Reads a study from a folder on disk.

@@ -10,7 +10,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use crate::{Batch, Result, Store, StoreError};
+use crate::{Batch, InterviewStatus, Result, Store, StoreError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RouteRow {
@@ -44,6 +44,14 @@ pub struct AddressRow {
     pub screening: Option<String>,
     pub interview_id: Option<String>,
     pub respondent_sex: Option<String>,
+}
+
+/// An interview and the address it was started from ([`Store::interview_addresses`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct InterviewAddress {
+    pub interview_id: String,
+    pub status: InterviewStatus,
+    pub address: Option<AddressRow>,
 }
 
 /// A visit to add with an address update.
@@ -364,6 +372,45 @@ impl Store {
             }
         }
         Ok(held)
+    }
+
+    /// A city's stored route draw document (the `RouteDraw` JSON the draw was stored with), to replay it.
+    pub fn route_draw_document(&self, city: &str) -> Result<Option<String>> {
+        Ok(self.conn.prepare_cached("SELECT draw FROM route_draws WHERE city = ?1")?.query_row([city], |r| r.get(0)).optional()?)
+    }
+
+    /// Every interview (id, status) with the address it was started from, if any, in interview id
+    /// order: what the design weights read, without the answers. An interview linked from several
+    /// addresses (never written by Dala) comes once per address.
+    pub fn interview_addresses(&self) -> Result<Vec<InterviewAddress>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.id, i.status, a.key, a.route_id, a.address, a.log, a.visits, a.disposition, a.screening, a.interview_id, a.respondent_sex
+             FROM interviews i LEFT JOIN addresses a ON a.interview_id = i.id ORDER BY i.id, a.key",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                let status: String = r.get(1)?;
+                let key: Option<String> = r.get(2)?;
+                let address = match key {
+                    Some(key) => Some(AddressRow {
+                        key,
+                        route_id: r.get(3)?,
+                        address: r.get(4)?,
+                        log: r.get(5)?,
+                        visits: r.get::<_, i64>(6)? as u32,
+                        disposition: r.get(7)?,
+                        screening: r.get(8)?,
+                        interview_id: r.get(9)?,
+                        respondent_sex: r.get(10)?,
+                    }),
+                    None => None,
+                };
+                Ok((r.get::<_, String>(0)?, status, address))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(interview_id, status, address)| Ok(InterviewAddress { interview_id, status: InterviewStatus::parse(&status)?, address }))
+            .collect()
     }
 
     pub fn visit_count(&self) -> Result<u64> {

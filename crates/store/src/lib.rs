@@ -26,7 +26,7 @@ mod read_only;
 pub mod sync;
 
 pub use batch::{Batch, Review};
-pub use field::{AddressRow, DrawRow, Held, NewRoute, RouteRow, VisitRow};
+pub use field::{AddressRow, DrawRow, Held, InterviewAddress, NewRoute, RouteRow, VisitRow};
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
