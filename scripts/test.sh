@@ -2,7 +2,7 @@
 # Runs every test of Dala: installs what is missing (scripts/setup-system.sh), checks formatting and
 # lints (rustfmt, clippy with -D warnings, the domain crates' purity ban), builds the interface, runs the
 # Rust tests of the whole workspace (unit, scenario, CLI, durability, shell), the route draw's Python
-# peer replay, checks that the generated TypeScript bindings are up to date, runs the interface's own
+# peer replay, the export peer checks (real readers read every format back), checks that the generated TypeScript bindings are up to date, runs the interface's own
 # tests, and finally the end-to-end test that drives the real window under Xvfb.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +33,9 @@ check_no_build_paths "$CARGO_TARGET_DIR/debug/dala"
 
 step "route draw against its independent Python peer"
 "$root/scripts/peer-route-draw.sh"
+
+step "exports read back by real readers (pyreadstat, pandas, PSPP, ReadStat, pyarrow, DuckDB)"
+"$root/scripts/peer-export.sh"
 
 step "generated TypeScript bindings are committed and current"
 if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then

@@ -328,52 +328,9 @@ pub fn merged_report_in(study: &Path, dbs: &[PathBuf], mode: ReportMode, lang: L
 
 /// [`merged_report_in`] against a given fieldwork (the simulator's scaled plan).
 pub fn merged_report_with(fw: &Fieldwork, dbs: &[PathBuf], mode: ReportMode, lang: Lang) -> Result<Merged, Failure> {
-    if let Some(db) = dbs.iter().find(|db| !db.is_file()) {
-        return Err(Failure::no_database(db, lang));
-    }
-    // Several devices' databases are merged by the sync rules (docs/sync.md) into one in memory, as a
-    // supervisor's database would hold them after importing their packages: each address once, in its
-    // latest version. The report then reads the merged addresses.
+    let (merged, rows_seen) = merged_store(dbs, dala_store::sync::Scope::Fieldwork, lang)?;
     let open_err =
         |db: &Path, e: dala_store::StoreError| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang)));
-    let now = chrono::Utc::now();
-    let mut merged: Option<dala_store::Store> = None;
-    let mut rows_seen = 0usize;
-    for db in dbs {
-        // Read only: a report never migrates or writes a device's database.
-        let mut store = dala_store::Store::open_read_only(db).map_err(|e| open_err(db, e))?;
-        if dbs.len() == 1 {
-            merged = Some(store);
-            break;
-        }
-        let target = match &mut merged {
-            Some(m) => m,
-            None => merged.insert(dala_store::Store::open_in_memory(now).map_err(|e| open_err(db, e))?),
-        };
-        let mut importer = target.importer(now).map_err(|e| open_err(db, e))?;
-        let import_err = |e: &dala_store::sync::ImportError| {
-            Failure::runtime(format!("{}: {}", db.display(), dala_session::sync::import_message(e).get(lang)))
-        };
-        let mut failure: Option<dala_store::sync::ImportError> = None;
-        store
-            .export_scoped(None, now, dala_store::sync::Scope::Fieldwork, |r| {
-                if let dala_store::sync::Record::Address { .. } = r {
-                    rows_seen += 1;
-                }
-                importer.add(r.clone()).map_err(|e| {
-                    let m = e.to_string();
-                    failure = Some(e);
-                    m
-                })
-            })
-            .map_err(|e| match (&failure, e) {
-                (Some(f), _) => import_err(f),
-                (None, dala_store::sync::ExportError::Store(e)) => open_err(db, e),
-                (None, dala_store::sync::ExportError::Sink(m)) => Failure::runtime(format!("{}: {m}", db.display())),
-            })?;
-        importer.finish("report", &db.display().to_string(), json!({})).map_err(|e| import_err(&e))?;
-    }
-    let merged = merged.expect("at least one database");
     let rows = merged.addresses(None).map_err(|e| open_err(&dbs[0], e))?;
     let duplicates = if dbs.len() == 1 { 0 } else { rows_seen.saturating_sub(rows.len()) };
     let mut by_key: BTreeMap<String, (ContactLog, Option<Sex>, Vec<String>)> = BTreeMap::new();
@@ -403,6 +360,58 @@ pub fn merged_report_with(fw: &Fieldwork, dbs: &[PathBuf], mode: ReportMode, lan
         }
     }
     Ok(Merged { report: build_report_in(&summaries, &fw.plan, fw.settings.aapor.e, mode), codes, databases: dbs.len(), duplicates })
+}
+
+/// One database over `dbs`: the file itself (read only) when there is one, else an in-memory
+/// database into which every file's records of `scope` are imported by the sync rules, and how many
+/// address records were read in all (to count the duplicates).
+pub fn merged_store(dbs: &[PathBuf], scope: dala_store::sync::Scope, lang: Lang) -> Result<(dala_store::Store, usize), Failure> {
+    if let Some(db) = dbs.iter().find(|db| !db.is_file()) {
+        return Err(Failure::no_database(db, lang));
+    }
+    // Several devices' databases are merged by the sync rules (docs/sync.md) into one in memory, as a
+    // supervisor's database would hold them after importing their packages: each address once, in its
+    // latest version. The report then reads the merged addresses.
+    let open_err =
+        |db: &Path, e: dala_store::StoreError| Failure::runtime(format!("{}: {}", db.display(), SessionError::from(e).message(lang)));
+    let now = chrono::Utc::now();
+    let mut merged: Option<dala_store::Store> = None;
+    let mut rows_seen = 0usize;
+    for db in dbs {
+        // Read only: a report never migrates or writes a device's database.
+        let mut store = dala_store::Store::open_read_only(db).map_err(|e| open_err(db, e))?;
+        if dbs.len() == 1 {
+            merged = Some(store);
+            break;
+        }
+        let target = match &mut merged {
+            Some(m) => m,
+            None => merged.insert(dala_store::Store::open_in_memory(now).map_err(|e| open_err(db, e))?),
+        };
+        let mut importer = target.importer(now).map_err(|e| open_err(db, e))?;
+        let import_err = |e: &dala_store::sync::ImportError| {
+            Failure::runtime(format!("{}: {}", db.display(), dala_session::sync::import_message(e).get(lang)))
+        };
+        let mut failure: Option<dala_store::sync::ImportError> = None;
+        store
+            .export_scoped(None, now, scope, |r| {
+                if let dala_store::sync::Record::Address { .. } = r {
+                    rows_seen += 1;
+                }
+                importer.add(r.clone()).map_err(|e| {
+                    let m = e.to_string();
+                    failure = Some(e);
+                    m
+                })
+            })
+            .map_err(|e| match (&failure, e) {
+                (Some(f), _) => import_err(f),
+                (None, dala_store::sync::ExportError::Store(e)) => open_err(db, e),
+                (None, dala_store::sync::ExportError::Sink(m)) => Failure::runtime(format!("{}: {m}", db.display())),
+            })?;
+        importer.finish("report", &db.display().to_string(), json!({})).map_err(|e| import_err(&e))?;
+    }
+    Ok((merged.expect("at least one database"), rows_seen))
 }
 
 /// `dala report`.

@@ -10,6 +10,8 @@
 //! - `dala report --db <file> [--db <file>]... [--study <dir>] [--json] [--provisional]`: attempts,
 //!   dispositions, AAPOR rates and completes against the quota, over one or several device databases
 //!   (closed addresses only, or with `--provisional` open ones with their provisional disposition).
+//!   With `--html <file>` the same figures and the sample's (languages, sex, age, household size,
+//!   visits, hours of contact) as one self-contained HTML file with charts (`reporthtml.rs`).
 //! - `dala walk --study <dir> --db <file> --route <id> --script <walk.json> [--json]`: a scripted walk of a
 //!   stored route (buildings, visits) through the session, printing the selected addresses with their
 //!   selection chance and disposition (`walkcmd`; the script format is in `docs/fieldwork.md`).
@@ -25,6 +27,8 @@
 //!   `dala sync import --db <file> --key <.key> --trust <.pub or folder>... <package>... [--json]`: signed,
 //!   encrypted packages between devices, supervisors and coordinators (`synccmd.rs`, docs/sync.md).
 //!
+//! - `dala export --db <file> --format sav|zsav|dta|csv|parquet [--lang ru|kk|en] [--anonymise] --out <dir>
+//!   [--json]`: labelled datasets (`exportcmd.rs`, docs/export.md).
 //! - `dala backcheck --db <file> draw --seed n | list | record …`: back-checks (`backcheckcmd.rs`).
 //! - `dala review --db <file> list|approve|reject|comment|conflicts|resolve …`: the supervisor's review
 //!   loop (`reviewcmd.rs`).
@@ -48,7 +52,9 @@ mod backcheckcmd;
 mod bench;
 mod cards;
 mod check;
+mod exportcmd;
 mod fieldcmd;
+mod reporthtml;
 mod reviewcmd;
 mod script;
 mod simulate;
@@ -133,6 +139,9 @@ enum Command {
         /// end of fieldwork); by default the rates count closed addresses only.
         #[arg(long)]
         provisional: bool,
+        /// Write the report with its charts as one self-contained HTML file (in the `--lang` language).
+        #[arg(long, conflicts_with = "json")]
+        html: Option<PathBuf>,
     },
     /// Print the study's show cards as an A4 booklet (one HTML file, one card per page) in the `--lang`
     /// language (default: the study's default language).
@@ -176,6 +185,26 @@ enum Command {
         json: bool,
         #[command(subcommand)]
         command: ReviewCommand,
+    },
+    /// Labelled datasets for analysis: households, rosters, addresses, visits, paradata (docs/export.md).
+    Export {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        study: Option<PathBuf>,
+        /// sav, zsav, dta, csv or parquet.
+        #[arg(long)]
+        format: String,
+        /// The language of the labels (ru, kk, en); default: the message language.
+        #[arg(long = "data-lang", alias = "labels")]
+        data_lang: Option<String>,
+        /// Drop identifying variables, coarsen quasi-identifying ones, pseudonymise the keys.
+        #[arg(long, alias = "anonymize")]
+        anonymise: bool,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
     /// Back-checks: re-contact a seeded sample of each interviewer's completes.
     Backcheck {
@@ -545,10 +574,14 @@ fn main() -> ExitCode {
             fieldcmd::routes_assign(&study, &db, &to, &routes, lang)
         }
         Command::Quota { command: QuotaCommand::Plan { study, json } } => fieldcmd::quota_plan(&study, json, lang),
-        Command::Report { db, study, json, all_routes, provisional } => {
+        Command::Report { db, study, json, all_routes, provisional, html } => {
             let mode =
                 if provisional { dala_fieldwork::report::ReportMode::Provisional } else { dala_fieldwork::report::ReportMode::Final };
-            fieldcmd::report(&study.unwrap_or_else(fieldcmd::default_study), &db, json, all_routes, mode, lang)
+            let study = study.unwrap_or_else(fieldcmd::default_study);
+            match html {
+                Some(out) => fieldcmd::exit_with(reporthtml::run(&study, &db, &out, mode, lang)),
+                None => fieldcmd::report(&study, &db, json, all_routes, mode, lang),
+            }
         }
         Command::Cards { study, bilingual, out } => cards::run(&study, cli.lang.as_deref(), lang, bilingual, &out),
         Command::Walk { study, db, route, script, json } => walkcmd::run(&study, &db, &route, &script, json, lang),
@@ -567,6 +600,16 @@ fn main() -> ExitCode {
             };
             reviewcmd::run(&study.unwrap_or_else(fieldcmd::default_study), &db, action, json, lang)
         }
+        Command::Export { db, study, format, data_lang, anonymise, out, json } => fieldcmd::exit_with(exportcmd::run(
+            &study.unwrap_or_else(fieldcmd::default_study),
+            &db,
+            &format,
+            data_lang.as_deref(),
+            anonymise,
+            &out,
+            json,
+            lang,
+        )),
         Command::Backcheck { db, study, json, command } => {
             let action = match command {
                 BackcheckCommand::Draw { seed } => backcheckcmd::Action::Draw { seed },

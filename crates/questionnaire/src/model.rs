@@ -347,6 +347,15 @@ pub struct FieldLinks {
     #[serde(default)]
     pub dwelling_codes: BTreeMap<String, i64>,
     pub households: Option<String>,
+    /// For the fieldwork report (`dala report --html`), read only: the respondent's language known
+    /// best (KMRS: Q211), a single-choice question of the household or of the members' roster.
+    pub language_best: Option<String>,
+    /// For the fieldwork report: each household member's sex (KMRS: Q104), a single-choice question
+    /// in the members' roster.
+    pub member_sex: Option<String>,
+    /// For the fieldwork report: each member's age in years, a question or a calculation in the
+    /// members' roster (KMRS: the calculation AGE).
+    pub member_age: Option<String>,
 }
 
 impl FieldLinks {
@@ -363,6 +372,8 @@ impl FieldLinks {
             ("flat", &self.flat),
             ("dwelling", &self.dwelling),
             ("households", &self.households),
+            ("language_best", &self.language_best),
+            ("member_sex", &self.member_sex),
         ]
         .into_iter()
         .filter_map(|(n, q)| q.as_deref().map(|q| (n, q)))

@@ -91,6 +91,9 @@ pub enum SessionError {
     /// A question the session records by itself (date, times, visit number).
     #[error("{0} is recorded automatically")]
     AutoQuestion(String),
+    /// An export failed (the message is the exporter's own, in three languages).
+    #[error("{}", .0.en)]
+    Export(dala_i18n::Localized),
 }
 
 /// What kind of failure a command met: the UI switches on it, scripts print it, and a rename breaks
@@ -130,6 +133,8 @@ pub enum ErrorKind {
     EndsInterview,
     NotAnEnd,
     AutoQuestion,
+    /// An export could not be written (the message says why).
+    Export,
     /// The app is locked: a user must sign in with their PIN.
     Locked,
     /// Setting up a user or signing in was refused (the message says why).
@@ -174,6 +179,7 @@ impl ErrorKind {
             ErrorKind::EndsInterview => "ends_interview",
             ErrorKind::NotAnEnd => "not_an_end",
             ErrorKind::AutoQuestion => "auto_question",
+            ErrorKind::Export => "export",
             ErrorKind::Locked => "locked",
             ErrorKind::SignIn => "sign_in",
             ErrorKind::NotAllowed => "not_allowed",
@@ -228,6 +234,7 @@ impl SessionError {
             SessionError::EndsInterview { .. } => ErrorKind::EndsInterview,
             SessionError::NotAnEnd(_) => ErrorKind::NotAnEnd,
             SessionError::AutoQuestion(_) => ErrorKind::AutoQuestion,
+            SessionError::Export(_) => ErrorKind::Export,
         }
     }
 
@@ -237,6 +244,7 @@ impl SessionError {
             SessionError::Answer(e) => return e.message(lang),
             SessionError::Number(e) => return e.message(lang),
             SessionError::Field(e) => return e.localized().get(lang.code()).to_string(),
+            SessionError::Export(m) => return m.get(lang.code()).to_string(),
             SessionError::NoFieldwork => (
                 "В этом исследовании нет настроек полевого этапа (маршрутов и квот).".to_string(),
                 "Бұл зерттеуде далалық кезең баптаулары (маршруттар мен квоталар) жоқ.".to_string(),

@@ -967,9 +967,10 @@ fn blocks(ctx: &mut Ctx, blocks_raw: &[(String, RawBlock)], questions: &[Questio
     blocks
 }
 
-/// Every question named in `[fieldwork_links]` exists.
+/// Every question named in `[fieldwork_links]` exists (`member_age` may name a calculation).
 fn field_links(sink: &mut Sink, q: &Questionnaire) {
-    for (link, qid) in q.field_links.named() {
+    let age = q.field_links.member_age.as_deref().filter(|id| !matches!(q.symbols.get(*id), Some(Symbol::Calculation(_))));
+    for (link, qid) in q.field_links.named().into_iter().chain(age.map(|id| ("member_age", id))) {
         if q.question_index(qid).is_none() {
             sink.err(
                 "S007",

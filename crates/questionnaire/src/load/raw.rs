@@ -267,6 +267,9 @@ pub(super) const FIELD_LINK_FIELDS: &[&str] = &[
     "dwelling",
     "dwelling_codes",
     "households",
+    "language_best",
+    "member_sex",
+    "member_age",
 ];
 pub(super) const BLOCK_FIELDS: &[&str] = &["id", "number", "title", "roster", "calculate", "question", "codelist"];
 pub(super) const CODELIST_FILE_FIELDS: &[&str] = &["codelist"];

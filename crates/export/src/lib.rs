@@ -1,0 +1,196 @@
+//! Analysis-ready, labelled datasets from a Dala database (a device's or a merged one): households,
+//! one file per roster and per declared subset, addresses, visits and paradata, in SPSS `.sav` /
+//! `.zsav`, Stata `.dta` 118, CSV or Parquet, labelled in one language (docs/export.md).
+//!
+//! **Invariant:** an export is whole or absent. Files are written into a fresh temporary folder
+//! inside the output folder and moved into place only when every file is complete; an error
+//! leaves the output folder as it was.
+
+pub mod dict;
+pub mod error;
+pub mod names;
+pub mod rows;
+pub mod settings;
+pub mod sink;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use dala_i18n::Lang;
+use dala_questionnaire::Questionnaire;
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+
+pub use dict::{FileDef, Kind, Privacy, Source, Sys, Unit, Variable};
+pub use error::ExportError;
+pub use rows::{Cell, Weights};
+pub use settings::ExportSettings;
+pub use sink::Format;
+
+/// What to export and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub format: Format,
+    pub lang: Lang,
+    /// `Some(secret)`: drop identifying variables, coarsen quasi-identifying ones and replace the
+    /// keys by pseudonyms derived from the secret (the same key gives the same pseudonym in every
+    /// file of the export; a new secret, unlinkable ones).
+    pub anonymise: Option<String>,
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Summary {
+    pub files: Vec<FileSummary>,
+    pub interviews: u64,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct FileSummary {
+    pub name: String,
+    pub path: PathBuf,
+    pub rows: u64,
+    pub variables: usize,
+}
+
+/// The dictionary of an export: the files and variables, after anonymisation when asked for.
+pub fn dictionary(q: &Questionnaire, settings: &ExportSettings, opts: &Options) -> Vec<FileDef> {
+    let mut files = dict::build(q, settings, opts.lang);
+    if opts.anonymise.is_some() {
+        for f in &mut files {
+            f.vars.retain(|v| match v.privacy {
+                Privacy::Open => true,
+                Privacy::Identifying => is_key(v),
+                Privacy::Quasi => is_key(v) || v.kind == Kind::Date,
+            });
+            for v in &mut f.vars {
+                if v.privacy == Privacy::Quasi && v.kind == Kind::Date {
+                    v.kind = Kind::Int;
+                    v.name = format!("{}_year", v.name);
+                }
+            }
+        }
+    }
+    files
+}
+
+fn is_key(v: &Variable) -> bool {
+    matches!(v.source, Source::System(Sys::Hhid | Sys::AddressKey))
+}
+
+/// A key's pseudonym: the first 16 hex digits of SHA-256(secret, 0, key).
+pub fn pseudonym(secret: &str, key: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(secret.as_bytes());
+    h.update([0]);
+    h.update(key.as_bytes());
+    h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Exports the study's data in `conn` into `out` (created if missing). `progress(done, total)` is
+/// called after each interview.
+pub fn export(
+    conn: &Connection,
+    q: &Questionnaire,
+    settings: &ExportSettings,
+    weights: &HashMap<String, Weights>,
+    opts: &Options,
+    out: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Summary, ExportError> {
+    let mut files = dictionary(q, settings, opts);
+    let rows = rows::Rows { q, files: &files, conn, weights, lang: opts.lang };
+    let total = rows.interview_count()?;
+    if total == 0 {
+        return Err(ExportError::NoInterviews(q.id.clone()));
+    }
+    let anon = opts.anonymise.clone();
+    // Anonymised rows: keys replaced by pseudonyms, quasi-identifying dates by their year.
+    let transform = |files: &[FileDef], fi: usize, cells: &[rows::Cell], buf: &mut Vec<rows::Cell>| {
+        buf.clear();
+        buf.extend_from_slice(cells);
+        if let Some(secret) = &anon {
+            for (v, c) in files[fi].vars.iter().zip(buf.iter_mut()) {
+                if is_key(v) {
+                    if let rows::Cell::Text(s) = c {
+                        *s = pseudonym(secret, s);
+                    }
+                } else if v.privacy == Privacy::Quasi {
+                    if let rows::Cell::Date(d) = c {
+                        *c = rows::Cell::Int(chrono::Datelike::year(d) as i64);
+                    }
+                }
+            }
+        }
+    };
+    let mut buf = Vec::new();
+    if opts.format.needs_widths() {
+        let mut widths: Vec<sink::Widths> = files.iter().map(|f| sink::Widths(vec![1; f.vars.len()])).collect();
+        rows.walk(
+            &mut |fi, cells| {
+                transform(&files, fi, cells, &mut buf);
+                widths[fi].row(&buf);
+                Ok(())
+            },
+            &mut |done| progress(done / 2, total),
+        )?;
+        for (f, w) in files.iter_mut().zip(widths) {
+            for (v, w) in f.vars.iter_mut().zip(w.0) {
+                v.width = w.max(1);
+            }
+        }
+    }
+    let files = files;
+    let rows = rows::Rows { q, files: &files, conn, weights, lang: opts.lang };
+
+    std::fs::create_dir_all(out).map_err(|e| ExportError::io(out, e))?;
+    let tmp = out.join(format!(".dala-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir(&tmp).map_err(|e| ExportError::io(&tmp, e))?;
+    let result = (|| {
+        let label = q.title.get(opts.lang).to_string();
+        let mut sinks = Vec::new();
+        for f in &files {
+            sinks.push(sink::open(opts.format, f, &tmp, &label)?);
+        }
+        let mut counts = vec![0u64; files.len()];
+        let twice = opts.format.needs_widths();
+        rows.walk(
+            &mut |fi, cells| {
+                transform(&files, fi, cells, &mut buf);
+                counts[fi] += 1;
+                sinks[fi].row(&buf)
+            },
+            &mut |done| progress(if twice { total / 2 + done / 2 } else { done }, total),
+        )?;
+        for s in sinks {
+            s.finish()?;
+        }
+        Ok::<_, ExportError>(counts)
+    })();
+    let counts = match result {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    let mut summary = Summary { files: Vec::new(), interviews: total };
+    let entries: Vec<PathBuf> =
+        std::fs::read_dir(&tmp).map_err(|e| ExportError::io(&tmp, e))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    for from in entries {
+        let to = out.join(from.file_name().unwrap_or_default());
+        std::fs::rename(&from, &to).map_err(|e| ExportError::io(&to, e))?;
+    }
+    let _ = std::fs::remove_dir(&tmp);
+    for (f, n) in files.iter().zip(counts) {
+        summary.files.push(FileSummary {
+            name: f.name.clone(),
+            path: out.join(format!("{}.{}", f.name, opts.format.extension())),
+            rows: n,
+            variables: f.vars.len(),
+        });
+    }
+    progress(total, total);
+    Ok(summary)
+}

@@ -1,0 +1,243 @@
+"""Peer checks of `dala export`: real readers read back what Dala writes (issue 9, point 8).
+
+pyreadstat and pandas read every format (values, variable labels, value labels, missing declarations,
+row counts); PSPP reads the .sav (DISPLAY DICTIONARY and a FREQUENCIES whose counts are compared with
+Dala's); the ReadStat command-line tool reads the .dta; pyarrow and DuckDB read the Parquet, and a
+join of households and persons gives the expected counts. The expected figures come from the
+database itself (SQLite), not from Dala's exporter.
+
+usage: test_export.py <dala binary> <study dir> <work dir>
+"""
+import glob
+import json
+import math
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pyreadstat
+
+DALA, STUDY, WORK = sys.argv[1:4]
+failures = []
+passed = 0
+
+
+def check(cond, what):
+    global passed
+    if cond:
+        passed += 1
+    else:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+def run(*args, lang="en"):
+    r = subprocess.run([DALA, "--lang", lang, *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"dala {' '.join(args)} failed ({r.returncode}): {r.stderr}")
+    return r.stdout
+
+
+# ---- a merged database: two simulated devices, their packages imported by a coordinator ----------
+db = os.path.join(WORK, "coord.sqlite")
+if not os.path.exists(db):
+    run("keys", "init", "--role", "coordinator", "--name", "coord", "--out", f"{WORK}/keys")
+    run("simulate", "--study", STUDY, "--seed", "11", "--devices", "2", "--scale", "0.04", "--out", f"{WORK}/dev",
+        "--packages", f"{WORK}/pk", "--to", f"{WORK}/keys/coord.pub", "--json")
+    run("sync", "import", "--db", db, "--key", f"{WORK}/keys/coord.key", "--trust", f"{WORK}/pk/keys",
+        *sorted(glob.glob(f"{WORK}/pk/*.dala")), "--json")
+
+con = sqlite3.connect(db)
+n_interviews = con.execute("select count(*) from interviews").fetchone()[0]
+# Household sizes as stored (Q101 sizes the members roster), ignoring missing codes.
+sizes = dict(con.execute("select interview_id, cast(value as integer) from answers where question = 'Q101' and roster = ''"))
+n_persons = sum(v for v in sizes.values() if v > 0)
+n_away = con.execute("select count(*) from answers where question = 'Q110' and roster != '' and value in ('2', '3')").fetchone()[0]
+n_addresses = con.execute("select count(*) from addresses").fetchone()[0]
+n_visits = con.execute("select count(*) from visits").fetchone()[0]
+sex_counts = {int(v): n for v, n in con.execute("select value, count(*) from answers where question = 'Q104' group by value")}
+print(f"database: {n_interviews} interviews, {n_persons} persons, {n_away} away, {n_addresses} addresses, {n_visits} visits")
+check(n_interviews > 40 and n_persons > n_interviews and n_away > 0, "the simulated data has interviews, members and members away")
+
+out = {}
+for fmt, lang in [("sav", "ru"), ("zsav", "kk"), ("dta", "ru"), ("csv", "ru"), ("parquet", "en")]:
+    out[fmt] = os.path.join(WORK, f"out-{fmt}")
+    summary = json.loads(run("export", "--db", db, "--study", STUDY, "--format", fmt, "--out", out[fmt], "--json", lang=lang))
+    rows = {f["name"]: f["rows"] for f in summary["files"]}
+    check(rows["households"] == n_interviews, f"{fmt}: households rows {rows['households']} == interviews {n_interviews}")
+    check(rows["persons"] == n_persons, f"{fmt}: persons rows {rows['persons']} == sum of household sizes {n_persons}")
+    check(rows["away"] == n_away, f"{fmt}: away rows {rows['away']} == members away {n_away}")
+    check(rows["addresses"] == n_addresses and rows["visits"] == n_visits, f"{fmt}: addresses and visits rows")
+
+# The CSV export (Russian) is the reference the binary formats are compared with.
+variables = pd.read_csv(f"{out['csv']}/households.variables.csv", keep_default_na=False)
+labels_ru = dict(zip(variables["name"], variables["label"]))
+values_csv = pd.read_csv(f"{out['csv']}/persons.values.csv", keep_default_na=False)
+sex_labels_ru = {int(v): l for n, v, l in values_csv.itertuples(index=False) if n == "Q104"}
+check(sex_labels_ru.get(1) and sex_labels_ru.get(2), "CSV labels file has the value labels of Q104")
+hh_csv = pd.read_csv(f"{out['csv']}/households.csv", keep_default_na=False, na_values=[""], low_memory=False)
+missing_vars = [n for n, m in zip(variables["name"], variables["missing"]) if m]
+check(len(missing_vars) > 10, "many household variables declare missing codes")
+
+# ---- SPSS .sav through pyreadstat (user-missing kept) ---------------------------------------------
+hh_sav, meta = pyreadstat.read_sav(f"{out['sav']}/households.sav", user_missing=True)
+check(len(hh_sav) == n_interviews, "sav: households row count")
+
+
+def same_label(got, want, limit_bytes):
+    """A label as written, or cut at the format's limit with "…"."""
+    if got == want:
+        return True
+    return got is not None and got.endswith("…") and want.startswith(got[:-1]) and len(got.encode()) <= limit_bytes
+
+
+bad = [n for n in meta.column_names if not same_label(meta.column_names_to_labels.get(n), labels_ru[n], 255)]
+check(not bad, f"sav: every variable label is the Russian one of the CSV labels file (or cut at 255 bytes): {bad[:5]}")
+check("Q101" in labels_ru and "домохозяйств" in labels_ru["Q101"], "Q101's label is the Russian question text")
+declared = {n: {r["lo"] for r in ranges} for n, ranges in meta.missing_ranges.items()}
+want = {n: {float(x) for x in m.split()} for n, m in zip(variables["name"], variables["missing"]) if m}
+check(declared == want, f"sav: user-missing declarations equal the study's missing codes ({len(declared)} variables)")
+p_sav, pmeta = pyreadstat.read_sav(f"{out['sav']}/persons.sav")
+check(len(p_sav) == n_persons, "sav: persons row count")
+check({int(k): v for k, v in pmeta.variable_value_labels["Q104"].items()} == sex_labels_ru, "sav: Q104's value labels")
+for col in ["Q101", "Q009", "status", "w_design", "w_resp"]:
+    a = pd.to_numeric(hh_csv[col], errors="coerce")
+    b = hh_sav[col]
+    same = ((a.isna() & b.isna()) | (abs(a - b) < 1e-9)).all()
+    check(same, f"sav: {col} values equal the CSV's")
+check(hh_sav["w_design"].notna().sum() > 0, "sav: design weights are present")
+check(str(hh_sav["started"].dtype).startswith("datetime64"), "sav: the start time is a date-time")
+check(str(hh_sav["Q013"].dtype) in ("object", "datetime64[ns]") and hh_sav["Q013"].notna().any(), "sav: the interview date is a date")
+
+# .zsav (Kazakh labels)
+hh_z, zmeta = pyreadstat.read_sav(f"{out['zsav']}/households.zsav", user_missing=True)
+check(len(hh_z) == n_interviews, "zsav: households row count")
+check(any(c in (zmeta.column_names_to_labels.get("Q101") or "") for c in "ӘҒҚҢӨҰҮҺІәғқңөұүһі"), "zsav: Kazakh labels")
+check(((hh_z["Q101"] == hh_sav["Q101"]) | (hh_z["Q101"].isna() & hh_sav["Q101"].isna())).all(), "zsav: values equal the .sav's")
+
+# ---- PSPP reads the .sav --------------------------------------------------------------------------
+syntax = os.path.join(WORK, "freq.sps")
+with open(syntax, "w") as f:
+    f.write(f"GET FILE='{out['sav']}/persons.sav'.\nDISPLAY DICTIONARY /VARIABLES=Q104.\nFREQUENCIES VARIABLES=Q104.\n")
+r = subprocess.run(["pspp", "-O", "format=csv", "-o", os.path.join(WORK, "pspp.csv"), syntax], capture_output=True, text=True)
+check(r.returncode == 0, f"pspp ran: {r.stderr[:300]}")
+text = open(os.path.join(WORK, "pspp.csv"), encoding="utf-8").read() if os.path.exists(os.path.join(WORK, "pspp.csv")) else ""
+for code, label in sex_labels_ru.items():
+    m = re.search(rf"^[^\n]*{re.escape(label)},(\d+),", text, re.M)
+    check(m is not None and int(m.group(1)) == sex_counts.get(code, 0), f"pspp: FREQUENCIES of Q104 = {label}: {m.group(1) if m else None} vs {sex_counts.get(code, 0)}")
+check("Q104" in text, "pspp: DISPLAY DICTIONARY lists Q104")
+
+# ---- Stata .dta: pyreadstat, pandas, ReadStat ------------------------------------------------------
+hh_dta, dmeta = pyreadstat.read_dta(f"{out['dta']}/households.dta", user_missing=True)
+check(len(hh_dta) == n_interviews, "dta: households row count")
+check(all(len(n) <= 32 for n in dmeta.column_names), "dta: names of at most 32 characters")
+check(all(len(l or "") <= 80 for l in dmeta.column_labels), "dta: labels of at most 80 characters")
+p_dta, pdmeta = pyreadstat.read_dta(f"{out['dta']}/persons.dta", user_missing=True)
+check({int(k): v for k, v in pdmeta.variable_value_labels["Q104"].items() if not isinstance(k, str)} == sex_labels_ru, "dta: Q104's value labels")
+# Missing codes are Stata's extended missing values: -98 → .b (read back as "b" with user_missing).
+raw = pd.to_numeric(hh_csv["Q101"], errors="coerce")
+dta_q101 = hh_dta["Q101"]
+ok = True
+for a, b in zip(raw, dta_q101):
+    if pd.isna(a):
+        ok &= pd.isna(b) or b == ""
+    elif a in (-97, -98, -99):
+        ok &= b == {-97: "a", -98: "b", -99: "c"}[int(a)]
+    else:
+        ok &= float(b) == a
+check(ok, "dta: Q101 equals the CSV with -97/-98/-99 as .a/.b/.c")
+pd_stata = pd.read_stata(f"{out['dta']}/persons.dta", convert_categoricals=False)
+check(len(pd_stata) == n_persons, "pandas.read_stata: persons row count")
+check(set(pd_stata["Q104"].dropna().astype(int)) <= set(sex_labels_ru), "pandas.read_stata: Q104 codes")
+r = subprocess.run(["readstat", f"{out['dta']}/persons.dta"], capture_output=True, text=True)
+check(r.returncode == 0 and re.search(rf"Rows:\s*{n_persons}\b", r.stdout) is not None, f"readstat reads persons.dta: {r.stdout[:200]} {r.stderr[:200]}")
+csv_out = os.path.join(WORK, "readstat-persons.csv")
+r = subprocess.run(["readstat", f"{out['dta']}/persons.dta", csv_out], capture_output=True, text=True)
+check(r.returncode == 0 and os.path.exists(csv_out), f"readstat converts persons.dta to CSV: {r.stderr[:200]}")
+if os.path.exists(csv_out):
+    rs = pd.read_csv(csv_out)
+    check(len(rs) == n_persons, "readstat: persons rows")
+
+# ---- Parquet: pyarrow and DuckDB ------------------------------------------------------------------
+t = pq.read_table(f"{out['parquet']}/households.parquet")
+check(t.num_rows == n_interviews, "parquet: households rows")
+field = t.schema.field("Q101")
+check(field.metadata and b"label" in field.metadata, "parquet: variable labels in the field metadata")
+check(str(t.schema.field("Q013").type) == "date32[day]" and str(t.schema.field("started").type).startswith("timestamp"), "parquet: dates and times typed")
+q = duckdb.sql(f"""
+    select count(*), count(distinct h.hhid) from '{out['parquet']}/households.parquet' h
+    join '{out['parquet']}/persons.parquet' p on p.hhid = h.hhid""").fetchall()[0]
+check(q[0] == n_persons, f"duckdb: households ⋈ persons has {q[0]} rows == {n_persons}")
+check(q[1] == sum(1 for v in sizes.values() if v > 0), "duckdb: households with members")
+q = duckdb.sql(f"select count(*) from '{out['parquet']}/away.parquet' a join '{out['parquet']}/persons.parquet' p using (hhid, line)").fetchall()[0]
+check(q[0] == n_away, "duckdb: every away row is a persons row")
+q = duckdb.sql(f"select count(*) from '{out['parquet']}/addresses.parquet' a join '{out['parquet']}/households.parquet' h using (hhid)").fetchall()[0]
+check(q[0] == con.execute("select count(*) from addresses where interview_id is not null").fetchone()[0], "duckdb: addresses join households by hhid")
+
+# ---- anonymised: no identifying value anywhere ----------------------------------------------------
+ident_q = [row[0] for row in con.execute("select distinct question from answers")]  # filtered below by the study
+study_ident = set()
+for path in glob.glob(f"{STUDY}/blocks/*.toml"):
+    qid = None
+    for line in open(path, encoding="utf-8"):
+        m = re.match(r'^id = "([^"]+)"', line)
+        if m:
+            qid = m.group(1)
+        if line.strip() == "identifying = true" and qid:
+            study_ident.add(qid)
+secrets = set()
+for qid in study_ident:
+    for (v,) in con.execute("select value from answers where question = ?", (qid,)):
+        s = json.loads(v)
+        if isinstance(s, str) and len(s) >= 3:
+            secrets.add(s)
+for (k, a) in con.execute("select key, address from addresses"):
+    secrets.add(k)
+    addr = json.loads(a)
+    for key in ("street_ru", "street_kk"):
+        if addr.get(key):
+            secrets.add(addr[key])
+secrets |= {r[0] for r in con.execute("select id from interviews")}
+check(len(secrets) > 100, f"{len(secrets)} identifying values to look for")
+for fmt in ["csv", "sav", "dta", "parquet"]:
+    d = os.path.join(WORK, f"anon-{fmt}")
+    run("export", "--db", db, "--study", STUDY, "--format", fmt, "--anonymise", "--out", d, "--json", lang="ru")
+    found = []
+    cells = set()
+    for path in glob.glob(f"{d}/*"):
+        raw = open(path, "rb").read()
+        if fmt in ("csv",):
+            # Raw bytes: long values only (a house number "107" is also a count somewhere).
+            found += [s for s in secrets if len(s) >= 6 and s.encode() in raw]
+        if path.endswith(".sav"):
+            df, m = pyreadstat.read_sav(path)
+        elif path.endswith(".dta"):
+            df, m = pyreadstat.read_dta(path)
+        elif path.endswith(".parquet"):
+            df = pq.read_table(path).to_pandas()
+        elif path.endswith(".variables.csv") or path.endswith(".values.csv"):
+            df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        elif path.endswith(".csv"):
+            types = pd.read_csv(path[:-4] + ".variables.csv", keep_default_na=False)
+            text_cols = [n for n, t in zip(types["name"], types["type"]) if t == "text"]
+            df = pd.read_csv(path, dtype=str, keep_default_na=False)[text_cols]
+        else:
+            continue
+        for c in df.columns:
+            if df[c].dtype == object:
+                cells |= {str(x) for x in df[c].dropna().unique()}
+    found += [s for s in secrets if s in cells]
+    check(not found, f"anonymised {fmt}: no identifying value in any file ({found[:3]})")
+    hh = pd.read_csv(f"{d}/households.csv", dtype=str) if fmt == "csv" else None
+    if hh is not None:
+        p = pd.read_csv(f"{d}/persons.csv", dtype=str)
+        check(set(p["hhid"]) <= set(hh["hhid"]), "anonymised csv: pseudonymous keys link persons to households")
+        check(not any(c in hh.columns for c in study_ident), "anonymised csv: identifying variables dropped")
+
+print(f"{passed} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)
