@@ -300,8 +300,8 @@ table.long td, table.long th { padding: 2px 7px; }
 dl.key { display: grid; grid-template-columns: max-content 1fr; gap: 1px 10px; font-size: 13px; color: var(--muted); margin: 4px 0; }
 dl.key dt { font-weight: 600; color: var(--ink); }
 dl.key dd { margin: 0; }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
-.card { border: 1px solid var(--rule); border-radius: 6px; padding: 8px 14px; min-width: 150px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 10px; margin: 12px 0; }
+.card { border: 1px solid var(--rule); border-radius: 6px; padding: 8px 12px; }
 .card b { display: block; font-size: 22px; }
 .card span { color: var(--muted); font-size: 12px; }
 * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
