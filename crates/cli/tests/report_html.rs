@@ -168,8 +168,11 @@ fn a_study_without_the_report_links_gets_sentences_instead_of_figures() {
     let study = tmp.path().join("study");
     copy_dir(&kmrs(), &study);
     let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
-    let stripped: String =
-        toml.lines().filter(|l| !["language_best", "member_sex", "member_age"].iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
+    let stripped: String = toml
+        .lines()
+        .filter(|l| !["language_best", "member_sex", "member_age"].iter().any(|k| l.starts_with(k)))
+        .map(|l| format!("{l}\n"))
+        .collect();
     assert_ne!(toml, stripped, "the KMRS study names the links");
     std::fs::write(study.join("study.toml"), stripped).unwrap();
     let html = report_html(&study, &dbs, "en", &tmp.path().join("r.html"));

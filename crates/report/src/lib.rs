@@ -454,7 +454,11 @@ pub fn render_html(d: &ReportData, lang: Lang) -> String {
         esc(w.databases),
         d.databases
     );
-    let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&if d.provisional { w.mode_provisional(d.totals.open) } else { w.mode_final(d.totals.open) }));
+    let _ = writeln!(
+        o,
+        "<p class=\"note\">{}</p>",
+        esc(&if d.provisional { w.mode_provisional(d.totals.open) } else { w.mode_final(d.totals.open) })
+    );
 
     // ---- summary ------------------------------------------------------------------------------
     let t = &d.totals;
@@ -508,10 +512,17 @@ pub fn render_html(d: &ReportData, lang: Lang) -> String {
             done += c.completes;
             plan += c.planned;
             let share = if c.planned > 0 { format!("{:.1}", c.completes as f64 * 100.0 / c.planned as f64) } else { "—".into() };
-            let _ = write!(o, "<tr><td>{}</td><td data-k=\"completes\">{}</td><td>{}</td><td>{share}</td></tr>", esc(&c.name), c.completes, c.planned);
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td data-k=\"completes\">{}</td><td>{}</td><td>{share}</td></tr>",
+                esc(&c.name),
+                c.completes,
+                c.planned
+            );
         }
         let share = if plan > 0 { format!("{:.1}", done as f64 * 100.0 / plan as f64) } else { "—".into() };
-        let _ = writeln!(o, "<tr class=\"total\"><td>{}</td><td>{done}</td><td>{plan}</td><td>{share}</td></tr></tbody></table>", esc(w.total));
+        let _ =
+            writeln!(o, "<tr class=\"total\"><td>{}</td><td>{done}</td><td>{plan}</td><td>{share}</td></tr></tbody></table>", esc(w.total));
     }
     o.push_str("</section>\n");
 
@@ -550,7 +561,10 @@ pub fn render_html(d: &ReportData, lang: Lang) -> String {
             series: vec![
                 Series { name: w.respondents.into(), values: d.cities.iter().map(|c| female_pct(c.female, c.male)).collect() },
                 Series { name: w.population.into(), values: d.cities.iter().map(|c| c.population_female_percent).collect() },
-                Series { name: w.quota_target.into(), values: d.cities.iter().map(|c| female_pct(c.target_female, c.target_male)).collect() },
+                Series {
+                    name: w.quota_target.into(),
+                    values: d.cities.iter().map(|c| female_pct(c.target_female, c.target_male)).collect(),
+                },
             ],
             y_desc: w.percent_female.into(),
             x_desc: String::new(),
@@ -677,7 +691,12 @@ pub fn render_html(d: &ReportData, lang: Lang) -> String {
     } else {
         let chart = BarChart {
             categories: h.columns.clone(),
-            series: h.rows.iter().zip(&h.counts).map(|(n, c)| Series { name: n.clone(), values: c.iter().map(|&x| x as f64).collect() }).collect(),
+            series: h
+                .rows
+                .iter()
+                .zip(&h.counts)
+                .map(|(n, c)| Series { name: n.clone(), values: c.iter().map(|&x| x as f64).collect() })
+                .collect(),
             y_desc: w.visits.into(),
             x_desc: w.hour.into(),
             percent: false,

@@ -6,7 +6,15 @@ fn outcome(label: &str, i: u64, r: u64) -> Outcome {
     Outcome {
         label: label.into(),
         dispositions: Dispositions { i, p: 0, r, nc: 3, o: 1, uh: 2, uo: 1, ne: 4, quota_filled: 2 },
-        rates: Rates { rr1: Some(0.4567), rr3: Some(0.5), rr5: Some(0.61), coop1: Some(0.7), ref1: Some(0.2), con1: Some(0.9), e: Some(0.8) },
+        rates: Rates {
+            rr1: Some(0.4567),
+            rr3: Some(0.5),
+            rr5: Some(0.61),
+            coop1: Some(0.7),
+            ref1: Some(0.2),
+            con1: Some(0.9),
+            e: Some(0.8),
+        },
     }
 }
 
@@ -54,17 +62,29 @@ fn sample() -> ReportData {
             columns: vec!["Казахским".into(), "Русским".into(), "Другим языком (укажите)".into()],
             counts: vec![vec![4, 8, 0], vec![1, 7, 1]],
         }),
-        members_sex: Ok(Crosstab { rows: vec!["Члены".into()], columns: vec!["Мужской".into(), "Женский".into()], counts: vec![vec![30, 36]] }),
+        members_sex: Ok(Crosstab {
+            rows: vec!["Члены".into()],
+            columns: vec!["Мужской".into(), "Женский".into()],
+            counts: vec![vec![30, 36]],
+        }),
         age: Ok(Crosstab {
             rows: vec!["Респонденты".into(), "Все члены".into()],
             columns: vec!["0–14".into(), "15–17".into(), "18–29".into(), "65+".into()],
             counts: vec![vec![0, 0, 10, 11], vec![12, 3, 25, 26]],
         }),
-        household_size: Ok(Crosstab { rows: vec!["hh".into()], columns: vec!["1".into(), "2".into(), "3".into()], counts: vec![vec![5, 9, 7]] }),
+        household_size: Ok(Crosstab {
+            rows: vec!["hh".into()],
+            columns: vec!["1".into(), "2".into(), "3".into()],
+            counts: vec![vec![5, 9, 7]],
+        }),
         outcomes_by_city: vec![outcome(&cities[0], 12, 5), outcome(&cities[1], 9, 4)],
         outcomes_by_route: vec![outcome("almaty-R01", 12, 5), outcome("karaganda-R07", 9, 4)],
         outcomes_by_interviewer: vec![outcome("int-01", 21, 9)],
-        visits_per_complete: Crosstab { rows: vec!["c".into()], columns: vec!["1".into(), "2".into(), "5+".into()], counts: vec![vec![10, 8, 3]] },
+        visits_per_complete: Crosstab {
+            rows: vec!["c".into()],
+            columns: vec!["1".into(), "2".into(), "5+".into()],
+            counts: vec![vec![10, 8, 3]],
+        },
         contact_hours: Crosstab {
             rows: vec!["interview".into(), "contact".into(), "none".into()],
             columns: (9..21).map(|h| format!("{h:02}")).collect(),
@@ -146,7 +166,8 @@ fn every_figure_is_drawn_with_its_labels_in_each_language() {
         for word in own_words(lang) {
             assert!(html.contains(&esc(&word)), "{lang:?}: `{word}` missing");
         }
-        for study_text in ["Қарағанды", "Казахским", "Другим языком (укажите)", "Мужской", "almaty-R01", "int-01", "KMRS &lt;2010&gt;"] {
+        for study_text in ["Қарағанды", "Казахским", "Другим языком (укажите)", "Мужской", "almaty-R01", "int-01", "KMRS &lt;2010&gt;"]
+        {
             assert!(html.contains(study_text), "{lang:?}: {study_text}");
         }
         assert!(!html.contains("data-absent"), "{lang:?}: every figure has its data");
@@ -170,13 +191,31 @@ fn the_words_of_one_language_do_not_leak_into_another() {
 
 #[test]
 fn kazakh_words_are_in_cyrillic_with_the_kazakh_letters() {
-    let kk = own_words(Lang::Kk).join(" ");
+    let mut kk = own_words(Lang::Kk).join(" ");
+    for label in [
+        RowLabel::UnknownCity,
+        RowLabel::Respondents,
+        RowLabel::AllMembers,
+        RowLabel::Households,
+        RowLabel::Completes,
+        RowLabel::Interview,
+        RowLabel::ContactNoInterview,
+        RowLabel::NoContact,
+    ] {
+        kk.push(' ');
+        kk.push_str(label.get(Lang::Kk));
+    }
+    for code in ["ru", "kk", "en"] {
+        kk.push(' ');
+        kk.push_str(&language_name(code, Lang::Kk));
+    }
     // Latin letters only in the AAPOR abbreviations, the quota code 4.80 and file names: never inside
     // a Cyrillic word (a Latin `i` typed for the Kazakh `і` would be).
     let chars: Vec<char> = kk.chars().collect();
     for pair in chars.windows(2) {
         let cyr = |c: char| ('\u{0400}'..='\u{04FF}').contains(&c);
-        assert!(!(cyr(pair[0]) && pair[1].is_ascii_alphabetic()) && !(pair[0].is_ascii_alphabetic() && cyr(pair[1])), "{pair:?}");
+        let mixed = (cyr(pair[0]) && pair[1].is_ascii_alphabetic()) || (pair[0].is_ascii_alphabetic() && cyr(pair[1]));
+        assert!(!mixed, "{pair:?}");
     }
     for letter in ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'і'] {
         assert!(kk.contains(letter), "no {letter}");

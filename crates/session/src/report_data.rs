@@ -175,8 +175,7 @@ pub fn report_data(
         .map(|c| outcome(city_name(&c.city), &c.dispositions, &compute_rates(&c.dispositions, estimate)))
         .collect();
 
-    let mut interviewer: HashMap<String, String> =
-        routes.iter().filter_map(|r| Some((r.id.clone(), r.assigned_to.clone()?))).collect();
+    let mut interviewer: HashMap<String, String> = routes.iter().filter_map(|r| Some((r.id.clone(), r.assigned_to.clone()?))).collect();
     {
         // A route no one was assigned is the work of the device that made most of its interviews.
         let mut stmt = conn
@@ -237,7 +236,10 @@ pub fn report_data(
     }
     let contact_hours = match (hours.keys().next(), hours.keys().last()) {
         (Some(&lo), Some(&hi)) => Crosstab {
-            rows: [RowLabel::Interview, RowLabel::ContactNoInterview, RowLabel::NoContact].iter().map(|l| l.get(lang).to_string()).collect(),
+            rows: [RowLabel::Interview, RowLabel::ContactNoInterview, RowLabel::NoContact]
+                .iter()
+                .map(|l| l.get(lang).to_string())
+                .collect(),
             columns: (lo..=hi).map(|h| format!("{h:02}")).collect(),
             counts: (0..3).map(|k| (lo..=hi).map(|h| hours.get(&h).map_or(0, |c| c[k])).collect()).collect(),
         },
@@ -317,9 +319,8 @@ pub fn report_data(
         Symbol::Calculation(i) => Some(Age::Calculation(*i)),
         _ => None,
     });
-    let options = |qi: usize| -> Vec<(i64, String)> {
-        q.questions[qi].options.iter().map(|o| (o.code, o.label.get(lang).to_string())).collect()
-    };
+    let options =
+        |qi: usize| -> Vec<(i64, String)> { q.questions[qi].options.iter().map(|o| (o.code, o.label.get(lang).to_string())).collect() };
     let sex_options = sex_q.map(options).unwrap_or_default();
     let best_options = best_q.map(options).unwrap_or_default();
     let mut sex_counts = vec![0u64; sex_options.len()];
@@ -373,7 +374,9 @@ pub fn report_data(
         for row in 1..=n as u32 {
             let path = RowPath::ROOT.child(row);
             if let Some(sq) = sex_q {
-                if let Some(j) = code_of(iv.answer(&Slot { question: sq, path })).and_then(|code| sex_options.iter().position(|(c, _)| *c == code)) {
+                if let Some(j) =
+                    code_of(iv.answer(&Slot { question: sq, path })).and_then(|code| sex_options.iter().position(|(c, _)| *c == code))
+                {
                     sex_counts[j] += 1;
                 }
             }
