@@ -15,6 +15,7 @@ use tauri::State;
 use ts_rs::TS;
 
 use dala_session::backcheck::{BackcheckForm, BackcheckOutcome, BackcheckView};
+use dala_session::export::ExportProgress;
 use dala_session::sync::{self, ConflictView, ImportReport};
 use dala_session::users::UserView;
 
@@ -329,6 +330,46 @@ commands! {
 
     pub fn complete(state: State<'_, AppState>, id: String, ui_lang: Lang) -> Reply<Screen> {
         state.session(ui_lang)?.complete(&id, Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+    }
+
+    /// Starts an export of this database (supervisors and coordinators) into `folder`, labelled in
+    /// `data_lang`; while one runs, reports it instead of starting another. The screen polls
+    /// [`export_status`].
+    pub fn export_start(state: State<'_, AppState>, format: String, data_lang: Lang, anonymise: bool, folder: String, ui_lang: Lang) -> Reply<ExportProgress> {
+        let session = state.supervising(ui_lang)?;
+        let mut slot = state.export_job(ui_lang)?;
+        if let Some(job) = slot.as_ref().filter(|j| j.running()) {
+            return Ok(job.progress());
+        }
+        let bad = |what: &str| CommandError::from_session(&SessionError::BadInput(what.to_string()), ui_lang);
+        let format = dala_export::Format::parse(&format).ok_or_else(|| bad(&format))?;
+        let folder = folder.trim();
+        if folder.is_empty() {
+            return Err(bad(folder));
+        }
+        let anonymise = anonymise.then(|| format!("{:032x}", rand::Rng::random::<u128>(&mut rand::rng())));
+        let job = session
+            .start_export(dala_export::Options { format, lang: data_lang, anonymise }, std::path::Path::new(folder), ui_lang)
+            .map_err(|e| CommandError::from_session(&e, ui_lang))?;
+        let progress = job.progress();
+        *slot = Some(job);
+        Ok(progress)
+    }
+
+    /// Where the export stands (an empty progress when none was started).
+    pub fn export_status(state: State<'_, AppState>, ui_lang: Lang) -> Reply<ExportProgress> {
+        drop(state.supervising(ui_lang)?);
+        Ok(state.export_job(ui_lang)?.as_ref().map(|j| j.progress()).unwrap_or_default())
+    }
+
+    /// Opens the last export's folder in the system's file manager.
+    pub fn export_open_folder(state: State<'_, AppState>, ui_lang: Lang) -> Reply<bool> {
+        drop(state.supervising(ui_lang)?);
+        let folder = state.export_job(ui_lang)?.as_ref().map(|j| j.progress().folder);
+        match folder {
+            Some(f) => opener::open(&f).map(|_| true).map_err(|e| CommandError::from_session(&SessionError::Io(format!("{f}: {e}")), ui_lang)),
+            None => Ok(false),
+        }
     }
 
     /// The supervisor dashboard over this app's database (on a supervisor's machine, the merged data of

@@ -27,6 +27,8 @@ pub use error::CommandError;
 pub struct AppState {
     session: Mutex<Session>,
     signed_in: Mutex<SignedIn>,
+    /// The export running or last finished (the export screen polls it).
+    export: Mutex<Option<dala_session::export::ExportJob>>,
 }
 
 /// Who may use the session now.
@@ -40,7 +42,7 @@ pub struct SignedIn {
 impl AppState {
     pub fn new(session: Session) -> AppState {
         let users_exist = session.users().map(|u| !u.is_empty()).unwrap_or(true);
-        AppState { session: Mutex::new(session), signed_in: Mutex::new(SignedIn { users_exist, user: None }) }
+        AppState { session: Mutex::new(session), signed_in: Mutex::new(SignedIn { users_exist, user: None }), export: Mutex::new(None) }
     }
 
     /// Locks the session; a poisoned lock (a panic in an earlier command) is reported, not unwrapped.
@@ -72,6 +74,11 @@ impl AppState {
 
     pub fn who(&self, lang: Lang) -> Result<SignedIn, CommandError> {
         Ok(self.signed_in.lock().map_err(|_| CommandError::internal(lang))?.clone())
+    }
+
+    /// The export job slot.
+    pub fn export_job(&self, lang: Lang) -> Result<MutexGuard<'_, Option<dala_session::export::ExportJob>>, CommandError> {
+        self.export.lock().map_err(|_| CommandError::internal(lang))
     }
 
     pub fn set_who(&self, who: SignedIn, lang: Lang) -> Result<(), CommandError> {

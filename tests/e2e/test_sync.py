@@ -8,7 +8,7 @@ the counts) -> home lists the devices' interviews -> the supervisor dashboard (s
 and Kazakh) -> a completed interview -> comment on its question and send it back with a reason -> the
 banner, and in the SQLite file the interview is in progress again, marked rejected, with the comment
 and the reason in the journal -> back-checks drawn with a seed, an outcome recorded and its mismatches
-listed (in Russian and Kazakh) -> a supervisor and an interviewer set up with PINs (stored as Argon2id
+listed (in Russian and Kazakh) -> an export to Stata labelled in Kazakh, its progress and files -> a supervisor and an interviewer set up with PINs (stored as Argon2id
 hashes), the lock screen, a wrong PIN refused, the interviewer signed in and offered no supervision.
 """
 
@@ -117,6 +117,31 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
         recorded = db_rows("SELECT count(*) FROM journal WHERE interview_id = ? AND kind = 'backcheck_recorded'", first)
         assert recorded == [(1,)], recorded
 
+        # Export: Stata files labelled in Kazakh, a progress bar, the files listed, then read back.
+        click(driver, "home")
+        click(driver, "open-export")
+        find(driver, "export-screen")
+        click(driver, "lang-kk")
+        wait_for(lambda: "экспорты" in text_of(driver, "export-screen"), "the export screen in Kazakh")
+        click(driver, "export-format-dta")
+        click(driver, "export-lang-kk")
+        out = os.path.join(os.path.dirname(INBOX), "export-dta")
+        type_into(driver, "export-folder", out)
+        click(driver, "export-start")
+        done = wait_for(lambda: driver.find_element(By.CSS_SELECTOR, tid("export-done")).text, "the export finished", timeout=120)
+        assert out in done, done
+        files = {r.find_elements(By.TAG_NAME, "td")[0].text: int(r.find_elements(By.TAG_NAME, "td")[1].text)
+                 for r in driver.find_elements(By.CSS_SELECTOR, f'{tid("export-files")} tr') if r.find_elements(By.TAG_NAME, "td")}
+        interviews = db_rows("SELECT count(*) FROM interviews")[0][0]
+        assert files.get("households.dta") == interviews, (files, interviews)
+        assert all(os.path.getsize(os.path.join(out, f)) > 0 for f in files), files
+        with open(os.path.join(out, "households.dta"), "rb") as f:
+            head = f.read(200000)
+        assert head.startswith(b"<stata_dta><header><release>118</release>"), head[:60]
+        assert "Үй шаруашылығы".encode() in head or "үй шаруашылығы".encode() in head, "Kazakh labels in the file"
+        shot(driver, "export-kk.png")
+        click(driver, "lang-ru")
+
         # Users: a supervisor and an interviewer with PINs; the lock; an interviewer cannot supervise.
         click(driver, "home")
         click(driver, "open-users")
@@ -145,6 +170,7 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
         assert "Ерлан" in text_of(driver, "signed-in")
         assert not driver.find_elements(By.CSS_SELECTOR, tid("open-dashboard")), "an interviewer is not offered the dashboard"
         assert not driver.find_elements(By.CSS_SELECTOR, tid("open-backchecks")), "nor back-checks"
+        assert not driver.find_elements(By.CSS_SELECTOR, tid("open-export")), "nor exports"
         # The first user shown on the lock screen signs in with their PIN alone (nothing picked).
         click(driver, "lock-now")
         find(driver, "lock-screen")

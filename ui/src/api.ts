@@ -80,6 +80,9 @@ export const api = {
   conflicts: c.conflicts,
   resolveConflict: c.resolve_conflict,
   backchecks: c.backchecks,
+  exportStart: c.export_start,
+  exportStatus: c.export_status,
+  exportOpenFolder: c.export_open_folder,
   /** Draws the back-check sample (a seed typed by the supervisor, or null for a new one). */
   backcheckDraw: c.backcheck_draw,
   backcheckRecord: c.backcheck_record,

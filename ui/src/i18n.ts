@@ -51,6 +51,27 @@ export interface SyncStrings {
 }
 
 /** Back-checks: the supervisor re-contacts a seeded share of each interviewer's completes. */
+export interface ExportStrings {
+  open: string;
+  title: string;
+  intro: string;
+  format: string;
+  formats: Record<"sav" | "zsav" | "dta" | "csv" | "parquet", [string, string]>;
+  labels: string;
+  langNames: Record<"ru" | "kk" | "en", string>;
+  anonymise: string;
+  anonymiseHint: string;
+  folder: string;
+  folderHint: string;
+  start: string;
+  progress: (done: number, total: number) => string;
+  done: (folder: string) => string;
+  file: string;
+  rows: string;
+  variables: string;
+  openFolder: string;
+}
+
 export interface BackcheckStrings {
   open: string;
   title: string;
@@ -238,6 +259,7 @@ export interface Strings {
   dash: DashStrings;
   sync: SyncStrings;
   backcheck: BackcheckStrings;
+  exp: ExportStrings;
   review: ReviewStrings;
   users: UserStrings;
   myRoutesCount: (n: number) => string;
@@ -484,6 +506,32 @@ const ru: Strings = {
     conflictsHint: "Один и тот же ответ изменён на двух устройствах. Пока вы не решите, показывается более поздний; сохранены оба.",
     shownNow: "показан сейчас",
     choose: "Выбрать это",
+  },
+  exp: {
+    open: "Экспорт данных",
+    title: "Экспорт данных для анализа",
+    intro: "Файлы домохозяйств, членов домохозяйств, отсутствующих членов, адресов, визитов и параданных с метками переменных и значений, весами и кодовой книгой.",
+    format: "Формат",
+    formats: {
+      sav: ["SPSS .sav", "метки и пользовательские пропуски SPSS"],
+      zsav: ["SPSS .zsav", "то же, сжатый файл"],
+      dta: ["Stata .dta", "версия 118, UTF-8, пропуски .a/.b/.c"],
+      csv: ["CSV", "коды, UTF-8, с файлами меток"],
+      parquet: ["Parquet", "для DuckDB, Spark, pandas"],
+    },
+    labels: "Язык меток",
+    langNames: { ru: "Русский", kk: "Қазақша", en: "English" },
+    anonymise: "Анонимизировать",
+    anonymiseHint: "убрать имена, адреса и телефоны, огрубить квазиидентификаторы, заменить ключи псевдонимами",
+    folder: "Папка для файлов",
+    folderHint: "например, /media/usb/kmrs-export",
+    start: "Экспортировать",
+    progress: (done, total) => `Интервью: ${done} из ${total}`,
+    done: (folder) => `Готово: файлы в ${folder}`,
+    file: "Файл",
+    rows: "Строк",
+    variables: "Переменных",
+    openFolder: "Открыть папку",
   },
   backcheck: {
     open: "Повторные контакты",
@@ -829,6 +877,32 @@ const kk: Strings = {
     shownNow: "қазір көрсетілген",
     choose: "Осыны таңдау",
   },
+  exp: {
+    open: "Деректерді экспорттау",
+    title: "Талдауға арналған деректер экспорты",
+    intro: "Үй шаруашылықтары, олардың мүшелері, басқа жерде тұратын мүшелер, мекенжайлар, келулер және парадеректер файлдары: айнымалылар мен мәндердің белгілері, салмақтар және код кітабы бар.",
+    format: "Пішім",
+    formats: {
+      sav: ["SPSS .sav", "SPSS белгілері мен пайдаланушы өткізулері"],
+      zsav: ["SPSS .zsav", "сол, сығылған файл"],
+      dta: ["Stata .dta", "118 нұсқасы, UTF-8, .a/.b/.c өткізулері"],
+      csv: ["CSV", "кодтар, UTF-8, белгілер файлдарымен"],
+      parquet: ["Parquet", "DuckDB, Spark, pandas үшін"],
+    },
+    labels: "Белгілер тілі",
+    langNames: { ru: "Русский", kk: "Қазақша", en: "English" },
+    anonymise: "Анонимдеу",
+    anonymiseHint: "аттарды, мекенжайлар мен телефондарды алып тастау, квазиидентификаторларды іріктеу, кілттерді бүркеншік кілттермен ауыстыру",
+    folder: "Файлдар қалтасы",
+    folderHint: "мысалы, /media/usb/kmrs-export",
+    start: "Экспорттау",
+    progress: (done, total) => `Сұхбаттар: ${done} / ${total}`,
+    done: (folder) => `Дайын: файлдар ${folder} қалтасында`,
+    file: "Файл",
+    rows: "Жолдар",
+    variables: "Айнымалылар",
+    openFolder: "Қалтаны ашу",
+  },
   backcheck: {
     open: "Қайта байланыс",
     title: "Қайта байланыс (бақылау)",
@@ -1172,6 +1246,32 @@ const en: Strings = {
     conflictsHint: "The same answer was changed on two devices. Until you decide, the later one is shown; both are kept.",
     shownNow: "shown now",
     choose: "Choose this",
+  },
+  exp: {
+    open: "Export data",
+    title: "Export data for analysis",
+    intro: "Files of households, household members, members living away, addresses, visits and paradata, with variable and value labels, weights and a codebook.",
+    format: "Format",
+    formats: {
+      sav: ["SPSS .sav", "labels and SPSS user-missing values"],
+      zsav: ["SPSS .zsav", "the same, compressed"],
+      dta: ["Stata .dta", "release 118, UTF-8, missing as .a/.b/.c"],
+      csv: ["CSV", "codes, UTF-8, with labels files"],
+      parquet: ["Parquet", "for DuckDB, Spark, pandas"],
+    },
+    labels: "Language of the labels",
+    langNames: { ru: "Русский", kk: "Қазақша", en: "English" },
+    anonymise: "Anonymise",
+    anonymiseHint: "drop names, addresses and phones, coarsen quasi-identifiers, replace keys by pseudonyms",
+    folder: "Folder for the files",
+    folderHint: "e.g. /media/usb/kmrs-export",
+    start: "Export",
+    progress: (done, total) => `Interviews: ${done} of ${total}`,
+    done: (folder) => `Done: the files are in ${folder}`,
+    file: "File",
+    rows: "Rows",
+    variables: "Variables",
+    openFolder: "Open the folder",
   },
   backcheck: {
     open: "Back-checks",

@@ -35,6 +35,8 @@ import { homeScreen } from "./views/home";
 import { interviewScreen, keyId, type InterviewCtx } from "./views/interview";
 import { emptySync, syncScreen } from "./views/sync";
 import { backcheckScreen, type BackcheckDraft } from "./views/backcheck";
+import { exportScreen, type ExportDraft } from "./views/export";
+import type { ExportProgress } from "./bindings/ExportProgress";
 import { emptyUserForm, lockScreen, usersScreen } from "./views/lock";
 import type { Access } from "./bindings/Access";
 import type { NumberReadback } from "./views/question";
@@ -59,7 +61,7 @@ interface Readback {
   result: NumberReadback;
 }
 
-type View = "home" | "interview" | "routes" | "route" | "address" | "screening" | "dashboard" | "backchecks" | "sync" | "lock" | "users";
+type View = "home" | "interview" | "routes" | "route" | "address" | "screening" | "dashboard" | "backchecks" | "export" | "sync" | "lock" | "users";
 
 const state = {
   view: "home" as View,
@@ -103,6 +105,8 @@ const state = {
   backchecks: null as BackcheckScreen | null,
   backcheckSeed: "",
   backcheckDraft: null as BackcheckDraft | null,
+  exportDraft: { format: "sav", dataLang: "ru", anonymise: false, folder: "" } as ExportDraft,
+  exportProgress: null as ExportProgress | null,
   reviewText: "",
 
   // Users: who may use the app now (null until asked), and the set-up / sign-in form.
@@ -525,6 +529,36 @@ function draw() {
     );
     return;
   }
+  if (state.view === "export") {
+    render(
+      exportScreen(state.exportProgress, {
+        ...fieldBase(),
+        setLanguage: (lang) => {
+          state.homeLang = lang;
+          draw();
+        },
+        home: () => void goHome(state.homeLang),
+        draft: state.exportDraft,
+        edit: (draft) => {
+          state.exportDraft = draft;
+          draw();
+        },
+        start: () => {
+          const d = state.exportDraft;
+          void field(
+            () => api.exportStart(d.format, d.dataLang, d.anonymise, d.folder.trim(), state.homeLang),
+            (p) => {
+              state.exportProgress = p;
+              pollExport();
+            },
+          );
+        },
+        openFolder: () => void field(() => api.exportOpenFolder(state.homeLang), () => {}),
+      }),
+      root,
+    );
+    return;
+  }
   if (state.view === "backchecks") {
     render(
       backcheckScreen(state.backchecks, {
@@ -653,6 +687,14 @@ function draw() {
         draw();
         void field(() => api.backchecks(state.homeLang), (v) => (state.backchecks = v));
       },
+      openExport: () => {
+        state.view = "export";
+        state.error = null;
+        state.notice = null;
+        state.exportDraft = { ...state.exportDraft, dataLang: state.homeLang };
+        draw();
+        void field(() => api.exportStatus(state.homeLang), (p) => (state.exportProgress = p));
+      },
       canSupervise: canSupervise(),
       access: state.access,
       openUsers: () => {
@@ -681,6 +723,20 @@ function draw() {
 }
 
 // ---- random-route fieldwork ---------------------------------------------------------------------
+
+/** Polls a running export every 300 ms until it finishes (the shell runs it on a thread of its own). */
+function pollExport(): void {
+  if (!state.exportProgress?.running) return;
+  window.setTimeout(() => {
+    void field(
+      () => api.exportStatus(state.homeLang),
+      (p) => {
+        state.exportProgress = p;
+        if (state.view === "export") pollExport();
+      },
+    );
+  }, 300);
+}
 
 function fieldBase(): FieldBase {
   return {

@@ -85,11 +85,7 @@ impl Rows<'_> {
         Ok(self.conn.query_row("SELECT count(*) FROM interviews WHERE study_id = ?1", [&self.q.id], |r| r.get::<_, i64>(0))? as u64)
     }
 
-    pub fn walk(
-        &self,
-        emit: Emit<'_>,
-        progress: &mut dyn FnMut(u64),
-    ) -> Result<(), ExportError> {
+    pub fn walk(&self, emit: Emit<'_>, progress: &mut dyn FnMut(u64)) -> Result<(), ExportError> {
         let ids: HashMap<&str, usize> = self.q.questions.iter().enumerate().map(|(i, x)| (x.id.as_str(), i)).collect();
         let block_of: Vec<usize> = self.q.questions.iter().map(|x| x.block).collect();
         let mut interviews = self.conn.prepare(
@@ -287,12 +283,7 @@ impl Rows<'_> {
         }
     }
 
-    fn addresses(
-        &self,
-        fi: usize,
-        file: &FileDef,
-        emit: Emit<'_>,
-    ) -> Result<(), ExportError> {
+    fn addresses(&self, fi: usize, file: &FileDef, emit: Emit<'_>) -> Result<(), ExportError> {
         let mut st = self.conn.prepare(
             "SELECT a.key, r.city, a.route_id, a.address, a.visits, a.disposition, a.interview_id, a.respondent_sex
              FROM addresses a JOIN routes r ON r.id = a.route_id ORDER BY a.key",
@@ -345,12 +336,7 @@ impl Rows<'_> {
         Ok(())
     }
 
-    fn visits(
-        &self,
-        fi: usize,
-        file: &FileDef,
-        emit: Emit<'_>,
-    ) -> Result<(), ExportError> {
+    fn visits(&self, fi: usize, file: &FileDef, emit: Emit<'_>) -> Result<(), ExportError> {
         let mut st = self.conn.prepare("SELECT address_key, n, at, outcome, visit FROM visits ORDER BY address_key, n")?;
         let mut rows = st.query([])?;
         let mut row = Vec::with_capacity(file.vars.len());

@@ -30,8 +30,8 @@ use dala_store::{InterviewStatus, Store, StoreError};
 pub mod autofill;
 pub mod backcheck;
 pub mod dashboard;
-pub mod export;
 mod error;
+pub mod export;
 pub mod field;
 pub mod report_data;
 pub mod sync;
@@ -247,6 +247,8 @@ pub struct Session {
     field: Option<field::Fieldwork>,
     /// The database file (`None` in memory): its folder holds the sync keys by default.
     db_path: Option<PathBuf>,
+    /// The study folder (`None` for a study given in parts): exports read its `export.toml`.
+    study_dir: Option<PathBuf>,
 }
 
 impl Session {
@@ -266,11 +268,18 @@ impl Session {
         let field = field::load_fieldwork(study_dir)?;
         backcheck::check_questions(&study, field.as_ref())?;
         let store = Store::open_with(db_path, durability, Utc::now())?;
-        Ok(Session { study, store, open: HashMap::new(), field, db_path: Some(db_path.to_path_buf()) })
+        Ok(Session {
+            study,
+            store,
+            open: HashMap::new(),
+            field,
+            db_path: Some(db_path.to_path_buf()),
+            study_dir: Some(study_dir.to_path_buf()),
+        })
     }
 
     pub fn with_parts(study: Questionnaire, store: Store) -> Session {
-        Session { study, store, open: HashMap::new(), field: None, db_path: None }
+        Session { study, store, open: HashMap::new(), field: None, db_path: None, study_dir: None }
     }
 
     /// Adds the study's fieldwork (see [`field::load_fieldwork`]).

@@ -10,6 +10,7 @@ import type { BackcheckScreen } from "./BackcheckScreen";
 import type { ConflictView } from "./ConflictView";
 import type { DashboardFilter } from "./DashboardFilter";
 import type { DashboardView } from "./DashboardView";
+import type { ExportProgress } from "./ExportProgress";
 import type { ImportReport } from "./ImportReport";
 import type { InterviewSummary } from "./InterviewSummary";
 import type { JsonValue } from "./serde_json/JsonValue";
@@ -56,6 +57,9 @@ export function commands(invoke: Invoke) {
     go: (id: string, nav: Nav, ui_lang: Lang) => invoke<Screen>("go", { id, nav, ui_lang }),
     set_language: (id: string, lang: Lang) => invoke<Screen>("set_language", { id, lang }),
     complete: (id: string, ui_lang: Lang) => invoke<Screen>("complete", { id, ui_lang }),
+    export_start: (format: string, data_lang: Lang, anonymise: boolean, folder: string, ui_lang: Lang) => invoke<ExportProgress>("export_start", { format, data_lang, anonymise, folder, ui_lang }),
+    export_status: (ui_lang: Lang) => invoke<ExportProgress>("export_status", { ui_lang }),
+    export_open_folder: (ui_lang: Lang) => invoke<boolean>("export_open_folder", { ui_lang }),
     dashboard: (filter: DashboardFilter, ui_lang: Lang) => invoke<DashboardView>("dashboard", { filter, ui_lang }),
     fieldwork_routes: (ui_lang: Lang) => invoke<MyRoutes>("fieldwork_routes", { ui_lang }),
     fieldwork_draw_demo: (ui_lang: Lang) => invoke<MyRoutes>("fieldwork_draw_demo", { ui_lang }),

@@ -23,6 +23,7 @@ export interface HomeCtx {
   openRoutes(): void;
   openDashboard(): void;
   openBackchecks(): void;
+  openExport(): void;
   openSync(): void;
   /** Review and the dashboard are offered to supervisors and coordinators (and in the open demo). */
   canSupervise: boolean;
@@ -62,6 +63,9 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
       ${ctx.myRoutes?.has_fieldwork && ctx.canSupervise
         ? html`<button class="big dashboard-entry" data-testid="open-dashboard" @click=${ctx.openDashboard}>${s.dash.open} ›</button>
             <button class="big dashboard-entry" data-testid="open-backchecks" @click=${ctx.openBackchecks}>${s.backcheck.open} ›</button>`
+        : nothing}
+      ${ctx.canSupervise
+        ? html`<button class="big dashboard-entry" data-testid="open-export" @click=${ctx.openExport}>${s.exp.open} ›</button>`
         : nothing}
       <button class="big sync-entry" data-testid="open-sync" @click=${ctx.openSync}>${s.sync.open} ›</button>
       <div class="user-row">
