@@ -293,7 +293,7 @@ figure svg { display: block; max-width: 100%; height: auto; }
 table { border-collapse: collapse; font-size: 13px; margin: 6px 0 10px; }
 th, td { border-bottom: 1px solid var(--rule); padding: 3px 9px; text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
-thead th { border-bottom: 1.5px solid var(--ink); font-weight: 600; vertical-align: bottom; }
+thead th { border-bottom: 1.5px solid var(--ink); font-weight: 600; vertical-align: bottom; white-space: normal; }
 tr.total td { font-weight: 600; border-top: 1.5px solid var(--ink); }
 table.long { font-size: 12px; }
 table.long td, table.long th { padding: 2px 7px; }
@@ -309,7 +309,10 @@ dl.key dd { margin: 0; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11px; }
   h2 { break-after: avoid; page-break-after: avoid; margin-top: 18px; }
-  table.long { font-size: 9.5px; }
+  table { font-size: 10px; }
+  th, td { padding: 2px 6px; }
+  table.outcomes { font-size: 9px; }
+  table.outcomes td, table.outcomes th { padding: 1px 4px; }
   figure svg { max-height: 95mm; width: auto; }
 }
 "#;
@@ -393,7 +396,7 @@ fn crosstab_chart(t: &Crosstab, by_row: bool, y_desc: &str, x_desc: &str) -> Bar
 }
 
 fn outcome_table(out: &mut String, rows: &[Outcome], first: &str, w: &Words, id: &str, long: bool) {
-    let class = if long { " class=\"long\"" } else { "" };
+    let class = if long { " class=\"outcomes long\"" } else { " class=\"outcomes\"" };
     let _ = write!(out, "<table{class} data-table=\"{id}\"><thead><tr><th>{}</th>", esc(first));
     for h in ["I", "P", "R", "NC", "O", "UH", "UO", "NE", "RR1", "RR3", "RR5", "COOP1", "REF1", "CON1"] {
         let _ = write!(out, "<th>{h}</th>");
