@@ -6,12 +6,15 @@
 //! inside the output folder and moved into place only when every file is complete; an error
 //! leaves the output folder as it was.
 
+pub mod codebook;
+pub mod ddi;
 pub mod dict;
 pub mod error;
 pub mod names;
 pub mod rows;
 pub mod settings;
 pub mod sink;
+pub mod stats;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -154,11 +157,14 @@ pub fn export(
             sinks.push(sink::open(opts.format, f, &tmp, &label)?);
         }
         let mut counts = vec![0u64; files.len()];
+        // The codebook's statistics, gathered in this same walk from the rows as written.
+        let mut figures = stats::Stats::new(&files);
         let twice = opts.format.needs_widths();
         rows.walk(
             &mut |fi, cells| {
                 transform(&files, fi, cells, &mut buf);
                 counts[fi] += 1;
+                figures.row(fi, &buf);
                 sinks[fi].row(&buf)
             },
             &mut |done| progress(if twice { total / 2 + done / 2 } else { done }, total),
@@ -166,6 +172,8 @@ pub fn export(
         for s in sinks {
             s.finish()?;
         }
+        codebook::write(&tmp, q, &files, &figures, opts.format.extension(), opts.lang)?;
+        ddi::write(&tmp, q, &files, &figures, opts.format.extension(), opts.lang)?;
         Ok::<_, ExportError>(counts)
     })();
     let counts = match result {
