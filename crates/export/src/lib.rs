@@ -15,6 +15,8 @@ pub mod rows;
 pub mod settings;
 pub mod sink;
 pub mod stats;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -164,6 +166,8 @@ pub fn export(
             &mut |fi, cells| {
                 transform(&files, fi, cells, &mut buf);
                 counts[fi] += 1;
+                #[cfg(test)]
+                tests::fault(counts.iter().sum())?;
                 figures.row(fi, &buf);
                 sinks[fi].row(&buf)
             },

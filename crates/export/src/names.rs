@@ -97,7 +97,7 @@ mod tests {
         let long = "a_very_long_question_identifier_of_forty_chars";
         let s = shorten(long, 32);
         assert_eq!(s.len(), 32);
-        assert!(s.starts_with("a_very_long_question_iden_"), "{s}");
+        assert!(s.starts_with("a_very_long_question_identi_"), "{s}");
         assert_eq!(s, shorten(long, 32), "stable");
         assert_ne!(s, shorten("a_very_long_question_identifier_of_forty_chart", 32), "different names, different tags");
         assert_eq!(shorten("1st", 32), "v1st");
