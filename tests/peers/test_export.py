@@ -179,6 +179,70 @@ check(q[0] == n_away, "duckdb: every away row is a persons row")
 q = duckdb.sql(f"select count(*) from '{out['parquet']}/addresses.parquet' a join '{out['parquet']}/households.parquet' h using (hhid)").fetchall()[0]
 check(q[0] == con.execute("select count(*) from addresses where interview_id is not null").fetchone()[0], "duckdb: addresses join households by hhid")
 
+# ---- codebook.html and the DDI-Codebook 2.5 codebook.xml ---------------------------------------------
+# The DDI is validated against the official DDI-Codebook 2.5 schema, vendored with everything it imports
+# (tests/peers/ddi-2.5/README.md): lxml resolves every import locally, nothing is fetched.
+from lxml import etree
+
+DDI = "{ddi:codebook:2_5}"
+ddi_schema = etree.XMLSchema(etree.parse(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ddi-2.5", "codebook.xsd")))
+expected_rows = {"households": n_interviews, "persons": n_persons, "away": n_away, "addresses": n_addresses, "visits": n_visits}
+# Household size (Q101) without missing codes, for the numeric summary.
+q101 = [v for v in sizes.values() if v is not None and v >= 0]
+
+
+def html_freqs(html, file_name, var):
+    """The frequency table of `var` in the section of `file_name`: {code: count}, '.' for system missing."""
+    sec = re.search(r'<h2 id="file-\d+"[^>]*>' + re.escape(file_name) + r'\..*?(?=<h2 id="file-|</body>)', html, re.S)
+    art = sec and re.search(r'<article class="var"[^>]*>\s*<h3><code>' + re.escape(var) + r'</code>.*?</article>', sec.group(0), re.S)
+    if not art:
+        return None
+    out = {}
+    for code, n in re.findall(r'<tr class="(?:missing)?"><td>([^<]*)</td><td class="l">[^<]*</td><td>(\d+)</td>', art.group(0)):
+        out["." if code == "." else int(code.replace("\u2212", "-"))] = int(n)
+    return out
+
+
+for fmt, lang in [("sav", "ru"), ("zsav", "kk"), ("dta", "ru"), ("csv", "ru"), ("parquet", "en")]:
+    html_path, xml_path = f"{out[fmt]}/codebook.html", f"{out[fmt]}/codebook.xml"
+    check(os.path.exists(html_path) and os.path.exists(xml_path), f"{fmt}: codebook.html and codebook.xml next to the data files")
+    if not (os.path.exists(html_path) and os.path.exists(xml_path)):
+        continue
+    doc = etree.parse(xml_path)
+    valid = ddi_schema.validate(doc)
+    check(valid, f"{fmt}: codebook.xml is valid DDI-Codebook 2.5 ({[str(e) for e in list(ddi_schema.error_log)[:3]]})")
+    root = doc.getroot()
+    check(root.tag == DDI + "codeBook" and root.get("version") == "2.5", f"{fmt}: DDI root codeBook 2.5")
+    cases = {fd.findtext(f"{DDI}fileTxt/{DDI}fileName").rsplit(".", 1)[0]: int(fd.findtext(f"{DDI}fileTxt/{DDI}dimensns/{DDI}caseQnty"))
+             for fd in root.iter(DDI + "fileDscr")}
+    check(all(cases.get(k) == v for k, v in expected_rows.items()), f"{fmt}: DDI caseQnty per file equals the database's rows ({cases})")
+    sex = root.find(f".//{DDI}var[@ID='V_persons.Q104']")
+    ddi_sex = {}
+    if sex is not None:
+        for c in sex.iter(DDI + "catgry"):
+            v = c.findtext(f"{DDI}catValu")
+            if v != "Sysmiss":
+                ddi_sex[int(v)] = int(c.findtext(f"{DDI}catStat"))
+    check({k: v for k, v in ddi_sex.items() if v} == sex_counts, f"{fmt}: DDI catStat of Q104 {ddi_sex} == SQLite counts {sex_counts}")
+    hh_size = root.find(f".//{DDI}var[@ID='V_households.Q101']")
+    stat = {s.get("type"): float(s.text) for s in hh_size.iter(DDI + "sumStat")} if hh_size is not None else {}
+    check(q101 and stat.get("vald") == len(q101) and stat.get("min") == min(q101) and stat.get("max") == max(q101)
+          and abs(stat.get("mean", -1) - sum(q101) / len(q101)) < 1e-3, f"{fmt}: DDI sumStat of Q101 {stat} matches the database")
+    universe = root.find(f".//{DDI}var[@ID='V_persons.Q105A']/{DDI}universe")
+    check(universe is not None and "Q105" in universe.text and ("−98" in universe.text), f"{fmt}: Q105A's universe names Q105 and its don't-know code ({universe.text if universe is not None else None})")
+
+    html = open(html_path, encoding="utf-8").read()
+    check(f'<html lang="{lang}">' in html, f"{fmt}: codebook.html in the export's language ({lang})")
+    check("http" not in html.lower() and "<script" not in html and "url(" not in html and "src=" not in html,
+          f"{fmt}: codebook.html is self-contained (no URL, script or external resource)")
+    freqs = html_freqs(html, "persons", "Q104")
+    got = {k: v for k, v in (freqs or {}).items() if k != "." and v}
+    check(got == sex_counts, f"{fmt}: codebook.html frequencies of Q104 {got} == SQLite counts {sex_counts}")
+    check(freqs is not None and sum(freqs.values()) == n_persons, f"{fmt}: Q104's table (codes, missing, system missing) adds up to the persons rows")
+    if lang == "kk":
+        check("Кодтар кітабы" in html and "Жиілік" in html and not re.search(r"[а-яәіңғүұқөһ]i|i[а-яәіңғүұқөһ]", html),
+              "kk: codebook.html worded in Kazakh, Cyrillic І throughout")
+
 # ---- anonymised: no identifying value anywhere ----------------------------------------------------
 ident_q = [row[0] for row in con.execute("select distinct question from answers")]  # filtered below by the study
 study_ident = set()

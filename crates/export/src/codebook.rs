@@ -367,9 +367,7 @@ struct Words<'a> {
 
 impl Words<'_> {
     fn symbol(&self, name: &str) -> Option<Symbol> {
-        self.q.symbols.get(name).copied().or_else(|| {
-            self.q.symbols.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, s)| *s)
-        })
+        self.q.symbols.get(name).copied().or_else(|| self.q.symbols.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, s)| *s))
     }
 
     /// An id with its short label: `Q104 (Is … male or female?)`, `SURVEY_YEAR (2010)`.
@@ -650,10 +648,11 @@ h3 { font-size: 14px; margin: 0 0 6px; }
 h3 code { font-size: 14px; background: #e8eef5; padding: 1px 5px; border-radius: 3px; margin-right: 6px; }
 .meta, .note { color: #52606d; }
 nav table, table.freq, table.sum { border-collapse: collapse; }
+table.freq { width: 100%; max-width: 860px; }
 nav td, nav th { padding: 2px 10px 2px 0; text-align: left; }
 nav td.n { text-align: right; }
 article.var { border: 1px solid #d5dde6; border-radius: 4px; padding: 10px 12px; margin: 10px 0; break-inside: avoid; page-break-inside: avoid; }
-dl { display: grid; grid-template-columns: 190px 1fr; gap: 3px 12px; margin: 0 0 8px; }
+dl { display: grid; grid-template-columns: 230px 1fr; gap: 3px 12px; margin: 0 0 8px; }
 dt { color: #52606d; }
 dd { margin: 0; }
 table.freq th, table.freq td, table.sum th, table.sum td { border-bottom: 1px solid #e3e8ee; padding: 2px 8px; text-align: right; vertical-align: middle; }
@@ -662,7 +661,7 @@ table.freq td.l, table.freq th.l { text-align: left; max-width: 420px; }
 table.freq tr.missing td { color: #7a5b00; background: #fffaf0; }
 table.freq tr.total td { font-weight: 600; border-top: 1px solid #9aa5b1; }
 td.bar { width: 180px; text-align: left !important; }
-td.bar span { display: block; height: 10px; background: #2f5d8a; min-width: 1px; }
+td.bar span { display: block; height: 10px; background: #2f5d8a; }
 tr.missing td.bar span { background: #c08a00; }
 * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 @page { size: A4; margin: 14mm; }
@@ -736,7 +735,9 @@ pub fn render_html(q: &Questionnaire, files: &[FileDef], stats: &Stats, ext: &st
             esc(&f.label)
         );
         let rows_word = w(msg!("Rows", "Строк", "Жолдар"), lang);
-        let unit = file_universe(q, f, lang).unwrap_or_else(|| w(msg!("Each interview (household)", "Каждое интервью (домохозяйство)", "Әр сұхбат (үй шаруашылығы)"), lang));
+        let unit = file_universe(q, f, lang).unwrap_or_else(|| {
+            w(msg!("Each interview (household)", "Каждое интервью (домохозяйство)", "Әр сұхбат (үй шаруашылығы)"), lang)
+        });
         let _ = writeln!(h, "<p class=\"meta\">{}: {} · {}</p>", esc(&rows_word), fs.rows, esc(&unit));
         for (v, s) in f.vars.iter().zip(&fs.vars) {
             variable(&mut h, q, f, fi, v, s, fs.rows, lang);
@@ -772,7 +773,8 @@ fn variable(h: &mut String, q: &Questionnaire, f: &FileDef, fi: usize, v: &Varia
     }
     row(msg!("Type", "Тип", "Түрі"), esc(&kind_words(v.kind, lang)));
     row(msg!("Universe", "Кому задаётся (совокупность)", "Кімге қойылады (жиынтық)"), esc(&universe(q, f, v, lang)));
-    let mut missing_words: Vec<String> = v.missing.iter().map(|c| format!("{} {}: {}", number(*c as f64), code_label(v, *c, lang), s.missing_count(*c))).collect();
+    let mut missing_words: Vec<String> =
+        v.missing.iter().map(|c| format!("{} ({}): {}", number(*c as f64), code_label(v, *c, lang), s.missing_count(*c))).collect();
     missing_words.push(format!("{}: {}", w(msg!("system missing", "системный пропуск", "жүйелік бос мән"), lang), s.system_missing));
     row(msg!("Valid values", "Валидные значения", "Жарамды мәндер"), format!("{} ({} %)", s.valid, percent(s.valid, rows, lang)));
     row(msg!("Missing", "Пропуски", "Жауап жоқ"), esc(&missing_words.join(" · ")));
