@@ -344,6 +344,12 @@ fn absent(out: &mut String, why: &Absent, w: &Words) {
 
 /// A crosstab as a table of counts and row percentages, with a total row when there are several rows.
 fn crosstab_table(out: &mut String, t: &Crosstab, first: &str, w: &Words, id: &str) {
+    crosstab_table_with(out, t, first, w, id, true)
+}
+
+/// [`crosstab_table`], with or without the total row (rows that overlap, such as respondents and all
+/// members, have no meaningful total).
+fn crosstab_table_with(out: &mut String, t: &Crosstab, first: &str, w: &Words, id: &str, total_row: bool) {
     let _ = write!(out, "<table data-table=\"{id}\"><thead><tr><th>{}</th>", esc(first));
     for c in &t.columns {
         let _ = write!(out, "<th>{}</th>", esc(c));
@@ -361,7 +367,7 @@ fn crosstab_table(out: &mut String, t: &Crosstab, first: &str, w: &Words, id: &s
     for (i, name) in t.rows.iter().enumerate() {
         row(out, name, &t.counts[i], "");
     }
-    if t.rows.len() > 1 {
+    if total_row && t.rows.len() > 1 {
         row(out, w.total, &t.column_totals(), " class=\"total\"");
     }
     out.push_str("</tbody></table>\n");
@@ -618,7 +624,7 @@ pub fn render_html(d: &ReportData, lang: Lang) -> String {
     match &d.age {
         Ok(t) if !t.is_empty() => {
             figure(&mut o, &crosstab_chart(t, false, "%", w.years), 320, None);
-            crosstab_table(&mut o, t, "", &w, "age");
+            crosstab_table_with(&mut o, t, "", &w, "age", false);
         }
         Ok(_) => absent(&mut o, &Absent::NoData, &w),
         Err(why) => absent(&mut o, why, &w),

@@ -263,6 +263,13 @@ fn tables_carry_the_rates_and_counts_to_compare() {
     assert!(html.contains("data-e-without=\"0.850\""));
     // Row percentages of the interview language: Almaty 10 of 12 in Russian.
     assert!(html.contains("<td data-n=\"10\">83.3</td>"));
+    // Respondents are members too: the age table has no total row; the language table has one.
+    let table = |id: &str| {
+        let t = &html[html.find(&format!("data-table=\"{id}\"")).unwrap()..];
+        t[..t.find("</table>").unwrap()].to_string()
+    };
+    assert!(!table("age").contains("class=\"total\""));
+    assert!(table("interview_language").contains("class=\"total\""));
     // Household size: 21 households, 5·1 + 9·2 + 7·3 = 44 members.
     assert!(html.contains("Households: 21; household members: 44; on average 2.10 persons per household."));
 }

@@ -142,13 +142,15 @@ pub fn report_data(
         }
     }
     let city_name = |id: &str| fw.settings.city(id).map_or_else(|| id.to_string(), |c| c.name.get(lang.code()).to_string());
-    // The plan of a city is the targets of its routes drawn (a simulation at a fraction of the plan
-    // draws only some), or its planned households while none is drawn.
+    // The plan of a city (households, and women and men) is the targets of its routes drawn (a
+    // simulation at a fraction of the plan draws only some), or the whole plan while none is drawn.
     let drawn: HashSet<&str> = routes.iter().map(|r| r.id.as_str()).collect();
-    let planned = |city: &str| -> Option<u64> {
+    let planned = |city: &str| -> Option<(u64, u64, u64)> {
         let mine = report.routes.iter().filter(|r| drawn.contains(r.id.as_str()) && route_city.get(&r.id).is_some_and(|c| c == city));
-        let (n, target) = mine.fold((0, 0u64), |(n, t), r| (n + 1, t + r.target as u64));
-        (n > 0).then_some(target)
+        let (n, target, female, male) = mine.fold((0, 0u64, 0u64, 0u64), |(n, t, f, m), r| {
+            (n + 1, t + r.target as u64, f + r.target_female as u64, m + r.target_male as u64)
+        });
+        (n > 0).then_some((target, female, male))
     };
     let cities: Vec<CitySample> = fw
         .settings
@@ -156,14 +158,16 @@ pub fn report_data(
         .iter()
         .map(|c| {
             let r = report.cities.iter().find(|x| x.city == c.id);
+            let whole_plan = (c.planned_households as u64, r.map_or(0, |r| r.target_female as u64), r.map_or(0, |r| r.target_male as u64));
+            let (planned, target_female, target_male) = planned(&c.id).unwrap_or(whole_plan);
             CitySample {
                 name: c.name.get(lang.code()).to_string(),
                 completes: r.map_or(0, |r| r.completes),
-                planned: planned(&c.id).unwrap_or(c.planned_households as u64),
+                planned,
                 female: r.map_or(0, |r| r.female),
                 male: r.map_or(0, |r| r.male),
-                target_female: r.map_or(0, |r| r.target_female as u64),
-                target_male: r.map_or(0, |r| r.target_male as u64),
+                target_female,
+                target_male,
                 population_female_percent: c.female_share_bp as f64 / 100.0,
             }
         })
