@@ -13,6 +13,8 @@
 //! e.g. `Q104 (Is … male or female?) = 2 (Female) and AGE (Age in completed years…) ≥ 18`. A text
 //! that cannot be read is shown as written, with each id followed by its short label.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -61,7 +63,7 @@ pub fn file_universe(q: &Questionnaire, file: &FileDef, lang: Lang) -> Option<St
                 format!("Each member of the roster {title}"),
             );
             if let Some((wq, codes)) = when {
-                let words = Words { q, lang };
+                let words = Words::new(q, lang);
                 let id = &q.questions[*wq].id;
                 let values: Vec<Node> = codes.iter().map(|c| Node::Num(*c as f64)).collect();
                 let cond = words.one_of(&Node::Name(id.clone()), &values, false);
@@ -91,7 +93,7 @@ pub fn universe(q: &Questionnaire, file: &FileDef, v: &Variable, lang: Lang) -> 
 
 /// A relevance (or any) expression in words, naming the questions and option labels it reads.
 pub fn condition(q: &Questionnaire, e: &Expr, lang: Lang) -> String {
-    let words = Words { q, lang };
+    let words = Words::new(q, lang);
     match tokens(e.source()) {
         Some(toks) => match (Parser { toks: &toks, at: 0 }).whole() {
             Some(node) => words.cond(&node),
@@ -363,16 +365,37 @@ impl Parser<'_> {
 struct Words<'a> {
     q: &'a Questionnaire,
     lang: Lang,
+    /// The ids already given with their label: later mentions in the same sentence are the id alone.
+    named: RefCell<HashSet<String>>,
 }
 
-impl Words<'_> {
+impl<'a> Words<'a> {
+    fn new(q: &'a Questionnaire, lang: Lang) -> Words<'a> {
+        Words { q, lang, named: RefCell::new(HashSet::new()) }
+    }
+
+    /// The sentence for the language, only its version built: a sentence names each question with
+    /// its label once, so building the other two versions would use up the first mention.
+    fn say(&self, ru: impl FnOnce() -> String, kk: impl FnOnce() -> String, en: impl FnOnce() -> String) -> String {
+        match self.lang {
+            Lang::Ru => ru(),
+            Lang::Kk => kk(),
+            Lang::En => en(),
+        }
+    }
+
     fn symbol(&self, name: &str) -> Option<Symbol> {
         self.q.symbols.get(name).copied().or_else(|| self.q.symbols.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, s)| *s))
     }
 
-    /// An id with its short label: `Q104 (Is … male or female?)`, `SURVEY_YEAR (2010)`.
+    /// An id with its short label: `Q104 (Is … male or female?)`, `SURVEY_YEAR (2010)`; the id
+    /// alone when the sentence has named it already.
     fn name(&self, name: &str) -> String {
-        match self.symbol(name) {
+        let symbol = self.symbol(name);
+        if !matches!(symbol, Some(Symbol::Roster(_))) && !self.named.borrow_mut().insert(name.to_string()) {
+            return name.to_string();
+        }
+        match symbol {
             Some(Symbol::Question(qi)) => format!("{name} ({})", short_text(self.q.questions[qi].text.get(self.lang))),
             Some(Symbol::Calculation(ci)) => format!("{name} ({})", short_text(self.q.calculations[ci].label.get(self.lang))),
             Some(Symbol::Constant(x)) => format!("{name} ({})", number(x)),
@@ -411,17 +434,22 @@ impl Words<'_> {
 
     fn one_of(&self, a: &Node, list: &[Node], negated: bool) -> String {
         let values: Vec<String> = list.iter().map(|v| self.value(a, v)).collect();
-        let lang = self.lang;
         if negated {
             let all = values.join(", ");
-            lang.pick(
-                format!("{} — ни одно из: {all}", self.term(a)),
-                format!("{} мына мәндердің ешқайсысы емес: {all}", self.term(a)),
-                format!("{} is none of {all}", self.term(a)),
+            self.say(
+                || format!("{} — ни одно из: {all}", self.term(a)),
+                || format!("{} мына мәндердің ешқайсысы емес: {all}", self.term(a)),
+                || format!("{} is none of {all}", self.term(a)),
             )
+        } else if values.len() == 1 {
+            format!("{} = {}", self.term(a), values[0])
         } else {
-            let or = lang.pick(" или ", " немесе ", " or ");
-            format!("{} = {}", self.term(a), values.join(or))
+            let all = values.join(", ");
+            self.say(
+                || format!("{} — одно из: {all}", self.term(a)),
+                || format!("{} мына мәндердің бірі: {all}", self.term(a)),
+                || format!("{} is one of {all}", self.term(a)),
+            )
         }
     }
 
@@ -442,31 +470,32 @@ impl Words<'_> {
                 };
                 let side = |x: &Node| match x {
                     Node::Arith(..) => format!("({})", self.term(x)),
+                    Node::Call(f, _) if f != "position" => format!("({})", self.term(x)),
                     _ => self.term(x),
                 };
                 format!("{} {sym} {}", side(a), side(b))
             }
             Node::Call(f, args) => match (f.as_str(), args.as_slice()) {
-                ("count_selected", [x]) => lang.pick(
-                    format!("число выбранных вариантов в {}", self.term(x)),
-                    format!("{} сұрағында таңдалған нұсқалар саны", self.term(x)),
-                    format!("the number of options chosen in {}", self.term(x)),
+                ("count_selected", [x]) => self.say(
+                    || format!("число выбранных вариантов в {}", self.term(x)),
+                    || format!("{} сұрағында таңдалған нұсқалар саны", self.term(x)),
+                    || format!("the number of options chosen in {}", self.term(x)),
                 ),
                 ("position", []) => w(msg!("the line number of the row", "номер строки", "жолдың нөмірі"), lang),
-                ("at", [r, line, x]) => lang.pick(
-                    format!("{} в строке {} списка {}", self.term(x), self.term(line), self.roster(r)),
-                    format!("{} тізімінің {}-жолындағы {}", self.roster(r), self.term(line), self.term(x)),
-                    format!("{} in line {} of {}", self.term(x), self.term(line), self.roster(r)),
+                ("at", [r, line, x]) => self.say(
+                    || format!("{} в строке {} списка {}", self.term(x), self.term(line), self.roster(r)),
+                    || format!("{} тізімінің {}-жолындағы {}", self.roster(r), self.term(line), self.term(x)),
+                    || format!("{} in line {} of {}", self.term(x), self.term(line), self.roster(r)),
                 ),
-                ("count", [r]) => lang.pick(
-                    format!("число строк списка {}", self.roster(r)),
-                    format!("{} тізіміндегі жолдар саны", self.roster(r)),
-                    format!("the number of rows of {}", self.roster(r)),
+                ("count", [r]) => self.say(
+                    || format!("число строк списка {}", self.roster(r)),
+                    || format!("{} тізіміндегі жолдар саны", self.roster(r)),
+                    || format!("the number of rows of {}", self.roster(r)),
                 ),
-                ("count", [r, c]) => lang.pick(
-                    format!("число строк списка {}, где {}", self.roster(r), self.cond(c)),
-                    format!("{} тізіміндегі {} болатын жолдар саны", self.roster(r), self.cond(c)),
-                    format!("the number of rows of {} where {}", self.roster(r), self.cond(c)),
+                ("count", [r, c]) => self.say(
+                    || format!("число строк списка {}, где {}", self.roster(r), self.cond(c)),
+                    || format!("{} тізіміндегі {} болатын жолдар саны", self.roster(r), self.cond(c)),
+                    || format!("the number of rows of {} where {}", self.roster(r), self.cond(c)),
                 ),
                 _ => {
                     let args: Vec<String> = args.iter().map(|a| self.term(a)).collect();
@@ -487,10 +516,10 @@ impl Words<'_> {
         match n {
             Node::And(items) => items.iter().map(group).collect::<Vec<_>>().join(lang.pick(" и ", " және ", " and ")),
             Node::Or(items) => items.iter().map(group).collect::<Vec<_>>().join(lang.pick(" или ", " немесе ", " or ")),
-            Node::Implies(a, b) => lang.pick(
-                format!("если {}, то {}", self.cond(a), self.cond(b)),
-                format!("егер {} болса, онда {}", self.cond(a), self.cond(b)),
-                format!("if {} then {}", self.cond(a), self.cond(b)),
+            Node::Implies(a, b) => self.say(
+                || format!("если {}, то {}", self.cond(a), self.cond(b)),
+                || format!("егер {} болса, онда {}", self.cond(a), self.cond(b)),
+                || format!("if {} then {}", self.cond(a), self.cond(b)),
             ),
             Node::Cmp(op, a, b) => {
                 let sym = match *op {
@@ -505,40 +534,40 @@ impl Words<'_> {
             Node::In(a, list, negated) => self.one_of(a, list, *negated),
             Node::Not(inner) => match inner.as_ref() {
                 Node::Call(f, args) if f == "selected" && args.len() == 2 => self.selected(&args[0], &args[1], false),
-                Node::Call(f, args) if f == "missing" && args.len() == 1 => lang.pick(
-                    format!("на {} дан ответ (не код пропуска)", self.term(&args[0])),
-                    format!("{} сұрағына жауап берілген (жауап жоқ коды емес)", self.term(&args[0])),
-                    format!("{} is answered (not a missing code)", self.term(&args[0])),
+                Node::Call(f, args) if f == "missing" && args.len() == 1 => self.say(
+                    || format!("на {} дан ответ (не код пропуска)", self.term(&args[0])),
+                    || format!("{} сұрағына жауап берілген (жауап жоқ коды емес)", self.term(&args[0])),
+                    || format!("{} is answered (not a missing code)", self.term(&args[0])),
                 ),
-                other => lang.pick(
-                    format!("неверно, что {}", group(other)),
-                    format!("{} орындалмайды", group(other)),
-                    format!("not {}", group(other)),
+                other => self.say(
+                    || format!("неверно, что {}", group(other)),
+                    || format!("{} орындалмайды", group(other)),
+                    || format!("not {}", group(other)),
                 ),
             },
             Node::Call(f, args) => match (f.as_str(), args.as_slice()) {
                 ("selected", [x, c]) => self.selected(x, c, true),
                 ("dk", [x]) => format!("{} = {}", self.term(x), self.value(x, &Node::Num(-98.0))),
                 ("refused", [x]) => format!("{} = {}", self.term(x), self.value(x, &Node::Num(-99.0))),
-                ("missing", [x]) => lang.pick(
-                    format!("{} — код пропуска (−97/−98/−99)", self.term(x)),
-                    format!("{} — жауап жоқ коды (−97/−98/−99)", self.term(x)),
-                    format!("{} is a missing code (−97/−98/−99)", self.term(x)),
+                ("missing", [x]) => self.say(
+                    || format!("{} — код пропуска (−97/−98/−99)", self.term(x)),
+                    || format!("{} — жауап жоқ коды (−97/−98/−99)", self.term(x)),
+                    || format!("{} is a missing code (−97/−98/−99)", self.term(x)),
                 ),
-                ("answered", [x]) => lang.pick(
-                    format!("на {} дан ответ", self.term(x)),
-                    format!("{} сұрағына жауап берілген", self.term(x)),
-                    format!("{} is answered", self.term(x)),
+                ("answered", [x]) => self.say(
+                    || format!("на {} дан ответ", self.term(x)),
+                    || format!("{} сұрағына жауап берілген", self.term(x)),
+                    || format!("{} is answered", self.term(x)),
                 ),
-                ("any", [r, c]) => lang.pick(
-                    format!("хотя бы в одной строке списка {}: {}", self.roster(r), self.cond(c)),
-                    format!("{} тізімінің кемінде бір жолында: {}", self.roster(r), self.cond(c)),
-                    format!("in at least one row of {}: {}", self.roster(r), self.cond(c)),
+                ("any", [r, c]) => self.say(
+                    || format!("хотя бы в одной строке списка {}: {}", self.roster(r), self.cond(c)),
+                    || format!("{} тізімінің кемінде бір жолында: {}", self.roster(r), self.cond(c)),
+                    || format!("in at least one row of {}: {}", self.roster(r), self.cond(c)),
                 ),
-                ("all", [r, c]) => lang.pick(
-                    format!("во всех строках списка {}: {}", self.roster(r), self.cond(c)),
-                    format!("{} тізімінің барлық жолдарында: {}", self.roster(r), self.cond(c)),
-                    format!("in every row of {}: {}", self.roster(r), self.cond(c)),
+                ("all", [r, c]) => self.say(
+                    || format!("во всех строках списка {}: {}", self.roster(r), self.cond(c)),
+                    || format!("{} тізімінің барлық жолдарында: {}", self.roster(r), self.cond(c)),
+                    || format!("in every row of {}: {}", self.roster(r), self.cond(c)),
                 ),
                 _ => self.term(n),
             },
@@ -773,8 +802,11 @@ fn variable(h: &mut String, q: &Questionnaire, f: &FileDef, fi: usize, v: &Varia
     }
     row(msg!("Type", "Тип", "Түрі"), esc(&kind_words(v.kind, lang)));
     row(msg!("Universe", "Кому задаётся (совокупность)", "Кімге қойылады (жиынтық)"), esc(&universe(q, f, v, lang)));
-    let mut missing_words: Vec<String> =
-        v.missing.iter().map(|c| format!("{} ({}): {}", number(*c as f64), code_label(v, *c, lang), s.missing_count(*c))).collect();
+    let mut missing_words: Vec<String> = s
+        .missing_codes(v)
+        .iter()
+        .map(|c| format!("{} ({}): {}", number(*c as f64), code_label(v, *c, lang), s.missing_count(*c)))
+        .collect();
     missing_words.push(format!("{}: {}", w(msg!("system missing", "системный пропуск", "жүйелік бос мән"), lang), s.system_missing));
     row(msg!("Valid values", "Валидные значения", "Жарамды мәндер"), format!("{} ({} %)", s.valid, percent(s.valid, rows, lang)));
     row(msg!("Missing", "Пропуски", "Жауап жоқ"), esc(&missing_words.join(" · ")));
@@ -823,8 +855,8 @@ fn variable(h: &mut String, q: &Questionnaire, f: &FileDef, fi: usize, v: &Varia
                 let n = freq.get(&c).copied().unwrap_or(0);
                 freq_row(h, "", &number(c as f64), &code_label(v, c, lang), n, rows, Some(s.valid), lang);
             }
-            for c in &v.missing {
-                freq_row(h, "missing", &number(*c as f64), &code_label(v, *c, lang), s.missing_count(*c), rows, None, lang);
+            for c in s.missing_codes(v) {
+                freq_row(h, "missing", &number(c as f64), &code_label(v, c, lang), s.missing_count(c), rows, None, lang);
             }
             let sysmis = w(msg!("System missing (no value)", "Системный пропуск (нет значения)", "Жүйелік бос мән (мән жоқ)"), lang);
             freq_row(h, "missing", ".", &sysmis, s.system_missing, rows, None, lang);
@@ -868,4 +900,217 @@ fn freq_row(h: &mut String, class: &str, code: &str, label: &str, n: u64, rows: 
 pub fn write(dir: &Path, q: &Questionnaire, files: &[FileDef], stats: &Stats, ext: &str, lang: Lang) -> Result<(), ExportError> {
     let path = dir.join("codebook.html");
     std::fs::write(&path, render_html(q, files, stats, ext, lang)).map_err(|e| ExportError::io(&path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The universe wording over the KMRS study, and the codebook and DDI of a small export checked
+    //! against counts made independently from the CSV the same export wrote.
+
+    use std::collections::{BTreeMap, HashMap};
+    use std::path::{Path, PathBuf};
+
+    use chrono::{TimeZone, Utc};
+    use dala_i18n::Lang;
+    use dala_questionnaire::load::{load_study, StudySource};
+    use dala_questionnaire::{AnswerKey, Questionnaire};
+    use dala_store::Store;
+    use quick_xml::events::Event;
+    use serde_json::json;
+
+    use super::*;
+    use crate::{dictionary, export, ExportSettings, Format, Options};
+
+    struct Dir(PathBuf);
+    impl StudySource for Dir {
+        fn read(&self, path: &str) -> Result<String, String> {
+            std::fs::read_to_string(self.0.join(path)).map_err(|e| e.to_string())
+        }
+    }
+
+    fn kmrs() -> (Questionnaire, ExportSettings) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/kmrs-2010");
+        let (q, diags) = load_study(&Dir(dir.clone()));
+        let q = q.unwrap_or_else(|| panic!("{diags:?}"));
+        let settings = ExportSettings::parse(Some(&std::fs::read_to_string(dir.join("export.toml")).unwrap()), &q).unwrap();
+        (q, settings)
+    }
+
+    fn universe_of(q: &Questionnaire, settings: &ExportSettings, file: &str, var: &str, lang: Lang) -> String {
+        let files = dictionary(q, settings, &Options { format: Format::Csv, lang, anonymise: None });
+        let f = files.iter().find(|f| f.name == file).unwrap();
+        universe(q, f, f.vars.iter().find(|v| v.name == var).unwrap(), lang)
+    }
+
+    fn expr(src: &str) -> Expr {
+        src.parse().unwrap()
+    }
+
+    #[test]
+    fn universes_name_the_questions_and_option_labels() {
+        let (q, settings) = kmrs();
+        assert_eq!(universe_of(&q, &settings, "households", "hhid", Lang::En), "All");
+        assert_eq!(universe_of(&q, &settings, "households", "Q101", Lang::Kk), "Барлығы");
+        assert_eq!(universe_of(&q, &settings, "persons", "Q104", Lang::En), "Each member of the roster “Household members”");
+        assert_eq!(
+            universe_of(&q, &settings, "persons", "Q201", Lang::En),
+            "Each member of the roster “Household members”; asked when AGE (Age in completed years on the interview date) ≥ 7"
+        );
+        // A second mention of the same question is the id alone; missing codes carry their labels.
+        assert_eq!(
+            universe_of(&q, &settings, "persons", "Q105A", Lang::En),
+            "Each member of the roster “Household members”; asked when Q105 (In what year was … born?) = −98 (Don't know) or Q105 = −99 (Refused)"
+        );
+        assert_eq!(
+            condition(&q, &expr("Q110 in (2, 3) and Q103 != 1"), Lang::En),
+            "Q110 (Does … live here now, or is he/she temporarily…) is one of 2 (Temporarily away, elsewhere in Kazakhstan), \
+             3 (Temporarily away, abroad) and Q103 (What is …'s relationship to the head of…) ≠ 1 (Head of household)"
+        );
+        assert_eq!(
+            condition(&q, &expr("(Q301 == 1 or Q302 == 1) and not selected(Q516, 0)"), Lang::En),
+            "(Q301 (During the last 7 days, did you do any work for…) = 1 (Yes) or Q302 (Do you have a job or business from which you…) = 1 (Yes)) \
+             and option 0 (There were no costs) not chosen in Q516 (By which means did you finance the move and the…)"
+        );
+        assert_eq!(
+            condition(&q, &expr("SURVEY_YEAR - at(members, Q113, AGE) <= 2001"), Lang::En),
+            "SURVEY_YEAR (2010) − (AGE (Age in completed years on the interview date) in line Q113 (Interviewer: enter the line number of the…) \
+             of “Household members”) ≤ 2001"
+        );
+    }
+
+    #[test]
+    fn universes_are_worded_in_russian_and_kazakh_with_cyrillic_letters() {
+        let (q, settings) = kmrs();
+        let ru = universe_of(&q, &settings, "persons", "Q201", Lang::Ru);
+        assert!(ru.starts_with("Каждый член списка «Члены домохозяйства»; задаётся, если AGE (Возраст"), "{ru}");
+        let kk = condition(&q, &expr("Q110 in (2, 3) and count_selected(Q536) > 0"), Lang::Kk);
+        assert!(kk.contains("мына мәндердің бірі: 2 (") && kk.contains(" және ") && kk.contains("таңдалған нұсқалар саны > 0"), "{kk}");
+        let kk = universe_of(&q, &settings, "households", "Q612", Lang::Kk);
+        assert!(kk.starts_with("Қойылу шарты: Q609 ("), "{kk}");
+        for text in [kk, universe_of(&q, &settings, "persons", "Q105A", Lang::Kk)] {
+            let chars: Vec<char> = text.chars().collect();
+            let cyrillic = |c: char| ('\u{400}'..='\u{4ff}').contains(&c);
+            assert!(
+                chars.windows(2).all(|p| !(p.contains(&'i') && (cyrillic(p[0]) || cyrillic(p[1])))),
+                "a Latin i among Cyrillic letters: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_expression_this_reader_cannot_word_is_shown_with_labelled_ids() {
+        let (q, _) = kmrs();
+        let words = Words::new(&q, Lang::En);
+        let toks = tokens("Q101 > 2 )").unwrap();
+        assert!((Parser { toks: &toks, at: 0 }).whole().is_none());
+        assert_eq!(words.fallback(&toks), "Q101 (How many people usually live in this household?…) > 2)");
+    }
+
+    fn key(q: &str, rows: &[u32]) -> AnswerKey {
+        AnswerKey { question: q.into(), roster: rows.to_vec() }
+    }
+
+    /// Three households: sizes 3, 2 and none; sexes 2, 1, −98 | 1, 2.
+    fn database(q: &Questionnaire) -> Store {
+        let t = Utc.with_ymd_and_hms(2010, 10, 20, 9, 0, 0).unwrap();
+        let mut s = Store::open_in_memory(t).unwrap();
+        let a = s.create_interview(&q.id, &q.version, "ru", t).unwrap();
+        for (k, v) in
+            [(key("Q101", &[]), json!(3)), (key("Q104", &[1]), json!(2)), (key("Q104", &[2]), json!(1)), (key("Q104", &[3]), json!(-98))]
+        {
+            s.save_answer(&a, &k, &v, None, t).unwrap();
+        }
+        let b = s.create_interview(&q.id, &q.version, "kk", t).unwrap();
+        for (k, v) in [(key("Q101", &[]), json!(2)), (key("Q104", &[1]), json!(1)), (key("Q104", &[2]), json!(2))] {
+            s.save_answer(&b, &k, &v, None, t).unwrap();
+        }
+        s.create_interview(&q.id, &q.version, "ru", t).unwrap();
+        s
+    }
+
+    /// The `catValu` → `catStat` pairs of variable `name` of file `file` in a DDI document.
+    fn ddi_categories(xml: &str, file: &str, name: &str) -> BTreeMap<String, u64> {
+        let mut r = quick_xml::Reader::from_str(xml);
+        let (mut inside, mut element, mut value, mut out) = (false, String::new(), String::new(), BTreeMap::new());
+        loop {
+            match r.read_event().unwrap() {
+                Event::Start(e) => {
+                    element = e.name().as_ref().to_string();
+                    if element == "var" {
+                        let attr = |k: &str| e.try_get_attribute(k).unwrap().map(|a| a.value.to_string());
+                        inside = attr("name").as_deref() == Some(name) && attr("files") == Some(format!("F_{file}"));
+                    }
+                }
+                Event::Text(t) if inside && !t.xml10_content().trim().is_empty() => {
+                    let text = t.xml10_content().trim().to_string();
+                    match element.as_str() {
+                        "catValu" => value = text,
+                        "catStat" => {
+                            out.insert(value.clone(), text.parse().unwrap());
+                        }
+                        _ => {}
+                    }
+                }
+                Event::End(e) => {
+                    element.clear();
+                    if e.name().as_ref() == "var" {
+                        inside = false;
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn codebook_and_ddi_frequencies_equal_the_counts_of_the_written_data() {
+        let (q, settings) = kmrs();
+        let store = database(&q);
+        let dir = tempfile::tempdir().unwrap();
+        let opts = Options { format: Format::Csv, lang: Lang::Ru, anonymise: None };
+        export(store.connection(), &q, &settings, &HashMap::new(), &opts, dir.path(), &mut |_, _| {}).unwrap();
+
+        // Counted independently, from the data file the export wrote.
+        let mut r = csv::Reader::from_path(dir.path().join("persons.csv")).unwrap();
+        let at = r.headers().unwrap().iter().position(|h| h == "Q104").unwrap();
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for rec in r.records() {
+            *counts.entry(rec.unwrap()[at].to_string()).or_default() += 1;
+        }
+        assert_eq!(counts, BTreeMap::from([("-98".into(), 1), ("1".into(), 2), ("2".into(), 2)]));
+
+        let html = std::fs::read_to_string(dir.path().join("codebook.html")).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"ru\">") && !html.to_lowercase().contains("http"));
+        let persons = &html[html.find("persons.csv — ").unwrap()..];
+        let article = &persons[persons.find("<code>Q104</code>").unwrap()..];
+        let article = &article[..article.find("</article>").unwrap()];
+        let files = dictionary(&q, &settings, &opts);
+        let sex = files[1].vars.iter().find(|v| v.name == "Q104").unwrap();
+        for (code, n) in &counts {
+            let c: i64 = code.parse().unwrap();
+            let row = format!("<td>{}</td><td class=\"l\">{}</td><td>{n}</td>", number(c as f64), code_label(sex, c, Lang::Ru));
+            assert!(article.contains(&row), "{row} in {article}");
+        }
+        assert!(article.contains("<td class=\"l\">Всего</td><td>5</td>"), "{article}");
+
+        let xml = std::fs::read_to_string(dir.path().join("codebook.xml")).unwrap();
+        let ddi = ddi_categories(&xml, "persons", "Q104");
+        for (code, n) in &counts {
+            assert_eq!(ddi.get(code), Some(n), "{code} in {ddi:?}");
+        }
+        assert_eq!(ddi.get("Sysmiss"), Some(&0));
+        assert!(xml.contains("<caseQnty>3</caseQnty>") && xml.contains("<caseQnty>5</caseQnty>"), "3 households, 5 persons");
+        // Household size: n 2, min 2, max 3, mean 2.5 (the third household has none).
+        for stat in [
+            "<sumStat type=\"vald\">2</sumStat>",
+            "<sumStat type=\"min\">2</sumStat>",
+            "<sumStat type=\"max\">3</sumStat>",
+            "<sumStat type=\"mean\">2.5</sumStat>",
+        ] {
+            let q101 = &xml[xml.find("name=\"Q101\" files=\"F_households\"").unwrap()..];
+            assert!(q101[..q101.find("</var>").unwrap()].contains(stat), "{stat}");
+        }
+    }
 }

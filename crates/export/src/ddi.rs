@@ -61,14 +61,7 @@ fn text<W: Write>(x: &mut Xml<W>, name: &str, attrs: &[(&str, &str)], value: &st
 }
 
 /// Writes the DDI-Codebook 2.5 document of an export to `out`.
-pub fn write_to<W: Write>(
-    out: W,
-    q: &Questionnaire,
-    files: &[FileDef],
-    stats: &Stats,
-    ext: &str,
-    lang: Lang,
-) -> std::io::Result<W> {
+pub fn write_to<W: Write>(out: W, q: &Questionnaire, files: &[FileDef], stats: &Stats, ext: &str, lang: Lang) -> std::io::Result<W> {
     let mut x = Writer::new_with_indent(out, b' ', 1);
     x.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let title = q.title.get(lang).to_string();
@@ -82,9 +75,8 @@ pub fn write_to<W: Write>(
                         let codebook = lang.pick("Кодовая книга", "Кодтар кітабы", "Codebook");
                         text(x, "titl", &[], &format!("{codebook}: {title}"))
                     })?;
-                    x.create_element("prodStmt").write_inner_content(|x| {
-                        text(x, "software", &[("version", env!("CARGO_PKG_VERSION"))], "Dala")
-                    })?;
+                    x.create_element("prodStmt")
+                        .write_inner_content(|x| text(x, "software", &[("version", env!("CARGO_PKG_VERSION"))], "Dala"))?;
                     Ok(())
                 })?;
                 Ok(())
@@ -199,8 +191,8 @@ fn var<W: Write>(
                 }
             }
             if v.kind.is_numeric() {
-                for c in &v.missing {
-                    catgry(x, &c.to_string(), &code_label(v, *c, lang), s.missing_count(*c), Some(miss_type(*c)))?;
+                for c in s.missing_codes(v) {
+                    catgry(x, &c.to_string(), &code_label(v, c, lang), s.missing_count(c), Some(miss_type(c)))?;
                 }
                 let sysmis = lang.pick("Системный пропуск (нет значения)", "Жүйелік бос мән (мән жоқ)", "System missing (no value)");
                 catgry(x, "Sysmiss", sysmis, s.system_missing, Some("system missing"))?;

@@ -91,6 +91,15 @@ impl VarStats {
         self.missing.get(&code).copied().unwrap_or(0)
     }
 
+    /// The missing codes to show for variable `v`: those it declares and any other met in its rows,
+    /// from −97 down.
+    pub fn missing_codes(&self, v: &Variable) -> Vec<i64> {
+        let mut codes: Vec<i64> = v.missing.iter().chain(self.missing.keys()).copied().collect();
+        codes.sort_unstable_by(|a, b| b.cmp(a));
+        codes.dedup();
+        codes
+    }
+
     /// Rows with any declared missing code.
     pub fn missing_total(&self) -> u64 {
         self.missing.values().sum()
@@ -147,10 +156,7 @@ pub struct Stats {
 impl Stats {
     pub fn new(files: &[FileDef]) -> Stats {
         Stats {
-            files: files
-                .iter()
-                .map(|f| FileStats { rows: 0, vars: f.vars.iter().map(VarStats::new).collect() })
-                .collect(),
+            files: files.iter().map(|f| FileStats { rows: 0, vars: f.vars.iter().map(VarStats::new).collect() }).collect(),
             dict: files.iter().map(|f| f.vars.clone()).collect(),
         }
     }
