@@ -105,7 +105,11 @@ impl BarChart {
         let top = axis_max(max, self.percent);
         let (w, _) = root.dim_in_pixel();
         // Long labels get a little more room below the axis.
-        let label_chars = ((w as usize - 70) / n / 7).clamp(4, 24);
+        // Many groups get smaller labels; a label longer than its group is shortened. plotters
+        // writes font sizes divided by 1.24; a character is about 0.55 em wide.
+        let label_size = if n > 12 { 13.0 } else { 16.0 };
+        let char_px = label_size / 1.24 * 0.55;
+        let label_chars = (((w as f64 - 70.0) / n as f64 / char_px) as usize).clamp(4, 24);
         let mut chart = ChartBuilder::on(root)
             .margin_top(14)
             .margin_right(12)
@@ -130,7 +134,7 @@ impl BarChart {
             .y_label_formatter(&y_fmt)
             .y_desc(self.y_desc.as_str())
             .x_desc(self.x_desc.as_str())
-            .label_style((FONT, 16))
+            .label_style((FONT, label_size))
             .axis_desc_style((FONT, 16))
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(225, 225, 225))

@@ -160,7 +160,7 @@ pub struct ReportData {
     pub interview_language: Figure<Crosstab>,
     /// Respondents: cities × the answer options of the language known best.
     pub language_best: Figure<Crosstab>,
-    /// All household members: one row × the sex question's options.
+    /// All household members: cities × the sex question's options.
     pub members_sex: Figure<Crosstab>,
     /// Two rows (respondents, all members) × age groups.
     pub age: Figure<Crosstab>,
@@ -611,8 +611,8 @@ pub fn render_html(d: &ReportData, lang: Lang) -> String {
     let _ = writeln!(o, "<h3>{}</h3>", esc(w.members_sex));
     match &d.members_sex {
         Ok(t) if !t.is_empty() => {
-            figure(&mut o, &crosstab_chart(t, false, "%", ""), 260, None);
-            crosstab_table(&mut o, t, "", &w, "members_sex");
+            figure(&mut o, &crosstab_chart(t, true, "%", ""), 280, None);
+            crosstab_table(&mut o, t, w.city, &w, "members_sex");
         }
         Ok(_) => absent(&mut o, &Absent::NoData, &w),
         Err(why) => absent(&mut o, why, &w),

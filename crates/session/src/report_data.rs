@@ -330,7 +330,7 @@ pub fn report_data(
         |qi: usize| -> Vec<(i64, String)> { q.questions[qi].options.iter().map(|o| (o.code, o.label.get(lang).to_string())).collect() };
     let sex_options = sex_q.map(options).unwrap_or_default();
     let best_options = best_q.map(options).unwrap_or_default();
-    let mut sex_counts = vec![0u64; sex_options.len()];
+    let mut sex_counts = vec![vec![0u64; sex_options.len()]; city_rows.len()];
     let mut best_counts = vec![vec![0u64; best_options.len()]; city_rows.len()];
     let groups = age_group_labels();
     let mut age_counts = vec![vec![0u64; groups.len()]; 2];
@@ -384,7 +384,7 @@ pub fn report_data(
                 if let Some(j) =
                     code_of(iv.answer(&Slot { question: sq, path })).and_then(|code| sex_options.iter().position(|(c, _)| *c == code))
                 {
-                    sex_counts[j] += 1;
+                    sex_counts[c.city][j] += 1;
                 }
             }
             let years = match age {
@@ -412,11 +412,11 @@ pub fn report_data(
     };
     let members_sex = match (sex_q, roster) {
         (None, _) | (_, None) => Err(no_link("member_sex")),
-        _ => nonempty(Crosstab {
-            rows: vec![RowLabel::AllMembers.get(lang).to_string()],
+        _ => nonempty(keep_rows(Crosstab {
+            rows: city_rows.clone(),
             columns: sex_options.iter().map(|(_, l)| l.clone()).collect(),
-            counts: vec![sex_counts],
-        }),
+            counts: sex_counts,
+        })),
     };
     let age_figure = match (&age, roster) {
         (None, _) | (_, None) => Err(no_link("member_age")),
