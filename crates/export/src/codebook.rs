@@ -25,7 +25,7 @@ use dala_questionnaire::Questionnaire;
 
 use crate::dict::{self, FileDef, Kind, Source, Unit, Variable};
 use crate::error::ExportError;
-use crate::stats::{Stats, VarStats, MAX_DISTINCT};
+use crate::stats::{self, Stats, VarStats, MAX_DISTINCT};
 
 /// The question a variable comes from (`None` for the exporter's own variables).
 pub fn question_of(v: &Variable) -> Option<usize> {
@@ -826,6 +826,16 @@ fn variable(h: &mut String, q: &Questionnaire, f: &FileDef, fi: usize, v: &Varia
                 stat(mean, lang),
             );
         }
+    }
+    if let Some((lo, hi)) = &s.range {
+        let _ = writeln!(
+            h,
+            "<table class=\"sum\"><tr><th>{}</th><th>{}</th></tr><tr><td>{}</td><td>{}</td></tr></table>",
+            esc(&w(msg!("Earliest", "Самое раннее", "Ең ерте"), lang)),
+            esc(&w(msg!("Latest", "Самое позднее", "Ең кеш"), lang)),
+            stats::iso(lo),
+            stats::iso(hi),
+        );
     }
     let wants_table = v.kind == Kind::Code || (v.kind == Kind::Int && !v.value_labels.is_empty());
     match &s.freq {

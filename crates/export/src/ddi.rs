@@ -7,10 +7,10 @@
 //!   variables (`varQnty`), format;
 //! - `dataDscr`: one `var` per variable, linked to its file by `files`: `labl`, `qstn/qstnLit` (the
 //!   question's text in the export's language), `universe` (its relevance in words, the same
-//!   sentence as `codebook.html`), `sumStat` (valid and invalid counts, and min/max/mean for numbers,
-//!   missing codes excluded), `catgry` per code with `catValu`, `labl` and `catStat type="freq"`,
-//!   the missing codes as `catgry missing="Y"` with their `missType`, and `varFormat` numeric or
-//!   character.
+//!   sentence as `codebook.html`), `sumStat` (valid and invalid counts, min/max/mean for numbers with
+//!   the missing codes excluded, the earliest and latest value as ISO 8601 for dates and times),
+//!   `catgry` per code with `catValu`, `labl` and `catStat type="freq"`, the missing codes as
+//!   `catgry missing="Y"` with their `missType`, and `varFormat` numeric or character.
 //!
 //! The element order follows the schema's sequences (`tests/peers/ddi-2.5/codebook.xsd`, checked by
 //! `tests/peers/test_export.py`).
@@ -28,7 +28,7 @@ use quick_xml::Writer;
 use crate::codebook::{code_label, question_of, universe};
 use crate::dict::{FileDef, Kind, Variable};
 use crate::error::ExportError;
-use crate::stats::{Stats, VarStats};
+use crate::stats::{self, Stats, VarStats};
 
 /// An `xs:ID`-safe (NCName) form of a name: letters, digits, `_`, `-` and `.` only.
 fn ncname(prefix: &str, name: &str) -> String {
@@ -176,6 +176,10 @@ fn var<W: Write>(
                     text(x, "sumStat", &[("type", "max")], &number(sum.max))?;
                     text(x, "sumStat", &[("type", "mean")], &number(mean))?;
                 }
+            }
+            if let Some((lo, hi)) = &s.range {
+                text(x, "sumStat", &[("type", "min")], &stats::iso(lo))?;
+                text(x, "sumStat", &[("type", "max")], &stats::iso(hi))?;
             }
             if let Some(freq) = &s.freq {
                 let mut codes: Vec<i64> = v.value_labels.iter().map(|(c, _)| *c).filter(|c| !v.missing.contains(c)).collect();

@@ -5,7 +5,7 @@
 //! **Invariant:** memory is bounded by the dictionary, not the data. Frequencies are kept only for
 //! `Code` variables and for `Int` variables with value labels, and only up to
 //! [`MAX_DISTINCT`] distinct values (a variable with more loses its table and keeps its summary);
-//! numeric summaries (n, min, max, mean) are streaming; declared missing codes (−97/−98/−99) and
+//! numeric summaries (n, min, max, mean) and the range of dates and times are streaming; declared missing codes (−97/−98/−99) and
 //! system missing (no value) are counted for every variable.
 //!
 //! ```
@@ -74,6 +74,8 @@ pub struct VarStats {
     pub freq: Option<BTreeMap<i64, u64>>,
     /// For `Int` and `Float` variables.
     pub summary: Option<Summary>,
+    /// The earliest and latest value of a date, time or date-and-time variable.
+    pub range: Option<(Cell, Cell)>,
 }
 
 impl VarStats {
@@ -122,6 +124,13 @@ impl VarStats {
             }
             Cell::Int(i) => Some(*i as f64),
             Cell::Float(f) => Some(*f),
+            Cell::Date(_) | Cell::Time(_) | Cell::DateTime(_) => {
+                self.range = match self.range.take() {
+                    None => Some((cell.clone(), cell.clone())),
+                    Some((lo, hi)) => Some((earlier(lo, cell), later(hi, cell))),
+                };
+                None
+            }
             _ => None,
         };
         self.valid += 1;
@@ -136,6 +145,34 @@ impl VarStats {
                 s.add(x);
             }
         }
+    }
+}
+
+fn earlier(a: Cell, b: &Cell) -> Cell {
+    match (&a, b) {
+        (Cell::Date(x), Cell::Date(y)) if y < x => b.clone(),
+        (Cell::Time(x), Cell::Time(y)) if y < x => b.clone(),
+        (Cell::DateTime(x), Cell::DateTime(y)) if y < x => b.clone(),
+        _ => a,
+    }
+}
+
+fn later(a: Cell, b: &Cell) -> Cell {
+    match (&a, b) {
+        (Cell::Date(x), Cell::Date(y)) if y > x => b.clone(),
+        (Cell::Time(x), Cell::Time(y)) if y > x => b.clone(),
+        (Cell::DateTime(x), Cell::DateTime(y)) if y > x => b.clone(),
+        _ => a,
+    }
+}
+
+/// A date, time or date-and-time as written in the codebooks (ISO 8601).
+pub fn iso(c: &Cell) -> String {
+    match c {
+        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Cell::Time(t) => t.format("%H:%M").to_string(),
+        Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+        _ => String::new(),
     }
 }
 
@@ -215,6 +252,14 @@ mod tests {
         let sum = s.summary.unwrap();
         assert_eq!((sum.n, sum.min, sum.max, sum.mean()), (3, 1.5, 4.5, Some(3.0)));
         assert!(s.freq.is_none(), "no table for a decimal number");
+    }
+
+    #[test]
+    fn dates_keep_their_earliest_and_latest_value() {
+        let d = |day| Cell::Date(chrono::NaiveDate::from_ymd_opt(2010, 10, day).unwrap());
+        let s = stats_of(var(Kind::Date, &[]), &[d(20), d(3), Cell::Null, d(31), d(15)]);
+        let (lo, hi) = s.range.unwrap();
+        assert_eq!((iso(&lo), iso(&hi), s.valid, s.system_missing), ("2010-10-03".into(), "2010-10-31".into(), 4, 1));
     }
 
     #[test]
