@@ -80,11 +80,21 @@ fn share(v: &Json) -> String {
     v.as_f64().map_or_else(|| "—".to_string(), |x| format!("{x:.3}"))
 }
 
-/// The count cells `data-n` of the first row of a table.
-fn first_row_counts(table: &str) -> Vec<u64> {
+/// The count cells `data-n` of row `n` (from 0) of a table's body.
+fn row_counts(table: &str, n: usize) -> Vec<u64> {
     let body = &table[table.find("<tbody>").unwrap()..];
-    let row = &body[..body.find("</tr>").unwrap()];
+    let row = body.split("</tr>").nth(n).unwrap();
     row.match_indices("data-n=\"").map(|(i, m)| row[i + m.len()..].split('"').next().unwrap().parse().unwrap()).collect()
+}
+
+fn first_row_counts(table: &str) -> Vec<u64> {
+    row_counts(table, 0)
+}
+
+/// The sum of the counts of every body row but the total.
+fn body_total(table: &str) -> u64 {
+    let rows = table[table.find("<tbody>").unwrap()..].matches("<tr>").count();
+    (0..rows).map(|i| row_counts(table, i).iter().sum::<u64>()).sum()
 }
 
 #[test]
@@ -144,8 +154,19 @@ fn the_html_report_has_the_figures_of_the_json_report() {
     }
     // Household sizes: one household per completed interview.
     let households: u64 = first_row_counts(table(&html, "household_size")).iter().sum();
-    let interviews: u64 = first_row_counts(table(&html, "interview_language")).iter().sum::<u64>();
-    assert!(households > 0 && interviews > 0);
+    let interviews = body_total(table(&html, "interview_language"));
+    assert!(households > 0 && households == interviews, "{households} households, {interviews} interviews");
+    // Members: the household sizes add up to the members counted by age and by sex; respondents are
+    // adults (the age is the study's calculation, evaluated by the engine on the stored answers).
+    let sizes = first_row_counts(table(&html, "household_size"));
+    let members: u64 = sizes.iter().enumerate().map(|(i, n)| (i as u64 + 1) * n).sum();
+    let age = table(&html, "age");
+    let (respondents, all) = (row_counts(age, 0), row_counts(age, 1));
+    assert_eq!(all.iter().sum::<u64>(), members);
+    assert_eq!(respondents.iter().sum::<u64>(), interviews);
+    assert_eq!((respondents[0], respondents[1]), (0, 0), "no respondent under 18: {respondents:?}");
+    assert!(all[0] > 0, "children are members: {all:?}");
+    assert_eq!(body_total(table(&html, "members_sex")), members);
     let lower = html.to_lowercase();
     for banned in ["http", "<script", "<link", "url("] {
         assert!(!lower.contains(banned), "{banned}");
