@@ -10,6 +10,8 @@
 //! the disposition its visits so far lead to (`"mode": "provisional"`, as at the end of fieldwork);
 //! the text report says which in its first line. It also gives `e` with and without the quota-filled
 //! cases (4.80), overall and per city, and lists the households screened again with their reasons.
+//! `dala report --html` (`reporthtml.rs`) merges the databases the same way ([`merged_store`]), with
+//! every record rather than the fieldwork's only, since its figures read the interviews' answers too.
 //!
 //! Exit codes: 0 done; 1 the study or a database cannot be read; 2 bad arguments (unknown city,
 //! a seed that is not a whole number, a database file that does not exist).
