@@ -9,7 +9,7 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 dala="$target/debug/dala"
 [ -x "$dala" ] || cargo build -q -p dala-cli
 venv="$target/peer-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import pyreadstat, pandas, pyarrow, duckdb" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import pyreadstat, pandas, pyarrow, duckdb, lxml" 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r tests/peers/requirements.txt
 fi

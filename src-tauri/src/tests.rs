@@ -421,6 +421,9 @@ fn supervision_is_refused_to_an_interviewer_and_back_checks_run_for_a_supervisor
         ("review_comment", json!({ "id": id, "key": null, "text": "x", "ui_lang": "ru" })),
         ("conflicts", json!({ "ui_lang": "ru" })),
         ("dashboard", json!({ "filter": filter, "ui_lang": "ru" })),
+        ("export_start", json!({ "format": "csv", "data_lang": "ru", "anonymise": false, "folder": "/tmp/never", "ui_lang": "ru" })),
+        ("export_status", json!({ "ui_lang": "ru" })),
+        ("export_open_folder", json!({ "ui_lang": "ru" })),
     ] {
         let e = shell.invoke(cmd, args).expect_err(cmd);
         assert_eq!(e.kind.as_str(), "not_allowed", "{cmd}");
@@ -444,4 +447,26 @@ fn supervision_is_refused_to_an_interviewer_and_back_checks_run_for_a_supervisor
     let outcome = json!({ "visited": true, "same_respondent": true, "household_size": 3, "answers": { "Q999": 1 } });
     let unknown = shell.invoke("backcheck_record", json!({ "interview": id, "outcome": outcome, "ui_lang": "en" })).unwrap_err();
     assert!(unknown.message.contains("Q999"), "{}", unknown.message);
+
+    // The supervisor exports: a wrong format is refused; a CSV export runs on its own thread and is polled.
+    let out = tempfile::tempdir().unwrap();
+    let folder = out.path().join("csv").display().to_string();
+    let bad = shell.invoke("export_start", json!({ "format": "xls", "data_lang": "kk", "anonymise": false, "folder": folder, "ui_lang": "en" })).unwrap_err();
+    assert_eq!(bad.kind.as_str(), "bad_input");
+    let started = shell.invoke("export_start", json!({ "format": "csv", "data_lang": "kk", "anonymise": true, "folder": folder, "ui_lang": "en" })).unwrap();
+    assert_eq!(started["folder"], folder.as_str());
+    let mut status = started;
+    for _ in 0..600 {
+        if status["running"] == false {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        status = shell.invoke("export_status", json!({ "ui_lang": "en" })).unwrap();
+    }
+    assert_eq!(status["running"], false, "{status}");
+    assert_eq!(status["error"], Value::Null, "{status}");
+    let households = status["files"].as_array().unwrap().iter().find(|f| f["file"] == "households.csv").expect("households listed").clone();
+    assert_eq!(households["rows"], 1, "bob's interview");
+    let text = std::fs::read_to_string(out.path().join("csv/households.csv")).unwrap();
+    assert!(!text.contains(&id), "anonymised: the interview id is a pseudonym");
 }

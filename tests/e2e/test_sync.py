@@ -121,8 +121,9 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
         click(driver, "home")
         click(driver, "open-export")
         find(driver, "export-screen")
+        shot(driver, "export-ru.png")
         click(driver, "lang-kk")
-        wait_for(lambda: "экспорты" in text_of(driver, "export-screen"), "the export screen in Kazakh")
+        wait_for(lambda: "Экспорттау" in text_of(driver, "export-screen"), "the export screen in Kazakh")
         click(driver, "export-format-dta")
         click(driver, "export-lang-kk")
         out = os.path.join(os.path.dirname(INBOX), "export-dta")
@@ -139,6 +140,7 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
             head = f.read(200000)
         assert head.startswith(b"<stata_dta><header><release>118</release>"), head[:60]
         assert "Үй шаруашылығы".encode() in head or "үй шаруашылығы".encode() in head, "Kazakh labels in the file"
+        driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.CSS_SELECTOR, tid("export-done")))
         shot(driver, "export-kk.png")
         click(driver, "lang-ru")
 
