@@ -451,9 +451,13 @@ fn supervision_is_refused_to_an_interviewer_and_back_checks_run_for_a_supervisor
     // The supervisor exports: a wrong format is refused; a CSV export runs on its own thread and is polled.
     let out = tempfile::tempdir().unwrap();
     let folder = out.path().join("csv").display().to_string();
-    let bad = shell.invoke("export_start", json!({ "format": "xls", "data_lang": "kk", "anonymise": false, "folder": folder, "ui_lang": "en" })).unwrap_err();
+    let bad = shell
+        .invoke("export_start", json!({ "format": "xls", "data_lang": "kk", "anonymise": false, "folder": folder, "ui_lang": "en" }))
+        .unwrap_err();
     assert_eq!(bad.kind.as_str(), "bad_input");
-    let started = shell.invoke("export_start", json!({ "format": "csv", "data_lang": "kk", "anonymise": true, "folder": folder, "ui_lang": "en" })).unwrap();
+    let started = shell
+        .invoke("export_start", json!({ "format": "csv", "data_lang": "kk", "anonymise": true, "folder": folder, "ui_lang": "en" }))
+        .unwrap();
     assert_eq!(started["folder"], folder.as_str());
     let mut status = started;
     for _ in 0..600 {

@@ -335,28 +335,12 @@ pub fn report_data(
     let groups = age_group_labels();
     let mut age_counts = vec![vec![0u64; groups.len()]; 2];
     let mut sizes: BTreeMap<usize, u64> = BTreeMap::new();
-    let mut answers_of: HashMap<String, Vec<(Slot, Answer)>> = HashMap::new();
-    {
-        let mut stmt = conn
-            .prepare(
-                "SELECT a.interview_id, a.question, a.roster, a.value FROM answers a JOIN interviews i ON i.id = a.interview_id
-                 WHERE i.status = 'completed'",
-            )
-            .map_err(StoreError::from)?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
-            .map_err(StoreError::from)?;
-        for row in rows {
-            let (id, question, path, value) = row.map_err(StoreError::from)?;
-            let Some(qi) = q.question_index(&question) else { continue };
-            let Some(path) = RowPath::parse_dotted(&path) else { continue };
-            let Ok(json) = serde_json::from_str::<serde_json::Value>(&value) else { continue };
-            let Ok(answer) = Answer::from_json(&q.questions[qi], &json) else { continue };
-            answers_of.entry(id).or_default().push((Slot { question: qi, path }, answer));
-        }
-    }
-    for c in &completed {
-        let iv = Interview::restore(q, answers_of.remove(&c.id).unwrap_or_default(), std::iter::empty());
+    // One interview at a time, its answers in key order from the table's primary key: the engine
+    // (relevance, roster rows, the age calculation) runs on each, and memory stays that of one
+    // interview whatever the size of the fieldwork.
+    let city_of: HashMap<&str, usize> = completed.iter().map(|c| (c.id.as_str(), c.city)).collect();
+    let mut tally = |city: usize, answers: Vec<(Slot, Answer)>| {
+        let iv = Interview::restore(q, answers, std::iter::empty());
         let respondent = line_q.and_then(|qi| match iv.answer(&Slot { question: qi, path: RowPath::ROOT }) {
             Some(Answer::Int(n)) if *n >= 1 => Some(*n as u32),
             _ => None,
@@ -369,11 +353,11 @@ pub fn report_data(
             };
             if let Some(code) = path.and_then(|path| code_of(iv.answer(&Slot { question: bq, path }))) {
                 if let Some(j) = best_options.iter().position(|(c, _)| *c == code) {
-                    best_counts[c.city][j] += 1;
+                    best_counts[city][j] += 1;
                 }
             }
         }
-        let Some(ri) = roster else { continue };
+        let Some(ri) = roster else { return };
         let n = iv.row_count(ri, RowPath::ROOT);
         if n > 0 {
             *sizes.entry(n).or_default() += 1;
@@ -384,7 +368,7 @@ pub fn report_data(
                 if let Some(j) =
                     code_of(iv.answer(&Slot { question: sq, path })).and_then(|code| sex_options.iter().position(|(c, _)| *c == code))
                 {
-                    sex_counts[c.city][j] += 1;
+                    sex_counts[city][j] += 1;
                 }
             }
             let years = match age {
@@ -397,6 +381,41 @@ pub fn report_data(
                 if respondent == Some(row) {
                     age_counts[0][g] += 1;
                 }
+            }
+        }
+    };
+    {
+        let mut stmt = conn
+            .prepare(
+                "SELECT a.interview_id, a.question, a.roster, a.value FROM answers a JOIN interviews i ON i.id = a.interview_id
+                 WHERE i.status = 'completed' ORDER BY a.interview_id",
+            )
+            .map_err(StoreError::from)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
+            .map_err(StoreError::from)?;
+        let mut current: Option<(String, Vec<(Slot, Answer)>)> = None;
+        for row in rows {
+            let (id, question, path, value) = row.map_err(StoreError::from)?;
+            if current.as_ref().is_none_or(|(c, _)| *c != id) {
+                if let Some((done, answers)) = current.take() {
+                    if let Some(&city) = city_of.get(done.as_str()) {
+                        tally(city, answers);
+                    }
+                }
+                current = Some((id, Vec::new()));
+            }
+            let Some(qi) = q.question_index(&question) else { continue };
+            let Some(path) = RowPath::parse_dotted(&path) else { continue };
+            let Ok(json) = serde_json::from_str::<serde_json::Value>(&value) else { continue };
+            let Ok(answer) = Answer::from_json(&q.questions[qi], &json) else { continue };
+            if let Some((_, answers)) = current.as_mut() {
+                answers.push((Slot { question: qi, path }, answer));
+            }
+        }
+        if let Some((done, answers)) = current.take() {
+            if let Some(&city) = city_of.get(done.as_str()) {
+                tally(city, answers);
             }
         }
     }
