@@ -69,6 +69,9 @@ pub fn run(
                 format!("Exported {} interviews. Files in {}:", summary.interviews, out.display()),
             )
         );
+        for d in &summary.documents {
+            println!("  {}", d.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+        }
         for f in &summary.files {
             println!(
                 "  {}  {}",

@@ -48,6 +48,8 @@ pub struct Options {
 pub struct Summary {
     pub files: Vec<FileSummary>,
     pub interviews: u64,
+    /// The codebook (HTML) and its DDI-Codebook XML.
+    pub documents: Vec<PathBuf>,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -187,10 +189,19 @@ pub fn export(
             return Err(e);
         }
     };
-    let mut summary = Summary { files: Vec::new(), interviews: total };
-    let entries: Vec<PathBuf> =
+    let mut summary = Summary { files: Vec::new(), interviews: total, documents: Vec::new() };
+    let mut entries: Vec<PathBuf> =
         std::fs::read_dir(&tmp).map_err(|e| ExportError::io(&tmp, e))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    // A folder in the way of a file would stop the moves half-way: refuse before moving anything.
+    if let Some(blocked) = entries.iter().map(|f| out.join(f.file_name().unwrap_or_default())).find(|to| to.is_dir()) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(ExportError::io(&blocked, std::io::Error::new(std::io::ErrorKind::IsADirectory, "a folder has this name")));
+    }
     for from in entries {
+        if from.extension().is_some_and(|e| e == "html" || e == "xml") {
+            summary.documents.push(out.join(from.file_name().unwrap_or_default()));
+        }
         let to = out.join(from.file_name().unwrap_or_default());
         std::fs::rename(&from, &to).map_err(|e| ExportError::io(&to, e))?;
     }

@@ -243,7 +243,17 @@ fn a_failed_export_leaves_the_output_folder_as_it_was() {
                 std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
             assert_eq!(left, ["notes.txt"], "{format:?} failing at row {fail_at}: nothing half-written, no temporary folder left");
         }
-        export(store.connection(), &q, &settings, &HashMap::new(), &opts(format, Lang::En), dir.path(), &mut |_, _| {}).unwrap();
+        // A folder in the way of a file: refused before any file is moved.
+        std::fs::create_dir(dir.path().join(format!("visits.{}", format.extension()))).unwrap();
+        let blocked = export(store.connection(), &q, &settings, &HashMap::new(), &opts(format, Lang::En), dir.path(), &mut |_, _| {});
+        assert!(blocked.is_err(), "{format:?}");
+        let mut left: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+        left.sort();
+        assert_eq!(left.len(), 2, "{format:?}: only the note and the folder in the way: {left:?}");
+        std::fs::remove_dir(dir.path().join(format!("visits.{}", format.extension()))).unwrap();
+        let done = export(store.connection(), &q, &settings, &HashMap::new(), &opts(format, Lang::En), dir.path(), &mut |_, _| {}).unwrap();
         assert!(dir.path().join(format!("households.{}", format.extension())).is_file());
+        assert_eq!(done.documents.len(), 2, "the codebook and its DDI XML");
     }
 }
