@@ -257,3 +257,23 @@ fn a_failed_export_leaves_the_output_folder_as_it_was() {
         assert_eq!(done.documents.len(), 2, "the codebook and its DDI XML");
     }
 }
+
+#[test]
+fn export_settings_naming_what_the_study_lacks_are_refused_in_three_languages() {
+    let (q, _) = kmrs();
+    let cases = [
+        ("quasi_identifying = [\"Q999\"]", "Q999"),
+        ("[roster_files]\nhousehold = \"persons\"", "household"),
+        ("colour = \"red\"", "colour"),
+        ("[[subsets]]\nname = \"x\"\nroster = \"members\"\nlabel = { en = \"x\", ru = \"x\", kk = \"x\" }\nwhen_question = \"Q110\"\nwhen_codes = [2]\nquestions = [\"Q5000\"]", "Q5000"),
+    ];
+    for (text, named) in cases {
+        let e = ExportSettings::parse(Some(text), &q).expect_err(text);
+        let m = e.message();
+        for (lang, word) in [(&m.en, "Export settings"), (&m.ru, "Настройки экспорта"), (&m.kk, "Экспорт баптаулары")]
+        {
+            assert!(lang.contains(word) && lang.contains(named), "{text}: {lang}");
+        }
+    }
+    assert!(ExportSettings::parse(None, &q).unwrap().subsets.is_empty(), "no file: the defaults");
+}
