@@ -46,18 +46,24 @@ pub fn run(
     // A fresh secret per anonymised export: its pseudonyms link its own files and nothing else.
     let anonymise = anonymise.then(|| uuid::Uuid::new_v4().to_string());
     let opts = Options { format, lang: data_lang, anonymise };
-    let mut last = 0u64;
+    let mut last = u64::MAX;
     let mut stderr = std::io::stderr();
+    // On a terminal one line updated in place; into a file or a pipe a line every 10 %.
+    let terminal = std::io::IsTerminal::is_terminal(&stderr);
     let summary = dala_session::export::export_database(study, db, &opts, out, &mut |done, total| {
         let pct = (done * 100).checked_div(total).unwrap_or(100);
-        if pct != last || done == total {
-            last = pct;
-            let _ = write!(stderr, "\r{}", lang.pick(format!("экспорт: {pct} %"), format!("экспорт: {pct} %"), format!("export: {pct} %")));
+        let step = if terminal { pct } else { pct / 10 * 10 };
+        if step != last {
+            last = step;
+            let text = lang.pick(format!("экспорт: {step} %"), format!("экспорт: {step} %"), format!("export: {step} %"));
+            let _ = if terminal { write!(stderr, "\r{text}") } else { writeln!(stderr, "{text}") };
             let _ = stderr.flush();
         }
     })
     .map_err(|e| Failure::runtime(e.message(lang)))?;
-    let _ = writeln!(stderr);
+    if terminal {
+        let _ = writeln!(stderr);
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&summary).unwrap_or_default());
     } else {
