@@ -12,6 +12,14 @@ import { languageSwitch } from "./common";
 
 export const FORMATS = ["sav", "zsav", "dta", "csv", "parquet"] as const;
 export type ExportFormat = (typeof FORMATS)[number];
+/** The formats' own names, the same in every language. */
+const FORMAT_NAMES: Record<ExportFormat, string> = {
+  sav: "SPSS .sav",
+  zsav: "SPSS .zsav",
+  dta: "Stata .dta",
+  csv: "CSV (UTF-8)",
+  parquet: "Parquet",
+};
 
 export interface ExportDraft {
   format: ExportFormat;
@@ -48,7 +56,7 @@ export function exportScreen(progress: ExportProgress | null, ctx: ExportCtx): T
           (f) => html`<label class="choice">
             <input type="radio" name="export-format" data-testid=${`export-format-${f}`} .checked=${draft.format === f}
               ?disabled=${running} @change=${() => set({ format: f })} />
-            <span><strong>${x.formats[f][0]}</strong> — ${x.formats[f][1]}</span>
+            <span><strong>${FORMAT_NAMES[f]}</strong> — ${x.formats[f]}</span>
           </label>`,
         )}
       </fieldset>
