@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
 use dala_questionnaire::answer::RowPath;
 use dala_questionnaire::model::{QuestionType, RosterSize};
@@ -86,7 +88,7 @@ impl Rows<'_> {
     }
 
     pub fn walk(&self, emit: Emit<'_>, progress: &mut dyn FnMut(u64)) -> Result<(), ExportError> {
-        let ids: HashMap<&str, usize> = self.q.questions.iter().enumerate().map(|(i, x)| (x.id.as_str(), i)).collect();
+        let ids: FxHashMap<&str, usize> = self.q.questions.iter().enumerate().map(|(i, x)| (x.id.as_str(), i)).collect();
         let block_of: Vec<usize> = self.q.questions.iter().map(|x| x.block).collect();
         let mut interviews = self.conn.prepare(
             "SELECT id, device_id, status, review, language, created_at, completed_at FROM interviews WHERE study_id = ?1 ORDER BY id",
@@ -101,7 +103,7 @@ impl Rows<'_> {
         let mut rows = interviews.query([&self.q.id])?;
         let mut done = 0u64;
         let mut row = Vec::new();
-        let mut values: HashMap<(usize, RowPath), Json> = HashMap::new();
+        let mut values: FxHashMap<(usize, RowPath), Json> = FxHashMap::default();
         while let Some(r) = rows.next()? {
             let iv = Interview {
                 id: r.get(0)?,
@@ -169,7 +171,7 @@ impl Rows<'_> {
     }
 
     /// The row paths of roster `ri` in this interview: lines 1..=size under each parent line.
-    fn lines(&self, ri: usize, values: &HashMap<(usize, RowPath), Json>) -> Vec<RowPath> {
+    fn lines(&self, ri: usize, values: &FxHashMap<(usize, RowPath), Json>) -> Vec<RowPath> {
         let roster = &self.q.rosters[ri];
         let parents = match roster.parent {
             Some(p) => self.lines(p, values),
@@ -196,7 +198,7 @@ impl Rows<'_> {
     fn cell(
         &self,
         v: &dict::Variable,
-        values: &HashMap<(usize, RowPath), Json>,
+        values: &FxHashMap<(usize, RowPath), Json>,
         path: RowPath,
         iv: &Interview,
         field: Option<&Fieldwork>,
@@ -364,7 +366,7 @@ impl Rows<'_> {
 fn paradata(
     journal: &mut rusqlite::Statement<'_>,
     iv: &Interview,
-    ids: &HashMap<&str, usize>,
+    ids: &FxHashMap<&str, usize>,
     block_of: &[usize],
     blocks: usize,
 ) -> Result<Paradata, ExportError> {
