@@ -9,6 +9,7 @@
 //! for both interview languages. The file is written to a temporary file beside `--out` and renamed, so
 //! a failed run never leaves half a booklet.
 
+use dala_report::esc;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -43,21 +44,6 @@ pub fn second_language(lang: Lang) -> Lang {
         Lang::Ru => Lang::Kk,
         Lang::Kk | Lang::En => Lang::Ru,
     }
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn card_title(n: u32, lang: Lang) -> String {

@@ -628,45 +628,47 @@ pub const REVIEWS: [&str; 3] = ["approved", "rejected", "corrected"];
 pub const SEXES: [&str; 2] = ["male", "female"];
 pub const DWELLINGS: [&str; 2] = ["house", "flat"];
 
+/// Labels numbered 1, 2, … in `lang`.
+fn numbered(texts: impl IntoIterator<Item = Localized>, lang: Lang) -> Vec<(i64, String)> {
+    texts.into_iter().enumerate().map(|(i, t)| (i as i64 + 1, words(t, lang))).collect()
+}
+
 fn status_labels(lang: Lang) -> Vec<(i64, String)> {
-    [
-        msg!("In progress", "В процессе", "Жүріп жатыр"),
-        msg!("Completed", "Завершено", "Аяқталды"),
-        msg!("Broken off", "Прервано", "Үзілді"),
-        msg!("Refused", "Отказ", "Бас тартты"),
-    ]
-    .into_iter()
-    .enumerate()
-    .map(|(i, t)| (i as i64 + 1, words(t, lang)))
-    .collect()
+    numbered(
+        [
+            msg!("In progress", "В процессе", "Жүріп жатыр"),
+            msg!("Completed", "Завершено", "Аяқталды"),
+            msg!("Broken off", "Прервано", "Үзілді"),
+            msg!("Refused", "Отказ", "Бас тартты"),
+        ],
+        lang,
+    )
 }
 
 fn review_labels(lang: Lang) -> Vec<(i64, String)> {
-    [
-        msg!("Approved", "Одобрено", "Мақұлданды"),
-        msg!("Rejected (sent back)", "Отклонено (возвращено)", "Қабылданбады (қайтарылды)"),
-        msg!("Corrected after rejection", "Исправлено после возврата", "Қайтарылғаннан кейін түзетілді"),
-    ]
-    .into_iter()
-    .enumerate()
-    .map(|(i, t)| (i as i64 + 1, words(t, lang)))
-    .collect()
+    numbered(
+        [
+            msg!("Approved", "Одобрено", "Мақұлданды"),
+            msg!("Rejected (sent back)", "Отклонено (возвращено)", "Қабылданбады (қайтарылды)"),
+            msg!("Corrected after rejection", "Исправлено после возврата", "Қайтарылғаннан кейін түзетілді"),
+        ],
+        lang,
+    )
 }
 
 fn lang_labels(lang: Lang) -> Vec<(i64, String)> {
-    vec![
-        (1, words(msg!("Russian", "Русский", "Орыс тілі"), lang)),
-        (2, words(msg!("Kazakh", "Казахский", "Қазақ тілі"), lang)),
-        (3, words(msg!("English", "Английский", "Ағылшын тілі"), lang)),
-    ]
+    numbered(
+        [msg!("Russian", "Русский", "Орыс тілі"), msg!("Kazakh", "Казахский", "Қазақ тілі"), msg!("English", "Английский", "Ағылшын тілі")],
+        lang,
+    )
 }
 
 fn sex_labels(lang: Lang) -> Vec<(i64, String)> {
-    vec![(1, words(msg!("Male", "Мужской", "Ер"), lang)), (2, words(msg!("Female", "Женский", "Әйел"), lang))]
+    numbered([msg!("Male", "Мужской", "Ер"), msg!("Female", "Женский", "Әйел")], lang)
 }
 
 fn dwelling_labels(lang: Lang) -> Vec<(i64, String)> {
-    vec![(1, words(msg!("House", "Частный дом", "Жеке үй"), lang)), (2, words(msg!("Flat", "Квартира", "Пәтер"), lang))]
+    numbered([msg!("House", "Частный дом", "Жеке үй"), msg!("Flat", "Квартира", "Пәтер")], lang)
 }
 
 /// The code of a language in the `lang` variable.
