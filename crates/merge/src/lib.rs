@@ -18,6 +18,7 @@
 //! database implement the same trait), so the rules live in one place. The crate is pure: entries in,
 //! state out; no IO, clock or randomness.
 
+pub mod chain;
 pub mod hlc;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -138,6 +138,24 @@ pub fn import_message(e: &ImportError) -> Localized {
             "пакетте {device} құрылғысының бір уақыт белгісімен {question} сұрағының екі түрлі мәні бар: ол жалған немесе бүлінген; ештеңе импортталмады"
         ),
         ImportError::Invalid(detail) => SyncError::Corrupt(detail.clone()).message(),
+        ImportError::BrokenChain { journal, device, seq, break_ } => {
+            let (what_en, what_ru, what_kk) = match journal {
+                dala_store::sync::Chain::Journal => ("interview journal", "журнала интервью", "сұхбат журналының"),
+                dala_store::sync::Chain::Field => ("field journal", "полевого журнала", "далалық журналдың"),
+            };
+            match break_ {
+                dala_store::sync::ChainBreak::Altered => msg!(
+                    "entry {seq} of the {what_en} of device {device} does not match its hash: it was changed after it was written; nothing was imported",
+                    "запись {seq} {what_ru} устройства {device} не совпадает со своим хешем: её изменили после записи; ничего не импортировано",
+                    "{device} құрылғысы {what_kk} {seq} жазбасы өз хешіне сәйкес келмейді: ол жазылғаннан кейін өзгертілген; ештеңе импортталмады"
+                ),
+                dala_store::sync::ChainBreak::Unlinked => msg!(
+                    "entry {seq} of the {what_en} of device {device} does not link to the entry before it: entries were removed, inserted or rewritten on that device; nothing was imported",
+                    "запись {seq} {what_ru} устройства {device} не связана с предыдущей записью: на том устройстве записи удалили, вставили или переписали; ничего не импортировано",
+                    "{device} құрылғысы {what_kk} {seq} жазбасы алдыңғы жазбамен байланыспайды: сол құрылғыда жазбалар өшірілген, қосылған немесе қайта жазылған; ештеңе импортталмады"
+                ),
+            }
+        }
         ImportError::Store(store) => {
             let detail = store.to_string();
             msg!(

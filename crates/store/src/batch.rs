@@ -78,21 +78,21 @@ pub struct Batch<'s> {
     pub(crate) changed: String,
     /// The version of every row it writes (`<changed>@<device>`).
     pub(crate) ver: String,
-    /// This device's next journal number while the batch runs, and where it goes on commit.
-    dseq: u64,
-    next_dseq: &'s mut u64,
+    /// This device's journals' positions while the batch runs, and where they go on commit.
+    pub(crate) chains: crate::audit::Chains,
+    committed: &'s mut crate::audit::Chains,
 }
 
 impl Store {
     /// Opens a unit of work stamped with `now`; nothing is visible to others before [`Batch::commit`].
     pub fn batch(&mut self, now: chrono::DateTime<chrono::Utc>) -> Result<Batch<'_>> {
-        let Store { conn, device_id, faults, clock, next_dseq } = self;
+        let Store { conn, device_id, faults, clock, chains } = self;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let wall_ms = crate::wall_ms(now);
         let tick = clock.tick(wall_ms);
         let changed = tick.to_string();
         let ver = format!("{changed}@{device_id}");
-        Ok(Batch { tx, device_id, at: ts(now), faults, clock, wall_ms, changed, ver, dseq: *next_dseq, next_dseq })
+        Ok(Batch { tx, device_id, at: ts(now), faults, clock, wall_ms, changed, ver, chains: *chains, committed: chains })
     }
 }
 
@@ -108,7 +108,7 @@ impl Batch<'_> {
     pub fn commit(self) -> Result<()> {
         self.faults.check()?;
         self.tx.commit()?;
-        *self.next_dseq = self.dseq;
+        *self.committed = self.chains;
         Ok(())
     }
 
@@ -135,15 +135,37 @@ impl Batch<'_> {
         replaces: Option<&str>,
     ) -> Result<String> {
         let hlc = self.clock.tick(self.wall_ms).to_string();
-        let dseq = self.dseq;
+        let dseq = self.chains.next_dseq;
         // A time-ordered id (UUID v7): still unique across devices, and each new entry lands at the end of
         // the id index instead of on a random page of it.
+        let id = uuid::Uuid::now_v7().to_string();
+        let question = key.map(|k| k.question.as_str());
+        let roster = key.map(roster_text);
+        let prev = self.chains.journal_head;
+        let hash = crate::audit::journal_link(
+            &prev,
+            &crate::audit::JournalFields {
+                id: &id,
+                device: self.device_id,
+                dseq: dseq as i64,
+                hlc: &hlc,
+                interview,
+                at: &self.at,
+                kind: kind.as_str(),
+                question,
+                roster: roster.as_deref(),
+                old,
+                new,
+                replaces,
+            },
+        );
         self.exec(
-            "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value, dseq, hlc, replaces, changed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11)",
-            params![uuid::Uuid::now_v7().to_string(), interview, self.device_id, self.at, kind.as_str(), key.map(|k| k.question.clone()), key.map(roster_text), old, new, dseq as i64, hlc, replaces],
+            "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value, dseq, hlc, replaces, changed, prev, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?13, ?14)",
+            params![id, interview, self.device_id, self.at, kind.as_str(), question, roster, old, new, dseq as i64, hlc, replaces, dala_merge::chain::to_hex(&prev), dala_merge::chain::to_hex(&hash)],
         )?;
-        self.dseq += 1;
+        self.chains.next_dseq += 1;
+        self.chains.journal_head = hash;
         Ok(format!("{hlc}@{}", self.device_id))
     }
 

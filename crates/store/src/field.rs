@@ -116,11 +116,20 @@ pub(crate) fn route_addresses_sql() -> String {
 }
 
 impl Batch<'_> {
-    pub(crate) fn field_journal(&self, kind: &str, subject: &str, detail: Option<&str>) -> Result<()> {
+    pub(crate) fn field_journal(&mut self, kind: &str, subject: &str, detail: Option<&str>) -> Result<()> {
+        let id = uuid::Uuid::now_v7().to_string();
+        let fseq = self.chains.next_fseq as i64;
+        let prev = self.chains.field_head;
+        let hash = crate::audit::field_link(
+            &prev,
+            &crate::audit::FieldFields { id: &id, device: self.device_id, fseq, at: &self.at, kind, subject, detail },
+        );
         self.exec(
-            "INSERT INTO field_journal (id, device_id, at, kind, subject, detail, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![uuid::Uuid::now_v7().to_string(), self.device_id, self.at, kind, subject, detail, self.changed],
+            "INSERT INTO field_journal (id, device_id, at, kind, subject, detail, changed, fseq, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![id, self.device_id, self.at, kind, subject, detail, self.changed, fseq, dala_merge::chain::to_hex(&prev), dala_merge::chain::to_hex(&hash)],
         )?;
+        self.chains.next_fseq += 1;
+        self.chains.field_head = hash;
         Ok(())
     }
 

@@ -19,6 +19,7 @@ use serde_json::Value as Json;
 
 pub use dala_questionnaire::AnswerKey;
 
+pub mod audit;
 mod batch;
 mod field;
 mod migrations;
@@ -219,8 +220,8 @@ pub struct Store {
     pub(crate) faults: batch::Faults,
     /// This database's hybrid logical clock (resumed at open from the last stamps it wrote).
     pub(crate) clock: dala_merge::Clock,
-    /// The next sequence number of this device's own journal entries.
-    pub(crate) next_dseq: u64,
+    /// Where this device's own journals stand: their next numbers and last links (see [`audit`]).
+    pub(crate) chains: audit::Chains,
 }
 
 /// How far ahead of this device's clock a received stamp may be and still move it (one day): a package
@@ -231,9 +232,9 @@ pub(crate) fn wall_ms(t: DateTime<Utc>) -> u64 {
     t.timestamp_millis().max(0) as u64
 }
 
-/// The clock and the next own journal number of a database, read back from the last stamps it wrote
-/// (each read is one step down an index or the end of a table).
-pub(crate) fn resume_sync(conn: &Connection, device_id: &str) -> Result<(dala_merge::Clock, u64)> {
+/// The clock and the own journals' positions of a database, read back from the last stamps and
+/// entries it wrote (each read is one step down an index or the end of a table).
+pub(crate) fn resume_sync(conn: &Connection, device_id: &str) -> Result<(dala_merge::Clock, audit::Chains)> {
     let mut last = dala_merge::Hlc::default();
     for sql in [
         "SELECT changed FROM journal ORDER BY seq DESC LIMIT 1",
@@ -245,9 +246,7 @@ pub(crate) fn resume_sync(conn: &Connection, device_id: &str) -> Result<(dala_me
             last = last.max(h);
         }
     }
-    let dseq: Option<i64> =
-        conn.query_row("SELECT max(dseq) FROM journal WHERE device_id = ?1", [device_id], |r| r.get(0)).optional()?.flatten();
-    Ok((dala_merge::Clock::resume(last, MAX_CLOCK_AHEAD_MS), dseq.unwrap_or(0) as u64 + 1))
+    Ok((dala_merge::Clock::resume(last, MAX_CLOCK_AHEAD_MS), audit::Chains::resume(conn, device_id)?))
 }
 
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
@@ -272,7 +271,17 @@ fn parse_roster(s: &str) -> Result<Vec<u32>> {
 fn migrations() -> Migrations<'static> {
     // Every migration ends with `PRAGMA foreign_key_check` inside its transaction: a table rebuilt with
     // foreign keys off (migration 3) must leave every reference intact or the upgrade is rolled back.
-    Migrations::new(migrations::ALL.iter().map(|sql| M::up(sql).foreign_key_check()).collect())
+    Migrations::new(
+        migrations::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| match i + 1 {
+                // 8 adds the journals' hash chains; the links of the rows already held are computed in Rust.
+                8 => M::up_with_hook(sql, audit::chain_existing).foreign_key_check(),
+                _ => M::up(sql).foreign_key_check(),
+            })
+            .collect(),
+    )
 }
 
 /// The schema version this build writes.
@@ -336,8 +345,8 @@ impl Store {
                 d
             }
         };
-        let (clock, next_dseq) = resume_sync(&conn, &device_id)?;
-        Ok(Store { conn, device_id, faults: batch::Faults::default(), clock, next_dseq })
+        let (clock, chains) = resume_sync(&conn, &device_id)?;
+        Ok(Store { conn, device_id, faults: batch::Faults::default(), clock, chains })
     }
 
     pub fn device_id(&self) -> &str {

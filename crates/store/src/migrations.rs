@@ -313,4 +313,17 @@ CREATE TABLE sync_state (
     value  TEXT NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // 8: the journals' hash chains (issue 10; `audit`). Every journal entry keeps the link of its
+    // device's entry before it (`prev`) and its own (`hash`), both 64 hex digits; the field journal's
+    // entries gain their device's number `fseq` too (the interview journal has `dseq`). The hook
+    // (`audit::chain_existing`) computes the links of the rows already held; a row whose predecessor
+    // the database does not hold keeps `prev` NULL, which only rows from before this version may.
+    r#"
+ALTER TABLE journal ADD COLUMN prev TEXT;
+ALTER TABLE journal ADD COLUMN hash TEXT;
+ALTER TABLE field_journal ADD COLUMN fseq INTEGER;
+ALTER TABLE field_journal ADD COLUMN prev TEXT;
+ALTER TABLE field_journal ADD COLUMN hash TEXT;
+CREATE INDEX field_journal_by_device ON field_journal (device_id, fseq);
+"#,
 ];

@@ -108,14 +108,21 @@ pub enum Record {
         old: Option<String>,
         new: Option<String>,
         replaces: Option<String>,
+        /// The link of the device's entry before (64 hex digits; absent only for entries written
+        /// before the chains existed) and the entry's own (see `audit`).
+        prev: Option<String>,
+        hash: String,
     },
     Field {
         id: String,
         device: String,
+        fseq: i64,
         at: String,
         kind: String,
         subject: String,
         detail: Option<String>,
+        prev: Option<String>,
+        hash: String,
     },
 }
 
@@ -220,6 +227,52 @@ pub enum ImportError {
     /// nothing the package or the database holds).
     #[error("invalid record: {0}")]
     Invalid(String),
+    /// An entry whose hash chain does not hold: its fields do not give its hash, or its link to its
+    /// device's entry before (in the package or held here) does not match (see `audit`).
+    #[error("broken hash chain: {journal:?} entry {seq} of device {device} is {break_:?}")]
+    BrokenChain { journal: Chain, device: String, seq: i64, break_: ChainBreak },
+}
+
+/// Which hash chain.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Chain {
+    Journal,
+    Field,
+}
+
+/// How a chain is broken.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ChainBreak {
+    /// The entry's fields do not give its hash (or the hash is not one).
+    Altered,
+    /// Its `prev` is not the link of its device's entry before it.
+    Unlinked,
+}
+
+/// Checks an entry's own hash (and that a device's first entry starts the chain). `Ok(false)`: an
+/// entry from before the chains existed (no `prev`), whose links are not checked.
+fn check_link(
+    journal: Chain,
+    device: &str,
+    n: i64,
+    prev: Option<&str>,
+    hash: &str,
+    compute: impl Fn(&dala_merge::chain::Link) -> dala_merge::chain::Link,
+) -> std::result::Result<bool, ImportError> {
+    use dala_merge::chain::{from_hex, GENESIS};
+    let broken = |break_| ImportError::BrokenChain { journal, device: device.to_string(), seq: n, break_ };
+    let hash = from_hex(hash).ok_or_else(|| broken(ChainBreak::Altered))?;
+    let prev = match prev {
+        None => None,
+        Some(p) => Some(from_hex(p).ok_or_else(|| broken(ChainBreak::Unlinked))?),
+    };
+    if n == 1 && prev.is_some_and(|p| p != GENESIS) {
+        return Err(broken(ChainBreak::Unlinked));
+    }
+    if compute(&prev.unwrap_or(GENESIS)) != hash {
+        return Err(broken(ChainBreak::Altered));
+    }
+    Ok(prev.is_some())
 }
 
 impl From<rusqlite::Error> for ImportError {
@@ -376,11 +429,13 @@ impl Store {
             ),
             // Entries grouped by interview (the importer merges one interview at a time).
             format!(
-                "SELECT id, device_id, dseq, hlc, interview_id, at, kind, question, roster, old_value, new_value, replaces FROM journal
+                "SELECT id, device_id, dseq, hlc, interview_id, at, kind, question, roster, old_value, new_value, replaces, prev, hash FROM journal
                  WHERE {fresh} AND {} ORDER BY interview_id, seq",
                 interviews_ok.replace("id IN", "interview_id IN")
             ),
-            format!("SELECT id, device_id, at, kind, subject, detail FROM field_journal WHERE {fresh} AND {field_ok} ORDER BY seq"),
+            format!(
+                "SELECT id, device_id, at, kind, subject, detail, fseq, prev, hash FROM field_journal WHERE {fresh} AND {field_ok} ORDER BY seq"
+            ),
         ];
         let readers: [fn(&rusqlite::Row) -> rusqlite::Result<Record>; 7] = [
             |r| {
@@ -463,6 +518,8 @@ impl Store {
                     old: r.get(9)?,
                     new: r.get(10)?,
                     replaces: r.get(11)?,
+                    prev: r.get(12)?,
+                    hash: r.get(13)?,
                 })
             },
             |r| {
@@ -473,6 +530,9 @@ impl Store {
                     kind: r.get(3)?,
                     subject: r.get(4)?,
                     detail: r.get(5)?,
+                    fseq: r.get(6)?,
+                    prev: r.get(7)?,
+                    hash: r.get(8)?,
                 })
             },
         ];
@@ -517,6 +577,7 @@ impl Store {
             pending: Vec::new(),
             pending_at: Vec::new(),
             max_seen: Hlc::default(),
+            links: Vec::new(),
         })
     }
 }
@@ -548,6 +609,9 @@ pub struct Importer<'s> {
     /// The `at` of each entry of `pending` (the time its answer was given).
     pending_at: Vec<String>,
     max_seen: Hlc,
+    /// The chained entries this import added (journal, device, number, prev, hash): their links to
+    /// the entries around them are checked before the commit.
+    links: Vec<(Chain, String, i64, Option<String>, String)>,
 }
 
 impl Importer<'_> {
@@ -625,7 +689,19 @@ impl Importer<'_> {
                     ],
                 )?
             }
-            Record::Address { key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at, ver } => {
+            Record::Address {
+                key,
+                route_id,
+                address,
+                log,
+                visits,
+                disposition,
+                screening,
+                interview_id,
+                respondent_sex,
+                updated_at,
+                ver,
+            } => {
                 self.seen(ver)?;
                 self.upsert(
                     "INSERT INTO addresses (key, route_id, address, log, visits, disposition, screening, interview_id, respondent_sex, updated_at, ver, changed)
@@ -646,10 +722,19 @@ impl Importer<'_> {
                     params![address_key, n, at, outcome, visit, ver, self.changed],
                 )?
             }
-            Record::Field { id, device, at, kind, subject, detail } => self.upsert(
-                "INSERT INTO field_journal (id, device_id, at, kind, subject, detail, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING",
-                params![id, device, at, kind, subject, detail, self.changed],
-            )?,
+            Record::Field { id, device, fseq, at, kind, subject, detail, prev, hash } => {
+                let fields = crate::audit::FieldFields { id, device, fseq: *fseq, at: at, kind, subject, detail: detail.as_deref() };
+                let linked = check_link(Chain::Field, device, *fseq, prev.as_deref(), hash, |p| crate::audit::field_link(p, &fields))?;
+                let n = self.upsert(
+                    "INSERT INTO field_journal (id, device_id, at, kind, subject, detail, changed, fseq, prev, hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING",
+                    params![id, device, at, kind, subject, detail, self.changed, fseq, prev, hash],
+                )?;
+                if n > 0 && linked {
+                    self.links.push((Chain::Field, device.clone(), *fseq, prev.clone(), hash.clone()));
+                }
+                n
+            }
             Record::Entry { .. } => return self.add_entry(record),
         };
         if n > 0 {
@@ -658,6 +743,62 @@ impl Importer<'_> {
             self.stats.duplicates += 1;
         }
         Ok(())
+    }
+
+    /// Checks the links of the chained entries this import added: to each other, and at the ends of each
+    /// run of numbers to the entries this database held before (two index lookups per run, not per entry).
+    fn check_links(&mut self) -> std::result::Result<(), ImportError> {
+        let mut links = std::mem::take(&mut self.links);
+        links.sort_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));
+        let broken = |(journal, device, seq): (Chain, &str, i64)| ImportError::BrokenChain {
+            journal,
+            device: device.to_string(),
+            seq,
+            break_: ChainBreak::Unlinked,
+        };
+        for (i, (journal, device, n, prev, hash)) in links.iter().enumerate() {
+            let run_before = i > 0 && links[i - 1].0 == *journal && links[i - 1].1 == *device && links[i - 1].2 + 1 == *n;
+            if run_before {
+                if links[i - 1].4.as_str() != prev.as_deref().unwrap_or_default() {
+                    return Err(broken((*journal, device, *n)));
+                }
+            } else if *n > 1
+                && !self.held_links_match(*journal, device, n - 1, |held_prev, held_hash| {
+                    held_prev.is_none() || Some(held_hash) == prev.as_deref()
+                })?
+            {
+                return Err(broken((*journal, device, *n)));
+            }
+            let run_after = links.get(i + 1).is_some_and(|next| next.0 == *journal && next.1 == *device && next.2 == n + 1);
+            if !run_after && !self.held_links_match(*journal, device, n + 1, |held_prev, _| held_prev.is_none_or(|p| p == hash.as_str()))? {
+                return Err(broken((*journal, device, n + 1)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether every held entry numbered `n` of the device passes `ok(prev, hash)` (true when none is held).
+    fn held_links_match(
+        &self,
+        journal: Chain,
+        device: &str,
+        n: i64,
+        ok: impl Fn(Option<&str>, &str) -> bool,
+    ) -> std::result::Result<bool, ImportError> {
+        let sql = match journal {
+            Chain::Journal => "SELECT prev, hash FROM journal WHERE device_id = ?1 AND dseq = ?2",
+            Chain::Field => "SELECT prev, hash FROM field_journal WHERE device_id = ?1 AND fseq = ?2",
+        };
+        let mut stmt = self.tx.prepare_cached(sql)?;
+        let mut rows = stmt.query(params![device, n])?;
+        while let Some(r) = rows.next()? {
+            let prev: Option<String> = r.get(0)?;
+            let hash: Option<String> = r.get(1)?;
+            if !ok(prev.as_deref(), hash.as_deref().unwrap_or_default()) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     fn seen(&mut self, ver: &str) -> std::result::Result<(), ImportError> {
@@ -671,9 +812,24 @@ impl Importer<'_> {
     }
 
     fn add_entry(&mut self, record: Record) -> std::result::Result<(), ImportError> {
-        let Record::Entry { id, device, dseq, hlc, interview, at, kind, question, roster, old, new, replaces } = record else {
+        let Record::Entry { id, device, dseq, hlc, interview, at, kind, question, roster, old, new, replaces, prev, hash } = record else {
             unreachable!("add_entry takes entries")
         };
+        let fields = crate::audit::JournalFields {
+            id: &id,
+            device: &device,
+            dseq,
+            hlc: &hlc,
+            interview: &interview,
+            at: &at,
+            kind: &kind,
+            question: question.as_deref(),
+            roster: roster.as_deref(),
+            old: old.as_deref(),
+            new: new.as_deref(),
+            replaces: replaces.as_deref(),
+        };
+        let linked = check_link(Chain::Journal, &device, dseq, prev.as_deref(), &hash, |p| crate::audit::journal_link(p, &fields))?;
         let stamp: Hlc = hlc.parse().map_err(|e: dala_merge::BadStamp| ImportError::Invalid(e.to_string()))?;
         if dseq < 1 || device.is_empty() {
             return Err(ImportError::Invalid(format!("entry {id}: device `{device}`, number {dseq}")));
@@ -685,19 +841,17 @@ impl Importer<'_> {
             self.interview = Some(interview.clone());
         }
         let inserted = self.upsert(
-            "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value, dseq, hlc, replaces, changed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING",
-            params![id, interview, device, at, kind, question, roster, old, new, dseq, hlc, replaces, self.changed],
+            "INSERT INTO journal (id, interview_id, device_id, at, kind, question, roster, old_value, new_value, dseq, hlc, replaces, changed, prev, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT DO NOTHING",
+            params![id, interview, device, at, kind, question, roster, old, new, dseq, hlc, replaces, self.changed, prev, hash],
         )?;
         if inserted == 0 {
-            // Held already: the very same entry is a duplicate; another under its id or number is forged.
+            // Held already: the very same entry (its hash covers every field) is a duplicate; another
+            // under its id or number is forged.
             let same: Option<i64> = self
                 .tx
-                .prepare_cached(
-                    "SELECT count(*) FROM journal WHERE device_id = ?1 AND dseq = ?2 AND id = ?3 AND interview_id = ?4 AND kind = ?5
-                       AND hlc = ?6 AND question IS ?7 AND roster IS ?8 AND new_value IS ?9 AND replaces IS ?10",
-                )?
-                .query_row(params![device, dseq, id, interview, kind, hlc, question, roster, new, replaces], |r| r.get(0))
+                .prepare_cached("SELECT count(*) FROM journal WHERE device_id = ?1 AND dseq = ?2 AND id = ?3 AND hash = ?4")?
+                .query_row(params![device, dseq, id, hash], |r| r.get(0))
                 .optional()?;
             if same != Some(1) {
                 return Err(MergeError::Diverged { device, seq: dseq as u64 }.into());
@@ -706,6 +860,9 @@ impl Importer<'_> {
             return Ok(());
         }
         self.stats.imported += 1;
+        if linked {
+            self.links.push((Chain::Journal, device.clone(), dseq, prev.clone(), hash.clone()));
+        }
         if ANSWER_KINDS.contains(&kind.as_str()) {
             let question = question.ok_or_else(|| ImportError::Invalid(format!("answer entry {id} names no question")))?;
             let roster = parse_roster(roster.as_deref().unwrap_or("")).map_err(|e| ImportError::Invalid(e.to_string()))?;
@@ -900,6 +1057,7 @@ impl Importer<'_> {
     /// lets this database's clock follow the stamps received.
     pub fn finish(mut self, peer: &str, package: &str, detail: Json) -> std::result::Result<ImportStats, ImportError> {
         self.flush()?;
+        self.check_links()?;
         let mut detail = detail;
         if let Json::Object(m) = &mut detail {
             m.insert("package".into(), Json::String(package.to_string()));

@@ -347,3 +347,139 @@ fn a_routes_addresses_are_read_through_the_route_index_not_a_scan() {
     assert!(plan.iter().any(|p| p.contains("addresses_by_route")), "{plan:?}");
     assert!(s.addresses(Some("r")).unwrap().is_empty());
 }
+
+/// Runs one SQL statement on the database file behind the app's back, as someone with the file would.
+fn tamper(path: &std::path::Path, sql: &str) -> usize {
+    Connection::open(path).unwrap().execute(sql, []).unwrap()
+}
+
+#[test]
+fn the_audit_names_an_edited_entry_an_edited_answer_and_removed_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite");
+    let id;
+    {
+        let mut s = Store::open(&path, t(0)).unwrap();
+        id = s.create_interview("kmrs-2010", "1.0.0", "ru", t(1)).unwrap();
+        s.save_answer(&id, &key("Q101", &[]), &json!(3), None, t(2)).unwrap();
+        s.save_answer(&id, &key("Q102", &[1]), &json!("Айгуль"), None, t(3)).unwrap();
+        s.save_answer(&id, &key("Q101", &[]), &json!(4), Some(&json!(3)), t(4)).unwrap();
+        s.clear_answer(&id, &key("Q102", &[1]), &json!("Айгуль"), t(5)).unwrap();
+        s.save_answer(&id, &key("Q103", &[]), &json!([1, 2]), None, t(6)).unwrap();
+        for n in 0..3 {
+            let mut b = s.batch(t(10 + n)).unwrap();
+            b.field_journal("note", &format!("address-{n}"), None).unwrap();
+            b.commit().unwrap();
+        }
+        let report = s.audit().unwrap();
+        assert!(report.intact(), "{report:?}");
+        assert_eq!((report.journal_entries, report.field_entries, report.devices, report.answers, report.unchained), (6, 3, 1, 2, 0));
+    }
+    let copy = dir.path().join("copy.sqlite");
+    let fresh_copy = |name: &str| {
+        let p = dir.path().join(name);
+        std::fs::copy(&path, &p).unwrap();
+        p
+    };
+    let _ = copy;
+    let audit = |p: &std::path::Path| Store::open(p, t(100)).unwrap().audit().unwrap();
+
+    // 1. A stored answer flipped: the audit names the interview and the question.
+    let p = fresh_copy("answer.sqlite");
+    assert_eq!(tamper(&p, "UPDATE answers SET value = '5' WHERE question = 'Q101'"), 1);
+    let r = audit(&p);
+    assert_eq!(r.problem_count, 1, "{r:?}");
+    let f = &r.problems[0];
+    assert_eq!(
+        (f.finding, f.interview.as_deref(), f.question.as_deref()),
+        (audit::Finding::AnswerAltered, Some(id.as_str()), Some("Q101"))
+    );
+    assert_eq!((f.stored.as_deref(), f.expected.as_deref(), f.seq), (Some("5"), Some("4"), Some(4)));
+
+    // 2. A journal entry's value edited (and the answer with it, to hide it): the entry is named.
+    let p = fresh_copy("entry.sqlite");
+    tamper(&p, "UPDATE journal SET new_value = '5' WHERE dseq = 4");
+    tamper(&p, "UPDATE answers SET value = '5' WHERE question = 'Q101'");
+    let r = audit(&p);
+    let f = &r.problems[0];
+    assert_eq!(
+        (f.finding, f.journal, f.seq, f.question.as_deref()),
+        (audit::Finding::Altered, audit::Journal::Interview, Some(4), Some("Q101"))
+    );
+
+    // 3. An entry removed from the middle of the device's own journal.
+    let p = fresh_copy("removed.sqlite");
+    tamper(&p, "DELETE FROM journal WHERE dseq = 3");
+    let r = audit(&p);
+    assert!(r.problems.iter().any(|f| f.finding == audit::Finding::Removed && f.seq == Some(4)), "{r:?}");
+
+    // 4. An answer added that no entry gives, and one removed that the journal gives.
+    let p = fresh_copy("added.sqlite");
+    tamper(&p, &format!("INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES ('{id}', 'Q999', '', '1', 't')"));
+    tamper(&p, "DELETE FROM answers WHERE question = 'Q103'");
+    let r = audit(&p);
+    let found: Vec<_> = r.problems.iter().map(|f| (f.finding, f.question.clone().unwrap_or_default())).collect();
+    assert!(found.contains(&(audit::Finding::AnswerWithoutEntry, "Q999".into())), "{found:?}");
+    assert!(found.contains(&(audit::Finding::AnswerMissing, "Q103".into())), "{found:?}");
+
+    // 5. The field journal: an entry's subject edited, another removed.
+    let p = fresh_copy("field.sqlite");
+    tamper(&p, "UPDATE field_journal SET subject = 'elsewhere' WHERE fseq = 1");
+    tamper(&p, "DELETE FROM field_journal WHERE fseq = 2");
+    let r = audit(&p);
+    let found: Vec<_> = r.problems.iter().map(|f| (f.finding, f.journal, f.seq)).collect();
+    assert!(found.contains(&(audit::Finding::Altered, audit::Journal::Field, Some(1))), "{found:?}");
+    assert!(found.contains(&(audit::Finding::Removed, audit::Journal::Field, Some(3))), "{found:?}");
+
+    // 6. A link erased to hide an edit is itself a finding.
+    let p = fresh_copy("unchained.sqlite");
+    tamper(&p, "UPDATE journal SET prev = NULL WHERE dseq = 2");
+    let r = audit(&p);
+    assert_eq!(r.problems[0].finding, audit::Finding::Unchained);
+
+    // The untouched file is still intact, and new writes continue its chain after reopening.
+    let mut s = Store::open(&path, t(200)).unwrap();
+    s.save_answer(&id, &key("Q104", &[]), &json!(1), None, t(201)).unwrap();
+    assert!(s.audit().unwrap().intact());
+}
+
+#[test]
+fn a_database_from_before_the_chains_is_chained_on_upgrade_and_then_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v7.sqlite");
+    let id;
+    {
+        let mut s = Store::open(&path, t(0)).unwrap();
+        id = s.create_interview("kmrs-2010", "1.0.0", "ru", t(1)).unwrap();
+        s.save_answer(&id, &key("Q101", &[]), &json!(3), None, t(2)).unwrap();
+        s.save_answer(&id, &key("Q101", &[]), &json!(4), Some(&json!(3)), t(3)).unwrap();
+        let mut b = s.batch(t(4)).unwrap();
+        b.field_journal("note", "a", None).unwrap();
+        b.commit().unwrap();
+    }
+    // Back to version 7 as it was written: no links, no field numbers.
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "ALTER TABLE journal DROP COLUMN prev; ALTER TABLE journal DROP COLUMN hash;
+             DROP INDEX field_journal_by_device; ALTER TABLE field_journal DROP COLUMN fseq;
+             ALTER TABLE field_journal DROP COLUMN prev; ALTER TABLE field_journal DROP COLUMN hash;
+             DELETE FROM sync_state WHERE key = 'chain_since'; PRAGMA user_version = 7;",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&path, t(10)).unwrap();
+    let r = s.audit().unwrap();
+    assert!(r.intact(), "{r:?}");
+    assert_eq!((r.journal_entries, r.field_entries, r.unchained), (3, 1, 1), "the old field entry is hashed but not linked");
+    s.save_answer(&id, &key("Q102", &[]), &json!(1), None, t(11)).unwrap();
+    let mut b = s.batch(t(12)).unwrap();
+    b.field_journal("note", "b", None).unwrap();
+    b.commit().unwrap();
+    assert!(s.audit().unwrap().intact());
+    drop(s);
+    // An edit of a row from before the upgrade is still found by its hash.
+    tamper(&path, "UPDATE journal SET new_value = '9' WHERE dseq = 2");
+    let r = Store::open(&path, t(20)).unwrap().audit().unwrap();
+    assert!(r.problems.iter().any(|f| f.finding == audit::Finding::Altered && f.seq == Some(2)), "{r:?}");
+}

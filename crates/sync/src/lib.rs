@@ -24,7 +24,7 @@ pub mod keys;
 mod package;
 
 pub use keys::{key_id, PublicKey, Role, SecretKey};
-pub use package::{open_package, Header, Opened, PackageWriter, Party, FORMAT};
+pub use package::{open_package, Header, Opened, PackageWriter, Party, FORMAT, OLDEST_FORMAT};
 
 use dala_i18n::{msg, Localized};
 
@@ -49,6 +49,8 @@ pub enum SyncError {
     Truncated,
     #[error("the package has format {found}; this program reads up to {supported}")]
     NewerFormat { found: u32, supported: u32 },
+    #[error("the package has format {found}, older than {oldest}, the oldest this program reads")]
+    OlderFormat { found: u32, oldest: u32 },
     #[error("the package is signed by {name} ({id}), who is not among the trusted keys")]
     UnknownSender { name: String, id: String },
     #[error("the package's signature does not match its contents")]
@@ -127,6 +129,11 @@ impl SyncError {
                 "the package has format {found}, made by a newer Dala (this one reads up to {supported}): update this program",
                 "пакет в формате {found}, созданном более новой версией Dala (эта читает до {supported}): обновите программу",
                 "пакет Dala-ның жаңарақ нұсқасы жасаған {found} форматында (бұл нұсқа {supported} дейін оқиды): бағдарламаны жаңартыңыз"
+            ),
+            SyncError::OlderFormat { found, oldest } => msg!(
+                "the package has format {found}, made by an older Dala whose journal had no hash chain (this one reads from format {oldest}): update Dala on the sending device and export the package again",
+                "пакет в формате {found}, созданном старой версией Dala без цепочки хешей журнала (эта читает начиная с формата {oldest}): обновите Dala на устройстве-отправителе и экспортируйте пакет заново",
+                "пакет Dala-ның журналында хеш тізбегі жоқ ескі нұсқасы жасаған {found} форматында (бұл нұсқа {oldest} форматынан бастап оқиды): жіберуші құрылғыдағы Dala-ны жаңартып, пакетті қайта экспорттаңыз"
             ),
             SyncError::UnknownSender { name, id } => msg!(
                 "the package is signed by «{name}» (key {id}), which is not among the trusted keys: add their .pub file if you know them",

@@ -13,7 +13,10 @@ use crate::keys::{hex, key_id, unhex32, PublicKey, Role, SecretKey};
 use crate::SyncError;
 
 /// The package format this program writes and the newest it reads.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
+/// The oldest format this program reads. Format 2 (issue 10) carries the journals' hash chains; a
+/// format-1 package has none and is refused, to be exported again by an updated device.
+pub const OLDEST_FORMAT: u32 = 2;
 const MAGIC: &[u8; 10] = b"DALA-SYNC\n";
 /// The Ed25519ph context: a signature made for a package cannot be passed off as one over anything else.
 const CONTEXT: &[u8] = b"dala-sync-package";
@@ -180,6 +183,9 @@ pub fn open_package(mut file: File, trust: &[PublicKey]) -> Result<Opened, SyncE
     let format = serde_json::from_slice::<FormatOnly>(&header_bytes).map_err(|_| SyncError::BadSignature)?.format;
     if format > FORMAT {
         return Err(SyncError::NewerFormat { found: format, supported: FORMAT });
+    }
+    if format < OLDEST_FORMAT {
+        return Err(SyncError::OlderFormat { found: format, oldest: OLDEST_FORMAT });
     }
     let header: Header = serde_json::from_slice(&header_bytes).map_err(|_| SyncError::BadSignature)?;
     let claimed = unhex32(&header.sender.verifying_key).and_then(|b| VerifyingKey::from_bytes(&b).ok()).ok_or(SyncError::BadSignature)?;

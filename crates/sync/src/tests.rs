@@ -147,9 +147,13 @@ fn a_newer_format_is_named_as_such() {
     let p = dir.path().join("p.dala");
     write_package(&p, &ann, &[sup.public()], 1);
     let bytes = std::fs::read(&p).unwrap();
-    let newer = replace_bytes(&bytes, b"\"format\":1", b"\"format\":7");
+    let newer = replace_bytes(&bytes, format!("\"format\":{FORMAT}").as_bytes(), b"\"format\":7");
     std::fs::write(&p, newer).unwrap();
-    assert!(matches!(read_all(&p, &sup, &[ann.public()]), Err(SyncError::NewerFormat { found: 7, supported: 1 })));
+    assert!(matches!(read_all(&p, &sup, &[ann.public()]), Err(SyncError::NewerFormat { found: 7, supported: FORMAT })));
+    // A package of the first format (before the hash chains) is named as older.
+    let older = replace_bytes(&bytes, format!("\"format\":{FORMAT}").as_bytes(), b"\"format\":1");
+    std::fs::write(&p, older).unwrap();
+    assert!(matches!(read_all(&p, &sup, &[ann.public()]), Err(SyncError::OlderFormat { found: 1, oldest: OLDEST_FORMAT })));
 }
 
 #[test]
@@ -166,6 +170,7 @@ fn not_a_package_and_messages_in_every_language() {
         SyncError::BadSignature,
         SyncError::WrongRecipient,
         SyncError::NewerFormat { found: 2, supported: 1 },
+        SyncError::OlderFormat { found: 1, oldest: 2 },
         SyncError::UnknownSender { name: "x".into(), id: "ab".into() },
         SyncError::Corrupt("x".into()),
         SyncError::WrongStudy { found: "a".into(), expected: "b".into() },

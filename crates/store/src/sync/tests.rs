@@ -3,6 +3,7 @@ use serde_json::json;
 
 use super::*;
 use crate::AnswerKey;
+use dala_merge::chain::{to_hex, GENESIS};
 
 fn t(sec: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(1_273_000_000 + sec, 0).unwrap()
@@ -53,6 +54,174 @@ fn dump(s: &Store) -> Vec<String> {
         out.extend(rows.map(|r| r.unwrap()));
     }
     out
+}
+
+/// Recomputes every entry's hash and link in a package's order per device, as a forger with the
+/// algorithm would.
+fn rehash(records: &mut [Record]) {
+    let mut heads: std::collections::HashMap<(bool, String), dala_merge::chain::Link> = Default::default();
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    let n_of = |r: &Record| match r {
+        Record::Entry { dseq, .. } => *dseq,
+        Record::Field { fseq, .. } => *fseq,
+        _ => 0,
+    };
+    order.sort_by_key(|&i| n_of(&records[i]));
+    for i in order {
+        match &mut records[i] {
+            Record::Entry { id, device, dseq, hlc, interview, at, kind, question, roster, old, new, replaces, prev, hash } => {
+                let p = *heads.get(&(true, device.clone())).unwrap_or(&GENESIS);
+                let l = crate::audit::journal_link(
+                    &p,
+                    &crate::audit::JournalFields {
+                        id,
+                        device,
+                        dseq: *dseq,
+                        hlc,
+                        interview,
+                        at,
+                        kind,
+                        question: question.as_deref(),
+                        roster: roster.as_deref(),
+                        old: old.as_deref(),
+                        new: new.as_deref(),
+                        replaces: replaces.as_deref(),
+                    },
+                );
+                *prev = Some(to_hex(&p));
+                *hash = to_hex(&l);
+                heads.insert((true, device.clone()), l);
+            }
+            Record::Field { id, device, fseq, at, kind, subject, detail, prev, hash } => {
+                let p = *heads.get(&(false, device.clone())).unwrap_or(&GENESIS);
+                let l = crate::audit::field_link(
+                    &p,
+                    &crate::audit::FieldFields { id, device, fseq: *fseq, at, kind, subject, detail: detail.as_deref() },
+                );
+                *prev = Some(to_hex(&p));
+                *hash = to_hex(&l);
+                heads.insert((false, device.clone()), l);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn entry_numbers(records: &[Record]) -> Vec<i64> {
+    records.iter().filter_map(|r| if let Record::Entry { dseq, .. } = r { Some(*dseq) } else { None }).collect()
+}
+
+#[test]
+fn the_journal_chain_is_checked_on_import_within_a_package_and_against_what_is_held() {
+    let mut a = Store::open_in_memory(t(0)).unwrap();
+    let i = a.create_interview("kmrs-2010", "1", "ru", t(1)).unwrap();
+    for (n, q) in ["Q101", "Q102", "Q103"].iter().enumerate() {
+        a.save_answer(&i, &key(q), &json!(n), None, t(2 + n as i64)).unwrap();
+    }
+    let (p, _) = export(&mut a, None, t(10));
+    assert_eq!(entry_numbers(&p), [1, 2, 3, 4]);
+    let mut s = Store::open_in_memory(t(0)).unwrap();
+    let empty = dump(&s);
+    // An entry changed and its own hash recomputed, the rest left: the link after it breaks.
+    let mut changed = p.clone();
+    if let Some(Record::Entry { new, hash, prev, id, device, dseq, hlc, interview, at, kind, question, roster, old, replaces }) =
+        changed.iter_mut().find(|r| matches!(r, Record::Entry { dseq: 2, .. }))
+    {
+        *new = Some("99".into());
+        let f = crate::audit::JournalFields {
+            id,
+            device,
+            dseq: *dseq,
+            hlc,
+            interview,
+            at,
+            kind,
+            question: question.as_deref(),
+            roster: roster.as_deref(),
+            old: old.as_deref(),
+            new: new.as_deref(),
+            replaces: replaces.as_deref(),
+        };
+        *hash = to_hex(&crate::audit::journal_link(&dala_merge::chain::from_hex(prev.as_deref().unwrap()).unwrap(), &f));
+    }
+    let e = import(&mut s, &changed, t(11)).unwrap_err();
+    assert!(matches!(e, ImportError::BrokenChain { journal: Chain::Journal, seq: 3, break_: ChainBreak::Unlinked, .. }), "{e:?}");
+    assert_eq!(dump(&s), empty, "nothing of a refused package is kept");
+    // An entry missing from the middle is a gap (a package not received yet, which a supervisor's
+    // forwarded package may have), not a break: taken, and the gap is reported...
+    let without: Vec<Record> = p.iter().filter(|r| !matches!(r, Record::Entry { dseq: 2, .. })).cloned().collect();
+    import(&mut s, &without, t(11)).unwrap();
+    assert_eq!(s.journal_gaps().unwrap()[0].first_missing, 2);
+    // ...and what later fills it must link to both held neighbours: a forged entry 2 with a
+    // self-consistent chain from entry 1 does not link to the held entry 3.
+    let mut forged: Vec<Record> = p.iter().filter(|r| matches!(r, Record::Entry { dseq: 1..=2, .. })).cloned().collect();
+    if let Some(Record::Entry { new, .. }) = forged.iter_mut().find(|r| matches!(r, Record::Entry { dseq: 2, .. })) {
+        *new = Some("99".into());
+    }
+    rehash(&mut forged);
+    let held = dump(&s);
+    let e = import(&mut s, &forged, t(12)).unwrap_err();
+    assert!(matches!(e, ImportError::BrokenChain { seq: 3, break_: ChainBreak::Unlinked, .. }), "{e:?}");
+    assert_eq!(dump(&s), held);
+    // The true package is taken; the device's next package links to what is now held.
+    import(&mut s, &p, t(12)).unwrap();
+    a.save_answer(&i, &key("Q104"), &json!(4), None, t(20)).unwrap();
+    a.save_answer(&i, &key("Q105"), &json!(5), None, t(21)).unwrap();
+    // Everything again: entries 1–4 are duplicates, 5 links to the held 4.
+    let p2 = export(&mut a, None, t(22)).0;
+    let before = dump(&s);
+    // A rewritten history (a forger's consistent chain from a changed first entry) meets the held links.
+    let mut rewritten = export(&mut a, None, t(23)).0;
+    if let Some(Record::Entry { new, .. }) = rewritten.iter_mut().find(|r| matches!(r, Record::Entry { dseq: 4, .. })) {
+        *new = Some("77".into());
+    }
+    rehash(&mut rewritten);
+    let tail: Vec<Record> = rewritten.into_iter().filter(|r| !matches!(r, Record::Entry { dseq: 1..=4, .. })).collect();
+    assert_eq!(entry_numbers(&tail), [5, 6]);
+    assert!(matches!(import(&mut s, &tail, t(24)), Err(ImportError::BrokenChain { seq: 5, break_: ChainBreak::Unlinked, .. })));
+    assert_eq!(dump(&s), before);
+    import(&mut s, &p2, t(25)).unwrap();
+    assert_eq!(answer(&s, &i, "Q105"), Some(json!(5)));
+    let report = s.audit().unwrap();
+    assert!(report.intact(), "{report:?}");
+    assert_eq!(report.journal_entries, 6);
+}
+
+#[test]
+fn the_field_journal_chain_is_checked_on_import() {
+    let mut a = Store::open_in_memory(t(0)).unwrap();
+    for n in 0..3 {
+        let mut b = a.batch(t(n)).unwrap();
+        b.field_journal("note", &format!("subject-{n}"), Some("{\"x\":1}")).unwrap();
+        b.commit().unwrap();
+    }
+    let (p, _) = export(&mut a, None, t(5));
+    let mut s = Store::open_in_memory(t(0)).unwrap();
+    let empty = dump(&s);
+    let mut changed = p.clone();
+    if let Some(Record::Field { detail, .. }) = changed.iter_mut().find(|r| matches!(r, Record::Field { fseq: 2, .. })) {
+        *detail = Some("{\"x\":2}".into());
+    }
+    assert!(matches!(
+        import(&mut s, &changed, t(6)),
+        Err(ImportError::BrokenChain { journal: Chain::Field, seq: 2, break_: ChainBreak::Altered, .. })
+    ));
+    let without: Vec<Record> = p.iter().filter(|r| !matches!(r, Record::Field { fseq: 1, .. })).cloned().collect();
+    // The device's first entry missing is a gap (a package not received), not a break...
+    import(&mut s, &without, t(7)).unwrap();
+    // ...and when it comes, it must link to what came before it.
+    let mut first: Vec<Record> = p.iter().filter(|r| matches!(r, Record::Field { fseq: 1, .. })).cloned().collect();
+    let good = first.clone();
+    if let Some(Record::Field { subject, .. }) = first.first_mut() {
+        *subject = "elsewhere".into();
+    }
+    rehash(&mut first);
+    let held = dump(&s);
+    assert!(matches!(import(&mut s, &first, t(8)), Err(ImportError::BrokenChain { seq: 2, break_: ChainBreak::Unlinked, .. })));
+    assert_eq!(dump(&s), held);
+    assert_ne!(held, empty);
+    import(&mut s, &good, t(9)).unwrap();
+    assert!(s.audit().unwrap().intact());
 }
 
 fn answer(s: &Store, interview: &str, q: &str) -> Option<Json> {
@@ -182,11 +351,22 @@ fn a_forged_entry_refuses_the_whole_package_and_changes_nothing() {
     forged.push(Record::Field {
         id: "new-one".into(),
         device: "d".into(),
+        fseq: 1,
         at: "t".into(),
         kind: "k".into(),
         subject: "s".into(),
         detail: None,
+        prev: Some(to_hex(&GENESIS)),
+        hash: to_hex(&GENESIS),
     });
+    // The changed entry no longer gives its hash.
+    assert!(matches!(
+        import(&mut s, &forged, t(5)),
+        Err(ImportError::BrokenChain { journal: Chain::Journal, break_: ChainBreak::Altered, .. })
+    ));
+    assert_eq!(dump(&s), before);
+    // A forger who also recomputes the hash contradicts the entry already received.
+    rehash(&mut forged);
     assert!(matches!(import(&mut s, &forged, t(5)), Err(ImportError::Merge(MergeError::Diverged { .. }))));
     assert_eq!(dump(&s), before);
     let bad_ver =
