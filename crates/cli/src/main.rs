@@ -29,6 +29,8 @@
 //!
 //! - `dala export --db <file> --format sav|zsav|dta|csv|parquet [--lang ru|kk|en] [--anonymise] --out <dir>
 //!   [--json]`: labelled datasets (`exportcmd.rs`, docs/export.md).
+//! - `dala audit verify --db <file> [--json]`: the journal's hash chains and the answers checked against
+//!   the journal; exit 1 naming the first broken link (`auditcmd.rs`, docs/robustness.md).
 //! - `dala backcheck --db <file> draw --seed n | list | record …`: back-checks (`backcheckcmd.rs`).
 //! - `dala review --db <file> list|approve|reject|comment|conflicts|resolve …`: the supervisor's review
 //!   loop (`reviewcmd.rs`).
@@ -48,6 +50,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use dala_questionnaire::Lang;
 
+mod auditcmd;
 mod backcheckcmd;
 mod bench;
 mod cards;
@@ -222,6 +225,11 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// The tamper-evident journal: check a database's hash chains and its answers against its journal.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Sync packages: export a database's data, import others'.
     Sync {
         #[command(subcommand)]
@@ -345,6 +353,19 @@ enum ReviewCommand {
         roster: Option<String>,
         #[arg(long, allow_hyphen_values = true)]
         value: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Exit 0 when every journal entry still gives its hash and links to the one before it and every stored
+    /// answer is what the journal gives; else exit 1 naming the first broken link.
+    Verify {
+        #[arg(long)]
+        db: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -621,6 +642,7 @@ fn main() -> ExitCode {
             backcheckcmd::run(&study.unwrap_or_else(fieldcmd::default_study), &db, action, json, lang)
         }
         Command::Keys { command: KeysCommand::Init { role, name, out } } => synccmd::keys_init(&role, &name, &out, lang),
+        Command::Audit { command: AuditCommand::Verify { db, json } } => auditcmd::verify(&db, json, lang),
         Command::Sync { command: SyncCommand::Export { db, key, to, out, since_last, study, json } } => {
             synccmd::export(&db, &key, &to, &out, since_last, study.as_deref(), json, lang)
         }

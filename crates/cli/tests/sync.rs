@@ -213,6 +213,52 @@ fn devices_to_supervisor_to_coordinator_and_a_rejected_interview_back_and_correc
         kinds.ends_with(&["interview_completed", "interview_rejected", "interview_opened", "interview_completed", "interview_approved"]),
         "{kinds:?}"
     );
+
+    // Issue 10: every database of the round trip passes the audit (chains of several devices, merged,
+    // reviewed and sent back)...
+    for db in ["dev/device-01.sqlite", "dev/device-02.sqlite", "sup.sqlite", "coord-a.sqlite"] {
+        let out = dala().args(["audit", "verify", "--json", "--db", p(&f.path(db))]).output().unwrap();
+        let r: Json = serde_json::from_str(&ok(out)).unwrap();
+        assert_eq!(r["intact"], true, "{db}: {r}");
+        assert!(r["journal_entries"].as_u64().unwrap() > 100 && r["answers"].as_u64().unwrap() > 100, "{db}: {r}");
+    }
+    // ...an answer flipped with plain SQL in a copy of a device's database is named, in the user's language...
+    std::fs::copy(f.path("dev/device-01.sqlite"), f.path("flipped.sqlite")).unwrap();
+    let target =
+        f.query("flipped.sqlite", "SELECT interview_id, question, roster, value FROM answers WHERE roster = '' ORDER BY 1, 2 LIMIT 1");
+    let (iv, question) = (target[0][0].clone(), target[0][1].clone());
+    let c = rusqlite::Connection::open(f.path("flipped.sqlite")).unwrap();
+    let n =
+        c.execute("UPDATE answers SET value = '777' WHERE interview_id = ?1 AND question = ?2 AND roster = ''", [&iv, &question]).unwrap();
+    assert_eq!(n, 1);
+    drop(c);
+    let out = dala().args(["--lang", "ru", "audit", "verify", "--db", p(&f.path("flipped.sqlite"))]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Журнал нарушен") && text.contains(&question) && text.contains(&iv) && text.contains("777"), "{text}");
+    let out = dala().args(["audit", "verify", "--json", "--db", p(&f.path("flipped.sqlite"))]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r: Json = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((r["first"]["finding"].as_str(), r["first"]["question"].as_str()), (Some("answer_altered"), Some(question.as_str())), "{r}");
+    // ...and a journal entry edited on a device is refused by the import of its next package.
+    std::fs::copy(f.path("dev/device-01.sqlite"), f.path("edited.sqlite")).unwrap();
+    let c = rusqlite::Connection::open(f.path("edited.sqlite")).unwrap();
+    c.execute(
+        "UPDATE journal SET new_value = '777' WHERE seq = (SELECT min(seq) FROM journal WHERE kind = 'answer_set' AND new_value = '1')",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let out = dala().args(["--lang", "en", "audit", "verify", "--db", p(&f.path("edited.sqlite"))]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("was changed after it was written"));
+    f.export("edited.sqlite", "ann", &["coord"], "edited.dala", false);
+    let before = sha(&f.path("coord-a.sqlite"));
+    let (good, r) = f.import("coord-a.sqlite", "coord", &["ann"], &["edited.dala"]);
+    assert!(!good, "{r}");
+    let error = r["rejected"][0]["error"].as_str().unwrap();
+    assert!(error.contains("does not match its hash"), "{error}");
+    assert_eq!(sha(&f.path("coord-a.sqlite")), before, "a refused package changes nothing");
 }
 
 #[test]

@@ -1,0 +1,163 @@
+//! `dala audit verify --db <file> [--json]`: checks the journal's hash chains and the stored answers
+//! against the journal (`dala_store::audit`), read-only. Exit 0: intact; 1: something was changed
+//! outside the app (the first finding named, then the others); 2: the command could not run.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use dala_questionnaire::Lang;
+use dala_session::SessionError;
+use dala_store::audit::{AuditReport, Finding, Journal, Problem};
+use serde_json::json;
+
+use crate::fieldcmd::{exit_with, Failure};
+
+/// How many findings the text lists after the first (the JSON lists up to `audit::MAX_LISTED`).
+const TEXT_LISTED: usize = 10;
+
+pub fn verify(db: &Path, as_json: bool, lang: Lang) -> ExitCode {
+    let report = match open_and_audit(db, lang) {
+        Ok(r) => r,
+        Err(f) => return exit_with(Err(f)),
+    };
+    if as_json {
+        println!(
+            "{}",
+            json!({
+                "intact": report.intact(),
+                "journal_entries": report.journal_entries,
+                "field_entries": report.field_entries,
+                "devices": report.devices,
+                "unchained": report.unchained,
+                "answers": report.answers,
+                "problem_count": report.problem_count,
+                "first": report.problems.first(),
+                "problems": report.problems,
+            })
+        );
+    } else if report.intact() {
+        println!("{}", intact_text(&report, lang));
+    } else {
+        println!("{}", broken_headline(&report, lang));
+        for p in report.problems.iter().take(TEXT_LISTED + 1) {
+            println!("  - {}", describe(p, lang));
+        }
+        let rest = report.problem_count.saturating_sub((TEXT_LISTED + 1) as u64);
+        if rest > 0 {
+            println!("{}", lang.pick(format!("  … и ещё {rest}"), format!("  … және тағы {rest}"), format!("  … and {rest} more")));
+        }
+    }
+    if report.intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn open_and_audit(db: &Path, lang: Lang) -> Result<AuditReport, Failure> {
+    if !db.is_file() {
+        return Err(Failure::no_database(db, lang));
+    }
+    let failed = |e: dala_store::StoreError| Failure { code: 2, message: SessionError::from(e).message(lang) };
+    // Read only: an audit never migrates or writes the file it checks.
+    let store = dala_store::Store::open_read_only(db).map_err(failed)?;
+    store.audit().map_err(failed)
+}
+
+fn intact_text(r: &AuditReport, lang: Lang) -> String {
+    let (j, f, d, a) = (r.journal_entries, r.field_entries, r.devices, r.answers);
+    let mut text = lang.pick(
+        format!("Журнал цел: {j} записей журнала интервью и {f} записей полевого журнала с {d} устройств сходятся со своими хешами и связаны по цепочке, а {a} сохранённых ответов совпадают с журналом."),
+        format!("Журнал бүтін: {d} құрылғының сұхбат журналының {j} жазбасы мен далалық журналдың {f} жазбасы өз хештеріне сәйкес және тізбекпен байланысқан, ал сақталған {a} жауап журналмен сәйкес."),
+        format!("The journal is intact: {j} interview journal entries and {f} field journal entries of {d} devices match their hashes and link up, and the {a} stored answers are what the journal gives."),
+    );
+    if r.unchained > 0 {
+        let u = r.unchained;
+        text.push('\n');
+        text.push_str(&lang.pick(
+            format!("({u} записей сделаны до появления цепочки: их хеши проверены, связи — нет.)"),
+            format!("({u} жазба тізбек пайда болғанға дейін жасалған: олардың хештері тексерілді, байланыстары — жоқ.)"),
+            format!("({u} entries were written before the chain existed: their hashes are checked, their links are not.)"),
+        ));
+    }
+    text
+}
+
+fn broken_headline(r: &AuditReport, lang: Lang) -> String {
+    let n = r.problem_count;
+    lang.pick(
+        format!("Журнал нарушен: найдено изменений вне приложения — {n}. Первое:"),
+        format!("Журнал бұзылған: қосымшадан тыс өзгерістер саны — {n}. Біріншісі:"),
+        format!("The journal is broken: {n} change(s) made outside the app. The first:"),
+    )
+}
+
+/// One finding in words, with what locates it.
+pub fn describe(p: &Problem, lang: Lang) -> String {
+    let seq = p.seq.map(|s| s.to_string()).unwrap_or_else(|| "?".into());
+    let device = p.device.clone().unwrap_or_else(|| "?".into());
+    let interview = p.interview.clone().unwrap_or_else(|| "?".into());
+    let question = match (p.question.as_deref(), p.roster.as_deref()) {
+        (Some(q), Some(r)) if !r.is_empty() => format!("{q}[{r}]"),
+        (Some(q), _) => q.to_string(),
+        (None, _) => "—".into(),
+    };
+    let (journal_ru, journal_kk, journal_en) = match p.journal {
+        Journal::Interview => ("журнала интервью", "сұхбат журналының", "interview journal"),
+        Journal::Field => ("полевого журнала", "далалық журналдың", "field journal"),
+    };
+    let place_en = match (p.journal, p.at.as_deref()) {
+        (Journal::Interview, Some(at)) => format!(" ({at}, interview {interview}, question {question})"),
+        (_, Some(at)) => format!(" ({at})"),
+        _ => String::new(),
+    };
+    let place_ru = match (p.journal, p.at.as_deref()) {
+        (Journal::Interview, Some(at)) => format!(" ({at}, интервью {interview}, вопрос {question})"),
+        (_, Some(at)) => format!(" ({at})"),
+        _ => String::new(),
+    };
+    let place_kk = match (p.journal, p.at.as_deref()) {
+        (Journal::Interview, Some(at)) => format!(" ({at}, сұхбат {interview}, сұрақ {question})"),
+        (_, Some(at)) => format!(" ({at})"),
+        _ => String::new(),
+    };
+    let stored = p.stored.clone().unwrap_or_default();
+    let expected = p.expected.clone().unwrap_or_default();
+    match p.finding {
+        Finding::Altered => lang.pick(
+            format!("запись {seq} {journal_ru} устройства {device}{place_ru} изменена после записи: она не совпадает со своим хешем"),
+            format!("{device} құрылғысы {journal_kk} {seq} жазбасы{place_kk} жазылғаннан кейін өзгертілген: ол өз хешіне сәйкес келмейді"),
+            format!("entry {seq} of the {journal_en} of device {device}{place_en} was changed after it was written: it no longer matches its hash"),
+        ),
+        Finding::Unlinked => lang.pick(
+            format!("запись {seq} {journal_ru} устройства {device}{place_ru} не связана с предыдущей: записи перед ней удалены, вставлены или переписаны"),
+            format!("{device} құрылғысы {journal_kk} {seq} жазбасы{place_kk} алдыңғысымен байланыспайды: оның алдындағы жазбалар өшірілген, қосылған немесе қайта жазылған"),
+            format!("entry {seq} of the {journal_en} of device {device}{place_en} does not link to the entry before it: entries before it were removed, inserted or rewritten"),
+        ),
+        Finding::Removed => lang.pick(
+            format!("записи {journal_ru} этого устройства ({device}) перед записью {seq}{place_ru} удалены"),
+            format!("осы құрылғының ({device}) {journal_kk} {seq} жазбасының{place_kk} алдындағы жазбалары өшірілген"),
+            format!("entries of the {journal_en} of this device ({device}) before its entry {seq}{place_en} were removed"),
+        ),
+        Finding::Unchained => lang.pick(
+            format!("у записи {seq} {journal_ru} устройства {device}{place_ru} стёрта связь с предыдущей"),
+            format!("{device} құрылғысы {journal_kk} {seq} жазбасының{place_kk} алдыңғысымен байланысы өшірілген"),
+            format!("entry {seq} of the {journal_en} of device {device}{place_en} has lost its link to the entry before it"),
+        ),
+        Finding::AnswerAltered => lang.pick(
+            format!("сохранённый ответ на {question} интервью {interview} равен {stored}, а журнал даёт {expected}: его изменили вне приложения"),
+            format!("{interview} сұхбатының {question} сұрағына сақталған жауап {stored}, ал журнал {expected} береді: ол қосымшадан тыс өзгертілген"),
+            format!("the stored answer to {question} of interview {interview} is {stored}, but the journal gives {expected}: it was changed outside the app"),
+        ),
+        Finding::AnswerWithoutEntry => lang.pick(
+            format!("сохранённый ответ на {question} интервью {interview} ({stored}) не происходит ни из одной записи журнала: его добавили вне приложения"),
+            format!("{interview} сұхбатының {question} сұрағына сақталған жауап ({stored}) журналдың ешбір жазбасынан шықпайды: ол қосымшадан тыс қосылған"),
+            format!("the stored answer to {question} of interview {interview} ({stored}) comes from no journal entry: it was added outside the app"),
+        ),
+        Finding::AnswerMissing => lang.pick(
+            format!("ответа на {question} интервью {interview}, который даёт журнал ({expected}), нет среди сохранённых: его удалили вне приложения"),
+            format!("журнал беретін {interview} сұхбатының {question} сұрағының жауабы ({expected}) сақталғандар арасында жоқ: ол қосымшадан тыс өшірілген"),
+            format!("the answer to {question} of interview {interview} that the journal gives ({expected}) is missing from the stored answers: it was removed outside the app"),
+        ),
+    }
+}
