@@ -18,22 +18,39 @@ fn sha(path: &Path) -> String {
     format!("{:x}", Sha256::digest(std::fs::read(path).unwrap()))
 }
 
-fn field_record(n: usize) -> Record {
-    Record::Field {
-        id: format!("f-{n:06}"),
-        device: "device-ann".into(),
-        at: "2010-10-20T10:00:00Z".into(),
-        kind: "note".into(),
-        subject: format!("address-{n}"),
-        detail: None,
-    }
+/// The field journal entries 1…n of one device, chained as the device would have written them.
+fn field_records(n: usize) -> Vec<Record> {
+    let mut prev = dala_merge::chain::GENESIS;
+    (0..n)
+        .map(|i| {
+            let (id, subject, fseq) = (format!("f-{i:06}"), format!("address-{i}"), i as i64 + 1);
+            let (device, at) = ("device-ann", "2010-10-20T10:00:00Z");
+            let hash = dala_store::audit::field_link(
+                &prev,
+                &dala_store::audit::FieldFields { id: &id, device, fseq, at, kind: "note", subject: &subject, detail: None },
+            );
+            let record = Record::Field {
+                id,
+                device: device.into(),
+                fseq,
+                at: at.into(),
+                kind: "note".into(),
+                subject,
+                detail: None,
+                prev: Some(dala_merge::chain::to_hex(&prev)),
+                hash: dala_merge::chain::to_hex(&hash),
+            };
+            prev = hash;
+            record
+        })
+        .collect()
 }
 
 /// A package from `from` to `to` holding `good` field records and then, if `garbage`, a line that is no record.
 fn package(path: &Path, from: &SecretKey, to: &SecretKey, good: usize, garbage: bool) {
     let mut w = PackageWriter::new(File::create(path).unwrap(), from, &[to.public()]).unwrap();
-    for n in 0..good {
-        w.write(&field_record(n)).unwrap();
+    for record in field_records(good) {
+        w.write(&record).unwrap();
     }
     if garbage {
         w.write(&serde_json::json!({"what": "ever"})).unwrap();

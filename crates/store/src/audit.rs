@@ -116,6 +116,8 @@ const JOURNAL_COLS: &str =
     "seq, id, device_id, dseq, hlc, interview_id, at, kind, question, roster, old_value, new_value, replaces, prev, hash";
 const FIELD_COLS: &str = "seq, id, device_id, fseq, at, kind, subject, detail, prev, hash";
 
+type ReadRow = fn(&rusqlite::Row) -> rusqlite::Result<Row>;
+
 /// One row of either journal, as read for hashing.
 struct Row {
     seq: i64,
@@ -360,7 +362,7 @@ impl Store {
         let since: Json = since.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Json::Null);
         let mut devices = HashSet::new();
         for journal in [Journal::Interview, Journal::Field] {
-            let (sql, read, legacy): (String, fn(&rusqlite::Row) -> rusqlite::Result<Row>, i64) = match journal {
+            let (sql, read, legacy): (String, ReadRow, i64) = match journal {
                 Journal::Interview => (
                     format!("SELECT {JOURNAL_COLS} FROM journal ORDER BY device_id, dseq, seq"),
                     Row::journal,

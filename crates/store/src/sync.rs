@@ -723,7 +723,7 @@ impl Importer<'_> {
                 )?
             }
             Record::Field { id, device, fseq, at, kind, subject, detail, prev, hash } => {
-                let fields = crate::audit::FieldFields { id, device, fseq: *fseq, at: at, kind, subject, detail: detail.as_deref() };
+                let fields = crate::audit::FieldFields { id, device, fseq: *fseq, at, kind, subject, detail: detail.as_deref() };
                 let linked = check_link(Chain::Field, device, *fseq, prev.as_deref(), hash, |p| crate::audit::field_link(p, &fields))?;
                 let n = self.upsert(
                     "INSERT INTO field_journal (id, device_id, at, kind, subject, detail, changed, fseq, prev, hash)
