@@ -202,37 +202,51 @@ impl Row {
 /// numbered per device in the order of their time and id (the same in every database) and left
 /// unchained (`prev` NULL). Every row gets its hash, so an edit of an old row is still found.
 pub(crate) fn chain_existing(tx: &Transaction) -> rusqlite_migration::HookResult {
+    // In pages of the chain's own order (keyset, not OFFSET), so a large merged database is upgraded in
+    // bounded memory and no statement reads a table while it is being updated.
+    const PAGE: i64 = if cfg!(test) { 2 } else { 20_000 }; // tests cross page boundaries
     {
-        let rows: Vec<Row> = tx
-            .prepare(&format!("SELECT {JOURNAL_COLS} FROM journal ORDER BY device_id, dseq"))?
-            .query_map([], Row::journal)?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut page = tx.prepare(&format!(
+            "SELECT {JOURNAL_COLS} FROM journal WHERE (device_id, dseq) > (?1, ?2) ORDER BY device_id, dseq LIMIT {PAGE}"
+        ))?;
         let mut update = tx.prepare("UPDATE journal SET prev = ?2, hash = ?3 WHERE seq = ?1")?;
-        let mut before: Option<(&str, i64, Link)> = None;
-        for row in &rows {
-            let prev = match before {
-                _ if row.n == 1 => Some(GENESIS),
-                Some((device, n, hash)) if device == row.device && n + 1 == row.n => Some(hash),
-                _ => None,
-            };
-            let hash = row.link(Journal::Interview, &prev.unwrap_or(GENESIS));
-            update.execute(params![row.seq, prev.as_ref().map(to_hex), to_hex(&hash)])?;
-            before = Some((&row.device, row.n, hash));
+        let mut before: Option<(String, i64, Link)> = None;
+        loop {
+            let (after_device, after_n) = before.as_ref().map_or((String::new(), i64::MIN), |(d, n, _)| (d.clone(), *n));
+            let rows: Vec<Row> = page.query_map(params![after_device, after_n], Row::journal)?.collect::<rusqlite::Result<_>>()?;
+            for row in &rows {
+                let prev = match &before {
+                    _ if row.n == 1 => Some(GENESIS),
+                    Some((device, n, hash)) if *device == row.device && n + 1 == row.n => Some(*hash),
+                    _ => None,
+                };
+                let hash = row.link(Journal::Interview, &prev.unwrap_or(GENESIS));
+                update.execute(params![row.seq, prev.as_ref().map(to_hex), to_hex(&hash)])?;
+                before = Some((row.device.clone(), row.n, hash));
+            }
+            if (rows.len() as i64) < PAGE {
+                break;
+            }
         }
     }
     {
-        let rows: Vec<Row> = tx
-            .prepare(&format!("SELECT {FIELD_COLS} FROM field_journal ORDER BY device_id, at, id"))?
-            .query_map([], Row::field)?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut page = tx.prepare(&format!(
+            "SELECT {FIELD_COLS} FROM field_journal WHERE (device_id, at, id) > (?1, ?2, ?3) ORDER BY device_id, at, id LIMIT {PAGE}"
+        ))?;
         let mut update = tx.prepare("UPDATE field_journal SET fseq = ?2, hash = ?3 WHERE seq = ?1")?;
         let mut n = 0;
-        let mut device = "";
-        for row in &rows {
-            n = if row.device == device { n + 1 } else { 1 };
-            device = &row.device;
-            let hash = row.link_numbered(Journal::Field, &GENESIS, n);
-            update.execute(params![row.seq, n, to_hex(&hash)])?;
+        let mut last: (String, String, String) = (String::new(), String::new(), String::new());
+        loop {
+            let rows: Vec<Row> = page.query_map(params![last.0, last.1, last.2], Row::field)?.collect::<rusqlite::Result<_>>()?;
+            for row in &rows {
+                n = if row.device == last.0 { n + 1 } else { 1 };
+                let hash = row.link_numbered(Journal::Field, &GENESIS, n);
+                update.execute(params![row.seq, n, to_hex(&hash)])?;
+                last = (row.device.clone(), row.text[0].clone().unwrap_or_default(), row.id.clone());
+            }
+            if (rows.len() as i64) < PAGE {
+                break;
+            }
         }
     }
     let boundary = |sql: &str| -> rusqlite::Result<i64> { tx.query_row(sql, [], |r| r.get(0)) };
