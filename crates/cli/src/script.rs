@@ -22,8 +22,8 @@ use std::process::ExitCode;
 use std::cell::Cell;
 
 use chrono::{DateTime, Duration, Utc};
+use dala_questionnaire::script::Step;
 use dala_questionnaire::{AnswerKey, Lang};
-use dala_session::script::Step;
 use dala_session::{Session, SessionError};
 use serde_json::{json, Value as Json};
 
@@ -42,13 +42,14 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
             return ExitCode::from(crate::EXIT_USAGE);
         }
     };
-    let dala_session::script::Script { language: mut lang, at: start, steps } = match dala_session::script::parse_script(&text, msg_lang) {
-        Ok(script) => script,
-        Err(m) => {
-            eprintln!("{m}");
-            return ExitCode::from(crate::EXIT_USAGE);
-        }
-    };
+    let dala_questionnaire::script::Script { language: mut lang, at: start, steps } =
+        match dala_questionnaire::script::parse_script(&text, msg_lang) {
+            Ok(script) => script,
+            Err(m) => {
+                eprintln!("{m}");
+                return ExitCode::from(crate::EXIT_USAGE);
+            }
+        };
     // The script's clock: from `at`, 10 seconds a step; else the device clock.
     let clock = Cell::new(start);
     let now = || match clock.get() {

@@ -47,6 +47,7 @@ pub mod i18n;
 pub mod load;
 pub mod model;
 pub mod number;
+pub mod script;
 
 pub use answer::{Answer, AnswerError, AnswerKey, AnswerValue};
 pub use engine::Interview;

@@ -34,7 +34,6 @@ mod error;
 pub mod export;
 pub mod field;
 pub mod report_data;
-pub mod script;
 pub mod sync;
 pub mod users;
 pub mod weights;

@@ -1,13 +1,12 @@
 //! The interview script format of `dala interview` (see the CLI's `script.rs` for the format in full):
 //! `{"language": "ru", "at": "2010-10-20T14:30:00Z", "steps": [...]}`. Read here, in the library, so the
-//! same reader is fuzzed (`crates/fuzzing`) and used by the command. Every problem is a message in the
-//! user's language; nothing panics on any input.
+//! same reader is fuzzed (`crates/fuzzing`) and used by the command. Pure: text in, steps or a message in
+//! the user's language out; nothing panics on any input.
 
 use chrono::{DateTime, Utc};
-use dala_questionnaire::{AnswerKey, Lang};
 use serde_json::Value as Json;
 
-use crate::SessionError;
+use crate::{AnswerKey, Lang};
 
 /// A script read whole: its starting language and instant, and its steps.
 pub struct Script {
@@ -111,7 +110,13 @@ pub fn parse_script(text: &str, msg_lang: Lang) -> Result<Script, String> {
     })?;
     let language = match doc.get("language").and_then(Json::as_str) {
         None => None,
-        Some(l) => Some(Lang::parse(l).ok_or_else(|| SessionError::Language(l.to_string()).message(msg_lang))?),
+        Some(l) => Some(Lang::parse(l).ok_or_else(|| {
+            msg_lang.pick(
+                format!("Язык «{l}» в этом исследовании не предусмотрен (ru, kk, en)."),
+                format!("Бұл зерттеуде «{l}» тілі қарастырылмаған (ru, kk, en)."),
+                format!("Language \"{l}\" is not offered by this study (ru, kk, en)."),
+            )
+        })?),
     };
     let at: Option<DateTime<Utc>> = match doc.get("at") {
         None | Some(Json::Null) => None,
