@@ -17,8 +17,11 @@ use dala_questionnaire::expr::{Env, Val};
 use dala_questionnaire::load::{load_study, MemorySource};
 use dala_questionnaire::Lang;
 
+/// A target's body.
+pub type Target = fn(&[u8]);
+
 /// The targets by name, for the replay test and the fuzz script.
-pub const TARGETS: [(&str, fn(&[u8])); 5] =
+pub const TARGETS: [(&str, Target); 5] =
     [("expression", expression), ("study", study), ("script", script), ("street_list", street_list), ("package", package)];
 
 /// A context that answers every name: numbers for most, texts and lists for some, a roster of
@@ -34,7 +37,7 @@ impl Env for AnyEnv {
             1 => Val::Num(name.len() as f64),
             2 => Val::Text(name.to_string()),
             3 => Val::List(vec![1.0, 2.0]),
-            _ => Val::Bool(name.len() % 2 == 0),
+            _ => Val::Bool(name.len().is_multiple_of(2)),
         }
     }
     fn roster_len(&self, _roster: &str) -> Option<usize> {
@@ -134,7 +137,7 @@ pub fn package_outcome(data: &[u8]) -> Result<(), &'static str> {
     let Some((&mode, rest)) = data.split_first() else { return Err("empty") };
     let keys = keys();
     let mut file = tempfile::tempfile().expect("a temporary file");
-    if mode % 2 == 0 {
+    if mode.is_multiple_of(2) {
         file.write_all(rest).expect("write");
     } else {
         let mut w = dala_sync::PackageWriter::new(&mut file, &keys.sender, &[keys.recipient.public()]).expect("writer");
