@@ -42,6 +42,17 @@ step "route draw against its independent Python peer"
 step "exports read back by real readers (pyreadstat, pandas, PSPP, ReadStat, pyarrow, DuckDB)"
 "$root/scripts/peer-export.sh"
 
+step "fuzz targets, briefly (10 s each under cargo-fuzz; the seeds and regressions ran on stable above)"
+set +e
+"$root/scripts/fuzz.sh" 10
+fuzz_status=$?
+set -e
+case "$fuzz_status" in
+  0) ;;
+  3) echo "SKIPPED the cargo-fuzz run: no nightly toolchain on this machine (the corpus replay test ran)." ;;
+  *) exit "$fuzz_status" ;;
+esac
+
 step "generated TypeScript bindings are committed and current"
 if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   if ! git -C "$root" diff --exit-code --stat -- ui/src/bindings; then

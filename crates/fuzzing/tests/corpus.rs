@@ -30,10 +30,17 @@ fn every_seed_and_every_regression_runs_through_its_target() {
 
 #[test]
 fn the_targets_reach_past_the_first_check() {
-    // A seed each that a target accepts all the way: a valid expression, the KMRS study unchanged, a
+    // A seed each that a target accepts all the way: a valid expression, the base study unchanged, a
     // script, a street list and a real package body. (If these stop being accepted, the fuzzer would
     // only ever see the first error path.)
     assert!(dala_questionnaire::expr::parse("count(members, age >= 18) > 0 and Q101 in (1, 2)").is_ok());
+    let mut source = dala_questionnaire::load::MemorySource::default();
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/e2e/fixtures/all-types");
+    for file in ["study.toml", "blocks/01-types.toml"] {
+        source.insert(file, &std::fs::read_to_string(base.join(file)).unwrap());
+    }
+    let (study, diagnostics) = dala_questionnaire::load::load_study(&source);
+    assert!(study.is_some(), "{diagnostics:?}");
     let script = br#"{"language": "kk", "steps": [{"q": "Q101", "value": 3}, {"complete": true}]}"#;
     assert!(dala_questionnaire::script::parse_script(std::str::from_utf8(script).unwrap(), dala_questionnaire::Lang::En).is_ok());
     let frame =
