@@ -33,7 +33,9 @@ log="${FUZZ_LOG:-$CARGO_TARGET_DIR/fuzz-runs.log}"
 # cargo-fuzz passes the sanitizer and coverage flags in RUSTFLAGS, which the build environment's
 # CARGO_ENCODED_RUSTFLAGS (path remapping) would override, leaving the targets uninstrumented.
 unset CARGO_ENCODED_RUSTFLAGS
-cargo +nightly fuzz build --fuzz-dir fuzz --target-dir "$fuzz_target" -O "${targets[@]/#/}" 2>&1 | tail -3 || true
+for t in "${targets[@]}"; do
+  cargo +nightly fuzz build --fuzz-dir fuzz --target-dir "$fuzz_target" -O "$t" 2>&1 | tail -1
+done
 status=0
 for t in "${targets[@]}"; do
   work="$(mktemp -d)"

@@ -143,6 +143,12 @@ pub enum ErrorKind {
     NotAllowed,
     /// A failure of the shell itself (not of the session).
     Internal,
+    /// The device's storage is full: nothing of the action was saved (issue 10).
+    DiskFull,
+    /// The database file cannot be written (a read-only file, folder or medium).
+    ReadOnly,
+    /// Another Dala window or command has the database open for writing.
+    DatabaseInUse,
 }
 
 impl ErrorKind {
@@ -184,6 +190,9 @@ impl ErrorKind {
             ErrorKind::SignIn => "sign_in",
             ErrorKind::NotAllowed => "not_allowed",
             ErrorKind::Internal => "internal",
+            ErrorKind::DiskFull => "disk_full",
+            ErrorKind::ReadOnly => "read_only",
+            ErrorKind::DatabaseInUse => "database_in_use",
         }
     }
 }
@@ -210,6 +219,9 @@ impl SessionError {
             SessionError::Store(StoreError::TooNew { .. }) => ErrorKind::DatabaseTooNew,
             SessionError::Store(StoreError::NoRoute(_)) => ErrorKind::NoRoute,
             SessionError::Store(StoreError::RoutesInUse(_)) => ErrorKind::RoutesInUse,
+            SessionError::Store(StoreError::InUse { .. }) => ErrorKind::DatabaseInUse,
+            SessionError::Store(e) if e.is_disk_full() => ErrorKind::DiskFull,
+            SessionError::Store(e) if e.is_read_only() => ErrorKind::ReadOnly,
             SessionError::Store(_) => ErrorKind::Database,
             SessionError::Answer(_) => ErrorKind::AnswerRefused,
             SessionError::NoInterview(_) => ErrorKind::NoInterview,
@@ -342,6 +354,21 @@ impl SessionError {
                 format!("Интервью {i} не завершено: одобрить или вернуть можно только завершённое интервью."),
                 format!("{i} сұхбаты аяқталмаған: тек аяқталған сұхбатты мақұлдауға немесе қайтаруға болады."),
                 format!("Interview {i} is not completed: only a completed interview can be approved or rejected."),
+            ),
+            SessionError::Store(StoreError::InUse { path }) => (
+                format!("База данных {path} уже открыта в другом окне Dala или другой командой. Закройте её там и попробуйте снова: две программы, пишущие в одну базу, могли бы её повредить."),
+                format!("{path} дерекқоры Dala-ның басқа терезесінде немесе басқа командада ашық тұр. Оны сол жерде жауып, қайта көріңіз: бір базаға жазатын екі бағдарлама оны бүлдіруі мүмкін еді."),
+                format!("The database {path} is already open in another Dala window or command. Close it there and try again: two programs writing one database could damage it."),
+            ),
+            SessionError::Store(e) if e.is_disk_full() => (
+                "Память устройства заполнена: последнее действие не сохранено, всё сохранённое раньше цело. Освободите место (удалите ненужные файлы или фото) и повторите.".to_string(),
+                "Құрылғының жады толы: соңғы әрекет сақталмады, бұрын сақталғанның бәрі аман. Орын босатып (қажетсіз файлдарды не фотоларды өшіріп), қайталаңыз.".to_string(),
+                "The device's storage is full: the last action was not saved; everything saved before is safe. Free some space (delete unneeded files or photos) and try again.".to_string(),
+            ),
+            SessionError::Store(e) if e.is_read_only() => (
+                "Файл базы данных доступен только для чтения: действие не сохранено. Проверьте права на файл и папку или карту памяти.".to_string(),
+                "Дерекқор файлын тек оқуға болады: әрекет сақталмады. Файл мен қалтаның немесе жад картасының рұқсаттарын тексеріңіз.".to_string(),
+                "The database file is read-only: the action was not saved. Check the permissions of the file and its folder, or the memory card.".to_string(),
             ),
             SessionError::Store(e) => (
                 format!("Ошибка базы данных, ответ не сохранён: {e}"),

@@ -59,9 +59,32 @@ pub enum StoreError {
     /// Only a completed interview can be approved or rejected.
     #[error("interview {0} is not completed")]
     NotCompleted(String),
+    /// Another process (or another handle in this one) has the database open for writing: its lock
+    /// file `<database>.lock` is held (issue 10: a second instance is refused, not let in to corrupt).
+    #[error("the database {path} is in use by another program")]
+    InUse { path: String },
     /// Any other SQLite error (disk full, I/O error).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    fn sqlite_code(&self) -> Option<rusqlite::ErrorCode> {
+        match self {
+            StoreError::Sqlite(source) | StoreError::Open { source, .. } => source.sqlite_error_code(),
+            _ => None,
+        }
+    }
+
+    /// The storage is full (SQLite's `SQLITE_FULL`: the disk, or the database's page limit).
+    pub fn is_disk_full(&self) -> bool {
+        self.sqlite_code() == Some(rusqlite::ErrorCode::DiskFull)
+    }
+
+    /// The database file cannot be written (`SQLITE_READONLY`).
+    pub fn is_read_only(&self) -> bool {
+        self.sqlite_code() == Some(rusqlite::ErrorCode::ReadOnly)
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -222,6 +245,23 @@ pub struct Store {
     pub(crate) clock: dala_merge::Clock,
     /// Where this device's own journals stand: their next numbers and last links (see [`audit`]).
     pub(crate) chains: audit::Chains,
+    /// The held lock file of a database opened for writing (released when the store is dropped).
+    pub(crate) lock: Option<std::fs::File>,
+}
+
+/// Takes the exclusive lock of `<database>.lock` (an advisory `flock`, released by the kernel when the
+/// process ends, even by a crash). A separate file: SQLite's own POSIX locks on the database would be
+/// dropped if this process opened and closed the database file itself. `None` where no lock file can
+/// be made (a read-only folder): SQLite then refuses writes on its own.
+fn lock_for_writing(path: &Path) -> Result<Option<std::fs::File>> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let Ok(file) = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&name) else { return Ok(None) };
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse { path: path.display().to_string() }),
+        Err(std::fs::TryLockError::Error(_)) => Ok(None),
+    }
 }
 
 /// How far ahead of this device's clock a received stamp may be and still move it (one day): a package
@@ -296,11 +336,14 @@ impl Store {
     }
 
     pub fn open_with(path: &Path, durability: Durability, now: DateTime<Utc>) -> Result<Store> {
+        let lock = lock_for_writing(path)?;
         let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        Store::from_connection(conn, durability, now).map_err(|e| match e {
+        let mut store = Store::from_connection(conn, durability, now).map_err(|e| match e {
             StoreError::Sqlite(source) => StoreError::Open { path: path.display().to_string(), source },
             other => other,
-        })
+        })?;
+        store.lock = lock;
+        Ok(store)
     }
 
     /// An in-memory database, for tests and benchmarks.
@@ -346,7 +389,7 @@ impl Store {
             }
         };
         let (clock, chains) = resume_sync(&conn, &device_id)?;
-        Ok(Store { conn, device_id, faults: batch::Faults::default(), clock, chains })
+        Ok(Store { conn, device_id, faults: batch::Faults::default(), clock, chains, lock: None })
     }
 
     pub fn device_id(&self) -> &str {
