@@ -23,7 +23,7 @@ use common::{approach_next, at, study_dir};
 fn session(db: &Path) -> Session {
     let q = dala_session::load_study(&study_dir()).unwrap();
     let fw = dala_session::field::load_fieldwork(&study_dir()).unwrap();
-    Session::with_parts(q, Store::open(db, Utc::now()).unwrap()).with_fieldwork(fw)
+    Session::with_parts(q, Store::open_without_lock(db, Utc::now()).unwrap()).with_fieldwork(fw)
 }
 
 fn k(q: &str) -> AnswerKey {

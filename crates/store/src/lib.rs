@@ -337,6 +337,18 @@ impl Store {
 
     pub fn open_with(path: &Path, durability: Durability, now: DateTime<Utc>) -> Result<Store> {
         let lock = lock_for_writing(path)?;
+        Store::open_locked(path, durability, now, lock)
+    }
+
+    /// Opens a database file without taking its write lock: for tests that play a second program
+    /// writing the same file (a copy restored from elsewhere, an app restarted while its first handle
+    /// lingers). Never compiled into the app.
+    #[cfg(any(test, feature = "fault-injection"))]
+    pub fn open_without_lock(path: &Path, now: DateTime<Utc>) -> Result<Store> {
+        Store::open_locked(path, Durability::Full, now, None)
+    }
+
+    fn open_locked(path: &Path, durability: Durability, now: DateTime<Utc>, lock: Option<std::fs::File>) -> Result<Store> {
         let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         let mut store = Store::from_connection(conn, durability, now).map_err(|e| match e {
             StoreError::Sqlite(source) => StoreError::Open { path: path.display().to_string(), source },
