@@ -149,6 +149,8 @@ pub enum ErrorKind {
     ReadOnly,
     /// Another Dala window or command has the database open for writing.
     DatabaseInUse,
+    /// The database file was replaced by another while open; its content was saved beside it.
+    DatabaseReplaced,
 }
 
 impl ErrorKind {
@@ -193,6 +195,7 @@ impl ErrorKind {
             ErrorKind::DiskFull => "disk_full",
             ErrorKind::ReadOnly => "read_only",
             ErrorKind::DatabaseInUse => "database_in_use",
+            ErrorKind::DatabaseReplaced => "database_replaced",
         }
     }
 }
@@ -220,6 +223,7 @@ impl SessionError {
             SessionError::Store(StoreError::NoRoute(_)) => ErrorKind::NoRoute,
             SessionError::Store(StoreError::RoutesInUse(_)) => ErrorKind::RoutesInUse,
             SessionError::Store(StoreError::InUse { .. }) => ErrorKind::DatabaseInUse,
+            SessionError::Store(StoreError::Replaced { .. }) => ErrorKind::DatabaseReplaced,
             SessionError::Store(e) if e.is_disk_full() => ErrorKind::DiskFull,
             SessionError::Store(e) if e.is_read_only() => ErrorKind::ReadOnly,
             SessionError::Store(_) => ErrorKind::Database,
@@ -359,6 +363,11 @@ impl SessionError {
                 format!("База данных {path} уже открыта в другом окне Dala или другой командой. Закройте её там и попробуйте снова: две программы, пишущие в одну базу, могли бы её повредить."),
                 format!("{path} дерекқоры Dala-ның басқа терезесінде немесе басқа командада ашық тұр. Оны сол жерде жауып, қайта көріңіз: бір базаға жазатын екі бағдарлама оны бүлдіруі мүмкін еді."),
                 format!("The database {path} is already open in another Dala window or command. Close it there and try again: two programs writing one database could damage it."),
+            ),
+            SessionError::Store(StoreError::Replaced { path, rescued }) => (
+                format!("Файл базы данных {path} заменили другим файлом, пока Dala работала. Чтобы не испортить ни один из них, Dala больше ничего в него не пишет; всё, что было в открытой базе, сохранено в {rescued}. Закройте Dala и решите, какой файл оставить."),
+                format!("Dala жұмыс істеп тұрғанда {path} дерекқор файлы басқа файлмен ауыстырылды. Екеуін де бүлдірмеу үшін Dala оған енді ештеңе жазбайды; ашық базадағының бәрі {rescued} файлында сақталды. Dala-ны жауып, қай файлды қалдыру керегін шешіңіз."),
+                format!("The database file {path} was replaced by another file while Dala was running. To damage neither, Dala writes nothing more to it; everything the open database held is saved as {rescued}. Close Dala and decide which file to keep."),
             ),
             SessionError::Store(e) if e.is_disk_full() => (
                 "Память устройства заполнена: последнее действие не сохранено, всё сохранённое раньше цело. Освободите место (удалите ненужные файлы или фото) и повторите.".to_string(),

@@ -82,3 +82,60 @@ fn a_second_program_on_the_same_database_is_refused_clearly_until_the_first_clos
     let second = Session::open(&study_dir(), &db).unwrap();
     assert!(second.store().answers(&id).unwrap().iter().any(|a| a.key.question == "Q101" && a.value == json!(3)));
 }
+
+fn q101(s: &Session, id: &str) -> serde_json::Value {
+    s.store().answers(id).unwrap().into_iter().find(|a| a.key.question == "Q101").unwrap().value
+}
+
+#[test]
+fn a_database_file_deleted_while_open_is_written_back_and_nothing_is_lost() {
+    for with_wal in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("d.sqlite");
+        let mut s = Session::open(&study_dir(), &db).unwrap();
+        let id = s.create(Lang::Ru, t(0)).unwrap();
+        s.record(&id, &q("Q101"), &json!(2), t(1)).unwrap();
+        // A cleaning app deletes the file (and, the second time, its WAL, shared memory and lock file too).
+        std::fs::remove_file(&db).unwrap();
+        if with_wal {
+            for suffix in ["-wal", "-shm", ".lock"] {
+                let _ = std::fs::remove_file(dir.path().join(format!("d.sqlite{suffix}")));
+            }
+        }
+        s.record(&id, &q("Q101"), &json!(3), t(2)).unwrap();
+        assert!(db.is_file(), "the file is back in its place");
+        s.record(&id, &q("Q101"), &json!(4), t(3)).unwrap();
+        // The rescued store holds the lock of its file (taken again when the lock file went too).
+        assert_eq!(Session::open(&study_dir(), &db).err().map(|e| e.kind()), Some(ErrorKind::DatabaseInUse));
+        drop(s);
+        let s = Session::open(&study_dir(), &db).unwrap();
+        assert_eq!(q101(&s, &id), json!(4), "every answer, before and after the deletion, is in the file");
+        let report = s.store().audit().unwrap();
+        assert!(report.intact(), "{report:?}");
+        assert!(report.journal_entries >= 4);
+    }
+}
+
+#[test]
+fn a_database_file_replaced_while_open_is_left_alone_and_the_open_content_is_saved_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.sqlite");
+    let mut s = Session::open(&study_dir(), &db).unwrap();
+    let id = s.create(Lang::Ru, t(0)).unwrap();
+    s.record(&id, &q("Q101"), &json!(2), t(1)).unwrap();
+    // Someone copies another database over it (here: an empty one).
+    let other = dir.path().join("other.sqlite");
+    drop(dala_store::Store::open(&other, t(0)).unwrap());
+    std::fs::rename(&other, &db).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let e = s.record(&id, &q("Q101"), &json!(3), t(2)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DatabaseReplaced, "{e:?}");
+    assert!(e.message(Lang::Kk).contains("ауыстырылды"), "{}", e.message(Lang::Kk));
+    // Refused again, not half-written; the replacement is untouched.
+    assert_eq!(s.record(&id, &q("Q101"), &json!(3), t(3)).unwrap_err().kind(), ErrorKind::DatabaseReplaced);
+    drop(s);
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the replacing file is left as it was");
+    let rescued = dala_store::Store::open_read_only(&dir.path().join("d.sqlite.rescued")).unwrap();
+    let kept = rescued.answers(&id).unwrap().into_iter().find(|a| a.key.question == "Q101").unwrap().value;
+    assert_eq!(kept, json!(2), "the open database's content is saved beside it");
+}

@@ -86,6 +86,7 @@ pub struct Batch<'s> {
 impl Store {
     /// Opens a unit of work stamped with `now`; nothing is visible to others before [`Batch::commit`].
     pub fn batch(&mut self, now: chrono::DateTime<chrono::Utc>) -> Result<Batch<'_>> {
+        self.ensure_file()?;
         let Store { conn, device_id, faults, clock, chains, .. } = self;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let wall_ms = crate::wall_ms(now);

@@ -10,7 +10,7 @@
 //! The schema version lives in `PRAGMA user_version` (via `rusqlite_migration`); a database written
 //! by a newer Dala is refused with [`StoreError::TooNew`] instead of being damaged.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -63,6 +63,10 @@ pub enum StoreError {
     /// file `<database>.lock` is held (issue 10: a second instance is refused, not let in to corrupt).
     #[error("the database {path} is in use by another program")]
     InUse { path: String },
+    /// The database file was replaced by another while open: nothing more is written to either; what
+    /// the open database held is saved in `rescued`.
+    #[error("the database {path} was replaced while open; its content is saved as {rescued}")]
+    Replaced { path: String, rescued: String },
     /// Any other SQLite error (disk full, I/O error).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -247,6 +251,51 @@ pub struct Store {
     pub(crate) chains: audit::Chains,
     /// The held lock file of a database opened for writing (released when the store is dropped).
     pub(crate) lock: Option<std::fs::File>,
+    /// The file a database opened from a path is, to notice it deleted or replaced while open.
+    pub(crate) file: Option<(PathBuf, (u64, u64), Durability)>,
+    /// Where the content was saved after the file was replaced by another: no more writes.
+    pub(crate) rescued: Option<PathBuf>,
+}
+
+/// How every connection to a database file is set up.
+fn configure(conn: &Connection, durability: Durability) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Every write statement of a batch is prepared once and cached (`Batch::exec`).
+    conn.set_prepared_statement_cache_capacity(64);
+    // WAL + FULL: a commit is on disk when it returns, and readers never block the writer.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(
+        None,
+        "synchronous",
+        match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        },
+    )?;
+    // Checkpoints copy the WAL into the main file. Left to SQLite they fall on whichever commit
+    // crosses the threshold, i.e. on an interviewer's tap; Dala runs them itself between
+    // interviews (`checkpoint`), and the high threshold is only a safety net.
+    conn.pragma_update(None, "wal_autocheckpoint", 20_000)?;
+    Ok(())
+}
+
+/// The device and inode of a file: a database deleted or replaced while open no longer has them.
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_path: &Path) -> Option<(u64, u64)> {
+    None
+}
+
+/// `<path><suffix>`.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// Takes the exclusive lock of `<database>.lock` (an advisory `flock`, released by the kernel when the
@@ -254,8 +303,7 @@ pub struct Store {
 /// dropped if this process opened and closed the database file itself. `None` where no lock file can
 /// be made (a read-only folder): SQLite then refuses writes on its own.
 fn lock_for_writing(path: &Path) -> Result<Option<std::fs::File>> {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".lock");
+    let name = beside(path, ".lock");
     let Ok(file) = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&name) else { return Ok(None) };
     match file.try_lock() {
         Ok(()) => Ok(Some(file)),
@@ -355,7 +403,52 @@ impl Store {
             other => other,
         })?;
         store.lock = lock;
+        store.file = file_id(path).map(|id| (path.to_path_buf(), id, durability));
         Ok(store)
+    }
+
+    /// Before every unit of work: is the file this store writes still the one it opened? A database
+    /// file deleted while open (a cleaning app, a careless copy) would take every later answer with it
+    /// when the app closes: its content, still readable through the open connection, is written back
+    /// to its place and the store goes on there. A file *replaced* by another is not overwritten: the
+    /// open content is saved beside it (`<database>.rescued`) and the store refuses to write on.
+    fn ensure_file(&mut self) -> Result<()> {
+        if let Some(rescued) = &self.rescued {
+            let path = self.file.as_ref().map(|f| f.0.display().to_string()).unwrap_or_default();
+            return Err(StoreError::Replaced { path, rescued: rescued.display().to_string() });
+        }
+        let Some((path, id, durability)) = self.file.clone() else { return Ok(()) };
+        let found = file_id(&path);
+        if found == Some(id) {
+            return Ok(());
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Corrupt(format!("{}: {e}", parent.display())))?;
+        }
+        let rescue = beside(&path, ".rescued");
+        let _ = std::fs::remove_file(&rescue);
+        self.conn.backup(rusqlite::MAIN_DB, &rescue, None)?;
+        if found.is_some() {
+            self.rescued = Some(rescue.clone());
+            return Err(StoreError::Replaced { path: path.display().to_string(), rescued: rescue.display().to_string() });
+        }
+        // Deleted: close the old connection first (it checkpoints into the deleted file and removes
+        // its WAL by name), then put the copy in place and reopen it.
+        drop(std::mem::replace(&mut self.conn, Connection::open_in_memory()?));
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(beside(&path, suffix));
+        }
+        std::fs::rename(&rescue, &path).map_err(|e| StoreError::Corrupt(format!("{}: {e}", path.display())))?;
+        let conn = Connection::open(&path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        configure(&conn, durability)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.conn = conn;
+        // The lock file, if it went too, is made and taken again (the old one is held on a deleted file).
+        if !beside(&path, ".lock").exists() {
+            self.lock = lock_for_writing(&path)?;
+        }
+        self.file = file_id(&path).map(|id| (path, id, durability));
+        Ok(())
     }
 
     /// An in-memory database, for tests and benchmarks.
@@ -364,23 +457,7 @@ impl Store {
     }
 
     fn from_connection(mut conn: Connection, durability: Durability, now: DateTime<Utc>) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // Every write statement of a batch is prepared once and cached (`Batch::exec`).
-        conn.set_prepared_statement_cache_capacity(64);
-        // WAL + FULL: a commit is on disk when it returns, and readers never block the writer.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(
-            None,
-            "synchronous",
-            match durability {
-                Durability::Full => "FULL",
-                Durability::Normal => "NORMAL",
-            },
-        )?;
-        // Checkpoints copy the WAL into the main file. Left to SQLite they fall on whichever commit
-        // crosses the threshold, i.e. on an interviewer's tap; Dala runs them itself between
-        // interviews (`checkpoint`), and the high threshold is only a safety net.
-        conn.pragma_update(None, "wal_autocheckpoint", 20_000)?;
+        configure(&conn, durability)?;
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > schema_version() {
             return Err(StoreError::TooNew { found, supported: schema_version() });
@@ -401,7 +478,7 @@ impl Store {
             }
         };
         let (clock, chains) = resume_sync(&conn, &device_id)?;
-        Ok(Store { conn, device_id, faults: batch::Faults::default(), clock, chains, lock: None })
+        Ok(Store { conn, device_id, faults: batch::Faults::default(), clock, chains, lock: None, file: None, rescued: None })
     }
 
     pub fn device_id(&self) -> &str {

@@ -53,7 +53,7 @@ impl Store {
         let device_id: Option<String> = conn.query_row("SELECT id FROM device LIMIT 1", [], |r| r.get(0)).optional()?;
         let device_id = device_id.unwrap_or_default();
         let (clock, chains) = crate::resume_sync(&conn, &device_id)?;
-        Ok(Store { conn, device_id, faults: crate::batch::Faults::default(), clock, chains, lock: None })
+        Ok(Store { conn, device_id, faults: crate::batch::Faults::default(), clock, chains, lock: None, file: None, rescued: None })
     }
 }
 
