@@ -70,7 +70,11 @@ impl Config {
 pub fn default_study_dir(exe: Option<&Path>, cwd: Option<&Path>) -> PathBuf {
     let from_exe = exe.and_then(Path::parent).into_iter().flat_map(Path::ancestors);
     let from_cwd = cwd.into_iter().flat_map(Path::ancestors);
-    let candidates: Vec<PathBuf> = from_exe.chain(from_cwd).map(|dir| dir.join(DEFAULT_STUDY)).collect();
+    // An installed package (scripts/package.sh) keeps the study among its resources:
+    // /usr/bin/dala-app → /usr/lib/Dala/schema/kmrs-2010.
+    let installed = exe.and_then(Path::parent).and_then(Path::parent).map(|prefix| prefix.join("lib/Dala"));
+    let candidates: Vec<PathBuf> =
+        from_exe.chain(from_cwd).map(|dir| dir.join(DEFAULT_STUDY)).chain(installed.map(|dir| dir.join(DEFAULT_STUDY))).collect();
     candidates
         .iter()
         .find(|candidate| candidate.join("study.toml").is_file())
@@ -125,6 +129,12 @@ mod tests {
         assert!(found.join("study.toml").is_file(), "{}", found.display());
         // Nothing is found from elsewhere: no build-machine path is a fallback.
         let elsewhere = default_study_dir(Some(Path::new("/opt/dala/bin/dala-app")), Some(Path::new("/")));
+        // An installed package's study: /usr/bin/dala-app finds /usr/lib/Dala/schema/kmrs-2010 when it is there.
+        let prefix = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(prefix.path().join("lib/Dala/schema/kmrs-2010")).unwrap();
+        std::fs::write(prefix.path().join("lib/Dala/schema/kmrs-2010/study.toml"), "").unwrap();
+        let installed = default_study_dir(Some(&prefix.path().join("bin/dala-app")), Some(Path::new("/")));
+        assert_eq!(installed, prefix.path().join("lib/Dala/schema/kmrs-2010"));
         assert_eq!(elsewhere, PathBuf::from("/opt/dala/bin/schema/kmrs-2010"));
         assert!(!elsewhere.join("study.toml").is_file());
     }
