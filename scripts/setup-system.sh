@@ -2,7 +2,7 @@
 # Installs what building, running and testing the Dala desktop app needs (Debian 12). Idempotent:
 # installs only what is missing, and runs `apt-get update` only when something is.
 #
-#   Debian: libwebkit2gtk-4.1-dev (build), webkit2gtk-driver (WebKitWebDriver for E2E),
+#   Debian: libssl-dev + pkg-config (SQLCipher links OpenSSL's libcrypto), libwebkit2gtk-4.1-dev (build), webkit2gtk-driver (WebKitWebDriver for E2E),
 #           xvfb + xauth (a virtual display for E2E and headless machines),
 #           pspp + readstat + python3-venv (the export peer checks, scripts/peer-export.sh)
 #   cargo:  tauri-driver 2.x (WebDriver bridge to the Tauri window)
@@ -11,7 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 missing=()
-for pkg in libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth pspp readstat python3-venv; do
+for pkg in libssl-dev pkg-config libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth pspp readstat python3-venv; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$pkg")
   fi

@@ -21,6 +21,7 @@ pub use dala_questionnaire::AnswerKey;
 
 pub mod audit;
 mod batch;
+pub mod cipher;
 mod field;
 mod migrations;
 mod read_only;
@@ -67,6 +68,15 @@ pub enum StoreError {
     /// the open database held is saved in `rescued`.
     #[error("the database {path} was replaced while open; its content is saved as {rescued}")]
     Replaced { path: String, rescued: String },
+    /// The database is encrypted and was opened without its key (a PIN is needed).
+    #[error("the database {path} is encrypted: its PIN is needed")]
+    Encrypted { path: String },
+    /// The key given does not open the database (or the file is not a database).
+    #[error("the database {path} cannot be opened with this key, or is not a database")]
+    WrongKey { path: String },
+    /// A file beside the database (its encrypted copy, its keyring) cannot be written.
+    #[error("cannot write {path}: {detail}")]
+    Io { path: String, detail: String },
     /// Any other SQLite error (disk full, I/O error).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -255,6 +265,8 @@ pub struct Store {
     pub(crate) file: Option<(PathBuf, (u64, u64), Durability)>,
     /// Where the content was saved after the file was replaced by another: no more writes.
     pub(crate) rescued: Option<PathBuf>,
+    /// The SQLCipher key of an encrypted database (`None`: a plain one).
+    pub(crate) key: Option<cipher::Key>,
 }
 
 /// How every connection to a database file is set up.
@@ -384,8 +396,65 @@ impl Store {
     }
 
     pub fn open_with(path: &Path, durability: Durability, now: DateTime<Utc>) -> Result<Store> {
+        Store::open_keyed(path, durability, now, None)
+    }
+
+    /// Opens (creating if needed) a database encrypted with `key`, or a plain one with `None`. A plain
+    /// database opened with a key is first encrypted in place (see [`cipher`]); an encrypted one opened
+    /// without a key is refused with [`StoreError::Encrypted`], with a wrong key with
+    /// [`StoreError::WrongKey`].
+    pub fn open_keyed(path: &Path, durability: Durability, now: DateTime<Utc>, key: Option<&[u8; 32]>) -> Result<Store> {
         let lock = lock_for_writing(path)?;
-        Store::open_locked(path, durability, now, lock)
+        match (cipher::file_kind(path), key) {
+            (cipher::FileKind::Plain, Some(k)) => cipher::encrypt_file(path, k, &mut |_| {})?,
+            (cipher::FileKind::Encrypted, None) => return Err(StoreError::Encrypted { path: path.display().to_string() }),
+            _ => {}
+        }
+        Store::open_locked(path, durability, now, lock, key)
+    }
+
+    /// Encrypts this (plain, open) database in place with `key` and goes on with the encrypted file:
+    /// the app does this when its first user is set up. The caller has saved the key's keyring first.
+    pub fn encrypt(&mut self, key: &[u8; 32]) -> Result<()> {
+        self.encrypt_stepwise(key, &mut |_| {})
+    }
+
+    /// [`Store::encrypt`], calling `between` after each step (for tests that die there).
+    pub fn encrypt_stepwise(&mut self, key: &[u8; 32], between: &mut dyn FnMut(&str)) -> Result<()> {
+        if self.key.is_some() {
+            return Ok(());
+        }
+        let Some((path, _, durability)) = self.file.clone() else {
+            return Err(StoreError::Io { path: ":memory:".into(), detail: "an in-memory database is not encrypted".into() });
+        };
+        self.ensure_file()?;
+        // The plain connection is closed before the file is replaced under it.
+        drop(std::mem::replace(&mut self.conn, Connection::open_in_memory()?));
+        cipher::encrypt_file(&path, key, between)?;
+        let conn = Connection::open(&path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        cipher::apply_key(&conn, key)?;
+        configure(&conn, durability)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.conn = conn;
+        self.key = Some(zeroize::Zeroizing::new(*key));
+        self.file = file_id(&path).map(|id| (path, id, durability));
+        Ok(())
+    }
+
+    /// Whether the database is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The key of an encrypted database (to wrap it for another user).
+    pub fn key(&self) -> Option<&[u8; 32]> {
+        self.key.as_deref()
+    }
+
+    /// Writes a copy of the whole database to the new file `dest`, encrypted with `key` or plain (the
+    /// simulator writes its in-memory devices so).
+    pub fn write_copy(&self, dest: &Path, key: Option<&[u8; 32]>) -> Result<()> {
+        cipher::export_copy(&self.conn, dest, key)
     }
 
     /// Opens a database file without taking its write lock: for tests that play a second program
@@ -393,15 +462,30 @@ impl Store {
     /// lingers). Never compiled into the app.
     #[cfg(any(test, feature = "fault-injection"))]
     pub fn open_without_lock(path: &Path, now: DateTime<Utc>) -> Result<Store> {
-        Store::open_locked(path, Durability::Full, now, None)
+        Store::open_locked(path, Durability::Full, now, None, None)
     }
 
-    fn open_locked(path: &Path, durability: Durability, now: DateTime<Utc>, lock: Option<std::fs::File>) -> Result<Store> {
+    fn open_locked(
+        path: &Path,
+        durability: Durability,
+        now: DateTime<Utc>,
+        lock: Option<std::fs::File>,
+        key: Option<&[u8; 32]>,
+    ) -> Result<Store> {
         let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        if let Some(k) = key {
+            cipher::apply_key(&conn, k).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        }
         let mut store = Store::from_connection(conn, durability, now).map_err(|e| match e {
+            StoreError::Sqlite(source) | StoreError::Open { source, .. }
+                if source.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) =>
+            {
+                StoreError::WrongKey { path: path.display().to_string() }
+            }
             StoreError::Sqlite(source) => StoreError::Open { path: path.display().to_string(), source },
             other => other,
         })?;
+        store.key = key.map(|k| zeroize::Zeroizing::new(*k));
         store.lock = lock;
         store.file = file_id(path).map(|id| (path.to_path_buf(), id, durability));
         Ok(store)
@@ -427,7 +511,11 @@ impl Store {
         }
         let rescue = beside(&path, ".rescued");
         let _ = std::fs::remove_file(&rescue);
-        self.conn.backup(rusqlite::MAIN_DB, &rescue, None)?;
+        match &self.key {
+            // SQLite's backup API cannot write an encrypted copy; SQLCipher's export can.
+            Some(k) => cipher::export_copy(&self.conn, &rescue, Some(k))?,
+            None => self.conn.backup(rusqlite::MAIN_DB, &rescue, None)?,
+        }
         if found.is_some() {
             self.rescued = Some(rescue.clone());
             return Err(StoreError::Replaced { path: path.display().to_string(), rescued: rescue.display().to_string() });
@@ -440,6 +528,9 @@ impl Store {
         }
         std::fs::rename(&rescue, &path).map_err(|e| StoreError::Corrupt(format!("{}: {e}", path.display())))?;
         let conn = Connection::open(&path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        if let Some(k) = &self.key {
+            cipher::apply_key(&conn, k)?;
+        }
         configure(&conn, durability)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         self.conn = conn;
@@ -478,7 +569,7 @@ impl Store {
             }
         };
         let (clock, chains) = resume_sync(&conn, &device_id)?;
-        Ok(Store { conn, device_id, faults: batch::Faults::default(), clock, chains, lock: None, file: None, rescued: None })
+        Ok(Store { conn, device_id, faults: batch::Faults::default(), clock, chains, lock: None, file: None, rescued: None, key: None })
     }
 
     pub fn device_id(&self) -> &str {

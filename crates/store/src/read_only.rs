@@ -17,7 +17,18 @@ impl Store {
     /// Opens a database file for reading only (see the module documentation). Writes through the
     /// returned store fail on a file of the current schema, and go to the in-memory copy otherwise.
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
+        Store::open_read_only_keyed(path, None)
+    }
+
+    /// [`Store::open_read_only`] of a database encrypted with `key` (or a plain one with `None`).
+    pub fn open_read_only_keyed(path: &Path, key: Option<&[u8; 32]>) -> Result<Store> {
+        let open_err = |source: rusqlite::Error| match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongKey { path: path.display().to_string() },
+            _ => StoreError::Open { path: path.display().to_string(), source },
+        };
+        if key.is_none() && crate::cipher::file_kind(path) == crate::cipher::FileKind::Encrypted {
+            return Err(StoreError::Encrypted { path: path.display().to_string() });
+        }
         if !path.is_file() {
             return Err(open_err(rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
@@ -33,6 +44,9 @@ impl Store {
         let file =
             if wal.exists() { Connection::open_with_flags(path, flags) } else { Connection::open_with_flags(immutable_uri(path), flags) }
                 .map_err(open_err)?;
+        if let Some(k) = key {
+            crate::cipher::apply_key(&file, k).map_err(open_err)?;
+        }
         file.busy_timeout(std::time::Duration::from_secs(5)).map_err(open_err)?;
         let found: i64 = file.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(open_err)?;
         if found > schema_version() {
@@ -42,18 +56,39 @@ impl Store {
             file
         } else {
             let mut memory = Connection::open_in_memory()?;
-            {
-                let backup = rusqlite::backup::Backup::new(&file, &mut memory)?;
-                backup.run_to_completion(256, std::time::Duration::ZERO, None)?;
+            match key {
+                // The backup API cannot read an encrypted file into a plain one; SQLCipher's export can.
+                Some(k) => {
+                    drop(file);
+                    crate::cipher::import_copy(&memory, path, Some(k))?;
+                }
+                None => {
+                    {
+                        let backup = rusqlite::backup::Backup::new(&file, &mut memory)?;
+                        backup.run_to_completion(256, std::time::Duration::ZERO, None)?;
+                    }
+                    drop(file);
+                }
             }
-            drop(file);
+            // As in `Store::open`: the migrations that rebuild tables run with foreign keys off.
+            memory.pragma_update(None, "foreign_keys", "OFF")?;
             migrations().to_latest(&mut memory).map_err(|e| StoreError::Migration(e.to_string()))?;
             memory
         };
         let device_id: Option<String> = conn.query_row("SELECT id FROM device LIMIT 1", [], |r| r.get(0)).optional()?;
         let device_id = device_id.unwrap_or_default();
         let (clock, chains) = crate::resume_sync(&conn, &device_id)?;
-        Ok(Store { conn, device_id, faults: crate::batch::Faults::default(), clock, chains, lock: None, file: None, rescued: None })
+        Ok(Store {
+            conn,
+            device_id,
+            faults: crate::batch::Faults::default(),
+            clock,
+            chains,
+            lock: None,
+            file: None,
+            rescued: None,
+            key: key.map(|k| zeroize::Zeroizing::new(*k)),
+        })
     }
 }
 

@@ -484,3 +484,162 @@ fn a_database_from_before_the_chains_is_chained_on_upgrade_and_then_audited() {
     let r = Store::open(&path, t(20)).unwrap().audit().unwrap();
     assert!(r.problems.iter().any(|f| f.finding == audit::Finding::Altered && f.seq == Some(2)), "{r:?}");
 }
+
+// ---- encryption at rest (issue 10) ------------------------------------------------------------
+
+const SECRET: &[u8; 32] = &[0x5a; 32];
+const OTHER: &[u8; 32] = &[0x17; 32];
+
+/// Every byte of every file in `dir` (the database, its WAL, anything else SQLite left there).
+fn all_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).map(|p| (p.display().to_string(), std::fs::read(&p).unwrap())).collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn an_encrypted_database_shows_no_answer_in_its_file_or_wal_and_plain_sqlite_cannot_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("enc.sqlite");
+    let name = "Жанар Құдайбергенова";
+    let mut s = Store::open_keyed(&path, Durability::Full, t(0), Some(SECRET)).unwrap();
+    let id = s.create_interview("kmrs-2010", "1.0.0", "kk", t(1)).unwrap();
+    s.save_answer(&id, &key("Q102", &[1]), &json!(name), None, t(2)).unwrap();
+    assert!(s.is_encrypted());
+    // While open (the answer may be in the WAL only) and after closing.
+    for (file, bytes) in all_bytes(dir.path()) {
+        assert!(!contains(&bytes, name.as_bytes()), "{file} shows the name");
+        assert!(!contains(&bytes, b"SQLite format 3"), "{file} has a plain header");
+    }
+    drop(s);
+    for (file, bytes) in all_bytes(dir.path()) {
+        assert!(!contains(&bytes, name.as_bytes()), "{file} shows the name after closing");
+    }
+    assert_eq!(cipher::file_kind(&path), cipher::FileKind::Encrypted);
+    let plain = Connection::open(&path).unwrap();
+    let err = plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).unwrap_err();
+    assert_eq!(err.sqlite_error_code(), Some(rusqlite::ErrorCode::NotADatabase), "{err}");
+    drop(plain);
+    assert!(matches!(Store::open(&path, t(3)), Err(StoreError::Encrypted { .. })));
+    assert!(matches!(Store::open_keyed(&path, Durability::Full, t(3), Some(OTHER)), Err(StoreError::WrongKey { .. })));
+    assert!(matches!(Store::open_read_only(&path), Err(StoreError::Encrypted { .. })));
+    assert!(matches!(Store::open_read_only_keyed(&path, Some(OTHER)), Err(StoreError::WrongKey { .. })));
+    let s = Store::open_read_only_keyed(&path, Some(SECRET)).unwrap();
+    assert_eq!(s.answers(&id).unwrap()[0].value, json!(name));
+    drop(s);
+    let s = Store::open_keyed(&path, Durability::Full, t(4), Some(SECRET)).unwrap();
+    assert_eq!(s.answers(&id).unwrap()[0].value, json!(name));
+    assert_eq!(s.integrity_check().unwrap(), "ok");
+    assert!(s.audit().unwrap().intact());
+}
+
+#[test]
+fn a_plain_database_is_encrypted_in_place_keeping_everything_and_leaving_no_plain_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.sqlite");
+    let mut s = Store::open(&path, t(0)).unwrap();
+    let id = s.create_interview("kmrs-2010", "1.0.0", "ru", t(1)).unwrap();
+    s.save_answer(&id, &key("Q102", &[1]), &json!("Ержан"), None, t(2)).unwrap();
+    assert!(contains(&std::fs::read(&path).unwrap(), b"SQLite format 3"));
+    // The open store encrypts itself and goes on writing (the app, at its first user's set-up).
+    s.encrypt(SECRET).unwrap();
+    s.save_answer(&id, &key("Q101", &[]), &json!(3), None, t(3)).unwrap();
+    let device = s.device_id().to_string();
+    drop(s);
+    assert_eq!(cipher::file_kind(&path), cipher::FileKind::Encrypted);
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!names.iter().any(|n| n.ends_with(".encrypting")), "{names:?}");
+    let s = Store::open_keyed(&path, Durability::Full, t(4), Some(SECRET)).unwrap();
+    assert_eq!(s.device_id(), device);
+    assert_eq!(s.answers(&id).unwrap().len(), 2);
+    assert!(s.audit().unwrap().intact());
+    drop(s);
+
+    // A closed plain file opened with a key is encrypted on the way in.
+    let other = dir.path().join("closed.sqlite");
+    {
+        let mut s = Store::open(&other, t(0)).unwrap();
+        let id = s.create_interview("kmrs-2010", "1.0.0", "ru", t(1)).unwrap();
+        s.save_answer(&id, &key("Q101", &[]), &json!(5), None, t(2)).unwrap();
+    }
+    let s = Store::open_keyed(&other, Durability::Full, t(3), Some(OTHER)).unwrap();
+    assert_eq!(s.interviews().unwrap().len(), 1);
+    drop(s);
+    assert_eq!(cipher::file_kind(&other), cipher::FileKind::Encrypted);
+}
+
+#[test]
+fn an_encryption_stopped_at_any_step_loses_nothing_and_finishes_at_the_next_open() {
+    for stop in ["checkpointed", "copied", "synced"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sqlite");
+        let id;
+        {
+            let mut s = Store::open(&path, t(0)).unwrap();
+            id = s.create_interview("kmrs-2010", "1.0.0", "ru", t(1)).unwrap();
+            for i in 0..50 {
+                s.save_answer(&id, &key("Q101", &[]), &json!(i), None, t(2 + i)).unwrap();
+            }
+        }
+        // Die at `stop`: the step's work is done, nothing after it.
+        let died = std::panic::catch_unwind(|| {
+            cipher::encrypt_file(&path, SECRET, &mut |step| {
+                if step == stop {
+                    panic!("killed after {step}");
+                }
+            })
+        });
+        assert!(died.is_err());
+        // The original is whole and plain: still readable as it was.
+        assert_eq!(cipher::file_kind(&path), cipher::FileKind::Plain, "after {stop}");
+        assert_eq!(Store::open_read_only(&path).unwrap().answers(&id).unwrap()[0].value, json!(49));
+        // The next open with the key (the keyring was written before) finishes the job.
+        let s = Store::open_keyed(&path, Durability::Full, t(99), Some(SECRET)).unwrap();
+        assert_eq!(s.answers(&id).unwrap()[0].value, json!(49), "after {stop}");
+        assert_eq!(s.journal_of(&id).unwrap().len(), 51);
+        drop(s);
+        assert_eq!(cipher::file_kind(&path), cipher::FileKind::Encrypted);
+        assert!(!beside(&path, ".encrypting").exists());
+    }
+}
+
+#[test]
+fn an_old_encrypted_file_is_read_only_opened_through_a_memory_copy_and_upgraded_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(migrations::ALL[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute("INSERT INTO device (id, created_at) VALUES ('dev-1', 't')", []).unwrap();
+        conn.execute("INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES ('i1', 'kmrs-2010', '1', 'in_progress', 'kk', 'dev-1', 't', 't')", []).unwrap();
+        conn.execute("INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES ('i1', 'Q101', '', '3', 't')", [])
+            .unwrap();
+    }
+    cipher::encrypt_file(&path, SECRET, &mut |_| {}).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let s = Store::open_read_only_keyed(&path, Some(SECRET)).unwrap();
+    assert_eq!(s.answers("i1").unwrap()[0].value, json!(3));
+    let v: i64 = s.connection().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(v, schema_version());
+    drop(s);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file is not changed");
+}
+
+#[test]
+fn an_encrypted_database_deleted_while_open_is_written_back_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gone.sqlite");
+    let mut s = Store::open_keyed(&path, Durability::Full, t(0), Some(SECRET)).unwrap();
+    let id = s.create_interview("kmrs-2010", "1.0.0", "ru", t(1)).unwrap();
+    s.save_answer(&id, &key("Q102", &[1]), &json!("Гүлнар"), None, t(2)).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    s.save_answer(&id, &key("Q101", &[]), &json!(2), None, t(3)).unwrap();
+    drop(s);
+    assert_eq!(cipher::file_kind(&path), cipher::FileKind::Encrypted);
+    let s = Store::open_keyed(&path, Durability::Full, t(4), Some(SECRET)).unwrap();
+    assert_eq!(s.answers(&id).unwrap().len(), 2);
+}

@@ -22,9 +22,11 @@
 
 pub mod keys;
 mod package;
+pub mod vault;
 
 pub use keys::{key_id, PublicKey, Role, SecretKey};
 pub use package::{open_package, Header, Opened, PackageWriter, Party, FORMAT, OLDEST_FORMAT};
+pub use vault::{DbKey, Keyring, SlotRandom, VaultError};
 
 use dala_i18n::{msg, Localized};
 
