@@ -60,7 +60,7 @@ fn open_and_audit(db: &Path, lang: Lang) -> Result<AuditReport, Failure> {
     }
     let failed = |e: dala_store::StoreError| Failure { code: 2, message: SessionError::from(e).message(lang) };
     // Read only: an audit never migrates or writes the file it checks.
-    let store = dala_store::Store::open_read_only(db).map_err(failed)?;
+    let store = crate::dbkey::open_read_only(db).map_err(|e| Failure { code: 2, message: e.message(lang) })?;
     store.audit().map_err(failed)
 }
 

@@ -56,7 +56,16 @@ pub fn measure(
     let db = dir.join(format!("bench-{members}.sqlite"));
     let _ = std::fs::remove_file(&db);
     let store = match durability {
-        Some(d) => dala_store::Store::open_with(&db, d, Utc::now())?,
+        // With a PIN (`--pin-file` or DALA_PIN) the benchmark database is encrypted, as a device's is.
+        Some(d) => match crate::dbkey::pin() {
+            Some(pin) => {
+                let _ = std::fs::remove_file(dala_session::vault::keyring_path(&db));
+                let key = dala_session::vault::create_keyring(&db, "bench", None, pin, crate::dbkey::fresh(), &[])
+                    .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
+                dala_store::Store::open_keyed(&db, d, Utc::now(), Some(key.as_bytes()))?
+            }
+            None => dala_store::Store::open_with(&db, d, Utc::now())?,
+        },
         None => dala_store::Store::open_in_memory(Utc::now())?,
     };
     let mut session = Session::with_parts(q, store);

@@ -43,6 +43,7 @@ pub fn run(
     if !db.is_file() {
         return Err(Failure::no_database(db, lang));
     }
+    let key = crate::dbkey::existing(db).map_err(|e| Failure::runtime(e.message(lang)))?;
     // A fresh secret per anonymised export: its pseudonyms link its own files and nothing else.
     let anonymise = anonymise.then(|| uuid::Uuid::new_v4().to_string());
     let opts = Options { format, lang: data_lang, anonymise };
@@ -50,7 +51,7 @@ pub fn run(
     let mut stderr = std::io::stderr();
     // On a terminal one line updated in place; into a file or a pipe a line every 10 %.
     let terminal = std::io::IsTerminal::is_terminal(&stderr);
-    let summary = dala_session::export::export_database(study, db, &opts, out, &mut |done, total| {
+    let summary = dala_session::export::export_database(study, db, key.as_ref().map(|k| k.as_bytes()), &opts, out, &mut |done, total| {
         let pct = (done * 100).checked_div(total).unwrap_or(100);
         let step = if terminal { pct } else { pct / 10 * 10 };
         if step != last {

@@ -71,7 +71,7 @@ pub fn open_existing(study: &Path, db: &Path, lang: Lang) -> Result<Session, Fai
     if !db.is_file() {
         return Err(Failure::no_database(db, lang));
     }
-    Session::open(study, db).map_err(|e| Failure::runtime(e.message(lang)))
+    crate::dbkey::open_session(study, db).map_err(|e| Failure::runtime(e.message(lang)))
 }
 
 /// Where the study is when `--study` is not given: `schema/kmrs-2010` in the working folder or one of
@@ -176,7 +176,7 @@ fn routes_draw_inner(
     let draw = match db {
         // Stored through the session, exactly as the app stores a draw.
         Some(db) => {
-            let mut session = Session::open(study, db).map_err(|e| Failure::runtime(e.message(lang)))?;
+            let mut session = crate::dbkey::open_session(study, db).map_err(|e| Failure::runtime(e.message(lang)))?;
             session
                 .draw_city_routes(city, seed, Some(k), weighted, When::now())
                 .map_err(|e| Failure { code: if matches!(e, SessionError::Field(_)) { 2 } else { 1 }, message: e.message(lang) })?
@@ -261,7 +261,7 @@ pub fn routes_assign(study: &Path, db: &Path, to: &str, routes: &[String], lang:
         ))
         .exit();
     }
-    let result = Session::open(study, db).and_then(|mut s| s.assign_routes(routes, Some(to), When::now()));
+    let result = crate::dbkey::open_session(study, db).and_then(|mut s| s.assign_routes(routes, Some(to), When::now()));
     match result {
         Ok(()) => {
             let n = routes.len();
@@ -381,7 +381,7 @@ pub fn merged_store(dbs: &[PathBuf], scope: dala_store::sync::Scope, lang: Lang)
     let mut rows_seen = 0usize;
     for db in dbs {
         // Read only: a report never migrates or writes a device's database.
-        let mut store = dala_store::Store::open_read_only(db).map_err(|e| open_err(db, e))?;
+        let mut store = crate::dbkey::open_read_only(db).map_err(|e| Failure::runtime(format!("{}: {}", db.display(), e.message(lang))))?;
         if dbs.len() == 1 {
             merged = Some(store);
             break;
@@ -456,7 +456,7 @@ pub fn report(study: &Path, dbs: &[PathBuf], as_json: bool, all_routes: bool, mo
 fn draws_of(dbs: &[PathBuf]) -> Vec<dala_store::DrawRow> {
     let mut out: Vec<dala_store::DrawRow> = Vec::new();
     for db in dbs {
-        let Ok(store) = dala_store::Store::open_read_only(db) else { continue };
+        let Ok(store) = crate::dbkey::open_read_only(db) else { continue };
         for d in store.route_draws().unwrap_or_default() {
             if !out.contains(&d) {
                 out.push(d);

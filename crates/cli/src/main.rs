@@ -29,6 +29,9 @@
 //!
 //! - `dala export --db <file> --format sav|zsav|dta|csv|parquet [--lang ru|kk|en] [--anonymise] --out <dir>
 //!   [--json]`: labelled datasets (`exportcmd.rs`, docs/export.md).
+//! - `dala db status|encrypt|change-pin|recover --db <file> …`: encryption at rest (`dbcmd.rs`). Every
+//!   command that opens a database takes its PIN from `--pin-file <file>` or `DALA_PIN`; a new database is
+//!   encrypted unless `--unencrypted` (`dbkey.rs`, docs/robustness.md).
 //! - `dala audit verify --db <file> [--json]`: the journal's hash chains and the answers checked against
 //!   the journal; exit 1 naming the first broken link (`auditcmd.rs`, docs/robustness.md).
 //! - `dala backcheck --db <file> draw --seed n | list | record …`: back-checks (`backcheckcmd.rs`).
@@ -55,6 +58,8 @@ mod backcheckcmd;
 mod bench;
 mod cards;
 mod check;
+mod dbcmd;
+mod dbkey;
 mod exportcmd;
 mod fieldcmd;
 mod reporthtml;
@@ -70,6 +75,21 @@ struct Cli {
     /// Language of messages: ru, kk or en (default: from LANG, else en).
     #[arg(long, global = true)]
     lang: Option<String>,
+    /// The database's PIN: the first line of this file (else the DALA_PIN environment variable).
+    #[arg(long, global = true)]
+    pin_file: Option<PathBuf>,
+    /// Make a new database unencrypted (without it a new database is encrypted with the PIN).
+    #[arg(long, global = true)]
+    unencrypted: bool,
+    /// The user whose PIN this is (a new database's first user; default: admin).
+    #[arg(long, global = true)]
+    user: Option<String>,
+    /// A coordinator's public key (.pub) that can recover a new or newly encrypted database; repeatable.
+    #[arg(long, global = true)]
+    recovery: Vec<PathBuf>,
+    /// Open encrypted databases with this coordinator's secret key (.key) instead of a PIN.
+    #[arg(long, global = true)]
+    recovery_key: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -225,6 +245,11 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// A database's encryption at rest: status, encrypt, change a PIN, recover a lost PIN.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// The tamper-evident journal: check a database's hash chains and its answers against its journal.
     Audit {
         #[command(subcommand)]
@@ -353,6 +378,41 @@ enum ReviewCommand {
         roster: Option<String>,
         #[arg(long, allow_hyphen_values = true)]
         value: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Whether the database is encrypted, its users with a PIN and the coordinators who can recover it.
+    Status {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Encrypt a plain database in place with the PIN (--pin-file or DALA_PIN).
+    Encrypt {
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Set a new PIN (the current one from --pin-file or DALA_PIN); a new --user is added.
+    ChangePin {
+        #[arg(long)]
+        db: PathBuf,
+        /// The new PIN: the first line of this file.
+        #[arg(long)]
+        new_pin_file: PathBuf,
+    },
+    /// A lost PIN: open the key with the coordinator's secret key and set a new PIN.
+    Recover {
+        #[arg(long)]
+        db: PathBuf,
+        /// The coordinator's secret key (.key).
+        #[arg(long)]
+        key: PathBuf,
+        /// The new PIN: the first line of this file.
+        #[arg(long)]
+        new_pin_file: PathBuf,
     },
 }
 
@@ -582,6 +642,16 @@ fn main() -> ExitCode {
         }
     };
     let lang = message_lang(cli.lang.as_deref());
+    if let Err(e) = dbkey::init(dbkey::Options {
+        pin_file: cli.pin_file.as_deref(),
+        unencrypted: cli.unencrypted,
+        user: cli.user.clone(),
+        recovery: &cli.recovery,
+        recovery_key: cli.recovery_key.as_deref(),
+    }) {
+        eprintln!("{}", e.message(lang));
+        return ExitCode::from(EXIT_USAGE);
+    }
     let result = match cli.command {
         Command::Check { study, json } => check::run(&study, json, lang),
         Command::Interview { study, db, script, json, ack, interview } => {
@@ -643,6 +713,10 @@ fn main() -> ExitCode {
         }
         Command::Keys { command: KeysCommand::Init { role, name, out } } => synccmd::keys_init(&role, &name, &out, lang),
         Command::Audit { command: AuditCommand::Verify { db, json } } => auditcmd::verify(&db, json, lang),
+        Command::Db { command: DbCommand::Status { db, json } } => dbcmd::status(&db, json, lang),
+        Command::Db { command: DbCommand::Encrypt { db } } => dbcmd::encrypt(&db, lang),
+        Command::Db { command: DbCommand::ChangePin { db, new_pin_file } } => dbcmd::set_pin(&db, &new_pin_file, None, lang),
+        Command::Db { command: DbCommand::Recover { db, key, new_pin_file } } => dbcmd::set_pin(&db, &new_pin_file, Some(&key), lang),
         Command::Sync { command: SyncCommand::Export { db, key, to, out, since_last, study, json } } => {
             synccmd::export(&db, &key, &to, &out, since_last, study.as_deref(), json, lang)
         }

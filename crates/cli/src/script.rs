@@ -60,7 +60,7 @@ pub fn run(study: &Path, db: &Path, script: &Path, as_json: bool, ack: bool, res
         None => Utc::now(),
     };
     let when = |utc: DateTime<Utc>| dala_session::field::When { utc, local: utc.with_timezone(&chrono::Local).naive_local() };
-    let mut session = match Session::open(study, db) {
+    let mut session = match crate::dbkey::open_session(study, db) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{}", e.message(lang.unwrap_or(msg_lang)));

@@ -45,7 +45,31 @@ pub fn run(
     lang: Lang,
 ) -> Result<(), Failure> {
     let seed = parse_seed(seed, lang)?;
-    let cfg = Config { seed, devices, scale, out: out.to_path_buf(), threads };
+    // Device databases are encrypted with the PIN as the app's are, each with a key of its own; plain
+    // only with --unencrypted.
+    let encrypt = match (crate::dbkey::pin(), crate::dbkey::is_unencrypted()) {
+        (_, true) => None,
+        (Some(pin), false) => {
+            let pin = zeroize::Zeroizing::new(pin.to_string());
+            Some(dala_simulator::Encrypt(std::sync::Arc::new(move |db: &Path| {
+                let user = crate::dbkey::user_given()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| db.file_stem().map_or_else(|| "device".into(), |s| s.to_string_lossy().into_owned()));
+                dala_session::vault::create_keyring(
+                    db,
+                    &user,
+                    Some(dala_sync::Role::Interviewer),
+                    &pin,
+                    crate::dbkey::fresh(),
+                    crate::dbkey::recovery(),
+                )
+                .map(|k| *k.as_bytes())
+                .map_err(|e| e.message(lang))
+            })))
+        }
+        (None, false) => return Err(Failure::usage(dala_session::SessionError::PinNeeded.message(lang))),
+    };
+    let cfg = Config { seed, devices, scale, out: out.to_path_buf(), threads, encrypt };
     let sim_err = |e: SimError| match e {
         SimError::Usage(m) => Failure::usage(m),
         SimError::Runtime(m) => Failure::runtime(m),
@@ -266,7 +290,7 @@ fn write_packages(
         let (key_path, _) = init_keys(Role::Interviewer, &name, &keys, seed).map_err(|e| failed(e.message().get(lang).to_string()))?;
         let key = read_secret(&key_path).map_err(|e| failed(e.message().get(lang).to_string()))?;
         let now = chrono::Utc::now();
-        let mut store = dala_store::Store::open(db, now).map_err(|e| failed(dala_session::SessionError::from(e).message(lang)))?;
+        let mut store = crate::dbkey::open_store(db).map_err(|e| failed(e.message(lang)))?;
         export_package(&mut store, &key, to, &out[i], false, Some(study), now).map_err(|e| failed(e.message().get(lang).to_string()))?;
         Ok(())
     };

@@ -90,9 +90,9 @@ pub fn export(
         Err(e) => return Failure::runtime(e.message(lang)).exit(),
     };
     let now = chrono::Utc::now();
-    let mut store = match dala_store::Store::open(db, now) {
+    let mut store = match crate::dbkey::open_store(db) {
         Ok(s) => s,
-        Err(e) => return Failure::runtime(dala_session::SessionError::from(e).message(lang)).exit(),
+        Err(e) => return Failure::runtime(e.message(lang)).exit(),
     };
     match export_package(&mut store, &me, &recipients, out, since_last, study.as_ref().map(|(a, b)| (a.as_str(), b.as_str())), now) {
         Ok(report) => {
@@ -125,9 +125,9 @@ pub fn import(db: &Path, key: &Path, trust: &[PathBuf], packages: &[PathBuf], js
         Err(e) => return fail(e, lang),
     };
     let now = chrono::Utc::now();
-    let mut store = match dala_store::Store::open(db, now) {
+    let mut store = match crate::dbkey::open_store(db) {
         Ok(s) => s,
-        Err(e) => return Failure::runtime(dala_session::SessionError::from(e).message(lang)).exit(),
+        Err(e) => return Failure::runtime(e.message(lang)).exit(),
     };
     let show_progress = packages.len() > 1;
     let report = import_packages(&mut store, &me, &trusted, packages, lang, now, |done, total| {

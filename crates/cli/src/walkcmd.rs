@@ -17,7 +17,7 @@ use chrono::NaiveDateTime;
 use dala_fieldwork::house::HouseNumber;
 use dala_questionnaire::Lang;
 use dala_session::field::{AddressStatus, AddressView, BuildingInput, GuidanceKind, VisitInput, WalkAction, When};
-use dala_session::{Session, SessionError};
+use dala_session::SessionError;
 use serde::Deserialize;
 use serde_json::{json, Value as Json};
 
@@ -266,7 +266,7 @@ fn run_inner(study: &Path, db: &Path, route: &str, script_path: &Path, as_json: 
     let max = script.addresses.unwrap_or(100);
     let close = script.close.unwrap_or(true);
 
-    let mut session = Session::open(study, db).map_err(|e| Failure::runtime(e.message(lang)))?;
+    let mut session = crate::dbkey::open_session(study, db).map_err(|e| Failure::runtime(e.message(lang)))?;
     let view = session.route_view(route, lang).map_err(|e| match e {
         SessionError::Store(dala_store::StoreError::NoRoute(_)) => Failure::usage(e.message(lang)),
         e => Failure::runtime(e.message(lang)),

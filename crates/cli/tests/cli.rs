@@ -7,7 +7,8 @@ use serde_json::{json, Value as Json};
 
 fn dala() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dala"));
-    c.env("LANG", "C");
+    // Plain databases, read directly by these tests; the encrypted path is tests/encryption.rs's.
+    c.env("LANG", "C").env_remove("DALA_PIN").arg("--unencrypted");
     c
 }
 

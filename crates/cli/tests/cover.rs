@@ -106,7 +106,7 @@ fn run_at(dir: &Path, at: Json, steps: Json) -> (Output, Json) {
     let out = Command::new(env!("CARGO_BIN_EXE_dala"))
         .env("LANG", "C")
         .env("TZ", "UTC")
-        .args(["interview", "--json", "--study"])
+        .args(["--unencrypted", "interview", "--json", "--study"])
         .arg(kmrs())
         .arg("--db")
         .arg(dir.join("i.sqlite"))

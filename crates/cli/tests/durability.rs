@@ -1,6 +1,7 @@
 //! Durability: a scripted KMRS interview is killed with SIGKILL at many random points; every
 //! answer acknowledged before the kill must be in the database, the file must be sound, and its
-//! journal must pass the audit (hash chains and answers, issue 10).
+//! journal must pass the audit (hash chains and answers, issue 10). Every other run writes an encrypted
+//! database.
 //!
 //! The test command kills 16 runs; the soak (docs/robustness.md) sets `DALA_KILLS=1000` (and
 //! `DALA_KILL_SEED` for another sequence of kill points).
@@ -58,7 +59,16 @@ fn answers_acknowledged_before_sigkill_survive() {
         let db = dir.path().join(format!("kill-{run}.sqlite"));
         let kill_after = rng.random_range(1..steps.len());
         let delay_us = rng.random_range(0..3000u64);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dala"))
+        // Every other run on an encrypted database (issue 10): SQLCipher's pages and WAL must survive
+        // the same kills.
+        let encrypted = run % 2 == 1;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dala"));
+        if encrypted {
+            child.env("DALA_PIN", "2468");
+        } else {
+            child.env_remove("DALA_PIN").arg("--unencrypted");
+        }
+        let mut child = child
             .args(["interview", "--ack", "--study"])
             .arg(kmrs())
             .arg("--db")
@@ -88,6 +98,13 @@ fn answers_acknowledged_before_sigkill_survive() {
             killed_mid_run += 1;
         }
         let conn = rusqlite::Connection::open(&db).unwrap();
+        let key = encrypted.then(|| {
+            let how = dala_session::vault::Unlock::Pin { user: None, pin: "2468" };
+            dala_session::vault::unlock(&db, &how, Utc::now()).unwrap().expect("an encrypted run has a keyring")
+        });
+        if let Some(k) = &key {
+            conn.execute_batch(&format!("PRAGMA key = \"{}\";", k.sqlcipher_literal().as_str())).unwrap();
+        }
         let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
         assert_eq!(check, "ok", "run {run}");
         for (i, step) in steps.iter().take(acked).enumerate() {
@@ -109,12 +126,16 @@ fn answers_acknowledged_before_sigkill_survive() {
             conn.query_row("SELECT count(*) FROM journal WHERE kind IN ('answer_set', 'answer_changed')", [], |r| r.get(0)).unwrap();
         assert!(journal as usize >= acked, "run {run}: every acknowledged answer has its journal entry");
         drop(conn);
-        let audit = dala_store::Store::open_read_only(&db).unwrap().audit().unwrap();
+        let audit = dala_store::Store::open_read_only_keyed(&db, key.as_ref().map(|k| k.as_bytes())).unwrap().audit().unwrap();
+        if encrypted {
+            assert_eq!(dala_store::cipher::file_kind(&db), dala_store::cipher::FileKind::Encrypted, "run {run}");
+        }
         assert!(audit.intact(), "run {run}: the journal's chain and answers hold after the kill: {:?}", audit.problems.first());
         if runs > 16 {
             std::fs::remove_file(&db).ok();
             std::fs::remove_file(db.with_extension("sqlite-wal")).ok();
             std::fs::remove_file(db.with_extension("sqlite-shm")).ok();
+            std::fs::remove_file(db.with_extension("sqlite.keyring")).ok();
         }
     }
     eprintln!("durability: {runs} runs, {killed_mid_run} killed mid-interview, seed {seed}");

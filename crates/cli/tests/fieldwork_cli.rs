@@ -8,7 +8,8 @@ use serde_json::Value as Json;
 
 fn dala() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dala"));
-    c.env("LANG", "C");
+    // Plain databases, read directly by these tests; the encrypted path is tests/encryption.rs's.
+    c.env("LANG", "C").env_remove("DALA_PIN").arg("--unencrypted");
     c
 }
 
@@ -345,7 +346,7 @@ fn routes_drawn_into_a_device_database_can_be_assigned_there() {
     let study = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schema/kmrs-2010");
     let dala = || {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_dala"));
-        c.env("LANG", "C");
+        c.env("LANG", "C").arg("--unencrypted");
         c
     };
     let out = dala()

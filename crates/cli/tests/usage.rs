@@ -8,7 +8,8 @@ use std::process::{Command, Stdio};
 
 fn dala() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dala"));
-    c.env("LANG", "C");
+    // Plain databases, read directly by these tests; the encrypted path is tests/encryption.rs's.
+    c.env("LANG", "C").env_remove("DALA_PIN").arg("--unencrypted");
     c
 }
 

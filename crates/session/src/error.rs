@@ -94,6 +94,15 @@ pub enum SessionError {
     /// An export failed (the message is the exporter's own, in three languages).
     #[error("{}", .0.en)]
     Export(dala_i18n::Localized),
+    /// The database's keyring refused (wrong PIN, a wait after wrong PINs, a damaged keyring).
+    #[error(transparent)]
+    Vault(#[from] dala_sync::VaultError),
+    /// An encrypted database whose keyring file is missing.
+    #[error("the keyring {0} is missing")]
+    NoKeyring(String),
+    /// A new database needs a PIN (or an explicit choice to leave it unencrypted).
+    #[error("a new database needs a PIN")]
+    PinNeeded,
 }
 
 /// What kind of failure a command met: the UI switches on it, scripts print it, and a rename breaks
@@ -151,6 +160,16 @@ pub enum ErrorKind {
     DatabaseInUse,
     /// The database file was replaced by another while open; its content was saved beside it.
     DatabaseReplaced,
+    /// The database is encrypted: its PIN (or a coordinator's recovery key) is needed.
+    Encrypted,
+    /// The key or PIN given does not open the database.
+    WrongKey,
+    /// Too many wrong PINs: the next attempt must wait (the message says how long).
+    PinWait,
+    /// The database's keyring is missing, damaged or too new.
+    Keyring,
+    /// A new database needs a PIN, or the explicit choice to leave it unencrypted.
+    PinNeeded,
 }
 
 impl ErrorKind {
@@ -196,6 +215,11 @@ impl ErrorKind {
             ErrorKind::ReadOnly => "read_only",
             ErrorKind::DatabaseInUse => "database_in_use",
             ErrorKind::DatabaseReplaced => "database_replaced",
+            ErrorKind::Encrypted => "encrypted",
+            ErrorKind::WrongKey => "wrong_key",
+            ErrorKind::PinWait => "pin_wait",
+            ErrorKind::Keyring => "keyring",
+            ErrorKind::PinNeeded => "pin_needed",
         }
     }
 }
@@ -224,6 +248,16 @@ impl SessionError {
             SessionError::Store(StoreError::RoutesInUse(_)) => ErrorKind::RoutesInUse,
             SessionError::Store(StoreError::InUse { .. }) => ErrorKind::DatabaseInUse,
             SessionError::Store(StoreError::Replaced { .. }) => ErrorKind::DatabaseReplaced,
+            SessionError::Store(StoreError::Encrypted { .. }) => ErrorKind::Encrypted,
+            SessionError::Store(StoreError::WrongKey { .. }) => ErrorKind::WrongKey,
+            SessionError::Store(StoreError::Io { .. }) => ErrorKind::Io,
+            SessionError::Vault(dala_sync::VaultError::Wait { .. }) => ErrorKind::PinWait,
+            SessionError::Vault(
+                dala_sync::VaultError::WrongPin { .. } | dala_sync::VaultError::NoUser | dala_sync::VaultError::BadPin(_),
+            ) => ErrorKind::SignIn,
+            SessionError::Vault(dala_sync::VaultError::NotRecoverable) => ErrorKind::WrongKey,
+            SessionError::Vault(_) | SessionError::NoKeyring(_) => ErrorKind::Keyring,
+            SessionError::PinNeeded => ErrorKind::PinNeeded,
             SessionError::Store(e) if e.is_disk_full() => ErrorKind::DiskFull,
             SessionError::Store(e) if e.is_read_only() => ErrorKind::ReadOnly,
             SessionError::Store(_) => ErrorKind::Database,
@@ -261,6 +295,32 @@ impl SessionError {
             SessionError::Number(e) => return e.message(lang),
             SessionError::Field(e) => return e.localized().get(lang.code()).to_string(),
             SessionError::Export(m) => return m.get(lang.code()).to_string(),
+            SessionError::Vault(e) => return e.message().get(lang.code()).to_string(),
+            SessionError::NoKeyring(p) => (
+                format!("База данных зашифрована, но файл её ключей {p} не найден. Верните его из резервной копии (без него данные не открыть)."),
+                format!("Дерекқор шифрланған, бірақ оның кілттер файлы {p} табылмады. Оны сақтық көшірмеден қайтарыңыз (онсыз деректерді ашу мүмкін емес)."),
+                format!("The database is encrypted but its keyring file {p} is missing. Restore it from a backup (without it the data cannot be opened)."),
+            ),
+            SessionError::PinNeeded => (
+                "Новая база данных шифруется PIN-кодом: укажите его (--pin-file <файл> или переменная DALA_PIN) или явно откажитесь от шифрования (--unencrypted).".to_string(),
+                "Жаңа дерекқор PIN-кодпен шифрланады: оны көрсетіңіз (--pin-file <файл> немесе DALA_PIN айнымалысы) немесе шифрлаудан анық бас тартыңыз (--unencrypted).".to_string(),
+                "A new database is encrypted with a PIN: give it (--pin-file <file> or the DALA_PIN variable), or choose no encryption explicitly (--unencrypted).".to_string(),
+            ),
+            SessionError::Store(StoreError::Encrypted { path }) => (
+                format!("База данных {path} зашифрована: нужен PIN-код (--pin-file <файл> или переменная DALA_PIN)."),
+                format!("{path} дерекқоры шифрланған: PIN-код керек (--pin-file <файл> немесе DALA_PIN айнымалысы)."),
+                format!("The database {path} is encrypted: its PIN is needed (--pin-file <file> or the DALA_PIN variable)."),
+            ),
+            SessionError::Store(StoreError::WrongKey { path }) => (
+                format!("Базу данных {path} не удаётся открыть этим ключом, или это не база данных Dala."),
+                format!("{path} дерекқорын бұл кілтпен ашу мүмкін емес, немесе бұл Dala дерекқоры емес."),
+                format!("The database {path} cannot be opened with this key, or it is not a Dala database."),
+            ),
+            SessionError::Store(StoreError::Io { path, detail }) => (
+                format!("Не удалось записать {path}: {detail}. Данные не изменены."),
+                format!("{path} жазу мүмкін болмады: {detail}. Деректер өзгертілмеді."),
+                format!("Cannot write {path}: {detail}. The data was not changed."),
+            ),
             SessionError::NoFieldwork => (
                 "В этом исследовании нет настроек полевого этапа (маршрутов и квот).".to_string(),
                 "Бұл зерттеуде далалық кезең баптаулары (маршруттар мен квоталар) жоқ.".to_string(),

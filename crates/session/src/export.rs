@@ -16,6 +16,7 @@ use crate::{load_study, SessionError};
 pub fn export_database(
     study_dir: &Path,
     db: &Path,
+    key: Option<&[u8; 32]>,
     opts: &Options,
     out: &Path,
     progress: &mut dyn FnMut(u64, u64),
@@ -28,7 +29,7 @@ pub fn export_database(
         Err(e) => return Err(SessionError::Io(format!("{}: {e}", settings_path.display()))),
     };
     let settings = ExportSettings::parse(text.as_deref(), &q).map_err(|e| SessionError::Export(e.message()))?;
-    let store = Store::open_read_only(db)?;
+    let store = Store::open_read_only_keyed(db, key)?;
     let mut weights = HashMap::new();
     if let Some(fw) = load_fieldwork(study_dir)? {
         for w in crate::weights::weights(&store, &fw)?.interviews {
@@ -85,6 +86,7 @@ impl crate::Session {
             return Err(SessionError::Io("export needs a study folder and a database file".into()));
         };
         let out = out.to_path_buf();
+        let key = self.store.key().map(|k| zeroize::Zeroizing::new(*k));
         let state = std::sync::Arc::new(std::sync::Mutex::new(ExportProgress {
             running: true,
             folder: out.display().to_string(),
@@ -92,7 +94,7 @@ impl crate::Session {
         }));
         let job = ExportJob { state: state.clone() };
         std::thread::spawn(move || {
-            let result = export_database(&study, &db, &opts, &out, &mut |done, total| {
+            let result = export_database(&study, &db, key.as_deref(), &opts, &out, &mut |done, total| {
                 if let Ok(mut s) = state.lock() {
                     s.done = done as u32;
                     s.total = total as u32;

@@ -36,6 +36,7 @@ pub mod field;
 pub mod report_data;
 pub mod sync;
 pub mod users;
+pub mod vault;
 pub mod weights;
 pub use error::{ErrorKind, SessionError};
 
@@ -259,6 +260,16 @@ impl Session {
 
     /// [`Session::open`] with a chosen durability (see `dala_store::Durability`).
     pub fn open_with(study_dir: &Path, db_path: &Path, durability: dala_store::Durability) -> Result<Session, SessionError> {
+        Session::open_keyed(study_dir, db_path, durability, None)
+    }
+
+    /// [`Session::open_with`] of a database encrypted with `key` (see [`vault`]; `None`: a plain one).
+    pub fn open_keyed(
+        study_dir: &Path,
+        db_path: &Path,
+        durability: dala_store::Durability,
+        key: Option<&dala_sync::DbKey>,
+    ) -> Result<Session, SessionError> {
         let study = load_study(study_dir)?;
         if let Some(parent) = db_path.parent() {
             if !parent.as_os_str().is_empty() && !parent.exists() {
@@ -267,7 +278,7 @@ impl Session {
         }
         let field = field::load_fieldwork(study_dir)?;
         backcheck::check_questions(&study, field.as_ref())?;
-        let store = Store::open_with(db_path, durability, Utc::now())?;
+        let store = Store::open_keyed(db_path, durability, Utc::now(), key.map(|k| k.as_bytes()))?;
         Ok(Session {
             study,
             store,
@@ -294,6 +305,22 @@ impl Session {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The database file (`None` in memory).
+    pub fn db_path(&self) -> Option<&Path> {
+        self.db_path.as_deref()
+    }
+
+    /// The key of an encrypted database.
+    pub fn db_key(&self) -> Option<dala_sync::DbKey> {
+        self.store.key().map(|k| dala_sync::DbKey::from_bytes(*k))
+    }
+
+    /// Encrypts this session's plain database in place with `key` and goes on with it (the app does so
+    /// when its first user is set up; the keyring holding `key` must be written first, see [`vault`]).
+    pub fn encrypt(&mut self, key: &dala_sync::DbKey) -> Result<(), SessionError> {
+        Ok(self.store.encrypt(key.as_bytes())?)
     }
 
     pub(crate) fn store_mut(&mut self) -> &mut Store {

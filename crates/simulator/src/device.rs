@@ -83,6 +83,8 @@ pub struct Shared<'a> {
     /// it, else its default language; Kazakh only when the study has it.
     pub main_lang: Lang,
     pub has_kazakh: bool,
+    /// See `Config::encrypt`.
+    pub encrypt: Option<crate::Encrypt>,
 }
 
 impl Shared<'_> {
@@ -100,7 +102,7 @@ impl Shared<'_> {
         generic.retain(|id, _| !model.modelled_questions.contains(id));
         let main_lang = if study.languages.contains(&Lang::Ru) { Lang::Ru } else { study.default_language };
         let has_kazakh = study.languages.contains(&Lang::Kk);
-        Shared { study, fieldwork, seed, routes_per_city, out, generic, file, model, main_lang, has_kazakh }
+        Shared { study, fieldwork, seed, routes_per_city, out, generic, file, model, main_lang, has_kazakh, encrypt: None }
     }
 }
 
@@ -300,14 +302,22 @@ pub fn simulate_device(shared: &Shared, device: u32, route_ids: &[String]) -> Re
     }
     let mut dev = Dev { shared, taken, session: &mut session, stats: &mut stats };
     schedule(&mut dev, &mut runs, start)?;
-    write_out(&session, &path)?;
+    write_out(&session, &path, shared.encrypt.as_ref())?;
     Ok(stats)
 }
 
-/// Writes the in-memory database to `path` with SQLite's backup API, then switches the file to WAL
-/// as the app's store keeps it.
-fn write_out(session: &Session, path: &std::path::Path) -> Result<(), String> {
+/// Writes the in-memory database to `path` with SQLite's backup API (or, encrypted, with SQLCipher's
+/// export), then switches the file to WAL as the app's store keeps it.
+fn write_out(session: &Session, path: &std::path::Path, encrypt: Option<&crate::Encrypt>) -> Result<(), String> {
     let fail = |e: rusqlite::Error| format!("{}: {e}", path.display());
+    if let Some(encrypt) = encrypt {
+        let key = zeroize::Zeroizing::new((encrypt.0)(path)?);
+        session.store().write_copy(path, Some(&key)).map_err(|e| format!("{}: {e}", path.display()))?;
+        // Reopened through the store, which checks the key and switches the file to WAL.
+        dala_store::Store::open_keyed(path, dala_store::Durability::Full, chrono::Utc::now(), Some(&key))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(());
+    }
     let mut file = rusqlite::Connection::open(path).map_err(fail)?;
     {
         let backup = rusqlite::backup::Backup::new(session.store().connection(), &mut file).map_err(fail)?;

@@ -44,6 +44,19 @@ pub struct Config {
     pub out: PathBuf,
     /// Worker threads (default: the CPU cores).
     pub threads: Option<usize>,
+    /// Encrypt each device database as the app would (issue 10): called with a device database's path
+    /// before it is written, it makes that database's keyring and returns its key. `None`: plain files.
+    pub encrypt: Option<Encrypt>,
+}
+
+/// See [`Config::encrypt`].
+#[derive(Clone)]
+pub struct Encrypt(pub std::sync::Arc<dyn Fn(&Path) -> Result<[u8; 32], String> + Send + Sync>);
+
+impl std::fmt::Debug for Encrypt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Encrypt(…)")
+    }
 }
 
 /// What a run did.
@@ -117,7 +130,7 @@ pub fn simulate(
     std::fs::create_dir_all(out).map_err(|e| SimError::Runtime(format!("{}: {e}", out.display())))?;
     // The databases of an earlier run are replaced.
     for d in 1..=cfg.devices.max(99) {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
+        for suffix in ["", "-wal", "-shm", "-journal", ".keyring", ".lock"] {
             let _ = std::fs::remove_file(out.join(format!("device-{d:02}.sqlite{suffix}")));
         }
     }
@@ -152,7 +165,8 @@ pub fn simulate(
         .filter(|c| file.as_ref().is_none_or(|f| !f.cities.contains_key(&c.id)))
         .map(|c| c.id.clone())
         .collect();
-    let shared = Shared::new(questionnaire, &fieldwork, cfg.seed, routes_per_city, out.clone(), file.clone(), resolved.clone());
+    let mut shared = Shared::new(questionnaire, &fieldwork, cfg.seed, routes_per_city, out.clone(), file.clone(), resolved.clone());
+    shared.encrypt = cfg.encrypt.clone();
     let workers = cfg.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).clamp(1, devices);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Result<DeviceStats, String>>> = Mutex::new(Vec::new());

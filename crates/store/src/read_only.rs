@@ -26,9 +26,14 @@ impl Store {
             Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongKey { path: path.display().to_string() },
             _ => StoreError::Open { path: path.display().to_string(), source },
         };
-        if key.is_none() && crate::cipher::file_kind(path) == crate::cipher::FileKind::Encrypted {
-            return Err(StoreError::Encrypted { path: path.display().to_string() });
-        }
+        let key = match (crate::cipher::file_kind(path), key) {
+            (crate::cipher::FileKind::Encrypted, None) => return Err(StoreError::Encrypted { path: path.display().to_string() }),
+            // A plain file with a key: its encryption was interrupted (the keyring was written, the
+            // encrypted copy not yet renamed over it). Reading does not finish it; the file is read as
+            // it still is.
+            (crate::cipher::FileKind::Plain, Some(_)) => None,
+            (_, key) => key,
+        };
         if !path.is_file() {
             return Err(open_err(rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
