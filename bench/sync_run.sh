@@ -19,7 +19,7 @@ t() { /usr/bin/time -f 'wall %e s, user %U s, sys %S s, peak RSS %M KB' -o "$1" 
 
 if [ ! -f "$B/pk/device-01.dala" ]; then
   [ -f "$B/keys/sup.pub" ] || "${BINS[0]}" keys init --role supervisor --name sup --out "$B/keys"
-  t "$B/simulate.time" "${BINS[0]}" simulate --study "$STUDY" --seed 2010 --devices "$DEVICES" --scale "$SCALE" \
+  t "$B/simulate.time" "${BINS[0]}" --unencrypted simulate --study "$STUDY" --seed 2010 --devices "$DEVICES" --scale "$SCALE" \
       --out "$B/dev" --packages "$B/pk" --to "$B/keys/sup.pub" --json > "$B/simulate.json"
   echo "simulate: $(cat "$B/simulate.time")"
 fi
@@ -32,10 +32,10 @@ for r in $(seq 1 "$ROUNDS"); do
   for i in "${!BINS[@]}"; do
     bin=${BINS[$i]}; db="$B/sup-$i.sqlite"
     rm -f "$db" "$db-wal" "$db-shm"
-    t "$B/import-$i-$r.time" "$bin" sync import --db "$db" --key "$B/keys/sup.key" --trust "$B/pk/keys" \
+    t "$B/import-$i-$r.time" "$bin" --unencrypted sync import --db "$db" --key "$B/keys/sup.key" --trust "$B/pk/keys" \
         "${PACKAGES[@]}" --json > "$B/import-$i-$r.json" 2> /dev/null
     before=$(sha256sum "$db" | cut -d' ' -f1)
-    t "$B/again-$i-$r.time" "$bin" sync import --db "$db" --key "$B/keys/sup.key" --trust "$B/pk/keys" \
+    t "$B/again-$i-$r.time" "$bin" --unencrypted sync import --db "$db" --key "$B/keys/sup.key" --trust "$B/pk/keys" \
         "${PACKAGES[@]}" --json > "$B/again-$i-$r.json" 2> /dev/null
     after=$(sha256sum "$db" | cut -d' ' -f1)
     python3 - "$B" "$i" "$r" "$bin" "$before" "$after" <<'PY'

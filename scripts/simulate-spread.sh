@@ -21,7 +21,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf 'seed\tRR1\trefusals\tno_one_opened\tcompletes\tseconds\n'
 for seed in $(seq "$first" "$last"); do
-  "$dala" simulate --study "$study" --seed "$seed" --scale "$scale" --out "$tmp/run" --json > "$tmp/s.json"
+  "$dala" --unencrypted simulate --study "$study" --seed "$seed" --scale "$scale" --out "$tmp/run" --json > "$tmp/s.json"
   python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 print("\t".join(map(str, [sys.argv[2], d["rates"]["RR1"], d["non_interviews"]["refusals_share"],

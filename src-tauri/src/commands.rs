@@ -173,12 +173,26 @@ fn my_routes(session: &Session, lang: Lang) -> Result<MyRoutes, SessionError> {
 commands! {
     pub fn who_am_i(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Access> {
         let who = state.who(ui_lang)?;
-        let users = state.session_unchecked(ui_lang)?.users().map_err(|e| CommandError::from_session(&e, ui_lang))?;
+        // A sealed (encrypted, not yet opened) database lists the users of its keyring.
+        let users = match state.sealed_db(ui_lang)? {
+            Some(sealed) => Session::keyring_users(&sealed.db_path),
+            None => state.session_unchecked(ui_lang)?.users(),
+        }
+        .map_err(|e| CommandError::from_session(&e, ui_lang))?;
         Ok(Access { demo: !who.users_exist, user: who.user, users: users.into_iter().map(|u| u.name).collect(), idle_minutes: idle_minutes() })
     }
 
     pub fn sign_in(state: State<'_, AppState>, name: String, pin: String, ui_lang: Lang) -> Reply<Access> {
-        let user = state.session_unchecked(ui_lang)?.sign_in(&name, &pin).map_err(|e| CommandError::sign_in(&e, ui_lang))?;
+        let user = match state.sealed_db(ui_lang)? {
+            // The PIN opens the database's key; the database is opened with it.
+            Some(sealed) => {
+                let (session, user) = Session::open_with_pin(&sealed.study_dir, &sealed.db_path, sealed.durability, &name, &pin, Utc::now())
+                    .map_err(|e| CommandError::sign_in(&e, ui_lang))?;
+                state.unseal(session, ui_lang)?;
+                user
+            }
+            None => state.session_unchecked(ui_lang)?.sign_in_any(&name, &pin, Utc::now()).map_err(|e| CommandError::sign_in(&e, ui_lang))?,
+        };
         state.set_who(SignedIn { users_exist: true, user: Some(user) }, ui_lang)?;
         who_am_i(state, ui_lang)
     }
@@ -191,9 +205,35 @@ commands! {
         }
         let mut salt = [0u8; 16];
         rand::Rng::fill(&mut rand::rng(), &mut salt);
-        let user = state.session_unchecked(ui_lang)?.add_user(&role, &name, &pin, salt, Utc::now()).map_err(|e| CommandError::sign_in(&e, ui_lang))?;
+        let mut key = [0u8; 32];
+        let mut slot = dala_sync::vault::SlotRandom { salt: [0; 16], nonce: [0; 12] };
+        rand::Rng::fill(&mut rand::rng(), &mut key);
+        rand::Rng::fill(&mut rand::rng(), &mut slot.salt);
+        rand::Rng::fill(&mut rand::rng(), &mut slot.nonce);
+        let fresh = dala_session::vault::Fresh { key, slot };
+        // The first user encrypts the database with a key wrapped for their PIN; later ones get a slot.
+        let user = state
+            .session_unchecked(ui_lang)?
+            .add_user_encrypted(&role, &name, &pin, salt, fresh, Utc::now())
+            .map_err(|e| CommandError::sign_in(&e, ui_lang))?;
         let user = if who.user.is_some() { who.user } else { Some(user) };
         state.set_who(SignedIn { users_exist: true, user }, ui_lang)?;
+        who_am_i(state, ui_lang)
+    }
+
+    /// The signed-in user changes their PIN (the current one is checked first).
+    pub fn change_pin(state: State<'_, AppState>, current: String, new_pin: String, ui_lang: Lang) -> Reply<Access> {
+        let who = state.who(ui_lang)?;
+        let Some(user) = who.user else { return Err(CommandError::locked(ui_lang)) };
+        let mut salt = [0u8; 16];
+        let mut slot = dala_sync::vault::SlotRandom { salt: [0; 16], nonce: [0; 12] };
+        rand::Rng::fill(&mut rand::rng(), &mut salt);
+        rand::Rng::fill(&mut rand::rng(), &mut slot.salt);
+        rand::Rng::fill(&mut rand::rng(), &mut slot.nonce);
+        state
+            .session_unchecked(ui_lang)?
+            .change_pin(&user.name, &current, &new_pin, salt, slot, Utc::now())
+            .map_err(|e| CommandError::sign_in(&e, ui_lang))?;
         who_am_i(state, ui_lang)
     }
 

@@ -26,6 +26,9 @@ pub use error::CommandError;
 /// again after `commands::lock` (the UI calls it after idle time).
 pub struct AppState {
     session: Mutex<Session>,
+    /// An encrypted database not opened yet: the session above is an empty stand-in until a user
+    /// signs in with their PIN, which opens the database's key (`commands::sign_in`).
+    sealed: Mutex<Option<Sealed>>,
     signed_in: Mutex<SignedIn>,
     /// The export running or last finished (the export screen polls it).
     export: Mutex<Option<dala_session::export::ExportJob>>,
@@ -39,10 +42,46 @@ pub struct SignedIn {
     pub user: Option<dala_session::users::UserView>,
 }
 
+/// Where an encrypted database is, to open it once a PIN is given.
+#[derive(Clone, Debug)]
+pub struct Sealed {
+    pub study_dir: std::path::PathBuf,
+    pub db_path: std::path::PathBuf,
+    pub durability: dala_store::Durability,
+}
+
 impl AppState {
     pub fn new(session: Session) -> AppState {
         let users_exist = session.users().map(|u| !u.is_empty()).unwrap_or(true);
-        AppState { session: Mutex::new(session), signed_in: Mutex::new(SignedIn { users_exist, user: None }), export: Mutex::new(None) }
+        AppState {
+            session: Mutex::new(session),
+            sealed: Mutex::new(None),
+            signed_in: Mutex::new(SignedIn { users_exist, user: None }),
+            export: Mutex::new(None),
+        }
+    }
+
+    /// The app on an encrypted database: locked until a user's PIN opens it. `stand_in` is a session
+    /// on an empty in-memory database that no command reaches while locked.
+    pub fn sealed(stand_in: Session, sealed: Sealed) -> AppState {
+        AppState {
+            session: Mutex::new(stand_in),
+            sealed: Mutex::new(Some(sealed)),
+            signed_in: Mutex::new(SignedIn { users_exist: true, user: None }),
+            export: Mutex::new(None),
+        }
+    }
+
+    /// The encrypted database still waiting for a PIN, if any.
+    pub fn sealed_db(&self, lang: Lang) -> Result<Option<Sealed>, CommandError> {
+        Ok(self.sealed.lock().map_err(|_| CommandError::internal(lang))?.clone())
+    }
+
+    /// Puts the session opened with a PIN in place of the stand-in.
+    pub fn unseal(&self, session: Session, lang: Lang) -> Result<(), CommandError> {
+        *self.session_unchecked(lang)? = session;
+        *self.sealed.lock().map_err(|_| CommandError::internal(lang))? = None;
+        Ok(())
     }
 
     /// Locks the session; a poisoned lock (a panic in an earlier command) is reported, not unwrapped.
@@ -87,9 +126,9 @@ impl AppState {
     }
 }
 
-/// Registers the session and every command on `builder` (a real or a mock runtime).
-pub fn build_app<R: Runtime>(builder: Builder<R>, session: Session) -> Builder<R> {
-    builder.manage(AppState::new(session)).invoke_handler(commands::handler())
+/// Registers the state and every command on `builder` (a real or a mock runtime).
+pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    builder.manage(state).invoke_handler(commands::handler())
 }
 
 /// Starts the app; exits with code 2 (and a message in ru/kk/en) when there is no display,
@@ -101,8 +140,21 @@ pub fn run() {
     }
     let config = Config::from_env();
     eprintln!("dala-app: study {}, database {} ({:?} durability)", config.study_dir.display(), config.db_path.display(), config.durability);
-    let session = match Session::open_with(&config.study_dir, &config.db_path, config.durability) {
-        Ok(session) => session,
+    // An encrypted database waits for a PIN; only the study is loaded now.
+    let opened = if dala_session::vault::is_encrypted(&config.db_path) {
+        dala_session::load_study(&config.study_dir)
+            .and_then(|study| Ok(Session::with_parts(study, dala_store::Store::open_in_memory(chrono::Utc::now())?)))
+            .map(|stand_in| {
+                AppState::sealed(
+                    stand_in,
+                    Sealed { study_dir: config.study_dir.clone(), db_path: config.db_path.clone(), durability: config.durability },
+                )
+            })
+    } else {
+        Session::open_with(&config.study_dir, &config.db_path, config.durability).map(AppState::new)
+    };
+    let state = match opened {
+        Ok(state) => state,
         Err(e) => {
             for lang in Lang::ALL {
                 eprintln!("dala-app: {}", e.message(lang));
@@ -119,7 +171,7 @@ pub fn run() {
         }
     }));
     let started = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        build_app(tauri::Builder::default(), session).run(tauri::generate_context!())
+        build_app(tauri::Builder::default(), state).run(tauri::generate_context!())
     }));
     match started {
         Ok(Ok(())) => {}

@@ -18,9 +18,16 @@ struct Shell {
 
 fn shell() -> Shell {
     let db = tempfile::tempdir().unwrap();
-    let study = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/kmrs-2010");
-    let session = dala_session::Session::open(&study, &db.path().join("dala.sqlite")).expect("study and database open");
-    let app = build_app(mock_builder(), session).build(mock_context(noop_assets())).expect("app builds");
+    let session = dala_session::Session::open(&kmrs(), &db.path().join("dala.sqlite")).expect("study and database open");
+    shell_with(crate::AppState::new(session), db)
+}
+
+fn kmrs() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/kmrs-2010")
+}
+
+fn shell_with(state: crate::AppState, db: tempfile::TempDir) -> Shell {
+    let app = build_app(mock_builder(), state).build(mock_context(noop_assets())).expect("app builds");
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("mock window");
     Shell { _app: app, webview, _db: db }
 }
@@ -473,4 +480,73 @@ fn supervision_is_refused_to_an_interviewer_and_back_checks_run_for_a_supervisor
     assert_eq!(households["rows"], 1, "bob's interview");
     let text = std::fs::read_to_string(out.path().join("csv/households.csv")).unwrap();
     assert!(!text.contains(&id), "anonymised: the interview id is a pseudonym");
+}
+
+#[test]
+fn the_first_user_encrypts_the_database_and_after_a_restart_only_a_pin_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("dala.sqlite");
+    // A coordinator's public key in the device's keys folder gets a recovery copy of the key.
+    let coordinator = dala_sync::SecretKey::generate(dala_sync::Role::Coordinator, "coord", [4; 32]);
+    std::fs::create_dir_all(dir.path().join("keys")).unwrap();
+    std::fs::write(dir.path().join("keys/coord.pub"), coordinator.public().to_text()).unwrap();
+    let shell = shell_with(crate::AppState::new(dala_session::Session::open(&kmrs(), &db).unwrap()), dir);
+    let created = shell.invoke("create_interview", json!({ "lang": "ru" })).unwrap();
+    let id = created["interview"]["id"].as_str().unwrap().to_string();
+    shell.invoke("answer", json!({ "id": id, "key": { "question": "Q101", "roster": [] }, "value": 4, "ui_lang": "ru" })).unwrap();
+    assert_eq!(dala_store::cipher::file_kind(&db), dala_store::cipher::FileKind::Plain, "the open demo is not encrypted");
+    shell.invoke("add_user", json!({ "role": "interviewer", "name": "Гүлнар", "pin": "5791", "ui_lang": "kk" })).unwrap();
+    assert_eq!(dala_store::cipher::file_kind(&db), dala_store::cipher::FileKind::Encrypted, "set up with a PIN, the database is encrypted");
+    // The session goes on with the encrypted file.
+    shell.invoke("answer", json!({ "id": id, "key": { "question": "Q101", "roster": [] }, "value": 5, "ui_lang": "ru" })).unwrap();
+    let ring = dala_session::vault::read_keyring(&db).unwrap().unwrap();
+    assert_eq!(ring.recovery.len(), 1, "the coordinator can recover it");
+    // Restarted: the mock runtime keeps the first app's state (and its write lock) alive to the end of
+    // the test, so the "restarted" app opens a copy of the files, as a new process would find them.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("dala.sqlite");
+    for suffix in ["", "-wal", ".keyring"] {
+        let from = format!("{}{suffix}", db.display());
+        if std::path::Path::new(&from).exists() {
+            std::fs::copy(&from, format!("{}{suffix}", copy.display())).unwrap();
+        }
+    }
+    let _first = shell;
+    let db = copy;
+
+    // Restarted: the app starts sealed and lists the keyring's users.
+    let stand_in = dala_session::Session::with_parts(
+        dala_session::load_study(&kmrs()).unwrap(),
+        dala_store::Store::open_in_memory(chrono::Utc::now()).unwrap(),
+    );
+    let sealed = crate::Sealed { study_dir: kmrs(), db_path: db.clone(), durability: dala_store::Durability::Full };
+    let shell = shell_with(crate::AppState::sealed(stand_in, sealed), dir);
+    let access = shell.invoke("who_am_i", json!({ "ui_lang": "ru" })).unwrap();
+    assert_eq!(access["demo"], false);
+    assert_eq!(access["users"], json!(["Гүлнар"]));
+    assert_eq!(shell.invoke("list_interviews", json!({ "ui_lang": "ru" })).unwrap_err().kind.as_str(), "locked");
+    let wrong = shell.invoke("sign_in", json!({ "name": "Гүлнар", "pin": "1111", "ui_lang": "ru" })).unwrap_err();
+    assert_eq!(wrong.kind.as_str(), "sign_in");
+    assert!(wrong.message.contains("Неверный PIN"), "{}", wrong.message);
+    let access = shell.invoke("sign_in", json!({ "name": "Гүлнар", "pin": "5791", "ui_lang": "ru" })).unwrap();
+    assert_eq!(access["user"]["role"], "interviewer");
+    let listed = shell.invoke("list_interviews", json!({ "ui_lang": "ru" })).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "the interview is there");
+    let at = shell
+        .invoke("go", json!({ "id": id, "nav": { "kind": "to", "key": { "question": "Q101", "roster": [] } }, "ui_lang": "ru" }))
+        .unwrap();
+    assert_eq!(at["current"]["value"], 5, "with the answer given after the encryption");
+    // Locked again after idle time, the PIN is checked against the keyring.
+    shell.invoke("lock", json!({ "ui_lang": "en" })).unwrap();
+    assert!(shell.invoke("sign_in", json!({ "name": "Гүлнар", "pin": "0000", "ui_lang": "en" })).is_err());
+    shell.invoke("sign_in", json!({ "name": "Гүлнар", "pin": "5791", "ui_lang": "en" })).unwrap();
+    // Her PIN changed: the current one is checked, the key re-wrapped, the old PIN opens nothing more.
+    let wrong = shell.invoke("change_pin", json!({ "current": "1111", "new_pin": "8642", "ui_lang": "kk" })).unwrap_err();
+    assert_eq!(wrong.kind.as_str(), "sign_in");
+    shell.invoke("change_pin", json!({ "current": "5791", "new_pin": "8642", "ui_lang": "kk" })).unwrap();
+    let how = |pin| dala_session::vault::Unlock::Pin { user: Some("Гүлнар"), pin };
+    assert!(dala_session::vault::unlock(&db, &how("5791"), chrono::Utc::now()).is_err());
+    assert!(dala_session::vault::unlock(&db, &how("8642"), chrono::Utc::now()).unwrap().is_some());
+    shell.invoke("lock", json!({ "ui_lang": "en" })).unwrap();
+    shell.invoke("sign_in", json!({ "name": "Гүлнар", "pin": "8642", "ui_lang": "en" })).unwrap();
 }

@@ -36,6 +36,8 @@ if [ "${1:-}" != "--inside-display" ]; then
   # Sync: two simulated devices' packages waiting in an inbox for a supervisor whose app has its keys.
   dala="$CARGO_TARGET_DIR/debug/dala"
   sync="$work/sync"
+  # Encrypted device databases, as interviewers' tablets hold them (the PIN opens them for the export).
+  export DALA_PIN=4826
   "$dala" simulate --study "$root/schema/kmrs-2010" --seed 11 --devices 2 --scale 0.03 --out "$sync/dev" >/dev/null
   for who in ann bob; do "$dala" keys init --role interviewer --name "$who" --out "$sync/keys-$who" >/dev/null 2>&1; done
   "$dala" keys init --role supervisor --name sup --out "$sync/sup-keys" >/dev/null 2>&1
@@ -43,6 +45,7 @@ if [ "${1:-}" != "--inside-display" ]; then
   mkdir -p "$sync/inbox"
   "$dala" sync export --db "$sync/dev/device-01.sqlite" --key "$sync/keys-ann/ann.key" --to "$sync/sup-keys/sup.pub" --out "$sync/inbox/ann.dala" >/dev/null
   "$dala" sync export --db "$sync/dev/device-02.sqlite" --key "$sync/keys-bob/bob.key" --to "$sync/sup-keys/sup.pub" --out "$sync/inbox/bob.dala" >/dev/null
+  unset DALA_PIN
   export DALA_DB_SYNC="$work/e2e-supervisor.sqlite" DALA_KEYS_SYNC="$sync/sup-keys" DALA_SYNC_INBOX="$sync/inbox"
   export E2E_PYTHON="$venv/bin/python"
   status=0

@@ -9,12 +9,14 @@ and Kazakh) -> a completed interview -> comment on its question and send it back
 banner, and in the SQLite file the interview is in progress again, marked rejected, with the comment
 and the reason in the journal -> back-checks drawn with a seed, an outcome recorded and its mismatches
 listed (in Russian and Kazakh) -> an export to Stata labelled in Kazakh, its progress and files -> a supervisor and an interviewer set up with PINs (stored as Argon2id
-hashes), the lock screen, a wrong PIN refused, the interviewer signed in and offered no supervision.
+hashes; the first one's PIN encrypts the database), the lock screen, a wrong PIN refused, the interviewer signed in and offered no supervision.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import sys
 
 from selenium.webdriver.common.by import By
@@ -155,9 +157,20 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
             type_into(driver, "user-pin2", pin)
             click(driver, "user-add")
             wait_for(lambda: name in text_of(driver, "users-list"), f"{name} listed")
-        hashes = db_rows("SELECT name, role, pin_hash FROM users ORDER BY role")
-        assert [(n, r) for n, r, _ in hashes] == [("Ерлан", "interviewer"), ("Айгүл", "supervisor")], hashes
-        assert all(h.startswith("$argon2id$") and "2468" not in h and "1357" not in h for _, _, h in hashes), hashes
+        # The first user's PIN encrypted the database (issue 10): plain SQLite reads it no more; its keyring
+        # beside it wraps the key once per user (names and roles only, no PIN, no key).
+        db_path = os.environ["DALA_DB"]
+        with open(db_path, "rb") as f:
+            assert f.read(16) != b"SQLite format 3\x00", "the database is encrypted"
+        try:
+            db_rows("SELECT count(*) FROM users")
+            raise AssertionError("plain SQLite read the encrypted database")
+        except sqlite3.DatabaseError:
+            pass
+        with open(db_path + ".keyring", encoding="utf-8") as f:
+            ring = json.load(f)
+        assert sorted((s["user"], s["role"]) for s in ring["slots"]) == [("Ерлан", "interviewer"), ("Айгүл", "supervisor")], ring
+        assert all(set(s) >= {"salt", "nonce", "wrapped", "kdf"} and "pin" not in s for s in ring["slots"]), ring
         click(driver, "home")
         click(driver, "lock-now")
         find(driver, "lock-screen")

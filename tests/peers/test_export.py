@@ -47,10 +47,14 @@ def run(*args, lang="en"):
 db = os.path.join(WORK, "coord.sqlite")
 if not os.path.exists(db):
     run("keys", "init", "--role", "coordinator", "--name", "coord", "--out", f"{WORK}/keys")
+    # The devices' databases are encrypted with a PIN, as in the field; the coordinator's merged database
+    # is made unencrypted (--unencrypted) so that these checks can read it with Python's sqlite3.
+    with open(f"{WORK}/pin", "w") as f:
+        f.write("8642\n")
     run("simulate", "--study", STUDY, "--seed", "11", "--devices", "2", "--scale", "0.04", "--out", f"{WORK}/dev",
-        "--packages", f"{WORK}/pk", "--to", f"{WORK}/keys/coord.pub", "--json")
+        "--packages", f"{WORK}/pk", "--to", f"{WORK}/keys/coord.pub", "--json", "--pin-file", f"{WORK}/pin")
     run("sync", "import", "--db", db, "--key", f"{WORK}/keys/coord.key", "--trust", f"{WORK}/pk/keys",
-        *sorted(glob.glob(f"{WORK}/pk/*.dala")), "--json")
+        *sorted(glob.glob(f"{WORK}/pk/*.dala")), "--json", "--unencrypted")
 
 con = sqlite3.connect(db)
 n_interviews = con.execute("select count(*) from interviews").fetchone()[0]

@@ -91,5 +91,6 @@ export const api = {
   whoAmI: c.who_am_i,
   signIn: c.sign_in,
   addUser: c.add_user,
+  changePin: c.change_pin,
   lock: c.lock,
 };

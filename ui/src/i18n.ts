@@ -29,6 +29,11 @@ export interface UserStrings {
   demoHint: string;
   pinsDiffer: string;
   lockNow: string;
+  changePin: string;
+  currentPin: string;
+  newPin: string;
+  newPinAgain: string;
+  pinChanged: string;
 }
 
 /** Sync through package files (issue 8). */
@@ -487,9 +492,14 @@ const ru: Strings = {
     role: "Роль",
     roles: { interviewer: "Интервьюер", supervisor: "Супервайзер", coordinator: "Координатор" },
     you: "вы",
-    demoHint: "Пока пользователей нет, приложение открыто всем (демо). После первого пользователя оно открывается только по PIN-коду и блокируется при простое.",
+    demoHint: "Пока пользователей нет, приложение открыто всем (демо). PIN-код первого пользователя шифрует базу данных на устройстве; после этого она открывается только по PIN-коду, а приложение блокируется при простое.",
     pinsDiffer: "PIN-коды не совпадают.",
     lockNow: "Заблокировать",
+    changePin: "Сменить мой PIN-код",
+    currentPin: "Текущий PIN-код",
+    newPin: "Новый PIN-код",
+    newPinAgain: "Новый PIN-код ещё раз",
+    pinChanged: "PIN-код изменён.",
   },
   sync: {
     open: "Синхронизация",
@@ -857,9 +867,14 @@ const kk: Strings = {
     role: "Рөл",
     roles: { interviewer: "Интервьюер", supervisor: "Супервайзер", coordinator: "Үйлестіруші" },
     you: "сіз",
-    demoHint: "Пайдаланушылар жоқ кезде қолданба бәріне ашық (демо). Бірінші пайдаланушыдан кейін ол тек ПИН-кодпен ашылады және әрекетсіз тұрғанда құлыпталады.",
+    demoHint: "Пайдаланушылар жоқ кезде қолданба бәріне ашық (демо). Бірінші пайдаланушының ПИН-коды құрылғыдағы дерекқорды шифрлайды; содан кейін ол тек ПИН-кодпен ашылады, ал қолданба әрекетсіз тұрғанда құлыпталады.",
     pinsDiffer: "ПИН-кодтар сәйкес келмейді.",
     lockNow: "Құлыптау",
+    changePin: "Менің ПИН-кодымды өзгерту",
+    currentPin: "Қазіргі ПИН-код",
+    newPin: "Жаңа ПИН-код",
+    newPinAgain: "Жаңа ПИН-кодты қайталаңыз",
+    pinChanged: "ПИН-код өзгертілді.",
   },
   sync: {
     open: "Синхрондау",
@@ -1227,9 +1242,14 @@ const en: Strings = {
     role: "Role",
     roles: { interviewer: "Interviewer", supervisor: "Supervisor", coordinator: "Coordinator" },
     you: "you",
-    demoHint: "While no user is set up the app is open to anyone (demo). Once one is, it opens with a PIN only and locks when left idle.",
+    demoHint: "While no user is set up the app is open to anyone (demo). The first user's PIN encrypts the database on this device; from then on it opens with a PIN only, and the app locks when left idle.",
     pinsDiffer: "The PINs differ.",
     lockNow: "Lock",
+    changePin: "Change my PIN",
+    currentPin: "Current PIN",
+    newPin: "New PIN",
+    newPinAgain: "New PIN again",
+    pinChanged: "The PIN is changed.",
   },
   sync: {
     open: "Sync",

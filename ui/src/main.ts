@@ -112,6 +112,8 @@ const state = {
   // Users: who may use the app now (null until asked), and the set-up / sign-in form.
   access: null as Access | null,
   userForm: emptyUserForm(),
+  /** A short confirmation on the users screen (a PIN changed). */
+  notice: null as string | null,
 };
 
 /** Review and the dashboard are for supervisors and coordinators (everyone in the open demo). */
@@ -151,6 +153,26 @@ async function signIn() {
     state.error = e as CommandError;
     draw();
   }
+}
+
+async function changePin() {
+  const f = state.userForm;
+  const s = t(state.homeLang).users;
+  state.notice = null;
+  if (f.newPin !== f.newPin2) {
+    state.error = { kind: "sign_in", message: s.pinsDiffer } as CommandError;
+    draw();
+    return;
+  }
+  try {
+    state.access = await api.changePin(f.current, f.newPin, state.homeLang);
+    state.userForm = emptyUserForm();
+    state.error = null;
+    state.notice = s.pinChanged;
+  } catch (e) {
+    state.error = e as CommandError;
+  }
+  draw();
 }
 
 async function addUser() {
@@ -503,7 +525,13 @@ function draw() {
   }
   if (state.view === "users" && state.access) {
     render(
-      usersScreen(state.access, { ...accessCtx(), home: () => void goHome(state.homeLang), add: () => void addUser() }),
+      usersScreen(state.access, {
+        ...accessCtx(),
+        home: () => void goHome(state.homeLang),
+        add: () => void addUser(),
+        changePin: () => void changePin(),
+        notice: state.notice,
+      }),
       root,
     );
     return;

@@ -80,7 +80,7 @@ pub fn status(db: &Path, json: bool, lang: Lang) -> ExitCode {
             }
             Lang::Kk => (
                 if encrypted { "шифрланған" } else { "шифрланбаған" },
-                "PIN-коды бар пайдаланушылар",
+                "ПИН-коды бар пайдаланушылар",
                 "үйлестіруші кілтімен қалпына келтіру",
             ),
             Lang::En => (if encrypted { "encrypted" } else { "NOT encrypted" }, "users with a PIN", "recovery by a coordinator's key"),
@@ -147,7 +147,7 @@ fn target_user(db: &Path, lang: Lang) -> Result<String, Failure> {
                 slots.iter().map(|s| s.user.as_str()).collect::<Vec<_>>().join(", ")
             ),
             format!(
-                "Базаның бірнеше пайдаланушысы бар ({}): кімнің PIN-кодын өзгерту керегін көрсетіңіз (--user).",
+                "Базаның бірнеше пайдаланушысы бар ({}): кімнің ПИН-кодын өзгерту керегін көрсетіңіз (--user).",
                 slots.iter().map(|s| s.user.as_str()).collect::<Vec<_>>().join(", ")
             ),
             format!(
@@ -171,7 +171,7 @@ impl WithPlain for Failure {
     fn with_plain(self, db: &Path, lang: Lang) -> Failure {
         Failure::usage(lang.pick(
             format!("База данных {} не зашифрована, у неё нет PIN-кода (зашифровать: dala db encrypt).", db.display()),
-            format!("{} дерекқоры шифрланбаған, оның PIN-коды жоқ (шифрлау: dala db encrypt).", db.display()),
+            format!("{} дерекқоры шифрланбаған, оның ПИН-коды жоқ (шифрлау: dala db encrypt).", db.display()),
             format!("The database {} is not encrypted and has no PIN (to encrypt it: dala db encrypt).", db.display()),
         ))
     }
@@ -203,7 +203,7 @@ pub fn set_pin(db: &Path, new_pin_file: &Path, recovery_key: Option<&Path>, lang
             "{}",
             lang.pick(
                 format!("Новый PIN-код пользователя {user} сохранён; база данных не переписывалась."),
-                format!("{user} пайдаланушысының жаңа PIN-коды сақталды; дерекқор қайта жазылмады."),
+                format!("{user} пайдаланушысының жаңа ПИН-коды сақталды; дерекқор қайта жазылмады."),
                 format!("The new PIN of {user} is set; the database was not rewritten."),
             )
         );

@@ -303,12 +303,12 @@ impl SessionError {
             ),
             SessionError::PinNeeded => (
                 "Новая база данных шифруется PIN-кодом: укажите его (--pin-file <файл> или переменная DALA_PIN) или явно откажитесь от шифрования (--unencrypted).".to_string(),
-                "Жаңа дерекқор PIN-кодпен шифрланады: оны көрсетіңіз (--pin-file <файл> немесе DALA_PIN айнымалысы) немесе шифрлаудан анық бас тартыңыз (--unencrypted).".to_string(),
+                "Жаңа дерекқор ПИН-кодпен шифрланады: оны көрсетіңіз (--pin-file <файл> немесе DALA_PIN айнымалысы) немесе шифрлаудан анық бас тартыңыз (--unencrypted).".to_string(),
                 "A new database is encrypted with a PIN: give it (--pin-file <file> or the DALA_PIN variable), or choose no encryption explicitly (--unencrypted).".to_string(),
             ),
             SessionError::Store(StoreError::Encrypted { path }) => (
                 format!("База данных {path} зашифрована: нужен PIN-код (--pin-file <файл> или переменная DALA_PIN)."),
-                format!("{path} дерекқоры шифрланған: PIN-код керек (--pin-file <файл> немесе DALA_PIN айнымалысы)."),
+                format!("{path} дерекқоры шифрланған: ПИН-код керек (--pin-file <файл> немесе DALA_PIN айнымалысы)."),
                 format!("The database {path} is encrypted: its PIN is needed (--pin-file <file> or the DALA_PIN variable)."),
             ),
             SessionError::Store(StoreError::WrongKey { path }) => (

@@ -135,6 +135,142 @@ impl Session {
     }
 }
 
+/// Encrypted databases (issue 10). The first user set up on a device encrypts its database: a fresh key,
+/// wrapped for that user's PIN (and for every coordinator whose public key is in the keys folder), and the
+/// database encrypted in place. Later users get their own slot for the same key. On an encrypted database
+/// the keyring is the authority for PINs (a PIN changed with `dala db change-pin` or a coordinator's
+/// recovery counts at once); the stored hash stays for plain databases.
+impl Session {
+    /// Sets up a user as [`Session::add_user`] does, and gives them a PIN slot in the keyring; the first
+    /// user on a plain database file encrypts it (`fresh`: the new key and the slot's randomness).
+    pub fn add_user_encrypted(
+        &mut self,
+        role: &str,
+        name: &str,
+        pin: &str,
+        salt: [u8; 16],
+        fresh: crate::vault::Fresh,
+        now: DateTime<Utc>,
+    ) -> Result<UserView, SignInError> {
+        let user = self.add_user(role, name, pin, salt, now)?;
+        let Some(db) = self.db_path().map(std::path::Path::to_path_buf) else { return Ok(user) };
+        let role = Role::parse(&user.role);
+        match self.db_key() {
+            Some(key) => crate::vault::set_pin(&db, &key, &user.name, role, pin, fresh.slot)?,
+            None => {
+                let coordinators = self.coordinator_keys();
+                let key = crate::vault::create_keyring(&db, &user.name, role, pin, fresh, &coordinators)?;
+                self.encrypt(&key)?;
+            }
+        }
+        Ok(user)
+    }
+
+    /// Changes a user's PIN after checking the current one: the stored hash, and on an encrypted database
+    /// the user's keyring slot (the key is re-wrapped; the database file is not rewritten).
+    pub fn change_pin(
+        &mut self,
+        name: &str,
+        current: &str,
+        new: &str,
+        salt: [u8; 16],
+        slot: dala_sync::vault::SlotRandom,
+        now: DateTime<Utc>,
+    ) -> Result<UserView, SignInError> {
+        if new.chars().count() < MIN_PIN || !new.chars().all(|c| c.is_ascii_digit()) {
+            return Err(SignInError::User(UserError::ShortPin));
+        }
+        let user = self.sign_in_any(name, current, now)?;
+        let salt = SaltString::encode_b64(&salt).map_err(|_| SignInError::User(UserError::ShortPin))?;
+        let hash = Argon2::default().hash_password(new.as_bytes(), &salt).map_err(|_| SignInError::User(UserError::ShortPin))?.to_string();
+        self.store_mut().set_pin_hash(name, &hash)?;
+        if let (Some(db), Some(key)) = (self.db_path().map(std::path::Path::to_path_buf), self.db_key()) {
+            crate::vault::set_pin(&db, &key, name, Role::parse(&user.role), new, slot)?;
+        }
+        Ok(user)
+    }
+
+    /// Signs in: through the keyring on an encrypted database, else against the stored hash.
+    pub fn sign_in_any(&mut self, name: &str, pin: &str, now: DateTime<Utc>) -> Result<UserView, SignInError> {
+        let Some(db) = self.db_path().filter(|db| crate::vault::is_encrypted(db)).map(std::path::Path::to_path_buf) else {
+            return self.sign_in(name, pin);
+        };
+        let key = crate::vault::unlock(&db, &crate::vault::Unlock::Pin { user: Some(name), pin }, now)?;
+        if let Some(key) = key {
+            self.add_missing_recovery(&db, &key)?;
+        }
+        Ok(self.user_view(name, &db))
+    }
+
+    /// Opens an encrypted database from the lock screen with a user's PIN.
+    pub fn open_with_pin(
+        study_dir: &std::path::Path,
+        db: &std::path::Path,
+        durability: dala_store::Durability,
+        name: &str,
+        pin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Session, UserView), SignInError> {
+        let key = crate::vault::unlock(db, &crate::vault::Unlock::Pin { user: Some(name), pin }, now)?;
+        let session = Session::open_keyed(study_dir, db, durability, key.as_ref())?;
+        if let Some(key) = &key {
+            session.add_missing_recovery(db, key)?;
+        }
+        let user = session.user_view(name, db);
+        Ok((session, user))
+    }
+
+    /// The users a locked encrypted database's keyring lists.
+    pub fn keyring_users(db: &std::path::Path) -> Result<Vec<UserView>, SessionError> {
+        Ok(crate::vault::read_keyring(db)?
+            .map(|r| {
+                r.users()
+                    .into_iter()
+                    .map(|(name, role)| UserView { name, role: role.unwrap_or(Role::Interviewer).as_str().to_string() })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// The coordinators' public keys in this device's keys folder (they can recover its database).
+    pub fn coordinator_keys(&self) -> Vec<dala_sync::PublicKey> {
+        let dir = self.keys_dir();
+        crate::sync::read_trust(&[dir]).map(|keys| keys.into_iter().filter(|k| k.role == Role::Coordinator).collect()).unwrap_or_default()
+    }
+
+    /// Gives every coordinator of the keys folder a recovery copy, if they have none yet (a key put
+    /// there after the database was encrypted).
+    fn add_missing_recovery(&self, db: &std::path::Path, key: &dala_sync::DbKey) -> Result<(), SessionError> {
+        let Some(ring) = crate::vault::read_keyring(db)? else { return Ok(()) };
+        for coordinator in self.coordinator_keys() {
+            if !ring.recovery.iter().any(|r| r.key_id == coordinator.id()) {
+                crate::vault::add_recovery(db, key, &coordinator)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A user's name and role: the role stored in the database, else the keyring's, else interviewer.
+    fn user_view(&self, name: &str, db: &std::path::Path) -> UserView {
+        let stored = self.store().users().ok().and_then(|u| u.into_iter().find(|u| u.0 == name)).map(|u| u.1);
+        let role = stored.or_else(|| {
+            crate::vault::read_keyring(db)
+                .ok()
+                .flatten()
+                .and_then(|r| r.slots.into_iter().find(|s| s.user == name))
+                .and_then(|s| s.role)
+                .map(|r| r.as_str().to_string())
+        });
+        UserView { name: name.to_string(), role: role.unwrap_or_else(|| Role::Interviewer.as_str().to_string()) }
+    }
+}
+
+impl From<SessionError> for SignInError {
+    fn from(e: SessionError) -> SignInError {
+        SignInError::Session(e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

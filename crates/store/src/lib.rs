@@ -740,6 +740,11 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces a user's PIN hash (a changed PIN); false when there is no such user.
+    pub fn set_pin_hash(&mut self, name: &str, pin_hash: &str) -> Result<bool> {
+        Ok(self.conn.execute("UPDATE users SET pin_hash = ?2, failures = 0 WHERE name = ?1", params![name, pin_hash])? > 0)
+    }
+
     /// Counts a failed PIN (`ok` false) or clears the count (`ok` true).
     pub fn record_pin_attempt(&mut self, name: &str, ok: bool) -> Result<()> {
         let sql =

@@ -116,17 +116,17 @@ impl VaultError {
             VaultError::WrongPin { failures } => msg!(
                 "Wrong PIN (failed attempts: {failures}).",
                 "Неверный PIN-код (неудачных попыток: {failures}).",
-                "PIN-код қате (сәтсіз әрекеттер: {failures})."
+                "ПИН-код қате (сәтсіз әрекеттер: {failures})."
             ),
             VaultError::Wait { seconds } => msg!(
                 "Too many wrong PINs: try again in {seconds} s.",
                 "Слишком много неверных PIN-кодов: повторите через {seconds} с.",
-                "Қате PIN-код тым көп: {seconds} с кейін қайталаңыз."
+                "Қате ПИН-код тым көп: {seconds} с кейін қайталаңыз."
             ),
             VaultError::NoUser => msg!(
                 "No such user has a PIN for this database.",
                 "У этого пользователя нет PIN-кода для этой базы данных.",
-                "Бұл пайдаланушының осы дерекқорға PIN-коды жоқ."
+                "Бұл пайдаланушының осы дерекқорға ПИН-коды жоқ."
             ),
             VaultError::NotRecoverable => msg!(
                 "This key cannot recover the database: it holds no recovery copy for this coordinator's key.",
@@ -136,7 +136,7 @@ impl VaultError {
             VaultError::BadPin(detail) => msg!(
                 "This PIN cannot be used ({detail}).",
                 "Этот PIN-код нельзя использовать ({detail}).",
-                "Бұл PIN-кодты пайдалануға болмайды ({detail})."
+                "Бұл ПИН-кодты пайдалануға болмайды ({detail})."
             ),
         }
     }

@@ -1,7 +1,7 @@
 // The lock screen and user set-up. With users set up on the device the app opens here: choose your
 // name, type your PIN. "Users" on the home screen sets up a user (the first one from the open demo):
-// role, name, PIN twice. The shell checks the PIN (Argon2 hash in the database); this view only collects
-// what is typed.
+// role, name, PIN twice; a signed-in user changes their own PIN there. The shell checks PINs (through the
+// encrypted database's keyring, or the Argon2 hash of a plain one); this view only collects what is typed.
 
 import { html, nothing, type TemplateResult } from "lit-html";
 
@@ -16,10 +16,14 @@ export interface UserForm {
   role: string;
   pin: string;
   pin2: string;
+  /** Changing one's own PIN: the current one and the new one twice. */
+  current: string;
+  newPin: string;
+  newPin2: string;
 }
 
 export function emptyUserForm(): UserForm {
-  return { name: "", role: "interviewer", pin: "", pin2: "" };
+  return { name: "", role: "interviewer", pin: "", pin2: "", current: "", newPin: "", newPin2: "" };
 }
 
 export interface LockCtx {
@@ -68,6 +72,9 @@ export function lockScreen(access: Access, ctx: LockCtx): TemplateResult {
 export interface UsersCtx extends LockCtx {
   home(): void;
   add(): void;
+  changePin(): void;
+  /** Shown after a change went through. */
+  notice: string | null;
 }
 
 export function usersScreen(access: Access, ctx: UsersCtx): TemplateResult {
@@ -84,6 +91,7 @@ export function usersScreen(access: Access, ctx: UsersCtx): TemplateResult {
     </header>
     <main class="field-body">
       ${ctx.error ? html`<div class="message error" role="alert" data-testid="command-error">${ctx.error.message}</div>` : nothing}
+      ${ctx.notice ? html`<div class="message" role="status" data-testid="users-notice">${ctx.notice}</div>` : nothing}
       ${access.demo ? html`<p class="hint" data-testid="users-demo">${u.demoHint}</p>` : nothing}
       ${access.users.length
         ? html`<ul data-testid="users-list">${access.users.map((n) => html`<li>${n}${access.user?.name === n ? html` — <strong>${u.you}</strong>` : nothing}</li>`)}</ul>`
@@ -98,6 +106,13 @@ export function usersScreen(access: Access, ctx: UsersCtx): TemplateResult {
       <label class="field-label">${u.pin}<input type="password" inputmode="numeric" data-testid="user-pin" .value=${form.pin} @input=${set("pin")} /></label>
       <label class="field-label">${u.pinAgain}<input type="password" inputmode="numeric" data-testid="user-pin2" .value=${form.pin2} @input=${set("pin2")} /></label>
       <button class="primary big" data-testid="user-add" @click=${ctx.add}>${u.add}</button>
+      ${access.user
+        ? html`<h2>${u.changePin}</h2>
+            <label class="field-label">${u.currentPin}<input type="password" inputmode="numeric" autocomplete="off" data-testid="pin-current" .value=${form.current} @input=${set("current")} /></label>
+            <label class="field-label">${u.newPin}<input type="password" inputmode="numeric" autocomplete="off" data-testid="pin-new" .value=${form.newPin} @input=${set("newPin")} /></label>
+            <label class="field-label">${u.newPinAgain}<input type="password" inputmode="numeric" autocomplete="off" data-testid="pin-new2" .value=${form.newPin2} @input=${set("newPin2")} /></label>
+            <button class="secondary big" data-testid="pin-change" @click=${ctx.changePin}>${u.changePin}</button>`
+        : nothing}
     </main>
   </div>`;
 }
