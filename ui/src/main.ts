@@ -112,8 +112,6 @@ const state = {
   // Users: who may use the app now (null until asked), and the set-up / sign-in form.
   access: null as Access | null,
   userForm: emptyUserForm(),
-  /** A short confirmation on the users screen (a PIN changed). */
-  notice: null as string | null,
 };
 
 /** Review and the dashboard are for supervisors and coordinators (everyone in the open demo). */
