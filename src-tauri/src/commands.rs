@@ -221,6 +221,17 @@ commands! {
         who_am_i(state, ui_lang)
     }
 
+    /// The interface painted its first usable screen (home or lock). With `DALA_TIMING` set the shell prints
+    /// the wall-clock time, for the start-up benchmark (`bench/app_run.sh`); otherwise it does nothing.
+    pub fn ui_ready(state: State<'_, AppState>, ui_lang: Lang) -> Reply<bool> {
+        let _ = (&state, ui_lang);
+        if std::env::var_os("DALA_TIMING").is_some() {
+            let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+            eprintln!("dala-app: ready {ms}");
+        }
+        Ok(true)
+    }
+
     /// The signed-in user changes their PIN (the current one is checked first).
     pub fn change_pin(state: State<'_, AppState>, current: String, new_pin: String, ui_lang: Lang) -> Reply<Access> {
         let who = state.who(ui_lang)?;

@@ -92,5 +92,6 @@ export const api = {
   signIn: c.sign_in,
   addUser: c.add_user,
   changePin: c.change_pin,
+  uiReady: c.ui_ready,
   lock: c.lock,
 };

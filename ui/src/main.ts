@@ -121,6 +121,19 @@ function canSupervise(): boolean {
 }
 
 let lastInput = Date.now();
+
+/** Tap-to-paint times of the last answers (ms), for the latency benchmark (bench/app_latency.py reads
+ *  `window.__dalaTaps`): from the tap to the frame after the new screen was drawn. */
+const taps: number[] = [];
+(window as unknown as { __dalaTaps: number[] }).__dalaTaps = taps;
+function notePaint(tapped: number) {
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      taps.push(performance.now() - tapped);
+      if (taps.length > 2000) taps.shift();
+    }, 0),
+  );
+}
 for (const ev of ["pointerdown", "keydown"]) window.addEventListener(ev, () => (lastInput = Date.now()), { capture: true });
 /** Locks the app after the idle time the shell gives (only when users are set up and one is signed in). */
 setInterval(() => {
@@ -342,7 +355,10 @@ const interviewCtx = (): InterviewCtx => {
     error: state.error,
     answer: (key, value) => {
       state.pending = null;
-      void commitPending().then(() => run(() => record(id, key, value, lang)));
+      const tapped = performance.now();
+      void commitPending()
+        .then(() => run(() => record(id, key, value, lang)))
+        .then(() => notePaint(tapped));
     },
     clear: (key) => {
       state.pending = null;
@@ -1075,6 +1091,7 @@ async function start() {
     if (!state.access.demo && !state.access.user) {
       state.view = "lock";
       draw();
+      requestAnimationFrame(() => void api.uiReady(state.homeLang).catch(() => undefined));
       return;
     }
   } catch (e) {
@@ -1088,6 +1105,8 @@ async function start() {
     state.error = e as CommandError;
   }
   await refreshHome();
+  // The first usable screen is painted at the next frame: tell the shell (start-up time, BENCHMARKS.md).
+  requestAnimationFrame(() => void api.uiReady(state.homeLang).catch(() => undefined));
 }
 
 void start();

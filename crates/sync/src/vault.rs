@@ -291,7 +291,7 @@ impl Keyring {
             return Err(VaultError::NoUser);
         }
         let mut wait = None;
-        let mut failures = 0;
+        let mut tried = Vec::new();
         for &i in &chosen {
             let slot = &mut self.slots[i];
             if let Some(s) = retry_after(slot.failures, slot.last_failure_ms, now_ms) {
@@ -304,13 +304,18 @@ impl Keyring {
                     slot.last_failure_ms = None;
                     return Ok(key);
                 }
-                Err(VaultError::WrongPin { .. }) => {
-                    slot.failures += 1;
-                    slot.last_failure_ms = Some(now_ms);
-                    failures = failures.max(slot.failures);
-                }
+                Err(VaultError::WrongPin { .. }) => tried.push(i),
                 Err(e) => return Err(e),
             }
+        }
+        // No slot opened: the failure counts for every slot tried (a PIN that opens one user's slot is not
+        // a failure of the others').
+        let mut failures = 0;
+        for i in tried {
+            let slot = &mut self.slots[i];
+            slot.failures += 1;
+            slot.last_failure_ms = Some(now_ms);
+            failures = failures.max(slot.failures);
         }
         match (failures, wait) {
             (0, Some(seconds)) => Err(VaultError::Wait { seconds }),
