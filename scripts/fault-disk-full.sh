@@ -6,9 +6,10 @@
 #   scripts/fault-disk-full.sh            # plain and encrypted databases
 #
 # For each kind of database: a 2 MiB tmpfs, a database on it, a filler file leaving little room; a scripted
-# interview changes the household size until the disk is full. Checked: the command stops with exit 1 and
-# the `disk_full` message, the journal's audit (answers against the journal, the hash chain) is intact; then the filler
-# is removed and the same interview goes on, and the audit is still intact.
+# interview changes the household size until the disk is full. Checked: the run stops at the refused step
+# with the `disk_full` message in the script's language (Russian), the journal's audit (answers against the journal, the hash chain) is intact; then the filler
+# is removed and the same interview goes on, and the audit is still intact. Then the medium is remounted
+# read-only: the next step is refused and named, the audit still holds, and writable again the interview goes on.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -36,6 +37,8 @@ status=0
 for kind in plain encrypted; do
   rm -rf "${mnt:?}"/*
   if [ "$kind" = plain ]; then access=(--unencrypted); else access=(--pin-file "$work/pin"); fi
+  # (With the disk still full, the audit below opens the encrypted database with its PIN: opening writes
+  # nothing, not even the keyring.)
   db="$mnt/$kind.sqlite"
   # A first answer makes the database, then a filler takes all but ~300 KiB.
   "$dala" "${access[@]}" --lang en interview --study schema/kmrs-2010 --db "$db" --script "$work/more.json" --json > "$work/first.json"
@@ -49,8 +52,9 @@ for kind in plain encrypted; do
   set -e
   acked="$(grep -c '^ack ' "$work/acks.txt" || true)"
   echo "$kind: exit $code after $acked acknowledged answers; message: $(head -c 200 "$work/err.txt")"
-  if [ "$code" -ne 1 ] || ! grep -q "storage is full" "$work/err.txt"; then
-    echo "$kind: expected exit 1 and the disk-full message" >&2
+  # The scripted interview stops at the refused step (exit 2) with the message in the script's language.
+  if [ "$code" -eq 0 ] || ! grep -q "Память устройства заполнена" "$work/err.txt"; then
+    echo "$kind: expected the run refused with the disk-full message" >&2
     status=1
   fi
   # Nothing half-written: the answers are what the journal gives and the chain holds.
@@ -60,5 +64,19 @@ for kind in plain encrypted; do
     --interview "$id" --json > "$work/after.json" || status=1
   "$dala" "${access[@]}" --lang en audit verify --db "$db" || status=1
   echo "$kind: after space returned the interview went on; audit intact"
+  # A read-only medium (the card's lock switch, a remount after errors): a step is refused and named,
+  # nothing is lost; writable again, the interview goes on.
+  mount -o remount,ro "$mnt"
+  set +e
+  "$dala" "${access[@]}" --lang en interview --study schema/kmrs-2010 --db "$db" --script "$work/more.json"     --interview "$id" > "$work/ro.txt" 2> "$work/ro-err.txt"
+  code=$?
+  set -e
+  echo "$kind, read-only: exit $code; message: $(head -c 300 "$work/ro-err.txt")"
+  [ "$code" -ne 0 ] || { echo "$kind: a write on a read-only medium was not refused" >&2; status=1; }
+  "$dala" "${access[@]}" --lang en audit verify --db "$db" || status=1
+  mount -o remount,rw "$mnt"
+  "$dala" "${access[@]}" --lang en interview --study schema/kmrs-2010 --db "$db" --script "$work/more.json" \
+    --interview "$id" > /dev/null || status=1
+  "$dala" "${access[@]}" --lang en audit verify --db "$db" || status=1
 done
 exit "$status"

@@ -95,10 +95,16 @@ pub fn unlock(db: &Path, how: &Unlock<'_>, now: DateTime<Utc>) -> Result<Option<
         Unlock::Plain => Err(SessionError::Store(dala_store::StoreError::Encrypted { path: db.display().to_string() })),
         Unlock::Recovery(secret) => ring.recover(secret).map(Some).map_err(SessionError::Vault),
         Unlock::Pin { user, pin } => {
+            let before = ring.clone();
             let result = ring.unlock(*user, pin, now.timestamp_millis());
-            // The count of failures (or its reset) is kept even when the PIN was wrong.
-            if !matches!(result, Err(dala_sync::VaultError::Wait { .. }) | Err(dala_sync::VaultError::NoUser)) {
-                write_keyring(db, &ring)?;
+            // The count of failures (or its reset) is kept, and only a change is written: opening with the
+            // right PIN writes nothing (a full disk must not keep anyone out). A failure that cannot be
+            // written (a full disk) still answers "wrong PIN".
+            if ring != before {
+                let written = write_keyring(db, &ring);
+                if result.is_ok() {
+                    written?;
+                }
             }
             result.map(Some).map_err(SessionError::Vault)
         }
@@ -178,6 +184,14 @@ mod tests {
         assert!(matches!(unlock(&db, &Unlock::Pin { user: Some("ann"), pin: "1357" }, now), Err(SessionError::Vault(_))));
         assert_eq!(read_keyring(&db).unwrap().unwrap().slots[0].failures, 1, "the failure is kept on disk");
         assert_eq!(unlock(&db, &Unlock::Recovery(&coord), now).unwrap(), Some(key.clone()));
+        // The right PIN with no failure to clear writes nothing (a full disk must not lock anyone out).
+        set_pin(&db, &key, "ann", None, "2468", fresh(10).slot).unwrap();
+        let written = std::fs::metadata(keyring_path(&db)).unwrap().modified().unwrap();
+        let bytes = std::fs::read(keyring_path(&db)).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(unlock(&db, &Unlock::Pin { user: None, pin: "2468" }, now).unwrap(), Some(key.clone()));
+        assert_eq!(std::fs::read(keyring_path(&db)).unwrap(), bytes);
+        assert_eq!(std::fs::metadata(keyring_path(&db)).unwrap().modified().unwrap(), written);
         assert!(matches!(unlock(&db, &Unlock::Plain, now), Err(SessionError::Store(_))));
         // A new PIN after recovery: the old one no longer opens, the key is the same.
         set_pin(&db, &key, "ann", None, "9753", fresh(9).slot).unwrap();

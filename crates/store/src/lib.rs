@@ -312,11 +312,24 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
 
 /// Takes the exclusive lock of `<database>.lock` (an advisory `flock`, released by the kernel when the
 /// process ends, even by a crash). A separate file: SQLite's own POSIX locks on the database would be
-/// dropped if this process opened and closed the database file itself. `None` where no lock file can
-/// be made (a read-only folder): SQLite then refuses writes on its own.
+/// dropped if this process opened and closed the database file itself. A read-only medium or folder is
+/// refused as read-only (`StoreError::is_read_only`); `None` where no lock file can be made for another
+/// reason (SQLite then says what is wrong).
 fn lock_for_writing(path: &Path) -> Result<Option<std::fs::File>> {
     let name = beside(path, ".lock");
-    let Ok(file) = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&name) else { return Ok(None) };
+    let file = match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&name) {
+        Ok(file) => file,
+        // A read-only medium (a card's lock switch, a filesystem remounted read-only after errors) or a
+        // folder this user may not write: nothing can be written there, and SQLite's own error would only
+        // say "unable to open database file". Named as SQLite names a read-only database.
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied) => {
+            return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+                Some(format!("{}: {e}", name.display())),
+            )));
+        }
+        Err(_) => return Ok(None),
+    };
     match file.try_lock() {
         Ok(()) => Ok(Some(file)),
         Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse { path: path.display().to_string() }),
