@@ -49,9 +49,12 @@ pub struct Config {
     pub encrypt: Option<Encrypt>,
 }
 
+/// Makes a device database's keyring and returns its key (see [`Config::encrypt`]).
+pub type KeyFor = dyn Fn(&Path) -> Result<[u8; 32], String> + Send + Sync;
+
 /// See [`Config::encrypt`].
 #[derive(Clone)]
-pub struct Encrypt(pub std::sync::Arc<dyn Fn(&Path) -> Result<[u8; 32], String> + Send + Sync>);
+pub struct Encrypt(pub std::sync::Arc<KeyFor>);
 
 impl std::fmt::Debug for Encrypt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

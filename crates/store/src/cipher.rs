@@ -65,7 +65,7 @@ pub fn file_kind(path: &Path) -> FileKind {
     }
     match read {
         0 => FileKind::Missing,
-        _ if &head[..read] == &b"SQLite format 3\0"[..read] => FileKind::Plain,
+        _ if head[..read] == b"SQLite format 3\0"[..read] => FileKind::Plain,
         _ => FileKind::Encrypted,
     }
 }
