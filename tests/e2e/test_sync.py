@@ -186,10 +186,31 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
         assert not driver.find_elements(By.CSS_SELECTOR, tid("open-dashboard")), "an interviewer is not offered the dashboard"
         assert not driver.find_elements(By.CSS_SELECTOR, tid("open-backchecks")), "nor back-checks"
         assert not driver.find_elements(By.CSS_SELECTOR, tid("open-export")), "nor exports"
+        # He changes his PIN on the Users screen: a wrong current PIN is refused, then the new one is set.
+        click(driver, "open-users")
+        find(driver, "users-screen")
+        type_into(driver, "pin-current", "0000")
+        type_into(driver, "pin-new", "97531")
+        type_into(driver, "pin-new2", "97531")
+        click(driver, "pin-change")
+        assert "PIN" in text_of(driver, "pin-error"), "a wrong current PIN is refused, under the button"
+        type_into(driver, "pin-current", "1357")
+        type_into(driver, "pin-new", "97531")
+        type_into(driver, "pin-new2", "97531")
+        click(driver, "pin-change")
+        assert "PIN" in text_of(driver, "users-notice"), "the change is confirmed"
+        shot(driver, "users-pin-ru.png")
+        click(driver, "home")
+        click(driver, "lock-now")
+        find(driver, "lock-screen")
+        driver.find_element(By.CSS_SELECTOR, f'{tid("lock-user")} option[value="Ерлан"]').click()
+        type_into(driver, "lock-pin", "97531")
+        click(driver, "lock-sign-in")
+        find(driver, "home-screen")
         # The first user shown on the lock screen signs in with their PIN alone (nothing picked).
         click(driver, "lock-now")
         find(driver, "lock-screen")
-        type_into(driver, "lock-pin", "2468" if driver.find_element(By.CSS_SELECTOR, tid("lock-user")).get_attribute("value") == "Айгүл" else "1357")
+        type_into(driver, "lock-pin", "2468" if driver.find_element(By.CSS_SELECTOR, tid("lock-user")).get_attribute("value") == "Айгүл" else "97531")
         click(driver, "lock-sign-in")
         find(driver, "home-screen")
         shown = text_of(driver, "signed-in")

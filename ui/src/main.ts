@@ -184,6 +184,8 @@ async function changePin() {
     state.error = e as CommandError;
   }
   draw();
+  // The form is at the bottom of a long screen: bring its outcome into view.
+  document.querySelector('[data-testid="users-notice"], [data-testid="pin-error"]')?.scrollIntoView({ block: "nearest" });
 }
 
 async function addUser() {

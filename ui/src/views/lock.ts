@@ -91,7 +91,6 @@ export function usersScreen(access: Access, ctx: UsersCtx): TemplateResult {
     </header>
     <main class="field-body">
       ${ctx.error ? html`<div class="message error" role="alert" data-testid="command-error">${ctx.error.message}</div>` : nothing}
-      ${ctx.notice ? html`<div class="message" role="status" data-testid="users-notice">${ctx.notice}</div>` : nothing}
       ${access.demo ? html`<p class="hint" data-testid="users-demo">${u.demoHint}</p>` : nothing}
       ${access.users.length
         ? html`<ul data-testid="users-list">${access.users.map((n) => html`<li>${n}${access.user?.name === n ? html` — <strong>${u.you}</strong>` : nothing}</li>`)}</ul>`
@@ -111,7 +110,9 @@ export function usersScreen(access: Access, ctx: UsersCtx): TemplateResult {
             <label class="field-label">${u.currentPin}<input type="password" inputmode="numeric" autocomplete="off" data-testid="pin-current" .value=${form.current} @input=${set("current")} /></label>
             <label class="field-label">${u.newPin}<input type="password" inputmode="numeric" autocomplete="off" data-testid="pin-new" .value=${form.newPin} @input=${set("newPin")} /></label>
             <label class="field-label">${u.newPinAgain}<input type="password" inputmode="numeric" autocomplete="off" data-testid="pin-new2" .value=${form.newPin2} @input=${set("newPin2")} /></label>
-            <button class="secondary big" data-testid="pin-change" @click=${ctx.changePin}>${u.changePin}</button>`
+            <button class="secondary big" data-testid="pin-change" @click=${ctx.changePin}>${u.changePin}</button>
+            ${ctx.error ? html`<div class="message error" role="alert" data-testid="pin-error">${ctx.error.message}</div>` : nothing}
+            ${ctx.notice ? html`<div class="message" role="status" data-testid="users-notice">${ctx.notice}</div>` : nothing}`
         : nothing}
     </main>
   </div>`;
