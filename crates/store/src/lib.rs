@@ -443,7 +443,14 @@ impl Store {
         self.ensure_file()?;
         // The plain connection is closed before the file is replaced under it.
         drop(std::mem::replace(&mut self.conn, Connection::open_in_memory()?));
-        cipher::encrypt_file(&path, key, between)?;
+        if let Err(e) = cipher::encrypt_file(&path, key, between) {
+            // Not encrypted (a full disk while copying): the store goes on with the plain file, untouched.
+            let conn = Connection::open(&path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+            configure(&conn, durability)?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            self.conn = conn;
+            return Err(e);
+        }
         let conn = Connection::open(&path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         cipher::apply_key(&conn, key)?;
         configure(&conn, durability)?;

@@ -643,3 +643,20 @@ fn an_encrypted_database_deleted_while_open_is_written_back_encrypted() {
     let s = Store::open_keyed(&path, Durability::Full, t(4), Some(SECRET)).unwrap();
     assert_eq!(s.answers(&id).unwrap().len(), 2);
 }
+
+#[test]
+fn an_encryption_that_fails_leaves_the_store_writing_its_plain_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite");
+    let mut s = Store::open(&path, t(0)).unwrap();
+    let id = s.create_interview("kmrs-2010", "1.0.0", "ru", t(1)).unwrap();
+    // The encrypted copy cannot be made: its place is taken by a folder.
+    std::fs::create_dir(beside(&path, ".encrypting")).unwrap();
+    std::fs::write(beside(&path, ".encrypting").join("x"), "x").unwrap();
+    assert!(s.encrypt(SECRET).is_err());
+    assert!(!s.is_encrypted());
+    s.save_answer(&id, &key("Q101", &[]), &json!(2), None, t(2)).unwrap();
+    drop(s);
+    assert_eq!(cipher::file_kind(&path), cipher::FileKind::Plain);
+    assert_eq!(Store::open(&path, t(3)).unwrap().answers(&id).unwrap()[0].value, json!(2), "the answer after the failure is in the file");
+}
