@@ -110,19 +110,26 @@ fn completion_sets_status_and_journal() {
     assert_eq!(s.journal_of(&id).unwrap().last().unwrap().kind, "interview_completed");
 }
 
+/// A database as the first release wrote it (migration 1 only) with one interview, `i1` of device
+/// `dev-1`, answered Q101 = 3.
+fn version_1_file(path: &std::path::Path) -> Connection {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(migrations::ALL[0]).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    conn.execute("INSERT INTO device (id, created_at) VALUES ('dev-1', 't')", []).unwrap();
+    conn.execute("INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES ('i1', 'kmrs-2010', '1', 'in_progress', 'kk', 'dev-1', 't', 't')", []).unwrap();
+    conn.execute("INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES ('i1', 'Q101', '', '3', 't')", [])
+        .unwrap();
+    conn
+}
+
 #[test]
 fn a_version_1_file_with_data_upgrades_to_the_current_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v1.sqlite");
     {
         // A database as the first release wrote it: migration 1 only, with an interview in it.
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(migrations::ALL[0]).unwrap();
-        conn.pragma_update(None, "user_version", 1).unwrap();
-        conn.execute("INSERT INTO device (id, created_at) VALUES ('dev-1', 't')", []).unwrap();
-        conn.execute("INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES ('i1', 'kmrs-2010', '1', 'in_progress', 'kk', 'dev-1', 't', 't')", []).unwrap();
-        conn.execute("INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES ('i1', 'Q101', '', '3', 't')", [])
-            .unwrap();
+        let conn = version_1_file(&path);
         conn.execute(
             "INSERT INTO journal (seq, id, interview_id, device_id, at, kind, question, roster, new_value) VALUES (7, 'j1', 'i1', 'dev-1', 't', 'answer_set', 'Q101', '', '3')",
             [],
@@ -610,15 +617,7 @@ fn an_encryption_stopped_at_any_step_loses_nothing_and_finishes_at_the_next_open
 fn an_old_encrypted_file_is_read_only_opened_through_a_memory_copy_and_upgraded_there() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v1.sqlite");
-    {
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(migrations::ALL[0]).unwrap();
-        conn.pragma_update(None, "user_version", 1).unwrap();
-        conn.execute("INSERT INTO device (id, created_at) VALUES ('dev-1', 't')", []).unwrap();
-        conn.execute("INSERT INTO interviews (id, study_id, study_version, status, language, device_id, created_at, updated_at) VALUES ('i1', 'kmrs-2010', '1', 'in_progress', 'kk', 'dev-1', 't', 't')", []).unwrap();
-        conn.execute("INSERT INTO answers (interview_id, question, roster, value, answered_at) VALUES ('i1', 'Q101', '', '3', 't')", [])
-            .unwrap();
-    }
+    version_1_file(&path);
     cipher::encrypt_file(&path, SECRET, &mut |_| {}).unwrap();
     let before = std::fs::read(&path).unwrap();
     let s = Store::open_read_only_keyed(&path, Some(SECRET)).unwrap();

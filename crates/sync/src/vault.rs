@@ -27,6 +27,7 @@ use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::keys::{hex, unhex};
 use crate::{PublicKey, Role, SecretKey};
 
 const KIND: &str = "dala-keyring";
@@ -397,17 +398,6 @@ fn open_slot(slot: &PinSlot, pin: &str) -> Result<DbKey, VaultError> {
     );
     let bytes: [u8; 32] = plain.as_slice().try_into().map_err(|_| malformed())?;
     Ok(DbKey(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
 #[cfg(test)]
