@@ -103,7 +103,7 @@ fn answers_acknowledged_before_sigkill_survive() {
             dala_session::vault::unlock(&db, &how, Utc::now()).unwrap().expect("an encrypted run has a keyring")
         });
         if let Some(k) = &key {
-            conn.execute_batch(&format!("PRAGMA key = \"{}\";", k.sqlcipher_literal().as_str())).unwrap();
+            dala_store::cipher::apply_key(&conn, k.as_bytes()).unwrap();
         }
         let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
         assert_eq!(check, "ok", "run {run}");

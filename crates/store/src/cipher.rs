@@ -36,7 +36,7 @@ fn literal(key: &[u8; 32]) -> Zeroizing<String> {
 
 /// Keys a freshly opened connection (before anything reads the file), and keeps temporary files in
 /// memory.
-pub(crate) fn apply_key(conn: &Connection, key: &[u8; 32]) -> rusqlite::Result<()> {
+pub fn apply_key(conn: &Connection, key: &[u8; 32]) -> rusqlite::Result<()> {
     let lit = literal(key);
     conn.execute_batch(&Zeroizing::new(format!("PRAGMA key = \"{}\"; PRAGMA temp_store = MEMORY;", lit.as_str())))
 }
@@ -149,4 +149,14 @@ pub(crate) fn encrypt_file(path: &Path, key: &[u8; 32], between: &mut dyn FnMut(
     sync_file_and_dir(path)?;
     between("renamed");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_key_is_given_to_sqlcipher_as_a_raw_key_literal() {
+        let lit = super::literal(&[0xab; 32]);
+        assert_eq!(lit.len(), 67);
+        assert!(lit.starts_with("x'abab") && lit.ends_with("ab'"));
+    }
 }

@@ -54,18 +54,6 @@ impl DbKey {
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
-
-    /// The key as SQLCipher's raw-key literal, `x'…'` (64 hex digits): SQLCipher then uses it as the
-    /// key itself, without its own passphrase derivation (Argon2id has already been paid for).
-    pub fn sqlcipher_literal(&self) -> Zeroizing<String> {
-        let mut s = String::with_capacity(67);
-        s.push_str("x'");
-        for b in self.0 {
-            s.push_str(&format!("{b:02x}"));
-        }
-        s.push('\'');
-        Zeroizing::new(s)
-    }
 }
 
 impl Drop for DbKey {
@@ -484,6 +472,5 @@ mod tests {
         let mut doctored = ring.clone();
         doctored.slots[0].kdf.m_kib = u32::MAX;
         assert!(matches!(doctored.unlock(Some("a"), "1111", 0), Err(VaultError::Malformed(_))));
-        assert_eq!(key().sqlcipher_literal().len(), 67);
     }
 }
