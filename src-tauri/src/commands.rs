@@ -221,6 +221,23 @@ commands! {
         who_am_i(state, ui_lang)
     }
 
+    /// Opens the database again after a start-up failure (the other instance has closed, the medium is
+    /// writable again); the same failure, or a new one, if it still cannot be opened.
+    pub fn retry_open(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Access> {
+        if let Some(failure) = state.start_failure(ui_lang)? {
+            match crate::open_state(&failure.open) {
+                Ok(opened) => state.replace_with(opened, ui_lang)?,
+                Err(e) => {
+                    let again = crate::StartFailure::new(&e, failure.open);
+                    let error = again.error(ui_lang);
+                    state.set_failure(again, ui_lang)?;
+                    return Err(error);
+                }
+            }
+        }
+        who_am_i(state, ui_lang)
+    }
+
     /// The interface painted its first usable screen (home or lock). With `DALA_TIMING` set the shell prints
     /// the wall-clock time, for the start-up benchmark (`bench/app_run.sh`); otherwise it does nothing.
     pub fn ui_ready(state: State<'_, AppState>, ui_lang: Lang) -> Reply<bool> {

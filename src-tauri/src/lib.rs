@@ -32,6 +32,42 @@ pub struct AppState {
     signed_in: Mutex<SignedIn>,
     /// The export running or last finished (the export screen polls it).
     export: Mutex<Option<dala_session::export::ExportJob>>,
+    /// The database could not be opened at start (another instance holds it, a read-only medium, a file
+    /// from a newer version): every command answers with this until `commands::retry_open` opens it.
+    failed: Mutex<Option<StartFailure>>,
+}
+
+/// Why the database could not be opened, in every language, and what to try again.
+#[derive(Clone, Debug)]
+pub struct StartFailure {
+    pub errors: Vec<(Lang, CommandError)>,
+    pub open: Sealed,
+}
+
+impl StartFailure {
+    pub fn new(error: &dala_session::SessionError, open: Sealed) -> StartFailure {
+        StartFailure { errors: Lang::ALL.iter().map(|l| (*l, CommandError::from_session(error, *l))).collect(), open }
+    }
+
+    pub fn error(&self, lang: Lang) -> CommandError {
+        self.errors
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .or(self.errors.first())
+            .map(|(_, e)| e.clone())
+            .unwrap_or_else(|| CommandError::internal(lang))
+    }
+}
+
+/// Opens what the configuration names: a plain database as a session, an encrypted one sealed until a
+/// PIN is given (only its study is loaded now).
+pub fn open_state(open: &Sealed) -> Result<AppState, dala_session::SessionError> {
+    if dala_session::vault::is_encrypted(&open.db_path) {
+        let study = dala_session::load_study(&open.study_dir)?;
+        let stand_in = Session::with_parts(study, dala_store::Store::open_in_memory(chrono::Utc::now())?);
+        return Ok(AppState::sealed(stand_in, open.clone()));
+    }
+    Session::open_with(&open.study_dir, &open.db_path, open.durability).map(AppState::new)
 }
 
 /// Who may use the session now.
@@ -58,7 +94,47 @@ impl AppState {
             sealed: Mutex::new(None),
             signed_in: Mutex::new(SignedIn { users_exist, user: None }),
             export: Mutex::new(None),
+            failed: Mutex::new(None),
         }
+    }
+
+    /// The app whose database could not be opened: it shows why, and can try again. `stand_in` is a
+    /// session on an empty in-memory database that no command reaches.
+    pub fn failed(stand_in: Session, failure: StartFailure) -> AppState {
+        AppState {
+            session: Mutex::new(stand_in),
+            sealed: Mutex::new(None),
+            signed_in: Mutex::new(SignedIn::default()),
+            export: Mutex::new(None),
+            failed: Mutex::new(Some(failure)),
+        }
+    }
+
+    /// The start-up failure still standing, if any.
+    pub fn start_failure(&self, lang: Lang) -> Result<Option<StartFailure>, CommandError> {
+        Ok(self.failed.lock().map_err(|_| CommandError::internal(lang))?.clone())
+    }
+
+    /// Takes the parts of a state opened later (after a start-up failure) in place of this one's.
+    pub fn replace_with(&self, opened: AppState, lang: Lang) -> Result<(), CommandError> {
+        let AppState { session, sealed, signed_in, export: _, failed } = opened;
+        let internal = |_| CommandError::internal(lang);
+        let (session, sealed) = (session.into_inner().map_err(|_| CommandError::internal(lang))?, sealed.into_inner().map_err(internal)?);
+        let (signed_in, failed) = (
+            signed_in.into_inner().map_err(|_| CommandError::internal(lang))?,
+            failed.into_inner().map_err(|_| CommandError::internal(lang))?,
+        );
+        *self.session.lock().map_err(|_| CommandError::internal(lang))? = session;
+        *self.sealed.lock().map_err(|_| CommandError::internal(lang))? = sealed;
+        *self.signed_in.lock().map_err(|_| CommandError::internal(lang))? = signed_in;
+        *self.failed.lock().map_err(|_| CommandError::internal(lang))? = failed;
+        Ok(())
+    }
+
+    /// Records that opening again failed too.
+    pub fn set_failure(&self, failure: StartFailure, lang: Lang) -> Result<(), CommandError> {
+        *self.failed.lock().map_err(|_| CommandError::internal(lang))? = Some(failure);
+        Ok(())
     }
 
     /// The app on an encrypted database: locked until a user's PIN opens it. `stand_in` is a session
@@ -69,6 +145,7 @@ impl AppState {
             sealed: Mutex::new(Some(sealed)),
             signed_in: Mutex::new(SignedIn { users_exist: true, user: None }),
             export: Mutex::new(None),
+            failed: Mutex::new(None),
         }
     }
 
@@ -106,12 +183,19 @@ impl AppState {
         self.session(lang)
     }
 
-    /// The session for the lock screen's own commands (sign in, set up the first user).
+    /// The session for the lock screen's own commands (sign in, set up the first user). Refused with
+    /// the start-up failure while the database is not open.
     pub fn session_unchecked(&self, lang: Lang) -> Result<MutexGuard<'_, Session>, CommandError> {
+        if let Some(failure) = self.start_failure(lang)? {
+            return Err(failure.error(lang));
+        }
         self.session.lock().map_err(|_| CommandError::internal(lang))
     }
 
     pub fn who(&self, lang: Lang) -> Result<SignedIn, CommandError> {
+        if let Some(failure) = self.start_failure(lang)? {
+            return Err(failure.error(lang));
+        }
         Ok(self.signed_in.lock().map_err(|_| CommandError::internal(lang))?.clone())
     }
 
@@ -140,26 +224,22 @@ pub fn run() {
     }
     let config = Config::from_env();
     eprintln!("dala-app: study {}, database {} ({:?} durability)", config.study_dir.display(), config.db_path.display(), config.durability);
-    // An encrypted database waits for a PIN; only the study is loaded now.
-    let opened = if dala_session::vault::is_encrypted(&config.db_path) {
-        dala_session::load_study(&config.study_dir)
-            .and_then(|study| Ok(Session::with_parts(study, dala_store::Store::open_in_memory(chrono::Utc::now())?)))
-            .map(|stand_in| {
-                AppState::sealed(
-                    stand_in,
-                    Sealed { study_dir: config.study_dir.clone(), db_path: config.db_path.clone(), durability: config.durability },
-                )
-            })
-    } else {
-        Session::open_with(&config.study_dir, &config.db_path, config.durability).map(AppState::new)
-    };
-    let state = match opened {
+    // An encrypted database waits for a PIN; only the study is loaded now. A database that cannot be
+    // opened (another instance holds it, a read-only medium) is said in the window, which can try again;
+    // a study that cannot be loaded is a set-up error, said on the terminal.
+    let open = Sealed { study_dir: config.study_dir.clone(), db_path: config.db_path.clone(), durability: config.durability };
+    let state = match open_state(&open) {
         Ok(state) => state,
         Err(e) => {
             for lang in Lang::ALL {
                 eprintln!("dala-app: {}", e.message(lang));
             }
-            std::process::exit(1);
+            let stand_in = dala_session::load_study(&config.study_dir)
+                .and_then(|study| Ok(Session::with_parts(study, dala_store::Store::open_in_memory(chrono::Utc::now())?)));
+            match stand_in {
+                Ok(stand_in) => AppState::failed(stand_in, StartFailure::new(&e, open)),
+                Err(_) => std::process::exit(1),
+            }
         }
     };
     // DISPLAY may be set to a display that is gone; GTK then panics while the event loop is

@@ -550,3 +550,38 @@ fn the_first_user_encrypts_the_database_and_after_a_restart_only_a_pin_opens_it(
     shell.invoke("lock", json!({ "ui_lang": "en" })).unwrap();
     shell.invoke("sign_in", json!({ "name": "Гүлнар", "pin": "8642", "ui_lang": "en" })).unwrap();
 }
+
+/// A second instance on a database another one holds: the window says why in the chosen language, every
+/// command is refused the same way, nothing is written, and "Try again" opens it once the first has closed.
+#[test]
+fn a_database_held_by_another_instance_is_refused_in_the_window_until_retried() {
+    let db = tempfile::tempdir().unwrap();
+    let path = db.path().join("dala.sqlite");
+    let mut first = dala_session::Session::open(&kmrs(), &path).unwrap();
+    let id = first.create(dala_questionnaire::Lang::Ru, chrono::Utc::now()).unwrap();
+    let open = crate::Sealed { study_dir: kmrs(), db_path: path.clone(), durability: dala_store::Durability::Full };
+    let e = match crate::open_state(&open) {
+        Err(e) => e,
+        Ok(_) => panic!("a second writer was let in"),
+    };
+    let study = dala_session::load_study(&kmrs()).unwrap();
+    let stand_in = dala_session::Session::with_parts(study, dala_store::Store::open_in_memory(chrono::Utc::now()).unwrap());
+    let shell = shell_with(crate::AppState::failed(stand_in, crate::StartFailure::new(&e, open)), db);
+    let refused = shell.invoke("who_am_i", json!({"ui_lang": "kk"})).unwrap_err();
+    assert_eq!(refused.kind, dala_session::ErrorKind::DatabaseInUse);
+    assert!(refused.message.contains("ашық тұр"), "{}", refused.message);
+    let ru = shell.invoke("who_am_i", json!({"ui_lang": "ru"})).unwrap_err();
+    assert!(ru.message.contains("уже открыта"), "{}", ru.message);
+    for (cmd, args) in [("study_info", json!({"ui_lang": "en"})), ("list_interviews", json!({"ui_lang": "en"}))] {
+        let e = shell.invoke(cmd, args).unwrap_err();
+        assert_eq!(e.kind, dala_session::ErrorKind::DatabaseInUse, "{cmd}");
+    }
+    // Still held: trying again says so again.
+    assert_eq!(shell.invoke("retry_open", json!({"ui_lang": "en"})).unwrap_err().kind, dala_session::ErrorKind::DatabaseInUse);
+    // The first instance closes: "Try again" opens the database, with the first one's interview.
+    drop(first);
+    let access = shell.invoke("retry_open", json!({"ui_lang": "en"})).unwrap();
+    assert_eq!(access["demo"], json!(true), "{access}");
+    let list = shell.invoke("list_interviews", json!({"ui_lang": "en"})).unwrap();
+    assert!(list.to_string().contains(&id), "{list}");
+}

@@ -434,5 +434,47 @@ def walk_roster_to_q113(driver, members: dict[int, tuple[str, int, int, str]]):
     raise AssertionError(f"Q113 not reached (at {current_question(driver)})")
 
 
+def test_a_database_held_by_another_program_is_refused_in_the_window_until_it_lets_go():
+    """Another program holds the database (its write lock, `<database>.lock`, as a second Dala window or a
+    `dala` command takes it): the window opens on a screen that says so, in the language chosen there, and
+    "Try again" opens the database once the other has let it go. Nothing is written meanwhile."""
+    import fcntl
+
+    db = os.environ["DALA_DB"]
+    before = db_rows("SELECT count(*) FROM journal", db=db)[0][0]
+    holder = open(db + ".lock", "a+")
+
+    def take():
+        try:
+            fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    wait_for(take, "the previous test's app to let the database go", 20)
+    driver = session(DRIVER_URL)
+    try:
+        driver.set_window_size(1280, 800)
+        find(driver, "failed-screen")
+        assert attr(driver, "start-error", "data-kind") == "database_in_use"
+        assert "уже открыта" in text_of(driver, "start-error"), text_of(driver, "start-error")
+        click(driver, "lang-kk")
+        wait_for(lambda: "ашық тұр" in text_of(driver, "start-error"), "the refusal in Kazakh")
+        assert "Қайта көру" in text_of(driver, "retry-open")
+        shot(driver, "second-instance-refused.png")
+        # Still held: trying again says so again.
+        click(driver, "retry-open")
+        find(driver, "failed-screen")
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        holder.close()
+        click(driver, "retry-open")
+        find(driver, "home-screen")
+        assert db_rows("SELECT count(*) FROM journal", db=db)[0][0] == before, "nothing was written while refused"
+    finally:
+        if not holder.closed:
+            holder.close()
+        driver.quit()
+
+
 if __name__ == "__main__":
     sys.exit(run_tests(globals()))

@@ -89,6 +89,8 @@ export const api = {
 
   // Users and the lock.
   whoAmI: c.who_am_i,
+  /** Opens the database again after it could not be opened at start. */
+  retryOpen: c.retry_open,
   signIn: c.sign_in,
   addUser: c.add_user,
   changePin: c.change_pin,

@@ -29,6 +29,10 @@ export interface UserStrings {
   demoHint: string;
   pinsDiffer: string;
   lockNow: string;
+  /** The database could not be opened at start (another instance holds it, a read-only medium). */
+  cannotOpen: string;
+  cannotOpenHint: string;
+  tryAgain: string;
   changePin: string;
   currentPin: string;
   newPin: string;
@@ -495,6 +499,9 @@ const ru: Strings = {
     demoHint: "Пока пользователей нет, приложение открыто всем (демо). PIN-код первого пользователя шифрует базу данных на устройстве; после этого она открывается только по PIN-коду, а приложение блокируется при простое.",
     pinsDiffer: "PIN-коды не совпадают.",
     lockNow: "Заблокировать",
+    cannotOpen: "Базу данных не удалось открыть",
+    cannotOpenHint: "Данные на устройстве не тронуты. Закройте другое окно Dala или программу, которая держит эту базу, и нажмите «Попробовать снова».",
+    tryAgain: "Попробовать снова",
     changePin: "Сменить мой PIN-код",
     currentPin: "Текущий PIN-код",
     newPin: "Новый PIN-код",
@@ -870,6 +877,9 @@ const kk: Strings = {
     demoHint: "Пайдаланушылар жоқ кезде қолданба бәріне ашық (демо). Бірінші пайдаланушының ПИН-коды құрылғыдағы дерекқорды шифрлайды; содан кейін ол тек ПИН-кодпен ашылады, ал қолданба әрекетсіз тұрғанда құлыпталады.",
     pinsDiffer: "ПИН-кодтар сәйкес келмейді.",
     lockNow: "Құлыптау",
+    cannotOpen: "Дерекқорды ашу мүмкін болмады",
+    cannotOpenHint: "Құрылғыдағы деректерге ешнәрсе болған жоқ. Осы дерекқорды ұстап тұрған басқа Dala терезесін немесе бағдарламаны жауып, «Қайта көру» түймесін басыңыз.",
+    tryAgain: "Қайта көру",
     changePin: "Менің ПИН-кодымды өзгерту",
     currentPin: "Қазіргі ПИН-код",
     newPin: "Жаңа ПИН-код",
@@ -1245,6 +1255,9 @@ const en: Strings = {
     demoHint: "While no user is set up the app is open to anyone (demo). The first user's PIN encrypts the database on this device; from then on it opens with a PIN only, and the app locks when left idle.",
     pinsDiffer: "The PINs differ.",
     lockNow: "Lock",
+    cannotOpen: "The database could not be opened",
+    cannotOpenHint: "The data on the device are untouched. Close the other Dala window or the program that holds this database, then press “Try again”.",
+    tryAgain: "Try again",
     changePin: "Change my PIN",
     currentPin: "Current PIN",
     newPin: "New PIN",

@@ -37,7 +37,7 @@ import { emptySync, syncScreen } from "./views/sync";
 import { backcheckScreen, type BackcheckDraft } from "./views/backcheck";
 import { exportScreen, type ExportDraft } from "./views/export";
 import type { ExportProgress } from "./bindings/ExportProgress";
-import { emptyUserForm, lockScreen, usersScreen } from "./views/lock";
+import { emptyUserForm, failedScreen, lockScreen, usersScreen } from "./views/lock";
 import type { Access } from "./bindings/Access";
 import type { NumberReadback } from "./views/question";
 import { emptyBuildingForm, emptyContinuationForm, routeScreen } from "./views/route";
@@ -61,7 +61,7 @@ interface Readback {
   result: NumberReadback;
 }
 
-type View = "home" | "interview" | "routes" | "route" | "address" | "screening" | "dashboard" | "backchecks" | "export" | "sync" | "lock" | "users";
+type View = "home" | "interview" | "routes" | "route" | "address" | "screening" | "dashboard" | "backchecks" | "export" | "sync" | "lock" | "users" | "failed";
 
 const state = {
   view: "home" as View,
@@ -535,6 +535,22 @@ function draw() {
     redraw: draw,
     signIn: () => void signIn(),
   });
+  if (state.view === "failed" && state.error) {
+    render(
+      failedScreen({
+        s: t(state.homeLang),
+        lang: state.homeLang,
+        error: state.error,
+        setLanguage: (lang: Lang) => {
+          state.homeLang = lang;
+          void rewordFailure();
+        },
+        retry: () => void retryOpen(),
+      }),
+      root,
+    );
+    return;
+  }
   if (state.view === "lock" && state.access) {
     render(lockScreen(state.access, accessCtx()), root);
     return;
@@ -1086,6 +1102,30 @@ async function setFieldLanguage(lang: Lang) {
   if (state.view === "address") await ensureOutcomes();
 }
 
+/** The start-up failure in the language just chosen (the shell words it; it stands until opened again). */
+async function rewordFailure() {
+  try {
+    await api.whoAmI(state.homeLang);
+  } catch (e) {
+    state.error = e as CommandError;
+  }
+  draw();
+}
+
+/** "Try again" after the database could not be opened: on success the app starts as usual. */
+async function retryOpen() {
+  try {
+    await api.retryOpen(state.homeLang);
+  } catch (e) {
+    state.error = e as CommandError;
+    draw();
+    return;
+  }
+  state.error = null;
+  state.view = "home";
+  await start();
+}
+
 async function start() {
   draw();
   try {
@@ -1097,7 +1137,12 @@ async function start() {
       return;
     }
   } catch (e) {
+    // The database could not be opened (another instance holds it, a read-only medium): say why, offer to try again.
     state.error = e as CommandError;
+    state.view = "failed";
+    draw();
+    requestAnimationFrame(() => void api.uiReady(state.homeLang).catch(() => undefined));
+    return;
   }
   try {
     const study = await api.studyInfo(state.homeLang);

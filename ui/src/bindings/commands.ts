@@ -34,6 +34,7 @@ export function commands(invoke: Invoke) {
     who_am_i: (ui_lang: Lang) => invoke<Access>("who_am_i", { ui_lang }),
     sign_in: (name: string, pin: string, ui_lang: Lang) => invoke<Access>("sign_in", { name, pin, ui_lang }),
     add_user: (role: string, name: string, pin: string, ui_lang: Lang) => invoke<Access>("add_user", { role, name, pin, ui_lang }),
+    retry_open: (ui_lang: Lang) => invoke<Access>("retry_open", { ui_lang }),
     ui_ready: (ui_lang: Lang) => invoke<boolean>("ui_ready", { ui_lang }),
     change_pin: (current: string, new_pin: string, ui_lang: Lang) => invoke<Access>("change_pin", { current, new_pin, ui_lang }),
     lock: (ui_lang: Lang) => invoke<Access>("lock", { ui_lang }),

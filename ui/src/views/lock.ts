@@ -117,3 +117,31 @@ export function usersScreen(access: Access, ctx: UsersCtx): TemplateResult {
     </main>
   </div>`;
 }
+
+export interface FailedCtx {
+  s: Strings;
+  lang: Lang;
+  error: CommandError;
+  setLanguage(lang: Lang): void;
+  retry(): void;
+}
+
+/** The database could not be opened at start: why (the shell's message, in the chosen language), that
+ * nothing was touched, and a button to try again once the other program has let it go. */
+export function failedScreen(ctx: FailedCtx): TemplateResult {
+  const u = ctx.s.users;
+  return html`<div class="screen lock" data-testid="failed-screen" lang=${ctx.lang}>
+    <header class="topbar">
+      <div class="brand">Dala</div>
+      <div class="where"><div class="study-title">${u.cannotOpen}</div></div>
+      ${languageSwitch(ctx.lang, ctx.s, ctx.setLanguage)}
+    </header>
+    <main class="field-body lock-body">
+      <div class="message error" role="alert" data-testid="start-error" data-kind=${ctx.error.kind}>${ctx.error.message}</div>
+      <p class="hint">${u.cannotOpenHint}</p>
+      <div class="actions">
+        <button class="primary" data-testid="retry-open" @click=${() => ctx.retry()}>${u.tryAgain}</button>
+      </div>
+    </main>
+  </div>`;
+}
