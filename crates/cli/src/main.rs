@@ -290,6 +290,10 @@ enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        /// Write every action into the device files as it happens, as the app does (much slower; the
+        /// durability tests kill fieldwork days with it).
+        #[arg(long)]
+        on_disk: bool,
     },
 }
 
@@ -723,8 +727,9 @@ fn main() -> ExitCode {
         Command::Sync { command: SyncCommand::Import { db, key, trust, packages, json } } => {
             synccmd::import(&db, &key, &trust, &packages, json, lang)
         }
-        Command::Simulate { study, seed, devices, scale, out, threads, packages, to, json } => {
-            fieldcmd::exit_with(simulate::run(&study, &seed, devices, scale, &out, threads, packages.as_deref(), &to, json, lang))
+        Command::Simulate { study, seed, devices, scale, out, threads, packages, to, json, on_disk } => {
+            let run = simulate::Run { threads, on_disk };
+            fieldcmd::exit_with(simulate::run(&study, &seed, devices, scale, &out, run, packages.as_deref(), &to, json, lang))
         }
     };
     let _ = std::io::stdout().flush();

@@ -30,6 +30,12 @@ fn non_interviews(codes: &std::collections::BTreeMap<String, u64>) -> serde_json
            "refusals_share": share(refusals), "no_one_opened_share": share(no_one), "other_share": share(all - refusals - no_one)})
 }
 
+/// How `dala simulate` runs: its worker threads, and whether devices write to their files as they go.
+pub struct Run {
+    pub threads: Option<usize>,
+    pub on_disk: bool,
+}
+
 /// `dala simulate`; `main` turns the failure into its message and exit code.
 #[allow(clippy::too_many_arguments)]
 pub fn run(
@@ -38,7 +44,7 @@ pub fn run(
     devices: u32,
     scale: f64,
     out: &Path,
-    threads: Option<usize>,
+    Run { threads, on_disk }: Run,
     packages: Option<&Path>,
     to: &[PathBuf],
     as_json: bool,
@@ -69,7 +75,7 @@ pub fn run(
         }
         (None, false) => return Err(Failure::usage(dala_session::SessionError::PinNeeded.message(lang))),
     };
-    let cfg = Config { seed, devices, scale, out: out.to_path_buf(), threads, encrypt };
+    let cfg = Config { seed, devices, scale, out: out.to_path_buf(), threads, encrypt, on_disk };
     let sim_err = |e: SimError| match e {
         SimError::Usage(m) => Failure::usage(m),
         SimError::Runtime(m) => Failure::runtime(m),

@@ -141,3 +141,88 @@ fn answers_acknowledged_before_sigkill_survive() {
     eprintln!("durability: {runs} runs, {killed_mid_run} killed mid-interview, seed {seed}");
     assert!(killed_mid_run >= runs / 2, "most runs were really killed mid-interview ({killed_mid_run}/{runs})");
 }
+
+/// What a reader saw committed in a device's database: its field journal and interview journal, in order.
+fn committed(db: &std::path::Path, key: Option<&[u8; 32]>) -> Option<(Vec<(String, String, String)>, i64)> {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    if let Some(k) = key {
+        dala_store::cipher::apply_key(&conn, k).ok()?;
+    }
+    let mut stmt = conn.prepare("SELECT id, at, kind FROM field_journal ORDER BY seq").ok()?;
+    let field = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).ok()?.collect::<Result<Vec<_>, _>>().ok()?;
+    let journal = conn.query_row("SELECT count(*) FROM journal", [], |r| r.get(0)).ok()?;
+    Some((field, journal))
+}
+
+/// Fieldwork days (`dala simulate --on-disk`: routes walked, visits, screening, interviews, each action
+/// committed to the device's file as the app commits it) killed with SIGKILL at random moments. Just
+/// before each kill a second program reads what is committed; after it, all of that is still there, the
+/// file is sound, its audit holds, and its field journal is a prefix of the same day run to the end
+/// (times and kinds: the simulation is seeded). Every other run is encrypted. `DALA_FIELD_KILLS` for a soak.
+#[test]
+fn fieldwork_days_killed_at_random_moments_keep_everything_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let simulate = |out: &std::path::Path, encrypted: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_dala"));
+        if encrypted {
+            c.env("DALA_PIN", "2468");
+        } else {
+            c.env_remove("DALA_PIN").arg("--unencrypted");
+        }
+        c.args(["simulate", "--on-disk", "--seed", "4", "--devices", "1", "--scale", "0.01", "--threads", "1", "--study"])
+            .arg(kmrs())
+            .arg("--out")
+            .arg(out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        c
+    };
+    // The whole day, to know its length and its journal.
+    let started = std::time::Instant::now();
+    let whole = dir.path().join("whole");
+    assert!(simulate(&whole, false).status().unwrap().success());
+    let length = started.elapsed();
+    let (reference, _) = committed(&whole.join("device-01.sqlite"), None).unwrap();
+    assert!(reference.len() > 200, "a fieldwork day has many actions: {}", reference.len());
+    let runs: usize = std::env::var("DALA_FIELD_KILLS").ok().and_then(|s| s.parse().ok()).unwrap_or(6);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2010);
+    let mut seen_mid_day = 0;
+    for run in 0..runs {
+        let out = dir.path().join(format!("kill-{run}"));
+        let encrypted = run % 2 == 1;
+        let db = out.join("device-01.sqlite");
+        let mut child = simulate(&out, encrypted).spawn().unwrap();
+        std::thread::sleep(length.mul_f64(rng.random_range(0.05..0.95)));
+        let key = encrypted.then(|| {
+            let how = dala_session::vault::Unlock::Pin { user: None, pin: "2468" };
+            dala_session::vault::unlock(&db, &how, Utc::now()).ok().flatten()
+        });
+        let key = key.flatten();
+        let before = committed(&db, key.as_ref().map(|k| k.as_bytes()));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let Some((field_before, journal_before)) = before else { continue };
+        if field_before.len() < reference.len() {
+            seen_mid_day += 1;
+        }
+        let key = key.as_ref().map(|k| k.as_bytes());
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        if let Some(k) = key {
+            dala_store::cipher::apply_key(&conn, k).unwrap();
+        }
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(check, "ok", "run {run}");
+        drop(conn);
+        let (field_after, journal_after) = committed(&db, key).unwrap();
+        assert!(field_after.len() >= field_before.len() && journal_after >= journal_before, "run {run}: committed work lost");
+        assert_eq!(field_after[..field_before.len()], field_before[..], "run {run}: the field journal seen before the kill");
+        let days: Vec<_> = field_after.iter().map(|(_, at, kind)| (at, kind)).collect();
+        let whole_day: Vec<_> = reference.iter().take(days.len()).map(|(_, at, kind)| (at, kind)).collect();
+        assert_eq!(days, whole_day, "run {run}: the killed day is the beginning of the whole day");
+        let audit = dala_store::Store::open_read_only_keyed(&db, key).unwrap().audit().unwrap();
+        assert!(audit.intact(), "run {run}: {:?}", audit.problems.first());
+        std::fs::remove_dir_all(&out).ok();
+    }
+    eprintln!("fieldwork days: {runs} runs, {seen_mid_day} killed mid-day (a day is {length:?})");
+    assert!(seen_mid_day * 2 >= runs, "most runs were killed mid-day ({seen_mid_day}/{runs})");
+}

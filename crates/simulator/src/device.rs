@@ -85,6 +85,8 @@ pub struct Shared<'a> {
     pub has_kazakh: bool,
     /// See `Config::encrypt`.
     pub encrypt: Option<crate::Encrypt>,
+    /// See [`crate::Config::on_disk`].
+    pub on_disk: bool,
 }
 
 impl Shared<'_> {
@@ -102,7 +104,7 @@ impl Shared<'_> {
         generic.retain(|id, _| !model.modelled_questions.contains(id));
         let main_lang = if study.languages.contains(&Lang::Ru) { Lang::Ru } else { study.default_language };
         let has_kazakh = study.languages.contains(&Lang::Kk);
-        Shared { study, fieldwork, seed, routes_per_city, out, generic, file, model, main_lang, has_kazakh, encrypt: None }
+        Shared { study, fieldwork, seed, routes_per_city, out, generic, file, model, main_lang, has_kazakh, encrypt: None, on_disk: false }
     }
 }
 
@@ -258,8 +260,18 @@ pub fn simulate_device(shared: &Shared, device: u32, route_ids: &[String]) -> Re
     let path = shared.out.join(format!("device-{device:02}.sqlite"));
     let interviewer = format!("int-{device:02}");
     let start = fieldwork_start();
-    // The device is simulated in memory and written to its file at the end (SQLite's backup API).
-    let store = Store::open_in_memory(when(start).utc).map_err(|e| format!("in-memory database: {e}"))?;
+    // The device is simulated in memory and written to its file at the end (SQLite's backup API), or
+    // (on disk) in its file, every action committed as the app commits it.
+    let store = if shared.on_disk {
+        let key = match shared.encrypt.as_ref() {
+            Some(encrypt) => Some(zeroize::Zeroizing::new((encrypt.0)(&path)?)),
+            None => None,
+        };
+        Store::open_keyed(&path, dala_store::Durability::Full, when(start).utc, key.as_deref())
+            .map_err(|e| format!("{}: {e}", path.display()))?
+    } else {
+        Store::open_in_memory(when(start).utc).map_err(|e| format!("in-memory database: {e}"))?
+    };
     let mut session = Session::with_parts(shared.study.clone(), store).with_fieldwork(Some(shared.fieldwork.clone()));
     let mut stats = DeviceStats { device, path: path.clone(), ..Default::default() };
     // The supervisor's draw for every city, as every device receives it; then this device's routes.
@@ -302,7 +314,9 @@ pub fn simulate_device(shared: &Shared, device: u32, route_ids: &[String]) -> Re
     }
     let mut dev = Dev { shared, taken, session: &mut session, stats: &mut stats };
     schedule(&mut dev, &mut runs, start)?;
-    write_out(&session, &path, shared.encrypt.as_ref())?;
+    if !shared.on_disk {
+        write_out(&session, &path, shared.encrypt.as_ref())?;
+    }
     Ok(stats)
 }
 

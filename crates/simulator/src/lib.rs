@@ -47,6 +47,10 @@ pub struct Config {
     /// Encrypt each device database as the app would (issue 10): called with a device database's path
     /// before it is written, it makes that database's keyring and returns its key. `None`: plain files.
     pub encrypt: Option<Encrypt>,
+    /// Write each device's actions straight into its database file as they happen, as the app does (one
+    /// committed transaction per action, `synchronous = FULL`): much slower; for the tests that kill a
+    /// fieldwork day. Off: each device runs in memory and is written to its file at the end.
+    pub on_disk: bool,
 }
 
 /// Makes a device database's keyring and returns its key (see [`Config::encrypt`]).
@@ -170,6 +174,7 @@ pub fn simulate(
         .collect();
     let mut shared = Shared::new(questionnaire, &fieldwork, cfg.seed, routes_per_city, out.clone(), file.clone(), resolved.clone());
     shared.encrypt = cfg.encrypt.clone();
+    shared.on_disk = cfg.on_disk;
     let workers = cfg.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).clamp(1, devices);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Result<DeviceStats, String>>> = Mutex::new(Vec::new());

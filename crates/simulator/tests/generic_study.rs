@@ -135,7 +135,7 @@ fn study(dir: &Path, simulation: Option<&str>) {
 fn run(dir: &Path, out: &Path, scale: f64) -> dala_simulator::Outcome {
     let q = dala_session::load_study(dir).unwrap();
     let fw = dala_session::field::load_fieldwork(dir).unwrap().unwrap();
-    let cfg = Config { seed: 5, devices: 2, scale, out: out.to_path_buf(), threads: Some(2), encrypt: None };
+    let cfg = Config { seed: 5, devices: 2, scale, out: out.to_path_buf(), threads: Some(2), encrypt: None, on_disk: false };
     simulate(dir, &q, &fw, &cfg, Lang::En).unwrap()
 }
 
