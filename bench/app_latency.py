@@ -5,7 +5,11 @@ For each household size n (14 and 100): a new interview, Q101 = n, member 1's na
 next question with options the two first options are tapped alternately, `TAPS` times. The UI records, for
 each tap, the time from the click handler to the frame after the new screen was drawn
 (`window.__dalaTaps`, ui/src/main.ts `notePaint`): the IPC, the session's work (engine + the fsynced
-write), the render and the paint. Prints the median, p90, p99 and max per size.
+write), the render and the paint. Prints the median, p90, p99 and max per size, and the same for each
+phase of a tap (`window.__dalaPhases`): the reply (the click handler to the command's answer parsed: the
+IPC both ways, the session's work, the JSON), the draw (lit-html rendering the new screen into the DOM) and
+the paint (from the draw to the task after the next animation frame: style, layout and paint by WebKit); and
+the session's own part of the reply, which the shell prints with DALA_TIMING (`answer … us`).
 """
 
 from __future__ import annotations
@@ -56,25 +60,48 @@ def run(n: int) -> list[float]:
             click(driver, "next")
             wait_for(lambda: current_question(driver) != before, "the next question")
         question = current_question(driver)
-        driver.execute_script("window.__dalaTaps.length = 0")
+        driver.execute_script("window.__dalaTaps.length = 0; window.__dalaPhases.length = 0")
         for i in range(TAPS):
             option = "option-1" if i % 2 == 0 else "option-2"
             click(driver, option)
             wait_for(lambda: driver.execute_script("return window.__dalaTaps.length") >= i + 1, f"tap {i + 1} painted", timeout=5)
         taps = driver.execute_script("return window.__dalaTaps.slice()")
+        phases = driver.execute_script("return window.__dalaPhases.slice()")
         print(f"{n} members, {question}: {len(taps)} taps", file=sys.stderr)
-        return [float(t) for t in taps]
+        return [float(t) for t in taps], [[float(x) for x in p] for p in phases]
     finally:
         driver.quit()
 
 
+def summary(values: list[float]) -> str:
+    return (
+        f"median {statistics.median(values):5.1f} ms, p90 {pct(values, 90):5.1f} ms, "
+        f"p99 {pct(values, 99):5.1f} ms, max {max(values):5.1f} ms"
+    )
+
+
+def session_times() -> list[float]:
+    """The session's part of each answer (ms), from the app's log (tauri-driver's, beside the database)."""
+    log = os.path.join(os.path.dirname(os.environ["DALA_DB"]), "tauri-driver.log")
+    out = []
+    with open(log, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith("dala-app: answer ") and line.rstrip().endswith(" us"):
+                out.append(int(line.split()[2]) / 1000)
+    return out
+
+
 def main() -> int:
+    seen = 0
     for n in (14, 100):
-        taps = run(n)
-        print(
-            f"{n:3} members: median {statistics.median(taps):5.1f} ms, p90 {pct(taps, 90):5.1f} ms, "
-            f"p99 {pct(taps, 99):5.1f} ms, max {max(taps):5.1f} ms ({len(taps)} taps)"
-        )
+        taps, phases = run(n)
+        print(f"{n:3} members: {summary(taps)} ({len(taps)} taps)")
+        for i, name in enumerate(("reply", "draw", "paint")):
+            print(f"     {name:>7}: {summary([p[i] for p in phases])}")
+        times = session_times()
+        mine, seen = times[seen:], len(times)
+        if len(mine) >= len(taps):
+            print(f"     {'session':>7}: {summary(mine[-len(taps):])} (inside the reply)")
         time.sleep(1)
     return 0
 

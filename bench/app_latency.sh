@@ -23,6 +23,8 @@ if [ "${1:-}" != "--inside-display" ]; then
   cp -r schema/kmrs-2010 "$work/kmrs-100"
   sed -i '/^id = "Q101"/,/^max = 30/ s/^max = 30/max = 100/' "$work/kmrs-100/blocks/01-demographics.toml"
   export DALA_STUDY="$work/kmrs-100"
+  # The shell prints the session's part of each answer (bench/app_latency.py splits the taps with it).
+  export DALA_TIMING=1
   export DALA_DB="$work/latency.sqlite" DALA_APP="$CARGO_TARGET_DIR/release/dala-app" E2E_PYTHON="$venv/bin/python"
   exec xvfb-run -a -s "-screen 0 1600x1400x24" "$0" --inside-display
 fi

@@ -79,6 +79,14 @@ start() {
   wait "$pid" 2>/dev/null || true
   pkill -f WebKitWebProcess 2>/dev/null || true
   echo "$label $mode $((ready - t0)) $mem"
+  # The app's marks (DALA_TIMING): launch → main, → database opened, → the interface's first command, → ready.
+  local main opened first
+  main="$(awk '/mark main / {print $NF; exit}' "$log")"
+  opened="$(awk '/mark opened / {print $NF; exit}' "$log")"
+  first="$(awk '/mark first-command / {print $NF; exit}' "$log")"
+  if [ -n "$main" ] && [ -n "$opened" ] && [ -n "$first" ]; then
+    echo "$label $mode $((main - t0)) $((opened - main)) $((first - opened)) $((ready - first))" >> "$work/phases.txt"
+  fi
 }
 
 results="$work/results.txt"
@@ -101,3 +109,16 @@ for (label, mode), v in sorted(rows.items()):
     ms = [a for a, _ in v]; mb = [b for _, b in v]
     print(f"{label:13} {mode:5} start {statistics.median(ms):6.0f} ms (min {min(ms)}, max {max(ms)})   PSS {statistics.median(mb):4.0f} MB (min {min(mb)}, max {max(mb)})")
 PY
+if [ -s "$work/phases.txt" ]; then
+  echo "where the start goes, medians (ms): launch→main, main→database open, open→interface's first command (window, WebKit, page, script), first command→ready (commands, render, frame):"
+  python3 - "$work/phases.txt" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    label, mode, *v = line.split()
+    rows.setdefault((label, mode), []).append([int(x) for x in v])
+for (label, mode), v in sorted(rows.items()):
+    med = [statistics.median(c) for c in zip(*v)]
+    print(f"{label:13} {mode:5} " + "  ".join(f"{m:6.0f}" for m in med))
+PY
+fi

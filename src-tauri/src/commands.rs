@@ -172,6 +172,9 @@ fn my_routes(session: &Session, lang: Lang) -> Result<MyRoutes, SessionError> {
 
 commands! {
     pub fn who_am_i(state: State<'_, AppState>, ui_lang: Lang) -> Reply<Access> {
+        // The interface's first command: the page is loaded and its script runs (start-up benchmark).
+        static FIRST: std::sync::Once = std::sync::Once::new();
+        FIRST.call_once(|| crate::mark("first-command"));
         let who = state.who(ui_lang)?;
         // A sealed (encrypted, not yet opened) database lists the users of its keyring.
         let users = match state.sealed_db(ui_lang)? {
@@ -364,7 +367,13 @@ commands! {
     }
 
     pub fn answer(state: State<'_, AppState>, id: String, key: AnswerKey, value: AnswerValue, ui_lang: Lang) -> Reply<Screen> {
-        state.session(ui_lang)?.answer(&id, key, value.to_json(), Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang))
+        let started = std::time::Instant::now();
+        let screen = state.session(ui_lang)?.answer(&id, key, value.to_json(), Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang));
+        // The tap-to-paint benchmark's split (bench/app_latency.py): the session's own part of a tap.
+        if std::env::var_os("DALA_TIMING").is_some() {
+            eprintln!("dala-app: answer {} us", started.elapsed().as_micros());
+        }
+        screen
     }
 
     /// Records an answer that ends the interview (consent "no"), after the interviewer confirmed the

@@ -215,9 +215,19 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
     builder.manage(state).invoke_handler(commands::handler())
 }
 
+/// With `DALA_TIMING` set, prints `mark <name> <unix ms>` on stderr: the start-up benchmark
+/// (`bench/app_run.sh`) splits the start with these marks. Otherwise does nothing.
+pub fn mark(name: &str) {
+    if std::env::var_os("DALA_TIMING").is_some() {
+        let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+        eprintln!("dala-app: mark {name} {ms}");
+    }
+}
+
 /// Starts the app; exits with code 2 (and a message in ru/kk/en) when there is no display,
 /// and with code 1 when the study or the database cannot be opened.
 pub fn run() {
+    mark("main");
     if let Some(message) = config::missing_display(std::env::var_os("DISPLAY"), std::env::var_os("WAYLAND_DISPLAY")) {
         eprintln!("{message}");
         std::process::exit(2);
@@ -242,6 +252,7 @@ pub fn run() {
             }
         }
     };
+    mark("opened");
     // DISPLAY may be set to a display that is gone; GTK then panics while the event loop is
     // created. Turn exactly that panic into the same plain message instead of a backtrace.
     let default_hook = std::panic::take_hook();

@@ -123,14 +123,21 @@ function canSupervise(): boolean {
 let lastInput = Date.now();
 
 /** Tap-to-paint times of the last answers (ms), for the latency benchmark (bench/app_latency.py reads
- *  `window.__dalaTaps`): from the tap to the frame after the new screen was drawn. */
+ *  `window.__dalaTaps`): from the tap to the frame after the new screen was drawn; and their phases
+ *  (`window.__dalaPhases`: the reply to the command, the screen drawn, the frame painted after it). */
 const taps: number[] = [];
-(window as unknown as { __dalaTaps: number[] }).__dalaTaps = taps;
-function notePaint(tapped: number) {
+const phases: number[][] = [];
+const measured = window as unknown as { __dalaTaps: number[]; __dalaPhases: number[][] };
+measured.__dalaTaps = taps;
+measured.__dalaPhases = phases;
+function notePaint(tapped: number, replied: number, drawn: number) {
   requestAnimationFrame(() =>
     setTimeout(() => {
-      taps.push(performance.now() - tapped);
+      const painted = performance.now();
+      taps.push(painted - tapped);
+      phases.push([replied - tapped, drawn - replied, painted - drawn]);
       if (taps.length > 2000) taps.shift();
+      if (phases.length > 2000) phases.shift();
     }, 0),
   );
 }
@@ -358,9 +365,17 @@ const interviewCtx = (): InterviewCtx => {
     answer: (key, value) => {
       state.pending = null;
       const tapped = performance.now();
+      let replied = tapped;
       void commitPending()
-        .then(() => run(() => record(id, key, value, lang)))
-        .then(() => notePaint(tapped));
+        .then(() =>
+          run(() =>
+            record(id, key, value, lang).then((screen) => {
+              replied = performance.now();
+              return screen;
+            }),
+          ),
+        )
+        .then(() => notePaint(tapped, replied, performance.now()));
     },
     clear: (key) => {
       state.pending = null;

@@ -17,7 +17,8 @@ const TEXT_LISTED: usize = 10;
 
 pub fn verify(db: &Path, as_json: bool, lang: Lang) -> ExitCode {
     let report = match open_and_audit(db, lang) {
-        Ok(r) => r,
+        Ok(Checked::Report(r)) => r,
+        Ok(Checked::Pages(pages)) => return damaged(&pages, as_json, lang),
         Err(f) => return exit_with(Err(f)),
     };
     if as_json {
@@ -54,14 +55,70 @@ pub fn verify(db: &Path, as_json: bool, lang: Lang) -> ExitCode {
     }
 }
 
-fn open_and_audit(db: &Path, lang: Lang) -> Result<AuditReport, Failure> {
+/// What the check found: the file's pages fail (changed outside the app, or damaged storage), or the
+/// journal's report.
+enum Checked {
+    Pages(Vec<String>),
+    Report(AuditReport),
+}
+
+fn open_and_audit(db: &Path, lang: Lang) -> Result<Checked, Failure> {
     if !db.is_file() {
         return Err(Failure::no_database(db, lang));
     }
     let failed = |e: dala_store::StoreError| Failure { code: 2, message: SessionError::from(e).message(lang) };
     // Read only: an audit never migrates or writes the file it checks.
     let store = crate::dbkey::open_read_only(db).map_err(|e| Failure { code: 2, message: e.message(lang) })?;
-    store.audit().map_err(failed)
+    // The pages first: in an encrypted file a changed byte fails its page's authentication code, and
+    // the journal could not even be read past it.
+    let pages = store.check_pages().map_err(failed)?;
+    if !pages.is_empty() {
+        return Ok(Checked::Pages(pages));
+    }
+    match store.audit() {
+        Ok(report) => Ok(Checked::Report(report)),
+        Err(dala_store::StoreError::Sqlite(e))
+            if matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)) =>
+        {
+            Ok(Checked::Pages(vec![e.to_string()]))
+        }
+        Err(e) => Err(failed(e)),
+    }
+}
+
+/// The file's pages fail: exit 1, naming them.
+fn damaged(pages: &[String], as_json: bool, lang: Lang) -> ExitCode {
+    if as_json {
+        println!("{}", json!({"intact": false, "file_problems": pages, "problem_count": pages.len()}));
+        return ExitCode::from(1);
+    }
+    let n = pages.len();
+    println!(
+        "{}",
+        lang.pick(
+            format!("Файл базы данных изменён вне приложения или повреждён: страниц, не прошедших проверку, — {n}. Журнал за ними прочитать нельзя."),
+            format!("Дерекқор файлы қосымшадан тыс өзгертілген немесе бүлінген: тексеруден өтпеген беттер саны — {n}. Олардан кейінгі журналды оқу мүмкін емес."),
+            format!("The database file was changed outside the app or is damaged: {n} page(s) fail their check. The journal behind them cannot be read."),
+        )
+    );
+    for p in pages.iter().take(TEXT_LISTED + 1) {
+        println!("  - {}", page_problem(p, lang));
+    }
+    ExitCode::from(1)
+}
+
+/// One of SQLite's page findings in words ("HMAC verification failed for page 713": the page's
+/// authentication code does not match its bytes).
+fn page_problem(p: &str, lang: Lang) -> String {
+    let page = p.strip_prefix("HMAC verification failed for page ").or_else(|| p.strip_prefix("HMAC operation failed for page "));
+    match page {
+        Some(n) => lang.pick(
+            format!("страница {n}: её содержимое не совпадает с кодом подлинности (HMAC) — байты изменены"),
+            format!("{n}-бет: оның мазмұны түпнұсқалық кодына (HMAC) сәйкес келмейді — байттар өзгертілген"),
+            format!("page {n}: its bytes do not match its authentication code (HMAC): they were changed"),
+        ),
+        None => p.to_string(),
+    }
 }
 
 fn intact_text(r: &AuditReport, lang: Lang) -> String {

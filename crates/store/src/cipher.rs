@@ -38,7 +38,12 @@ fn literal(key: &[u8; 32]) -> Zeroizing<String> {
 /// memory.
 pub fn apply_key(conn: &Connection, key: &[u8; 32]) -> rusqlite::Result<()> {
     let lit = literal(key);
-    conn.execute_batch(&Zeroizing::new(format!("PRAGMA key = \"{}\"; PRAGMA temp_store = MEMORY;", lit.as_str())))
+    // SQLCipher's own log (on stderr by default: "hmac check failed for pgno=…") is off: a page that fails
+    // reaches the caller as an error, and `Store::check_pages` names it in the user's language.
+    conn.execute_batch(&Zeroizing::new(format!(
+        "PRAGMA cipher_log_level = NONE; PRAGMA key = \"{}\"; PRAGMA temp_store = MEMORY;",
+        lit.as_str()
+    )))
 }
 
 /// What a database file is, from its first 16 bytes.
