@@ -222,6 +222,9 @@ fn fieldwork_days_killed_at_random_moments_keep_everything_committed() {
         let audit = dala_store::Store::open_read_only_keyed(&db, key).unwrap().audit().unwrap();
         assert!(audit.intact(), "run {run}: {:?}", audit.problems.first());
         std::fs::remove_dir_all(&out).ok();
+        if (run + 1) % 50 == 0 {
+            eprintln!("fieldwork days: {} runs so far, {seen_mid_day} killed mid-day, all sound", run + 1);
+        }
     }
     eprintln!("fieldwork days: {runs} runs, {seen_mid_day} killed mid-day (a day is {length:?})");
     assert!(seen_mid_day * 2 >= runs, "most runs were killed mid-day ({seen_mid_day}/{runs})");
