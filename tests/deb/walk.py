@@ -35,6 +35,12 @@ def first():
         click(driver, "new-interview")
         find(driver, "interview-screen")
         give_consent(driver)
+        for _ in range(10):  # the rest of the cover sheet, to the household's size
+            if current_question(driver) == "Q101":
+                break
+            before = current_question(driver)
+            click(driver, "next")
+            wait_for(lambda: current_question(driver) != before, "the next cover question")
         wait_question(driver, "Q101")
         type_into(driver, "num-input", "3")
         click(driver, "next")
