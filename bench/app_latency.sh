@@ -13,7 +13,8 @@ cd "$root"
 . "$root/scripts/build-env.sh"
 if [ "${1:-}" != "--inside-display" ]; then
   (cd ui && npm run --silent build >/dev/null)
-  cargo build --release -q -p dala-app --features dala-app/custom-protocol
+  # DALA_APP: another build of the app to measure (an A/B run); default: the release build made here.
+  [ -n "${DALA_APP:-}" ] || cargo build --release -q -p dala-app --features dala-app/custom-protocol
   venv="$CARGO_TARGET_DIR/e2e-venv"
   [ -x "$venv/bin/python" ] || { echo "app_latency: run tests/e2e/run.sh once first (it makes $venv)" >&2; exit 2; }
   work="$(mktemp -d)"
@@ -25,7 +26,7 @@ if [ "${1:-}" != "--inside-display" ]; then
   export DALA_STUDY="$work/kmrs-100"
   # The shell prints the session's part of each answer (bench/app_latency.py splits the taps with it).
   export DALA_TIMING=1
-  export DALA_DB="$work/latency.sqlite" DALA_APP="$CARGO_TARGET_DIR/release/dala-app" E2E_PYTHON="$venv/bin/python"
+  export DALA_DB="$work/latency.sqlite" DALA_APP="${DALA_APP:-$CARGO_TARGET_DIR/release/dala-app}" E2E_PYTHON="$venv/bin/python"
   exec xvfb-run -a -s "-screen 0 1600x1400x24" "$0" --inside-display
 fi
 tauri="$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")"
