@@ -34,6 +34,16 @@ pub struct Access {
     pub users: Vec<String>,
     /// The app locks after this many minutes without a tap (`DALA_IDLE_MINUTES`, default 5).
     pub idle_minutes: u32,
+    /// The roles the signed-in user may set up (none while locked; for an interviewer, none).
+    pub may_add: Vec<String>,
+}
+
+/// The roles `who` may set up now ([`dala_session::users::roles_to_set_up`]; none while locked).
+fn may_add(who: &SignedIn) -> Vec<String> {
+    if who.users_exist && who.user.is_none() {
+        return Vec::new();
+    }
+    dala_session::users::roles_to_set_up(who.user.as_ref()).into_iter().map(str::to_string).collect()
 }
 
 fn idle_minutes() -> u32 {
@@ -56,7 +66,10 @@ macro_rules! commands {
     ($( $(#[$meta:meta])* pub fn $name:ident($state:ident: State<'_, AppState> $(, $arg:ident: $ty:ty)* $(,)?) -> Reply<$ret:ty> $body:block )*) => {
         $(
             $(#[$meta])*
-            #[tauri::command(rename_all = "snake_case")]
+            // `async`: the command runs on the async runtime's threads, not on GTK's main thread, which
+            // meanwhile paints and answers the webview (BENCHMARKS.md, "The app": tap to paint). The UI
+            // queues its calls (api.ts), so they still run one after another, in order.
+            #[tauri::command(rename_all = "snake_case", async)]
             pub fn $name($state: State<'_, AppState> $(, $arg: $ty)*) -> Reply<$ret> $body
         )*
 
@@ -182,7 +195,8 @@ commands! {
             None => state.session_unchecked(ui_lang)?.users(),
         }
         .map_err(|e| CommandError::from_session(&e, ui_lang))?;
-        Ok(Access { demo: !who.users_exist, user: who.user, users: users.into_iter().map(|u| u.name).collect(), idle_minutes: idle_minutes() })
+        let may_add = may_add(&who);
+        Ok(Access { demo: !who.users_exist, user: who.user, users: users.into_iter().map(|u| u.name).collect(), idle_minutes: idle_minutes(), may_add })
     }
 
     pub fn sign_in(state: State<'_, AppState>, name: String, pin: String, ui_lang: Lang) -> Reply<Access> {
@@ -205,6 +219,11 @@ commands! {
         // The first user is set up from the open demo; later ones by a signed-in user.
         if who.users_exist && who.user.is_none() {
             return Err(CommandError::locked(ui_lang));
+        }
+        // No one sets up a user above their own role (an unknown role is the session's to refuse).
+        let allowed = may_add(&who);
+        if dala_sync::Role::parse(&role).is_some() && !allowed.contains(&role) {
+            return Err(if allowed.is_empty() { CommandError::not_allowed(ui_lang) } else { CommandError::coordinator_only(ui_lang) });
         }
         let mut salt = [0u8; 16];
         rand::Rng::fill(&mut rand::rng(), &mut salt);
@@ -245,9 +264,8 @@ commands! {
     /// the wall-clock time, for the start-up benchmark (`bench/app_run.sh`); otherwise it does nothing.
     pub fn ui_ready(state: State<'_, AppState>, ui_lang: Lang) -> Reply<bool> {
         let _ = (&state, ui_lang);
-        if std::env::var_os("DALA_TIMING").is_some() {
-            let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-            eprintln!("dala-app: ready {ms}");
+        if crate::timing() {
+            eprintln!("dala-app: ready {}", crate::unix_ms());
         }
         Ok(true)
     }
@@ -370,7 +388,7 @@ commands! {
         let started = std::time::Instant::now();
         let screen = state.session(ui_lang)?.answer(&id, key, value.to_json(), Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang));
         // The tap-to-paint benchmark's split (bench/app_latency.py): the session's own part of a tap.
-        if std::env::var_os("DALA_TIMING").is_some() {
+        if crate::timing() {
             eprintln!("dala-app: answer {} us", started.elapsed().as_micros());
         }
         screen

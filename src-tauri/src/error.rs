@@ -52,6 +52,17 @@ impl CommandError {
         )
     }
 
+    /// A supervisor set up a coordinator: only a coordinator can.
+    pub fn coordinator_only(lang: Lang) -> CommandError {
+        CommandError::worded(
+            ErrorKind::NotAllowed,
+            lang,
+            "Координатора может добавить только координатор.",
+            "Үйлестірушіні тек үйлестіруші қоса алады.",
+            "Only a coordinator can set up a coordinator.",
+        )
+    }
+
     /// A refused set-up or sign-in, already worded.
     pub fn sign_in(e: &dala_session::users::SignInError, lang: Lang) -> CommandError {
         match e {

@@ -118,17 +118,18 @@ impl AppState {
     /// Takes the parts of a state opened later (after a start-up failure) in place of this one's.
     pub fn replace_with(&self, opened: AppState, lang: Lang) -> Result<(), CommandError> {
         let AppState { session, sealed, signed_in, export: _, failed } = opened;
-        let internal = |_| CommandError::internal(lang);
-        let (session, sealed) = (session.into_inner().map_err(|_| CommandError::internal(lang))?, sealed.into_inner().map_err(internal)?);
-        let (signed_in, failed) = (
-            signed_in.into_inner().map_err(|_| CommandError::internal(lang))?,
-            failed.into_inner().map_err(|_| CommandError::internal(lang))?,
-        );
-        *self.session.lock().map_err(|_| CommandError::internal(lang))? = session;
-        *self.sealed.lock().map_err(|_| CommandError::internal(lang))? = sealed;
-        *self.signed_in.lock().map_err(|_| CommandError::internal(lang))? = signed_in;
-        *self.failed.lock().map_err(|_| CommandError::internal(lang))? = failed;
-        Ok(())
+        // A poisoned lock (a panic in an earlier command) is reported, not unwrapped.
+        fn take<T>(m: Mutex<T>, lang: Lang) -> Result<T, CommandError> {
+            m.into_inner().map_err(|_| CommandError::internal(lang))
+        }
+        fn put<T>(m: &Mutex<T>, value: T, lang: Lang) -> Result<(), CommandError> {
+            *m.lock().map_err(|_| CommandError::internal(lang))? = value;
+            Ok(())
+        }
+        put(&self.session, take(session, lang)?, lang)?;
+        put(&self.sealed, take(sealed, lang)?, lang)?;
+        put(&self.signed_in, take(signed_in, lang)?, lang)?;
+        put(&self.failed, take(failed, lang)?, lang)
     }
 
     /// Records that opening again failed too.
@@ -218,10 +219,20 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
 /// With `DALA_TIMING` set, prints `mark <name> <unix ms>` on stderr: the start-up benchmark
 /// (`bench/app_run.sh`) splits the start with these marks. Otherwise does nothing.
 pub fn mark(name: &str) {
-    if std::env::var_os("DALA_TIMING").is_some() {
-        let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-        eprintln!("dala-app: mark {name} {ms}");
+    if timing() {
+        eprintln!("dala-app: mark {name} {}", unix_ms());
     }
+}
+
+/// Whether `DALA_TIMING` is set (read once: `answer` asks at every tap).
+pub fn timing() -> bool {
+    static TIMING: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TIMING.get_or_init(|| std::env::var_os("DALA_TIMING").is_some())
+}
+
+/// The wall clock in milliseconds since the Unix epoch, for the benchmarks' marks.
+pub fn unix_ms() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
 }
 
 /// Starts the app; exits with code 2 (and a message in ru/kk/en) when there is no display,

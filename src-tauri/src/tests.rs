@@ -417,7 +417,8 @@ fn supervision_is_refused_to_an_interviewer_and_back_checks_run_for_a_supervisor
     // An interviewer interviews but does not review, resolve, draw back-checks or read the dashboard.
     let wrong = shell.invoke("sign_in", json!({ "name": "bob", "pin": "0000", "ui_lang": "en" })).unwrap_err();
     assert_eq!(wrong.kind.as_str(), "sign_in");
-    shell.invoke("sign_in", json!({ "name": "bob", "pin": "1357", "ui_lang": "en" })).expect("bob signs in");
+    let bob = shell.invoke("sign_in", json!({ "name": "bob", "pin": "1357", "ui_lang": "en" })).expect("bob signs in");
+    assert_eq!(bob["may_add"], json!([]), "an interviewer sets up no one");
     let interview = shell.invoke("create_interview", json!({ "lang": "ru" })).expect("an interviewer interviews");
     let id = interview["interview"]["id"].as_str().unwrap().to_string();
     let filter = json!({ "city": null, "route": null, "interviewer": null, "from_date": null, "to_date": null, "provisional": false });
@@ -431,6 +432,8 @@ fn supervision_is_refused_to_an_interviewer_and_back_checks_run_for_a_supervisor
         ("export_start", json!({ "format": "csv", "data_lang": "ru", "anonymise": false, "folder": "/tmp/never", "ui_lang": "ru" })),
         ("export_status", json!({ "ui_lang": "ru" })),
         ("export_open_folder", json!({ "ui_lang": "ru" })),
+        ("add_user", json!({ "role": "coordinator", "name": "eve", "pin": "1111", "ui_lang": "ru" })),
+        ("add_user", json!({ "role": "interviewer", "name": "eve", "pin": "1111", "ui_lang": "ru" })),
     ] {
         let e = shell.invoke(cmd, args).expect_err(cmd);
         assert_eq!(e.kind.as_str(), "not_allowed", "{cmd}");
@@ -440,6 +443,11 @@ fn supervision_is_refused_to_an_interviewer_and_back_checks_run_for_a_supervisor
     // The supervisor: the form in the chosen language, a draw with a typed seed or a new one.
     shell.invoke("lock", json!({ "ui_lang": "en" })).unwrap();
     shell.invoke("sign_in", json!({ "name": "ann", "pin": "2468", "ui_lang": "en" })).expect("ann signs in");
+    let access = shell.invoke("who_am_i", json!({ "ui_lang": "en" })).unwrap();
+    assert_eq!(access["may_add"], json!(["interviewer", "supervisor"]));
+    let above = shell.invoke("add_user", json!({ "role": "coordinator", "name": "eve", "pin": "1111", "ui_lang": "kk" })).unwrap_err();
+    assert_eq!(above.kind.as_str(), "not_allowed");
+    assert!(above.message.contains("Үйлестірушіні"), "{}", above.message);
     let screen = shell.invoke("backchecks", json!({ "ui_lang": "kk" })).unwrap();
     assert_eq!(screen["form"]["share_percent"], 12);
     assert_eq!(screen["form"]["items"].as_array().unwrap().len(), 3);

@@ -80,6 +80,20 @@ impl UserError {
     }
 }
 
+/// The roles `by` may set up on a device: on a device with no user yet (`by` is `None`), the first user of
+/// any role; a coordinator, any role; a supervisor, interviewers and supervisors; an interviewer, none
+/// (so no one signs in as a coordinator by setting one up).
+pub fn roles_to_set_up(by: Option<&UserView>) -> Vec<&'static str> {
+    let all = [Role::Interviewer, Role::Supervisor, Role::Coordinator];
+    let allowed: &[Role] = match by.map(|u| Role::parse(&u.role)) {
+        None => &all,
+        Some(Some(Role::Coordinator)) => &all,
+        Some(Some(Role::Supervisor)) => &all[..2],
+        Some(Some(Role::Interviewer)) | Some(None) => &[],
+    };
+    allowed.iter().map(|r| r.as_str()).collect()
+}
+
 /// Either a user problem or the database's.
 #[derive(Debug)]
 pub enum SignInError {
@@ -279,6 +293,16 @@ mod tests {
     fn session() -> Session {
         let q = crate::load_study(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/kmrs-2010")).unwrap();
         Session::with_parts(q, Store::open_in_memory(Utc::now()).unwrap())
+    }
+
+    #[test]
+    fn a_user_sets_up_no_one_above_their_own_role() {
+        let user = |role: &str| UserView { name: "x".into(), role: role.into() };
+        assert_eq!(roles_to_set_up(None), ["interviewer", "supervisor", "coordinator"]);
+        assert_eq!(roles_to_set_up(Some(&user("coordinator"))), ["interviewer", "supervisor", "coordinator"]);
+        assert_eq!(roles_to_set_up(Some(&user("supervisor"))), ["interviewer", "supervisor"]);
+        assert!(roles_to_set_up(Some(&user("interviewer"))).is_empty());
+        assert!(roles_to_set_up(Some(&user("admin"))).is_empty(), "an unknown stored role sets up no one");
     }
 
     #[test]

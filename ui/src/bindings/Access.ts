@@ -20,4 +20,8 @@ users: Array<string>,
 /**
  * The app locks after this many minutes without a tap (`DALA_IDLE_MINUTES`, default 5).
  */
-idle_minutes: number, };
+idle_minutes: number, 
+/**
+ * The roles the signed-in user may set up (none while locked; for an interviewer, none).
+ */
+may_add: Array<string>, };

@@ -95,16 +95,18 @@ export function usersScreen(access: Access, ctx: UsersCtx): TemplateResult {
       ${access.users.length
         ? html`<ul data-testid="users-list">${access.users.map((n) => html`<li>${n}${access.user?.name === n ? html` — <strong>${u.you}</strong>` : nothing}</li>`)}</ul>`
         : nothing}
-      <h2>${u.add}</h2>
-      <label class="field-label">${u.role}
-        <select data-testid="user-role" @change=${set("role")}>
-          ${(["interviewer", "supervisor", "coordinator"] as const).map((r) => html`<option value=${r} ?selected=${r === form.role}>${u.roles[r]}</option>`)}
-        </select>
-      </label>
-      <label class="field-label">${u.name}<input type="text" data-testid="user-name" .value=${form.name} @input=${set("name")} /></label>
-      <label class="field-label">${u.pin}<input type="password" inputmode="numeric" data-testid="user-pin" .value=${form.pin} @input=${set("pin")} /></label>
-      <label class="field-label">${u.pinAgain}<input type="password" inputmode="numeric" data-testid="user-pin2" .value=${form.pin2} @input=${set("pin2")} /></label>
-      <button class="primary big" data-testid="user-add" @click=${ctx.add}>${u.add}</button>
+      ${access.may_add.length
+        ? html`<h2>${u.add}</h2>
+            <label class="field-label">${u.role}
+              <select data-testid="user-role" @change=${set("role")}>
+                ${access.may_add.map((r) => html`<option value=${r} ?selected=${r === form.role}>${u.roles[r as keyof typeof u.roles] ?? r}</option>`)}
+              </select>
+            </label>
+            <label class="field-label">${u.name}<input type="text" data-testid="user-name" .value=${form.name} @input=${set("name")} /></label>
+            <label class="field-label">${u.pin}<input type="password" inputmode="numeric" data-testid="user-pin" .value=${form.pin} @input=${set("pin")} /></label>
+            <label class="field-label">${u.pinAgain}<input type="password" inputmode="numeric" data-testid="user-pin2" .value=${form.pin2} @input=${set("pin2")} /></label>
+            <button class="primary big" data-testid="user-add" @click=${ctx.add}>${u.add}</button>`
+        : nothing}
       ${access.user
         ? html`<h2>${u.changePin}</h2>
             <label class="field-label">${u.currentPin}<input type="password" inputmode="numeric" autocomplete="off" data-testid="pin-current" .value=${form.current} @input=${set("current")} /></label>
