@@ -239,6 +239,13 @@ pub fn unix_ms() -> u128 {
 /// and with code 1 when the study or the database cannot be opened.
 pub fn run() {
     mark("main");
+    // WebKitGTK's accelerated compositing, on tablets and laptops without a usable GPU (and under Xvfb),
+    // costs 80 MB of memory and most of the tail of tap-to-paint; a form app needs none of it
+    // (BENCHMARKS.md, "The app"). Set before GTK starts, so WebKit's own processes inherit it; a value
+    // given in the environment wins.
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     if let Some(message) = config::missing_display(std::env::var_os("DISPLAY"), std::env::var_os("WAYLAND_DISPLAY")) {
         eprintln!("{message}");
         std::process::exit(2);

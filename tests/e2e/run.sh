@@ -19,9 +19,9 @@ if [ "${1:-}" != "--inside-display" ]; then
   check_no_build_paths "$CARGO_TARGET_DIR/debug/dala-app"
 
   venv="$CARGO_TARGET_DIR/e2e-venv"
-  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium, PIL" 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "selenium>=4.20,<5"
+    "$venv/bin/pip" install -q --disable-pip-version-check "selenium>=4.20,<5" "pillow>=10,<13"
   fi
 
   work="$(mktemp -d)"

@@ -108,12 +108,26 @@ def type_into(driver, testid: str, text: str):
     field.send_keys(text)
 
 
+def grab(driver, path) -> None:
+    """The window's pixels as the X server shows them (what the interviewer sees), into `path` (PNG).
+    Not WebDriver's screenshot: with WebKitGTK's compositing mode off (the app's default), WebKitWebDriver's
+    snapshot never answers once the window has been resized (WebKitGTK 2.50)."""
+    from PIL import ImageGrab
+
+    rect = driver.get_window_rect()
+    x, y, w, h = rect["x"], rect["y"], rect["width"], rect["height"]
+    image = ImageGrab.grab(bbox=(x, y, x + w, y + h), xdisplay=os.environ["DISPLAY"])
+    extrema = image.convert("L").getextrema()
+    assert extrema[0] != extrema[1], f"the window grabbed at {rect} is one flat colour: nothing painted"
+    image.save(str(path))
+
+
 def shot(driver, name: str):
     """A screenshot into target/screenshots (and docs/screenshots with DALA_UPDATE_SCREENSHOTS=1);
     waits a little: a shot right after a click can lag the DOM."""
     time.sleep(0.7)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SHOTS / name))
+    grab(driver, SHOTS / name)
     if DOC_SHOTS is not None:
         DOC_SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(SHOTS / name, DOC_SHOTS / name)
@@ -346,11 +360,11 @@ def test_every_question_type_records_what_was_tapped():
             lambda: json.loads(db_rows("SELECT value FROM answers WHERE question = 'Q101'", db=TYPES_DB)[0][0]) == {"code": 96, "other": "Дунган"},
             "the specification is stored with the code",
         )
-        driver.save_screenshot(str(shots / "single-other.png"))
+        grab(driver, shots / "single-other.png")
         click(driver, "option-1")
         wait_for(lambda: selected("option-1"), "single: option 1 selected")
         assert not driver.find_elements(By.CSS_SELECTOR, tid("specify-input")), "no text box without an 'other' option"
-        driver.save_screenshot(str(shots / "single.png"))
+        grab(driver, shots / "single.png")
 
         next_to("Q102")  # multiple: the exclusive "None" replaces the others, and vice versa
         click(driver, "option-1")
@@ -371,7 +385,7 @@ def test_every_question_type_records_what_was_tapped():
         wait_for(lambda: text_of(driver, "num-readback") == "= 12", "12 read back")
         click(driver, "next")
         find(driver, "rule-warning")
-        driver.save_screenshot(str(shots / "warning.png"))
+        grab(driver, shots / "warning.png")
         click(driver, "confirm-warning")
         wait_for(lambda: "Подтверждено" in text_of(driver, "rule-warning"), "confirmed")
 
