@@ -13,7 +13,19 @@ export type Screen = { interview: InterviewHeader,
 /**
  * `None`: past the last question, on the completion view.
  */
-current: QuestionView | null, blocks: Array<BlockView>, issues: Array<IssueView>, roster: RosterView | null, can_previous: boolean, can_next: boolean, can_complete: boolean, 
+current: QuestionView | null, blocks: Array<BlockView>, 
+/**
+ * What stands between the interview and its completion (errors, invalid answers, warnings,
+ * unanswered questions), listed on the completion view only (`current` is `None`): on a question
+ * screen it is empty, since the list grows with the household (347 entries, 71 KB of every tap's
+ * reply at 30 members, against 3 KB for the rest) and only the completion view shows it. [`Screen::issue_count`] counts them
+ * everywhere.
+ */
+issues: Array<IssueView>, 
+/**
+ * How many issues are open (on every screen).
+ */
+issue_count: number, roster: RosterView | null, can_previous: boolean, can_next: boolean, can_complete: boolean, 
 /**
  * The current question's stored number as the interviewer reads it (numeric questions only).
  */
