@@ -9,7 +9,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
 use dala_questionnaire::answer::RowPath;
 use dala_questionnaire::model::{QuestionType, RosterSize};
 use dala_questionnaire::Questionnaire;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
+use rusqlite::Connection;
 use serde_json::Value as Json;
 
 use crate::dict::{self, FileDef, Kind, Source, Sys, Unit};
@@ -87,23 +88,30 @@ impl Rows<'_> {
         Ok(self.conn.query_row("SELECT count(*) FROM interviews WHERE study_id = ?1", [&self.q.id], |r| r.get::<_, i64>(0))? as u64)
     }
 
+    /// Walks every interview of the study in id order. Answers, addresses and journal entries are read
+    /// by three scans ordered by interview id alongside the interviews' own (one statement each, not
+    /// one query per interview), merged on the id: memory holds one interview's values.
     pub fn walk(&self, emit: Emit<'_>, progress: &mut dyn FnMut(u64)) -> Result<(), ExportError> {
         let ids: FxHashMap<&str, usize> = self.q.questions.iter().enumerate().map(|(i, x)| (x.id.as_str(), i)).collect();
         let block_of: Vec<usize> = self.q.questions.iter().map(|x| x.block).collect();
         let mut interviews = self.conn.prepare(
             "SELECT id, device_id, status, review, language, created_at, completed_at FROM interviews WHERE study_id = ?1 ORDER BY id",
         )?;
-        let mut answers = self.conn.prepare("SELECT question, roster, value FROM answers WHERE interview_id = ?1")?;
-        let mut address = self.conn.prepare(
-            "SELECT r.city, a.route_id, a.key, a.disposition, a.respondent_sex FROM addresses a JOIN routes r ON r.id = a.route_id
-             WHERE a.interview_id = ?1 ORDER BY a.key LIMIT 1",
+        let mut answers_st = self.conn.prepare("SELECT interview_id, question, roster, value FROM answers ORDER BY interview_id")?;
+        let mut address_st = self.conn.prepare(
+            "SELECT a.interview_id, r.city, a.route_id, a.key, a.disposition, a.respondent_sex FROM addresses a JOIN routes r ON r.id = a.route_id
+             WHERE a.interview_id IS NOT NULL ORDER BY a.interview_id, a.key",
         )?;
-        let mut journal =
-            self.conn.prepare("SELECT at, kind, question, old_value, new_value FROM journal WHERE interview_id = ?1 ORDER BY at, seq")?;
+        let mut journal_st =
+            self.conn.prepare("SELECT interview_id, at, kind, question, old_value, new_value, seq FROM journal ORDER BY interview_id, seq")?;
+        let mut answers = Ordered::new(answers_st.query([])?);
+        let mut addresses = Ordered::new(address_st.query([])?);
+        let mut journal = Ordered::new(journal_st.query([])?);
         let mut rows = interviews.query([&self.q.id])?;
         let mut done = 0u64;
         let mut row = Vec::new();
         let mut values: FxHashMap<(usize, RowPath), Json> = FxHashMap::default();
+        let mut entries: Vec<Entry> = Vec::new();
         while let Some(r) = rows.next()? {
             let iv = Interview {
                 id: r.get(0)?,
@@ -115,20 +123,36 @@ impl Rows<'_> {
                 completed: r.get(6)?,
             };
             values.clear();
-            let mut a = answers.query([&iv.id])?;
-            while let Some(x) = a.next()? {
-                let (question, roster, value): (String, String, String) = (x.get(0)?, x.get(1)?, x.get(2)?);
-                let (Some(qi), Some(path)) = (ids.get(question.as_str()), RowPath::parse_dotted(&roster)) else { continue };
-                if let Ok(v) = serde_json::from_str(&value) {
+            answers.each(&iv.id, |x| {
+                let (question, roster, value) = (col_text(x, 1)?, col_text(x, 2)?, col_text(x, 3)?);
+                let (Some(qi), Some(path)) = (ids.get(question), RowPath::parse_dotted(roster)) else { return Ok(()) };
+                if let Ok(v) = serde_json::from_str(value) {
                     values.insert((*qi, path), v);
                 }
-            }
-            let field = address
-                .query_row([&iv.id], |x| {
-                    Ok(Fieldwork { city: x.get(0)?, route: x.get(1)?, address: x.get(2)?, disposition: x.get(3)?, sex: x.get(4)? })
-                })
-                .optional()?;
-            let para = paradata(&mut journal, &iv, &ids, &block_of, self.q.blocks.len())?;
+                Ok(())
+            })?;
+            let mut field = None;
+            addresses.each(&iv.id, |x| {
+                if field.is_none() {
+                    field = Some(Fieldwork { city: x.get(1)?, route: x.get(2)?, address: x.get(3)?, disposition: x.get(4)?, sex: x.get(5)? });
+                }
+                Ok(())
+            })?;
+            entries.clear();
+            journal.each(&iv.id, |x| {
+                let Ok(t) = DateTime::parse_from_rfc3339(col_text(x, 1)?) else { return Ok(()) };
+                let kind = match col_text(x, 2)? {
+                    "language_switched" => EntryKind::LanguageSwitched(x.get(4)?, x.get(5)?),
+                    "answer_set" => EntryKind::AnswerSet,
+                    "answer_changed" | "answer_cleared" => EntryKind::AnswerChanged,
+                    "interview_completed" => EntryKind::Completed,
+                    _ => EntryKind::Other,
+                };
+                let question = col_text_or_null(x, 3)?.and_then(|q| ids.get(q)).copied();
+                entries.push(Entry { t, seq: x.get(6)?, kind, question });
+                Ok(())
+            })?;
+            let para = paradata(&mut entries, &iv, &block_of, self.q.blocks.len());
             let w = self.weights.get(&iv.id).copied().unwrap_or_default();
             for (fi, file) in self.files.iter().enumerate() {
                 match &file.unit {
@@ -363,13 +387,69 @@ impl Rows<'_> {
     }
 }
 
-fn paradata(
-    journal: &mut rusqlite::Statement<'_>,
-    iv: &Interview,
-    ids: &FxHashMap<&str, usize>,
-    block_of: &[usize],
-    blocks: usize,
-) -> Result<Paradata, ExportError> {
+/// The rows of a query ordered by interview id (its first column), taken interview by interview as
+/// the walk over the interviews (in the same order: SQLite's `BINARY` collation is byte order, as
+/// `str`'s) reaches them; rows of interviews the walk does not visit (another study's) are passed over.
+/// Column `i` of `row` as text borrowed from SQLite's buffer (no allocation per cell).
+fn col_text<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    let v = row.get_ref(i)?;
+    v.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e)))
+}
+
+fn col_text_or_null<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    let v = row.get_ref(i)?;
+    v.as_str_or_null().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e)))
+}
+
+struct Ordered<'s> {
+    rows: rusqlite::Rows<'s>,
+    started: bool,
+}
+
+impl<'s> Ordered<'s> {
+    fn new(rows: rusqlite::Rows<'s>) -> Ordered<'s> {
+        Ordered { rows, started: false }
+    }
+
+    /// Calls `f` with every row of interview `id` (read in place), leaving the cursor on the first
+    /// row after them.
+    fn each(&mut self, id: &str, mut f: impl FnMut(&rusqlite::Row<'_>) -> Result<(), ExportError>) -> Result<(), ExportError> {
+        if !self.started {
+            self.started = true;
+            self.rows.advance()?;
+        }
+        while let Some(r) = self.rows.get() {
+            match col_text(r, 0)?.cmp(id) {
+                std::cmp::Ordering::Greater => break,
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => f(r)?,
+            }
+            self.rows.advance()?;
+        }
+        Ok(())
+    }
+}
+
+/// A journal entry as the paradata need it.
+struct Entry {
+    t: DateTime<chrono::FixedOffset>,
+    seq: i64,
+    kind: EntryKind,
+    question: Option<usize>,
+}
+
+enum EntryKind {
+    /// The languages switched from and to (JSON strings).
+    LanguageSwitched(Option<String>, Option<String>),
+    AnswerSet,
+    /// Changed or cleared.
+    AnswerChanged,
+    Completed,
+    Other,
+}
+
+/// The paradata of one interview from its journal entries (in any order: they are put in time order).
+fn paradata(entries: &mut [Entry], iv: &Interview, block_of: &[usize], blocks: usize) -> Paradata {
     let mut p = Paradata {
         duration: None,
         switches: 0,
@@ -379,56 +459,51 @@ fn paradata(
         languages: Vec::new(),
         block_seconds: vec![0; blocks],
     };
-    let mut rows = journal.query(params![&iv.id])?;
+    entries.sort_by_key(|e| (e.t, e.seq));
     let mut first: Option<DateTime<chrono::FixedOffset>> = None;
     let mut last: Option<DateTime<chrono::FixedOffset>> = None;
     let mut completed = false;
     let mut completed_at: Option<DateTime<chrono::FixedOffset>> = None;
-    while let Some(r) = rows.next()? {
-        let at: String = r.get(0)?;
-        let kind: String = r.get(1)?;
-        let question: Option<String> = r.get(2)?;
-        let Ok(t) = DateTime::parse_from_rfc3339(&at) else { continue };
+    for e in entries.iter() {
+        let t = e.t;
         first.get_or_insert(t);
-        match kind.as_str() {
-            "language_switched" => {
+        match &e.kind {
+            EntryKind::LanguageSwitched(old, new) => {
                 p.switches += 1;
-                let old: Option<String> = r.get(3)?;
-                let new: Option<String> = r.get(4)?;
-                let unquote = |s: String| s.trim_matches('"').to_string();
+                let unquote = |s: &String| s.trim_matches('"').to_string();
                 if p.languages.is_empty() {
-                    if let Some(o) = old.map(unquote) {
+                    if let Some(o) = old.as_ref().map(unquote) {
                         p.first_language = Some(o.clone());
                         p.languages.push(o);
                     }
                 }
-                if let Some(n) = new.map(unquote) {
+                if let Some(n) = new.as_ref().map(unquote) {
                     if !p.languages.contains(&n) {
                         p.languages.push(n);
                     }
                 }
             }
-            "answer_changed" | "answer_cleared" => {
+            EntryKind::AnswerChanged => {
                 p.changed += 1;
                 if completed {
                     p.changed_after += 1;
                 }
             }
-            "interview_completed" => {
+            EntryKind::Completed => {
                 completed = true;
                 completed_at = Some(t);
             }
-            _ => {}
+            EntryKind::AnswerSet | EntryKind::Other => {}
         }
-        if matches!(kind.as_str(), "answer_set" | "answer_changed" | "answer_cleared") && !completed {
-            if let (Some(prev), Some(qi)) = (last, question.as_deref().and_then(|q| ids.get(q))) {
+        if matches!(e.kind, EntryKind::AnswerSet | EntryKind::AnswerChanged) && !completed {
+            if let (Some(prev), Some(qi)) = (last, e.question) {
                 let gap = (t - prev).num_seconds();
                 if (0..=PAUSE_SECONDS).contains(&gap) {
-                    p.block_seconds[block_of[*qi]] += gap;
+                    p.block_seconds[block_of[qi]] += gap;
                 }
             }
         }
-        if !completed || kind == "interview_completed" {
+        if !completed || matches!(e.kind, EntryKind::Completed) {
             last = Some(t);
         }
     }
@@ -438,7 +513,7 @@ fn paradata(
     if p.languages.is_empty() {
         p.languages.push(iv.language.clone());
     }
-    Ok(p)
+    p
 }
 
 fn json_int(j: &Json, key: &str) -> Cell {
