@@ -22,7 +22,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "e2e"))
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from test_interview import click, current_question, find, give_consent, session, type_into, wait_for, wait_question  # noqa: E402
+from test_interview import click, current_question, find, give_consent, home_ready, session, type_into, wait_for, wait_question  # noqa: E402
 
 TAPS = int(os.environ.get("TAPS", "200"))
 
@@ -36,7 +36,7 @@ def run(n: int) -> list[float]:
     driver = session()
     try:
         driver.set_window_size(1280, 800)
-        find(driver, "home-screen")
+        home_ready(driver)
         click(driver, "new-interview")
         find(driver, "interview-screen")
         give_consent(driver)

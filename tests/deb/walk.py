@@ -13,7 +13,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from test_interview import click, current_question, find, give_consent, session, text_of, tid, type_into, wait_for, wait_question  # noqa: E402
+from test_interview import click, current_question, find, home_ready, give_consent, session, text_of, tid, type_into, wait_for, wait_question  # noqa: E402
 
 SHOTS = os.environ.get("WALK", "/tmp")
 
@@ -22,7 +22,7 @@ def first():
     driver = session()
     try:
         driver.set_window_size(1280, 800)
-        find(driver, "home-screen")
+        home_ready(driver)
         click(driver, "open-users")
         find(driver, "users-demo")
         driver.find_element(By.CSS_SELECTOR, f'{tid("user-role")} option[value="interviewer"]').click()
@@ -50,7 +50,7 @@ def first():
         wait_for(lambda: current_question(driver) != "Q102", "past the name")
         driver.save_screenshot(os.path.join(SHOTS, "walk-interview.png"))
         click(driver, "home")
-        find(driver, "home-screen")
+        home_ready(driver)
         print("  set up Ерлан (interviewer, PIN 1357); interviewed: consent, 3 members, the first one's name")
     finally:
         driver.quit()
@@ -67,7 +67,7 @@ def second():
         print(f"  the old PIN: {text_of(driver, 'command-error')}")
         type_into(driver, "lock-pin", "8642")
         click(driver, "lock-sign-in")
-        find(driver, "home-screen")
+        home_ready(driver)
         wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("interview-row")), "the interview listed")
         driver.save_screenshot(os.path.join(SHOTS, "walk-home.png"))
         print("  the new PIN opened the app; the interview is listed")

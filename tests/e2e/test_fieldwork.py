@@ -22,7 +22,7 @@ import time
 
 from selenium.webdriver.common.by import By
 
-from test_interview import main as run_tests
+from test_interview import main as run_tests, home_ready
 from test_interview import KAZAKH_ONLY, click, current_question, db_execute, db_rows, find, give_consent, session, shot, text_of, tid, type_into, wait_for, wait_question
 
 DRIVER_URL = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4448")
@@ -74,7 +74,7 @@ def test_route_walk_with_visits_refusal_and_screening():
     try:
         driver.set_window_size(1280, 800)
         # Home: the study has fieldwork, so "My routes" is there; no routes yet.
-        find(driver, "home-screen")
+        home_ready(driver)
         assert "Мои маршруты" in text_of(driver, "my-routes")
         click(driver, "my-routes")
         find(driver, "routes-screen")
@@ -309,7 +309,7 @@ def test_break_off_frees_the_place_and_keeps_the_interview_read_only():
         driver.set_window_size(1280, 800)
         [(key, interview_id, sex)] = db_rows("SELECT key, interview_id, respondent_sex FROM addresses WHERE interview_id IS NOT NULL")
         other = "male" if sex == "female" else "female"
-        find(driver, "home-screen")
+        home_ready(driver)
         click(driver, "my-routes")
         wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("route-card")), "route cards")[0].click()
         find(driver, "route-screen")
@@ -468,7 +468,7 @@ def test_a_database_held_by_another_program_is_refused_in_the_window_until_it_le
         fcntl.flock(holder, fcntl.LOCK_UN)
         holder.close()
         click(driver, "retry-open")
-        find(driver, "home-screen")
+        home_ready(driver)
         assert db_rows("SELECT count(*) FROM journal", db=db)[0][0] == before, "nothing was written while refused"
     finally:
         if not holder.closed:

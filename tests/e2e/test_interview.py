@@ -77,6 +77,11 @@ def find(driver, testid: str):
     return wait_for(lambda: driver.find_element(By.CSS_SELECTOR, tid(testid)), f"element {testid}")
 
 
+def home_ready(driver):
+    """The home screen once its list and the user's role are known (before that it draws no button to tap)."""
+    return wait_for(lambda: driver.find_element(By.CSS_SELECTOR, f'{tid("home-screen")}[data-loaded="yes"]'), "the home screen loaded", timeout=30)
+
+
 def click(driver, testid: str):
     element = find(driver, testid)
     wait_for(lambda: element.is_enabled(), f"{testid} to be enabled")
@@ -169,7 +174,7 @@ def test_interview_in_russian_switched_to_kazakh_is_stored():
     try:
         driver.set_window_size(1280, 800)
         # Home: no interviews yet, a big button.
-        find(driver, "home-screen")
+        home_ready(driver)
         assert "Новое интервью" in text_of(driver, "new-interview")
         shot(driver, "home-empty.png")
 
@@ -273,7 +278,7 @@ def test_interview_in_russian_switched_to_kazakh_is_stored():
         time.sleep(0.3)
         left_at = current_question(driver)
         click(driver, "home")
-        find(driver, "home-screen")
+        home_ready(driver)
         assert "selected" in find(driver, "lang-kk").get_attribute("class"), "home follows the interview language"
         click(driver, "lang-ru")
         wait_for(lambda: "Новое интервью" in text_of(driver, "new-interview"), "home in Russian")
@@ -311,7 +316,7 @@ def test_portrait_layout_keeps_everything_reachable():
     driver = session()
     try:
         driver.set_window_size(800, 1280)
-        find(driver, "home-screen")
+        home_ready(driver)
         click(driver, "new-interview")
         find(driver, "interview-screen")
         give_consent(driver)
@@ -525,7 +530,7 @@ def test_numbers_typed_in_english_group_with_commas():
     driver = session(TYPES_DRIVER_URL)
     try:
         driver.set_window_size(1280, 800)
-        find(driver, "home-screen")
+        home_ready(driver)
         click(driver, "lang-en")
         wait_for(lambda: "New interview" in text_of(driver, "new-interview"), "home in English")
         click(driver, "new-interview")

@@ -21,7 +21,7 @@ import sys
 
 from selenium.webdriver.common.by import By
 
-from test_interview import main as run_tests
+from test_interview import main as run_tests, home_ready
 from test_interview import KAZAKH_ONLY, click, db_rows, find, session, shot, text_of, tid, type_into, wait_for
 
 DRIVER_URL = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4450")
@@ -32,7 +32,7 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
     driver = session(DRIVER_URL)
     try:
         driver.set_window_size(1280, 900)
-        find(driver, "home-screen")
+        home_ready(driver)
         click(driver, "open-sync")
         find(driver, "sync-screen")
         type_into(driver, "sync-folder", INBOX)
@@ -180,7 +180,7 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
         assert text_of(driver, "command-error"), "a wrong PIN is refused with a message"
         type_into(driver, "lock-pin", "1357")
         click(driver, "lock-sign-in")
-        find(driver, "home-screen")
+        home_ready(driver)
         assert "Ерлан" in text_of(driver, "signed-in")
         assert not driver.find_elements(By.CSS_SELECTOR, tid("open-dashboard")), "an interviewer is not offered the dashboard"
         assert not driver.find_elements(By.CSS_SELECTOR, tid("open-backchecks")), "nor back-checks"
@@ -205,13 +205,13 @@ def test_import_packages_read_the_dashboard_and_reject_an_interview():
         driver.find_element(By.CSS_SELECTOR, f'{tid("lock-user")} option[value="Ерлан"]').click()
         type_into(driver, "lock-pin", "97531")
         click(driver, "lock-sign-in")
-        find(driver, "home-screen")
+        home_ready(driver)
         # The first user shown on the lock screen signs in with their PIN alone (nothing picked).
         click(driver, "lock-now")
         find(driver, "lock-screen")
         type_into(driver, "lock-pin", "2468" if driver.find_element(By.CSS_SELECTOR, tid("lock-user")).get_attribute("value") == "Айгүл" else "97531")
         click(driver, "lock-sign-in")
-        find(driver, "home-screen")
+        home_ready(driver)
         shown = text_of(driver, "signed-in")
         assert "Айгүл" in shown or "Ерлан" in shown, shown
     finally:

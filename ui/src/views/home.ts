@@ -39,7 +39,24 @@ export interface HomeCtx {
 export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary[] | null, ctx: HomeCtx): TemplateResult {
   const { s } = ctx;
   const title = study?.titles[ctx.lang] ?? study?.id ?? "";
-  const list = interviews ?? [];
+  // Until the list (and with it the user's role) is known, no button is drawn: buttons appearing above one the
+  // interviewer is about to tap would move it from under the finger (and did move it from under WebDriver's click).
+  const loaded = interviews !== null || ctx.error !== null;
+  return html`<div class="screen home" data-testid="home-screen" data-loaded=${loaded ? "yes" : "no"} lang=${ctx.lang}>
+    <header class="topbar">
+      <div class="brand">Dala</div>
+      <div class="where"><div class="study-title" data-testid="study-title">${title}</div><div class="block-of">${s.interviews}</div></div>
+      ${languageSwitch(ctx.lang, s, ctx.setLanguage)}
+    </header>
+    <main class="home-body">
+      ${ctx.error ? html`<div class="message error" role="alert" data-testid="command-error">${ctx.error.message}</div>` : nothing}
+      ${loaded ? actions(interviews ?? [], ctx) : html`<p data-testid="home-loading">${s.loading}</p>`}
+    </main>
+  </div>`;
+}
+
+function actions(list: InterviewSummary[], ctx: HomeCtx): TemplateResult {
+  const { s } = ctx;
   const sorted = [...list].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
   const groups: Array<[string, string, InterviewSummary[]]> = [
     ["in-progress", s.groupInProgress, sorted.filter((i) => i.status === "in_progress" && i.answered > 0)],
@@ -48,14 +65,7 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
     ["broken-off", s.groupBrokenOff, sorted.filter((i) => i.status === "broken_off")],
     ["refused", s.groupRefused, sorted.filter((i) => i.status === "refused")],
   ];
-  return html`<div class="screen home" data-testid="home-screen" lang=${ctx.lang}>
-    <header class="topbar">
-      <div class="brand">Dala</div>
-      <div class="where"><div class="study-title" data-testid="study-title">${title}</div><div class="block-of">${s.interviews}</div></div>
-      ${languageSwitch(ctx.lang, s, ctx.setLanguage)}
-    </header>
-    <main class="home-body">
-      ${ctx.error ? html`<div class="message error" role="alert" data-testid="command-error">${ctx.error.message}</div>` : nothing}
+  return html`
       <button class="primary big new-interview" data-testid="new-interview" @click=${ctx.create}>
         <span class="plus">+</span> ${s.newInterview} <small>(${s.newInterviewIn(s.languageName)})</small>
       </button>
@@ -73,9 +83,7 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
         <button class="secondary" data-testid="open-users" @click=${ctx.openUsers}>${s.users.open}</button>
         ${ctx.access?.user ? html`<button class="secondary" data-testid="lock-now" @click=${ctx.lock}>${s.users.lockNow}</button>` : nothing}
       </div>
-      ${interviews === null
-        ? html`<p>${s.loading}</p>`
-        : list.length === 0
+      ${list.length === 0
           ? html`<p class="empty">${s.noInterviews}</p>`
           : groups.map(([id, label, items]) =>
               items.length
@@ -96,9 +104,7 @@ export function homeScreen(study: StudyInfo | null, interviews: InterviewSummary
                     </ul>
                   </section>`
                 : nothing,
-            )}
-    </main>
-  </div>`;
+            )}`;
 }
 
 function myRoutesEntry(mine: MyRoutes, ctx: HomeCtx): TemplateResult {
