@@ -12,8 +12,10 @@ pub mod dict;
 pub mod error;
 pub mod names;
 pub mod rows;
+pub mod sav;
 pub mod settings;
 pub mod sink;
+pub mod spill;
 pub mod stats;
 #[cfg(test)]
 mod tests;
@@ -96,6 +98,11 @@ pub fn pseudonym(secret: &str, key: &str) -> String {
 
 /// Exports the study's data in `conn` into `out` (created if missing). `progress(done, total)` is
 /// called after each interview.
+///
+/// One walk over the database feeds the writers. SPSS and Stata must know every text variable's
+/// width before their first row: for them the walk measures the widths and spills the rows into
+/// the temporary folder ([`spill`]), and the writers read them back one file at a time. Memory
+/// holds a row (and for SPSS a chunk of [`sav::CHUNK_ROWS`] rows), never a file.
 pub fn export(
     conn: &Connection,
     q: &Questionnaire,
@@ -106,82 +113,15 @@ pub fn export(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Summary, ExportError> {
     let mut files = dictionary(q, settings, opts);
-    let rows = rows::Rows { q, files: &files, conn, weights, lang: opts.lang };
-    let total = rows.interview_count()?;
+    let total = rows::Rows { q, files: &files, conn, weights, lang: opts.lang }.interview_count()?;
     if total == 0 {
         return Err(ExportError::NoInterviews(q.id.clone()));
     }
-    let anon = opts.anonymise.clone();
-    // Anonymised rows: keys replaced by pseudonyms, quasi-identifying dates by their year.
-    let transform = |files: &[FileDef], fi: usize, cells: &[rows::Cell], buf: &mut Vec<rows::Cell>| {
-        buf.clear();
-        buf.extend_from_slice(cells);
-        if let Some(secret) = &anon {
-            for (v, c) in files[fi].vars.iter().zip(buf.iter_mut()) {
-                if is_key(v) {
-                    if let rows::Cell::Text(s) = c {
-                        *s = pseudonym(secret, s);
-                    }
-                } else if v.privacy == Privacy::Quasi {
-                    if let rows::Cell::Date(d) = c {
-                        *c = rows::Cell::Int(chrono::Datelike::year(d) as i64);
-                    }
-                }
-            }
-        }
-    };
-    let mut buf = Vec::new();
-    if opts.format.needs_widths() {
-        let mut widths: Vec<sink::Widths> = files.iter().map(|f| sink::Widths(vec![1; f.vars.len()])).collect();
-        rows.walk(
-            &mut |fi, cells| {
-                transform(&files, fi, cells, &mut buf);
-                widths[fi].row(&buf);
-                Ok(())
-            },
-            &mut |done| progress(done / 2, total),
-        )?;
-        for (f, w) in files.iter_mut().zip(widths) {
-            for (v, w) in f.vars.iter_mut().zip(w.0) {
-                v.width = w.max(1);
-            }
-        }
-    }
-    let files = files;
-    let rows = rows::Rows { q, files: &files, conn, weights, lang: opts.lang };
-
     std::fs::create_dir_all(out).map_err(|e| ExportError::io(out, e))?;
     let tmp = out.join(format!(".dala-export-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(|e| ExportError::io(&tmp, e))?;
-    let result = (|| {
-        let label = q.title.get(opts.lang).to_string();
-        let mut sinks = Vec::new();
-        for f in &files {
-            sinks.push(sink::open(opts.format, f, &tmp, &label)?);
-        }
-        let mut counts = vec![0u64; files.len()];
-        // The codebook's statistics, gathered in this same walk from the rows as written.
-        let mut figures = stats::Stats::new(&files);
-        let twice = opts.format.needs_widths();
-        rows.walk(
-            &mut |fi, cells| {
-                transform(&files, fi, cells, &mut buf);
-                counts[fi] += 1;
-                #[cfg(test)]
-                tests::fault(counts.iter().sum())?;
-                figures.row(fi, &buf);
-                sinks[fi].row(&buf)
-            },
-            &mut |done| progress(if twice { total / 2 + done / 2 } else { done }, total),
-        )?;
-        for s in sinks {
-            s.finish()?;
-        }
-        codebook::write(&tmp, q, &files, &figures, opts.format.extension(), opts.lang)?;
-        ddi::write(&tmp, q, &files, &figures, opts.format.extension(), opts.lang)?;
-        Ok::<_, ExportError>(counts)
-    })();
+    let result = write_all(conn, q, &mut files, weights, opts, &tmp, total, progress);
     let counts = match result {
         Ok(c) => c,
         Err(e) => {
@@ -216,4 +156,121 @@ pub fn export(
     }
     progress(total, total);
     Ok(summary)
+}
+
+/// Where the walk's rows go: straight into the writers, or (SPSS, Stata) into spill files while
+/// the text widths are measured.
+enum Target {
+    Direct(Vec<Box<dyn sink::Sink>>),
+    Spill(Vec<spill::SpillWriter>, Vec<sink::Widths>),
+}
+
+/// Writes every data file and the documents into `tmp`; returns the rows per file.
+#[allow(clippy::too_many_arguments)]
+fn write_all(
+    conn: &Connection,
+    q: &Questionnaire,
+    files: &mut [FileDef],
+    weights: &HashMap<String, Weights>,
+    opts: &Options,
+    tmp: &Path,
+    total: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<u64>, ExportError> {
+    let label = q.title.get(opts.lang).to_string();
+    let two_phase = opts.format.needs_widths();
+    let mut target = if two_phase {
+        let spills = files
+            .iter()
+            .enumerate()
+            .map(|(i, _)| spill::SpillWriter::create(&tmp.join(format!(".spill-{i}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        Target::Spill(spills, files.iter().map(|f| sink::Widths(vec![1; f.vars.len()])).collect())
+    } else {
+        Target::Direct(files.iter().map(|f| sink::open(opts.format, f, tmp, &label)).collect::<Result<Vec<_>, _>>()?)
+    };
+    let mut counts = vec![0u64; files.len()];
+    // The codebook's statistics, gathered in this same walk from the rows as written.
+    let mut figures = stats::Stats::new(files);
+    {
+        let files: &[FileDef] = files;
+        let rows = rows::Rows { q, files, conn, weights, lang: opts.lang };
+        let mut buf = Vec::new();
+        rows.walk(
+            &mut |fi, cells| {
+                let row: &[rows::Cell] = match &opts.anonymise {
+                    Some(secret) => {
+                        anonymise(secret, &files[fi], cells, &mut buf);
+                        &buf
+                    }
+                    None => cells,
+                };
+                counts[fi] += 1;
+                #[cfg(test)]
+                tests::fault(counts.iter().sum())?;
+                figures.row(fi, row);
+                match &mut target {
+                    Target::Direct(sinks) => sinks[fi].row(row),
+                    Target::Spill(spills, widths) => {
+                        widths[fi].row(row);
+                        spills[fi].row(row)
+                    }
+                }
+            },
+            &mut |done| progress(if two_phase { done / 2 } else { done }, total),
+        )?;
+    }
+    match target {
+        Target::Direct(sinks) => {
+            for s in sinks {
+                s.finish()?;
+            }
+        }
+        Target::Spill(spills, widths) => {
+            for (f, w) in files.iter_mut().zip(&widths) {
+                for (v, w) in f.vars.iter_mut().zip(&w.0) {
+                    v.width = (*w).max(1);
+                }
+            }
+            let all: u64 = counts.iter().sum::<u64>().max(1);
+            let mut written = 0u64;
+            let mut row = Vec::new();
+            for (f, s) in files.iter().zip(spills) {
+                let mut reader = s.into_reader(f.vars.len())?;
+                let mut out = sink::open(opts.format, f, tmp, &label)?;
+                let result = (|| {
+                    while reader.next(&mut row)? {
+                        out.row(&row)?;
+                        written += 1;
+                        if written.is_multiple_of(4096) {
+                            progress(total / 2 + total * written / all / 2, total);
+                        }
+                    }
+                    out.finish()
+                })();
+                reader.remove();
+                result?;
+            }
+        }
+    }
+    codebook::write(tmp, q, files, &figures, opts.format.extension(), opts.lang)?;
+    ddi::write(tmp, q, files, &figures, opts.format.extension(), opts.lang)?;
+    Ok(counts)
+}
+
+/// An anonymised row: keys replaced by pseudonyms, quasi-identifying dates by their year.
+fn anonymise(secret: &str, file: &FileDef, cells: &[rows::Cell], buf: &mut Vec<rows::Cell>) {
+    buf.clear();
+    buf.extend_from_slice(cells);
+    for (v, c) in file.vars.iter().zip(buf.iter_mut()) {
+        if is_key(v) {
+            if let rows::Cell::Text(s) = c {
+                *s = pseudonym(secret, s);
+            }
+        } else if v.privacy == Privacy::Quasi {
+            if let rows::Cell::Date(d) = c {
+                *c = rows::Cell::Int(chrono::Datelike::year(d) as i64);
+            }
+        }
+    }
 }

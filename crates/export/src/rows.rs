@@ -102,8 +102,9 @@ impl Rows<'_> {
             "SELECT a.interview_id, r.city, a.route_id, a.key, a.disposition, a.respondent_sex FROM addresses a JOIN routes r ON r.id = a.route_id
              WHERE a.interview_id IS NOT NULL ORDER BY a.interview_id, a.key",
         )?;
-        let mut journal_st =
-            self.conn.prepare("SELECT interview_id, at, kind, question, old_value, new_value, seq FROM journal ORDER BY interview_id, seq")?;
+        let mut journal_st = self
+            .conn
+            .prepare("SELECT interview_id, at, kind, question, old_value, new_value, seq FROM journal ORDER BY interview_id, seq")?;
         let mut answers = Ordered::new(answers_st.query([])?);
         let mut addresses = Ordered::new(address_st.query([])?);
         let mut journal = Ordered::new(journal_st.query([])?);
@@ -134,7 +135,8 @@ impl Rows<'_> {
             let mut field = None;
             addresses.each(&iv.id, |x| {
                 if field.is_none() {
-                    field = Some(Fieldwork { city: x.get(1)?, route: x.get(2)?, address: x.get(3)?, disposition: x.get(4)?, sex: x.get(5)? });
+                    field =
+                        Some(Fieldwork { city: x.get(1)?, route: x.get(2)?, address: x.get(3)?, disposition: x.get(4)?, sex: x.get(5)? });
                 }
                 Ok(())
             })?;

@@ -19,7 +19,7 @@ use arrow::array::{
 };
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::record_batch::RecordBatch;
-use chrono::{NaiveDate, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 
 use crate::dict::{FileDef, Kind, Variable};
 use crate::error::ExportError;
@@ -60,7 +60,7 @@ impl Format {
     }
     /// Whether the writer needs the widths of text variables before the first row.
     pub fn needs_widths(self) -> bool {
-        self == Format::Dta
+        matches!(self, Format::Sav | Format::Zsav | Format::Dta)
     }
 }
 
@@ -74,7 +74,7 @@ pub fn open(format: Format, file: &FileDef, dir: &Path, study_label: &str) -> Re
     Ok(match format {
         Format::Csv => Box::new(CsvSink::new(file, dir, &path)?),
         Format::Parquet => Box::new(ParquetSink::new(file, &path)?),
-        Format::Sav | Format::Zsav => Box::new(SavSink::new(file, &path, format, study_label)),
+        Format::Sav | Format::Zsav => Box::new(SavSink::new(file, &path, format, study_label)?),
         Format::Dta => Box::new(DtaSink::new(file, &path, study_label)?),
     })
 }
@@ -94,7 +94,7 @@ fn format_err(format: &'static str) -> impl Fn(&dyn std::fmt::Display) -> Export
 struct CsvSink {
     out: csv::Writer<BufWriter<File>>,
     path: PathBuf,
-    buf: Vec<String>,
+    scratch: Vec<u8>,
 }
 
 impl CsvSink {
@@ -116,7 +116,7 @@ impl CsvSink {
         labels.flush().map_err(|e| ExportError::io(&lpath, e))?;
         let mut out = csv::Writer::from_writer(create(path)?);
         out.write_record(file.vars.iter().map(|v| v.name.as_str())).map_err(err(path))?;
-        Ok(CsvSink { out, path: path.to_path_buf(), buf: Vec::new() })
+        Ok(CsvSink { out, path: path.to_path_buf(), scratch: Vec::new() })
     }
 }
 
@@ -138,19 +138,33 @@ fn kind_name(k: Kind) -> &'static str {
 
 impl Sink for CsvSink {
     fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
-        self.buf.clear();
+        use std::io::Write as _;
+        let path = &self.path;
+        let csv_err = |e: csv::Error| ExportError::io(path, std::io::Error::other(e.to_string()));
+        // Each field is formatted into one reused buffer: no String per cell.
         for c in cells {
-            self.buf.push(match c {
-                Cell::Null => String::new(),
-                Cell::Missing(m) | Cell::Int(m) => m.to_string(),
-                Cell::Float(f) => f.to_string(),
-                Cell::Text(s) => s.clone(),
-                Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
-                Cell::Time(t) => t.format("%H:%M").to_string(),
-                Cell::DateTime(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
-            });
+            let b = &mut self.scratch;
+            b.clear();
+            let _ = match c {
+                Cell::Null => Ok(()),
+                Cell::Missing(m) | Cell::Int(m) => write!(b, "{m}"),
+                Cell::Float(f) => write!(b, "{f}"),
+                Cell::Text(s) => {
+                    self.out.write_field(s.as_bytes()).map_err(csv_err)?;
+                    continue;
+                }
+                Cell::Date(d) if (0..=9999).contains(&d.year()) => write!(b, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+                Cell::Time(t) => write!(b, "{:02}:{:02}", t.hour(), t.minute()),
+                Cell::DateTime(t) if (0..=9999).contains(&t.year()) => {
+                    write!(b, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second())
+                }
+                // Years chrono writes with a sign: its own formatting.
+                Cell::Date(d) => write!(b, "{}", d.format("%Y-%m-%d")),
+                Cell::DateTime(t) => write!(b, "{}", t.format("%Y-%m-%dT%H:%M:%S")),
+            };
+            self.out.write_field(&self.scratch).map_err(csv_err)?;
         }
-        self.out.write_record(&self.buf).map_err(|e| ExportError::io(&self.path, std::io::Error::other(e.to_string())))
+        self.out.write_record(None::<&[u8]>).map_err(csv_err)
     }
     fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
         self.out.flush().map_err(|e| ExportError::io(&self.path, e))
@@ -328,52 +342,20 @@ impl Sink for ParquetSink {
 
 // ---------------------------------------------------------------- SPSS
 
+/// SPSS `.sav` (bytecode) or `.zsav`, written by `ambers` in chunks of [`sav::CHUNK_ROWS`] rows
+/// ([`sav::ChunkedSav`]); text widths come from the measured [`Variable::width`].
 struct SavSink {
-    vars: Vec<Variable>,
-    names: Vec<String>,
     cols: Columns,
-    batches: Vec<RecordBatch>,
     schema: Arc<Schema>,
-    path: PathBuf,
-    format: Format,
-    study_label: String,
+    out: crate::sav::ChunkedSav,
 }
 
 impl SavSink {
-    fn new(file: &FileDef, path: &Path, format: Format, study_label: &str) -> SavSink {
+    fn new(file: &FileDef, path: &Path, format: Format, study_label: &str) -> Result<SavSink, ExportError> {
         let names = names::unique(&file.vars.iter().map(|v| v.name.clone()).collect::<Vec<_>>(), names::SPSS_NAME);
         let schema = arrow_schema(&file.vars, &names, true, false);
-        SavSink {
-            vars: file.vars.clone(),
-            names,
-            cols: Columns::new(&file.vars, true),
-            batches: Vec::new(),
-            schema,
-            path: path.to_path_buf(),
-            format,
-            study_label: study_label.to_string(),
-        }
-    }
-}
-
-impl Sink for SavSink {
-    fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
-        self.cols.push(cells);
-        if self.cols.rows >= BATCH_ROWS {
-            let b = self.cols.batch(&self.schema).map_err(|e| format_err("SPSS")(&e))?;
-            self.batches.push(b);
-        }
-        Ok(())
-    }
-
-    fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
-        let err = format_err("SPSS");
-        let b = self.cols.batch(&self.schema).map_err(|e| err(&e))?;
-        self.batches.push(b);
-        let batch = arrow::compute::concat_batches(&self.schema, &self.batches).map_err(|e| err(&e))?;
-        self.batches.clear();
-        let mut meta = ambers::SpssMetadata { file_label: names::cut_bytes(&self.study_label, 64), ..Default::default() };
-        for (i, (v, name)) in self.vars.iter().zip(&self.names).enumerate() {
+        let mut meta = ambers::SpssMetadata { file_label: names::cut_bytes(study_label, 64), ..Default::default() };
+        for (v, name) in file.vars.iter().zip(&names) {
             meta.variable_labels.insert(name.clone(), names::cut_bytes(&v.label, names::SPSS_LABEL));
             if !v.value_labels.is_empty() {
                 let labels = v
@@ -391,11 +373,7 @@ impl Sink for SavSink {
                 Kind::Code => ("F8.0".to_string(), ambers::Measure::Nominal),
                 Kind::Int => ("F10.0".to_string(), ambers::Measure::Scale),
                 Kind::Float => ("F12.2".to_string(), ambers::Measure::Scale),
-                Kind::Text => {
-                    let col = batch.column(i).as_any().downcast_ref::<arrow::array::StringArray>();
-                    let width = col.map(|c| c.iter().flatten().map(str::len).max().unwrap_or(1)).unwrap_or(1).clamp(1, 32_767);
-                    (format!("A{width}"), ambers::Measure::Nominal)
-                }
+                Kind::Text => (format!("A{}", v.width.clamp(1, 32_767)), ambers::Measure::Nominal),
                 Kind::Date => ("DATE11".to_string(), ambers::Measure::Scale),
                 Kind::Time => ("TIME5".to_string(), ambers::Measure::Scale),
                 Kind::DateTime => ("DATETIME20".to_string(), ambers::Measure::Scale),
@@ -403,9 +381,31 @@ impl Sink for SavSink {
             meta.variable_formats.insert(name.clone(), format);
             meta.variable_measures.insert(name.clone(), measure);
         }
-        let compression = if self.format == Format::Zsav { ambers::Compression::Zlib } else { ambers::Compression::Bytecode };
-        ambers::write_sav(&self.path, &batch, &meta, compression, Some(if self.format == Format::Zsav { 3 } else { 6 }))
-            .map_err(|e| err(&e))
+        let level = (format == Format::Zsav).then_some(3);
+        let out = crate::sav::ChunkedSav::create(path, schema.clone(), meta, level)?;
+        Ok(SavSink { cols: Columns::new(&file.vars, true), schema, out })
+    }
+
+    fn flush(&mut self) -> Result<(), ExportError> {
+        let batch = self.cols.batch(&self.schema).map_err(|e| format_err("SPSS")(&e))?;
+        self.out.chunk(&batch)
+    }
+}
+
+impl Sink for SavSink {
+    fn row(&mut self, cells: &[Cell]) -> Result<(), ExportError> {
+        self.cols.push(cells);
+        if self.cols.rows >= crate::sav::CHUNK_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), ExportError> {
+        if self.cols.rows > 0 {
+            self.flush()?;
+        }
+        self.out.finish().map(|_| ())
     }
 }
 
