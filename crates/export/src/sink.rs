@@ -1,8 +1,9 @@
 //! The writers: one per format, each taking a file's rows one at a time.
 //!
 //! CSV (the `csv` crate), Parquet (the Apache `parquet` crate through Arrow batches of
-//! [`BATCH_ROWS`] rows), SPSS `.sav`/`.zsav` (`ambers`, which takes the whole file as one Arrow
-//! batch: the one format held in memory) and Stata `.dta` 118 (the `dta` crate, streaming). The
+//! [`BATCH_ROWS`] rows), SPSS `.sav`/`.zsav` (`ambers`, given chunks of rows by [`crate::sav`]) and
+//! Stata `.dta` 118 (the `dta` crate, streaming). SPSS and Stata take their text widths from
+//! [`Variable::width`], measured before the first row. The
 //! `dta` crate cannot build value-label tables (their constructors are private), so the value
 //! labels are appended after it closes the file, by [`append_stata_labels`]: the one part of a
 //! format written by hand here (docs/export.md).
