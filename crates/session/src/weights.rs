@@ -182,16 +182,17 @@ pub fn weights(store: &Store, fw: &Fieldwork) -> Result<Weights, SessionError> {
 
     // ---- each interview's inputs and design weight ----------------------------------------------
     let mut out: Vec<InterviewWeight> = Vec::new();
-    for row in store.interview_addresses()? {
+    // Streamed: an address row carries its documents (some kilobytes); 100 000 of them held at once were 400 MB.
+    store.for_each_interview_address(|row| -> Result<(), SessionError> {
         if out.last().is_some_and(|w| w.interview_id == row.interview_id) {
-            continue; // an interview linked from a second address: the first (by key) counts
+            return Ok(()); // an interview linked from a second address: the first (by key) counts
         }
         let mut w = InterviewWeight::empty(row.interview_id, row.status);
         let Some(a) = row.address else {
             w.no_design_weight = Some(NoWeight::NotFromFieldwork);
             w.no_respondent_weight = Some(NoWeight::NotFromFieldwork);
             out.push(w);
-            continue;
+            return Ok(());
         };
         w.address_key = Some(a.key.clone());
         w.route_id = Some(a.route_id.clone());
@@ -265,7 +266,8 @@ pub fn weights(store: &Store, fw: &Fieldwork) -> Result<Weights, SessionError> {
             None
         };
         out.push(w);
-    }
+        Ok(())
+    })?;
 
     // ---- the sex calibration over the completes, then the respondent weights ------------------
     let base = |w: &InterviewWeight| -> Option<(String, Sex, f64)> {

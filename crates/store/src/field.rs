@@ -392,12 +392,30 @@ impl Store {
     /// order: what the design weights read, without the answers. An interview linked from several
     /// addresses (never written by Dala) comes once per address.
     pub fn interview_addresses(&self) -> Result<Vec<InterviewAddress>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT i.id, i.status, a.key, a.route_id, a.address, a.log, a.visits, a.disposition, a.screening, a.interview_id, a.respondent_sex
+        let mut out = Vec::new();
+        self.for_each_interview_address(|row| {
+            out.push(row);
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(out)
+    }
+
+    /// Every interview with its address (none, or one row per address linked to it), by interview id
+    /// then address key, handed to `f` one at a time: memory holds one row, whatever the database's size.
+    pub fn for_each_interview_address<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(InterviewAddress) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT i.id, i.status, a.key, a.route_id, a.address, a.log, a.visits, a.disposition, a.screening, a.interview_id, a.respondent_sex
              FROM interviews i LEFT JOIN addresses a ON a.interview_id = i.id ORDER BY i.id, a.key",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
+            )
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let row = (|| -> Result<InterviewAddress> {
                 let status: String = r.get(1)?;
                 let key: Option<String> = r.get(2)?;
                 let address = match key {
@@ -414,12 +432,11 @@ impl Store {
                     }),
                     None => None,
                 };
-                Ok((r.get::<_, String>(0)?, status, address))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(interview_id, status, address)| Ok(InterviewAddress { interview_id, status: InterviewStatus::parse(&status)?, address }))
-            .collect()
+                Ok(InterviewAddress { interview_id: r.get(0)?, status: InterviewStatus::parse(&status)?, address })
+            })()?;
+            f(row)?;
+        }
+        Ok(())
     }
 
     pub fn visit_count(&self) -> Result<u64> {
