@@ -34,9 +34,9 @@ use dala_fieldwork::draw::{draw_routes, Route, RouteDraw};
 use dala_fieldwork::quota::RouteQuota;
 use dala_fieldwork::screening::HouseholdScreening;
 use dala_fieldwork::walk::{Address, DwellingType, WalkState};
-use dala_fieldwork::weights::{calibrate_sex, route_share, selection_pool, street_inclusion, DesignInputs, SexCalibration};
+use dala_fieldwork::weights::{calibrate_sex, route_share, selection_pool, street_inclusion, DesignInputs, RouteShare, SexCalibration};
 use dala_fieldwork::Sex;
-use dala_store::{InterviewStatus, RouteRow, Store};
+use dala_store::{InterviewStatus, Store, StoreError};
 use serde::Serialize;
 
 pub use dala_fieldwork::weights::NoWeight;
@@ -148,11 +148,13 @@ struct CityDraw {
 }
 
 /// A route's documents, parsed once.
+/// What the weights need of a route, computed once per route (its walk log is not kept).
 struct RouteFacts {
     city: String,
-    route: Route,
-    walk: WalkState,
-    quota: RouteQuota,
+    target_female: u32,
+    target_male: u32,
+    share: RouteShare,
+    frame_line: u64,
 }
 
 /// The weights of every interview in `store` for the study's fieldwork `fw` (its settings and the
@@ -177,7 +179,6 @@ pub fn weights(store: &Store, fw: &Fieldwork) -> Result<Weights, SessionError> {
         };
         draws.insert(row.city.clone(), CityDraw { k, weighted: stored.weighted, probabilities });
     }
-    let route_rows: HashMap<String, RouteRow> = store.routes()?.into_iter().map(|r| (r.id.clone(), r)).collect();
     let mut routes: HashMap<String, RouteFacts> = HashMap::new();
 
     // ---- each interview's inputs and design weight ----------------------------------------------
@@ -218,12 +219,22 @@ pub fn weights(store: &Store, fw: &Fieldwork) -> Result<Weights, SessionError> {
             };
         }
         if !routes.contains_key(&a.route_id) {
-            if let Some(r) = route_rows.get(&a.route_id) {
+            // Read when first needed: the routes' walk logs held at once were most of the memory.
+            let r = match store.route(&a.route_id) {
+                Ok(r) => Some(r),
+                Err(StoreError::NoRoute(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            if let Some(r) = r {
+                let route: Route = from_doc("route", &r.route)?;
+                let walk: WalkState = from_doc("walk", &r.walk)?;
+                let quota: RouteQuota = from_doc("quota", &r.quota)?;
                 let facts = RouteFacts {
                     city: r.city.clone(),
-                    route: from_doc("route", &r.route)?,
-                    walk: from_doc("walk", &r.walk)?,
-                    quota: from_doc("quota", &r.quota)?,
+                    target_female: quota.target_female,
+                    target_male: quota.target_male,
+                    share: route_share(&walk.tally(), route.dwellings),
+                    frame_line: route.frame_line,
                 };
                 routes.insert(a.route_id.clone(), facts);
             }
@@ -231,8 +242,8 @@ pub fn weights(store: &Store, fw: &Fieldwork) -> Result<Weights, SessionError> {
         let route = routes.get(&a.route_id);
         if let Some(r) = route {
             w.city = Some(r.city.clone());
-            (w.cell_female, w.cell_male) = (Some(r.quota.target_female), Some(r.quota.target_male));
-            let share = route_share(&r.walk.tally(), r.route.dwellings);
+            (w.cell_female, w.cell_male) = (Some(r.target_female), Some(r.target_male));
+            let share = r.share;
             w.walked_dwellings = Some(share.walked_dwellings);
             w.street_dwellings = share.street_dwellings;
             w.route_share = Some(share.share);
@@ -241,7 +252,7 @@ pub fn weights(store: &Store, fw: &Fieldwork) -> Result<Weights, SessionError> {
         let probability = match route.and_then(|r| draws.get(&r.city).map(|d| (r, d))) {
             None => Err(NoWeight::NoRouteDraw),
             Some((r, d)) => {
-                d.probabilities.as_ref().map_err(|e| *e).and_then(|p| p.get(&r.route.frame_line).copied().ok_or(NoWeight::FrameDiffers))
+                d.probabilities.as_ref().map_err(|e| *e).and_then(|p| p.get(&r.frame_line).copied().ok_or(NoWeight::FrameDiffers))
             }
         };
         w.no_design_weight = match (probability, address.chance, w.households, w.route_share) {
