@@ -56,6 +56,9 @@ start() {
   shift 2
   if [ "$mode" = cold ]; then sync; echo 3 > /proc/sys/vm/drop_caches; fi
   local log="$work/$label-$mode.log"
+  # Emptied before the launch: the background start truncates it a moment later, and the first read below
+  # could otherwise find the previous round's `ready` line (a start of −22 s was printed so, 2026-12-04).
+  : > "$log"
   local t0
   t0="$(date +%s%3N)"
   "$@" 2> "$log" &
