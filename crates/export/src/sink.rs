@@ -605,7 +605,7 @@ pub fn append_stata_labels(path: &Path, labels: &[(String, Vec<(i64, String)>)])
     f.sync_all()
 }
 
-/// Measures the widths of text variables (the `.dta` writer needs them before the first row).
+/// Measures the widths of text variables (the `.sav` and `.dta` writers need them before the first row).
 pub struct Widths(pub Vec<usize>);
 
 impl Widths {

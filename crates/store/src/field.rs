@@ -391,15 +391,6 @@ impl Store {
     /// Every interview (id, status) with the address it was started from, if any, in interview id
     /// order: what the design weights read, without the answers. An interview linked from several
     /// addresses (never written by Dala) comes once per address.
-    pub fn interview_addresses(&self) -> Result<Vec<InterviewAddress>> {
-        let mut out = Vec::new();
-        self.for_each_interview_address(|row| {
-            out.push(row);
-            Ok::<_, StoreError>(())
-        })?;
-        Ok(out)
-    }
-
     /// Every interview with its address (none, or one row per address linked to it), by interview id
     /// then address key, handed to `f` one at a time: memory holds one row, whatever the database's size.
     pub fn for_each_interview_address<E: From<StoreError>>(
