@@ -4,7 +4,8 @@
 #   bench/app_latency.sh            (TAPS=200 taps per household size by default)
 #
 # Builds the release app as bench/app_run.sh does, then under Xvfb runs bench/app_latency.py through
-# tauri-driver (the E2E's venv with selenium, made by tests/e2e/run.sh). DALA_DURABILITY=normal measures the
+# tauri-driver (the E2E's venv with selenium, made by tests/e2e/run.sh): real taps through the X server
+# with xdotool (installed here when missing), then WebDriver clicks. DALA_DURABILITY=normal measures the
 # same without an fsync per answer. The study is a copy of KMRS whose household size allows 100 members.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +16,8 @@ if [ "${1:-}" != "--inside-display" ]; then
   (cd ui && npm run --silent build >/dev/null)
   # DALA_APP: another build of the app to measure (an A/B run); default: the release build made here.
   [ -n "${DALA_APP:-}" ] || cargo build --release -q -p dala-app --features dala-app/custom-protocol
+  # Real taps go through the X server (xdotool), as a pointer or a finger gives them.
+  command -v xdotool >/dev/null || { apt-get install -y -q xdotool >/dev/null || sudo apt-get install -y -q xdotool >/dev/null; }
   venv="$CARGO_TARGET_DIR/e2e-venv"
   [ -x "$venv/bin/python" ] || { echo "app_latency: run tests/e2e/run.sh once first (it makes $venv)" >&2; exit 2; }
   work="$(mktemp -d)"

@@ -385,11 +385,16 @@ commands! {
     }
 
     pub fn answer(state: State<'_, AppState>, id: String, key: AnswerKey, value: AnswerValue, ui_lang: Lang) -> Reply<Screen> {
+        let entered = std::time::Instant::now();
+        let mut session = state.session(ui_lang)?;
         let started = std::time::Instant::now();
-        let screen = state.session(ui_lang)?.answer(&id, key, value.to_json(), Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang));
+        let screen = session.answer(&id, key, value.to_json(), Utc::now()).map_err(|e| CommandError::from_session(&e, ui_lang));
         // The tap-to-paint benchmark's split (bench/app_latency.py): the session's own part of a tap.
         if crate::timing() {
-            eprintln!("dala-app: answer {} us", started.elapsed().as_micros());
+            let done = started.elapsed().as_micros();
+            let t = std::time::Instant::now();
+            let len = screen.as_ref().map(|s| serde_json::to_vec(s).map(|v| v.len()).unwrap_or(0)).unwrap_or(0);
+            eprintln!("dala-app: answer {} us (lock {} us, json {} bytes {} us)", done, (started - entered).as_micros(), len, t.elapsed().as_micros());
         }
         screen
     }

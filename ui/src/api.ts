@@ -17,8 +17,17 @@ export type { AnswerValue };
 
 let queue: Promise<unknown> = Promise.resolve();
 
+/** When the last command left for the shell and when its reply came back (performance.now(), ms): the
+ *  tap-to-paint benchmark splits a tap's reply with them (ui/src/main.ts `notePaint`). */
+export const lastCall = { sent: 0, back: 0 };
+
 function call<T>(cmd: string, args: Record<string, unknown>): Promise<T> {
-  const run = () => invoke<T>(cmd, args).catch((e: unknown) => Promise.reject(asCommandError(e)));
+  const run = () => {
+    lastCall.sent = performance.now();
+    return invoke<T>(cmd, args)
+      .finally(() => (lastCall.back = performance.now()))
+      .catch((e: unknown) => Promise.reject(asCommandError(e)));
+  };
   const result = queue.then(run, run);
   queue = result.catch(() => undefined);
   return result;

@@ -9,7 +9,7 @@ import "./styles.css";
 
 import { render } from "lit-html";
 
-import { api, isCommandError, type AnswerValue } from "./api";
+import { api, isCommandError, lastCall, type AnswerValue } from "./api";
 import type { AddressView } from "./bindings/AddressView";
 import type { AdultInput } from "./bindings/AdultInput";
 import type { AnswerKey } from "./bindings/AnswerKey";
@@ -131,11 +131,12 @@ const measured = window as unknown as { __dalaTaps: number[]; __dalaPhases: numb
 measured.__dalaTaps = taps;
 measured.__dalaPhases = phases;
 function notePaint(tapped: number, replied: number, drawn: number) {
+  const { sent, back } = lastCall;
   requestAnimationFrame(() =>
     setTimeout(() => {
       const painted = performance.now();
       taps.push(painted - tapped);
-      phases.push([replied - tapped, drawn - replied, painted - drawn]);
+      phases.push([replied - tapped, drawn - replied, painted - drawn, sent - tapped, back - sent]);
       if (taps.length > 2000) taps.shift();
       if (phases.length > 2000) phases.shift();
     }, 0),
