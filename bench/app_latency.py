@@ -23,7 +23,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "e2e"))
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from test_interview import click, current_question, find, give_consent, home_ready, session, type_into, wait_for, wait_question  # noqa: E402
+from test_interview import click, current_question, find, give_consent, grab, home_ready, session, type_into, wait_for, wait_question  # noqa: E402
 
 TAPS = int(os.environ.get("TAPS", "200"))
 
@@ -83,7 +83,7 @@ def run(n: int) -> list[float]:
         try:
             wait_question(driver, "Q102")
         except AssertionError:
-            driver.save_screenshot(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"latency-{n}.png"))
+            grab(driver, os.path.join(os.environ.get("TMPDIR", "/tmp"), f"latency-{n}.png"))
             raise
         type_into(driver, "text-input", "Айгуль")
         click(driver, "next")

@@ -13,9 +13,10 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from test_interview import click, current_question, find, home_ready, give_consent, session, text_of, tid, type_into, wait_for, wait_question  # noqa: E402
+from test_interview import click, current_question, find, give_consent, grab, home_ready, session, text_of, tid, type_into, wait_for, wait_question  # noqa: E402
 
-SHOTS = os.environ.get("WALK", "/tmp")
+# The window as the X server shows it, kept in target/screenshots (walk.sh sets WALK_SHOTS).
+SHOTS = os.environ.get("WALK_SHOTS") or os.environ.get("WALK", "/tmp")
 
 
 def first():
@@ -48,7 +49,7 @@ def first():
         type_into(driver, "text-input", "Айгүл")
         click(driver, "next")
         wait_for(lambda: current_question(driver) != "Q102", "past the name")
-        driver.save_screenshot(os.path.join(SHOTS, "walk-interview.png"))
+        grab(driver, os.path.join(SHOTS, "walk-interview.png"))
         click(driver, "home")
         home_ready(driver)
         print("  set up Ерлан (interviewer, PIN 1357); interviewed: consent, 3 members, the first one's name")
@@ -69,7 +70,7 @@ def second():
         click(driver, "lock-sign-in")
         home_ready(driver)
         wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, tid("interview-row")), "the interview listed")
-        driver.save_screenshot(os.path.join(SHOTS, "walk-home.png"))
+        grab(driver, os.path.join(SHOTS, "walk-home.png"))
         print("  the new PIN opened the app; the interview is listed")
     finally:
         driver.quit()

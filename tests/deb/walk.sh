@@ -19,14 +19,15 @@ if [ "${1:-}" != "--inside-display" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb" >/dev/null
   command -v dala-app dala
   venv="$CARGO_TARGET_DIR/e2e-venv"
-  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium, PIL" 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "selenium>=4.20,<5"
+    "$venv/bin/pip" install -q --disable-pip-version-check "selenium>=4.20,<5" "pillow>=10,<13"
   fi
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
   # A new user's home: the app's defaults (the study in /usr/lib/Dala, the database in ~/.local/share/dala).
-  export HOME="$work/home" WALK="$work" E2E_PYTHON="$venv/bin/python"
+  export HOME="$work/home" WALK="$work" WALK_SHOTS="$CARGO_TARGET_DIR/screenshots" E2E_PYTHON="$venv/bin/python"
+  mkdir -p "$WALK_SHOTS"
   unset DALA_DB DALA_STUDY DALA_KEYS DALA_PIN
   mkdir -p "$HOME"
   xvfb-run -a -s "-screen 0 1280x900x24" "$0" --inside-display
