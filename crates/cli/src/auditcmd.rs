@@ -121,12 +121,27 @@ fn page_problem(p: &str, lang: Lang) -> String {
     }
 }
 
+/// An English noun for a count (one entry, 2 entries).
+fn en_plural<N: Into<u64> + Copy>(n: N, one: &'static str, many: &'static str) -> &'static str {
+    if n.into() == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 fn intact_text(r: &AuditReport, lang: Lang) -> String {
     let (j, f, d, a) = (r.journal_entries, r.field_entries, r.devices, r.answers);
     let mut text = lang.pick(
-        format!("Журнал цел: {j} записей журнала интервью и {f} записей полевого журнала с {d} устройств сходятся со своими хешами и связаны по цепочке, а {a} сохранённых ответов совпадают с журналом."),
+        format!("Журнал цел (устройств: {d}; записей журнала интервью: {j}, полевого журнала: {f}): записи сходятся со своими хешами и связаны по цепочке, а сохранённые ответы (их {a}) совпадают с журналом."),
         format!("Журнал бүтін: {d} құрылғының сұхбат журналының {j} жазбасы мен далалық журналдың {f} жазбасы өз хештеріне сәйкес және тізбекпен байланысқан, ал сақталған {a} жауап журналмен сәйкес."),
-        format!("The journal is intact: {j} interview journal entries and {f} field journal entries of {d} devices match their hashes and link up, and the {a} stored answers are what the journal gives."),
+        format!(
+            "The journal is intact: {j} interview journal {} and {f} field journal {} of {d} {} match their hashes and link up, and the {a} stored {} what the journal gives.",
+            en_plural(j, "entry", "entries"),
+            en_plural(f, "entry", "entries"),
+            en_plural(d, "device", "devices"),
+            if a == 1 { "answer is" } else { "answers are" },
+        ),
     );
     if r.unchained > 0 {
         let u = r.unchained;

@@ -50,7 +50,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use dala_questionnaire::Lang;
 
 mod auditcmd;
@@ -62,6 +62,7 @@ mod dbcmd;
 mod dbkey;
 mod exportcmd;
 mod fieldcmd;
+mod help;
 mod reporthtml;
 mod reviewcmd;
 mod script;
@@ -106,10 +107,13 @@ enum Command {
     },
     /// Run a scripted interview headless through the engine and the store.
     Interview {
+        /// The study folder (with study.toml), e.g. schema/kmrs-2010.
         #[arg(long)]
         study: PathBuf,
+        /// The database to store the interview in (created if missing).
         #[arg(long)]
         db: PathBuf,
+        /// The script of the interview: the answers and moves to play, in order (JSON).
         #[arg(long)]
         script: PathBuf,
         /// Print the result as JSON.
@@ -124,6 +128,7 @@ enum Command {
     },
     /// Measure the per-answer cost (engine + durable SQLite write) for households of given sizes.
     Bench {
+        /// The study folder (with study.toml), e.g. schema/kmrs-2010.
         #[arg(long)]
         study: PathBuf,
         /// Household sizes to measure.
@@ -132,6 +137,7 @@ enum Command {
         /// Where to put the benchmark databases (default: a temporary folder).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -153,6 +159,7 @@ enum Command {
         /// The study folder (default: schema/kmrs-2010).
         #[arg(long)]
         study: Option<PathBuf>,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
         /// In text mode, list every route of the plan, not only those worked.
@@ -199,11 +206,13 @@ enum Command {
     },
     /// The supervisor's review: approve, reject, comment, resolve conflicts.
     Review {
+        /// The supervisor's database (the devices' packages imported into it).
         #[arg(long)]
         db: PathBuf,
         /// The study folder (default: schema/kmrs-2010).
         #[arg(long)]
         study: Option<PathBuf>,
+        /// Print the result as JSON.
         #[arg(long, global = true)]
         json: bool,
         #[command(subcommand)]
@@ -211,8 +220,10 @@ enum Command {
     },
     /// Labelled datasets for analysis: households, rosters, addresses, visits, paradata (docs/export.md).
     Export {
+        /// The database to export: a device's, or the supervisor's with every device merged.
         #[arg(long)]
         db: PathBuf,
+        /// The study folder (default: schema/kmrs-2010).
         #[arg(long)]
         study: Option<PathBuf>,
         /// sav, zsav, dta, csv or parquet.
@@ -224,17 +235,22 @@ enum Command {
         /// Drop identifying variables, coarsen quasi-identifying ones, pseudonymise the keys.
         #[arg(long, alias = "anonymize")]
         anonymise: bool,
+        /// The folder for the files (created if missing).
         #[arg(long)]
         out: PathBuf,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Back-checks: re-contact a seeded sample of each interviewer's completes.
     Backcheck {
+        /// The supervisor's database (the devices' packages imported into it).
         #[arg(long)]
         db: PathBuf,
+        /// The study folder (default: schema/kmrs-2010).
         #[arg(long)]
         study: Option<PathBuf>,
+        /// Print the result as JSON.
         #[arg(long, global = true)]
         json: bool,
         #[command(subcommand)]
@@ -317,6 +333,7 @@ enum KeysCommand {
 enum BackcheckCommand {
     /// Draw the seeded share of each interviewer's completes (the study's [backcheck] settings).
     Draw {
+        /// The seed (a whole number); stored with the draw.
         #[arg(long, allow_hyphen_values = true)]
         seed: String,
     },
@@ -324,6 +341,7 @@ enum BackcheckCommand {
     List,
     /// Record a back-check: was the household visited, was it the same respondent, and the answers asked again.
     Record {
+        /// The interview's id.
         #[arg(long)]
         interview: String,
         /// yes or no.
@@ -332,6 +350,7 @@ enum BackcheckCommand {
         /// yes or no.
         #[arg(long)]
         same_respondent: String,
+        /// The household size the back-check found.
         #[arg(long)]
         household_size: Option<i64>,
         /// A key answer asked again, QUESTION=value (repeat).
@@ -346,27 +365,34 @@ enum ReviewCommand {
     List,
     /// Approve a completed interview.
     Approve {
+        /// The interview's id.
         #[arg(long)]
         interview: String,
+        /// A comment kept with the decision.
         #[arg(long)]
         comment: Option<String>,
     },
     /// Send a completed interview back to its interviewer for correction (with the reason).
     Reject {
+        /// The interview's id.
         #[arg(long)]
         interview: String,
+        /// Why it is sent back: the interviewer reads it on the device.
         #[arg(long)]
         comment: String,
     },
     /// Comment on an answer (or, without --question, on the whole interview).
     Comment {
+        /// The interview's id.
         #[arg(long)]
         interview: String,
+        /// The question's id, e.g. Q103 (without it: the whole interview).
         #[arg(long)]
         question: Option<String>,
         /// Roster rows, e.g. 2 or 2.1.
         #[arg(long)]
         roster: Option<String>,
+        /// The comment.
         #[arg(long)]
         text: String,
     },
@@ -374,12 +400,16 @@ enum ReviewCommand {
     Conflicts,
     /// Decide an answer in conflict: the chosen value (JSON) replaces every version.
     Resolve {
+        /// The interview's id.
         #[arg(long)]
         interview: String,
+        /// The question's id, e.g. Q103.
         #[arg(long)]
         question: String,
+        /// Roster rows, e.g. 2 or 2.1.
         #[arg(long)]
         roster: Option<String>,
+        /// The chosen value as JSON, e.g. 2 or "text".
         #[arg(long, allow_hyphen_values = true)]
         value: String,
     },
@@ -389,18 +419,22 @@ enum ReviewCommand {
 enum DbCommand {
     /// Whether the database is encrypted, its users with a PIN and the coordinators who can recover it.
     Status {
+        /// The database file.
         #[arg(long)]
         db: PathBuf,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Encrypt a plain database in place with the PIN (--pin-file or DALA_PIN).
     Encrypt {
+        /// The database file.
         #[arg(long)]
         db: PathBuf,
     },
     /// Set a new PIN (the current one from --pin-file or DALA_PIN); a new --user is added.
     ChangePin {
+        /// The database file.
         #[arg(long)]
         db: PathBuf,
         /// The new PIN: the first line of this file.
@@ -409,6 +443,7 @@ enum DbCommand {
     },
     /// A lost PIN: open the key with the coordinator's secret key and set a new PIN.
     Recover {
+        /// The database file.
         #[arg(long)]
         db: PathBuf,
         /// The coordinator's secret key (.key).
@@ -425,6 +460,7 @@ enum AuditCommand {
     /// Exit 0 when every journal entry still gives its hash and links to the one before it and every stored
     /// answer is what the journal gives; else exit 1 naming the first broken link.
     Verify {
+        /// The database to check.
         #[arg(long)]
         db: PathBuf,
         /// Print one JSON object instead of text.
@@ -437,6 +473,7 @@ enum AuditCommand {
 enum SyncCommand {
     /// Write a package of this database's data, signed with --key and encrypted to each --to.
     Export {
+        /// The database whose data goes into the package.
         #[arg(long)]
         db: PathBuf,
         /// The sender's secret key (.key).
@@ -454,11 +491,13 @@ enum SyncCommand {
         /// The study (only needed when the database holds no interview yet, e.g. routes to assign).
         #[arg(long)]
         study: Option<PathBuf>,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Import packages into a database (created if missing), each checked whole first.
     Import {
+        /// The database to import into (created if missing).
         #[arg(long)]
         db: PathBuf,
         /// The recipient's secret key (.key).
@@ -470,6 +509,7 @@ enum SyncCommand {
         /// The package files.
         #[arg(required = true)]
         packages: Vec<PathBuf>,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -482,6 +522,7 @@ enum RoutesCommand {
         /// The study folder with its fieldwork settings, e.g. schema/kmrs-2010.
         #[arg(long)]
         study: PathBuf,
+        /// The city, as the study's fieldwork settings name it.
         #[arg(long)]
         city: String,
         /// The seed (a whole number); stored with the routes.
@@ -493,6 +534,7 @@ enum RoutesCommand {
         /// Draw streets with probability proportional to their dwellings.
         #[arg(long)]
         weighted: bool,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
         /// Also store the routes (with the seed and their quota cells) in this database.
@@ -502,8 +544,10 @@ enum RoutesCommand {
     /// Assign stored routes to an interviewer (or device) in a database: the device then knows its
     /// routes and quota cells offline.
     Assign {
+        /// The study folder with its fieldwork settings, e.g. schema/kmrs-2010.
         #[arg(long)]
         study: PathBuf,
+        /// The database holding the routes.
         #[arg(long)]
         db: PathBuf,
         /// The interviewer or device id.
@@ -522,6 +566,7 @@ enum QuotaCommand {
         /// The study folder with its fieldwork settings, e.g. schema/kmrs-2010.
         #[arg(long)]
         study: PathBuf,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -627,20 +672,25 @@ fn quiet_on_closed_pipe() {
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
-    let cli = match Cli::try_parse() {
+    // The language of the help and of a usage error, before the arguments are parsed.
+    let args: Vec<String> = std::env::args().collect();
+    let flag = args
+        .iter()
+        .position(|a| a == "--lang")
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| args.iter().find_map(|a| a.strip_prefix("--lang=").map(str::to_string)));
+    let early = message_lang(flag.as_deref());
+    let mut command = Cli::command();
+    command.build();
+    let parsed = help::localize(command, early).try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            let args: Vec<String> = std::env::args().collect();
-            let flag = args
-                .iter()
-                .position(|a| a == "--lang")
-                .and_then(|i| args.get(i + 1).cloned())
-                .or_else(|| args.iter().find_map(|a| a.strip_prefix("--lang=").map(str::to_string)));
-            let lang = message_lang(flag.as_deref());
+            let lang = early;
             eprintln!("{}", usage_message(&e, lang));
             return ExitCode::from(EXIT_USAGE);
         }

@@ -135,3 +135,36 @@ fn a_study_file_that_is_not_toml_is_reported_in_the_users_language() {
         assert!(!stderr.contains(w), "English {w:?} in Kazakh output: {stderr}");
     }
 }
+
+/// `--help` of every command in Russian and Kazakh holds no English word of clap's or of the doc
+/// comments: the usage line, headings, every description (`help.toml`) and the defaults.
+#[test]
+fn help_is_in_the_users_language_for_every_command() {
+    let top = dala().args(["--lang", "en", "--help"]).output().unwrap();
+    let top = String::from_utf8_lossy(&top.stdout).to_string();
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 10 && commands.contains(&"simulate".to_string()), "{top}");
+    // English words that the catalogue translates everywhere they occur.
+    let english = ["Usage", "Options", "Commands", "Print", "The ", "default:", "[OPTIONS]", "database"];
+    for (lang, usage) in [("ru", "Использование:"), ("kk", "Қолданылуы:")] {
+        for args in std::iter::once(vec![]).chain(commands.iter().map(|c| vec![c.as_str()])) {
+            let out = dala().arg("--lang").arg(lang).args(&args).arg("--help").output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(0), "{lang} {args:?}");
+            assert!(text.contains(usage), "{lang} {args:?}: {text}");
+            for word in english {
+                assert!(!text.contains(word), "{lang} {args:?}: {word:?} in\n{text}");
+            }
+        }
+    }
+    // LANG chooses the language when --lang is not given.
+    let out = Command::new(env!("CARGO_BIN_EXE_dala")).env("LANG", "kk_KZ.UTF-8").arg("--help").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Қолданылуы:"));
+}
